@@ -1,0 +1,25 @@
+// Human-readable sizes, speeds and durations in the page's language.
+import type { TFunction } from 'i18next';
+
+export function formatBytes(bytes: number, t: TFunction, locale: string): string {
+  const units = ['B', 'KB', 'MB', 'GB'] as const;
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const number = new Intl.NumberFormat(locale, { maximumFractionDigits: value < 10 && unit > 0 ? 1 : 0 }).format(value);
+  return `${number} ${t(`units.${units[unit]}`)}`;
+}
+
+export function formatDuration(seconds: number, t: TFunction): string {
+  if (!Number.isFinite(seconds)) return '…';
+  if (seconds < 90) return t('units.seconds', { n: Math.max(1, Math.round(seconds)) });
+  if (seconds < 90 * 60) return t('units.minutes', { n: Math.round(seconds / 60) });
+  return t('units.hours', { n: Math.round((seconds / 3600) * 10) / 10 });
+}
+
+export function formatDate(iso: string, locale: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone }).format(new Date(iso));
+}

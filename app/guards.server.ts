@@ -1,0 +1,41 @@
+// Route guards: who is asking (or a redirect to login), and AppErrors turned into HTTP responses.
+import { redirect } from '@remix-run/node';
+import type { AppLoadContext } from '@remix-run/node';
+import { findSessionUser, readSessionToken, type SessionUser } from '../server/auth/sessions.ts';
+import { httpStatusOf, isAppError } from '../server/errors.ts';
+
+export async function getUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
+  return findSessionUser(context.services.db, readSessionToken(request.headers.get('cookie')));
+}
+
+export async function requireUser(request: Request, context: AppLoadContext): Promise<SessionUser> {
+  const user = await getUser(request, context);
+  if (!user) {
+    const url = new URL(request.url);
+    throw redirect(`/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`);
+  }
+  return user;
+}
+
+export type ErrorPayload = { messageKey: string; params: Record<string, string | number> };
+
+/** Runs a capability call; an AppError becomes a thrown Response with its status and message key. */
+export async function orRespond<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    const payload: ErrorPayload = { messageKey: error.messageKey, params: error.params };
+    throw Response.json(payload, { status: httpStatusOf(error.code) });
+  }
+}
+
+export function isSecure(request: Request): boolean {
+  return new URL(request.url).protocol === 'https:';
+}
+
+/** A safe place to go after login: a path on this site, never another origin. */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
+  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback;
+  return to;
+}

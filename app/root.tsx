@@ -1,0 +1,109 @@
+import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from '@remix-run/react';
+import { useMemo } from 'react';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import type { Locale } from '../db/schema.ts';
+import { locales, negotiateLocale } from '../server/i18n/i18n.ts';
+import { getUser } from './guards.server.ts';
+import { createI18n } from './i18n.ts';
+import stylesUrl from './styles/app.css?url';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesUrl }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await getUser(request, context);
+  const locale = negotiateLocale(request.headers, user?.locale);
+  return { locale, user: user ? { fullName: user.fullName, role: user.role } : null };
+}
+
+function LanguageSwitcher({ locale }: { locale: Locale }) {
+  const { t } = useTranslation();
+  const location = useLocation();
+  return (
+    <Form method="post" action="/language" className="language" aria-label={t('language.label')}>
+      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+      {locales.map((code) => (
+        <button key={code} type="submit" name="locale" value={code} aria-pressed={code === locale} lang={code}>
+          {t(`language.${code}`)}
+        </button>
+      ))}
+    </Form>
+  );
+}
+
+function Header({ locale, user }: { locale: Locale; user: { fullName: string; role: string } | null }) {
+  const { t } = useTranslation();
+  return (
+    <header className="top">
+      <Link to="/" className="brand">
+        {t('app.name')}
+      </Link>
+      <LanguageSwitcher locale={locale} />
+      {user ? (
+        <div className="who">
+          <span>
+            {user.fullName} · {t(`roles.${user.role}`)}
+          </span>
+          <Form method="post" action="/logout">
+            <button type="submit">{t('nav.logout')}</button>
+          </Form>
+        </div>
+      ) : null}
+    </header>
+  );
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>('root');
+  const locale = data?.locale ?? 'ky';
+  const i18n = useMemo(() => createI18n(locale), [locale]);
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>Kabinet</title>
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <I18nextProvider i18n={i18n}>
+          <Header locale={locale} user={data?.user ?? null} />
+          <main>{children}</main>
+        </I18nextProvider>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const { t } = useTranslation();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const key = isRouteErrorResponse(error) && typeof error.data?.messageKey === 'string' ? error.data.messageKey : status === 404 ? 'errors.not_found' : 'errors.unexpected';
+  return (
+    <section className="error">
+      <h1>{t('errors.title', { status })}</h1>
+      <p>{String(t(key, isRouteErrorResponse(error) ? error.data?.params : undefined))}</p>
+      <Link to="/">{t('nav.home')}</Link>
+    </section>
+  );
+}

@@ -1,0 +1,207 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { getCabinetPage, type CabinetItemView, type CabinetSlotView } from '../../server/cabinets/cabinets.ts';
+import { createExtraItem, itemFieldsSchema, setItemStatus, updateItem } from '../../server/cabinets/items.ts';
+import { formatBytes, formatDate } from '../components/format.ts';
+import { Uploader } from '../components/uploader.tsx';
+import { orRespond, requireUser, type ErrorPayload } from '../guards.server.ts';
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const page = await orRespond(() => getCabinetPage(context.services.db, user, params.cabinetId ?? ''));
+  return { page, chunkSize: context.services.config.uploadChunkBytes, now: new Date().toISOString() };
+}
+
+const intentSchema = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('create-item') }).merge(itemFieldsSchema),
+  z.object({ intent: z.literal('update-item'), itemId: z.string() }).merge(itemFieldsSchema),
+  z.object({ intent: z.literal('publish'), itemId: z.string() }),
+  z.object({ intent: z.literal('unpublish'), itemId: z.string() }),
+]);
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const parsed = intentSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) {
+    const messageKey = parsed.error.issues.find((issue) => issue.message.includes('.'))?.message ?? 'errors.invalid_input';
+    return data({ error: { messageKey, params: {} } satisfies ErrorPayload }, { status: 400 });
+  }
+  const { db } = context.services;
+  const actor = { user, ip: context.clientIp };
+  const input = parsed.data;
+  try {
+    await orRespond(async () => {
+      switch (input.intent) {
+        case 'create-item':
+          await createExtraItem(db, actor, params.cabinetId ?? '', input);
+          break;
+        case 'update-item':
+          await updateItem(db, actor, input.itemId, input);
+          break;
+        case 'publish':
+        case 'unpublish':
+          await setItemStatus(db, actor, input.itemId, input.intent === 'publish' ? 'published' : 'draft');
+          break;
+      }
+    });
+  } catch (response) {
+    // Form mistakes go back to the form; refusals (401/403/404) go to the error page.
+    if (response instanceof Response && response.status === 400) {
+      return data({ error: (await response.json()) as ErrorPayload }, { status: 400 });
+    }
+    throw response;
+  }
+  return { error: null };
+}
+
+type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
+type Page = LoaderData['page'];
+
+function ItemBlock({ item, page, chunkSize }: { item: CabinetItemView; page: Page; chunkSize: number }) {
+  const { t, i18n } = useTranslation();
+  const [editing, setEditing] = useState(false);
+  const busy = useNavigation().state === 'submitting';
+  return (
+    <div className="item" data-testid="item">
+      <div className="item-head">
+        {editing ? (
+          <Form method="post" className="inline-form" onSubmit={() => setEditing(false)}>
+            <input type="hidden" name="intent" value="update-item" />
+            <input type="hidden" name="itemId" value={item.id} />
+            <input name="title" defaultValue={item.title} required maxLength={200} aria-label={t('cabinet.itemTitle')} />
+            <input name="description" defaultValue={item.description} maxLength={5000} aria-label={t('cabinet.itemDescription')} />
+            <button type="submit">{t('cabinet.save')}</button>
+            <button type="button" onClick={() => setEditing(false)}>
+              {t('cabinet.cancel')}
+            </button>
+          </Form>
+        ) : (
+          <>
+            <strong>{item.title}</strong>
+            {page.canEdit ? <span className={`badge ${item.status}`}>{t(`cabinet.${item.status}`)}</span> : null}
+          </>
+        )}
+      </div>
+      {item.description && !editing ? <p className="description">{item.description}</p> : null}
+      <ul className="files">
+        {item.files.map((file) => (
+          <li key={file.id}>
+            <a href={`/files/${file.id}`} download={file.name} data-testid="file-link">
+              {file.name}
+            </a>{' '}
+            <span className="muted">{formatBytes(file.byteSize, t, i18n.language)}</span>
+            {file.processingState !== 'none' ? <span className={`badge ${file.processingState}`}>{t(`fileState.${file.processingState}`)}</span> : null}
+          </li>
+        ))}
+      </ul>
+      {page.canEdit ? (
+        <div className="actions">
+          {!editing ? (
+            <button type="button" onClick={() => setEditing(true)}>
+              {t('cabinet.edit')}
+            </button>
+          ) : null}
+          <Form method="post">
+            <input type="hidden" name="itemId" value={item.id} />
+            <button type="submit" name="intent" value={item.status === 'published' ? 'unpublish' : 'publish'} disabled={busy}>
+              {item.status === 'published' ? t('cabinet.unpublish') : t('cabinet.publish')}
+            </button>
+          </Form>
+        </div>
+      ) : null}
+      {page.canEdit && !item.slotId ? <Uploader cabinetId={page.id} itemId={item.id} chunkSize={chunkSize} label={`${t('cabinet.upload')}: ${item.title}`} /> : null}
+    </div>
+  );
+}
+
+function SlotRow({ slot, item, page, chunkSize, now }: { slot: CabinetSlotView; item?: CabinetItemView; page: Page; chunkSize: number; now: string }) {
+  const { t, i18n } = useTranslation();
+  const delivered = item?.status === 'published';
+  const overdue = !delivered && slot.dueAt < now;
+  const label = `${t(`slotKind.${slot.kind}`)} ${slot.number}`;
+  return (
+    <li className={`slot ${slot.kind}`} data-testid="slot" data-slot-kind={slot.kind} data-slot-number={slot.number}>
+      <div className="slot-head">
+        <span className="slot-kind">{slot.title ?? label}</span>
+        <span className="muted">{t('cabinet.due', { date: formatDate(slot.dueAt, i18n.language, page.term.timeZone) })}</span>
+        {page.canEdit && !item ? <span className={`badge ${overdue ? 'overdue' : 'missing'}`}>{t(overdue ? 'cabinet.overdue' : 'cabinet.missing')}</span> : null}
+      </div>
+      {item ? <ItemBlock item={item} page={page} chunkSize={chunkSize} /> : null}
+      {page.canEdit ? <Uploader cabinetId={page.id} slotId={slot.id} chunkSize={chunkSize} label={`${t('cabinet.upload')}: ${label}`} /> : null}
+    </li>
+  );
+}
+
+export default function CabinetPage() {
+  const { t } = useTranslation();
+  const { page, chunkSize, now } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const itemBySlot = new Map(page.items.filter((item) => item.slotId).map((item) => [item.slotId, item]));
+  const extras = page.items.filter((item) => !item.slotId);
+  const weeks = Array.from({ length: page.term.weeks }, (_, i) => i + 1);
+  const currentWeek = Math.floor((Date.parse(now) - Date.parse(`${page.term.startsOn}T00:00:00Z`)) / (7 * 24 * 3600 * 1000)) + 1;
+  // Students see what is there; the instructor and the staff see the whole plan.
+  const visibleSlots = (week: number) => page.slots.filter((slot) => slot.week === week && (page.canEdit || itemBySlot.has(slot.id)));
+
+  return (
+    <section className="cabinet">
+      <p>
+        <Link to="/">← {t('nav.home')}</Link>
+      </p>
+      <h1>
+        {page.subjectName} <span className="muted">{page.subjectCode}</span>
+      </h1>
+      <p className="muted">
+        {t('cabinet.title')} · {t('term.label', { year: page.term.academicYear, semester: page.term.semester })} ·{' '}
+        {t('cabinet.instructor', { name: page.instructorName })} · {t('cabinet.groups', { groups: page.groups.join(', ') })}
+      </p>
+      {result?.error ? (
+        <p className="form-error" role="alert">
+          {t(result.error.messageKey, result.error.params)}
+        </p>
+      ) : null}
+      {!page.canEdit && page.items.length === 0 ? <p>{t('cabinet.nothingYet')}</p> : null}
+      {weeks.map((week) => {
+        const slots = visibleSlots(week);
+        if (slots.length === 0) return null;
+        return (
+          <section key={week} id={`week-${week}`} className={`week${week === currentWeek ? ' current' : ''}`}>
+            <h2>
+              {t('term.week', { week })} {week === currentWeek ? <span className="badge current">{t('term.currentWeek')}</span> : null}
+            </h2>
+            <ul className="slots">
+              {slots.map((slot) => (
+                <SlotRow key={slot.id} slot={slot} item={itemBySlot.get(slot.id)} page={page} chunkSize={chunkSize} now={now} />
+              ))}
+            </ul>
+          </section>
+        );
+      })}
+      <section className="week extras">
+        <h2>{t('cabinet.extraTitle')}</h2>
+        {extras.length === 0 ? <p className="muted">{t('cabinet.noExtras')}</p> : null}
+        {extras.map((item) => (
+          <ItemBlock key={item.id} item={item} page={page} chunkSize={chunkSize} />
+        ))}
+        {page.canEdit ? (
+          <Form method="post" className="new-item">
+            <h3>{t('cabinet.addExtra')}</h3>
+            <input type="hidden" name="intent" value="create-item" />
+            <label>
+              {t('cabinet.itemTitle')}
+              <input name="title" required maxLength={200} />
+            </label>
+            <label>
+              {t('cabinet.itemDescription')}
+              <textarea name="description" maxLength={5000} rows={2} />
+            </label>
+            <button type="submit">{t('cabinet.create')}</button>
+          </Form>
+        ) : null}
+      </section>
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
+import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { logIn } from '../../server/auth/login.ts';
+import { sessionCookie } from '../../server/auth/sessions.ts';
+import { httpStatusOf, isAppError } from '../../server/errors.ts';
+import { getUser, isSecure, safeRedirect, type ErrorPayload } from '../guards.server.ts';
+
+const loginSchema = z.object({
+  email: z.string().trim().min(1).max(254),
+  password: z.string().min(1).max(1024),
+  redirectTo: z.string().optional(),
+});
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (await getUser(request, context)) throw redirect('/');
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const parsed = loginSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return data({ error: { messageKey: 'login.invalid', params: {} } satisfies ErrorPayload }, { status: 400 });
+  const { services, clientIp } = context;
+  try {
+    const { token } = await logIn(
+      services.db,
+      { email: parsed.data.email, password: parsed.data.password, ip: clientIp, userAgent: request.headers.get('user-agent') },
+      { sessionTtlMs: services.config.sessionTtlMs },
+    );
+    return redirect(safeRedirect(parsed.data.redirectTo), {
+      headers: { 'Set-Cookie': sessionCookie(token, { secure: isSecure(request), maxAgeMs: services.config.sessionTtlMs }) },
+    });
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    const status = httpStatusOf(error.code);
+    const headers: HeadersInit = error.code === 'too_many_requests' ? { 'Retry-After': String(error.params.seconds ?? 1) } : {};
+    return data({ error: { messageKey: error.messageKey, params: error.params } satisfies ErrorPayload }, { status, headers });
+  }
+}
+
+export default function Login() {
+  const { t } = useTranslation();
+  const result = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const busy = useNavigation().state !== 'idle';
+  return (
+    <section className="login">
+      <h1>{t('login.title')}</h1>
+      <p className="muted">{t('app.tagline')}</p>
+      <Form method="post" replace>
+        <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
+        <label>
+          {t('login.email')}
+          <input name="email" type="email" autoComplete="username" required autoFocus />
+        </label>
+        <label>
+          {t('login.password')}
+          <input name="password" type="password" autoComplete="current-password" required />
+        </label>
+        {result?.error ? (
+          <p className="form-error" role="alert">
+            {t(result.error.messageKey, result.error.params)}
+          </p>
+        ) : null}
+        <button type="submit" disabled={busy}>
+          {t('login.submit')}
+        </button>
+      </Form>
+      <p className="muted">{t('login.demoHint')}</p>
+    </section>
+  );
+}

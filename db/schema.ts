@@ -1,0 +1,213 @@
+// Table interfaces for Kysely, one per table of the migrations; the Database type is built from them.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+// pg returns bigint as string; we write numbers.
+type BigIntColumn = ColumnType<string, number | bigint | string, number | bigint | string>;
+
+export type FacultyKind = 'faculty' | 'college';
+export type Role = 'admin' | 'vice_rector' | 'dean' | 'head' | 'instructor' | 'student';
+export type Locale = 'ky' | 'ru' | 'en';
+export type StudyForm = 'full_time' | 'correspondence' | 'distance';
+export type SlotKind = 'lecture_video' | 'practical_material' | 'interim_assessment';
+export type ItemStatus = 'draft' | 'published';
+export type FileKind = 'video' | 'audio' | 'document' | 'image';
+export type ProcessingState = 'none' | 'awaiting' | 'processing' | 'ready' | 'failed';
+
+export type SlotPolicy = {
+  lectureHoursPerVideo: number;
+  practicalHoursPerMaterial: number;
+  assessmentWeeks: number[];
+};
+
+export interface FacultyTable {
+  id: Generated<string>;
+  name: string;
+  kind: FacultyKind;
+  created_at: CreatedAt;
+}
+
+export interface DepartmentTable {
+  id: Generated<string>;
+  faculty_id: string;
+  name: string;
+  kind: Generated<'department' | 'commission'>;
+  slot_policy: ColumnType<SlotPolicy | null, string | null | undefined, string | null>;
+  created_at: CreatedAt;
+}
+
+export interface UserTable {
+  id: Generated<string>;
+  email: string;
+  password_hash: string;
+  full_name: string;
+  role: Role;
+  locale: Generated<Locale>;
+  faculty_id: string | null;
+  department_id: string | null;
+  created_at: CreatedAt;
+  disabled_at: NullableTimestamp;
+}
+
+export interface SubjectTable {
+  id: Generated<string>;
+  department_id: string;
+  code: string;
+  name: string;
+  credits: number;
+  lecture_hours: number;
+  practical_hours: number;
+}
+
+export interface TermTable {
+  id: Generated<string>;
+  academic_year: string;
+  semester: 1 | 2;
+  starts_on: ColumnType<string, string, string>;
+  weeks: number;
+  time_zone: Generated<string>;
+}
+
+export interface StudyGroupTable {
+  id: Generated<string>;
+  faculty_id: string;
+  name: string;
+  study_form: StudyForm;
+}
+
+export interface GroupStudentTable {
+  group_id: string;
+  student_id: string;
+}
+
+export interface TeachingAssignmentTable {
+  id: Generated<string>;
+  term_id: string;
+  instructor_id: string;
+  subject_id: string;
+}
+
+export interface TeachingAssignmentGroupTable {
+  teaching_assignment_id: string;
+  group_id: string;
+}
+
+export interface CabinetTable {
+  id: Generated<string>;
+  teaching_assignment_id: string;
+  created_at: CreatedAt;
+}
+
+export interface SlotTable {
+  id: Generated<string>;
+  cabinet_id: string;
+  kind: SlotKind;
+  number: number;
+  week: number;
+  due_at: Timestamp;
+  title: string | null;
+}
+
+export interface ItemTable {
+  id: Generated<string>;
+  cabinet_id: string;
+  slot_id: string | null;
+  title: string;
+  description: Generated<string>;
+  status: Generated<ItemStatus>;
+  published_at: NullableTimestamp;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface MediaFileTable {
+  id: Generated<string>;
+  item_id: string;
+  upload_id: string;
+  storage_key: string;
+  original_name: string;
+  byte_size: BigIntColumn;
+  sha256: string;
+  content_type: string;
+  file_kind: FileKind;
+  processing_state: ProcessingState;
+  created_by: string;
+  created_at: CreatedAt;
+  deleted_at: NullableTimestamp;
+}
+
+export interface UploadTable {
+  id: string;
+  user_id: string;
+  cabinet_id: string;
+  slot_id: string | null;
+  item_id: string | null;
+  file_name: string;
+  file_kind: FileKind;
+  declared_size: BigIntColumn;
+  created_at: CreatedAt;
+  last_activity_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  finished_at: NullableTimestamp;
+}
+
+export interface SessionTable {
+  token_hash: string;
+  user_id: string;
+  created_at: CreatedAt;
+  last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  blocked_until: Timestamp;
+}
+
+export interface AuditEventTable {
+  id: Generated<string>;
+  at: CreatedAt;
+  actor_id: string | null;
+  action: string;
+  object_type: string;
+  object_id: string;
+  ip: string | null;
+  data: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+export interface Database {
+  faculty: FacultyTable;
+  department: DepartmentTable;
+  app_user: UserTable;
+  subject: SubjectTable;
+  term: TermTable;
+  study_group: StudyGroupTable;
+  group_student: GroupStudentTable;
+  teaching_assignment: TeachingAssignmentTable;
+  teaching_assignment_group: TeachingAssignmentGroupTable;
+  cabinet: CabinetTable;
+  slot: SlotTable;
+  item: ItemTable;
+  media_file: MediaFileTable;
+  upload: UploadTable;
+  session: SessionTable;
+  login_throttle: LoginThrottleTable;
+  audit_event: AuditEventTable;
+}
+
+export type User = Selectable<UserTable>;
+export type NewUser = Insertable<UserTable>;
+export type Subject = Selectable<SubjectTable>;
+export type Term = Selectable<TermTable>;
+export type Slot = Selectable<SlotTable>;
+export type NewSlot = Insertable<SlotTable>;
+export type Item = Selectable<ItemTable>;
+export type ItemUpdate = Updateable<ItemTable>;
+export type MediaFile = Selectable<MediaFileTable>;
+export type Upload = Selectable<UploadTable>;

@@ -1,0 +1,175 @@
+// Seeds a demo university into an empty database (idempotent): structure, people, term, teaching.
+import { sql } from 'kysely';
+import type { Db } from './client.ts';
+import type { Role, StudyForm } from './schema.ts';
+
+export const demoPassword = 'kabinet-demo';
+export const demoDomain = 'demo.kabinet.kg';
+
+const maleNames = ['Азамат', 'Бакыт', 'Эрлан', 'Нурбек', 'Тилек', 'Улан', 'Данияр', 'Мирлан', 'Адилет', 'Чыңгыз'];
+const femaleNames = ['Айгерим', 'Айпери', 'Нургүл', 'Жыпар', 'Бегимай', 'Асел', 'Мээрим', 'Чолпон', 'Элнура', 'Күмүшай'];
+const surnames = ['Асанов', 'Бакиров', 'Токтогулов', 'Жумабаев', 'Осмонов', 'Сыдыков', 'Абдыкадыров', 'Мамытов', 'Турдубаев', 'Эсенов', 'Кадыров', 'Өмүрзаков', 'Үсөнов'];
+
+/** A deterministic Kyrgyz name for the n-th demo person. */
+export function demoName(n: number): string {
+  const female = n % 2 === 1;
+  const first = (female ? femaleNames : maleNames)[n % 10] as string;
+  const surname = surnames[(n * 7) % surnames.length] as string;
+  return `${female ? `${surname}а` : surname} ${first}`;
+}
+
+/** The running term: autumn from September, spring from February, starting on a Monday. */
+export function demoTermFor(today: Date): { academicYear: string; semester: 1 | 2; startsOn: string } {
+  const year = today.getUTCFullYear();
+  const month = today.getUTCMonth();
+  const autumn = month >= 7 || month === 0;
+  const firstYear = autumn && month !== 0 ? year : year - 1;
+  const start = autumn ? new Date(Date.UTC(month === 0 ? year - 1 : year, 8, 1)) : new Date(Date.UTC(year, 1, 1));
+  while (start.getUTCDay() !== 1) start.setUTCDate(start.getUTCDate() + 1);
+  return { academicYear: `${firstYear}-${firstYear + 1}`, semester: autumn ? 1 : 2, startsOn: start.toISOString().slice(0, 10) };
+}
+
+type SeedUser = { key: string; email: string; name: string; role: Role; faculty?: string; department?: string };
+
+/** Returns false when the database already holds a university (nothing is changed then). */
+export async function seedDemo(db: Db, hashPassword: (password: string) => Promise<string>, today = new Date()): Promise<boolean> {
+  const existing = await db.selectFrom('faculty').select('id').limit(1).executeTakeFirst();
+  if (existing) return false;
+  // One hash for every demo account: the password is public anyway, and scrypt is slow on purpose.
+  const passwordHash = await hashPassword(demoPassword);
+
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(72017)`.execute(trx);
+    if (await trx.selectFrom('faculty').select('id').limit(1).executeTakeFirst()) return false;
+
+    const [faculty, college] = await trx
+      .insertInto('faculty')
+      .values([
+        { name: 'Математика жана информациялык технологиялар факультети', kind: 'faculty' },
+        { name: 'Медициналык колледж', kind: 'college' },
+      ])
+      .returning('id')
+      .execute();
+    const facultyIds = { faculty: faculty!.id, college: college!.id };
+    const departments = await trx
+      .insertInto('department')
+      .values([
+        { faculty_id: facultyIds.faculty, name: 'Колдонмо математика жана информатика кафедрасы', kind: 'department' },
+        { faculty_id: facultyIds.faculty, name: 'Физика кафедрасы', kind: 'department' },
+        { faculty_id: facultyIds.college, name: 'Жалпы билим берүүчү сабактар ПЦК', kind: 'commission' },
+      ])
+      .returning(['id', 'faculty_id'])
+      .execute();
+    const dept = departments.map((d) => d.id) as [string, string, string];
+    const facultyOf = new Map(departments.map((d) => [d.id, d.faculty_id]));
+
+    const email = (local: string) => `${local}@${demoDomain}`;
+    let n = 0;
+    const person = (key: string, role: Role, department?: string, faculty?: string): SeedUser => ({
+      key,
+      email: email(key),
+      name: demoName(n++),
+      role,
+      department,
+      faculty: faculty ?? (department ? facultyOf.get(department) : undefined),
+    });
+    const staff: SeedUser[] = [
+      person('admin', 'admin'),
+      person('rector', 'vice_rector'),
+      person('dean', 'dean', undefined, facultyIds.faculty),
+      person('head', 'head', dept[0]),
+      person('head2', 'head', dept[1]),
+      person('head3', 'head', dept[2]),
+      person('instructor', 'instructor', dept[0]),
+      person('instructor2', 'instructor', dept[0]),
+      person('instructor3', 'instructor', dept[1]),
+      person('instructor4', 'instructor', dept[1]),
+      person('instructor5', 'instructor', dept[2]),
+      person('instructor6', 'instructor', dept[2]),
+    ];
+    const students = Array.from({ length: 60 }, (_, i) => person(i === 0 ? 'student' : `student${i + 1}`, 'student'));
+    const users = await trx
+      .insertInto('app_user')
+      .values(
+        [...staff, ...students].map((u) => ({
+          email: u.email,
+          password_hash: passwordHash,
+          full_name: u.name,
+          role: u.role,
+          faculty_id: u.faculty ?? null,
+          department_id: u.department ?? null,
+        })),
+      )
+      .returning(['id', 'email'])
+      .execute();
+    const userId = (key: string) => users.find((u) => u.email === email(key))!.id;
+
+    const subjects = await trx
+      .insertInto('subject')
+      .values([
+        { department_id: dept[0], code: 'MATH-101', name: 'Математикалык анализ', credits: 5, lecture_hours: 32, practical_hours: 32 },
+        { department_id: dept[0], code: 'CS-102', name: 'Программалоонун негиздери', credits: 4, lecture_hours: 16, practical_hours: 32 },
+        { department_id: dept[0], code: 'CS-201', name: 'Маалыматтар базасы', credits: 4, lecture_hours: 16, practical_hours: 16 },
+        { department_id: dept[0], code: 'CS-202', name: 'Алгоритмдер жана маалымат структуралары', credits: 5, lecture_hours: 32, practical_hours: 16 },
+        { department_id: dept[1], code: 'PHY-101', name: 'Жалпы физика', credits: 5, lecture_hours: 32, practical_hours: 16 },
+        { department_id: dept[1], code: 'PHY-201', name: 'Электр жана магнетизм', credits: 4, lecture_hours: 16, practical_hours: 16 },
+        { department_id: dept[1], code: 'PHY-301', name: 'Кванттык механика', credits: 4, lecture_hours: 24, practical_hours: 8 },
+        { department_id: dept[2], code: 'KYR-101', name: 'Кыргыз тили', credits: 3, lecture_hours: 8, practical_hours: 32 },
+        { department_id: dept[2], code: 'ENG-101', name: 'Англис тили', credits: 3, lecture_hours: 0, practical_hours: 32 },
+        { department_id: dept[2], code: 'INF-101', name: 'Информатика', credits: 3, lecture_hours: 16, practical_hours: 16 },
+      ])
+      .returning(['id', 'code'])
+      .execute();
+    const subjectId = (code: string) => subjects.find((s) => s.code === code)!.id;
+
+    const termInfo = demoTermFor(today);
+    const term = await trx
+      .insertInto('term')
+      .values({ academic_year: termInfo.academicYear, semester: termInfo.semester, starts_on: termInfo.startsOn, weeks: 16, time_zone: 'Asia/Bishkek' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+
+    const groupSpecs: Array<{ name: string; form: StudyForm; faculty: string }> = [
+      { name: 'ПМИ-1-24', form: 'full_time', faculty: facultyIds.faculty },
+      { name: 'ПМИ-2-24з', form: 'correspondence', faculty: facultyIds.faculty },
+      { name: 'ФИЗ-1-24д', form: 'distance', faculty: facultyIds.faculty },
+      { name: 'КОЛ-1-25', form: 'full_time', faculty: facultyIds.college },
+    ];
+    const groups = await trx
+      .insertInto('study_group')
+      .values(groupSpecs.map((g) => ({ name: g.name, study_form: g.form, faculty_id: g.faculty })))
+      .returning(['id', 'name'])
+      .execute();
+    const groupId = (name: string) => groups.find((g) => g.name === name)!.id;
+    // Students 1–15 study in the first group, 16–30 in the second, and so on.
+    await trx
+      .insertInto('group_student')
+      .values(students.map((s, i) => ({ group_id: groups[Math.floor(i / 15)]!.id, student_id: userId(s.key) })))
+      .execute();
+
+    const teaching: Array<[string, string, string[]]> = [
+      ['instructor', 'MATH-101', ['ПМИ-1-24', 'ПМИ-2-24з']],
+      ['instructor', 'CS-102', ['ПМИ-1-24']],
+      ['instructor2', 'CS-201', ['ПМИ-1-24', 'ПМИ-2-24з']],
+      ['instructor2', 'CS-202', ['ПМИ-2-24з']],
+      ['instructor3', 'PHY-101', ['ФИЗ-1-24д', 'ПМИ-1-24']],
+      ['instructor4', 'PHY-201', ['ФИЗ-1-24д']],
+      ['instructor4', 'PHY-301', ['ФИЗ-1-24д']],
+      ['instructor5', 'KYR-101', ['КОЛ-1-25']],
+      ['instructor6', 'ENG-101', ['КОЛ-1-25']],
+      ['instructor6', 'INF-101', ['КОЛ-1-25']],
+    ];
+    for (const [instructor, code, groupNames] of teaching) {
+      const assignment = await trx
+        .insertInto('teaching_assignment')
+        .values({ term_id: term.id, instructor_id: userId(instructor), subject_id: subjectId(code) })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('teaching_assignment_group')
+        .values(groupNames.map((name) => ({ teaching_assignment_id: assignment.id, group_id: groupId(name) })))
+        .execute();
+    }
+    return true;
+  });
+}

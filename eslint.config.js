@@ -1,0 +1,32 @@
+// Lint: the recommended TypeScript rules, React hooks rules, and the layout's import direction.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const noImport = (patterns, message) => ({
+  'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }],
+});
+
+export default tseslint.config(
+  { ignores: ['build/', 'node_modules/', '.data/', '.ci/.tools/', 'public/build/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  { files: ['server/**', 'workers/**', 'db/**'], rules: noImport(['**/app/**'], 'Nothing imports app/ (DESIGN.md).') },
+  {
+    files: ['server/**'],
+    ignores: ['server/http/**', 'server/main.ts'],
+    rules: noImport(['express', '@tus/*', '**/http/**'], 'Only server/http and server/main.ts know Express or tus.'),
+  },
+  { files: ['workers/**'], rules: noImport(['**/server/http/**', 'express', '@tus/*'], 'Workers never import server/http.') },
+  { files: ['db/**'], rules: noImport(['**/server/**', '**/workers/**'], 'db/ imports none of our code.') },
+);

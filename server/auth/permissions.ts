@@ -1,0 +1,114 @@
+// The one permission module: `can(user, action, resource)` and the row scopes that queries apply.
+import type { ItemStatus, Role } from '../../db/schema.ts';
+import { AppError } from '../errors.ts';
+
+export type Principal = {
+  id: string;
+  role: Role;
+  facultyId: string | null;
+  departmentId: string | null;
+  /** Study groups of a student; empty for everyone else. */
+  groupIds: readonly string[];
+};
+
+/** Where a cabinet sits: enough to decide every rule without another query. */
+export type CabinetScope = {
+  instructorId: string;
+  departmentId: string;
+  facultyId: string;
+  groupIds: readonly string[];
+};
+
+export type ResourceFor = {
+  /** Open a cabinet for a teaching assignment (instructor × subject × term). */
+  'cabinet.open': { instructorId: string };
+  'cabinet.view': CabinetScope;
+  /** Change what a cabinet holds: items, uploads, publishing. */
+  'cabinet.edit': CabinetScope;
+  /** See an item and download its files. */
+  'item.view': { cabinet: CabinetScope; status: ItemStatus };
+  /** HEAD / PATCH / DELETE of an upload in flight. */
+  'upload.continue': { ownerId: string; cabinet: CabinetScope };
+};
+export type Action = keyof ResourceFor;
+
+/** Actions whose refusal is answered "not found", so that nothing is learned about what exists. */
+const hiddenWhenRefused: ReadonlySet<Action> = new Set(['cabinet.view', 'item.view', 'upload.continue']);
+
+function seesCabinet(user: Principal, cabinet: CabinetScope): boolean {
+  switch (user.role) {
+    case 'admin':
+    case 'vice_rector':
+      return true;
+    case 'dean':
+      return user.facultyId === cabinet.facultyId;
+    case 'head':
+      return user.departmentId === cabinet.departmentId;
+    case 'instructor':
+      return user.id === cabinet.instructorId;
+    case 'student':
+      return cabinet.groupIds.some((groupId) => user.groupIds.includes(groupId));
+  }
+}
+
+function ownsCabinet(user: Principal, cabinet: CabinetScope): boolean {
+  return user.role === 'instructor' && user.id === cabinet.instructorId;
+}
+
+export function can<A extends Action>(user: Principal | null, action: A, resource: ResourceFor[A]): boolean {
+  if (!user) return false;
+  switch (action) {
+    case 'cabinet.open':
+      return user.role === 'instructor' && user.id === (resource as ResourceFor['cabinet.open']).instructorId;
+    case 'cabinet.view':
+      return seesCabinet(user, resource as CabinetScope);
+    case 'cabinet.edit':
+      return ownsCabinet(user, resource as CabinetScope);
+    case 'item.view': {
+      const { cabinet, status } = resource as ResourceFor['item.view'];
+      // Students see what is published; staff who see the cabinet also see drafts.
+      return seesCabinet(user, cabinet) && (status === 'published' || user.role !== 'student');
+    }
+    case 'upload.continue': {
+      const { ownerId, cabinet } = resource as ResourceFor['upload.continue'];
+      return user.id === ownerId && ownsCabinet(user, cabinet);
+    }
+    default:
+      return false;
+  }
+}
+
+/** Throws the AppError a refusal maps to: 401 without a user, 404 for hidden things, 403 otherwise. */
+export function requirePermission<A extends Action>(
+  user: Principal | null,
+  action: A,
+  resource: ResourceFor[A],
+): asserts user is Principal {
+  if (!user) throw new AppError('unauthorized');
+  if (can(user, action, resource)) return;
+  throw new AppError(hiddenWhenRefused.has(action) ? 'not_found' : 'forbidden');
+}
+
+/** Which cabinets a user may list: the same rule as `cabinet.view`, as a filter for queries. */
+export type CabinetFilter =
+  | { kind: 'all' }
+  | { kind: 'faculty'; facultyId: string }
+  | { kind: 'department'; departmentId: string }
+  | { kind: 'instructor'; instructorId: string }
+  | { kind: 'groups'; groupIds: readonly string[] };
+
+export function visibleCabinets(user: Principal): CabinetFilter {
+  switch (user.role) {
+    case 'admin':
+    case 'vice_rector':
+      return { kind: 'all' };
+    case 'dean':
+      return { kind: 'faculty', facultyId: user.facultyId ?? '' };
+    case 'head':
+      return { kind: 'department', departmentId: user.departmentId ?? '' };
+    case 'instructor':
+      return { kind: 'instructor', instructorId: user.id };
+    case 'student':
+      return { kind: 'groups', groupIds: user.groupIds };
+  }
+}

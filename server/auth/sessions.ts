@@ -1,0 +1,111 @@
+// Server-side sessions in Postgres: a random token in an HttpOnly cookie, only its hash stored.
+import { createHash, randomBytes } from 'node:crypto';
+import { parseCookie, stringifySetCookie } from 'cookie';
+import type { Db } from '../../db/client.ts';
+import type { Locale } from '../../db/schema.ts';
+import type { Principal } from './permissions.ts';
+
+export const SESSION_COOKIE = 'kabinet_session';
+const touchAfterMs = 10 * 60 * 1000;
+
+export type SessionUser = Principal & { email: string; fullName: string; locale: Locale };
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export async function createSession(
+  db: Db,
+  input: { userId: string; ttlMs: number; ip: string | null; userAgent: string | null },
+): Promise<string> {
+  // A fresh token at every login: a token planted before login is worth nothing after it.
+  const token = randomBytes(32).toString('base64url');
+  await db
+    .insertInto('session')
+    .values({
+      token_hash: hashToken(token),
+      user_id: input.userId,
+      expires_at: new Date(Date.now() + input.ttlMs),
+      ip: input.ip,
+      user_agent: input.userAgent?.slice(0, 300) ?? null,
+    })
+    .execute();
+  return token;
+}
+
+export function readSessionToken(cookieHeader: string | null | undefined): string | null {
+  if (!cookieHeader) return null;
+  const token = parseCookie(cookieHeader)[SESSION_COOKIE];
+  return token && /^[A-Za-z0-9_-]{43}$/.test(token) ? token : null;
+}
+
+export async function findSessionUser(db: Db, token: string | null): Promise<SessionUser | null> {
+  if (!token) return null;
+  const row = await db
+    .selectFrom('session')
+    .innerJoin('app_user', 'app_user.id', 'session.user_id')
+    .select([
+      'session.token_hash',
+      'session.last_seen_at',
+      'app_user.id',
+      'app_user.role',
+      'app_user.email',
+      'app_user.full_name',
+      'app_user.locale',
+      'app_user.faculty_id',
+      'app_user.department_id',
+    ])
+    .where('session.token_hash', '=', hashToken(token))
+    .where('session.revoked_at', 'is', null)
+    .where('session.expires_at', '>', new Date())
+    .where('app_user.disabled_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) return null;
+  const groupIds =
+    row.role === 'student'
+      ? (
+          await db.selectFrom('group_student').select('group_id').where('student_id', '=', row.id).execute()
+        ).map((g) => g.group_id)
+      : [];
+  if (Date.now() - row.last_seen_at.getTime() > touchAfterMs) {
+    await db.updateTable('session').set({ last_seen_at: new Date() }).where('token_hash', '=', row.token_hash).execute();
+  }
+  return {
+    id: row.id,
+    role: row.role,
+    email: row.email,
+    fullName: row.full_name,
+    locale: row.locale,
+    facultyId: row.faculty_id,
+    departmentId: row.department_id,
+    groupIds,
+  };
+}
+
+export async function revokeSession(db: Db, token: string): Promise<void> {
+  await db.updateTable('session').set({ revoked_at: new Date() }).where('token_hash', '=', hashToken(token)).execute();
+}
+
+export async function revokeAllSessions(db: Db, userId: string): Promise<number> {
+  const result = await db
+    .updateTable('session')
+    .set({ revoked_at: new Date() })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export function sessionCookie(token: string, options: { secure: boolean; maxAgeMs: number }): string {
+  return stringifySetCookie({
+    name: SESSION_COOKIE,
+    value: token,
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: options.secure,
+    path: '/',
+    maxAge: Math.floor(options.maxAgeMs / 1000),
+  });
+}
+
+export function clearSessionCookie(options: { secure: boolean }): string {
+  return stringifySetCookie({ name: SESSION_COOKIE, value: '', httpOnly: true, sameSite: 'lax', secure: options.secure, path: '/', maxAge: 0 });
+}

@@ -1,0 +1,358 @@
+// Cabinets: the current term, teaching assignments, opening a cabinet with its plan, and reading one.
+import { sql, type Kysely } from 'kysely';
+import type { Db } from '../../db/client.ts';
+import type { Database, FileKind, ItemStatus, ProcessingState, SlotKind } from '../../db/schema.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+import { AppError } from '../errors.ts';
+import {
+  can,
+  requirePermission,
+  visibleCabinets,
+  type CabinetScope,
+  type Principal,
+} from '../auth/permissions.ts';
+import { lastDayOfWeek, planSlots } from './slot-plan.ts';
+
+export type TermInfo = { id: string; academicYear: string; semester: number; startsOn: string; weeks: number; timeZone: string };
+
+/** The term that has started most recently (the seed makes one that is running now). */
+export async function currentTerm(db: Db): Promise<TermInfo | null> {
+  const row = await db
+    .selectFrom('term')
+    .selectAll()
+    .where('starts_on', '<=', sql<string>`current_date + 30`)
+    .orderBy('starts_on', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row
+    ? { id: row.id, academicYear: row.academic_year, semester: row.semester, startsOn: row.starts_on, weeks: row.weeks, timeZone: row.time_zone }
+    : null;
+}
+
+function cabinetScopeQuery(db: Kysely<Database>) {
+  return db
+    .selectFrom('cabinet')
+    .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
+    .innerJoin('subject', 'subject.id', 'ta.subject_id')
+    .innerJoin('department', 'department.id', 'subject.department_id')
+    .select((eb) => [
+      'cabinet.id as cabinetId',
+      'ta.instructor_id as instructorId',
+      'subject.department_id as departmentId',
+      'department.faculty_id as facultyId',
+      eb
+        .selectFrom('teaching_assignment_group as tag')
+        .select(sql<string[]>`coalesce(array_agg(tag.group_id), '{}')`.as('ids'))
+        .whereRef('tag.teaching_assignment_id', '=', 'ta.id')
+        .as('groupIds'),
+    ]);
+}
+
+export async function loadCabinetScope(db: Kysely<Database>, cabinetId: string): Promise<CabinetScope | null> {
+  if (!isUuid(cabinetId)) return null;
+  const row = await cabinetScopeQuery(db).where('cabinet.id', '=', cabinetId).executeTakeFirst();
+  return row ? { instructorId: row.instructorId, departmentId: row.departmentId, facultyId: row.facultyId, groupIds: row.groupIds ?? [] } : null;
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
+export type TeachingRow = {
+  teachingAssignmentId: string;
+  subjectCode: string;
+  subjectName: string;
+  groups: string[];
+  cabinetId: string | null;
+};
+
+/** This term's teaching assignments of an instructor, with the cabinet if it is open. */
+export async function listTeaching(db: Db, user: Principal, termId: string): Promise<TeachingRow[]> {
+  if (!can(user, 'cabinet.open', { instructorId: user.id })) return [];
+  const rows = await db
+    .selectFrom('teaching_assignment as ta')
+    .innerJoin('subject', 'subject.id', 'ta.subject_id')
+    .leftJoin('cabinet', 'cabinet.teaching_assignment_id', 'ta.id')
+    .select((eb) => [
+      'ta.id',
+      'subject.code',
+      'subject.name',
+      'cabinet.id as cabinetId',
+      eb
+        .selectFrom('teaching_assignment_group as tag')
+        .innerJoin('study_group', 'study_group.id', 'tag.group_id')
+        .select(sql<string[]>`array_agg(study_group.name order by study_group.name)`.as('names'))
+        .whereRef('tag.teaching_assignment_id', '=', 'ta.id')
+        .as('groups'),
+    ])
+    .where('ta.instructor_id', '=', user.id)
+    .where('ta.term_id', '=', termId)
+    .orderBy('subject.code')
+    .execute();
+  return rows.map((row) => ({
+    teachingAssignmentId: row.id,
+    subjectCode: row.code,
+    subjectName: row.name,
+    groups: row.groups ?? [],
+    cabinetId: row.cabinetId,
+  }));
+}
+
+/** Opens the cabinet of a teaching assignment with its plan slots; a second call returns the same cabinet. */
+export async function openCabinet(db: Db, user: Principal, teachingAssignmentId: string, ip: string | null = null): Promise<string> {
+  if (!isUuid(teachingAssignmentId)) throw new AppError('not_found');
+  const assignment = await db
+    .selectFrom('teaching_assignment as ta')
+    .innerJoin('subject', 'subject.id', 'ta.subject_id')
+    .innerJoin('department', 'department.id', 'subject.department_id')
+    .innerJoin('term', 'term.id', 'ta.term_id')
+    .select([
+      'ta.id',
+      'ta.instructor_id',
+      'subject.lecture_hours',
+      'subject.practical_hours',
+      'department.slot_policy',
+      'term.starts_on',
+      'term.weeks',
+      'term.time_zone',
+    ])
+    .where('ta.id', '=', teachingAssignmentId)
+    .executeTakeFirst();
+  if (!assignment) throw new AppError('not_found');
+  requirePermission(user, 'cabinet.open', { instructorId: assignment.instructor_id });
+
+  return db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('cabinet')
+      .values({ teaching_assignment_id: assignment.id })
+      .onConflict((oc) => oc.column('teaching_assignment_id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) {
+      // Someone (a double click) opened it first: theirs is the cabinet.
+      const existing = await trx.selectFrom('cabinet').select('id').where('teaching_assignment_id', '=', assignment.id).executeTakeFirstOrThrow();
+      return existing.id;
+    }
+    const slots = planSlots({
+      lectureHours: assignment.lecture_hours,
+      practicalHours: assignment.practical_hours,
+      weeks: assignment.weeks,
+      policy: assignment.slot_policy,
+    });
+    if (slots.length > 0) {
+      await trx
+        .insertInto('slot')
+        .values(
+          slots.map((slot) => ({
+            cabinet_id: inserted.id,
+            kind: slot.kind,
+            number: slot.number,
+            week: slot.week,
+            // Due at the end of the week's last day, in the term's time zone.
+            due_at: sql<Date>`(${lastDayOfWeek(assignment.starts_on, slot.week)}::date + time '23:59:59') at time zone ${assignment.time_zone}`,
+          })),
+        )
+        .execute();
+    }
+    await recordAudit(trx, { actorId: user.id, action: 'cabinet.open', objectType: 'cabinet', objectId: inserted.id, ip, data: { slots: slots.length } });
+    return inserted.id;
+  });
+}
+
+export type CabinetListRow = {
+  cabinetId: string;
+  subjectCode: string;
+  subjectName: string;
+  instructorName: string;
+  departmentName: string;
+  requiredSlots: number;
+  deliveredSlots: number;
+};
+
+/** Cabinets of a term the user may see, by the same rule as `cabinet.view`. */
+export async function listVisibleCabinets(db: Db, user: Principal, termId: string): Promise<CabinetListRow[]> {
+  const filter = visibleCabinets(user);
+  if (filter.kind === 'groups' && filter.groupIds.length === 0) return [];
+  let query = db
+    .selectFrom('cabinet')
+    .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
+    .innerJoin('subject', 'subject.id', 'ta.subject_id')
+    .innerJoin('department', 'department.id', 'subject.department_id')
+    .innerJoin('app_user as instructor', 'instructor.id', 'ta.instructor_id')
+    .select((eb) => [
+      'cabinet.id',
+      'subject.code',
+      'subject.name',
+      'instructor.full_name',
+      'department.name as departmentName',
+      eb.selectFrom('slot').select(eb.fn.countAll<string>().as('n')).whereRef('slot.cabinet_id', '=', 'cabinet.id').as('required'),
+      eb
+        .selectFrom('item')
+        .select(eb.fn.countAll<string>().as('n'))
+        .whereRef('item.cabinet_id', '=', 'cabinet.id')
+        .where('item.slot_id', 'is not', null)
+        .where('item.status', '=', 'published')
+        .as('delivered'),
+    ])
+    .where('ta.term_id', '=', termId);
+  switch (filter.kind) {
+    case 'all':
+      break;
+    case 'faculty':
+      query = query.where('department.faculty_id', '=', filter.facultyId);
+      break;
+    case 'department':
+      query = query.where('subject.department_id', '=', filter.departmentId);
+      break;
+    case 'instructor':
+      query = query.where('ta.instructor_id', '=', filter.instructorId);
+      break;
+    case 'groups':
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('teaching_assignment_group as tag')
+            .select('tag.group_id')
+            .whereRef('tag.teaching_assignment_id', '=', 'ta.id')
+            .where('tag.group_id', 'in', filter.groupIds),
+        ),
+      );
+      break;
+  }
+  const rows = await query.orderBy('department.name').orderBy('subject.code').execute();
+  return rows.map((row) => ({
+    cabinetId: row.id,
+    subjectCode: row.code,
+    subjectName: row.name,
+    instructorName: row.full_name,
+    departmentName: row.departmentName,
+    requiredSlots: Number(row.required ?? 0),
+    deliveredSlots: Number(row.delivered ?? 0),
+  }));
+}
+
+export type CabinetFileView = {
+  id: string;
+  name: string;
+  byteSize: number;
+  contentType: string;
+  fileKind: FileKind;
+  processingState: ProcessingState;
+};
+export type CabinetItemView = {
+  id: string;
+  slotId: string | null;
+  title: string;
+  description: string;
+  status: ItemStatus;
+  publishedAt: string | null;
+  files: CabinetFileView[];
+};
+export type CabinetSlotView = { id: string; kind: SlotKind; number: number; week: number; dueAt: string; title: string | null };
+export type CabinetPage = {
+  id: string;
+  subjectCode: string;
+  subjectName: string;
+  instructorName: string;
+  groups: string[];
+  term: TermInfo;
+  canEdit: boolean;
+  slots: CabinetSlotView[];
+  items: CabinetItemView[];
+};
+
+/** Everything the cabinet page shows, as this user may see it. */
+export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: string): Promise<CabinetPage> {
+  const scope = await loadCabinetScope(db, cabinetId);
+  if (!scope) throw new AppError('not_found');
+  requirePermission(user, 'cabinet.view', scope);
+  const canEdit = can(user, 'cabinet.edit', scope);
+
+  const head = await db
+    .selectFrom('cabinet')
+    .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
+    .innerJoin('subject', 'subject.id', 'ta.subject_id')
+    .innerJoin('term', 'term.id', 'ta.term_id')
+    .innerJoin('app_user as instructor', 'instructor.id', 'ta.instructor_id')
+    .select((eb) => [
+      'subject.code',
+      'subject.name',
+      'instructor.full_name',
+      'term.id as termId',
+      'term.academic_year',
+      'term.semester',
+      'term.starts_on',
+      'term.weeks',
+      'term.time_zone',
+      eb
+        .selectFrom('teaching_assignment_group as tag')
+        .innerJoin('study_group', 'study_group.id', 'tag.group_id')
+        .select(sql<string[]>`array_agg(study_group.name order by study_group.name)`.as('names'))
+        .whereRef('tag.teaching_assignment_id', '=', 'ta.id')
+        .as('groups'),
+    ])
+    .where('cabinet.id', '=', cabinetId)
+    .executeTakeFirstOrThrow();
+
+  const slots = await db
+    .selectFrom('slot')
+    .select(['id', 'kind', 'number', 'week', 'due_at', 'title'])
+    .where('cabinet_id', '=', cabinetId)
+    .orderBy('week')
+    .orderBy('kind')
+    .orderBy('number')
+    .execute();
+
+  const itemRows = await db
+    .selectFrom('item')
+    .select(['id', 'slot_id', 'title', 'description', 'status', 'published_at'])
+    .where('cabinet_id', '=', cabinetId)
+    .$if(!can(user, 'item.view', { cabinet: scope, status: 'draft' }), (q) => q.where('status', '=', 'published'))
+    .orderBy('created_at')
+    .execute();
+  const files = itemRows.length
+    ? await db
+        .selectFrom('media_file')
+        .select(['id', 'item_id', 'original_name', 'byte_size', 'content_type', 'file_kind', 'processing_state'])
+        .where('item_id', 'in', itemRows.map((item) => item.id))
+        .where('deleted_at', 'is', null)
+        .orderBy('created_at')
+        .execute()
+    : [];
+
+  return {
+    id: cabinetId,
+    subjectCode: head.code,
+    subjectName: head.name,
+    instructorName: head.full_name,
+    groups: head.groups ?? [],
+    term: {
+      id: head.termId,
+      academicYear: head.academic_year,
+      semester: head.semester,
+      startsOn: head.starts_on,
+      weeks: head.weeks,
+      timeZone: head.time_zone,
+    },
+    canEdit,
+    slots: slots.map((slot) => ({ id: slot.id, kind: slot.kind, number: slot.number, week: slot.week, dueAt: slot.due_at.toISOString(), title: slot.title })),
+    items: itemRows.map((item) => ({
+      id: item.id,
+      slotId: item.slot_id,
+      title: item.title,
+      description: item.description,
+      status: item.status,
+      publishedAt: item.published_at?.toISOString() ?? null,
+      files: files
+        .filter((file) => file.item_id === item.id)
+        .map((file) => ({
+          id: file.id,
+          name: file.original_name,
+          byteSize: Number(file.byte_size),
+          contentType: file.content_type,
+          fileKind: file.file_kind,
+          processingState: file.processing_state,
+        })),
+    })),
+  };
+}

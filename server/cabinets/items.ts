@@ -1,0 +1,103 @@
+// Items: what an instructor delivers into a slot (or as an extra), and who may see their files.
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
+import type { Database, ItemStatus, MediaFile } from '../../db/schema.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+import { requirePermission, type CabinetScope, type Principal } from '../auth/permissions.ts';
+import { AppError } from '../errors.ts';
+import { isUuid, loadCabinetScope } from './cabinets.ts';
+
+export const itemFieldsSchema = z.object({
+  title: z.string().trim().min(1, 'item.title_required').max(200, 'item.title_too_long'),
+  description: z.string().trim().max(5000, 'item.description_too_long').default(''),
+});
+export type ItemFields = z.infer<typeof itemFieldsSchema>;
+
+type Actor = { user: Principal; ip: string | null };
+
+async function editableCabinet(db: Kysely<Database>, user: Principal | null, cabinetId: string): Promise<CabinetScope> {
+  const scope = await loadCabinetScope(db, cabinetId);
+  if (!scope) throw new AppError('not_found');
+  requirePermission(user, 'cabinet.edit', scope);
+  return scope;
+}
+
+async function loadItem(db: Kysely<Database>, itemId: string) {
+  if (!isUuid(itemId)) return null;
+  return db.selectFrom('item').selectAll().where('id', '=', itemId).executeTakeFirst() ?? null;
+}
+
+export async function createExtraItem(db: Db, actor: Actor, cabinetId: string, fields: ItemFields): Promise<string> {
+  await editableCabinet(db, actor.user, cabinetId);
+  return db.transaction().execute(async (trx) => {
+    const item = await trx
+      .insertInto('item')
+      .values({ cabinet_id: cabinetId, title: fields.title, description: fields.description, created_by: actor.user.id })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, { actorId: actor.user.id, action: 'item.create', objectType: 'item', objectId: item.id, ip: actor.ip, data: { cabinetId, title: fields.title } });
+    return item.id;
+  });
+}
+
+async function editableItem(db: Kysely<Database>, user: Principal | null, itemId: string) {
+  const item = await loadItem(db, itemId);
+  if (!item) throw new AppError('not_found');
+  await editableCabinet(db, user, item.cabinet_id);
+  return item;
+}
+
+export async function updateItem(db: Db, actor: Actor, itemId: string, fields: ItemFields): Promise<void> {
+  await editableItem(db, actor.user, itemId);
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('item').set({ title: fields.title, description: fields.description, updated_at: new Date() }).where('id', '=', itemId).execute();
+    await recordAudit(trx, { actorId: actor.user.id, action: 'item.update', objectType: 'item', objectId: itemId, ip: actor.ip, data: fields });
+  });
+}
+
+export async function setItemStatus(db: Db, actor: Actor, itemId: string, status: ItemStatus): Promise<void> {
+  const item = await editableItem(db, actor.user, itemId);
+  if (item.status === status) return; // a double submit changes nothing
+  if (status === 'published') {
+    const files = await db.selectFrom('media_file').select('id').where('item_id', '=', itemId).where('deleted_at', 'is', null).execute();
+    if (files.length === 0) throw new AppError('invalid_input', 'item.publish_needs_file');
+  }
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('item')
+      .set({ status, published_at: status === 'published' ? new Date() : null, updated_at: new Date() })
+      .where('id', '=', itemId)
+      .execute();
+    await recordAudit(trx, { actorId: actor.user.id, action: `item.${status === 'published' ? 'publish' : 'unpublish'}`, objectType: 'item', objectId: itemId, ip: actor.ip });
+  });
+}
+
+/** The item of a slot, created (as a draft titled after the slot) by its first upload. */
+export async function slotItemId(trx: Kysely<Database>, slotId: string, title: string, userId: string): Promise<string> {
+  const slot = await trx.selectFrom('slot').select(['id', 'cabinet_id']).where('id', '=', slotId).executeTakeFirstOrThrow();
+  const inserted = await trx
+    .insertInto('item')
+    .values({ cabinet_id: slot.cabinet_id, slot_id: slot.id, title, created_by: userId })
+    .onConflict((oc) => oc.column('slot_id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) return inserted.id;
+  const existing = await trx.selectFrom('item').select('id').where('slot_id', '=', slotId).executeTakeFirstOrThrow();
+  return existing.id;
+}
+
+/** A file as the downloader may get it, or not_found when this user may not see it. */
+export async function fileForDownload(db: Db, user: Principal | null, fileId: string): Promise<MediaFile> {
+  if (!isUuid(fileId)) throw new AppError('not_found');
+  const file = await db.selectFrom('media_file').selectAll().where('id', '=', fileId).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!file) {
+    if (!user) throw new AppError('unauthorized');
+    throw new AppError('not_found');
+  }
+  const item = await db.selectFrom('item').select(['cabinet_id', 'status']).where('id', '=', file.item_id).executeTakeFirstOrThrow();
+  const cabinet = await loadCabinetScope(db, item.cabinet_id);
+  if (!cabinet) throw new AppError('not_found');
+  requirePermission(user, 'item.view', { cabinet, status: item.status });
+  return file;
+}

@@ -1,0 +1,112 @@
+// The one schema for process.env: parsed once at start, fails fast with a readable message.
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('.data'),
+  DATABASE_URL: z.url().optional(),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  SEED_DEMO: bool.default(true),
+  SESSION_TTL_DAYS: z.coerce.number().positive().default(30),
+  TRUST_PROXY: bool.default(false),
+  PUBLIC_ORIGIN: z.url().optional(),
+  MEDIA_DIR: z.string().optional(),
+  UPLOAD_SPOOL_DIR: z.string().optional(),
+  UPLOAD_MAX_VIDEO_BYTES: z.coerce.number().int().positive().default(8 * GiB),
+  UPLOAD_MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(200 * MiB),
+  UPLOAD_CHUNK_MIB: z.coerce.number().int().min(1).max(1024).default(64),
+  UPLOAD_ABANDON_HOURS: z.coerce.number().positive().default(24),
+  RUN_WORKER: bool.default(true),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export type Config = {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  embeddedPgPort: number;
+  seedDemo: boolean;
+  sessionTtlMs: number;
+  trustProxy: boolean;
+  publicOrigin: string | undefined;
+  mediaDir: string;
+  spoolDir: string;
+  uploadLimits: { video: number; document: number };
+  uploadChunkBytes: number;
+  abandonedUploadMs: number;
+  runWorker: boolean;
+  workerConcurrency: number;
+  s3: S3Config | undefined;
+  logLevel: Env['LOG_LEVEL'];
+};
+
+export type S3Config = {
+  bucket: string;
+  endpoint: string | undefined;
+  region: string;
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  forcePathStyle: boolean;
+};
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  // Empty strings in .env files mean "not set".
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}\nSee .env.example.`);
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.DATA_DIR);
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    dataDir,
+    databaseUrl: env.DATABASE_URL,
+    embeddedPgPort: env.EMBEDDED_PG_PORT,
+    seedDemo: env.SEED_DEMO,
+    sessionTtlMs: env.SESSION_TTL_DAYS * 24 * 3600 * 1000,
+    trustProxy: env.TRUST_PROXY,
+    publicOrigin: env.PUBLIC_ORIGIN ? new URL(env.PUBLIC_ORIGIN).origin : undefined,
+    mediaDir: path.resolve(env.MEDIA_DIR ?? path.join(dataDir, 'media')),
+    spoolDir: path.resolve(env.UPLOAD_SPOOL_DIR ?? path.join(dataDir, 'uploads')),
+    uploadLimits: { video: env.UPLOAD_MAX_VIDEO_BYTES, document: env.UPLOAD_MAX_DOCUMENT_BYTES },
+    uploadChunkBytes: env.UPLOAD_CHUNK_MIB * MiB,
+    abandonedUploadMs: env.UPLOAD_ABANDON_HOURS * 3600 * 1000,
+    runWorker: env.RUN_WORKER,
+    workerConcurrency: env.WORKER_CONCURRENCY,
+    s3: env.S3_BUCKET
+      ? {
+          bucket: env.S3_BUCKET,
+          endpoint: env.S3_ENDPOINT,
+          region: env.S3_REGION,
+          accessKeyId: env.S3_ACCESS_KEY_ID,
+          secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+          forcePathStyle: env.S3_FORCE_PATH_STYLE,
+        }
+      : undefined,
+    logLevel: env.LOG_LEVEL,
+  };
+}

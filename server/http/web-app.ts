@@ -1,0 +1,88 @@
+// The Express application: security headers, health, same-origin guard, tus uploads, then Remix.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createRequestHandler } from '@remix-run/express';
+import type { ServerBuild } from '@remix-run/node';
+import express, { type Express } from 'express';
+import { sql } from 'kysely';
+import { AppError } from '../errors.ts';
+import type { Services } from '../services.ts';
+import { localeOf, translatedError } from './request-context.ts';
+import { sameOriginOnly } from './same-origin.ts';
+import { createTusServer, UPLOADS_PATH } from './tus-uploads.ts';
+
+export type RemixMode = 'build' | 'vite' | 'none';
+
+declare module '@remix-run/node' {
+  interface AppLoadContext {
+    services: Services;
+    clientIp: string | null;
+  }
+}
+
+export async function createWebApp(services: Services, options: { remix: RemixMode; buildDir?: string }): Promise<{ app: Express; close: () => Promise<void> }> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', services.config.trustProxy);
+  const closers: Array<() => Promise<void>> = [];
+
+  app.use((_req, res, next) => {
+    res.set({
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'same-origin',
+      'X-Frame-Options': 'DENY',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+    });
+    next();
+  });
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await sql`select 1`.execute(services.db);
+      res.json({ ok: true, storage: services.storage.kind });
+    } catch {
+      res.status(503).json({ ok: false });
+    }
+  });
+
+  app.use(
+    sameOriginOnly({
+      publicOrigin: services.config.publicOrigin,
+      onRefuse: (req, res) => {
+        const headers = new Headers(Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as [string, string]] : [])));
+        const { status, message } = translatedError(new AppError('cross_origin'), localeOf(headers, null));
+        res.status(status).type('text/plain').send(message);
+      },
+    }),
+  );
+
+  const tus = createTusServer(services);
+  app.all([UPLOADS_PATH, `${UPLOADS_PATH}/*`], (req, res) => {
+    tus.handle(req, res).catch((error) => {
+      services.logger.error('tus request failed', { error: String(error) });
+      if (!res.headersSent) res.status(500).end();
+    });
+  });
+
+  if (options.remix === 'vite') {
+    const vite = await import('vite');
+    const devServer = await vite.createServer({ server: { middlewareMode: true }, appType: 'custom' });
+    closers.push(() => devServer.close());
+    app.use(devServer.middlewares);
+    app.all(
+      '*',
+      createRequestHandler({
+        build: () => devServer.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>,
+        getLoadContext: (req) => ({ services, clientIp: req.ip ?? null }),
+        mode: 'development',
+      }),
+    );
+  } else if (options.remix === 'build') {
+    const buildDir = path.resolve(options.buildDir ?? 'build');
+    app.use('/assets', express.static(path.join(buildDir, 'client/assets'), { immutable: true, maxAge: '1y' }));
+    app.use(express.static(path.join(buildDir, 'client'), { maxAge: '1h' }));
+    const build = (await import(pathToFileURL(path.join(buildDir, 'server/index.js')).href)) as ServerBuild;
+    app.all('*', createRequestHandler({ build, getLoadContext: (req) => ({ services, clientIp: req.ip ?? null }), mode: 'production' }));
+  }
+  return { app, close: async () => { for (const close of closers) await close(); } };
+}

@@ -1,0 +1,43 @@
+// Translation with i18next: the dictionaries, locale negotiation and a translator per locale.
+import i18next, { type TFunction } from 'i18next';
+import { parseCookie } from 'cookie';
+import type { Locale } from '../../db/schema.ts';
+import { en } from './en.ts';
+import { ky } from './ky.ts';
+import { ru } from './ru.ts';
+
+export const locales = ['ky', 'ru', 'en'] as const satisfies readonly Locale[];
+export const defaultLocale: Locale = 'ky';
+export const LOCALE_COOKIE = 'kabinet_lang';
+export const resources = { ky: { translation: ky }, ru: { translation: ru }, en: { translation: en } };
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (locales as readonly string[]).includes(value);
+}
+
+const translators = new Map<Locale, TFunction>();
+
+/** A translator for one locale (built once, shared: i18next instances are not changed after init). */
+export function translatorFor(locale: Locale): TFunction {
+  let t = translators.get(locale);
+  if (!t) {
+    const instance = i18next.createInstance();
+    void instance.init({ lng: locale, fallbackLng: 'en', resources, initAsync: false, interpolation: { escapeValue: false } });
+    t = instance.t;
+    translators.set(locale, t);
+  }
+  return t;
+}
+
+/** The user's saved choice, else the language cookie, else the browser's wish, else Kyrgyz. */
+export function negotiateLocale(headers: Headers, userLocale?: Locale | null): Locale {
+  if (userLocale) return userLocale;
+  const cookieHeader = headers.get('cookie');
+  const fromCookie = cookieHeader ? parseCookie(cookieHeader)[LOCALE_COOKIE] : undefined;
+  if (isLocale(fromCookie)) return fromCookie;
+  const accepted = (headers.get('accept-language') ?? '')
+    .split(',')
+    .map((part) => part.trim().slice(0, 2).toLowerCase())
+    .find((code) => isLocale(code));
+  return isLocale(accepted) ? accepted : defaultLocale;
+}

@@ -1,0 +1,47 @@
+// The job queue: pg-boss on the same Postgres, so a job can be enqueued in the transaction that needs it.
+import { CompiledQuery, type Kysely } from 'kysely';
+import { PgBoss } from 'pg-boss';
+import { jobNames, type JobName, type JobPayloads } from './job-types.ts';
+
+export type JobHandler<N extends JobName> = (payload: JobPayloads[N], job: { id: string; retryCount: number }) => Promise<void>;
+
+export type JobQueue = {
+  /** Enqueues inside the caller's transaction (or plain connection): no job without its row. */
+  enqueue<N extends JobName>(db: Kysely<any>, name: N, payload: JobPayloads[N]): Promise<string | null>;
+  schedule<N extends JobName>(name: N, cron: string, payload: JobPayloads[N]): Promise<void>;
+  work<N extends JobName>(name: N, options: { concurrency: number }, handler: JobHandler<N>): Promise<void>;
+  stop(): Promise<void>;
+};
+
+export async function startJobQueue(connectionString: string, options: { schedule: boolean }): Promise<JobQueue> {
+  const boss = new PgBoss({ connectionString, schema: 'pgboss', max: 4, schedule: options.schedule });
+  boss.on('error', (error) => console.warn('job queue:', error instanceof Error ? error.message : error));
+  await boss.start();
+  for (const name of jobNames) {
+    if (!(await boss.getQueue(name))) {
+      await boss.createQueue(name, { retryLimit: 5, retryDelay: 30, retryBackoff: true, heartbeatSeconds: 30 });
+    }
+  }
+  return {
+    enqueue(db, name, payload) {
+      const executor = {
+        executeSql: async (text: string, values: unknown[] = []) => {
+          const result = await db.executeQuery(CompiledQuery.raw(text, values));
+          return { rows: result.rows as unknown[] };
+        },
+      };
+      return boss.send(name, payload, { db: executor });
+    },
+    async schedule(name, cron, payload) {
+      await boss.schedule(name, cron, payload, { tz: 'UTC' });
+    },
+    async work(name, { concurrency }, handler) {
+      for (let i = 0; i < concurrency; i++) {
+        await boss.work<JobPayloads[typeof name]>(name, { batchSize: 1 }, async (jobs) => {
+          for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount });
+        });
+      }
+    },
+    stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
+  };
+}

@@ -1,0 +1,32 @@
+// Web entry (`npm start`): services, the Express app with tus and Remix, and one in-process worker.
+import { startWorkers } from '../workers/run-workers.ts';
+import { loadConfig } from './config.ts';
+import { createWebApp } from './http/web-app.ts';
+import { startServices } from './services.ts';
+
+const config = loadConfig();
+const services = await startServices(config, { role: 'web' });
+const web = await createWebApp(services, { remix: config.env === 'development' ? 'vite' : 'build' });
+if (config.runWorker) await startWorkers(services);
+
+const server = web.app.listen(config.port, config.host, () => {
+  services.logger.info('Kabinet is listening', { url: `http://localhost:${config.port}`, worker: config.runWorker });
+});
+// Slow connections upload big chunks: do not cut a request that is still sending.
+server.requestTimeout = 0;
+server.headersTimeout = 60_000;
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    services.logger.info('stopping', { signal });
+    server.close();
+    server.closeAllConnections();
+    void web
+      .close()
+      .then(() => services.close())
+      .then(() => process.exit(0));
+  });
+}

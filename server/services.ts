@@ -1,0 +1,74 @@
+// Builds the shared services once (database, storage, queue, logger) for the web process and workers.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { createDb, type Db } from '../db/client.ts';
+import { startEmbeddedPostgres } from '../db/embedded.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { seedDemo } from '../db/seed.ts';
+import { hashPassword } from './auth/passwords.ts';
+import type { Config } from './config.ts';
+import { startJobQueue, type JobQueue } from './jobs/job-queue.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createLocalStorage } from './storage/local-storage.ts';
+import type { MediaStorage } from './storage/media-storage.ts';
+import { createS3Storage } from './storage/s3-storage.ts';
+
+export type Services = {
+  config: Config;
+  db: Db;
+  storage: MediaStorage;
+  queue: JobQueue;
+  logger: Logger;
+  close(): Promise<void>;
+};
+
+export function createStorage(config: Config): MediaStorage {
+  return config.s3 ? createS3Storage(config.s3) : createLocalStorage(config.mediaDir);
+}
+
+export async function startServices(config: Config, options: { role: 'web' | 'worker' }): Promise<Services> {
+  const logger = createLogger(config.logLevel);
+  const closers: Array<() => Promise<void>> = [];
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    if (options.role === 'worker') throw new Error('A standalone worker needs DATABASE_URL (the embedded database belongs to the web process).');
+    const cluster = await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres'), port: config.embeddedPgPort, persistent: true });
+    await ensureDatabase(cluster.url('postgres'), 'kabinet');
+    databaseUrl = cluster.url('kabinet');
+    closers.push(() => cluster.stop());
+    logger.info('embedded postgres started', { port: config.embeddedPgPort, dir: path.join(config.dataDir, 'postgres') });
+  }
+  const db = createDb(databaseUrl);
+  closers.unshift(() => db.destroy());
+  if (options.role === 'web') {
+    const applied = await migrateToLatest(db);
+    if (applied.length) logger.info('migrations applied', { applied });
+    if (config.seedDemo && (await seedDemo(db, hashPassword))) logger.info('demo university seeded');
+    await fs.mkdir(config.spoolDir, { recursive: true });
+    if (!config.s3) await fs.mkdir(config.mediaDir, { recursive: true });
+  }
+  const queue = await startJobQueue(databaseUrl, { schedule: options.role === 'web' || config.runWorker });
+  closers.unshift(() => queue.stop());
+  return {
+    config,
+    db,
+    storage: createStorage(config),
+    queue,
+    logger,
+    async close() {
+      for (const close of closers) await close().catch((error) => logger.warn('close failed', { error: String(error) }));
+    },
+  };
+}
+
+async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client(adminUrl);
+  await client.connect();
+  try {
+    const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (exists.rowCount === 0) await client.query(`create database ${client.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+}

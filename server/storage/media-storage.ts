@@ -1,0 +1,45 @@
+// The media-storage interface that local disk and S3 both implement, and the one place keys are built.
+import type { Readable } from 'node:stream';
+
+export type ByteRange = { start: number; end: number };
+
+export type DirectUrlOptions = {
+  fileName: string;
+  contentType: string;
+  disposition: 'inline' | 'attachment';
+  expiresInSeconds: number;
+};
+
+export interface MediaStorage {
+  readonly kind: 'local' | 's3';
+  /** Copies a complete local file into storage; the caller removes its file once the copy is recorded. */
+  putFile(key: string, localPath: string, contentType: string): Promise<void>;
+  /** Reads a stored object, or the inclusive byte range of it. */
+  read(key: string, range?: ByteRange): Promise<Readable>;
+  /** Size in bytes, or null when there is no such object. */
+  size(key: string): Promise<number | null>;
+  remove(key: string): Promise<void>;
+  list(prefix: string): Promise<string[]>;
+  /** A URL the client may fetch directly (S3 presigned GET), or null to stream through Kabinet. */
+  directUrl(key: string, options: DirectUrlOptions): Promise<string | null>;
+}
+
+const keyPattern = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;
+
+/** Keys are built here from ids we made; user-supplied names never become keys or paths. */
+export function assertValidKey(key: string): void {
+  if (!keyPattern.test(key) || key.split('/').some((part) => part === '..' || part === '.')) {
+    throw new Error(`Invalid storage key: ${key}`);
+  }
+}
+
+export const storageKeys = {
+  original: (fileId: string, extension: string) => `originals/${fileId.slice(0, 2)}/${fileId}/original.${extension}`,
+};
+
+/** `Content-Disposition` with an ASCII fallback and the UTF-8 name (Kyrgyz and Russian file names). */
+export function contentDisposition(disposition: 'inline' | 'attachment', fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${disposition}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}

@@ -1,0 +1,89 @@
+// Which files Kabinet accepts, told by name at creation and by content (magic bytes) at the end.
+import fs from 'node:fs/promises';
+import { fileTypeFromFile } from 'file-type';
+import type { FileKind } from '../../db/schema.ts';
+
+type Accepted = { kind: FileKind; extensions: string[]; mimes: string[] };
+
+const accepted: Accepted[] = [
+  { kind: 'video', extensions: ['mp4', 'm4v', 'mov', 'mkv', 'webm', 'avi', 'ts', 'mts', 'flv', '3gp'], mimes: ['video/mp4', 'video/x-m4v', 'video/quicktime', 'video/matroska', 'video/x-matroska', 'video/webm', 'video/vnd.avi', 'video/x-msvideo', 'video/mp2t', 'video/x-flv', 'video/3gpp', 'video/3gpp2'] },
+  { kind: 'audio', extensions: ['mp3', 'm4a', 'aac', 'wav', 'ogg', 'oga', 'opus', 'flac'], mimes: ['audio/mpeg', 'audio/x-m4a', 'audio/mp4', 'audio/aac', 'audio/wav', 'audio/x-wav', 'audio/ogg', 'audio/opus', 'audio/flac', 'audio/x-flac'] },
+  { kind: 'image', extensions: ['jpg', 'jpeg', 'png', 'webp', 'gif'], mimes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] },
+  {
+    kind: 'document',
+    extensions: ['pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'odt', 'ods', 'odp', 'rtf', 'txt', 'csv', 'zip'],
+    mimes: [
+      'application/pdf',
+      'application/msword',
+      'application/x-cfb',
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+      'application/vnd.oasis.opendocument.text',
+      'application/vnd.oasis.opendocument.spreadsheet',
+      'application/vnd.oasis.opendocument.presentation',
+      'application/rtf',
+      'application/zip',
+      'text/plain',
+      'text/csv',
+    ],
+  },
+];
+
+/** Types a browser may show inline; everything else downloads as an attachment. Never SVG. */
+const inlineTypes = new Set(['application/pdf', 'image/jpeg', 'image/png', 'image/webp', 'image/gif']);
+
+export function extensionOf(fileName: string): string {
+  const match = /\.([A-Za-z0-9]{1,8})$/.exec(fileName.trim());
+  return match?.[1]?.toLowerCase() ?? '';
+}
+
+/** The kind a file name announces, or null when Kabinet does not take such files. */
+export function kindByName(fileName: string): FileKind | null {
+  const extension = extensionOf(fileName);
+  return accepted.find((entry) => entry.extensions.includes(extension))?.kind ?? null;
+}
+
+export function isInlineType(contentType: string): boolean {
+  return inlineTypes.has(contentType);
+}
+
+export type DetectedType = { kind: FileKind; contentType: string; extension: string };
+
+const markup = /<\s*(script|html|svg|!doctype|iframe|object|embed|body|meta)\b/i;
+
+/** Plain text has no signature: accept UTF-8 without NUL bytes or markup a browser could run. */
+async function detectText(filePath: string, nameExtension: string): Promise<DetectedType | null> {
+  if (nameExtension !== 'txt' && nameExtension !== 'csv') return null;
+  const handle = await fs.open(filePath, 'r');
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const head = buffer.subarray(0, bytesRead);
+    if (bytesRead === 0 || head.includes(0)) return null;
+    let text: string;
+    try {
+      // A multi-byte character may be cut at the buffer's end: decode up to the last full line.
+      const cut = bytesRead === buffer.length ? head.lastIndexOf(0x0a) : bytesRead;
+      text = new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, cut > 0 ? cut : bytesRead));
+    } catch {
+      return null;
+    }
+    if (markup.test(text)) return null;
+    return { kind: 'document', contentType: nameExtension === 'csv' ? 'text/csv' : 'text/plain', extension: nameExtension };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** What the bytes are, if Kabinet accepts it as the kind its name announced; null otherwise. */
+export async function detectAcceptedType(filePath: string, fileName: string): Promise<DetectedType | null> {
+  const announced = kindByName(fileName);
+  if (!announced) return null;
+  const nameExtension = extensionOf(fileName);
+  const found = await fileTypeFromFile(filePath);
+  if (!found) return detectText(filePath, nameExtension);
+  const entry = accepted.find((candidate) => candidate.mimes.includes(found.mime));
+  if (!entry || entry.kind !== announced) return null;
+  return { kind: entry.kind, contentType: found.mime, extension: found.ext };
+}

@@ -1,0 +1,197 @@
+// Uploads from start to record: who may send what where, and the checked move into media storage.
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
+import type { FileKind } from '../../db/schema.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+import { requirePermission, type Principal } from '../auth/permissions.ts';
+import { loadCabinetScope } from '../cabinets/cabinets.ts';
+import { slotItemId } from '../cabinets/items.ts';
+import { AppError } from '../errors.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { storageKeys, type MediaStorage } from '../storage/media-storage.ts';
+import { detectAcceptedType, kindByName } from './file-types.ts';
+import { removeSpooled, spoolPaths, uploadIdPattern } from './upload-spool.ts';
+
+export type UploadLimits = { video: number; document: number };
+export type UploadDeps = { db: Db; storage: MediaStorage; queue: JobQueue; spoolDir: string };
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+/** The tus `Upload-Metadata` a client sends: where the file goes and what it was called. */
+export const uploadMetadataSchema = z
+  .object({
+    cabinetId: uuid,
+    slotId: uuid.optional(),
+    itemId: uuid.optional(),
+    filename: z.string().trim().min(1).max(255),
+  })
+  .refine((value) => !(value.slotId && value.itemId), { message: 'slot or item, not both' });
+
+export function limitFor(kind: FileKind, limits: UploadLimits): number {
+  return kind === 'video' || kind === 'audio' ? limits.video : limits.document;
+}
+
+const asMiB = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+/** Checks a new upload before a byte is stored and records who is sending it where. */
+export async function beginUpload(
+  db: Db,
+  user: Principal | null,
+  input: { uploadId: string; size: number | undefined; metadata: Record<string, string | null | undefined> | undefined; limits: UploadLimits },
+): Promise<void> {
+  if (!user) throw new AppError('unauthorized');
+  const parsed = uploadMetadataSchema.safeParse(input.metadata ?? {});
+  if (!parsed.success) throw new AppError('invalid_upload', 'upload.bad_metadata');
+  const target = parsed.data;
+  const cabinet = await loadCabinetScope(db, target.cabinetId);
+  if (!cabinet) throw new AppError('not_found');
+  requirePermission(user, 'cabinet.edit', cabinet);
+
+  if (input.size === undefined) throw new AppError('invalid_upload', 'upload.length_required');
+  if (input.size <= 0) throw new AppError('invalid_upload', 'upload.empty');
+  const kind = kindByName(target.filename);
+  if (!kind) throw new AppError('unsupported_type', 'upload.type_not_allowed', { name: target.filename });
+  const limit = limitFor(kind, input.limits);
+  if (input.size > limit) throw new AppError('upload_too_large', 'upload.too_large', { limit: asMiB(limit) });
+
+  if (target.slotId) {
+    const slot = await db.selectFrom('slot').select('id').where('id', '=', target.slotId).where('cabinet_id', '=', target.cabinetId).executeTakeFirst();
+    if (!slot) throw new AppError('not_found');
+  }
+  if (target.itemId) {
+    const item = await db.selectFrom('item').select('id').where('id', '=', target.itemId).where('cabinet_id', '=', target.cabinetId).executeTakeFirst();
+    if (!item) throw new AppError('not_found');
+  }
+  await db
+    .insertInto('upload')
+    .values({
+      id: input.uploadId,
+      user_id: user.id,
+      cabinet_id: target.cabinetId,
+      slot_id: target.slotId ?? null,
+      item_id: target.itemId ?? null,
+      file_name: target.filename,
+      file_kind: kind,
+      declared_size: input.size,
+    })
+    .execute();
+}
+
+/** Every later request on an upload (HEAD, PATCH, DELETE, GET) must come from its owner. */
+export async function authorizeUploadRequest(db: Db, user: Principal | null, uploadId: string | undefined, method: string): Promise<void> {
+  if (!user) throw new AppError('unauthorized');
+  if (!uploadId || !uploadIdPattern.test(uploadId)) throw new AppError('not_found');
+  const row = await db.selectFrom('upload').select(['user_id', 'cabinet_id']).where('id', '=', uploadId).executeTakeFirst();
+  if (!row) throw new AppError('not_found');
+  const cabinet = await loadCabinetScope(db, row.cabinet_id);
+  if (!cabinet) throw new AppError('not_found');
+  requirePermission(user, 'upload.continue', { ownerId: row.user_id, cabinet });
+  if (method === 'PATCH') {
+    await db.updateTable('upload').set({ last_activity_at: new Date() }).where('id', '=', uploadId).execute();
+  }
+}
+
+async function sha256Of(filePath: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(filePath, { highWaterMark: 1024 * 1024 }), hash);
+  return hash.digest('hex');
+}
+
+/** Drops an upload that will never be recorded: its spool files and its row. */
+export async function discardUpload(deps: Pick<UploadDeps, 'db' | 'spoolDir'>, uploadId: string): Promise<void> {
+  await removeSpooled(deps.spoolDir, uploadId);
+  await deps.db.deleteFrom('upload').where('id', '=', uploadId).where('finished_at', 'is', null).execute();
+}
+
+export type FinishedUpload = { mediaFileId: string; itemId: string };
+
+/**
+ * Checks the content of a complete upload, copies it into media storage and records it with its
+ * job in one transaction. Running it twice for one upload records one file.
+ */
+export async function finishUpload(deps: UploadDeps, uploadId: string, ip: string | null = null): Promise<FinishedUpload> {
+  const { db, storage, queue, spoolDir } = deps;
+  const row = await db.selectFrom('upload').selectAll().where('id', '=', uploadId).executeTakeFirst();
+  if (!row) throw new AppError('not_found');
+  const recorded = await db.selectFrom('media_file').select(['id', 'item_id']).where('upload_id', '=', uploadId).executeTakeFirst();
+  if (recorded) return { mediaFileId: recorded.id, itemId: recorded.item_id };
+
+  const { data } = spoolPaths(spoolDir, uploadId);
+  const detected = await detectAcceptedType(data, row.file_name);
+  if (!detected || detected.kind !== row.file_kind) {
+    await discardUpload(deps, uploadId);
+    throw new AppError('unsupported_type', 'upload.content_not_allowed', { name: row.file_name });
+  }
+  const [sha256, stat] = await Promise.all([sha256Of(data), fs.stat(data)]);
+  const mediaFileId = randomUUID();
+  const key = storageKeys.original(mediaFileId, detected.extension);
+  await storage.putFile(key, data, detected.contentType);
+
+  let result: FinishedUpload;
+  try {
+    result = await db.transaction().execute(async (trx) => {
+      const itemId = row.item_id ?? (row.slot_id ? await slotItemId(trx, row.slot_id, titleFromName(row.file_name), row.user_id) : null);
+      if (!itemId) throw new Error(`Upload ${uploadId} has no target`);
+      const isVideo = detected.kind === 'video';
+      await trx
+        .insertInto('media_file')
+        .values({
+          id: mediaFileId,
+          item_id: itemId,
+          upload_id: uploadId,
+          storage_key: key,
+          original_name: row.file_name,
+          byte_size: stat.size,
+          sha256,
+          content_type: detected.contentType,
+          file_kind: detected.kind,
+          processing_state: isVideo ? 'awaiting' : 'none',
+          created_by: row.user_id,
+        })
+        .execute();
+      await trx.updateTable('upload').set({ finished_at: new Date() }).where('id', '=', uploadId).execute();
+      await trx.updateTable('item').set({ updated_at: new Date() }).where('id', '=', itemId).execute();
+      if (isVideo) await queue.enqueue(trx, 'transcode-video', { mediaFileId });
+      await recordAudit(trx, {
+        actorId: row.user_id,
+        action: 'file.upload',
+        objectType: 'media_file',
+        objectId: mediaFileId,
+        ip,
+        data: { itemId, name: row.file_name, bytes: stat.size, sha256 },
+      });
+      return { mediaFileId, itemId };
+    });
+  } catch (error) {
+    // Nothing recorded: no orphan object either. The spool copy stays, so the upload is not lost.
+    await storage.remove(key);
+    throw error;
+  }
+  await removeSpooled(spoolDir, uploadId);
+  return result;
+}
+
+/** The client terminated an upload (tus DELETE): forget it unless it was already recorded. */
+export async function forgetUpload(db: Db, uploadId: string): Promise<void> {
+  await db.deleteFrom('upload').where('id', '=', uploadId).where('finished_at', 'is', null).execute();
+}
+
+function titleFromName(fileName: string): string {
+  const base = fileName.replace(/\.[A-Za-z0-9]{1,8}$/, '').replace(/[_]+/g, ' ').trim();
+  return (base || fileName).slice(0, 200);
+}
+
+/** Removes uploads with no activity for `olderThanMs`, with their spool files. Returns how many. */
+export async function removeAbandonedUploads(deps: Pick<UploadDeps, 'db' | 'spoolDir'>, olderThanMs: number): Promise<number> {
+  const stale = await deps.db
+    .selectFrom('upload')
+    .select('id')
+    .where('finished_at', 'is', null)
+    .where('last_activity_at', '<', new Date(Date.now() - olderThanMs))
+    .execute();
+  for (const { id } of stale) await discardUpload(deps, id);
+  return stale.length;
+}

@@ -1,0 +1,24 @@
+// Registers one handler per job type with the queue; shared by the standalone worker and `npm start`.
+import type { JobHandler } from '../server/jobs/job-queue.ts';
+import type { JobName } from '../server/jobs/job-types.ts';
+import type { Services } from '../server/services.ts';
+import { cleanupAbandonedUploads } from './handlers/cleanup-abandoned-uploads.ts';
+
+type HandlerFactory<N extends JobName> = (services: Services) => JobHandler<N>;
+
+/**
+ * Every job type must be named here (a missing one is a type error). `null` means no worker handles
+ * it yet: such jobs wait in the queue until a version that handles them starts.
+ */
+const handlers: { [N in JobName]: HandlerFactory<N> | null } = {
+  'cleanup-abandoned-uploads': cleanupAbandonedUploads,
+  'transcode-video': null,
+};
+
+export async function startWorkers(services: Services): Promise<void> {
+  for (const name of Object.keys(handlers) as JobName[]) {
+    const factory = handlers[name] as HandlerFactory<typeof name> | null;
+    if (factory) await services.queue.work(name, { concurrency: services.config.workerConcurrency }, factory(services));
+  }
+  await services.queue.schedule('cleanup-abandoned-uploads', '17 * * * *', {});
+}
