@@ -1,0 +1,285 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { sql } from 'kysely';
+import * as tus from 'tus-js-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupAbandonedUploads } from '../../workers/handlers/cleanup-abandoned-uploads.ts';
+import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
+import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
+import { tusCreate, tusPatch, tusUploadWhole } from '../../tests/helpers/tus-requests.ts';
+import { finishUpload } from '../uploads/uploads.ts';
+
+const MiB = 1024 * 1024;
+let server: TestServer;
+let cabinet: Awaited<ReturnType<typeof demoCabinet>>;
+let owner: string;
+
+const pdf = (size: number) => Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(size - 9)]);
+const mp4 = (size: number) =>
+  Buffer.concat([Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'), randomBytes(size - 24)]);
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+const spoolFiles = () => fs.readdir(server.services.config.spoolDir);
+const lectureSlot = () => cabinet.slots.find((slot) => slot.kind === 'lecture_video')!;
+const practicalSlot = (n = 1) => cabinet.slots.filter((slot) => slot.kind === 'practical_material')[n - 1]!;
+const countRows = async (table: 'upload' | 'media_file' | 'item') =>
+  Number((await server.services.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+
+const setLocale = (account: string, locale: 'ky' | 'ru' | 'en') =>
+  server.services.db.updateTable('app_user').set({ locale }).where('email', '=', `${account}@demo.kabinet.kg`).execute();
+
+beforeAll(async () => {
+  server = await startTestServer();
+  cabinet = await demoCabinet(server.services.db, 'instructor', 'MATH-101');
+  owner = await server.cookieFor('instructor');
+});
+afterAll(() => server?.close());
+
+describe('resumable upload over real HTTP', () => {
+  it('resumes a 50 MB upload aborted midway: same sha256, one item, one stored file, at most one chunk sent twice', async () => {
+    const data = pdf(50 * MiB);
+    const chunkSize = 8 * MiB;
+    const slot = practicalSlot(1);
+    const options = (extra: Partial<tus.UploadOptions>): tus.UploadOptions => ({
+      endpoint: `${server.url}/uploads`,
+      chunkSize,
+      headers: { Cookie: owner },
+      metadata: { cabinetId: cabinet.cabinetId, slotId: slot.id, filename: 'Практика 1.pdf' },
+      retryDelays: [],
+      ...extra,
+    });
+
+    let sentBeforeAbort = 0;
+    const first = await new Promise<tus.Upload>((resolve, reject) => {
+      const upload: tus.Upload = new tus.Upload(
+        data,
+        options({
+          onProgress(sent) {
+            sentBeforeAbort = sent;
+            if (sent >= 25 * MiB) void upload.abort().then(() => resolve(upload));
+          },
+          onError: reject,
+          onSuccess: () => reject(new Error('should not finish')),
+        }),
+      );
+      upload.start();
+    });
+    expect(first.url).toBeTruthy();
+    const head = await fetch(first.url!, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0', Cookie: owner } });
+    const serverOffset = Number(head.headers.get('upload-offset'));
+    expect(serverOffset).toBeGreaterThan(0);
+    expect(serverOffset).toBeLessThan(data.length);
+    expect(await countRows('media_file')).toBe(0);
+
+    let firstProgress = -1;
+    await new Promise<void>((resolve, reject) => {
+      new tus.Upload(
+        data,
+        options({
+          uploadUrl: first.url!,
+          onProgress(sent) {
+            if (firstProgress < 0) firstProgress = sent;
+          },
+          onError: reject,
+          onSuccess: () => resolve(),
+        }),
+      ).start();
+    });
+    // Resumed where the server stopped, not from zero; at most one chunk travels twice.
+    expect(sentBeforeAbort - serverOffset).toBeLessThanOrEqual(chunkSize);
+    expect(firstProgress).toBeGreaterThanOrEqual(serverOffset);
+
+    const files = await server.services.db.selectFrom('media_file').selectAll().execute();
+    expect(files).toHaveLength(1);
+    expect(files[0]!.sha256).toBe(sha256(data));
+    expect(Number(files[0]!.byte_size)).toBe(data.length);
+    expect(files[0]!.content_type).toBe('application/pdf');
+    const items = await server.services.db.selectFrom('item').selectAll().where('slot_id', '=', slot.id).execute();
+    expect(items).toHaveLength(1);
+    expect(files[0]!.item_id).toBe(items[0]!.id);
+    expect(await server.services.storage.list('originals/')).toEqual([files[0]!.storage_key]);
+    const stored = Buffer.concat(await Array.fromAsync(await server.services.storage.read(files[0]!.storage_key)));
+    expect(sha256(stored)).toBe(sha256(data));
+    expect(await spoolFiles()).toEqual([]);
+  });
+
+  it('records a video as awaiting processing and enqueues its job in the same transaction', async () => {
+    const { finish } = await tusUploadWhole(server.url, mp4(64 * 1024), {
+      cookie: owner,
+      metadata: { cabinetId: cabinet.cabinetId, slotId: lectureSlot().id, filename: 'lecture-1.mp4' },
+    });
+    expect(finish?.status).toBe(204);
+    const fileId = finish!.headers.get('kabinet-media-file')!;
+    const file = await server.services.db.selectFrom('media_file').selectAll().where('id', '=', fileId).executeTakeFirstOrThrow();
+    expect(file.processing_state).toBe('awaiting');
+    expect(file.file_kind).toBe('video');
+    const jobs = await sql<{ n: string }>`select count(*) as n from pgboss.job where name = 'transcode-video' and data->>'mediaFileId' = ${fileId}`.execute(server.services.db);
+    expect(Number(jobs.rows[0]!.n)).toBe(1);
+  });
+
+  it('records nothing and leaves no object when the recording transaction fails, keeping the spooled bytes', async () => {
+    const body = mp4(4096);
+    const create = await tusCreate(server.url, {
+      cookie: owner,
+      length: String(body.length),
+      metadata: { cabinetId: cabinet.cabinetId, slotId: cabinet.slots.filter((slot) => slot.kind === 'lecture_video')[1]!.id, filename: 'lecture-2.mp4' },
+    });
+    const id = create.headers.get('location')!.split('/').pop()!;
+    await fs.writeFile(path.join(server.services.config.spoolDir, id), body);
+    const before = await server.services.storage.list('originals/');
+    // The job cannot be enqueued: the transaction that records the file must roll back whole.
+    const failingQueue = { ...server.services.queue, enqueue: async () => Promise.reject(new Error('queue down')) };
+    const deps = { db: server.services.db, storage: server.services.storage, queue: failingQueue, spoolDir: server.services.config.spoolDir };
+    await expect(finishUpload(deps, id)).rejects.toThrow('queue down');
+    expect(await server.services.storage.list('originals/')).toEqual(before);
+    expect(await server.services.db.selectFrom('media_file').select('id').where('upload_id', '=', id).execute()).toEqual([]);
+    expect(await spoolFiles()).toContain(id);
+    // Once the queue is back, finishing records exactly one file, however often it runs.
+    const once = await finishUpload({ ...deps, queue: server.services.queue }, id);
+    const twice = await finishUpload({ ...deps, queue: server.services.queue }, id);
+    expect(twice).toEqual(once);
+    expect(await server.services.db.selectFrom('media_file').select('id').where('upload_id', '=', id).execute()).toHaveLength(1);
+  });
+});
+
+describe('bad upload input', () => {
+  const meta = (filename: string, slot = practicalSlot(3)) => ({ cabinetId: cabinet.cabinetId, slotId: slot.id, filename });
+
+  it.each([
+    ['a document above its limit', 'big.pdf', String(201 * MiB), 413],
+    ['a video above its limit', 'big.mp4', String(8 * 1024 * MiB + 1), 413],
+    ['a non-numeric length', 'a.pdf', 'abc', 400],
+    ['a negative length', 'a.pdf', '-5', 400],
+    ['an empty file', 'a.pdf', '0', 400],
+  ])('refuses %s before a byte is stored', async (_label, filename, length, status) => {
+    const uploadsBefore = await countRows('upload');
+    const response = await tusCreate(server.url, { cookie: owner, length, metadata: meta(filename) });
+    expect(response.status).toBe(status);
+    expect(await countRows('upload')).toBe(uploadsBefore);
+    expect(await spoolFiles()).not.toContain(expect.stringMatching(/^[0-9a-f]{32}$/));
+  });
+
+  it('refuses a missing length and a deferred length', async () => {
+    expect((await tusCreate(server.url, { cookie: owner, length: null, metadata: meta('a.pdf') })).status).toBe(400);
+    const deferred = await tusCreate(server.url, { cookie: owner, length: null, metadata: meta('a.pdf'), headers: { 'Upload-Defer-Length': '1' } });
+    expect(deferred.status).toBe(400);
+  });
+
+  it("refuses a disallowed type by name, with a message in the user's language", async () => {
+    await setLocale('instructor', 'en');
+    const response = await tusCreate(server.url, { cookie: owner, metadata: meta('setup.exe') });
+    expect(response.status).toBe(415);
+    expect(await response.text()).toContain('setup.exe: files of this type are not accepted');
+    await setLocale('instructor', 'ky');
+    const svg = await tusCreate(server.url, { cookie: owner, metadata: meta('diagram.svg') });
+    expect(svg.status).toBe(415);
+    expect(await svg.text()).toContain('кабыл алынбайт'); // Kyrgyz by default
+  });
+
+  it.each([
+    ['an executable renamed .pdf', 'report.pdf', Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff'), Buffer.alloc(200), Buffer.from('PE\0\0'), randomBytes(2000)])],
+    ['HTML with a script named .txt', 'notes.txt', Buffer.from('<!doctype html><script>alert(1)</script>')],
+    ['SVG with a script named .png', 'image.png', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')],
+    ['random bytes named .docx', 'essay.docx', randomBytes(5000)],
+  ])('refuses %s by content and keeps nothing', async (_label, filename, body) => {
+    const objectsBefore = await server.services.storage.list('originals/');
+    await setLocale('instructor', 'ru');
+    const { create, finish, url } = await tusUploadWhole(server.url, body, { cookie: owner, metadata: meta(filename) });
+    await setLocale('instructor', 'ky');
+    expect(create.status).toBe(201);
+    expect(finish?.status).toBe(415);
+    expect(await finish!.text()).toContain('содержимое не является допустимым');
+    const id = url!.split('/').pop()!;
+    expect(await server.services.db.selectFrom('upload').select('id').where('id', '=', id).execute()).toEqual([]);
+    expect(await server.services.db.selectFrom('media_file').select('id').where('upload_id', '=', id).execute()).toEqual([]);
+    expect(await spoolFiles()).not.toContain(id);
+    expect(await spoolFiles()).not.toContain(`${id}.json`);
+    expect(await server.services.storage.list('originals/')).toEqual(objectsBefore);
+  });
+
+  it.each([
+    ['no session', null, 401],
+    ['a student of the group', 'student', 403],
+    ['another instructor of the department', 'instructor2', 403],
+    ['the head of the department', 'head', 403],
+    ['the admin', 'admin', 403],
+  ])('refuses an upload into the cabinet by %s', async (_label, account, status) => {
+    const cookie = account ? await server.cookieFor(account) : undefined;
+    const response = await tusCreate(server.url, { cookie, metadata: meta('a.pdf') });
+    expect(response.status).toBe(status);
+  });
+
+  it("refuses HEAD, PATCH, DELETE and GET of someone else's upload", async () => {
+    const create = await tusCreate(server.url, { cookie: owner, length: '5000', metadata: meta('mine.pdf') });
+    const url = new URL(create.headers.get('location')!, server.url).href;
+    await tusPatch(url, pdf(1000), { cookie: owner });
+    for (const account of ['instructor2', 'student', 'head']) {
+      const cookie = await server.cookieFor(account);
+      for (const method of ['HEAD', 'PATCH', 'DELETE', 'GET']) {
+        const response = await fetch(url, {
+          method,
+          headers: { 'Tus-Resumable': '1.0.0', Cookie: cookie, 'Upload-Offset': '1000', 'Content-Type': 'application/offset+octet-stream' },
+          body: method === 'PATCH' ? randomBytes(100) : undefined,
+        });
+        expect([403, 404], `${account} ${method}`).toContain(response.status);
+      }
+    }
+    const anonymous = await fetch(url, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0' } });
+    expect(anonymous.status).toBe(401);
+    const mine = await fetch(url, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0', Cookie: owner } });
+    expect(mine.headers.get('upload-offset')).toBe('1000');
+  });
+
+  it('answers 404 to upload ids with ../ or encoded separators and touches nothing outside the spool', async () => {
+    const sentinel = path.join(server.dataDir, 'sentinel.txt');
+    await fs.writeFile(sentinel, 'keep');
+    const port = new URL(server.url).port;
+    const raw = (method: string, rawPath: string) =>
+      new Promise<number>((resolve, reject) => {
+        const request = http.request(
+          { host: '127.0.0.1', port, method, path: rawPath, headers: { 'Tus-Resumable': '1.0.0', Cookie: owner, 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' } },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          },
+        );
+        request.on('error', reject);
+        request.end(method === 'PATCH' ? 'overwrite' : undefined);
+      });
+    for (const rawPath of ['/uploads/..%2Fsentinel.txt', '/uploads/%2e%2e%2fsentinel.txt', '/uploads/..%5Csentinel.txt', '/uploads/..%252Fsentinel.txt']) {
+      for (const method of ['HEAD', 'PATCH', 'DELETE', 'GET']) {
+        expect(await raw(method, rawPath), `${method} ${rawPath}`).toBe(404);
+      }
+    }
+    expect(await fs.readFile(sentinel, 'utf8')).toBe('keep');
+  });
+
+  it('refuses mutations from another origin', async () => {
+    const evil = await tusCreate(server.url, { cookie: owner, metadata: meta('a.pdf'), headers: { Origin: 'http://evil.example' } });
+    expect(evil.status).toBe(403);
+    const crossSite = await tusCreate(server.url, { cookie: owner, metadata: meta('a.pdf'), headers: { 'Sec-Fetch-Site': 'cross-site' } });
+    expect(crossSite.status).toBe(403);
+    const sameOrigin = await tusCreate(server.url, { cookie: owner, metadata: meta('a.pdf'), headers: { Origin: server.url, 'Sec-Fetch-Site': 'same-origin' } });
+    expect(sameOrigin.status).toBe(201);
+    const login = await fetch(`${server.url}/login`, { method: 'POST', headers: { Origin: 'http://evil.example' }, body: new URLSearchParams({ email: 'x', password: 'y' }) });
+    expect(login.status).toBe(403);
+  });
+
+  it('removes uploads abandoned for longer than the configured time, with their spool files', async () => {
+    const stale = await tusCreate(server.url, { cookie: owner, length: '5000', metadata: meta('stale.pdf') });
+    const fresh = await tusCreate(server.url, { cookie: owner, length: '5000', metadata: meta('fresh.pdf') });
+    const staleId = stale.headers.get('location')!.split('/').pop()!;
+    const freshId = fresh.headers.get('location')!.split('/').pop()!;
+    await tusPatch(new URL(stale.headers.get('location')!, server.url).href, pdf(100), { cookie: owner, offset: 0 });
+    await server.services.db.updateTable('upload').set({ last_activity_at: new Date(Date.now() - 25 * 3600_000) }).where('id', '=', staleId).execute();
+
+    await cleanupAbandonedUploads(server.services)({}, { id: 'test', retryCount: 0 });
+
+    const left = (await server.services.db.selectFrom('upload').select('id').where('id', 'in', [staleId, freshId]).execute()).map((r) => r.id);
+    expect(left).toEqual([freshId]);
+    expect(await spoolFiles()).not.toContain(staleId);
+    expect(await spoolFiles()).not.toContain(`${staleId}.json`);
+    expect(await spoolFiles()).toContain(freshId);
+  });
+});

@@ -1,0 +1,30 @@
+// Demo-university shortcuts for tests: a user as the permission module sees them, an open cabinet.
+import { findSessionUser, type SessionUser } from '../../server/auth/sessions.ts';
+import { createSession } from '../../server/auth/sessions.ts';
+import { currentTerm, openCabinet } from '../../server/cabinets/cabinets.ts';
+import type { Db } from '../../db/client.ts';
+
+export async function principal(db: Db, account: string): Promise<SessionUser> {
+  const row = await db.selectFrom('app_user').select('id').where('email', '=', `${account}@demo.kabinet.kg`).executeTakeFirstOrThrow();
+  const token = await createSession(db, { userId: row.id, ttlMs: 60_000, ip: null, userAgent: 'test' });
+  const user = await findSessionUser(db, token);
+  if (!user) throw new Error(`no session for ${account}`);
+  return user;
+}
+
+/** Opens (or finds) the cabinet of `account` for a subject code and returns it with its slots. */
+export async function demoCabinet(db: Db, account: string, subjectCode: string) {
+  const user = await principal(db, account);
+  const term = await currentTerm(db);
+  const assignment = await db
+    .selectFrom('teaching_assignment as ta')
+    .innerJoin('subject', 'subject.id', 'ta.subject_id')
+    .select('ta.id')
+    .where('subject.code', '=', subjectCode)
+    .where('ta.instructor_id', '=', user.id)
+    .where('ta.term_id', '=', term!.id)
+    .executeTakeFirstOrThrow();
+  const cabinetId = await openCabinet(db, user, assignment.id);
+  const slots = await db.selectFrom('slot').selectAll().where('cabinet_id', '=', cabinetId).orderBy('week').orderBy('kind').orderBy('number').execute();
+  return { cabinetId, slots, teachingAssignmentId: assignment.id, user };
+}

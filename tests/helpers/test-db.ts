@@ -1,0 +1,39 @@
+// Each test file gets its own database, cloned from the migrated and seeded template.
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { inject } from 'vitest';
+import { createDb, type Db } from '../../db/client.ts';
+
+const TEMPLATE_DB = 'kabinet_template';
+
+export function clusterUrl(database: string): string {
+  return `postgres://kabinet:kabinet@127.0.0.1:${inject('pgPort')}/${database}`;
+}
+
+export async function createTestDatabase(): Promise<{ url: string; db: Db; drop: () => Promise<void> }> {
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  const admin = createDb(clusterUrl('postgres'), { max: 1 });
+  // Cloning needs the template to be idle; another file may be cloning it at this very moment.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await sql`create database ${sql.id(name)} template ${sql.id(TEMPLATE_DB)}`.execute(admin);
+      break;
+    } catch (error) {
+      if (attempt > 50 || !String(error).includes('is being accessed by other users')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  await admin.destroy();
+  const url = clusterUrl(name);
+  const db = createDb(url, { max: 5 });
+  return {
+    url,
+    db,
+    drop: async () => {
+      await db.destroy();
+      const cleanup = createDb(clusterUrl('postgres'), { max: 1 });
+      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(cleanup);
+      await cleanup.destroy();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// Starts Kabinet's real web app (tus, health, optionally the Remix build) on loopback for a test file.
+import fs from 'node:fs/promises';
+import type { Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { createSession } from '../../server/auth/sessions.ts';
+import { loadConfig } from '../../server/config.ts';
+import { createWebApp, type RemixMode } from '../../server/http/web-app.ts';
+import { startServices, type Services } from '../../server/services.ts';
+import { createTestDatabase } from './test-db.ts';
+
+export type TestServer = {
+  url: string;
+  services: Services;
+  dataDir: string;
+  /** A session cookie for a demo account (`instructor`, `student31`, …). */
+  cookieFor(account: string): Promise<string>;
+  userId(account: string): Promise<string>;
+  close(): Promise<void>;
+};
+
+export async function startTestServer(options: { remix?: RemixMode; env?: Record<string, string> } = {}): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kabinet-test-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    RUN_WORKER: 'false',
+    ...options.env,
+  });
+  const services = await startServices(config, { role: 'web' });
+  const web = await createWebApp(services, { remix: options.remix ?? 'none' });
+  const server: Server = await new Promise((resolve) => {
+    const s = web.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as { port: number };
+  const userId = async (account: string) => {
+    const row = await services.db.selectFrom('app_user').select('id').where('email', '=', `${account}@demo.kabinet.kg`).executeTakeFirstOrThrow();
+    return row.id;
+  };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    services,
+    dataDir,
+    userId,
+    async cookieFor(account) {
+      const token = await createSession(services.db, { userId: await userId(account), ttlMs: 3600_000, ip: null, userAgent: 'test' });
+      return `kabinet_session=${token}`;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await web.close();
+      await services.close();
+      await database.drop();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
