@@ -2,8 +2,11 @@
 /** @type {import('@remix-run/dev').VitePluginConfig} */
 export default {
   appDirectory: 'app',
-  buildDirectory: 'build',
+  // The browser tests build into a folder of their own.
+  buildDirectory: process.env.KABINET_BUILD_DIR || 'build',
   serverModuleFormat: 'esm',
+  // Tests sit next to the routes they test; they are not routes.
+  ignoredRouteFiles: ['**/*.test.*'],
   future: {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,

@@ -29,15 +29,13 @@ export function translatorFor(locale: Locale): TFunction {
   return t;
 }
 
-/** The user's saved choice, else the language cookie, else the browser's wish, else Kyrgyz. */
+/**
+ * The user's saved choice, else the language cookie, else Kyrgyz. The browser's Accept-Language is
+ * not used: most machines at the university run Russian or English systems, and Kyrgyz is the default.
+ */
 export function negotiateLocale(headers: Headers, userLocale?: Locale | null): Locale {
   if (userLocale) return userLocale;
   const cookieHeader = headers.get('cookie');
   const fromCookie = cookieHeader ? parseCookie(cookieHeader)[LOCALE_COOKIE] : undefined;
-  if (isLocale(fromCookie)) return fromCookie;
-  const accepted = (headers.get('accept-language') ?? '')
-    .split(',')
-    .map((part) => part.trim().slice(0, 2).toLowerCase())
-    .find((code) => isLocale(code));
-  return isLocale(accepted) ? accepted : defaultLocale;
+  return isLocale(fromCookie) ? fromCookie : defaultLocale;
 }

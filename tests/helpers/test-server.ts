@@ -19,7 +19,7 @@ export type TestServer = {
   close(): Promise<void>;
 };
 
-export async function startTestServer(options: { remix?: RemixMode; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(options: { remix?: RemixMode; buildDir?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kabinet-test-'));
   const config = loadConfig({
@@ -31,7 +31,7 @@ export async function startTestServer(options: { remix?: RemixMode; env?: Record
     ...options.env,
   });
   const services = await startServices(config, { role: 'web' });
-  const web = await createWebApp(services, { remix: options.remix ?? 'none' });
+  const web = await createWebApp(services, { remix: options.remix ?? 'none', buildDir: options.buildDir });
   const server: Server = await new Promise((resolve) => {
     const s = web.app.listen(0, '127.0.0.1', () => resolve(s));
   });

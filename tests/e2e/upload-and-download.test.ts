@@ -1,0 +1,126 @@
+// Browser end-to-end: an instructor uploads through a reload, a student downloads, another group gets 404.
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { en } from '../../server/i18n/en.ts';
+import { ky } from '../../server/i18n/ky.ts';
+import { hasBrowser, launchBrowser, requireBrowserInCi } from '../helpers/browser.ts';
+import { buildApp } from '../helpers/build-app.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+requireBrowserInCi();
+
+let server: TestServer;
+let browser: Browser;
+let work: string;
+const MiB = 1024 * 1024;
+const files = { pdf: '', video: '' };
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+async function logIn(page: Page, account: string) {
+  await page.goto(`${server.url}/login`);
+  await page.fill('input[name=email]', `${account}@demo.kabinet.kg`);
+  await page.fill('input[name=password]', 'kabinet-demo');
+  await Promise.all([page.waitForURL(`${server.url}/`), page.click('button[type=submit]:not([name])')]);
+}
+
+const slot = (page: Page, kind: string, number: number) => page.locator(`[data-testid=slot][data-slot-kind=${kind}][data-slot-number="${number}"]`);
+
+describe.skipIf(!hasBrowser)('instructor uploads, student downloads (Chromium)', () => {
+  beforeAll(async () => {
+    work = await fs.mkdtemp(path.join(os.tmpdir(), 'kabinet-e2e-'));
+    await buildApp(path.join(work, 'build'));
+    // Small chunks make a mid-upload reload land between chunks on a fast loopback.
+    server = await startTestServer({ remix: 'build', buildDir: path.join(work, 'build'), env: { UPLOAD_CHUNK_MIB: '2' } });
+    browser = await launchBrowser();
+    files.pdf = path.join(work, 'Практика 1.pdf');
+    await fs.writeFile(files.pdf, Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(300_000)]));
+    files.video = path.join(work, 'lecture-1.mp4');
+    await fs.writeFile(files.video, Buffer.concat([Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'), randomBytes(40 * MiB)]));
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (work) await fs.rm(work, { recursive: true, force: true });
+  });
+
+  it('switches the language on the login page', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/login`);
+    await expect.poll(() => page.locator('h1').textContent()).toBe(ky.login.title);
+    await Promise.all([page.waitForURL(`${server.url}/login`), page.click('button[value=en]')]);
+    await expect.poll(() => page.locator('h1').textContent()).toBe(en.login.title);
+    await page.close();
+  });
+
+  it('uploads a PDF and a video through a reload, then the right students can download', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await logIn(page, 'instructor');
+    const open = page.locator('.card', { hasText: 'MATH-101' }).getByRole('button', { name: ky.home.openCabinet });
+    await Promise.all([page.waitForURL(/\/cabinets\//), open.click()]);
+    const cabinetUrl = page.url();
+
+    // A PDF into the first practical slot, then publish it.
+    await slot(page, 'practical_material', 1).locator('input[type=file]').setInputFiles(files.pdf);
+    await expect.poll(() => slot(page, 'practical_material', 1).locator('[data-testid=upload-row]').getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
+    await expect.poll(() => slot(page, 'practical_material', 1).locator('[data-testid=file-link]').count()).toBe(1);
+    await slot(page, 'practical_material', 1).getByRole('button', { name: ky.cabinet.publish }).click();
+    await expect.poll(() => slot(page, 'practical_material', 1).locator('.badge.published').count()).toBe(1);
+
+    // A video, slowed on the wire, reloaded midway and picked again: it continues, not from zero.
+    const patchOffsets: number[] = [];
+    await page.route('**/uploads/**', async (route) => {
+      if (route.request().method() === 'PATCH') {
+        patchOffsets.push(Number(route.request().headers()['upload-offset']));
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+      await route.continue();
+    });
+    const lecture = slot(page, 'lecture_video', 1);
+    await lecture.locator('input[type=file]').setInputFiles(files.video);
+    const progress = lecture.locator('[data-testid=upload-row] progress');
+    await expect.poll(() => progress.isVisible()).toBe(true);
+    await expect.poll(async () => Number(await progress.getAttribute('data-percent')), { timeout: 30_000 }).toBeGreaterThanOrEqual(25);
+    await page.reload();
+    await expect.poll(() => slot(page, 'lecture_video', 1).locator('[data-testid=unfinished-upload]').count(), { timeout: 10_000 }).toBe(1);
+    const offsetsBeforeReload = patchOffsets.length;
+    await slot(page, 'lecture_video', 1).locator('input[type=file]').setInputFiles(files.video);
+    await expect.poll(() => slot(page, 'lecture_video', 1).locator('[data-testid=upload-row]').getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+    const firstAfterReload = patchOffsets[offsetsBeforeReload];
+    expect(firstAfterReload).toBeGreaterThan(0);
+    await expect.poll(() => slot(page, 'lecture_video', 1).locator('.badge.awaiting').count()).toBe(1);
+    const video = await server.services.db.selectFrom('media_file').selectAll().where('original_name', '=', 'lecture-1.mp4').execute();
+    expect(video).toHaveLength(1);
+    expect(video[0]!.sha256).toBe(sha256(await fs.readFile(files.video)));
+    expect(await page.locator('[data-testid=unfinished-upload]').count()).toBe(0);
+
+    const pdfHref = await slot(page, 'practical_material', 1).locator('[data-testid=file-link]').getAttribute('href');
+    await context.close();
+
+    // A student of the group downloads the PDF.
+    const studentContext = await browser.newContext({ acceptDownloads: true });
+    const student = await studentContext.newPage();
+    await logIn(student, 'student');
+    await student.goto(cabinetUrl);
+    const [download] = await Promise.all([student.waitForEvent('download'), student.locator('[data-testid=file-link]').first().click()]);
+    const saved = path.join(work, 'downloaded.pdf');
+    await download.saveAs(saved);
+    expect(sha256(await fs.readFile(saved))).toBe(sha256(await fs.readFile(files.pdf)));
+    expect(download.suggestedFilename()).toBe('Практика 1.pdf');
+    await studentContext.close();
+
+    // A student of another group gets 404 for the same URL.
+    const otherContext = await browser.newContext();
+    const other = await otherContext.newPage();
+    await logIn(other, 'student31');
+    const refused = await other.request.get(`${server.url}${pdfHref}`);
+    expect(refused.status()).toBe(404);
+    const cabinet = await other.goto(cabinetUrl);
+    expect(cabinet?.status()).toBe(404);
+    await otherContext.close();
+  }, 180_000);
+});
