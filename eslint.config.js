@@ -28,5 +28,7 @@ export default tseslint.config(
     rules: noImport(['express', '@tus/*', '**/http/**'], 'Only server/http and server/main.ts know Express or tus.'),
   },
   { files: ['workers/**'], rules: noImport(['**/server/http/**', 'express', '@tus/*'], 'Workers never import server/http.') },
+  // Migrations are frozen against the schema of their day, not today's types (STYLE.md).
+  { files: ['db/migrations/**', 'db/migrate.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   { files: ['db/**'], rules: noImport(['**/server/**', '**/workers/**'], 'db/ imports none of our code.') },
 );

@@ -20,6 +20,13 @@ export function formatDuration(seconds: number, t: TFunction): string {
   return t('units.hours', { n: Math.round((seconds / 3600) * 10) / 10 });
 }
 
-export function formatDate(iso: string, locale: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone }).format(new Date(iso));
+/**
+ * Day and month in the term's time zone, with month names from our dictionaries: browsers ship
+ * trimmed locale data (Chromium has no Kyrgyz months), and server and browser must render alike.
+ */
+export function formatDate(iso: string, t: TFunction, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', { day: 'numeric', month: 'numeric', timeZone }).formatToParts(new Date(iso));
+  const day = parts.find((part) => part.type === 'day')?.value ?? '';
+  const month = parts.find((part) => part.type === 'month')?.value ?? '1';
+  return t('dates.dayMonth', { day, month: t(`dates.m${month}`) });
 }

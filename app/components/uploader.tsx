@@ -1,6 +1,6 @@
 // Resumable uploads with tus-js-client: a queue per slot or item, progress, pause/resume/cancel, resume after reload.
 import { useRevalidator } from '@remix-run/react';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as tus from 'tus-js-client';
 import { formatBytes, formatDuration } from './format.ts';
@@ -21,6 +21,24 @@ type Unfinished = { name: string; percent: number };
 
 const fingerprintPrefix = (target: UploadTarget) => `kabinet:${target.cabinetId}:${target.slotId ?? target.itemId ?? ''}:`;
 
+/** Bytes per second, smoothed over half-second samples so the time left does not jump around. */
+function speedMeter(): (sent: number) => number {
+  let lastTime = performance.now();
+  let lastBytes = -1;
+  let speed = 0;
+  return (sent) => {
+    const now = performance.now();
+    if (lastBytes < 0) lastBytes = sent; // a resumed upload starts at its offset, not at zero
+    if (now - lastTime > 500) {
+      const instant = ((sent - lastBytes) / (now - lastTime)) * 1000;
+      speed = speed === 0 ? instant : speed * 0.7 + instant * 0.3;
+      lastTime = now;
+      lastBytes = sent;
+    }
+    return speed;
+  };
+}
+
 function errorMessage(error: Error): string {
   const detailed = error as tus.DetailedError;
   const body = detailed.originalResponse?.getBody()?.trim();
@@ -33,14 +51,18 @@ export function Uploader({ cabinetId, slotId, itemId, chunkSize, label }: Upload
   const { t, i18n } = useTranslation();
   const revalidator = useRevalidator();
   const [entries, setEntries] = useState<Entry[]>([]);
+  // The queue lives in a ref so that upload callbacks always see the current list.
+  const queue = useRef<Entry[]>([]);
   const [unfinished, setUnfinished] = useState<Unfinished[]>([]);
   const [online, setOnline] = useState(true);
   const [dragging, setDragging] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
 
-  const update = useCallback((key: string, patch: Partial<Entry>) => {
-    setEntries((current) => current.map((entry) => (entry.key === key ? { ...entry, ...patch } : entry)));
-  }, []);
+  const change = (next: Entry[]) => {
+    queue.current = next;
+    setEntries(next);
+  };
+  const update = (key: string, patch: Partial<Entry>) => change(queue.current.map((entry) => (entry.key === key ? { ...entry, ...patch } : entry)));
 
   // Uploads cut short by a reload or a closed tab: tus-js-client remembers them; the server knows how far they got.
   useEffect(() => {
@@ -66,7 +88,6 @@ export function Uploader({ cabinetId, slotId, itemId, chunkSize, label }: Upload
   useEffect(() => {
     const on = () => setOnline(true);
     const off = () => setOnline(false);
-    setOnline(navigator.onLine);
     window.addEventListener('online', on);
     window.addEventListener('offline', off);
     return () => {
@@ -75,80 +96,74 @@ export function Uploader({ cabinetId, slotId, itemId, chunkSize, label }: Upload
     };
   }, []);
 
-  const start = useCallback(
-    async (entry: Entry) => {
-      let lastTime = performance.now();
-      let lastBytes = 0;
-      let speed = 0;
-      const upload = new tus.Upload(entry.file, {
-        endpoint: '/uploads',
-        chunkSize,
-        retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000],
-        metadata: {
-          cabinetId: target.cabinetId,
-          ...(target.slotId ? { slotId: target.slotId } : {}),
-          ...(target.itemId ? { itemId: target.itemId } : {}),
-          filename: entry.file.name,
-        },
-        fingerprint: async (file) =>
-          `${fingerprintPrefix(target)}${(file as File).name}:${(file as File).size}:${(file as File).lastModified}`,
-        storeFingerprintForResuming: true,
-        removeFingerprintOnSuccess: true,
-        onProgress(sent) {
-          const now = performance.now();
-          if (now - lastTime > 500) {
-            const instant = ((sent - lastBytes) / (now - lastTime)) * 1000;
-            speed = speed === 0 ? instant : speed * 0.7 + instant * 0.3;
-            lastTime = now;
-            lastBytes = sent;
-          }
-          update(entry.key, { sent, speed, status: 'uploading' });
-        },
-        onSuccess() {
-          update(entry.key, { status: 'done', sent: entry.file.size });
-          setUnfinished((current) => current.filter((u) => u.name !== entry.file.name));
-          revalidator.revalidate();
-        },
-        onError(error) {
-          update(entry.key, { status: 'failed', error: errorMessage(error) || t('errors.unexpected') });
-        },
-      });
-      update(entry.key, { upload, status: 'uploading' });
-      const previous = await upload.findPreviousUploads();
-      if (previous[0]) upload.resumeFromPreviousUpload(previous[0]);
-      lastBytes = 0;
-      upload.start();
-    },
-    [chunkSize, target, update, revalidator, t],
-  );
-
   // One upload at a time per queue: on a weak connection parallel files only slow each other down.
-  useEffect(() => {
-    if (entries.some((entry) => entry.status === 'uploading')) return;
-    const next = entries.find((entry) => entry.status === 'queued');
+  const pump = () => {
+    if (queue.current.some((entry) => entry.status === 'uploading')) return;
+    const next = queue.current.find((entry) => entry.status === 'queued');
     if (next) void start(next);
-  }, [entries, start]);
+  };
+
+  const start = async (entry: Entry) => {
+    const meter = speedMeter();
+    const upload = new tus.Upload(entry.file, {
+      endpoint: '/uploads',
+      chunkSize,
+      retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000],
+      metadata: {
+        cabinetId: target.cabinetId,
+        ...(target.slotId ? { slotId: target.slotId } : {}),
+        ...(target.itemId ? { itemId: target.itemId } : {}),
+        filename: entry.file.name,
+      },
+      fingerprint: async (file) => `${fingerprintPrefix(target)}${(file as File).name}:${(file as File).size}:${(file as File).lastModified}`,
+      storeFingerprintForResuming: true,
+      removeFingerprintOnSuccess: true,
+      onProgress(sent) {
+        update(entry.key, { sent, speed: meter(sent), status: 'uploading' });
+      },
+      onSuccess() {
+        update(entry.key, { status: 'done', sent: entry.file.size });
+        setUnfinished((current) => current.filter((u) => u.name !== entry.file.name));
+        revalidator.revalidate();
+        pump();
+      },
+      onError(error) {
+        update(entry.key, { status: 'failed', error: errorMessage(error) || t('errors.unexpected') });
+        pump();
+      },
+    });
+    update(entry.key, { upload, status: 'uploading' });
+    const previous = await upload.findPreviousUploads();
+    if (previous[0]) upload.resumeFromPreviousUpload(previous[0]);
+    upload.start();
+  };
 
   const add = (files: FileList | null) => {
     if (!files) return;
     const added = Array.from(files).map((file) => ({ key: `${file.name}:${file.size}:${file.lastModified}:${Math.random()}`, file, status: 'queued' as const, sent: 0, speed: 0 }));
-    setEntries((current) => [...current, ...added]);
+    change([...queue.current, ...added]);
     if (inputRef.current) inputRef.current.value = '';
+    pump();
   };
 
   const pause = (entry: Entry) => {
     void entry.upload?.abort(false);
     update(entry.key, { status: 'paused' });
+    pump();
   };
   const resume = (entry: Entry) => {
     if (entry.upload) {
       update(entry.key, { status: 'uploading', error: undefined });
       entry.upload.start();
-    } else update(entry.key, { status: 'queued' });
+    } else {
+      update(entry.key, { status: 'queued' });
+      pump();
+    }
   };
   const cancel = (entry: Entry) => {
     if (entry.upload && entry.status !== 'done') void entry.upload.abort(true).catch(() => undefined);
-    setEntries((current) => current.filter((e) => e.key !== entry.key));
+    change(queue.current.filter((e) => e.key !== entry.key));
+    pump();
   };
 
   const locale = i18n.language;

@@ -118,7 +118,7 @@ function ItemBlock({ item, page, chunkSize }: { item: CabinetItemView; page: Pag
 }
 
 function SlotRow({ slot, item, page, chunkSize, now }: { slot: CabinetSlotView; item?: CabinetItemView; page: Page; chunkSize: number; now: string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const delivered = item?.status === 'published';
   const overdue = !delivered && slot.dueAt < now;
   const label = `${t(`slotKind.${slot.kind}`)} ${slot.number}`;
@@ -126,7 +126,7 @@ function SlotRow({ slot, item, page, chunkSize, now }: { slot: CabinetSlotView; 
     <li className={`slot ${slot.kind}`} data-testid="slot" data-slot-kind={slot.kind} data-slot-number={slot.number}>
       <div className="slot-head">
         <span className="slot-kind">{slot.title ?? label}</span>
-        <span className="muted">{t('cabinet.due', { date: formatDate(slot.dueAt, i18n.language, page.term.timeZone) })}</span>
+        <span className="muted">{t('cabinet.due', { date: formatDate(slot.dueAt, t, page.term.timeZone) })}</span>
         {page.canEdit && !item ? <span className={`badge ${overdue ? 'overdue' : 'missing'}`}>{t(overdue ? 'cabinet.overdue' : 'cabinet.missing')}</span> : null}
       </div>
       {item ? <ItemBlock item={item} page={page} chunkSize={chunkSize} /> : null}
@@ -158,6 +158,13 @@ export default function CabinetPage() {
         {t('cabinet.title')} · {t('term.label', { year: page.term.academicYear, semester: page.term.semester })} ·{' '}
         {t('cabinet.instructor', { name: page.instructorName })} · {t('cabinet.groups', { groups: page.groups.join(', ') })}
       </p>
+      {currentWeek >= 1 && currentWeek <= page.term.weeks ? (
+        <p>
+          <a href={`#week-${currentWeek}`}>
+            {t('term.week', { week: currentWeek })} · {t('term.currentWeek')} ↓
+          </a>
+        </p>
+      ) : null}
       {result?.error ? (
         <p className="form-error" role="alert">
           {t(result.error.messageKey, result.error.params)}

@@ -118,6 +118,7 @@ export const en = {
     too_large: 'The file is larger than the {{limit}} MiB allowed for this kind.',
     content_not_allowed: '{{name}}: the content is not an accepted file of the kind its name says.',
   },
+  dates: { dayMonth: '{{month}} {{day}}', m1: 'Jan', m2: 'Feb', m3: 'Mar', m4: 'Apr', m5: 'May', m6: 'Jun', m7: 'Jul', m8: 'Aug', m9: 'Sep', m10: 'Oct', m11: 'Nov', m12: 'Dec' },
   units: { B: 'B', KB: 'KB', MB: 'MB', GB: 'GB', seconds: '{{n}} s', minutes: '{{n}} min', hours: '{{n}} h' },
 };
 

@@ -1,13 +1,14 @@
 // The job queue: pg-boss on the same Postgres, so a job can be enqueued in the transaction that needs it.
 import { CompiledQuery, type Kysely } from 'kysely';
 import { PgBoss } from 'pg-boss';
+import type { Database } from '../../db/schema.ts';
 import { jobNames, type JobName, type JobPayloads } from './job-types.ts';
 
 export type JobHandler<N extends JobName> = (payload: JobPayloads[N], job: { id: string; retryCount: number }) => Promise<void>;
 
 export type JobQueue = {
   /** Enqueues inside the caller's transaction (or plain connection): no job without its row. */
-  enqueue<N extends JobName>(db: Kysely<any>, name: N, payload: JobPayloads[N]): Promise<string | null>;
+  enqueue<N extends JobName>(db: Kysely<Database>, name: N, payload: JobPayloads[N]): Promise<string | null>;
   schedule<N extends JobName>(name: N, cron: string, payload: JobPayloads[N]): Promise<void>;
   work<N extends JobName>(name: N, options: { concurrency: number }, handler: JobHandler<N>): Promise<void>;
   stop(): Promise<void>;

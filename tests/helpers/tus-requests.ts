@@ -16,7 +16,7 @@ export async function tusCreate(
   return fetch(`${baseUrl}/uploads`, { method: 'POST', headers });
 }
 
-export async function tusPatch(url: string, body: Uint8Array, options: { cookie?: string; offset?: number }): Promise<Response> {
+export async function tusPatch(url: string, body: Buffer, options: { cookie?: string; offset?: number }): Promise<Response> {
   return fetch(url, {
     method: 'PATCH',
     headers: {
@@ -25,14 +25,14 @@ export async function tusPatch(url: string, body: Uint8Array, options: { cookie?
       'Upload-Offset': String(options.offset ?? 0),
       ...(options.cookie ? { Cookie: options.cookie } : {}),
     },
-    body,
+    body: new Uint8Array(body),
   });
 }
 
 /** Creates an upload and sends all of `body` in one PATCH; returns the final response and the upload URL. */
 export async function tusUploadWhole(
   baseUrl: string,
-  body: Uint8Array,
+  body: Buffer,
   options: { cookie: string; metadata: Record<string, string> },
 ): Promise<{ create: Response; finish: Response | null; url: string | null }> {
   const create = await tusCreate(baseUrl, { cookie: options.cookie, length: String(body.length), metadata: options.metadata });

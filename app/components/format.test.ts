@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { createI18n } from '../i18n.ts';
+import { formatBytes, formatDate, formatDuration } from './format.ts';
+
+describe('formatting for people', () => {
+  it('writes due dates with our month names in the term time zone', () => {
+    const due = '2026-09-13T17:59:59.000Z'; // 23:59:59 in Bishkek
+    expect(formatDate(due, createI18n('ky').t, 'Asia/Bishkek')).toBe('13-сен.');
+    expect(formatDate(due, createI18n('ru').t, 'Asia/Bishkek')).toBe('13 сент.');
+    expect(formatDate(due, createI18n('en').t, 'Asia/Bishkek')).toBe('Sep 13');
+    expect(formatDate('2026-09-13T18:30:00.000Z', createI18n('en').t, 'Asia/Bishkek')).toBe('Sep 14');
+  });
+
+  it('writes sizes and times left', () => {
+    const { t } = createI18n('en');
+    expect(formatBytes(512, t, 'en')).toBe('512 B');
+    expect(formatBytes(5.5 * 1024 * 1024, t, 'en')).toBe('5.5 MB');
+    expect(formatBytes(2 * 1024 ** 3, t, 'en')).toBe('2 GB');
+    expect(formatDuration(42, t)).toBe('42 s');
+    expect(formatDuration(600, t)).toBe('10 min');
+    expect(formatDuration(Number.POSITIVE_INFINITY, t)).toBe('…');
+  });
+});
