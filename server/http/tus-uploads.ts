@@ -1,10 +1,10 @@
 // The tus endpoint: @tus/server over a local file spool, every request authorized, finished files recorded.
-import { FileStore } from '@tus/file-store';
 import { EVENTS, Server, type Upload } from '@tus/server';
 import type { SessionUser } from '../auth/sessions.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { authorizeUploadRequest, beginUpload, finishUpload, forgetUpload } from '../uploads/uploads.ts';
+import { HashingFileStore } from './hashing-file-store.ts';
 import { localeOf, translatedError, userFromHeaders } from './request-context.ts';
 
 type TusRequest = Request & { runtime?: { node?: { req?: { ip?: string } } } };
@@ -24,9 +24,10 @@ export function createTusServer(services: Services): Server {
     return { status_code: status, body: `${message}\n` };
   };
 
+  const store = new HashingFileStore({ directory: config.spoolDir });
   const server = new Server({
     path: UPLOADS_PATH,
-    datastore: new FileStore({ directory: config.spoolDir }),
+    datastore: store,
     relativeLocation: true,
     // A safety net for every PATCH body; each kind's own limit is checked when the upload is created.
     maxSize: Math.max(config.uploadLimits.video, config.uploadLimits.document),
@@ -60,7 +61,11 @@ export function createTusServer(services: Services): Server {
     },
     async onUploadFinish(req, upload: Upload) {
       try {
-        const finished = await finishUpload({ db, storage: services.storage, queue: services.queue, spoolDir: config.spoolDir }, upload.id, ipOf(req as TusRequest));
+        const finished = await finishUpload(
+          { db, storage: services.storage, queue: services.queue, spoolDir: config.spoolDir },
+          upload.id,
+          { ip: ipOf(req as TusRequest), sha256: store.takeDigest(upload.id, upload.size) },
+        );
         return { headers: { 'Kabinet-Media-File': finished.mediaFileId, 'Access-Control-Expose-Headers': 'Kabinet-Media-File' } };
       } catch (error) {
         throw reject(req, error);

@@ -112,7 +112,13 @@ export type FinishedUpload = { mediaFileId: string; itemId: string };
  * Checks the content of a complete upload, copies it into media storage and records it with its
  * job in one transaction. Running it twice for one upload records one file.
  */
-export async function finishUpload(deps: UploadDeps, uploadId: string, ip: string | null = null): Promise<FinishedUpload> {
+export async function finishUpload(
+  deps: UploadDeps,
+  uploadId: string,
+  /** `sha256` when the spool already hashed the bytes as they arrived. */
+  known: { ip?: string | null; sha256?: string } = {},
+): Promise<FinishedUpload> {
+  const ip = known.ip ?? null;
   const { db, storage, queue, spoolDir } = deps;
   const row = await db.selectFrom('upload').selectAll().where('id', '=', uploadId).executeTakeFirst();
   if (!row) throw new AppError('not_found');
@@ -125,7 +131,7 @@ export async function finishUpload(deps: UploadDeps, uploadId: string, ip: strin
     await discardUpload(deps, uploadId);
     throw new AppError('unsupported_type', 'upload.content_not_allowed', { name: row.file_name });
   }
-  const [sha256, stat] = await Promise.all([sha256Of(data), fs.stat(data)]);
+  const [sha256, stat] = await Promise.all([known.sha256 ?? sha256Of(data), fs.stat(data)]);
   const mediaFileId = randomUUID();
   const key = storageKeys.original(mediaFileId, detected.extension);
   await storage.putFile(key, data, detected.contentType);

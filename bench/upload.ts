@@ -1,0 +1,152 @@
+// `npm run bench:upload`: Kabinet's tus upload path against a bare streaming server, same machine, same run.
+// Prints a JSON line last: throughput ratios for the browser's chunk size and 8 MiB, server RSS growth
+// and the bytes sent twice when an upload is cut and resumed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import * as tus from 'tus-js-client';
+import { loadConfig } from '../server/config.ts';
+
+const MiB = 1024 * 1024;
+const size = Number(process.env.BENCH_UPLOAD_MIB ?? 1024) * MiB;
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const browserChunk = loadConfig({}).uploadChunkBytes; // what the cabinet page hands to tus-js-client
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+async function startChild<T>(script: string, args: string[]): Promise<{ child: ChildProcess; info: T }> {
+  const child = spawn(process.execPath, [path.join(here, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  child.once('exit', (code) => {
+    if (code) process.stderr.write(`${script} exited with ${code}\n`);
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    const reader = createInterface({ input: child.stdout! });
+    reader.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  return { child, info: JSON.parse(line) as T };
+}
+
+const stop = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))));
+
+function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function bareUpload(url: string, file: string): Promise<number> {
+  const started = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const request = http.request(url, { method: 'PUT', headers: { 'Content-Length': String(size) } }, (response) => {
+      response.resume();
+      response.on('end', () => (response.statusCode === 204 ? resolve() : reject(new Error(`bare: ${response.statusCode}`))));
+    });
+    request.on('error', reject);
+    // Node's default read size, as tus-js-client reads the file too.
+    fs.createReadStream(file).pipe(request);
+  });
+  return performance.now() - started;
+}
+
+type KabinetInfo = { url: string; cookie: string; cabinetId: string; slotIds: string[]; mediaDir: string };
+
+function tusUpload(info: KabinetInfo, file: string, slotId: string, chunkSize: number, options: { abortAt?: number; uploadUrl?: string } = {}) {
+  return new Promise<{ ms: number; url: string; firstProgress: number; lastProgress: number; serverOffset: number }>((resolve, reject) => {
+    const started = performance.now();
+    let firstProgress = -1;
+    let lastProgress = 0;
+    const upload: tus.Upload = new tus.Upload(fs.createReadStream(file), {
+      endpoint: `${info.url}/uploads`,
+      uploadUrl: options.uploadUrl,
+      uploadSize: size,
+      chunkSize,
+      headers: { Cookie: info.cookie },
+      metadata: { cabinetId: info.cabinetId, slotId, filename: 'bench.mp4' },
+      retryDelays: [],
+      onProgress(sent) {
+        if (firstProgress < 0) firstProgress = sent;
+        lastProgress = sent;
+        if (options.abortAt !== undefined && sent >= options.abortAt) {
+          void upload
+            .abort()
+            .then(() => fetch(upload.url!, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0', Cookie: info.cookie } }))
+            .then((head) => resolve({ ms: performance.now() - started, url: upload.url!, firstProgress, lastProgress, serverOffset: Number(head.headers.get('upload-offset')) }));
+          options.abortAt = undefined;
+        }
+      },
+      onError: reject,
+      onSuccess: () => resolve({ ms: performance.now() - started, url: upload.url!, firstProgress, lastProgress, serverOffset: size }),
+    });
+    upload.start();
+  });
+}
+
+async function main() {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kabinet-bench-'));
+  const file = path.join(work, 'upload.bin');
+  // An MP4 signature so that Kabinet accepts it as a video; the rest is incompressible.
+  const out = fs.openSync(file, 'w');
+  fs.writeSync(out, Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'));
+  for (let written = 24; written < size; written += 16 * MiB) fs.writeSync(out, randomBytes(Math.min(16 * MiB, size - written)));
+  fs.closeSync(out);
+
+  const children: ChildProcess[] = [];
+  try {
+    const bare = await startChild<{ url: string }>('bare-server.ts', [work]);
+    children.push(bare.child);
+    const kabinet = await startChild<KabinetInfo>('kabinet-server.ts', [path.join(work, 'data'), String(54000 + Math.floor(Math.random() * 900))]);
+    children.push(kabinet.child);
+    let slot = 0;
+    const nextSlot = () => kabinet.info.slotIds[slot++]!;
+    const clearMedia = () => fs.rmSync(path.join(kabinet.info.mediaDir, 'originals'), { recursive: true, force: true });
+    // Runs alternate between the two servers so that both share the machine's noise.
+    const bareTimes: number[] = [];
+    const browserTimes: number[] = [];
+    const eightTimes: number[] = [];
+    const before = memoryOf(kabinet.child.pid!);
+    for (let run = 0; run < runs; run++) {
+      bareTimes.push(await bareUpload(bare.info.url, file));
+      browserTimes.push((await tusUpload(kabinet.info, file, nextSlot(), browserChunk)).ms);
+      clearMedia();
+      eightTimes.push((await tusUpload(kabinet.info, file, nextSlot(), 8 * MiB)).ms);
+      clearMedia();
+      process.stderr.write(`run ${run + 1}: bare ${bareTimes[run]!.toFixed(0)} ms, kabinet ${browserTimes[run]!.toFixed(0)} ms (${browserChunk / MiB} MiB chunks), ${eightTimes[run]!.toFixed(0)} ms (8 MiB)\n`);
+    }
+    const after = memoryOf(kabinet.child.pid!);
+
+    // Cut an upload halfway, then resume it from the URL: how much travels twice?
+    const resumeSlot = nextSlot();
+    const cut = await tusUpload(kabinet.info, file, resumeSlot, browserChunk, { abortAt: size / 2 });
+    const resumed = await tusUpload(kabinet.info, file, resumeSlot, browserChunk, { uploadUrl: cut.url });
+    const resentBytes = Math.max(0, cut.lastProgress - cut.serverOffset);
+    clearMedia();
+
+    const mbps = (ms: number) => size / MiB / (ms / 1000);
+    const result = {
+      bench: 'upload',
+      ratio: Number((median(bareTimes) / median(browserTimes)).toFixed(3)),
+      ratio_8mib: Number((median(bareTimes) / median(eightTimes)).toFixed(3)),
+      chunk_bytes: browserChunk,
+      rss_growth_mb: Number(((after.peak - before.rss) / MiB).toFixed(1)),
+      resent_bytes: resentBytes,
+      size_mib: size / MiB,
+      runs,
+      bare_mib_s: Number(mbps(median(bareTimes)).toFixed(0)),
+      kabinet_mib_s: Number(mbps(median(browserTimes)).toFixed(0)),
+      kabinet_8mib_mib_s: Number(mbps(median(eightTimes)).toFixed(0)),
+    };
+    console.log(JSON.stringify(result));
+  } finally {
+    for (const child of children) await stop(child);
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
