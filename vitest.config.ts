@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ['{app,server,workers,db,tests}/**/*.test.{ts,tsx}'],
     globalSetup: ['tests/global-setup.ts'],
+    reporters: ['default', './tests/summary-reporter.ts'],
     setupFiles: ['tests/setup-file.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -124,7 +124,7 @@ async function main() {
     // Cut an upload halfway, then resume it from the URL: how much travels twice?
     const resumeSlot = nextSlot();
     const cut = await tusUpload(kabinet.info, file, resumeSlot, browserChunk, { abortAt: size / 2 });
-    const resumed = await tusUpload(kabinet.info, file, resumeSlot, browserChunk, { uploadUrl: cut.url });
+    await tusUpload(kabinet.info, file, resumeSlot, browserChunk, { uploadUrl: cut.url });
     const resentBytes = Math.max(0, cut.lastProgress - cut.serverOffset);
     clearMedia();
 
