@@ -119,6 +119,7 @@ export interface ItemTable {
   status: Generated<ItemStatus>;
   published_at: NullableTimestamp;
   created_by: string;
+  request_key: string | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

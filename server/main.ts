@@ -3,6 +3,7 @@ import { startWorkers } from '../workers/run-workers.ts';
 import { loadConfig } from './config.ts';
 import { createWebApp } from './http/web-app.ts';
 import { startServices } from './services.ts';
+import { onShutdown } from './shutdown.ts';
 
 const config = loadConfig();
 const services = await startServices(config, { role: 'web' });
@@ -16,17 +17,9 @@ const server = web.app.listen(config.port, config.host, () => {
 server.requestTimeout = 0;
 server.headersTimeout = 60_000;
 
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    services.logger.info('stopping', { signal });
-    server.close();
-    server.closeAllConnections();
-    void web
-      .close()
-      .then(() => services.close())
-      .then(() => process.exit(0));
-  });
-}
+onShutdown(services.logger, async () => {
+  server.close();
+  server.closeAllConnections();
+  await web.close();
+  await services.close();
+});

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useState } from 'react';
@@ -12,11 +13,12 @@ import { orRespond, requireUser, type ErrorPayload } from '../guards.server.ts';
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const page = await orRespond(() => getCabinetPage(context.services.db, user, params.cabinetId ?? ''));
-  return { page, chunkSize: context.services.config.uploadChunkBytes, now: new Date().toISOString() };
+  // requestKey: a fresh one each time the page loads, so a double submit of "create" makes one item.
+  return { page, chunkSize: context.services.config.uploadChunkBytes, now: new Date().toISOString(), requestKey: randomUUID() };
 }
 
 const intentSchema = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('create-item') }).merge(itemFieldsSchema),
+  z.object({ intent: z.literal('create-item'), requestKey: z.string().uuid().optional() }).merge(itemFieldsSchema),
   z.object({ intent: z.literal('update-item'), itemId: z.string() }).merge(itemFieldsSchema),
   z.object({ intent: z.literal('publish'), itemId: z.string() }),
   z.object({ intent: z.literal('unpublish'), itemId: z.string() }),
@@ -36,7 +38,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     await orRespond(async () => {
       switch (input.intent) {
         case 'create-item':
-          await createExtraItem(db, actor, params.cabinetId ?? '', input);
+          await createExtraItem(db, actor, params.cabinetId ?? '', input, input.requestKey);
           break;
         case 'update-item':
           await updateItem(db, actor, input.itemId, input);
@@ -137,7 +139,8 @@ function SlotRow({ slot, item, page, chunkSize, now }: { slot: CabinetSlotView; 
 
 export default function CabinetPage() {
   const { t } = useTranslation();
-  const { page, chunkSize, now } = useLoaderData<typeof loader>();
+  const busy = useNavigation().state === 'submitting';
+  const { page, chunkSize, now, requestKey } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const itemBySlot = new Map(page.items.filter((item) => item.slotId).map((item) => [item.slotId, item]));
   const extras = page.items.filter((item) => !item.slotId);
@@ -197,6 +200,7 @@ export default function CabinetPage() {
           <Form method="post" className="new-item">
             <h3>{t('cabinet.addExtra')}</h3>
             <input type="hidden" name="intent" value="create-item" />
+            <input type="hidden" name="requestKey" value={requestKey} />
             <label>
               {t('cabinet.itemTitle')}
               <input name="title" required maxLength={200} />
@@ -205,7 +209,9 @@ export default function CabinetPage() {
               {t('cabinet.itemDescription')}
               <textarea name="description" maxLength={5000} rows={2} />
             </label>
-            <button type="submit">{t('cabinet.create')}</button>
+            <button type="submit" disabled={busy}>
+              {t('cabinet.create')}
+            </button>
           </Form>
         ) : null}
       </section>

@@ -112,9 +112,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       status text not null default 'draft' check (status in ('draft', 'published')),
       published_at timestamptz,
       created_by uuid not null references app_user (id),
+      -- A key the form sends once per render: a double submit or a re-sent POST creates one item.
+      request_key text,
       created_at ${now},
       updated_at ${now},
-      check ((status = 'published') = (published_at is not null))
+      check ((status = 'published') = (published_at is not null)),
+      unique (cabinet_id, request_key)
     );
     create index item_cabinet_idx on item (cabinet_id);
 

@@ -84,16 +84,6 @@ export async function revokeSession(db: Db, token: string): Promise<void> {
   await db.updateTable('session').set({ revoked_at: new Date() }).where('token_hash', '=', hashToken(token)).execute();
 }
 
-export async function revokeAllSessions(db: Db, userId: string): Promise<number> {
-  const result = await db
-    .updateTable('session')
-    .set({ revoked_at: new Date() })
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
-}
-
 export function sessionCookie(token: string, options: { secure: boolean; maxAgeMs: number }): string {
   return stringifySetCookie({
     name: SESSION_COOKIE,

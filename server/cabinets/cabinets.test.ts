@@ -84,3 +84,20 @@ describe('items', () => {
     expect(await listVisibleCabinets(db, await principal(db, 'student46'), term.id)).toEqual([]);
   });
 });
+
+describe('double submits', () => {
+  it('creates one extra item when the same form is submitted twice', async () => {
+    const { instructor, row } = await mathAssignment();
+    const cabinetId = await openCabinet(db, instructor, row.teachingAssignmentId);
+    const actor = { user: instructor, ip: null };
+    const key = '7d4a8f5e-3c2b-4a1d-9e8f-0a1b2c3d4e5f';
+    const [a, b] = await Promise.all([
+      createExtraItem(db, actor, cabinetId, { title: 'Глоссарий', description: '' }, key),
+      createExtraItem(db, actor, cabinetId, { title: 'Глоссарий', description: '' }, key),
+    ]);
+    expect(a).toBe(b);
+    expect(await db.selectFrom('item').select('id').where('cabinet_id', '=', cabinetId).where('title', '=', 'Глоссарий').execute()).toHaveLength(1);
+    const other = await createExtraItem(db, actor, cabinetId, { title: 'Глоссарий', description: '' }, '8d4a8f5e-3c2b-4a1d-9e8f-0a1b2c3d4e5f');
+    expect(other).not.toBe(a);
+  });
+});

@@ -1,5 +1,5 @@
 // Cabinets: the current term, teaching assignments, opening a cabinet with its plan, and reading one.
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import type { Database, FileKind, ItemStatus, ProcessingState, SlotKind } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
@@ -29,12 +29,28 @@ export async function currentTerm(db: Db): Promise<TermInfo | null> {
     : null;
 }
 
-function cabinetScopeQuery(db: Kysely<Database>) {
+/** A cabinet with what it is: its teaching assignment, subject, department and instructor. */
+function cabinetsWithContext(db: Kysely<Database>) {
   return db
     .selectFrom('cabinet')
     .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
     .innerJoin('subject', 'subject.id', 'ta.subject_id')
     .innerJoin('department', 'department.id', 'subject.department_id')
+    .innerJoin('app_user as instructor', 'instructor.id', 'ta.instructor_id');
+}
+
+/** The names of the groups a teaching assignment (`ta`) is taught to, sorted. */
+function groupNames(eb: ExpressionBuilder<Database & { ta: Database['teaching_assignment'] }, 'ta'>) {
+  return eb
+    .selectFrom('teaching_assignment_group as tag')
+    .innerJoin('study_group', 'study_group.id', 'tag.group_id')
+    .select(sql<string[]>`array_agg(study_group.name order by study_group.name)`.as('names'))
+    .whereRef('tag.teaching_assignment_id', '=', 'ta.id')
+    .as('groups');
+}
+
+function cabinetScopeQuery(db: Kysely<Database>) {
+  return cabinetsWithContext(db)
     .select((eb) => [
       'cabinet.id as cabinetId',
       'ta.instructor_id as instructorId',
@@ -73,18 +89,7 @@ export async function listTeaching(db: Db, user: Principal, termId: string): Pro
     .selectFrom('teaching_assignment as ta')
     .innerJoin('subject', 'subject.id', 'ta.subject_id')
     .leftJoin('cabinet', 'cabinet.teaching_assignment_id', 'ta.id')
-    .select((eb) => [
-      'ta.id',
-      'subject.code',
-      'subject.name',
-      'cabinet.id as cabinetId',
-      eb
-        .selectFrom('teaching_assignment_group as tag')
-        .innerJoin('study_group', 'study_group.id', 'tag.group_id')
-        .select(sql<string[]>`array_agg(study_group.name order by study_group.name)`.as('names'))
-        .whereRef('tag.teaching_assignment_id', '=', 'ta.id')
-        .as('groups'),
-    ])
+    .select((eb) => ['ta.id', 'subject.code', 'subject.name', 'cabinet.id as cabinetId', groupNames(eb)])
     .where('ta.instructor_id', '=', user.id)
     .where('ta.term_id', '=', termId)
     .orderBy('subject.code')
@@ -173,12 +178,7 @@ export type CabinetListRow = {
 export async function listVisibleCabinets(db: Db, user: Principal, termId: string): Promise<CabinetListRow[]> {
   const filter = visibleCabinets(user);
   if (filter.kind === 'groups' && filter.groupIds.length === 0) return [];
-  let query = db
-    .selectFrom('cabinet')
-    .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
-    .innerJoin('subject', 'subject.id', 'ta.subject_id')
-    .innerJoin('department', 'department.id', 'subject.department_id')
-    .innerJoin('app_user as instructor', 'instructor.id', 'ta.instructor_id')
+  let query = cabinetsWithContext(db)
     .select((eb) => [
       'cabinet.id',
       'subject.code',
@@ -268,12 +268,8 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
   requirePermission(user, 'cabinet.view', scope);
   const canEdit = can(user, 'cabinet.edit', scope);
 
-  const head = await db
-    .selectFrom('cabinet')
-    .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
-    .innerJoin('subject', 'subject.id', 'ta.subject_id')
+  const head = await cabinetsWithContext(db)
     .innerJoin('term', 'term.id', 'ta.term_id')
-    .innerJoin('app_user as instructor', 'instructor.id', 'ta.instructor_id')
     .select((eb) => [
       'subject.code',
       'subject.name',
@@ -284,12 +280,7 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
       'term.starts_on',
       'term.weeks',
       'term.time_zone',
-      eb
-        .selectFrom('teaching_assignment_group as tag')
-        .innerJoin('study_group', 'study_group.id', 'tag.group_id')
-        .select(sql<string[]>`array_agg(study_group.name order by study_group.name)`.as('names'))
-        .whereRef('tag.teaching_assignment_id', '=', 'ta.id')
-        .as('groups'),
+      groupNames(eb),
     ])
     .where('cabinet.id', '=', cabinetId)
     .executeTakeFirstOrThrow();

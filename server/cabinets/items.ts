@@ -28,14 +28,20 @@ async function loadItem(db: Kysely<Database>, itemId: string) {
   return db.selectFrom('item').selectAll().where('id', '=', itemId).executeTakeFirst() ?? null;
 }
 
-export async function createExtraItem(db: Db, actor: Actor, cabinetId: string, fields: ItemFields): Promise<string> {
+/** Creates an extra item; the same `requestKey` again (a double submit) returns the first item. */
+export async function createExtraItem(db: Db, actor: Actor, cabinetId: string, fields: ItemFields, requestKey?: string): Promise<string> {
   await editableCabinet(db, actor.user, cabinetId);
   return db.transaction().execute(async (trx) => {
     const item = await trx
       .insertInto('item')
-      .values({ cabinet_id: cabinetId, title: fields.title, description: fields.description, created_by: actor.user.id })
+      .values({ cabinet_id: cabinetId, title: fields.title, description: fields.description, created_by: actor.user.id, request_key: requestKey ?? null })
+      .onConflict((oc) => oc.columns(['cabinet_id', 'request_key']).doNothing())
       .returning('id')
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!item) {
+      const existing = await trx.selectFrom('item').select('id').where('cabinet_id', '=', cabinetId).where('request_key', '=', requestKey ?? '').executeTakeFirstOrThrow();
+      return existing.id;
+    }
     await recordAudit(trx, { actorId: actor.user.id, action: 'item.create', objectType: 'item', objectId: item.id, ip: actor.ip, data: { cabinetId, title: fields.title } });
     return item.id;
   });

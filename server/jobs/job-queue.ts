@@ -16,7 +16,11 @@ export type JobQueue = {
 
 export async function startJobQueue(connectionString: string, options: { schedule: boolean }): Promise<JobQueue> {
   const boss = new PgBoss({ connectionString, schema: 'pgboss', max: 4, schedule: options.schedule });
-  boss.on('error', (error) => console.warn('job queue:', error instanceof Error ? error.message : error));
+  boss.on('error', (error) => {
+    // 57P01: the database is shutting down (Ctrl-C stops the embedded one alongside us).
+    if ((error as { code?: string }).code === '57P01') return;
+    console.warn('job queue:', error instanceof Error ? error.message : error);
+  });
   await boss.start();
   for (const name of jobNames) {
     if (!(await boss.getQueue(name))) {
