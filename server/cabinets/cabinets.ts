@@ -49,6 +49,10 @@ function groupNames(eb: ExpressionBuilder<Database & { ta: Database['teaching_as
     .as('groups');
 }
 
+function scopeOf(row: { instructorId: string; departmentId: string; facultyId: string; groupIds: string[] | null }): CabinetScope {
+  return { instructorId: row.instructorId, departmentId: row.departmentId, facultyId: row.facultyId, groupIds: row.groupIds ?? [] };
+}
+
 function cabinetScopeQuery(db: Kysely<Database>) {
   return cabinetsWithContext(db)
     .select((eb) => [
@@ -67,7 +71,22 @@ function cabinetScopeQuery(db: Kysely<Database>) {
 export async function loadCabinetScope(db: Kysely<Database>, cabinetId: string): Promise<CabinetScope | null> {
   if (!isUuid(cabinetId)) return null;
   const row = await cabinetScopeQuery(db).where('cabinet.id', '=', cabinetId).executeTakeFirst();
-  return row ? { instructorId: row.instructorId, departmentId: row.departmentId, facultyId: row.facultyId, groupIds: row.groupIds ?? [] } : null;
+  return row ? scopeOf(row) : null;
+}
+
+/** An upload in flight with its owner and the scope of its cabinet, in one query. */
+export async function uploadScope(db: Kysely<Database>, uploadId: string): Promise<{ ownerId: string; lastActivityAt: Date; cabinet: CabinetScope } | null> {
+  const row = await cabinetScopeQuery(db)
+    .innerJoin('upload', 'upload.cabinet_id', 'cabinet.id')
+    .select(['upload.user_id as ownerId', 'upload.last_activity_at as lastActivityAt'])
+    .where('upload.id', '=', uploadId)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    ownerId: row.ownerId,
+    lastActivityAt: row.lastActivityAt,
+    cabinet: scopeOf(row),
+  };
 }
 
 export function isUuid(value: string): boolean {

@@ -269,15 +269,18 @@ describe('bad upload input', () => {
   it('removes uploads abandoned for longer than the configured time, with their spool files', async () => {
     const stale = await tusCreate(server.url, { cookie: owner, length: '5000', metadata: meta('stale.pdf') });
     const fresh = await tusCreate(server.url, { cookie: owner, length: '5000', metadata: meta('fresh.pdf') });
-    const staleId = stale.headers.get('location')!.split('/').pop()!;
-    const freshId = fresh.headers.get('location')!.split('/').pop()!;
+    const slow = await tusCreate(server.url, { cookie: owner, length: '5000', metadata: meta('slow.pdf') });
+    const [staleId, freshId, slowId] = [stale, fresh, slow].map((r) => r.headers.get('location')!.split('/').pop()!) as [string, string, string];
     await tusPatch(new URL(stale.headers.get('location')!, server.url).href, pdf(100), { cookie: owner, offset: 0 });
-    await server.services.db.updateTable('upload').set({ last_activity_at: new Date(Date.now() - 25 * 3600_000) }).where('id', '=', staleId).execute();
+    const dayAgo = new Date(Date.now() - 25 * 3600_000);
+    await server.services.db.updateTable('upload').set({ last_activity_at: dayAgo }).where('id', 'in', [staleId, slowId]).execute();
+    await fs.utimes(path.join(server.services.config.spoolDir, staleId), dayAgo, dayAgo);
+    // `slow` is still receiving bytes through one long request: its spool file was written just now.
 
     await cleanupAbandonedUploads(server.services)({}, { id: 'test', retryCount: 0 });
 
-    const left = (await server.services.db.selectFrom('upload').select('id').where('id', 'in', [staleId, freshId]).execute()).map((r) => r.id);
-    expect(left).toEqual([freshId]);
+    const left = (await server.services.db.selectFrom('upload').select('id').where('id', 'in', [staleId, freshId, slowId]).execute()).map((r) => r.id);
+    expect(left.sort()).toEqual([freshId, slowId].sort());
     expect(await spoolFiles()).not.toContain(staleId);
     expect(await spoolFiles()).not.toContain(`${staleId}.json`);
     expect(await spoolFiles()).toContain(freshId);

@@ -1,21 +1,30 @@
 // The tus endpoint: @tus/server over a local file spool, every request authorized, finished files recorded.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EVENTS, Server, type Upload } from '@tus/server';
 import type { SessionUser } from '../auth/sessions.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { authorizeUploadRequest, beginUpload, finishUpload, forgetUpload } from '../uploads/uploads.ts';
-import { HashingFileStore } from './hashing-file-store.ts';
+import { createSpoolHasher } from '../uploads/spool-hasher.ts';
 import { localeOf, translatedError, userFromHeaders } from './request-context.ts';
+import { SpoolFileStore } from './spool-file-store.ts';
 
-type TusRequest = Request & { runtime?: { node?: { req?: { ip?: string } } } };
 type TusRejection = { status_code: number; body: string };
 
 export const UPLOADS_PATH = '/uploads';
 
-export function createTusServer(services: Services): Server {
+type TusRequest = Request & { runtime?: { node?: { req?: { ip?: string } } } };
+
+export type TusEndpoint = {
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  close(): Promise<void>;
+};
+
+export function createTusServer(services: Services): TusEndpoint {
   const { db, config } = services;
   // Each request is authorized once in onIncomingRequest; later hooks of the same request read it here.
   const users = new WeakMap<Request, SessionUser | null>();
+  // srvx hands hooks a web Request that keeps the Node request (Express put the client's address on it).
   const ipOf = (req: TusRequest) => req.runtime?.node?.req?.ip ?? null;
 
   const reject = (req: Request, error: unknown): TusRejection => {
@@ -24,23 +33,24 @@ export function createTusServer(services: Services): Server {
     return { status_code: status, body: `${message}\n` };
   };
 
-  const store = new HashingFileStore({ directory: config.spoolDir });
+  const hasher = createSpoolHasher(config.spoolDir);
   const server = new Server({
     path: UPLOADS_PATH,
-    datastore: store,
+    datastore: new SpoolFileStore({ directory: config.spoolDir }),
     relativeLocation: true,
     // A safety net for every PATCH body; each kind's own limit is checked when the upload is created.
     maxSize: Math.max(config.uploadLimits.video, config.uploadLimits.document),
     async onIncomingRequest(req, uploadId) {
-      const user = await userFromHeaders(db, req.headers);
-      users.set(req, user);
+      const findUser = () => userFromHeaders(db, req.headers);
       try {
         // The size must be known up front, so that each kind's limit holds before a byte is stored.
         if (req.headers.get('upload-defer-length') !== null) throw new AppError('invalid_upload', 'upload.length_required');
         if (req.method === 'POST') {
+          const user = await findUser();
+          users.set(req, user);
           if (!user) throw new AppError('unauthorized');
         } else {
-          await authorizeUploadRequest(db, user, uploadId, req.method);
+          users.set(req, await authorizeUploadRequest(db, findUser, uploadId, req.method));
         }
       } catch (error) {
         throw reject(req, error);
@@ -57,6 +67,7 @@ export function createTusServer(services: Services): Server {
       } catch (error) {
         throw reject(req, error);
       }
+      hasher.follow(upload.id);
       return {};
     },
     async onUploadFinish(req, upload: Upload) {
@@ -64,16 +75,21 @@ export function createTusServer(services: Services): Server {
         const finished = await finishUpload(
           { db, storage: services.storage, queue: services.queue, spoolDir: config.spoolDir },
           upload.id,
-          { ip: ipOf(req as TusRequest), sha256: store.takeDigest(upload.id, upload.size) },
+          { ip: ipOf(req as TusRequest), sha256: () => hasher.digest(upload.id, upload.size ?? 0) },
         );
         return { headers: { 'Kabinet-Media-File': finished.mediaFileId, 'Access-Control-Expose-Headers': 'Kabinet-Media-File' } };
       } catch (error) {
+        hasher.forget(upload.id);
         throw reject(req, error);
       }
     },
   });
   server.on(EVENTS.POST_TERMINATE, (_req, _res, id: string) => {
+    hasher.forget(id);
     forgetUpload(db, id).catch((error) => services.logger.warn('forget upload failed', { id, error: String(error) }));
   });
-  return server;
+  return {
+    handle: (req, res) => server.handle(req, res),
+    close: () => hasher.close(),
+  };
 }

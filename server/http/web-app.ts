@@ -57,6 +57,7 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
   );
 
   const tus = createTusServer(services);
+  closers.push(tus.close);
   app.all([UPLOADS_PATH, `${UPLOADS_PATH}/*`], (req, res) => {
     tus.handle(req, res).catch((error) => {
       services.logger.error('tus request failed', { error: String(error) });

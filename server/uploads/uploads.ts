@@ -8,7 +8,7 @@ import type { Db } from '../../db/client.ts';
 import type { FileKind } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Principal } from '../auth/permissions.ts';
-import { loadCabinetScope } from '../cabinets/cabinets.ts';
+import { loadCabinetScope, uploadScope } from '../cabinets/cabinets.ts';
 import { slotItemId } from '../cabinets/items.ts';
 import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
@@ -80,18 +80,25 @@ export async function beginUpload(
     .execute();
 }
 
-/** Every later request on an upload (HEAD, PATCH, DELETE, GET) must come from its owner. */
-export async function authorizeUploadRequest(db: Db, user: Principal | null, uploadId: string | undefined, method: string): Promise<void> {
+/**
+ * Every later request on an upload (HEAD, PATCH, DELETE, GET) must come from its owner. The user
+ * and the upload are looked up at once: a large upload sends many PATCH requests.
+ */
+export async function authorizeUploadRequest<U extends Principal>(
+  db: Db,
+  findUser: () => Promise<U | null>,
+  uploadId: string | undefined,
+  method: string,
+): Promise<U> {
+  const validId = uploadId && uploadIdPattern.test(uploadId) ? uploadId : null;
+  const [user, row] = await Promise.all([findUser(), validId ? uploadScope(db, validId) : null]);
   if (!user) throw new AppError('unauthorized');
-  if (!uploadId || !uploadIdPattern.test(uploadId)) throw new AppError('not_found');
-  const row = await db.selectFrom('upload').select(['user_id', 'cabinet_id']).where('id', '=', uploadId).executeTakeFirst();
-  if (!row) throw new AppError('not_found');
-  const cabinet = await loadCabinetScope(db, row.cabinet_id);
-  if (!cabinet) throw new AppError('not_found');
-  requirePermission(user, 'upload.continue', { ownerId: row.user_id, cabinet });
-  if (method === 'PATCH') {
-    await db.updateTable('upload').set({ last_activity_at: new Date() }).where('id', '=', uploadId).execute();
+  if (!validId || !row) throw new AppError('not_found');
+  requirePermission(user, 'upload.continue', { ownerId: row.ownerId, cabinet: row.cabinet });
+  if (method === 'PATCH' && Date.now() - row.lastActivityAt.getTime() > 60_000) {
+    await db.updateTable('upload').set({ last_activity_at: new Date() }).where('id', '=', validId).execute();
   }
+  return user;
 }
 
 async function sha256Of(filePath: string): Promise<string> {
@@ -115,8 +122,8 @@ export type FinishedUpload = { mediaFileId: string; itemId: string };
 export async function finishUpload(
   deps: UploadDeps,
   uploadId: string,
-  /** `sha256` when the spool already hashed the bytes as they arrived. */
-  known: { ip?: string | null; sha256?: string } = {},
+  /** `sha256`: the spool hasher's digest, computed off this thread while the bytes arrived. */
+  known: { ip?: string | null; sha256?: () => Promise<string> } = {},
 ): Promise<FinishedUpload> {
   const ip = known.ip ?? null;
   const { db, storage, queue, spoolDir } = deps;
@@ -131,7 +138,8 @@ export async function finishUpload(
     await discardUpload(deps, uploadId);
     throw new AppError('unsupported_type', 'upload.content_not_allowed', { name: row.file_name });
   }
-  const [sha256, stat] = await Promise.all([known.sha256 ?? sha256Of(data), fs.stat(data)]);
+  const digest = known.sha256 ? known.sha256().catch(() => sha256Of(data)) : sha256Of(data);
+  const [sha256, stat] = await Promise.all([digest, fs.stat(data)]);
   const mediaFileId = randomUUID();
   const key = storageKeys.original(mediaFileId, detected.extension);
   await storage.putFile(key, data, detected.contentType);
@@ -190,14 +198,22 @@ function titleFromName(fileName: string): string {
   return (base || fileName).slice(0, 200);
 }
 
-/** Removes uploads with no activity for `olderThanMs`, with their spool files. Returns how many. */
+/**
+ * Removes uploads with no activity for `olderThanMs`, with their spool files. Activity is the last
+ * request or the last byte written: one long PATCH from a slow connection keeps its upload alive.
+ */
 export async function removeAbandonedUploads(deps: Pick<UploadDeps, 'db' | 'spoolDir'>, olderThanMs: number): Promise<number> {
-  const stale = await deps.db
-    .selectFrom('upload')
-    .select('id')
-    .where('finished_at', 'is', null)
-    .where('last_activity_at', '<', new Date(Date.now() - olderThanMs))
-    .execute();
-  for (const { id } of stale) await discardUpload(deps, id);
-  return stale.length;
+  const cutoff = new Date(Date.now() - olderThanMs);
+  const stale = await deps.db.selectFrom('upload').select('id').where('finished_at', 'is', null).where('last_activity_at', '<', cutoff).execute();
+  let removed = 0;
+  for (const { id } of stale) {
+    const written = await fs.stat(spoolPaths(deps.spoolDir, id).data).catch(() => null);
+    if (written && written.mtime > cutoff) {
+      await deps.db.updateTable('upload').set({ last_activity_at: written.mtime }).where('id', '=', id).execute();
+      continue;
+    }
+    await discardUpload(deps, id);
+    removed++;
+  }
+  return removed;
 }
