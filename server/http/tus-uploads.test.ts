@@ -143,6 +143,23 @@ describe('resumable upload over real HTTP', () => {
   });
 });
 
+describe('extra items', () => {
+  it('uploads into an extra item of the cabinet, and not into an item of another cabinet', async () => {
+    const { createExtraItem } = await import('../cabinets/items.ts');
+    const itemId = await createExtraItem(server.services.db, { user: cabinet.user, ip: null }, cabinet.cabinetId, { title: 'Кошумча', description: '' });
+    const { finish } = await tusUploadWhole(server.url, pdf(3000), { cookie: owner, metadata: { cabinetId: cabinet.cabinetId, itemId, filename: 'extra.pdf' } });
+    expect(finish?.status).toBe(204);
+    const file = await server.services.db.selectFrom('media_file').select('item_id').where('id', '=', finish!.headers.get('kabinet-media-file')!).executeTakeFirstOrThrow();
+    expect(file.item_id).toBe(itemId);
+
+    const other = await demoCabinet(server.services.db, 'instructor', 'CS-102');
+    const foreign = await tusCreate(server.url, { cookie: owner, metadata: { cabinetId: other.cabinetId, itemId, filename: 'x.pdf' } });
+    expect(foreign.status).toBe(404);
+    const both = await tusCreate(server.url, { cookie: owner, metadata: { cabinetId: cabinet.cabinetId, itemId, slotId: practicalSlot(4).id, filename: 'x.pdf' } });
+    expect(both.status).toBe(400);
+  });
+});
+
 describe('bad upload input', () => {
   const meta = (filename: string, slot = practicalSlot(3)) => ({ cabinetId: cabinet.cabinetId, slotId: slot.id, filename });
 

@@ -1,5 +1,6 @@
 // The tus endpoint: @tus/server over a local file spool, every request authorized, finished files recorded.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FileStore } from '@tus/file-store';
 import { EVENTS, Server, type Upload } from '@tus/server';
 import type { SessionUser } from '../auth/sessions.ts';
 import { AppError, isAppError } from '../errors.ts';
@@ -7,7 +8,6 @@ import type { Services } from '../services.ts';
 import { authorizeUploadRequest, beginUpload, finishUpload, forgetUpload } from '../uploads/uploads.ts';
 import { createSpoolHasher } from '../uploads/spool-hasher.ts';
 import { localeOf, translatedError, userFromHeaders } from './request-context.ts';
-import { SpoolFileStore } from './spool-file-store.ts';
 
 type TusRejection = { status_code: number; body: string };
 
@@ -36,7 +36,7 @@ export function createTusServer(services: Services): TusEndpoint {
   const hasher = createSpoolHasher(config.spoolDir);
   const server = new Server({
     path: UPLOADS_PATH,
-    datastore: new SpoolFileStore({ directory: config.spoolDir }),
+    datastore: new FileStore({ directory: config.spoolDir }),
     relativeLocation: true,
     // A safety net for every PATCH body; each kind's own limit is checked when the upload is created.
     maxSize: Math.max(config.uploadLimits.video, config.uploadLimits.document),

@@ -11,7 +11,7 @@ type Message =
   | { type: 'forget'; uploadId: string };
 
 const followed = new Map<string, Followed>();
-const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
+const buffer = Buffer.allocUnsafe(1024 * 1024);
 const sliceBytes = 64 * 1024 * 1024; // per file per turn, so that messages are not held up
 const giveUpAfterMs = 10 * 60 * 1000; // an upload that stopped growing is hashed from scratch if it resumes
 let timer: NodeJS.Timeout | null = null;

@@ -8,7 +8,7 @@ import type { Db } from '../../db/client.ts';
 import type { FileKind } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Principal } from '../auth/permissions.ts';
-import { loadCabinetScope, uploadScope } from '../cabinets/cabinets.ts';
+import { isUuid, loadCabinetScope, uploadScope } from '../cabinets/cabinets.ts';
 import { slotItemId } from '../cabinets/items.ts';
 import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
@@ -19,7 +19,7 @@ import { removeSpooled, spoolPaths, uploadIdPattern } from './upload-spool.ts';
 export type UploadLimits = { video: number; document: number };
 export type UploadDeps = { db: Db; storage: MediaStorage; queue: JobQueue; spoolDir: string };
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+const uuid = z.string().refine(isUuid);
 /** The tus `Upload-Metadata` a client sends: where the file goes and what it was called. */
 export const uploadMetadataSchema = z
   .object({
