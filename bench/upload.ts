@@ -45,6 +45,12 @@ function memoryOf(pid: number): { rss: number; peak: number } {
   return { rss: kb('VmRSS'), peak: kb('VmHWM') };
 }
 
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSecondsOf(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function bareUpload(url: string, file: string): Promise<number> {
@@ -119,9 +125,14 @@ async function main() {
     // Start counting the peak from here: start-up (migrations, the seed's scrypt) is not upload memory.
     fs.writeFileSync(`/proc/${kabinet.child.pid}/clear_refs`, '5');
     const before = memoryOf(kabinet.child.pid!);
+    const cpu = { bare: 0, kabinet: 0 };
     for (let run = 0; run < runs; run++) {
+      let before = cpuSecondsOf(bare.child.pid!);
       bareTimes.push(await bareUpload(bare.info.url, file));
+      cpu.bare += cpuSecondsOf(bare.child.pid!) - before;
+      before = cpuSecondsOf(kabinet.child.pid!);
       browserTimes.push((await tusUpload(kabinet.info, file, nextSlot(), browserChunk)).ms);
+      cpu.kabinet += cpuSecondsOf(kabinet.child.pid!) - before;
       clearMedia();
       eightTimes.push((await tusUpload(kabinet.info, file, nextSlot(), 8 * MiB)).ms);
       clearMedia();
@@ -149,6 +160,9 @@ async function main() {
       bare_mib_s: Number(mbps(median(bareTimes)).toFixed(0)),
       kabinet_mib_s: Number(mbps(median(browserTimes)).toFixed(0)),
       kabinet_8mib_mib_s: Number(mbps(median(eightTimes)).toFixed(0)),
+      // Server CPU per GiB received (less noisy than wall time on a shared machine).
+      bare_cpu_s_per_gib: Number((cpu.bare / runs / (size / 1024 ** 3)).toFixed(2)),
+      kabinet_cpu_s_per_gib: Number((cpu.kabinet / runs / (size / 1024 ** 3)).toFixed(2)),
     };
     console.log(JSON.stringify(result));
   } finally {

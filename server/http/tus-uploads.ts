@@ -1,5 +1,4 @@
 // The tus endpoint: @tus/server over a local file spool, every request authorized, finished files recorded.
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FileStore } from '@tus/file-store';
 import { EVENTS, Server, type Upload } from '@tus/server';
 import type { SessionUser } from '../auth/sessions.ts';
@@ -13,10 +12,9 @@ type TusRejection = { status_code: number; body: string };
 
 export const UPLOADS_PATH = '/uploads';
 
-type TusRequest = Request & { runtime?: { node?: { req?: { ip?: string } } } };
-
 export type TusEndpoint = {
-  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Answers one tus request; `ip` is the client's address (Express knows it, a web Request does not). */
+  handle(request: Request, ip: string | null): Promise<Response>;
   close(): Promise<void>;
 };
 
@@ -24,8 +22,7 @@ export function createTusServer(services: Services): TusEndpoint {
   const { db, config } = services;
   // Each request is authorized once in onIncomingRequest; later hooks of the same request read it here.
   const users = new WeakMap<Request, SessionUser | null>();
-  // srvx hands hooks a web Request that keeps the Node request (Express put the client's address on it).
-  const ipOf = (req: TusRequest) => req.runtime?.node?.req?.ip ?? null;
+  const ips = new WeakMap<Request, string | null>();
 
   const reject = (req: Request, error: unknown): TusRejection => {
     if (!isAppError(error)) services.logger.error('upload failed', { error: String(error), stack: (error as Error)?.stack });
@@ -75,7 +72,7 @@ export function createTusServer(services: Services): TusEndpoint {
         const finished = await finishUpload(
           { db, storage: services.storage, queue: services.queue, spoolDir: config.spoolDir },
           upload.id,
-          { ip: ipOf(req as TusRequest), sha256: () => hasher.digest(upload.id, upload.size ?? 0) },
+          { ip: ips.get(req) ?? null, sha256: () => hasher.digest(upload.id, upload.size ?? 0) },
         );
         return { headers: { 'Kabinet-Media-File': finished.mediaFileId, 'Access-Control-Expose-Headers': 'Kabinet-Media-File' } };
       } catch (error) {
@@ -89,7 +86,10 @@ export function createTusServer(services: Services): TusEndpoint {
     forgetUpload(db, id).catch((error) => services.logger.warn('forget upload failed', { id, error: String(error) }));
   });
   return {
-    handle: (req, res) => server.handle(req, res),
+    handle(request, ip) {
+      ips.set(request, ip);
+      return server.handleWeb(request);
+    },
     close: () => hasher.close(),
   };
 }

@@ -10,6 +10,7 @@ import type { Services } from '../services.ts';
 import { localeOf, translatedError } from './request-context.ts';
 import { sameOriginOnly } from './same-origin.ts';
 import { createTusServer, UPLOADS_PATH } from './tus-uploads.ts';
+import { sendWebResponse, webRequestFrom } from './web-request.ts';
 
 export type RemixMode = 'build' | 'vite' | 'none';
 
@@ -58,11 +59,13 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
 
   const tus = createTusServer(services);
   closers.push(tus.close);
-  app.all([UPLOADS_PATH, `${UPLOADS_PATH}/*`], (req, res) => {
-    tus.handle(req, res).catch((error) => {
+  app.all([UPLOADS_PATH, `${UPLOADS_PATH}/*`], async (req, res) => {
+    try {
+      await sendWebResponse(res, await tus.handle(webRequestFrom(req), req.ip ?? null));
+    } catch (error) {
       services.logger.error('tus request failed', { error: String(error) });
       if (!res.headersSent) res.status(500).end();
-    });
+    }
   });
 
   if (options.remix === 'vite') {
