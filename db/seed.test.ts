@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../tests/helpers/test-db.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testDatabaseForFile } from '../tests/helpers/test-db.ts';
 import type { Db } from './client.ts';
 import { demoTermFor, seedDemo } from './seed.ts';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+const test = testDatabaseForFile();
 let db: Db;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = database.db;
+beforeAll(() => {
+  db = test.db;
 });
-afterAll(() => database?.drop());
 
 const count = async (table: 'app_user' | 'subject' | 'study_group' | 'department' | 'faculty' | 'teaching_assignment') =>
   Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);

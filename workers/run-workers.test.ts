@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../tests/helpers/test-server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testServerForFile, type TestServer } from '../tests/helpers/test-server.ts';
 import { startWorkers } from './run-workers.ts';
 
+const test = testServerForFile();
 let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
+beforeAll(() => {
+  server = test.server;
 });
-afterAll(() => server?.close());
 
 describe('startWorkers', () => {
   it('schedules the clean-up of abandoned uploads every hour and works its queue', async () => {

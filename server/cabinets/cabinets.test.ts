@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { principal } from '../../tests/helpers/demo-cabinet.ts';
-import { createTestDatabase } from '../../tests/helpers/test-db.ts';
+import { testDatabaseForFile } from '../../tests/helpers/test-db.ts';
 import type { Db } from '../../db/client.ts';
 import { currentTerm, getCabinetPage, listTeaching, listVisibleCabinets, openCabinet } from './cabinets.ts';
 import { createExtraItem, setItemStatus, updateItem } from './items.ts';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+const test = testDatabaseForFile();
 let db: Db;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = database.db;
+beforeAll(() => {
+  db = test.db;
 });
-afterAll(() => database?.drop());
 
 async function mathAssignment() {
   const instructor = await principal(db, 'instructor');

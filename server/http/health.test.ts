@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testServerForFile, type TestServer } from '../../tests/helpers/test-server.ts';
 
+const test = testServerForFile();
 let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
+beforeAll(() => {
+  server = test.server;
 });
-afterAll(() => server?.close());
 
 describe('GET /healthz', () => {
   it('answers 200 with ok:true while the database answers, 503 when it does not', async () => {

@@ -1,7 +1,7 @@
 // Each test file gets its own database, cloned from the migrated and seeded template.
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createDb, type Db } from '../../db/client.ts';
 
 const TEMPLATE_DB = 'kabinet_template';
@@ -34,6 +34,24 @@ export async function createTestDatabase(): Promise<{ url: string; db: Db; drop:
       const cleanup = createDb(clusterUrl('postgres'), { max: 1 });
       await sql`drop database if exists ${sql.id(name)} with (force)`.execute(cleanup);
       await cleanup.destroy();
+    },
+  };
+}
+
+/**
+ * A database of this test file's own for its whole run: `const test = testDatabaseForFile()`, then
+ * `test.db` inside tests and hooks.
+ */
+export function testDatabaseForFile(): { readonly db: Db } {
+  let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database?.drop());
+  return {
+    get db() {
+      if (!database) throw new Error('testDatabaseForFile: the database exists only inside tests and hooks');
+      return database.db;
     },
   };
 }

@@ -1,4 +1,5 @@
 // Starts Kabinet's real web app (tus, health, optionally the Remix build) on loopback for a test file.
+import { afterAll, beforeAll } from 'vitest';
 import fs from 'node:fs/promises';
 import type { Server } from 'node:http';
 import os from 'node:os';
@@ -56,6 +57,21 @@ export async function startTestServer(options: { remix?: RemixMode; buildDir?: s
       await services.close();
       await database.drop();
       await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Kabinet's web app for this test file's whole run: `const test = testServerForFile()`, then `test.server`. */
+export function testServerForFile(options: Parameters<typeof startTestServer>[0] = {}): { readonly server: TestServer } {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(options);
+  });
+  afterAll(() => server?.close());
+  return {
+    get server() {
+      if (!server) throw new Error('testServerForFile: the server exists only inside tests and hooks');
+      return server;
     },
   };
 }
