@@ -108,7 +108,7 @@ export default function Home() {
                 </td>
                 <td>{row.instructorName}</td>
                 <td>{row.departmentName}</td>
-                <td>
+                <td className="progress">
                   <progress max={row.requiredSlots || 1} value={row.deliveredSlots} />{' '}
                   {t('home.progressValue', { delivered: row.deliveredSlots, required: row.requiredSlots })}
                 </td>
