@@ -1,4 +1,5 @@
 // `npm run bench:upload`: Kabinet's tus upload path against a bare streaming server, same machine, same run.
+// Kabinet is the real web process (build it first: the npm script does).
 // Prints a JSON line last: throughput ratios for the browser's chunk size and 8 MiB, server RSS growth
 // and the bytes sent twice when an upload is cut and resumed.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -9,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import * as tus from 'tus-js-client';
 import { loadConfig } from '../server/config.ts';
 
@@ -24,17 +26,45 @@ function startFlags(): string[] {
   return /^node ((?:--\S+ )*)server\/main\.ts$/.exec(script)?.[1]?.trim().split(' ').filter(Boolean) ?? [];
 }
 
-async function startChild<T>(script: string, args: string[], flags: string[] = []): Promise<{ child: ChildProcess; info: T }> {
-  const child = spawn(process.execPath, [...flags, path.join(here, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  child.once('exit', (code) => {
-    if (code) process.stderr.write(`${script} exited with ${code}\n`);
+/** Starts a process and waits for the first stdout line that `pick` accepts. */
+async function startChild<T>(args: string[], pick: (line: string) => T | undefined, env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; info: T }> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const info = await new Promise<T>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const found = pick(line);
+      if (found !== undefined) resolve(found);
+    });
+    child.once('exit', (code) => reject(new Error(`${args.at(-1)} exited with ${code}`)));
   });
-  const line = await new Promise<string>((resolve, reject) => {
-    const reader = createInterface({ input: child.stdout! });
-    reader.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-  return { child, info: JSON.parse(line) as T };
+  return { child, info };
+}
+
+/** The real web process (`npm start`'s command line), on a data folder of its own, with a logged-in instructor. */
+async function startKabinet(work: string): Promise<{ child: ChildProcess; info: KabinetInfo }> {
+  const pgPort = 54000 + Math.floor(Math.random() * 900);
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', PORT: '0', DATA_DIR: path.join(work, 'data'), EMBEDDED_PG_PORT: String(pgPort), RUN_WORKER: 'false', LOG_LEVEL: 'info' };
+  const started = await startChild<string>([...startFlags(), path.join(here, '../server/main.ts')], (line) => {
+    const event = line.startsWith('{') ? (JSON.parse(line) as { message?: string; url?: string }) : undefined;
+    return event?.message === 'Kabinet is listening' ? event.url!.replace('localhost', '127.0.0.1') : undefined;
+  }, env);
+  const url = started.info;
+  // Log in and open MATH-101's cabinet the way a browser does: the login form, then "Open cabinet".
+  const login = await fetch(`${url}/login`, { method: 'POST', body: new URLSearchParams({ email: 'instructor@demo.kabinet.kg', password: 'kabinet-demo' }), redirect: 'manual' });
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const db = new pg.Client(`postgres://kabinet:kabinet@127.0.0.1:${pgPort}/kabinet`);
+  await db.connect();
+  try {
+    const assignment = await db.query<{ id: string }>(
+      `select ta.id from teaching_assignment ta join subject s on s.id = ta.subject_id join app_user u on u.id = ta.instructor_id
+       where s.code = 'MATH-101' and u.email = 'instructor@demo.kabinet.kg'`,
+    );
+    const opened = await fetch(`${url}/?index`, { method: 'POST', headers: { cookie }, body: new URLSearchParams({ teachingAssignmentId: assignment.rows[0]!.id }), redirect: 'manual' });
+    const cabinetId = opened.headers.get('location')!.split('/').pop()!;
+    const slots = await db.query<{ id: string }>(`select id from slot where cabinet_id = $1 and kind = 'lecture_video' order by number`, [cabinetId]);
+    return { child: started.child, info: { url, cookie, cabinetId, slotIds: slots.rows.map((r) => r.id), mediaDir: path.join(work, 'data', 'media') } };
+  } finally {
+    await db.end();
+  }
 }
 
 const stop = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))));
@@ -111,9 +141,9 @@ async function main() {
 
   const children: ChildProcess[] = [];
   try {
-    const bare = await startChild<{ url: string }>('bare-server.ts', [work]);
+    const bare = await startChild([path.join(here, 'bare-server.ts'), work], (line) => JSON.parse(line) as { url: string });
     children.push(bare.child);
-    const kabinet = await startChild<KabinetInfo>('kabinet-server.ts', [path.join(work, 'data'), String(54000 + Math.floor(Math.random() * 900))], startFlags());
+    const kabinet = await startKabinet(work);
     children.push(kabinet.child);
     let slot = 0;
     const nextSlot = () => kabinet.info.slotIds[slot++]!;

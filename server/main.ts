@@ -1,4 +1,5 @@
 // Web entry (`npm start`): services, the Express app with tus and Remix, and one in-process worker.
+import type { AddressInfo } from 'node:net';
 import { startWorkers } from '../workers/run-workers.ts';
 import { loadConfig } from './config.ts';
 import { createWebApp } from './http/web-app.ts';
@@ -11,7 +12,8 @@ const web = await createWebApp(services, { remix: config.env === 'development' ?
 if (config.runWorker) await startWorkers(services);
 
 const server = web.app.listen(config.port, config.host, () => {
-  services.logger.info('Kabinet is listening', { url: `http://localhost:${config.port}`, worker: config.runWorker });
+  const { port } = server.address() as AddressInfo; // PORT=0 picks a free port
+  services.logger.info('Kabinet is listening', { url: `http://localhost:${port}`, worker: config.runWorker });
 });
 // Slow connections upload big chunks: do not cut a request that is still sending.
 server.requestTimeout = 0;

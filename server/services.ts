@@ -11,7 +11,6 @@ import { startJobQueue, type JobQueue } from './jobs/job-queue.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createLocalStorage } from './storage/local-storage.ts';
 import type { MediaStorage } from './storage/media-storage.ts';
-import { createS3Storage } from './storage/s3-storage.ts';
 
 export type Services = {
   config: Config;
@@ -22,8 +21,12 @@ export type Services = {
   close(): Promise<void>;
 };
 
-export function createStorage(config: Config): MediaStorage {
-  return config.s3 ? createS3Storage(config.s3) : createLocalStorage(config.mediaDir);
+export async function createStorage(config: Config): Promise<MediaStorage> {
+  if (!config.s3) return createLocalStorage(config.mediaDir);
+  // Loaded only when configured: the AWS SDK is a sixth of the web process's heap, and every
+  // full collection during an upload marks the whole heap.
+  const { createS3Storage } = await import('./storage/s3-storage.ts');
+  return createS3Storage(config.s3);
 }
 
 export async function startServices(config: Config, options: { role: 'web' | 'worker' }): Promise<Services> {
@@ -52,7 +55,7 @@ export async function startServices(config: Config, options: { role: 'web' | 'wo
   return {
     config,
     db,
-    storage: createStorage(config),
+    storage: await createStorage(config),
     queue,
     logger,
     async close() {
