@@ -9,7 +9,7 @@ import * as cabinetRoute from './routes/cabinets.$cabinetId.tsx';
 import * as fileRoute from './routes/files.$fileId.tsx';
 import * as homeRoute from './routes/_index.tsx';
 
-const columns = ['home', 'open', 'cabinet', 'createItem', 'publish', 'filePublished', 'fileDraft', 'tusCreate', 'tusHead'] as const;
+const columns = ['home', 'open', 'cabinet', 'createItem', 'updateItem', 'publish', 'unpublish', 'filePublished', 'fileDraft', 'tusCreate', 'tusHead'] as const;
 type Column = (typeof columns)[number];
 
 // The cabinet is `instructor`'s MATH-101, taught to ПМИ-1-24 (student) and ПМИ-2-24з (student16),
@@ -17,25 +17,25 @@ type Column = (typeof columns)[number];
 // after opening it), 401 = no session, 403 = refused, 404 = hidden from this user.
 // prettier-ignore
 const expected: Record<string, Record<Column, number>> = {
-  anonymous:   { home: 302, open: 302, cabinet: 302, createItem: 302, publish: 302, filePublished: 401, fileDraft: 401, tusCreate: 401, tusHead: 401 },
-  instructor:  { home: 200, open: 302, cabinet: 200, createItem: 200, publish: 200, filePublished: 200, fileDraft: 200, tusCreate: 201, tusHead: 200 },
-  instructor2: { home: 200, open: 403, cabinet: 404, createItem: 403, publish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404 },
-  instructor5: { home: 200, open: 403, cabinet: 404, createItem: 403, publish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404 },
-  student:     { home: 200, open: 403, cabinet: 200, createItem: 403, publish: 403, filePublished: 200, fileDraft: 404, tusCreate: 403, tusHead: 404 },
-  student16:   { home: 200, open: 403, cabinet: 200, createItem: 403, publish: 403, filePublished: 200, fileDraft: 404, tusCreate: 403, tusHead: 404 },
-  student31:   { home: 200, open: 403, cabinet: 404, createItem: 403, publish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404 },
-  student46:   { home: 200, open: 403, cabinet: 404, createItem: 403, publish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404 },
-  head:        { home: 200, open: 403, cabinet: 200, createItem: 403, publish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404 },
-  head2:       { home: 200, open: 403, cabinet: 404, createItem: 403, publish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404 },
-  head3:       { home: 200, open: 403, cabinet: 404, createItem: 403, publish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404 },
-  dean:        { home: 200, open: 403, cabinet: 200, createItem: 403, publish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404 },
-  rector:      { home: 200, open: 403, cabinet: 200, createItem: 403, publish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404 },
-  admin:       { home: 200, open: 403, cabinet: 200, createItem: 403, publish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404 },
+  anonymous:   { home: 302, open: 302, cabinet: 302, createItem: 302, updateItem: 302, publish: 302, unpublish: 302, filePublished: 401, fileDraft: 401, tusCreate: 401, tusHead: 401 },
+  instructor:  { home: 200, open: 302, cabinet: 200, createItem: 200, updateItem: 200, publish: 200, unpublish: 200, filePublished: 200, fileDraft: 200, tusCreate: 201, tusHead: 200 },
+  instructor2: { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404 },
+  instructor5: { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404 },
+  student:     { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 404, tusCreate: 403, tusHead: 404 },
+  student16:   { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 404, tusCreate: 403, tusHead: 404 },
+  student31:   { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404 },
+  student46:   { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404 },
+  head:        { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404 },
+  head2:       { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404 },
+  head3:       { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404 },
+  dean:        { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404 },
+  rector:      { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404 },
+  admin:       { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404 },
 };
 
 let server: TestServer;
 let context: AppLoadContext;
-const ids = { cabinet: '', teaching: '', publishedFile: '', draftFile: '', itemToPublish: '', uploadUrl: '', slot: '' };
+const ids = { cabinet: '', teaching: '', publishedFile: '', draftFile: '', draftItem: '', itemToPublish: '', itemToUnpublish: '', uploadUrl: '', slot: '' };
 
 async function statusOf(run: () => Promise<unknown>): Promise<number> {
   try {
@@ -70,8 +70,12 @@ beforeAll(async () => {
   const published = await upload(practicals[0]!.id);
   await setItemStatus(db, { user: await principal(db, 'instructor'), ip: null }, published.itemId, 'published');
   ids.publishedFile = published.fileId;
-  ids.draftFile = (await upload(practicals[1]!.id)).fileId;
+  const draft = await upload(practicals[1]!.id);
+  ids.draftFile = draft.fileId;
+  ids.draftItem = draft.itemId;
   ids.itemToPublish = (await upload(practicals[2]!.id)).itemId;
+  ids.itemToUnpublish = (await upload(practicals[3]!.id)).itemId;
+  await setItemStatus(db, { user: await principal(db, 'instructor'), ip: null }, ids.itemToUnpublish, 'published');
   const inFlight = await tusCreate(server.url, { cookie: owner, length: '5000', metadata: { cabinetId: ids.cabinet, slotId: ids.slot, filename: 'b.pdf' } });
   ids.uploadUrl = new URL(inFlight.headers.get('location')!, server.url).href;
 });
@@ -92,8 +96,12 @@ async function outcomes(account: string): Promise<Record<Column, number>> {
     cabinet: () => cabinetRoute.loader({ request: request(`/cabinets/${ids.cabinet}`, cookie), params, context }),
     createItem: () =>
       cabinetRoute.action({ request: request(`/cabinets/${ids.cabinet}`, cookie, { intent: 'create-item', title: `by ${account}` }), params, context }),
+    updateItem: () =>
+      cabinetRoute.action({ request: request(`/cabinets/${ids.cabinet}`, cookie, { intent: 'update-item', itemId: ids.draftItem, title: `by ${account}` }), params, context }),
     publish: () =>
       cabinetRoute.action({ request: request(`/cabinets/${ids.cabinet}`, cookie, { intent: 'publish', itemId: ids.itemToPublish }), params, context }),
+    unpublish: () =>
+      cabinetRoute.action({ request: request(`/cabinets/${ids.cabinet}`, cookie, { intent: 'unpublish', itemId: ids.itemToUnpublish }), params, context }),
     filePublished: () => fileRoute.loader({ request: request(`/files/${ids.publishedFile}`, cookie), params: { fileId: ids.publishedFile }, context }),
     fileDraft: () => fileRoute.loader({ request: request(`/files/${ids.draftFile}`, cookie), params: { fileId: ids.draftFile }, context }),
     tusCreate: async () => tusCreate(server.url, { cookie, length: '100', metadata: { cabinetId: ids.cabinet, slotId: ids.slot, filename: 'c.pdf' } }),
