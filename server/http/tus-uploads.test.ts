@@ -242,6 +242,13 @@ describe('bad upload input', () => {
         expect([403, 404], `${account} ${method}`).toContain(response.status);
       }
     }
+    // A refused PATCH with a body larger than what the server gathers before reading it.
+    const big = await fetch(url, {
+      method: 'PATCH',
+      headers: { 'Tus-Resumable': '1.0.0', Cookie: await server.cookieFor('instructor2'), 'Upload-Offset': '1000', 'Content-Type': 'application/offset+octet-stream' },
+      body: new Uint8Array(randomBytes(5 * MiB)),
+    });
+    expect(big.status).toBe(404);
     const anonymous = await fetch(url, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0' } });
     expect(anonymous.status).toBe(401);
     const mine = await fetch(url, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0', Cookie: owner } });

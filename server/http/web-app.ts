@@ -61,7 +61,7 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
   closers.push(tus.close);
   app.all([UPLOADS_PATH, `${UPLOADS_PATH}/*`], async (req, res) => {
     try {
-      await sendWebResponse(res, await tus.handle(webRequestFrom(req), req.ip ?? null));
+      await sendWebResponse(req, res, await tus.handle(webRequestFrom(req), req.ip ?? null));
     } catch (error) {
       services.logger.error('tus request failed', { error: String(error) });
       if (!res.headersSent) res.status(500).end();

@@ -73,7 +73,14 @@ export function webRequestFrom(req: ExpressRequest): Request {
   } as RequestInit & { duplex: 'half' });
 }
 
-export async function sendWebResponse(res: ExpressResponse, response: Response): Promise<void> {
+export async function sendWebResponse(req: ExpressRequest, res: ExpressResponse, response: Response): Promise<void> {
+  // An answer sent before the body was read (a refusal): drop the rest of the body instead of
+  // leaving the connection stalled on it.
+  res.once('finish', () => {
+    if (req.readableEnded) return;
+    req.removeAllListeners('data');
+    req.resume();
+  });
   res.status(response.status);
   response.headers.forEach((value, name) => res.setHeader(name, value));
   if (!response.body) {
