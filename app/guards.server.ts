@@ -1,11 +1,11 @@
 // Route guards: who is asking (or a redirect to login), and AppErrors turned into HTTP responses.
 import { redirect } from '@remix-run/node';
 import type { AppLoadContext } from '@remix-run/node';
-import { findSessionUser, readSessionToken, type SessionUser } from '../server/auth/sessions.ts';
+import { findUserByCookie, type SessionUser } from '../server/auth/sessions.ts';
 import { httpStatusOf, isAppError } from '../server/errors.ts';
 
 export async function getUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
-  return findSessionUser(context.services.db, readSessionToken(request.headers.get('cookie')));
+  return findUserByCookie(context.services.db, request.headers.get('cookie'));
 }
 
 export async function requireUser(request: Request, context: AppLoadContext): Promise<SessionUser> {

@@ -100,9 +100,8 @@ async function bareUpload(url: string, file: string): Promise<number> {
 type KabinetInfo = { url: string; cookie: string; cabinetId: string; slotIds: string[]; mediaDir: string };
 
 function tusUpload(info: KabinetInfo, file: string, slotId: string, chunkSize: number, options: { abortAt?: number; uploadUrl?: string } = {}) {
-  return new Promise<{ ms: number; url: string; firstProgress: number; lastProgress: number; serverOffset: number }>((resolve, reject) => {
+  return new Promise<{ ms: number; url: string; lastProgress: number; serverOffset: number }>((resolve, reject) => {
     const started = performance.now();
-    let firstProgress = -1;
     let lastProgress = 0;
     const upload: tus.Upload = new tus.Upload(fs.createReadStream(file), {
       endpoint: `${info.url}/uploads`,
@@ -113,18 +112,17 @@ function tusUpload(info: KabinetInfo, file: string, slotId: string, chunkSize: n
       metadata: { cabinetId: info.cabinetId, slotId, filename: 'bench.mp4' },
       retryDelays: [],
       onProgress(sent) {
-        if (firstProgress < 0) firstProgress = sent;
         lastProgress = sent;
         if (options.abortAt !== undefined && sent >= options.abortAt) {
           void upload
             .abort()
             .then(() => fetch(upload.url!, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0', Cookie: info.cookie } }))
-            .then((head) => resolve({ ms: performance.now() - started, url: upload.url!, firstProgress, lastProgress, serverOffset: Number(head.headers.get('upload-offset')) }));
+            .then((head) => resolve({ ms: performance.now() - started, url: upload.url!, lastProgress, serverOffset: Number(head.headers.get('upload-offset')) }));
           options.abortAt = undefined;
         }
       },
       onError: reject,
-      onSuccess: () => resolve({ ms: performance.now() - started, url: upload.url!, firstProgress, lastProgress, serverOffset: size }),
+      onSuccess: () => resolve({ ms: performance.now() - started, url: upload.url!, lastProgress, serverOffset: size }),
     });
     upload.start();
   });

@@ -1,16 +1,11 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabaseForFile } from '../tests/helpers/test-db.ts';
-import type { Db } from './client.ts';
 import { demoTermFor, seedDemo } from './seed.ts';
 
-const test = testDatabaseForFile();
-let db: Db;
-beforeAll(() => {
-  db = test.db;
-});
+const file = testDatabaseForFile();
 
 const count = async (table: 'app_user' | 'subject' | 'study_group' | 'department' | 'faculty' | 'teaching_assignment') =>
-  Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+  Number((await file.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
 
 describe('demo seed', () => {
   it('holds the demo university the README promises', async () => {
@@ -18,17 +13,17 @@ describe('demo seed', () => {
     expect(await count('department')).toBe(3);
     expect(await count('subject')).toBe(10);
     expect(await count('study_group')).toBe(4);
-    const roles = await db.selectFrom('app_user').select(['role', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('role').execute();
+    const roles = await file.db.selectFrom('app_user').select(['role', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('role').execute();
     expect(Object.fromEntries(roles.map((r) => [r.role, Number(r.n)]))).toEqual({ admin: 1, vice_rector: 1, dean: 1, head: 3, instructor: 6, student: 60 });
-    const forms = await db.selectFrom('study_group').select('study_form').distinct().execute();
+    const forms = await file.db.selectFrom('study_group').select('study_form').distinct().execute();
     expect(forms.map((f) => f.study_form).sort()).toEqual(['correspondence', 'distance', 'full_time']);
-    const commission = await db.selectFrom('department').innerJoin('faculty', 'faculty.id', 'department.faculty_id').select(['department.kind', 'faculty.kind as facultyKind']).where('department.kind', '=', 'commission').executeTakeFirstOrThrow();
+    const commission = await file.db.selectFrom('department').innerJoin('faculty', 'faculty.id', 'department.faculty_id').select(['department.kind', 'faculty.kind as facultyKind']).where('department.kind', '=', 'commission').executeTakeFirstOrThrow();
     expect(commission.facultyKind).toBe('college');
   });
 
   it('changes nothing when run again', async () => {
     const before = await count('app_user');
-    expect(await seedDemo(db, async () => 'unused')).toBe(false);
+    expect(await seedDemo(file.db, async () => 'unused')).toBe(false);
     expect(await count('app_user')).toBe(before);
   });
 });

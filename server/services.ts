@@ -21,7 +21,7 @@ export type Services = {
   close(): Promise<void>;
 };
 
-export async function createStorage(config: Config): Promise<MediaStorage> {
+async function createStorage(config: Config): Promise<MediaStorage> {
   if (!config.s3) return createLocalStorage(config.mediaDir);
   // Loaded only when configured: the AWS SDK is a sixth of the web process's heap, and every
   // full collection during an upload marks the whole heap.

@@ -119,17 +119,16 @@ function ItemBlock({ item, page, chunkSize }: { item: CabinetItemView; page: Pag
   );
 }
 
-function SlotRow({ slot, item, page, chunkSize, now }: { slot: CabinetSlotView; item?: CabinetItemView; page: Page; chunkSize: number; now: string }) {
+function SlotRow({ slot, item, page, chunkSize }: { slot: CabinetSlotView; item?: CabinetItemView; page: Page; chunkSize: number }) {
   const { t } = useTranslation();
-  const delivered = item?.status === 'published';
-  const overdue = !delivered && slot.dueAt < now;
   const label = `${t(`slotKind.${slot.kind}`)} ${slot.number}`;
   return (
     <li className={`slot ${slot.kind}`} data-testid="slot" data-slot-kind={slot.kind} data-slot-number={slot.number}>
       <div className="slot-head">
         <span className="slot-kind">{slot.title ?? label}</span>
         <span className="muted">{t('cabinet.due', { date: formatDate(slot.dueAt, t, page.term.timeZone) })}</span>
-        {page.canEdit && !item ? <span className={`badge ${overdue ? 'overdue' : 'missing'}`}>{t(overdue ? 'cabinet.overdue' : 'cabinet.missing')}</span> : null}
+        {page.canEdit && slot.state === 'overdue' ? <span className="badge overdue">{t('cabinet.overdue')}</span> : null}
+        {page.canEdit && slot.state === 'open' && !item ? <span className="badge missing">{t('cabinet.missing')}</span> : null}
       </div>
       {item ? <ItemBlock item={item} page={page} chunkSize={chunkSize} /> : null}
       {page.canEdit ? <Uploader cabinetId={page.id} slotId={slot.id} chunkSize={chunkSize} label={`${t('cabinet.upload')}: ${label}`} /> : null}
@@ -184,7 +183,7 @@ export default function CabinetPage() {
             </h2>
             <ul className="slots">
               {slots.map((slot) => (
-                <SlotRow key={slot.id} slot={slot} item={itemBySlot.get(slot.id)} page={page} chunkSize={chunkSize} now={now} />
+                <SlotRow key={slot.id} slot={slot} item={itemBySlot.get(slot.id)} page={page} chunkSize={chunkSize} />
               ))}
             </ul>
           </section>

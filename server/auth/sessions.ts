@@ -80,6 +80,11 @@ export async function findSessionUser(db: Db, token: string | null): Promise<Ses
   };
 }
 
+/** The user behind a request's `Cookie` header, or null. */
+export function findUserByCookie(db: Db, cookieHeader: string | null | undefined): Promise<SessionUser | null> {
+  return findSessionUser(db, readSessionToken(cookieHeader));
+}
+
 export async function revokeSession(db: Db, token: string): Promise<void> {
   await db.updateTable('session').set({ revoked_at: new Date() }).where('token_hash', '=', hashToken(token)).execute();
 }

@@ -205,6 +205,7 @@ export async function listVisibleCabinets(db: Db, user: Principal, termId: strin
       'instructor.full_name',
       'department.name as departmentName',
       eb.selectFrom('slot').select(eb.fn.countAll<string>().as('n')).whereRef('slot.cabinet_id', '=', 'cabinet.id').as('required'),
+      // Delivered as in `slotState`: a published item in a plan slot.
       eb
         .selectFrom('item')
         .select(eb.fn.countAll<string>().as('n'))
@@ -267,7 +268,15 @@ export type CabinetItemView = {
   publishedAt: string | null;
   files: CabinetFileView[];
 };
-export type CabinetSlotView = { id: string; kind: SlotKind; number: number; week: number; dueAt: string; title: string | null };
+/** delivered: a published item; overdue: due and not delivered; open: not due yet, not delivered. */
+export type SlotState = 'delivered' | 'overdue' | 'open';
+export type CabinetSlotView = { id: string; kind: SlotKind; number: number; week: number; dueAt: string; title: string | null; state: SlotState };
+
+/** The one rule for a plan slot's state; reports count with the same rule. */
+export function slotState(dueAt: Date, itemStatus: ItemStatus | undefined, now: Date): SlotState {
+  if (itemStatus === 'published') return 'delivered';
+  return dueAt < now ? 'overdue' : 'open';
+}
 export type CabinetPage = {
   id: string;
   subjectCode: string;
@@ -281,7 +290,7 @@ export type CabinetPage = {
 };
 
 /** Everything the cabinet page shows, as this user may see it. */
-export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: string): Promise<CabinetPage> {
+export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: string, now = new Date()): Promise<CabinetPage> {
   const scope = await loadCabinetScope(db, cabinetId);
   if (!scope) throw new AppError('not_found');
   requirePermission(user, 'cabinet.view', scope);
@@ -345,7 +354,15 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
       timeZone: head.time_zone,
     },
     canEdit,
-    slots: slots.map((slot) => ({ id: slot.id, kind: slot.kind, number: slot.number, week: slot.week, dueAt: slot.due_at.toISOString(), title: slot.title })),
+    slots: slots.map((slot) => ({
+      id: slot.id,
+      kind: slot.kind,
+      number: slot.number,
+      week: slot.week,
+      dueAt: slot.due_at.toISOString(),
+      title: slot.title,
+      state: slotState(slot.due_at, itemRows.find((item) => item.slot_id === slot.id)?.status, now),
+    })),
     items: itemRows.map((item) => ({
       id: item.id,
       slotId: item.slot_id,

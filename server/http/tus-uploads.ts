@@ -6,7 +6,9 @@ import { AppError, isAppError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { authorizeUploadRequest, beginUpload, finishUpload, forgetUpload } from '../uploads/uploads.ts';
 import { createSpoolHasher } from '../uploads/spool-hasher.ts';
-import { localeOf, translatedError, userFromHeaders } from './request-context.ts';
+import { findUserByCookie } from '../auth/sessions.ts';
+import { negotiateLocale } from '../i18n/i18n.ts';
+import { translatedError } from './request-context.ts';
 
 type TusRejection = { status_code: number; body: string };
 
@@ -18,7 +20,7 @@ export type TusEndpoint = {
   close(): Promise<void>;
 };
 
-export function createTusServer(services: Services): TusEndpoint {
+export function createTusEndpoint(services: Services): TusEndpoint {
   const { db, config } = services;
   // Each request is authorized once in onIncomingRequest; later hooks of the same request read it here.
   const users = new WeakMap<Request, SessionUser | null>();
@@ -26,7 +28,7 @@ export function createTusServer(services: Services): TusEndpoint {
 
   const reject = (req: Request, error: unknown): TusRejection => {
     if (!isAppError(error)) services.logger.error('upload failed', { error: String(error), stack: (error as Error)?.stack });
-    const { status, message } = translatedError(error, localeOf(req.headers, users.get(req) ?? null));
+    const { status, message } = translatedError(error, negotiateLocale(req.headers, users.get(req)?.locale));
     return { status_code: status, body: `${message}\n` };
   };
 
@@ -38,7 +40,7 @@ export function createTusServer(services: Services): TusEndpoint {
     // A safety net for every PATCH body; each kind's own limit is checked when the upload is created.
     maxSize: Math.max(config.uploadLimits.video, config.uploadLimits.document),
     async onIncomingRequest(req, uploadId) {
-      const findUser = () => userFromHeaders(db, req.headers);
+      const findUser = () => findUserByCookie(db, req.headers.get('cookie'));
       try {
         // The size must be known up front, so that each kind's limit holds before a byte is stored.
         if (req.headers.get('upload-defer-length') !== null) throw new AppError('invalid_upload', 'upload.length_required');

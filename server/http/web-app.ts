@@ -7,10 +7,11 @@ import express, { type Express } from 'express';
 import { sql } from 'kysely';
 import { AppError } from '../errors.ts';
 import type { Services } from '../services.ts';
-import { localeOf, translatedError } from './request-context.ts';
+import { negotiateLocale } from '../i18n/i18n.ts';
+import { translatedError } from './request-context.ts';
 import { sameOriginOnly } from './same-origin.ts';
-import { createTusServer, UPLOADS_PATH } from './tus-uploads.ts';
-import { sendWebResponse, webRequestFrom } from './web-request.ts';
+import { createTusEndpoint, UPLOADS_PATH } from './tus-uploads.ts';
+import { sendWebResponse, webHeaders, webRequestFrom } from './web-request.ts';
 
 export type RemixMode = 'build' | 'vite' | 'none';
 
@@ -50,14 +51,13 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
     sameOriginOnly({
       publicOrigin: services.config.publicOrigin,
       onRefuse: (req, res) => {
-        const headers = new Headers(Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as [string, string]] : [])));
-        const { status, message } = translatedError(new AppError('cross_origin'), localeOf(headers, null));
+        const { status, message } = translatedError(new AppError('cross_origin'), negotiateLocale(webHeaders(req.headers)));
         res.status(status).type('text/plain').send(message);
       },
     }),
   );
 
-  const tus = createTusServer(services);
+  const tus = createTusEndpoint(services);
   closers.push(tus.close);
   app.all([UPLOADS_PATH, `${UPLOADS_PATH}/*`], async (req, res) => {
     try {

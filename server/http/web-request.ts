@@ -1,10 +1,14 @@
 // Hands Express requests to @tus/server as web Requests, with the body gathered into 1 MiB pieces.
-import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
 
 const pieceBytes = 1024 * 1024;
 const flushAfterMs = 200;
+
+/** Stops gathering a request's body and discards what is left of it (see `sendWebResponse`). */
+const stopGathering = new WeakMap<ExpressRequest, () => void>();
 
 /**
  * The socket delivers 64 KiB at a time, and every stage after it (tus's stream adapters, its size
@@ -18,6 +22,15 @@ function gatheredBody(req: ExpressRequest): ReadableStream<Uint8Array> {
   let size = 0;
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
+  const stop = () => {
+    closed = true;
+    if (timer) clearTimeout(timer);
+    parts = [];
+    req.off('data', onData);
+    req.resume();
+  };
+  let onData: (chunk: Buffer) => void = () => undefined;
+  stopGathering.set(req, stop);
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
@@ -36,12 +49,13 @@ function gatheredBody(req: ExpressRequest): ReadableStream<Uint8Array> {
           closed = true;
           controller.close();
         };
-        req.on('data', (chunk: Buffer) => {
+        onData = (chunk) => {
           parts.push(chunk);
           size += chunk.length;
           if (size >= pieceBytes) flush();
           else timer ??= setTimeout(flush, flushAfterMs);
-        });
+        };
+        req.on('data', onData);
         req.once('end', end);
         req.once('close', end);
         req.once('error', end);
@@ -49,25 +63,28 @@ function gatheredBody(req: ExpressRequest): ReadableStream<Uint8Array> {
       pull() {
         req.resume();
       },
-      cancel() {
-        // tus stopped reading (a refusal): drain the rest so that its answer can still be sent.
-        req.resume();
-      },
+      // tus stopped reading (a refusal): nothing more may be enqueued; drain the rest.
+      cancel: stop,
     },
     { highWaterMark: pieceBytes, size: (chunk) => chunk.byteLength },
   );
 }
 
-export function webRequestFrom(req: ExpressRequest): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (typeof value === 'string') headers.set(name, value);
-    else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+/** Node's request headers as web Headers. */
+export function webHeaders(headers: IncomingHttpHeaders): Headers {
+  const result = new Headers();
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === 'string') result.set(name, value);
+    else if (Array.isArray(value)) for (const item of value) result.append(name, item);
   }
+  return result;
+}
+
+export function webRequestFrom(req: ExpressRequest): Request {
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
   return new Request(`${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`, {
     method: req.method,
-    headers,
+    headers: webHeaders(req.headers),
     body: hasBody ? gatheredBody(req) : null,
     duplex: 'half',
   } as RequestInit & { duplex: 'half' });
@@ -77,9 +94,7 @@ export async function sendWebResponse(req: ExpressRequest, res: ExpressResponse,
   // An answer sent before the body was read (a refusal): drop the rest of the body instead of
   // leaving the connection stalled on it.
   res.once('finish', () => {
-    if (req.readableEnded) return;
-    req.removeAllListeners('data');
-    req.resume();
+    if (!req.readableEnded) stopGathering.get(req)?.();
   });
   res.status(response.status);
   response.headers.forEach((value, name) => res.setHeader(name, value));
