@@ -177,6 +177,67 @@ describe('bad upload input', () => {
     expect(await spoolFiles()).not.toContain(expect.stringMatching(/^[0-9a-f]{32}$/));
   });
 
+  it('refuses an upload that names neither a slot nor an item before a byte is stored', async () => {
+    const uploadsBefore = await countRows('upload');
+    const response = await tusCreate(server.url, { cookie: owner, metadata: { cabinetId: cabinet.cabinetId, filename: 'a.pdf' } });
+    expect(response.status).toBe(400);
+    expect(await countRows('upload')).toBe(uploadsBefore);
+  });
+
+  it('refuses PATCH requests that break the tus rules, in the user\'s language, and keeps the upload resumable', async () => {
+    const body = pdf(64 * 1024);
+    const create = await tusCreate(server.url, { cookie: owner, length: String(body.length), metadata: meta('rules.pdf', practicalSlot(4)) });
+    const url = new URL(create.headers.get('location')!, server.url).href;
+    const patch = (headers: Record<string, string>, data: Buffer = body) =>
+      fetch(url, {
+        method: 'PATCH',
+        headers: { 'Tus-Resumable': '1.0.0', 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': '0', Cookie: owner, ...headers },
+        body: new Uint8Array(data),
+      });
+    const wrongVersion = await patch({ 'Tus-Resumable': '0.2.2' });
+    expect(wrongVersion.status).toBe(412);
+    expect(wrongVersion.headers.get('tus-version')).toBe('1.0.0');
+    expect((await patch({ 'Upload-Offset': 'x' })).status).toBe(400);
+    expect((await patch({ 'Content-Type': 'application/octet-stream' })).status).toBe(415);
+    expect((await patch({}, Buffer.concat([body, Buffer.alloc(10)]))).status).toBe(413);
+    // Half of it, then a retry of the same chunk: 409 with the offset to continue from, in Russian.
+    expect((await patch({}, body.subarray(0, 1000))).status).toBe(204);
+    await setLocale('instructor', 'ru');
+    const conflict = await patch({ 'Upload-Offset': '0' });
+    await setLocale('instructor', 'ky');
+    expect(conflict.status).toBe(409);
+    expect(await conflict.text()).toContain('На сервере уже 1000 байт');
+    const rest = await patch({ 'Upload-Offset': '1000' }, body.subarray(1000));
+    expect(rest.status).toBe(204);
+    expect(rest.headers.get('upload-offset')).toBe(String(body.length));
+    expect(rest.headers.get('kabinet-media-file')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('lets a resuming client take over an upload whose PATCH stalled on a dead connection', async () => {
+    const size = 4 * MiB;
+    const body = pdf(size);
+    const create = await tusCreate(server.url, { cookie: owner, length: String(size), metadata: meta('stalled.pdf', practicalSlot(5)) });
+    const url = new URL(create.headers.get('location')!, server.url);
+    // A PATCH that sends 1 MiB of its 4 MiB and then goes silent, its connection left open.
+    const stalled = http.request(url, {
+      method: 'PATCH',
+      headers: { 'Tus-Resumable': '1.0.0', 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': '0', 'Content-Length': String(size), Cookie: owner },
+    });
+    stalled.on('error', () => undefined);
+    stalled.write(body.subarray(0, MiB));
+    const spooled = path.join(server.services.config.spoolDir, url.pathname.split('/').pop()!);
+    await expect.poll(async () => (await fs.stat(spooled)).size, { timeout: 5000 }).toBe(MiB);
+    // The client reconnects: HEAD takes the lock from the stalled PATCH and learns what arrived.
+    const head = await fetch(url, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0', Cookie: owner } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('upload-offset')).toBe(String(MiB));
+    const rest = await tusPatch(url.href, body.subarray(MiB), { cookie: owner, offset: MiB });
+    expect(rest.status).toBe(204);
+    stalled.destroy();
+    const stored = await server.services.db.selectFrom('media_file').select('sha256').where('upload_id', '=', url.pathname.split('/').pop()!).executeTakeFirstOrThrow();
+    expect(stored.sha256).toBe(sha256(body));
+  });
+
   it('refuses a missing length and a deferred length', async () => {
     expect((await tusCreate(server.url, { cookie: owner, length: null, metadata: meta('a.pdf') })).status).toBe(400);
     const deferred = await tusCreate(server.url, { cookie: owner, length: null, metadata: meta('a.pdf'), headers: { 'Upload-Defer-Length': '1' } });

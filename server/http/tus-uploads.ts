@@ -1,6 +1,6 @@
 // The tus endpoint: @tus/server over a local file spool, every request authorized, finished files recorded.
 import { FileStore } from '@tus/file-store';
-import { EVENTS, Server, type Upload } from '@tus/server';
+import { EVENTS, MemoryLocker, Server, type Upload } from '@tus/server';
 import type { SessionUser } from '../auth/sessions.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { Services } from '../services.ts';
@@ -9,6 +9,9 @@ import { createSpoolHasher } from '../uploads/spool-hasher.ts';
 import { findUserByCookie } from '../auth/sessions.ts';
 import { negotiateLocale } from '../i18n/i18n.ts';
 import { translatedError } from './request-context.ts';
+import { webHeaders } from './web-request.ts';
+import { createPatchReceiver } from './tus-patch.ts';
+import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
 
 type TusRejection = { status_code: number; body: string };
 
@@ -17,6 +20,8 @@ export const UPLOADS_PATH = '/uploads';
 export type TusEndpoint = {
   /** Answers one tus request; `ip` is the client's address (Express knows it, a web Request does not). */
   handle(request: Request, ip: string | null): Promise<Response>;
+  /** Answers a PATCH (the upload's bytes) without @tus/server's stream adapters; see tus-patch.ts. */
+  receivePatch(req: ExpressRequest, res: ExpressResponse): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -26,16 +31,38 @@ export function createTusEndpoint(services: Services): TusEndpoint {
   const users = new WeakMap<Request, SessionUser | null>();
   const ips = new WeakMap<Request, string | null>();
 
-  const reject = (req: Request, error: unknown): TusRejection => {
+  /** The translated answer to a refused request; anything but a refusal is logged. */
+  const explain = (headers: Headers, user: SessionUser | null | undefined, error: unknown) => {
     if (!isAppError(error)) services.logger.error('upload failed', { error: String(error), stack: (error as Error)?.stack });
-    const { status, message } = translatedError(error, negotiateLocale(req.headers, users.get(req)?.locale));
-    return { status_code: status, body: `${message}\n` };
+    const { status, message } = translatedError(error, negotiateLocale(headers, user?.locale));
+    return { status, body: `${message}\n` };
+  };
+  const reject = (req: Request, error: unknown): TusRejection => {
+    const { status, body } = explain(req.headers, users.get(req), error);
+    return { status_code: status, body };
   };
 
   const hasher = createSpoolHasher(config.spoolDir);
+  const store = new FileStore({ directory: config.spoolDir });
+  const locker = new MemoryLocker();
+  /** Checks a complete upload and records it; the answer's extra headers. */
+  const finish = async (upload: Upload, ip: string | null): Promise<Record<string, string>> => {
+    try {
+      const finished = await finishUpload(
+        { db, storage: services.storage, queue: services.queue, spoolDir: config.spoolDir },
+        upload.id,
+        { ip, sha256: () => hasher.digest(upload.id, upload.size ?? 0) },
+      );
+      return { 'Kabinet-Media-File': finished.mediaFileId, 'Access-Control-Expose-Headers': 'Kabinet-Media-File' };
+    } catch (error) {
+      hasher.forget(upload.id);
+      throw error;
+    }
+  };
   const server = new Server({
     path: UPLOADS_PATH,
-    datastore: new FileStore({ directory: config.spoolDir }),
+    datastore: store,
+    locker,
     relativeLocation: true,
     // A safety net for every PATCH body; each kind's own limit is checked when the upload is created.
     maxSize: Math.max(config.uploadLimits.video, config.uploadLimits.document),
@@ -71,14 +98,8 @@ export function createTusEndpoint(services: Services): TusEndpoint {
     },
     async onUploadFinish(req, upload: Upload) {
       try {
-        const finished = await finishUpload(
-          { db, storage: services.storage, queue: services.queue, spoolDir: config.spoolDir },
-          upload.id,
-          { ip: ips.get(req) ?? null, sha256: () => hasher.digest(upload.id, upload.size ?? 0) },
-        );
-        return { headers: { 'Kabinet-Media-File': finished.mediaFileId, 'Access-Control-Expose-Headers': 'Kabinet-Media-File' } };
+        return { headers: await finish(upload, ips.get(req) ?? null) };
       } catch (error) {
-        hasher.forget(upload.id);
         throw reject(req, error);
       }
     },
@@ -87,7 +108,26 @@ export function createTusEndpoint(services: Services): TusEndpoint {
     hasher.forget(id);
     forgetUpload(db, id).catch((error) => services.logger.warn('forget upload failed', { id, error: String(error) }));
   });
+  const patchUsers = new WeakMap<ExpressRequest, SessionUser>();
+  const receivePatch = createPatchReceiver({
+    spoolDir: config.spoolDir,
+    locker,
+    getUpload: (uploadId) =>
+      store.getUpload(uploadId).catch(() => {
+        throw new AppError('not_found');
+      }),
+    async authorize(req, uploadId) {
+      const findUser = () => findUserByCookie(db, req.get('cookie') ?? null);
+      patchUsers.set(req, await authorizeUploadRequest(db, findUser, uploadId, 'PATCH'));
+    },
+    finish: (req, upload) => finish(upload, req.ip ?? null),
+    refuse(req, res, error) {
+      const { status, body } = explain(webHeaders(req.headers), patchUsers.get(req), error);
+      res.status(status).set('Tus-Resumable', '1.0.0').type('text/plain').send(body);
+    },
+  });
   return {
+    receivePatch,
     handle(request, ip) {
       ips.set(request, ip);
       return server.handleWeb(request);

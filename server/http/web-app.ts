@@ -59,6 +59,7 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
 
   const tus = createTusEndpoint(services);
   closers.push(tus.close);
+  app.patch(`${UPLOADS_PATH}/:id`, (req, res) => tus.receivePatch(req, res));
   app.all([UPLOADS_PATH, `${UPLOADS_PATH}/*`], async (req, res) => {
     try {
       await sendWebResponse(req, res, await tus.handle(webRequestFrom(req), req.ip ?? null));

@@ -1,4 +1,5 @@
 // Hands Express requests to @tus/server as web Requests, with the body gathered into 1 MiB pieces.
+// (PATCH bodies do not come through here: tus-patch.ts receives them; see decision 008.)
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';

@@ -28,7 +28,8 @@ export const uploadMetadataSchema = z
     itemId: uuid.optional(),
     filename: z.string().trim().min(1).max(255),
   })
-  .refine((value) => !(value.slotId && value.itemId), { message: 'slot or item, not both' });
+  // A new extra item is created first (with its request key); an upload goes into a slot or an item.
+  .refine((value) => Boolean(value.slotId) !== Boolean(value.itemId), { message: 'a slot or an item, one of them' });
 
 export function limitFor(kind: FileKind, limits: UploadLimits): number {
   return kind === 'video' || kind === 'audio' ? limits.video : limits.document;
