@@ -135,6 +135,15 @@ export interface MediaFileTable {
   content_type: string;
   file_kind: FileKind;
   processing_state: ProcessingState;
+  hls_prefix: string | null;
+  poster_key: string | null;
+  duration_seconds: number | null;
+  width: number | null;
+  height: number | null;
+  processing_progress: number | null;
+  failure_key: string | null;
+  failure_params: ColumnType<Record<string, string | number> | null, string | null | undefined, string | null>;
+  ready_at: NullableTimestamp;
   created_by: string;
   created_at: CreatedAt;
   deleted_at: NullableTimestamp;

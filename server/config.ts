@@ -1,4 +1,5 @@
 // The one schema for process.env: parsed once at start, fails fast with a readable message.
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -27,6 +28,12 @@ const envSchema = z.object({
   UPLOAD_ABANDON_HOURS: z.coerce.number().positive().default(24),
   RUN_WORKER: bool.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
+  FFMPEG_PATH: z.string().min(1).optional(),
+  FFPROBE_PATH: z.string().min(1).optional(),
+  TRANSCODE_PROCESSES: z.coerce.number().int().min(1).max(16).optional(),
+  WORK_DIR: z.string().optional(),
+  MEDIA_TOKEN_SECRET: z.string().min(32).optional(),
+  MEDIA_TOKEN_HOURS: z.coerce.number().positive().max(48).default(6),
   S3_BUCKET: z.string().min(1).optional(),
   S3_ENDPOINT: z.url().optional(),
   S3_REGION: z.string().default('us-east-1'),
@@ -37,6 +44,19 @@ const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+export type MediaConfig = {
+  /** ffmpeg and ffprobe to run; unset: ffmpeg-static when it has a binary, else the system's. */
+  ffmpegPath: string | undefined;
+  ffprobePath: string | undefined;
+  /** ffmpeg processes one transcode splits its ladder into (Debian's 5.1 runs one filter thread each). */
+  transcodeProcesses: number;
+  /** Per-attempt temp folders of the worker. */
+  workDir: string;
+  /** HMAC key of `/media` tokens; unset: one is made and kept under DATA_DIR (one machine only). */
+  tokenSecret: string | undefined;
+  tokenTtlMs: number;
+};
 
 export type Config = {
   env: Env['NODE_ENV'];
@@ -56,6 +76,7 @@ export type Config = {
   abandonedUploadMs: number;
   runWorker: boolean;
   workerConcurrency: number;
+  media: MediaConfig;
   s3: S3Config | undefined;
   logLevel: Env['LOG_LEVEL'];
 };
@@ -97,6 +118,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     abandonedUploadMs: env.UPLOAD_ABANDON_HOURS * 3600 * 1000,
     runWorker: env.RUN_WORKER,
     workerConcurrency: env.WORKER_CONCURRENCY,
+    media: {
+      ffmpegPath: env.FFMPEG_PATH,
+      ffprobePath: env.FFPROBE_PATH,
+      transcodeProcesses: env.TRANSCODE_PROCESSES ?? Math.min(4, os.availableParallelism()),
+      workDir: path.resolve(env.WORK_DIR ?? path.join(dataDir, 'work')),
+      tokenSecret: env.MEDIA_TOKEN_SECRET,
+      tokenTtlMs: env.MEDIA_TOKEN_HOURS * 3600 * 1000,
+    },
     s3: env.S3_BUCKET
       ? {
           bucket: env.S3_BUCKET,

@@ -6,6 +6,7 @@ import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { seedDemo } from '../db/seed.ts';
 import { hashPassword } from './auth/passwords.ts';
+import { loadTokenKey } from './media/media-token.ts';
 import type { Config } from './config.ts';
 import { startJobQueue, type JobQueue } from './jobs/job-queue.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -18,6 +19,8 @@ export type Services = {
   storage: MediaStorage;
   queue: JobQueue;
   logger: Logger;
+  /** HMAC key of `/media` tokens (media-token.ts). */
+  mediaTokenKey: Buffer;
   close(): Promise<void>;
 };
 
@@ -58,6 +61,7 @@ export async function startServices(config: Config, options: { role: 'web' | 'wo
     storage: await createStorage(config),
     queue,
     logger,
+    mediaTokenKey: loadTokenKey(config.media, config.dataDir),
     async close() {
       for (const close of closers) await close().catch((error) => logger.warn('close failed', { error: String(error) }));
     },

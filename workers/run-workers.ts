@@ -3,6 +3,7 @@ import type { JobHandler } from '../server/jobs/job-queue.ts';
 import type { JobName } from '../server/jobs/job-types.ts';
 import type { Services } from '../server/services.ts';
 import { cleanupAbandonedUploads } from './handlers/cleanup-abandoned-uploads.ts';
+import { transcodeVideo } from './handlers/transcode-video.ts';
 
 type HandlerFactory<N extends JobName> = (services: Services) => JobHandler<N>;
 
@@ -12,7 +13,7 @@ type HandlerFactory<N extends JobName> = (services: Services) => JobHandler<N>;
  */
 const handlers: { [N in JobName]: HandlerFactory<N> | null } = {
   'cleanup-abandoned-uploads': cleanupAbandonedUploads,
-  'transcode-video': null,
+  'transcode-video': transcodeVideo,
 };
 
 export async function startWorkers(services: Services): Promise<void> {

@@ -95,7 +95,18 @@ function ItemBlock({ item, page, chunkSize }: { item: CabinetItemView; page: Pag
               {file.name}
             </a>{' '}
             <span className="muted">{formatBytes(file.byteSize, t, i18n.language)}</span>
-            {file.processingState !== 'none' ? <span className={`badge ${file.processingState}`}>{t(`fileState.${file.processingState}`)}</span> : null}
+            {file.processingState !== 'none' ? (
+              <span className={`badge ${file.processingState}`} data-testid="file-state">
+                {t(`fileState.${file.processingState}`)}
+                {file.processingState === 'processing' && file.processingProgress !== null ? ` ${Math.round(file.processingProgress * 100)}%` : ''}
+              </span>
+            ) : null}
+            {file.processingState === 'ready' ? (
+              <a href={`/watch/${file.id}`} className="watch" data-testid="watch-link">
+                {t('video.watch')}
+              </a>
+            ) : null}
+            {file.failure ? <span className="error">{t(file.failure.key, file.failure.params)}</span> : null}
           </li>
         ))}
       </ul>

@@ -1,7 +1,9 @@
 // The explicit, ordered list of migrations (no directory scanning: it works the same in a bundle).
 import type { Migration } from 'kysely/migration';
 import * as foundation from './2026-11-26T0700-foundation.ts';
+import * as video from './2026-11-26T1200-video.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-26T0700-foundation': foundation,
+  '2026-11-26T1200-video': video,
 };

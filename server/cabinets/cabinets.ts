@@ -258,6 +258,11 @@ export type CabinetFileView = {
   contentType: string;
   fileKind: FileKind;
   processingState: ProcessingState;
+  /** 0..1 while processing. */
+  processingProgress: number | null;
+  /** Why processing failed: a dictionary key and its parameters. */
+  failure: { key: string; params: Record<string, string | number> } | null;
+  durationSeconds: number | null;
 };
 export type CabinetItemView = {
   id: string;
@@ -332,7 +337,7 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
   const files = itemRows.length
     ? await db
         .selectFrom('media_file')
-        .select(['id', 'item_id', 'original_name', 'byte_size', 'content_type', 'file_kind', 'processing_state'])
+        .select(['id', 'item_id', 'original_name', 'byte_size', 'content_type', 'file_kind', 'processing_state', 'processing_progress', 'failure_key', 'failure_params', 'duration_seconds'])
         .where('item_id', 'in', itemRows.map((item) => item.id))
         .where('deleted_at', 'is', null)
         .orderBy('created_at')
@@ -379,6 +384,9 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
           contentType: file.content_type,
           fileKind: file.file_kind,
           processingState: file.processing_state,
+          processingProgress: file.processing_progress,
+          failure: file.failure_key ? { key: file.failure_key, params: file.failure_params ?? {} } : null,
+          durationSeconds: file.duration_seconds,
         })),
     })),
   };

@@ -362,7 +362,7 @@ describe('bad upload input', () => {
     await fs.utimes(path.join(server.services.config.spoolDir, staleId), dayAgo, dayAgo);
     // `slow` is still receiving bytes through one long request: its spool file was written just now.
 
-    await cleanupAbandonedUploads(server.services)({}, { id: 'test', retryCount: 0 });
+    await cleanupAbandonedUploads(server.services)({}, { id: 'test', retryCount: 0, retryLimit: 0, signal: new AbortController().signal });
 
     const left = (await server.services.db.selectFrom('upload').select('id').where('id', 'in', [staleId, freshId, slowId]).execute()).map((r) => r.id);
     expect(left.sort()).toEqual([freshId, slowId].sort());

@@ -122,6 +122,24 @@ export const en = {
     offset_mismatch: 'The server has {{offset}} bytes of this upload; continue from there.',
     body_too_long: 'More data was sent than the file has left.',
   },
+  video: {
+    watch: 'Watch',
+    quality: 'Quality',
+    auto: 'Auto',
+    audioOnly: 'Audio only',
+    speed: 'Speed',
+    back: 'Back to the cabinet',
+    noPlayer: 'This browser cannot play the lecture.',
+  },
+  media: {
+    refused: {
+      not_media: 'The file is not a video or audio recording that can be played (it may be damaged or cut short).',
+      no_streams: 'The file has neither picture nor sound.',
+      too_long: 'The recording is longer than {{hours}} hours.',
+      frame_too_large: 'The picture is larger than {{side}} pixels on a side.',
+      processing_failed: 'Processing failed several times. Try again, or upload the file again.',
+    },
+  },
   dates: { dayMonth: '{{month}} {{day}}', m1: 'Jan', m2: 'Feb', m3: 'Mar', m4: 'Apr', m5: 'May', m6: 'Jun', m7: 'Jul', m8: 'Aug', m9: 'Sep', m10: 'Oct', m11: 'Nov', m12: 'Dec' },
   units: { B: 'B', KB: 'KB', MB: 'MB', GB: 'GB', seconds: '{{n}} s', minutes: '{{n}} min', hours: '{{n}} h' },
 };

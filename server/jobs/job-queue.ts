@@ -4,7 +4,10 @@ import { PgBoss } from 'pg-boss';
 import type { Database } from '../../db/schema.ts';
 import { jobNames, type JobName, type JobPayloads } from './job-types.ts';
 
-export type JobHandler<N extends JobName> = (payload: JobPayloads[N], job: { id: string; retryCount: number }) => Promise<void>;
+export type JobHandler<N extends JobName> = (
+  payload: JobPayloads[N],
+  job: { id: string; retryCount: number; retryLimit: number; signal: AbortSignal },
+) => Promise<void>;
 
 export type JobQueue = {
   /** Enqueues inside the caller's transaction (or plain connection): no job without its row. */
@@ -24,7 +27,7 @@ export async function startJobQueue(connectionString: string, options: { schedul
   await boss.start();
   for (const name of jobNames) {
     if (!(await boss.getQueue(name))) {
-      await boss.createQueue(name, { retryLimit: 5, retryDelay: 30, retryBackoff: true, heartbeatSeconds: 30 });
+      await boss.createQueue(name, { retryLimit: 3, retryDelay: 20, retryBackoff: true, heartbeatSeconds: 30 });
     }
   }
   return {
@@ -42,8 +45,8 @@ export async function startJobQueue(connectionString: string, options: { schedul
     },
     async work(name, { concurrency }, handler) {
       for (let i = 0; i < concurrency; i++) {
-        await boss.work<JobPayloads[typeof name]>(name, { batchSize: 1 }, async (jobs) => {
-          for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount });
+        await boss.work<JobPayloads[typeof name], unknown, { batchSize: 1; includeMetadata: true }>(name, { batchSize: 1, includeMetadata: true }, async (jobs) => {
+          for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit, signal: job.signal });
         });
       }
     },

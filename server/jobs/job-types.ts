@@ -2,7 +2,7 @@
 export type JobPayloads = {
   /** Removes uploads that stopped arriving long ago, with their spool files. */
   'cleanup-abandoned-uploads': Record<string, never>;
-  /** Probes and transcodes an uploaded video into HLS (the worker comes with the video issue). */
+  /** Probes and transcodes an uploaded video or audio lecture into HLS. */
   'transcode-video': { mediaFileId: string };
 };
 export type JobName = keyof JobPayloads;

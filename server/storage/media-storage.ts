@@ -35,6 +35,8 @@ export function assertValidKey(key: string): void {
 
 export const storageKeys = {
   original: (fileId: string, extension: string) => `originals/${fileId.slice(0, 2)}/${fileId}/original.${extension}`,
+  /** One attempt's HLS output; a new attempt writes beside it, so a published prefix never changes. */
+  hls: (fileId: string, attempt: string) => `hls/${fileId.slice(0, 2)}/${fileId}/${attempt}`,
 };
 
 /** `Content-Disposition` with an ASCII fallback and the UTF-8 name (Kyrgyz and Russian file names). */

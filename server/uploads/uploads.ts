@@ -150,7 +150,7 @@ export async function finishUpload(
     result = await db.transaction().execute(async (trx) => {
       const itemId = row.item_id ?? (row.slot_id ? await slotItemId(trx, row.slot_id, titleFromName(row.file_name), row.user_id) : null);
       if (!itemId) throw new Error(`Upload ${uploadId} has no target`);
-      const isVideo = detected.kind === 'video';
+      const isVideo = detected.kind === 'video' || detected.kind === 'audio';
       await trx
         .insertInto('media_file')
         .values({

@@ -1,0 +1,61 @@
+// GET /media/<token>/<file>: published HLS output, authorized by the token alone (no database).
+import type { Readable } from 'node:stream';
+import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
+import { parse as parseRange } from 'range-parser';
+import { verifyMediaToken } from '../media/media-token.ts';
+import { storageKeys, type MediaStorage } from '../storage/media-storage.ts';
+
+export const MEDIA_PATH = '/media';
+
+const types: Record<string, string> = { m3u8: 'application/vnd.apple.mpegurl', ts: 'video/mp2t', jpg: 'image/jpeg' };
+const filePattern = /^(?:[a-z0-9]+\/)?[a-z0-9_]+\.(m3u8|ts|jpg)$/;
+
+/**
+ * A token opens the files of one video's published output for one user until it expires; a forged,
+ * expired or edited token gets 403. The output under a prefix never changes (a new attempt writes a
+ * new prefix), so every answer may be cached for as long as the token lives. With S3 storage the
+ * bytes are proxied: a redirect would move the playlist's base URL away from the token (decision 009).
+ */
+export function createMediaRoute(storage: MediaStorage, tokenKey: Buffer) {
+  return async (req: ExpressRequest, res: ExpressResponse): Promise<void> => {
+    const grant = verifyMediaToken(tokenKey, req.params.token ?? '');
+    const file = (req.params as Record<string, string>)[0] ?? '';
+    const match = filePattern.exec(file);
+    if (!grant) {
+      res.status(403).type('text/plain').send('Forbidden\n');
+      return;
+    }
+    if (!match) {
+      res.status(404).end();
+      return;
+    }
+    const key = `${storageKeys.hls(grant.mediaFileId, grant.attempt)}/${file}`;
+    const size = await storage.size(key);
+    if (size === null) {
+      res.status(404).end();
+      return;
+    }
+    const maxAge = Math.max(0, Math.floor((grant.expiresAt - Date.now()) / 1000));
+    res.set({
+      'Content-Type': types[match[1]!]!,
+      'Cache-Control': `private, max-age=${maxAge}, immutable`,
+      'Accept-Ranges': 'bytes',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    const parsed = req.headers.range ? parseRange(size, req.headers.range) : undefined;
+    if (parsed && parsed.code & 2) {
+      res.status(416).set('Content-Range', `bytes */${size}`).end();
+      return;
+    }
+    const range = parsed && parsed.code === 0 && parsed.type === 'bytes' && parsed.ranges.length === 1 ? parsed.ranges[0] : undefined;
+    res.status(range ? 206 : 200).set('Content-Length', String(range ? range.end - range.start + 1 : size));
+    if (range) res.set('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    const body: Readable = await storage.read(key, range);
+    body.on('error', () => res.destroy());
+    body.pipe(res);
+  };
+}

@@ -1,0 +1,94 @@
+// ffmpeg and ffprobe: which binaries, and the first look at an uploaded lecture, restricted to one local file.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import ffmpeg from 'fluent-ffmpeg';
+import type { MediaConfig } from '../config.ts';
+import { AppError } from '../errors.ts';
+import type { Source } from './ladder.ts';
+
+export type Binaries = { ffmpeg: string; ffprobe: string };
+
+/** `FFMPEG_PATH`/`FFPROBE_PATH`, else ffmpeg-static when its binary was downloaded, else the system's. */
+export function findBinaries(config: Pick<MediaConfig, 'ffmpegPath' | 'ffprobePath'>): Binaries {
+  let bundled: string | null = null;
+  try {
+    bundled = createRequire(import.meta.url)('ffmpeg-static') as string | null;
+  } catch {
+    bundled = null; // an optional dependency: absent or without its binary
+  }
+  return {
+    ffmpeg: config.ffmpegPath ?? (bundled && existsSync(bundled) ? bundled : 'ffmpeg'),
+    ffprobe: config.ffprobePath ?? 'ffprobe',
+  };
+}
+
+/**
+ * Demuxers ffmpeg may use on an upload: MP4/MOV/3GP, Matroska/WebM, AVI, MPEG-TS, FLV and the
+ * audio formats. Playlists (hls), concat lists, images and everything else are refused before a
+ * byte is decoded, so no input can make ffmpeg open another file. With `-protocol_whitelist file`
+ * it cannot open a network connection either.
+ */
+export const ALLOWED_DEMUXERS = ['mov', 'matroska', 'avi', 'mpegts', 'flv', 'mp3', 'aac', 'wav', 'ogg', 'flac'];
+export const INPUT_GUARDS = ['-protocol_whitelist', 'file', '-format_whitelist', ALLOWED_DEMUXERS.join(',')];
+
+export const LIMITS = { maxSeconds: 6 * 3600, maxSide: 4096, maxPixels: 4096 * 2304 };
+
+export type Probe = Source & { durationSeconds: number; videoCodec: string | null; audioCodec: string | null; formatName: string };
+
+type RawStream = {
+  codec_type?: string;
+  codec_name?: string;
+  width?: number;
+  height?: number;
+  avg_frame_rate?: string;
+  r_frame_rate?: string;
+  disposition?: { attached_pic?: number };
+  tags?: Record<string, string>;
+  side_data_list?: { rotation?: number }[];
+};
+
+const rate = (text: string | undefined) => {
+  const [n, d] = (text ?? '0/1').split('/').map(Number);
+  return d ? n! / d : 0;
+};
+
+function rotationOf(stream: RawStream): number {
+  const fromSideData = stream.side_data_list?.find((entry) => typeof entry.rotation === 'number')?.rotation;
+  return Math.abs(Number(fromSideData ?? stream.tags?.rotate ?? 0)) % 180;
+}
+
+/** Refuses with a reason the instructor can read (a dictionary key under `media.refused`). */
+const refuse = (reason: string, params: Record<string, string | number> = {}) => new AppError('unsupported_type', `media.refused.${reason}`, params);
+
+export async function probe(binaries: Binaries, file: string): Promise<Probe> {
+  const data = await new Promise<ffmpeg.FfprobeData>((resolve, reject) => {
+    ffmpeg.setFfprobePath(binaries.ffprobe);
+    ffmpeg.ffprobe(file, INPUT_GUARDS, (error, result) => (error ? reject(refuse('not_media')) : resolve(result)));
+  });
+  const streams = data.streams as unknown as RawStream[];
+  const formatName = String(data.format.format_name ?? '');
+  const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
+  const audio = streams.find((s) => s.codec_type === 'audio');
+  if (!video && !audio) throw refuse('no_streams');
+  const durationSeconds = Number(data.format.duration);
+  if (!Number.isFinite(durationSeconds) || durationSeconds <= 0) throw refuse('not_media');
+  if (durationSeconds > LIMITS.maxSeconds) throw refuse('too_long', { hours: LIMITS.maxSeconds / 3600 });
+  let sourceVideo: Source['video'] = null;
+  if (video) {
+    const width = video.width ?? 0;
+    const height = video.height ?? 0;
+    if (!width || !height) throw refuse('not_media');
+    if (Math.max(width, height) > LIMITS.maxSide || width * height > LIMITS.maxPixels) throw refuse('frame_too_large', { side: LIMITS.maxSide });
+    const turned = rotationOf(video) === 90;
+    const fps = rate(video.avg_frame_rate) || rate(video.r_frame_rate);
+    sourceVideo = { width: turned ? height : width, height: turned ? width : height, fps: fps > 0 && fps < 1000 ? fps : 30 };
+  }
+  return {
+    video: sourceVideo,
+    hasAudio: Boolean(audio),
+    durationSeconds,
+    videoCodec: video?.codec_name ?? null,
+    audioCodec: audio?.codec_name ?? null,
+    formatName,
+  };
+}
