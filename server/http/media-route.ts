@@ -1,7 +1,7 @@
 // GET /media/<token>/<file>: published HLS output, authorized by the token alone (no database).
 import type { Readable } from 'node:stream';
 import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
-import { parse as parseRange } from 'range-parser';
+import { requestedRange } from '../media/file-response.ts';
 import { verifyMediaToken } from '../media/media-token.ts';
 import { storageKeys, type MediaStorage } from '../storage/media-storage.ts';
 
@@ -42,12 +42,11 @@ export function createMediaRoute(storage: MediaStorage, tokenKey: Buffer) {
       'Accept-Ranges': 'bytes',
       'X-Content-Type-Options': 'nosniff',
     });
-    const parsed = req.headers.range ? parseRange(size, req.headers.range) : undefined;
-    if (parsed && parsed.code & 2) {
+    const range = requestedRange(size, req.headers.range);
+    if (range === 'unsatisfiable') {
       res.status(416).set('Content-Range', `bytes */${size}`).end();
       return;
     }
-    const range = parsed && parsed.code === 0 && parsed.type === 'bytes' && parsed.ranges.length === 1 ? parsed.ranges[0] : undefined;
     res.status(range ? 206 : 200).set('Content-Length', String(range ? range.end - range.start + 1 : size));
     if (range) res.set('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
     if (req.method === 'HEAD') {

@@ -3,7 +3,17 @@ import { Readable } from 'node:stream';
 import { parse as parseRange } from 'range-parser';
 import type { MediaFile } from '../../db/schema.ts';
 import { isInlineType } from '../uploads/file-types.ts';
-import { contentDisposition, type MediaStorage } from '../storage/media-storage.ts';
+import { contentDisposition, type ByteRange, type MediaStorage } from '../storage/media-storage.ts';
+
+/**
+ * The one byte range a request asks for: what download managers and players send. `unsatisfiable`
+ * answers 416; anything else (no header, several ranges) gets the whole file.
+ */
+export function requestedRange(size: number, header: string | null | undefined): ByteRange | 'unsatisfiable' | undefined {
+  const parsed = header ? parseRange(size, header) : undefined;
+  if (parsed && parsed.code & 2) return 'unsatisfiable';
+  return parsed && parsed.code === 0 && parsed.type === 'bytes' && parsed.ranges.length === 1 ? parsed.ranges[0] : undefined;
+}
 
 export async function fileResponse(storage: MediaStorage, file: MediaFile, request: Request): Promise<Response> {
   const disposition = isInlineType(file.content_type) ? 'inline' : 'attachment';
@@ -31,14 +41,11 @@ export async function fileResponse(storage: MediaStorage, file: MediaFile, reque
 
   if (request.headers.get('if-none-match') === headers.get('ETag')) return new Response(null, { status: 304, headers });
   const size = Number(file.byte_size);
-  const rangeHeader = request.headers.get('range');
-  const parsed = rangeHeader ? parseRange(size, rangeHeader) : undefined;
-  if (parsed && parsed.code & 2) {
+  const range = requestedRange(size, request.headers.get('range'));
+  if (range === 'unsatisfiable') {
     headers.set('Content-Range', `bytes */${size}`);
     return new Response(null, { status: 416, headers });
   }
-  // One byte range is what download managers and players ask for; anything else gets the whole file.
-  const range = parsed && parsed.code === 0 && parsed.type === 'bytes' && parsed.ranges.length === 1 ? parsed.ranges[0] : undefined;
   if (request.method === 'HEAD') {
     headers.set('Content-Length', String(size));
     return new Response(null, { status: 200, headers });

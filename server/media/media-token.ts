@@ -18,14 +18,14 @@ const mac = (key: Buffer, body: string) => createHmac('sha256', key).update(body
 export function loadTokenKey(media: Pick<MediaConfig, 'tokenSecret'>, dataDir: string): Buffer {
   if (media.tokenSecret) return Buffer.from(media.tokenSecret);
   const file = path.join(dataDir, 'media-token.key');
+  fs.mkdirSync(dataDir, { recursive: true });
   try {
-    return fs.readFileSync(file);
-  } catch {
-    fs.mkdirSync(dataDir, { recursive: true });
-    const key = randomBytes(32);
-    fs.writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
-    return key;
+    fs.writeFileSync(file, randomBytes(32), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
+  // Whoever wrote it first, every process reads the same key.
+  return fs.readFileSync(file);
 }
 
 /** Issued only after the permission module said the user may watch this video. */

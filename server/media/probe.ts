@@ -33,7 +33,13 @@ export const INPUT_GUARDS = ['-protocol_whitelist', 'file', '-format_whitelist',
 
 export const LIMITS = { maxSeconds: 6 * 3600, maxSide: 4096, maxPixels: 4096 * 2304 };
 
-export type Probe = Source & { durationSeconds: number; videoCodec: string | null; audioCodec: string | null; formatName: string };
+export type Probe = Source & {
+  durationSeconds: number;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  /** The allowed demuxer that read the file; the real run is forced to it. */
+  demuxer: string;
+};
 
 type RawStream = {
   codec_type?: string;
@@ -62,11 +68,14 @@ const refuse = (reason: string, params: Record<string, string | number> = {}) =>
 
 export async function probe(binaries: Binaries, file: string): Promise<Probe> {
   const data = await new Promise<ffmpeg.FfprobeData>((resolve, reject) => {
-    ffmpeg.setFfprobePath(binaries.ffprobe);
-    ffmpeg.ffprobe(file, INPUT_GUARDS, (error, result) => (error ? reject(refuse('not_media')) : resolve(result)));
+    ffmpeg(file)
+      .setFfprobePath(binaries.ffprobe)
+      .ffprobe(INPUT_GUARDS, (error: Error | null, result: ffmpeg.FfprobeData) => (error ? reject(refuse('not_media')) : resolve(result)));
   });
   const streams = data.streams as unknown as RawStream[];
-  const formatName = String(data.format.format_name ?? '');
+  // format_name lists the demuxer's names ("mov,mp4,m4a,…", "matroska,webm"); the first is its own.
+  const demuxer = String(data.format.format_name ?? '').split(',')[0] ?? '';
+  if (!ALLOWED_DEMUXERS.includes(demuxer)) throw refuse('not_media');
   const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
   const audio = streams.find((s) => s.codec_type === 'audio');
   if (!video && !audio) throw refuse('no_streams');
@@ -89,6 +98,6 @@ export async function probe(binaries: Binaries, file: string): Promise<Probe> {
     durationSeconds,
     videoCodec: video?.codec_name ?? null,
     audioCodec: audio?.codec_name ?? null,
-    formatName,
+    demuxer,
   };
 }

@@ -46,12 +46,7 @@ export async function processVideo(deps: ProcessDeps, mediaFileId: string, optio
       found = await probe(binaries, source);
     } catch (error) {
       if (!isAppError(error)) throw error;
-      await db
-        .updateTable('media_file')
-        .set({ processing_state: 'failed', failure_key: error.messageKey, failure_params: JSON.stringify(error.params), processing_progress: null })
-        .where('id', '=', mediaFileId)
-        .where('processing_state', '!=', 'ready')
-        .execute();
+      await markProcessingFailed(db, mediaFileId, error.messageKey, error.params);
       return 'refused';
     }
     let lastReport = 0;
@@ -103,11 +98,19 @@ export async function processVideo(deps: ProcessDeps, mediaFileId: string, optio
   }
 }
 
-/** After the last retry: the instructor sees that it failed, and may ask again. */
-export async function markProcessingFailed(db: Db, mediaFileId: string): Promise<void> {
+/**
+ * The instructor sees that processing failed and why: a refused source, or (the default) the last
+ * retry used up.
+ */
+export async function markProcessingFailed(
+  db: Db,
+  mediaFileId: string,
+  failureKey = 'media.refused.processing_failed',
+  params: Record<string, string | number> = {},
+): Promise<void> {
   await db
     .updateTable('media_file')
-    .set({ processing_state: 'failed', failure_key: 'media.refused.processing_failed', failure_params: null, processing_progress: null })
+    .set({ processing_state: 'failed', failure_key: failureKey, failure_params: JSON.stringify(params), processing_progress: null })
     .where('id', '=', mediaFileId)
     .where('processing_state', '!=', 'ready')
     .execute();

@@ -92,12 +92,6 @@ function makePoster(binaries: Binaries, input: string, demuxer: string, file: st
   });
 }
 
-/** The demuxer to force on the real run: the one the probe found, from the allowlist only. */
-export function demuxerOf(probe: Probe): string {
-  const first = probe.formatName.split(',')[0] ?? '';
-  return first === 'mov' || probe.formatName.includes('mp4') ? 'mov' : probe.formatName.includes('matroska') ? 'matroska' : first;
-}
-
 /**
  * Transcodes `input` into `outDir` (renditions in folders, `master.m3u8` written last) and returns
  * the files made, relative to `outDir`. `onProgress` gets 0..1 (the slowest process counts).
@@ -115,7 +109,7 @@ export async function transcodeToHls(
   for (const name of [...ladder.video.map((rung) => rung.name), ...(ladder.audioBitrate ? ['audio'] : [])]) {
     await fs.mkdir(path.join(outDir, name), { recursive: true });
   }
-  const demuxer = demuxerOf(probe);
+  const { demuxer } = probe;
   const done = groups.map(() => 0);
   const signal = options.signal ?? new AbortController().signal;
   // The audio-only rendition rides with the lightest group (the last one).

@@ -150,7 +150,8 @@ export async function finishUpload(
     result = await db.transaction().execute(async (trx) => {
       const itemId = row.item_id ?? (row.slot_id ? await slotItemId(trx, row.slot_id, titleFromName(row.file_name), row.user_id) : null);
       if (!itemId) throw new Error(`Upload ${uploadId} has no target`);
-      const isVideo = detected.kind === 'video' || detected.kind === 'audio';
+      // Lectures, video or audio only, are turned into HLS by the worker.
+      const toProcess = detected.kind === 'video' || detected.kind === 'audio';
       await trx
         .insertInto('media_file')
         .values({
@@ -163,13 +164,13 @@ export async function finishUpload(
           sha256,
           content_type: detected.contentType,
           file_kind: detected.kind,
-          processing_state: isVideo ? 'awaiting' : 'none',
+          processing_state: toProcess ? 'awaiting' : 'none',
           created_by: row.user_id,
         })
         .execute();
       await trx.updateTable('upload').set({ finished_at: new Date() }).where('id', '=', uploadId).execute();
       await trx.updateTable('item').set({ updated_at: new Date() }).where('id', '=', itemId).execute();
-      if (isVideo) await queue.enqueue(trx, 'transcode-video', { mediaFileId });
+      if (toProcess) await queue.enqueue(trx, 'transcode-video', { mediaFileId });
       await recordAudit(trx, {
         actorId: row.user_id,
         action: 'file.upload',
