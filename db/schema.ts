@@ -144,6 +144,9 @@ export interface MediaFileTable {
   failure_key: string | null;
   failure_params: ColumnType<Record<string, string | number> | null, string | null | undefined, string | null>;
   ready_at: NullableTimestamp;
+  hls_complete: Generated<boolean>;
+  thumbnails_key: string | null;
+  processing_started_at: NullableTimestamp;
   created_by: string;
   created_at: CreatedAt;
   deleted_at: NullableTimestamp;
@@ -191,6 +194,29 @@ export interface AuditEventTable {
   data: ColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
+export type CaptionLanguage = 'ky' | 'ru' | 'en';
+
+export interface CaptionTable {
+  id: Generated<string>;
+  media_file_id: string;
+  language: CaptionLanguage;
+  storage_key: string;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface WatchProgressTable {
+  user_id: string;
+  media_file_id: string;
+  /** A Postgres nummultirange, as text ('{[0,12.5),[30,42)}'). */
+  watched: Generated<string>;
+  watched_seconds: Generated<number>;
+  furthest_seconds: Generated<number>;
+  last_position_seconds: Generated<number>;
+  completed_at: NullableTimestamp;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   faculty: FacultyTable;
   department: DepartmentTable;
@@ -209,6 +235,8 @@ export interface Database {
   session: SessionTable;
   login_throttle: LoginThrottleTable;
   audit_event: AuditEventTable;
+  caption: CaptionTable;
+  watch_progress: WatchProgressTable;
 }
 
 export type User = Selectable<UserTable>;

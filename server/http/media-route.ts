@@ -7,13 +7,14 @@ import { storageKeys, type MediaStorage } from '../storage/media-storage.ts';
 
 export const MEDIA_PATH = '/media';
 
-const types: Record<string, string> = { m3u8: 'application/vnd.apple.mpegurl', ts: 'video/mp2t', jpg: 'image/jpeg' };
-const filePattern = /^(?:[a-z0-9]+\/)?[a-z0-9_]+\.(m3u8|ts|jpg)$/;
+const types: Record<string, string> = { m3u8: 'application/vnd.apple.mpegurl', ts: 'video/mp2t', jpg: 'image/jpeg', vtt: 'text/vtt; charset=utf-8' };
+const filePattern = /^(?:[a-z0-9]+\/)?[a-z0-9_]+\.(m3u8|ts|jpg|vtt)$/;
 
 /**
  * A token opens the files of one video's published output for one user until it expires; a forged,
- * expired or edited token gets 403. The output under a prefix never changes (a new attempt writes a
- * new prefix), so every answer may be cached for as long as the token lives. With S3 storage the
+ * expired or edited token gets 403. Every file under a prefix is written once, except the master
+ * playlist, which the full ladder replaces after the playable stage: it is revalidated, the rest
+ * may be cached for as long as the token lives. With S3 storage the
  * bytes are proxied: a redirect would move the playlist's base URL away from the token (decision 009).
  */
 export function createMediaRoute(storage: MediaStorage, tokenKey: Buffer) {
@@ -38,7 +39,7 @@ export function createMediaRoute(storage: MediaStorage, tokenKey: Buffer) {
     const maxAge = Math.max(0, Math.floor((grant.expiresAt - Date.now()) / 1000));
     res.set({
       'Content-Type': types[match[1]!]!,
-      'Cache-Control': `private, max-age=${maxAge}, immutable`,
+      'Cache-Control': file === 'master.m3u8' ? 'private, no-cache' : `private, max-age=${maxAge}, immutable`,
       'Accept-Ranges': 'bytes',
       'X-Content-Type-Options': 'nosniff',
     });

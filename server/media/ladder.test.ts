@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { masterPlaylist, planLadder, splitIntoProcesses } from './ladder.ts';
+import { copyVariant, ladderVariants, masterPlaylist, planLadder, splitIntoProcesses, type CopySource } from './ladder.ts';
 
 const sizes = (ladder: ReturnType<typeof planLadder>) => ladder.video.map((rung) => `${rung.width}x${rung.height}@${rung.fps}`);
 
@@ -56,11 +56,39 @@ describe('splitIntoProcesses', () => {
 describe('masterPlaylist', () => {
   it('names every rung with BANDWIDTH, RESOLUTION and CODECS, then an audio-only variant', () => {
     const ladder = planLadder({ video: { width: 1280, height: 720, fps: 30 }, hasAudio: true });
-    const text = masterPlaylist(ladder, (name) => `${name}/index.m3u8`);
+    const text = masterPlaylist(ladderVariants(ladder), (name) => `${name}/index.m3u8`);
     const variants = text.split('\n').filter((line) => line.startsWith('#EXT-X-STREAM-INF'));
     expect(variants).toHaveLength(5);
     expect(variants[0]).toMatch(/BANDWIDTH=\d+,.*RESOLUTION=1280x720,.*CODECS="avc1\.640028,mp4a\.40\.2"/);
     expect(variants.at(-1)).toMatch(/CODECS="mp4a\.40\.2"$/);
     expect(text).toContain('\naudio/index.m3u8\n');
+  });
+});
+
+describe('copyVariant (publish the upload as it is, repackaged)', () => {
+  const phone: CopySource = {
+    video: { width: 1920, height: 1080, fps: 30 },
+    hasAudio: true,
+    durationSeconds: 60,
+    videoCodec: 'h264',
+    audioCodec: 'aac',
+    bitRate: 8_000_000,
+    videoDetails: { profile: 'High', level: 40, pixelFormat: 'yuv420p', rotated: false, interlaced: false },
+  };
+
+  it('takes an upright 8-bit H.264/AAC recording as it is, with its real codec string', () => {
+    expect(copyVariant(phone)).toMatchObject({ name: 'source', resolution: { width: 1920, height: 1080 }, codecs: 'avc1.640028,mp4a.40.2' });
+    expect(copyVariant({ ...phone, hasAudio: false, audioCodec: null })?.codecs).toBe('avc1.640028');
+    expect(copyVariant({ ...phone, videoDetails: { ...phone.videoDetails!, profile: 'Constrained Baseline', level: 31 } })?.codecs).toBe('avc1.42E01F,mp4a.40.2');
+  });
+
+  it('re-encodes what players may not take or show right', () => {
+    expect(copyVariant({ ...phone, videoCodec: 'hevc' })).toBeNull();
+    expect(copyVariant({ ...phone, audioCodec: 'mp3' })).toBeNull();
+    expect(copyVariant({ ...phone, videoDetails: { ...phone.videoDetails!, pixelFormat: 'yuv420p10le', profile: 'High 10' } })).toBeNull();
+    expect(copyVariant({ ...phone, videoDetails: { ...phone.videoDetails!, rotated: true } })).toBeNull();
+    expect(copyVariant({ ...phone, videoDetails: { ...phone.videoDetails!, interlaced: true } })).toBeNull();
+    expect(copyVariant({ ...phone, video: { width: 3840, height: 2160, fps: 30 } })).toBeNull();
+    expect(copyVariant({ ...phone, video: null, videoDetails: null })).toBeNull();
   });
 });

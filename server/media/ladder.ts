@@ -74,19 +74,79 @@ const AAC_CODEC = 'mp4a.40.2';
 /** H.264 High profile, level 4.0 (fits 1080p30); what the encoder is told to produce. */
 const H264_CODEC = 'avc1.640028';
 
-/** The master playlist: one variant per video rung (largest first), then audio only. */
-export function masterPlaylist(ladder: Ladder, playlistOf: (name: string) => string): string {
-  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-INDEPENDENT-SEGMENTS'];
+/** One line of the master playlist. Bitrates in bits per second. */
+export type Variant = {
+  name: string;
+  bandwidth: number;
+  averageBandwidth?: number;
+  resolution?: { width: number; height: number };
+  fps?: number;
+  codecs: string;
+};
+
+/** The encoded ladder as variants: one per video rung (largest first), then audio only. */
+export function ladderVariants(ladder: Ladder): Variant[] {
   const audio = ladder.audioBitrate ?? 0;
-  for (const rung of ladder.video) {
-    const codecs = ladder.audioBitrate ? `${H264_CODEC},${AAC_CODEC}` : H264_CODEC;
-    lines.push(
-      `#EXT-X-STREAM-INF:BANDWIDTH=${Math.round((rung.maxBitrate + audio) * 1.1)},AVERAGE-BANDWIDTH=${Math.round((rung.maxBitrate * 0.6 + audio) * 1.1)},RESOLUTION=${rung.width}x${rung.height},FRAME-RATE=${rung.fps.toFixed(3)},CODECS="${codecs}"`,
-      playlistOf(rung.name),
-    );
-  }
-  if (ladder.audioBitrate) {
-    lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${Math.round(ladder.audioBitrate * 1.1)},CODECS="${AAC_CODEC}"`, playlistOf('audio'));
+  const variants: Variant[] = ladder.video.map((rung) => ({
+    name: rung.name,
+    bandwidth: Math.round((rung.maxBitrate + audio) * 1.1),
+    averageBandwidth: Math.round((rung.maxBitrate * 0.6 + audio) * 1.1),
+    resolution: { width: rung.width, height: rung.height },
+    fps: rung.fps,
+    codecs: ladder.audioBitrate ? `${H264_CODEC},${AAC_CODEC}` : H264_CODEC,
+  }));
+  if (ladder.audioBitrate) variants.push(audioVariant(ladder.audioBitrate));
+  return variants;
+}
+
+export const audioVariant = (bitrate: number): Variant => ({ name: 'audio', bandwidth: Math.round(bitrate * 1.1), codecs: AAC_CODEC });
+
+/** The master playlist, variants in the order given. */
+export function masterPlaylist(variants: Variant[], playlistOf: (name: string) => string): string {
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-INDEPENDENT-SEGMENTS'];
+  for (const v of variants) {
+    const attributes = [`BANDWIDTH=${v.bandwidth}`];
+    if (v.averageBandwidth) attributes.push(`AVERAGE-BANDWIDTH=${v.averageBandwidth}`);
+    if (v.resolution) attributes.push(`RESOLUTION=${v.resolution.width}x${v.resolution.height}`);
+    if (v.fps) attributes.push(`FRAME-RATE=${v.fps.toFixed(3)}`);
+    attributes.push(`CODECS="${v.codecs}"`);
+    lines.push(`#EXT-X-STREAM-INF:${attributes.join(',')}`, playlistOf(v.name));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** What decides whether an upload can be published as it is, repackaged into HLS segments without re-encoding. */
+export type CopySource = Source & {
+  durationSeconds: number;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  bitRate: number | null;
+  videoDetails: { profile: string | null; level: number | null; pixelFormat: string | null; rotated: boolean; interlaced: boolean } | null;
+};
+
+const h264Profiles: Record<string, string> = { 'Constrained Baseline': '42E0', Baseline: '4200', Main: '4D40', High: '6400' };
+
+/**
+ * The variant of the upload itself when it can be repackaged (the usual phone or OBS recording:
+ * 8-bit 4:2:0 H.264 of a profile every player decodes, AAC or no sound, upright, progressive, at
+ * most 1080p60), else null. MPEG-TS has no rotation flag, so a turned phone video is re-encoded.
+ */
+export function copyVariant(source: CopySource): Variant | null {
+  const details = source.videoDetails;
+  if (!source.video || !details || source.videoCodec !== 'h264') return null;
+  if (source.hasAudio && source.audioCodec !== 'aac') return null;
+  const profile = h264Profiles[details.profile ?? ''];
+  if (!profile || details.pixelFormat !== 'yuv420p' || details.rotated || details.interlaced) return null;
+  if (Math.min(source.video.width, source.video.height) > 1080 || source.video.fps > 61) return null;
+  const level = (details.level ?? 40).toString(16).padStart(2, '0').toUpperCase();
+  const codecs = `avc1.${profile}${level}`;
+  const bitRate = source.bitRate ?? 4_000_000;
+  return {
+    name: 'source',
+    bandwidth: Math.round(bitRate * 1.5),
+    averageBandwidth: Math.round(bitRate * 1.05),
+    resolution: { width: source.video.width, height: source.video.height },
+    fps: source.video.fps,
+    codecs: source.hasAudio ? `${codecs},${AAC_CODEC}` : codecs,
+  };
 }

@@ -39,6 +39,10 @@ export type Probe = Source & {
   audioCodec: string | null;
   /** The allowed demuxer that read the file; the real run is forced to it. */
   demuxer: string;
+  /** What decides whether the upload can be repackaged into HLS as it is (no re-encoding). */
+  videoDetails: { profile: string | null; level: number | null; pixelFormat: string | null; rotated: boolean; interlaced: boolean } | null;
+  /** Bits per second of the whole file, when the container says. */
+  bitRate: number | null;
 };
 
 type RawStream = {
@@ -48,6 +52,10 @@ type RawStream = {
   height?: number;
   avg_frame_rate?: string;
   r_frame_rate?: string;
+  profile?: string;
+  level?: number;
+  pix_fmt?: string;
+  field_order?: string;
   disposition?: { attached_pic?: number };
   tags?: Record<string, string>;
   side_data_list?: { rotation?: number }[];
@@ -58,9 +66,10 @@ const rate = (text: string | undefined) => {
   return d ? n! / d : 0;
 };
 
+/** Degrees the picture is turned for display (0, 90, 180 or 270). */
 function rotationOf(stream: RawStream): number {
   const fromSideData = stream.side_data_list?.find((entry) => typeof entry.rotation === 'number')?.rotation;
-  return Math.abs(Number(fromSideData ?? stream.tags?.rotate ?? 0)) % 180;
+  return ((Number(fromSideData ?? stream.tags?.rotate ?? 0) % 360) + 360) % 360;
 }
 
 /** Refuses with a reason the instructor can read (a dictionary key under `media.refused`). */
@@ -88,7 +97,7 @@ export async function probe(binaries: Binaries, file: string): Promise<Probe> {
     const height = video.height ?? 0;
     if (!width || !height) throw refuse('not_media');
     if (Math.max(width, height) > LIMITS.maxSide || width * height > LIMITS.maxPixels) throw refuse('frame_too_large', { side: LIMITS.maxSide });
-    const turned = rotationOf(video) === 90;
+    const turned = rotationOf(video) % 180 === 90;
     const fps = rate(video.avg_frame_rate) || rate(video.r_frame_rate);
     sourceVideo = { width: turned ? height : width, height: turned ? width : height, fps: fps > 0 && fps < 1000 ? fps : 30 };
   }
@@ -99,5 +108,15 @@ export async function probe(binaries: Binaries, file: string): Promise<Probe> {
     videoCodec: video?.codec_name ?? null,
     audioCodec: audio?.codec_name ?? null,
     demuxer,
+    videoDetails: video
+      ? {
+          profile: video.profile ?? null,
+          level: typeof video.level === 'number' && video.level > 0 ? video.level : null,
+          pixelFormat: video.pix_fmt ?? null,
+          rotated: rotationOf(video) !== 0,
+          interlaced: Boolean(video.field_order && !['progressive', 'unknown'].includes(video.field_order)),
+        }
+      : null,
+    bitRate: Number(data.format.bit_rate) > 0 ? Number(data.format.bit_rate) : null,
   };
 }

@@ -63,6 +63,17 @@ describe('transcoding a lecture into HLS', () => {
     expect(probe.programs).toHaveLength(5); // four video variants and audio only
     expect(Number(probe.format.duration)).toBeCloseTo(4, 0);
     await expect(fs.stat(path.join(server.services.config.mediaDir, row.poster_key!))).resolves.toBeTruthy();
+    expect(row.hls_complete).toBe(true);
+    // H.264/AAC: the upload itself was published first, repackaged; it stays for whoever is watching it.
+    const copied = await fs.readFile(path.join(server.services.config.mediaDir, row.hls_prefix!, 'source', 'index.m3u8'), 'utf8');
+    expect(copied).toContain('#EXT-X-ENDLIST');
+    // Scrubbing thumbnails: a cue every 2 s, each pointing into a sheet that exists.
+    const vtt = await fs.readFile(path.join(server.services.config.mediaDir, row.thumbnails_key!), 'utf8');
+    const tiles = vtt.split('\n').filter((line) => line.includes('#xywh='));
+    expect(tiles).toHaveLength(2);
+    for (const sheet of new Set(tiles.map((line) => line.split('#')[0]!))) {
+      await expect(fs.stat(path.join(server.services.config.mediaDir, row.hls_prefix!, 'thumbs', sheet))).resolves.toBeTruthy();
+    }
     // Idempotent: a second run for a ready video changes nothing.
     await transcodeVideo(server.services)({ mediaFileId: id }, job());
     expect((await fileRow(id)).hls_prefix).toBe(row.hls_prefix);

@@ -14,14 +14,16 @@ import { transcodeToHls } from './transcode.ts';
 export type ProcessDeps = { db: Db; storage: MediaStorage; media: MediaConfig };
 export type ProcessOutcome = 'ready' | 'already-ready' | 'refused' | 'gone';
 
-const contentTypes: Record<string, string> = { '.m3u8': 'application/vnd.apple.mpegurl', '.ts': 'video/mp2t', '.jpg': 'image/jpeg' };
+const contentTypes: Record<string, string> = { '.m3u8': 'application/vnd.apple.mpegurl', '.ts': 'video/mp2t', '.jpg': 'image/jpeg', '.vtt': 'text/vtt' };
+const thumbnailsFile = 'thumbs/thumbs.vtt';
 const progressEveryMs = 2000;
 
 /**
- * Idempotent: a file already ready is left alone. Output goes to a folder of this attempt and to a
- * storage prefix of this attempt; the row points at the prefix only when every file is stored, in
- * one update that only the first finishing attempt wins. So no playlist ever names a missing
- * segment, and a second attempt (after a killed worker) removes its own copy.
+ * Idempotent, in two published stages. The first finishing attempt publishes something playable
+ * (state `ready`, with its own storage prefix) in one conditional update; a later attempt for a
+ * ready but incomplete video adds the rest of the ladder under that same prefix, overwriting what a
+ * killed attempt may have left there, and a complete video is left alone. The master playlist is
+ * stored after every file it names, so no playlist ever names a missing segment.
  * A source ffmpeg must not take (not media, too long, …) ends `failed` with the reason; anything
  * else throws, for the queue to retry.
  */
@@ -29,13 +31,18 @@ export async function processVideo(deps: ProcessDeps, mediaFileId: string, optio
   const { db, storage, media } = deps;
   const file = await db.selectFrom('media_file').selectAll().where('id', '=', mediaFileId).executeTakeFirst();
   if (!file || file.deleted_at) return 'gone';
-  if (file.processing_state === 'ready') return 'already-ready';
-  await db.updateTable('media_file').set({ processing_state: 'processing', processing_progress: 0 }).where('id', '=', mediaFileId).where('processing_state', '!=', 'ready').execute();
+  if (file.processing_state === 'ready' && file.hls_complete) return 'already-ready';
+  const playableDone = file.processing_state === 'ready' && file.hls_prefix !== null;
+  if (!playableDone) {
+    await db.updateTable('media_file').set({ processing_state: 'processing', processing_progress: 0, processing_started_at: new Date() }).where('id', '=', mediaFileId).where('processing_state', '!=', 'ready').execute();
+  }
 
   const attempt = randomBytes(6).toString('hex');
   const work = path.join(media.workDir, `${mediaFileId}-${attempt}`);
-  const prefix = storageKeys.hls(mediaFileId, attempt);
+  const prefix = playableDone ? file.hls_prefix! : storageKeys.hls(mediaFileId, attempt);
   const stored: string[] = [];
+  let lost = false;
+  let published = playableDone;
   await fs.mkdir(work, { recursive: true });
   try {
     const source = path.join(work, 'source');
@@ -51,47 +58,65 @@ export async function processVideo(deps: ProcessDeps, mediaFileId: string, optio
     }
     let lastReport = 0;
     const out = path.join(work, 'out');
-    const result = await transcodeToHls(binaries, source, found, out, {
+    const store = async (files: string[]) => {
+      for (const name of files) {
+        const key = `${prefix}/${name.split(path.sep).join('/')}`;
+        await storage.putFile(key, path.join(out, name), contentTypes[path.extname(name)] ?? 'application/octet-stream');
+        if (!published) stored.push(key);
+      }
+    };
+    await transcodeToHls(binaries, source, found, out, {
       processes: media.transcodeProcesses,
       signal: options.signal,
+      playableDone,
       onProgress(fraction) {
         if (Date.now() - lastReport < progressEveryMs) return;
         lastReport = Date.now();
-        void db.updateTable('media_file').set({ processing_progress: fraction }).where('id', '=', mediaFileId).where('processing_state', '=', 'processing').execute().catch(() => undefined);
+        void db.updateTable('media_file').set({ processing_progress: fraction }).where('id', '=', mediaFileId).where('hls_complete', '=', false).execute().catch(() => undefined);
+      },
+      async publish(stage) {
+        await store(stage.files);
+        const picture = stage.variants.find((variant) => variant.resolution)?.resolution;
+        if (!published) {
+          const won = await db
+            .updateTable('media_file')
+            .set({
+              processing_state: 'ready',
+              processing_progress: stage.complete ? 1 : null,
+              hls_prefix: prefix,
+              hls_complete: stage.complete,
+              poster_key: found.video ? `${prefix}/poster.jpg` : null,
+              thumbnails_key: stage.files.includes(thumbnailsFile) ? `${prefix}/${thumbnailsFile}` : null,
+              duration_seconds: found.durationSeconds,
+              width: picture?.width ?? null,
+              height: picture?.height ?? null,
+              failure_key: null,
+              failure_params: null,
+              ready_at: new Date(),
+            })
+            .where('id', '=', mediaFileId)
+            .where('processing_state', '!=', 'ready')
+            .executeTakeFirst();
+          if (Number(won.numUpdatedRows) === 0) {
+            lost = true;
+            throw new Error('another attempt published this video first');
+          }
+          published = true;
+          stored.length = 0; // published: these files are the video's now
+          return;
+        }
+        await db
+          .updateTable('media_file')
+          .set({ hls_complete: true, processing_progress: 1, width: picture?.width ?? null, height: picture?.height ?? null, thumbnails_key: stage.files.includes(thumbnailsFile) ? `${prefix}/${thumbnailsFile}` : null })
+          .where('id', '=', mediaFileId)
+          .where('hls_prefix', '=', prefix)
+          .execute();
       },
     });
-    // The master playlist last: until it is stored nothing names the renditions.
-    const ordered = [...result.files.filter((name) => name !== 'master.m3u8'), 'master.m3u8'];
-    for (const name of ordered) {
-      const key = `${prefix}/${name.split(path.sep).join('/')}`;
-      await storage.putFile(key, path.join(out, name), contentTypes[path.extname(name)] ?? 'application/octet-stream');
-      stored.push(key);
-    }
-    const biggest = result.ladder.video[0];
-    const won = await db
-      .updateTable('media_file')
-      .set({
-        processing_state: 'ready',
-        processing_progress: 1,
-        hls_prefix: prefix,
-        poster_key: result.poster ? `${prefix}/${result.poster}` : null,
-        duration_seconds: found.durationSeconds,
-        width: biggest?.width ?? null,
-        height: biggest?.height ?? null,
-        failure_key: null,
-        failure_params: null,
-        ready_at: new Date(),
-      })
-      .where('id', '=', mediaFileId)
-      .where('processing_state', '!=', 'ready')
-      .executeTakeFirst();
-    if (Number(won.numUpdatedRows) === 0) {
-      await Promise.all(stored.map((key) => storage.remove(key)));
-      return 'already-ready';
-    }
     return 'ready';
   } catch (error) {
     await Promise.all(stored.map((key) => storage.remove(key).catch(() => undefined)));
+    if (lost) return 'already-ready';
     throw error;
   } finally {
     await fs.rm(work, { recursive: true, force: true });

@@ -1,11 +1,16 @@
-// Runs the ladder: one ffmpeg process per group of rungs (each decodes the source once), plus a poster.
+// Runs the ladder in two stages: something playable first (the upload repackaged as it is, or the
+// lowest rung plus audio), then the rest of the ladder in balanced processes, each decoding the
+// source once, with the scrubbing thumbnails riding along.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import ffmpeg from 'fluent-ffmpeg';
 import { INPUT_GUARDS, type Binaries, type Probe } from './probe.ts';
-import { masterPlaylist, planLadder, SEGMENT_SECONDS, splitIntoProcesses, type Ladder, type VideoRung } from './ladder.ts';
+import { audioVariant, copyVariant, ladderVariants, masterPlaylist, planLadder, SEGMENT_SECONDS, splitIntoProcesses, type Ladder, type Variant, type VideoRung } from './ladder.ts';
+import { thumbnailPlan, thumbnailsVtt, type ThumbnailPlan } from './thumbnails.ts';
 
-export type TranscodeResult = { ladder: Ladder; files: string[]; poster: string | null };
+/** Files made so far, relative to the output folder, `master.m3u8` last. */
+export type Stage = { files: string[]; complete: boolean; variants: Variant[] };
+export type TranscodeResult = { ladder: Ladder; poster: string | null; thumbnails: string | null };
 
 const hlsOutput = (dir: string, name: string) => [
   '-f', 'hls',
@@ -27,57 +32,77 @@ function videoOptions(rung: VideoRung): string[] {
   ];
 }
 
-/**
- * One ffmpeg process: decode once, deinterlace when flagged, one frame rate, then split and scale
- * into each rung of the group (with the sound muxed in), and the audio-only rendition if asked.
- */
-function runGroup(
-  binaries: Binaries,
-  input: string,
-  demuxer: string,
-  outDir: string,
-  group: VideoRung[],
-  audioBitrate: number | null,
-  withAudioOnly: boolean,
-  onSeconds: (seconds: number) => void,
-  signal: AbortSignal,
-): Promise<void> {
-  const command = ffmpeg({ stdoutLines: 0 }).setFfmpegPath(binaries.ffmpeg).input(input).inputOptions([...INPUT_GUARDS, '-f', demuxer]);
-  if (group.length) {
-    const fps = group[0]!.fps;
-    const labels = group.map((_, i) => `v${i}`);
-    const filters = [`[0:v:0]yadif=deint=interlaced,fps=${fps},split=${group.length}${labels.map((l) => `[${l}]`).join('')}`];
-    group.forEach((rung, i) => filters.push(`[v${i}]scale=${rung.width}:${rung.height}:flags=bicubic,setsar=1,format=yuv420p[o${i}]`));
-    command.complexFilter(filters.join(';'));
-    group.forEach((rung, i) => {
-      command
-        .output(path.join(outDir, rung.name, 'index.m3u8'))
-        .outputOptions(['-map', `[o${i}]`, ...(audioBitrate ? ['-map', '0:a:0', ...audioOptions(audioBitrate)] : []), ...videoOptions(rung), ...hlsOutput(outDir, rung.name)]);
-    });
-  }
-  if (withAudioOnly && audioBitrate) {
-    command.output(path.join(outDir, 'audio', 'index.m3u8')).outputOptions(['-map', '0:a:0', '-vn', ...audioOptions(audioBitrate), ...hlsOutput(outDir, 'audio')]);
-  }
+type Run = { input: string; demuxer: string; outDir: string; signal: AbortSignal; onSeconds: (seconds: number) => void };
+
+/** Runs one prepared ffmpeg command; seconds of the source done go to `onSeconds`, an abort kills it. */
+function execute(command: ffmpeg.FfmpegCommand, run: Run): Promise<void> {
   return new Promise((resolve, reject) => {
     const stop = () => command.kill('SIGKILL');
-    signal.addEventListener('abort', stop, { once: true });
+    run.signal.addEventListener('abort', stop, { once: true });
     command
       .on('progress', (progress: { timemark?: string }) => {
         const [h, m, s] = (progress.timemark ?? '0:0:0').split(':').map(Number);
-        onSeconds((h ?? 0) * 3600 + (m ?? 0) * 60 + (s ?? 0));
+        run.onSeconds((h ?? 0) * 3600 + (m ?? 0) * 60 + (s ?? 0));
       })
       .on('error', (error: Error, _stdout: string | null, stderr: string | null) => {
-        signal.removeEventListener('abort', stop);
+        run.signal.removeEventListener('abort', stop);
         reject(new Error(`ffmpeg failed: ${error.message}\n${String(stderr).split('\n').slice(-8).join('\n')}`));
       })
       .on('end', () => {
-        signal.removeEventListener('abort', stop);
+        run.signal.removeEventListener('abort', stop);
         resolve();
       })
       .run();
   });
 }
 
+const commandFor = (binaries: Binaries, run: Run) =>
+  ffmpeg({ stdoutLines: 0 }).setFfmpegPath(binaries.ffmpeg).input(run.input).inputOptions([...INPUT_GUARDS, '-f', run.demuxer]);
+
+/**
+ * One ffmpeg process: decode once, deinterlace when flagged, one frame rate, then split and scale
+ * into each rung of the group (with the sound muxed in), the audio-only rendition and the
+ * thumbnail sheets if asked.
+ */
+function runGroup(
+  binaries: Binaries,
+  run: Run,
+  group: VideoRung[],
+  audioBitrate: number | null,
+  extras: { audioOnly: boolean; thumbnails: ThumbnailPlan | null },
+): Promise<void> {
+  const command = commandFor(binaries, run);
+  const { outDir } = run;
+  const thumbs = extras.thumbnails;
+  if (group.length || thumbs) {
+    const fps = group[0]?.fps ?? 30;
+    const labels = group.map((_, i) => `v${i}`);
+    if (thumbs) labels.push('t');
+    const filters = [`[0:v:0]yadif=deint=interlaced,fps=${fps},split=${labels.length}${labels.map((l) => `[${l}]`).join('')}`];
+    group.forEach((rung, i) => filters.push(`[v${i}]scale=${rung.width}:${rung.height}:flags=bicubic,setsar=1,format=yuv420p[o${i}]`));
+    if (thumbs) filters.push(`[t]fps=1/${thumbs.interval},scale=${thumbs.width}:${thumbs.height},tile=${thumbs.columns}x${thumbs.rows}[sheets]`);
+    command.complexFilter(filters.join(';'));
+    group.forEach((rung, i) => {
+      command
+        .output(path.join(outDir, rung.name, 'index.m3u8'))
+        .outputOptions(['-map', `[o${i}]`, ...(audioBitrate ? ['-map', '0:a:0', ...audioOptions(audioBitrate)] : []), ...videoOptions(rung), ...hlsOutput(outDir, rung.name)]);
+    });
+    if (thumbs) command.output(path.join(outDir, 'thumbs', 'sheet_%03d.jpg')).outputOptions(['-map', '[sheets]', '-q:v', '5', '-start_number', '0']);
+  }
+  if (extras.audioOnly && audioBitrate) {
+    command.output(path.join(outDir, 'audio', 'index.m3u8')).outputOptions(['-map', '0:a:0', '-vn', ...audioOptions(audioBitrate), ...hlsOutput(outDir, 'audio')]);
+  }
+  return execute(command, run);
+}
+
+/** The upload as it is, cut into HLS segments at its own keyframes (no re-encoding), plus the audio-only rendition. */
+function repackage(binaries: Binaries, run: Run, audioBitrate: number | null): Promise<void> {
+  const command = commandFor(binaries, run)
+    .output(path.join(run.outDir, 'source', 'index.m3u8'))
+    .outputOptions(['-map', '0:v:0', ...(audioBitrate ? ['-map', '0:a:0'] : []), '-c', 'copy', ...hlsOutput(run.outDir, 'source')]);
+  if (audioBitrate) command.output(path.join(run.outDir, 'audio', 'index.m3u8')).outputOptions(['-map', '0:a:0', '-vn', ...audioOptions(audioBitrate), ...hlsOutput(run.outDir, 'audio')]);
+  return execute(command, run);
+}
 function makePoster(binaries: Binaries, input: string, demuxer: string, file: string, at: number): Promise<void> {
   return new Promise((resolve, reject) => {
     ffmpeg()
@@ -92,43 +117,79 @@ function makePoster(binaries: Binaries, input: string, demuxer: string, file: st
   });
 }
 
-/**
- * Transcodes `input` into `outDir` (renditions in folders, `master.m3u8` written last) and returns
- * the files made, relative to `outDir`. `onProgress` gets 0..1 (the slowest process counts).
- */
-export async function transcodeToHls(
-  binaries: Binaries,
-  input: string,
-  probe: Probe,
-  outDir: string,
-  options: { processes: number; onProgress?: (fraction: number) => void; signal?: AbortSignal },
-): Promise<TranscodeResult> {
-  const ladder = planLadder(probe);
-  const groups = splitIntoProcesses(ladder.video, options.processes);
-  if (!groups.length) groups.push([]);
-  for (const name of [...ladder.video.map((rung) => rung.name), ...(ladder.audioBitrate ? ['audio'] : [])]) {
-    await fs.mkdir(path.join(outDir, name), { recursive: true });
-  }
-  const { demuxer } = probe;
-  const done = groups.map(() => 0);
-  const signal = options.signal ?? new AbortController().signal;
-  // The audio-only rendition rides with the lightest group (the last one).
-  await Promise.all(
-    groups.map((group, i) =>
-      runGroup(binaries, input, demuxer, outDir, group, ladder.audioBitrate, i === groups.length - 1, (seconds) => {
-        done[i] = seconds;
-        options.onProgress?.(Math.min(1, Math.min(...done) / probe.durationSeconds));
-      }, signal),
-    ),
-  );
-  let poster: string | null = null;
-  if (probe.video) {
-    poster = 'poster.jpg';
-    await makePoster(binaries, input, demuxer, path.join(outDir, poster), Math.min(10, probe.durationSeconds * 0.1));
-  }
-  await fs.writeFile(path.join(outDir, 'master.m3u8'), masterPlaylist(ladder, (name) => `${name}/index.m3u8`));
-  const files = (await fs.readdir(outDir, { recursive: true, withFileTypes: true }))
+async function listFiles(dir: string): Promise<string[]> {
+  return (await fs.readdir(dir, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(outDir, path.join(entry.parentPath, entry.name)));
-  return { ladder, files, poster };
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)));
+}
+
+export type TranscodeOptions = {
+  processes: number;
+  /** 0..1 of the whole job (the slowest process counts). */
+  onProgress?: (fraction: number) => void;
+  signal?: AbortSignal;
+  /** Stores a stage and makes it visible; throws to stop. `complete` when nothing more will come. */
+  publish: (stage: Stage) => Promise<void>;
+  /** The playable stage was published by an earlier attempt: only the rest of the ladder is made. */
+  playableDone?: boolean;
+};
+
+/** The share of the progress bar the playable stage takes when more follows. */
+const PLAYABLE_SHARE = 0.15;
+
+/**
+ * Transcodes `input` into `outDir` in two published stages (see the file's head). Variant folders
+ * never change once published, so a student watching the first stage is not interrupted when the
+ * master playlist is replaced by the full ladder's.
+ */
+export async function transcodeToHls(binaries: Binaries, input: string, probe: Probe, outDir: string, options: TranscodeOptions): Promise<TranscodeResult> {
+  const ladder = planLadder(probe);
+  const copy = copyVariant(probe);
+  const rest = copy ? ladder.video : ladder.video.slice(0, -1);
+  const first = copy ? [] : ladder.video.slice(-1);
+  const thumbnails = probe.video ? thumbnailPlan(probe.durationSeconds, probe.video) : null;
+  const signal = options.signal ?? new AbortController().signal;
+  const base = { input, demuxer: probe.demuxer, outDir, signal };
+  const report = (from: number, share: number) => (seconds: number) => options.onProgress?.(from + share * Math.min(1, seconds / probe.durationSeconds));
+  for (const name of [...ladder.video.map((rung) => rung.name), 'audio', 'source', 'thumbs']) await fs.mkdir(path.join(outDir, name), { recursive: true });
+  const poster = probe.video ? 'poster.jpg' : null;
+  const audio = ladder.audioBitrate ? [audioVariant(ladder.audioBitrate)] : [];
+  const firstShare = rest.length ? PLAYABLE_SHARE : 1;
+
+  if (!options.playableDone) {
+    const run = { ...base, onSeconds: report(0, firstShare) };
+    if (copy) await repackage(binaries, run, ladder.audioBitrate);
+    else await runGroup(binaries, run, first, ladder.audioBitrate, { audioOnly: true, thumbnails: rest.length ? null : thumbnails });
+    if (poster) await makePoster(binaries, input, probe.demuxer, path.join(outDir, poster), Math.min(10, probe.durationSeconds * 0.1));
+    if (!rest.length && thumbnails) await writeThumbnailsVtt(outDir, thumbnails);
+    const variants = copy ? [copy, ...audio] : ladderVariants({ video: first, audioBitrate: ladder.audioBitrate });
+    await fs.writeFile(path.join(outDir, 'master.m3u8'), masterPlaylist(variants, (name) => `${name}/index.m3u8`));
+    await options.publish({ files: masterLast(await listFiles(outDir)), complete: !rest.length, variants });
+  }
+  if (rest.length) {
+    const before = new Set(await listFiles(outDir));
+    const groups = splitIntoProcesses(rest, options.processes);
+    const done = groups.map(() => 0);
+    // The thumbnails ride with the lightest group (the last one), which has time to spare.
+    await Promise.all(
+      groups.map((group, i) =>
+        runGroup(binaries, { ...base, onSeconds: (seconds) => {
+          done[i] = seconds;
+          report(PLAYABLE_SHARE, 1 - PLAYABLE_SHARE)(Math.min(...done));
+        } }, group, ladder.audioBitrate, { audioOnly: false, thumbnails: i === groups.length - 1 ? thumbnails : null }),
+      ),
+    );
+    if (thumbnails) await writeThumbnailsVtt(outDir, thumbnails);
+    const variants = ladderVariants(ladder);
+    await fs.writeFile(path.join(outDir, 'master.m3u8'), masterPlaylist(variants, (name) => `${name}/index.m3u8`));
+    const added = (await listFiles(outDir)).filter((name) => !before.has(name));
+    await options.publish({ files: masterLast([...added, 'master.m3u8']), complete: true, variants });
+  }
+  return { ladder, poster, thumbnails: thumbnails ? 'thumbs/thumbs.vtt' : null };
+}
+
+const masterLast = (files: string[]) => [...new Set(files.filter((name) => name !== 'master.m3u8')), 'master.m3u8'];
+
+async function writeThumbnailsVtt(outDir: string, plan: ThumbnailPlan): Promise<void> {
+  await fs.writeFile(path.join(outDir, 'thumbs', 'thumbs.vtt'), thumbnailsVtt(plan, (sheet) => `sheet_${String(sheet).padStart(3, '0')}.jpg`));
 }
