@@ -200,7 +200,7 @@ export interface CaptionTable {
   id: Generated<string>;
   media_file_id: string;
   language: CaptionLanguage;
-  storage_key: string;
+  vtt: string;
   created_by: string;
   created_at: CreatedAt;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n } from '../i18n.ts';
-import { formatBytes, formatDate, formatDuration } from './format.ts';
+import { formatBytes, formatClock, formatDate, formatDuration } from './format.ts';
 
 describe('formatting for people', () => {
   it('writes due dates with our month names in the term time zone', () => {
@@ -19,5 +19,9 @@ describe('formatting for people', () => {
     expect(formatDuration(42, t)).toBe('42 s');
     expect(formatDuration(600, t)).toBe('10 min');
     expect(formatDuration(Number.POSITIVE_INFINITY, t)).toBe('…');
+  });
+
+  it('shows a position in a recording as a clock', () => {
+    expect([formatClock(0), formatClock(65.9), formatClock(3729), formatClock(Number.NaN)]).toEqual(['0:00', '1:05', '1:02:09', '0:00']);
   });
 });

@@ -30,3 +30,11 @@ export function formatDate(iso: string, t: TFunction, timeZone: string): string 
   const month = parts.find((part) => part.type === 'month')?.value ?? '1';
   return t('dates.dayMonth', { day, month: t(`dates.m${month}`) });
 }
+
+/** A position in a recording: `4:05`, `1:02:09`. */
+export function formatClock(seconds: number): string {
+  const whole = Math.max(0, Math.floor(Number.isFinite(seconds) ? seconds : 0));
+  const [h, m, s] = [Math.floor(whole / 3600), Math.floor((whole % 3600) / 60), whole % 60];
+  const mm = h ? String(m).padStart(2, '0') : String(m);
+  return `${h ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
+}

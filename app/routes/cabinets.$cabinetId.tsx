@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { useState } from 'react';
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { getCabinetPage, type CabinetItemView, type CabinetSlotView } from '../../server/cabinets/cabinets.ts';
 import { createExtraItem, itemFieldsSchema, setItemStatus, updateItem } from '../../server/cabinets/items.ts';
-import { formatBytes, formatDate } from '../components/format.ts';
+import { removeCaption, retryProcessing, setCaption } from '../../server/media/lectures.ts';
+import { formatBytes, formatDate, formatDuration } from '../components/format.ts';
 import { Uploader } from '../components/uploader.tsx';
 import { orRespond, requireUser, type ErrorPayload } from '../guards.server.ts';
 
@@ -22,6 +23,9 @@ const intentSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('update-item'), itemId: z.string() }).merge(itemFieldsSchema),
   z.object({ intent: z.literal('publish'), itemId: z.string() }),
   z.object({ intent: z.literal('unpublish'), itemId: z.string() }),
+  z.object({ intent: z.literal('retry-processing'), fileId: z.string() }),
+  z.object({ intent: z.literal('set-caption'), fileId: z.string(), language: z.string(), captions: z.instanceof(File, { message: 'captions.invalid' }) }),
+  z.object({ intent: z.literal('remove-caption'), fileId: z.string(), language: z.string() }),
 ]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -31,7 +35,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const messageKey = parsed.error.issues.find((issue) => issue.message.includes('.'))?.message ?? 'errors.invalid_input';
     return data({ error: { messageKey, params: {} } satisfies ErrorPayload }, { status: 400 });
   }
-  const { db } = context.services;
+  const { db, queue } = context.services;
   const actor = { user, ip: context.clientIp };
   const input = parsed.data;
   try {
@@ -46,6 +50,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         case 'publish':
         case 'unpublish':
           await setItemStatus(db, actor, input.itemId, input.intent === 'publish' ? 'published' : 'draft');
+          break;
+        case 'retry-processing':
+          await retryProcessing(db, queue, actor, input.fileId);
+          break;
+        case 'set-caption':
+          await setCaption(db, actor, input.fileId, input.language, new Uint8Array(await input.captions.arrayBuffer()));
+          break;
+        case 'remove-caption':
+          await removeCaption(db, actor, input.fileId, input.language);
           break;
       }
     });
@@ -96,9 +109,17 @@ function ItemBlock({ item, page, chunkSize }: { item: CabinetItemView; page: Pag
             </a>{' '}
             <span className="muted">{formatBytes(file.byteSize, t, i18n.language)}</span>
             {file.processingState !== 'none' ? (
-              <span className={`badge ${file.processingState}`} data-testid="file-state">
+              <span className={`badge ${file.processingState}`} data-testid="file-state" data-state={file.processingState}>
                 {t(`fileState.${file.processingState}`)}
                 {file.processingState === 'processing' && file.processingProgress !== null ? ` ${Math.round(file.processingProgress * 100)}%` : ''}
+                {file.secondsLeft !== null && file.processingState === 'processing' ? ` · ${t('video.timeLeft', { time: formatDuration(file.secondsLeft, t) })}` : ''}
+              </span>
+            ) : null}
+            {file.improving ? (
+              <span className="muted" data-testid="file-improving">
+                {' '}
+                {t('video.improving', { percent: Math.round((file.processingProgress ?? 0) * 100) })}
+                {file.secondsLeft !== null ? ` · ${t('video.timeLeft', { time: formatDuration(file.secondsLeft, t) })}` : ''}
               </span>
             ) : null}
             {file.processingState === 'ready' ? (
@@ -107,6 +128,15 @@ function ItemBlock({ item, page, chunkSize }: { item: CabinetItemView; page: Pag
               </a>
             ) : null}
             {file.failure ? <span className="error">{t(file.failure.key, file.failure.params)}</span> : null}
+            {page.canEdit && file.processingState === 'failed' ? (
+              <Form method="post" className="inline-form">
+                <input type="hidden" name="fileId" value={file.id} />
+                <button type="submit" name="intent" value="retry-processing" disabled={busy} data-testid="retry">
+                  {t('video.retry')}
+                </button>
+              </Form>
+            ) : null}
+            {page.canEdit && file.processingState === 'ready' ? <CaptionForm fileId={file.id} captions={file.captions} /> : null}
           </li>
         ))}
       </ul>
@@ -128,6 +158,62 @@ function ItemBlock({ item, page, chunkSize }: { item: CabinetItemView; page: Pag
       {page.canEdit && !item.slotId ? <Uploader cabinetId={page.id} itemId={item.id} chunkSize={chunkSize} label={`${t('cabinet.upload')}: ${item.title}`} /> : null}
     </div>
   );
+}
+
+/** The caption languages (the server's `CAPTION_LANGUAGES`; this list is rendered in the browser). */
+const captionLanguages = ['ky', 'ru', 'en'] as const;
+
+function CaptionForm({ fileId, captions }: { fileId: string; captions: string[] }) {
+  const { t } = useTranslation();
+  return (
+    <details className="captions">
+      <summary>
+        {t('video.captionsTitle')}
+        {captions.length ? `: ${captions.map((language) => t(`language.${language}`)).join(', ')}` : ''}
+      </summary>
+      {captions.map((language) => (
+        <Form method="post" key={language} className="inline-form">
+          <input type="hidden" name="fileId" value={fileId} />
+          <input type="hidden" name="language" value={language} />
+          {t(`language.${language}`)}{' '}
+          <button type="submit" name="intent" value="remove-caption">
+            {t('video.removeCaption')}
+          </button>
+        </Form>
+      ))}
+      <Form method="post" encType="multipart/form-data" className="inline-form" data-testid="caption-form">
+        <input type="hidden" name="intent" value="set-caption" />
+        <input type="hidden" name="fileId" value={fileId} />
+        <label>
+          {t('video.captionLanguage')}{' '}
+          <select name="language" defaultValue="ky">
+            {captionLanguages.map((language) => (
+              <option key={language} value={language}>
+                {t(`language.${language}`)}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <label>
+          {t('video.captionFile')} <input type="file" name="captions" accept=".vtt,.srt,text/vtt" required />
+        </label>{' '}
+        <button type="submit">{t('video.addCaptions')}</button>
+      </Form>
+    </details>
+  );
+}
+
+/** While a lecture is being processed the page refreshes its data every few seconds (no reload). */
+function useLiveProcessing(page: Page) {
+  const revalidator = useRevalidator();
+  const working = page.items.some((item) => item.files.some((file) => file.processingState === 'awaiting' || file.processingState === 'processing' || file.improving));
+  useEffect(() => {
+    if (!working) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === 'idle' && document.visibilityState === 'visible') revalidator.revalidate();
+    }, 3000);
+    return () => clearInterval(timer);
+  }, [working, revalidator]);
 }
 
 function SlotRow({ slot, item, page, chunkSize }: { slot: CabinetSlotView; item?: CabinetItemView; page: Page; chunkSize: number }) {
@@ -152,6 +238,7 @@ export default function CabinetPage() {
   const busy = useNavigation().state === 'submitting';
   const { page, chunkSize, now, requestKey } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  useLiveProcessing(page);
   const itemBySlot = new Map(page.items.filter((item) => item.slotId).map((item) => [item.slotId, item]));
   const extras = page.items.filter((item) => !item.slotId);
   const weeks = Array.from({ length: page.term.weeks }, (_, i) => i + 1);

@@ -1,112 +1,93 @@
-// A lecture's player: hls.js (native HLS where the browser has it), quality, audio only, speed.
+// A lecture's page: the player (hls.js, or native HLS where the browser has it) with quality, audio
+// only, speed, captions, thumbnails on scrub, keyboard control and resume; students' players report
+// what was watched; the instructor and the staff above see who watched how much.
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type Hls from 'hls.js';
-import { videoForWatching } from '../../server/cabinets/items.ts';
 import { signMediaToken } from '../../server/media/media-token.ts';
+import { watchPage } from '../../server/media/lectures.ts';
+import { LecturePlayer } from '../components/lecture-player.tsx';
+import { formatClock } from '../components/format.ts';
 import { orRespond, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const video = await orRespond(() => videoForWatching(context.services.db, user, params.fileId ?? ''));
-  const { file } = video;
-  const attempt = file.hls_prefix!.split('/').pop()!;
+  const page = await orRespond(() => watchPage(context.services.db, user, params.fileId ?? ''));
+  const { file } = page;
   const token = signMediaToken(context.services.mediaTokenKey, {
     userId: user.id,
     mediaFileId: file.id,
-    attempt,
+    attempt: file.hls_prefix!.split('/').pop()!,
     expiresAt: Date.now() + context.services.config.media.tokenTtlMs,
   });
+  const media = `/media/${token}`;
   return {
-    title: video.title,
-    cabinetId: video.cabinetId,
-    master: `/media/${token}/master.m3u8`,
-    poster: file.poster_key ? `/media/${token}/poster.jpg` : null,
+    fileId: file.id,
+    title: page.title,
+    cabinetId: page.cabinetId,
+    media,
+    poster: file.poster_key ? `${media}/poster.jpg` : null,
+    thumbnails: file.thumbnails_key ? `${media}/thumbs/thumbs.vtt` : null,
+    audioOnlySource: file.file_kind === 'audio',
+    captions: page.captions,
+    resumeAt: page.resumeAt,
+    reportsProgress: page.reportsProgress,
+    viewers: page.viewers,
   };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Kabinet' }];
 
-type Level = { index: number; height: number };
-const speeds = [0.75, 1, 1.25, 1.5, 2];
-
 export default function Watch() {
-  const { title, cabinetId, master, poster } = useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
   const { t } = useTranslation();
-  const videoRef = useRef<HTMLVideoElement>(null);
-  const hlsRef = useRef<Hls | null>(null);
-  const [levels, setLevels] = useState<Level[]>([]);
-  const [level, setLevel] = useState(-1);
-  const [speed, setSpeed] = useState(1);
-
-  useEffect(() => {
-    const video = videoRef.current;
-    if (!video) return;
-    let destroyed = false;
-    void import('hls.js').then(({ default: HlsPlayer }) => {
-      if (destroyed) return;
-      if (HlsPlayer.isSupported()) {
-        const hls = new HlsPlayer({ capLevelToPlayerSize: true });
-        hlsRef.current = hls;
-        hls.on(HlsPlayer.Events.MANIFEST_PARSED, (_event, data) => {
-          setLevels(data.levels.map((l, index) => ({ index, height: l.height })));
-        });
-        hls.loadSource(master);
-        hls.attachMedia(video);
-      } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
-        video.src = master;
-      }
-    });
-    return () => {
-      destroyed = true;
-      hlsRef.current?.destroy();
-      hlsRef.current = null;
-    };
-  }, [master]);
-
-  const chooseLevel = (value: number) => {
-    setLevel(value);
-    if (hlsRef.current) hlsRef.current.currentLevel = value;
-  };
-  const chooseSpeed = (value: number) => {
-    setSpeed(value);
-    if (videoRef.current) videoRef.current.playbackRate = value;
-  };
-
   return (
     <main className="watch-page">
       <p>
-        <Link to={`/cabinets/${cabinetId}`}>{t('video.back')}</Link>
+        <Link to={`/cabinets/${data.cabinetId}`}>{t('video.back')}</Link>
       </p>
-      <h1>{title}</h1>
-      <video ref={videoRef} controls playsInline poster={poster ?? undefined} data-testid="player" style={{ width: '100%', maxHeight: '70vh', background: '#000' }}>
-        {t('video.noPlayer')}
-      </video>
-      <div className="player-controls">
-        <label>
-          {t('video.quality')}{' '}
-          <select value={level} onChange={(event) => chooseLevel(Number(event.target.value))} data-testid="quality">
-            <option value={-1}>{t('video.auto')}</option>
-            {levels.map((l) => (
-              <option key={l.index} value={l.index}>
-                {l.height ? `${l.height}p` : t('video.audioOnly')}
-              </option>
-            ))}
-          </select>
-        </label>{' '}
-        <label>
-          {t('video.speed')}{' '}
-          <select value={speed} onChange={(event) => chooseSpeed(Number(event.target.value))} data-testid="speed">
-            {speeds.map((s) => (
-              <option key={s} value={s}>
-                {s}×
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
+      <h1>{data.title}</h1>
+      <LecturePlayer
+        fileId={data.fileId}
+        title={data.title}
+        media={data.media}
+        poster={data.poster}
+        audioOnlySource={data.audioOnlySource}
+        thumbnails={data.thumbnails}
+        captions={data.captions}
+        resumeAt={data.resumeAt}
+        reportsProgress={data.reportsProgress}
+      />
+      {data.viewers ? (
+        <section className="viewers">
+          <h2>{t('progress.title')}</h2>
+          <table data-testid="viewers">
+            <thead>
+              <tr>
+                <th>{t('progress.student')}</th>
+                <th>{t('progress.group')}</th>
+                <th>{t('progress.watched')}</th>
+                <th>{t('progress.furthest')}</th>
+                <th>{t('progress.completed')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.viewers.rows.map((row) => (
+                <tr key={row.studentId} className={row.completed ? 'completed' : undefined}>
+                  <td>{row.name}</td>
+                  <td>{row.group}</td>
+                  <td>
+                    {formatClock(row.watchedSeconds)}
+                    {data.viewers!.durationSeconds ? ` (${Math.round((100 * row.watchedSeconds) / data.viewers!.durationSeconds)}%)` : ''}
+                  </td>
+                  <td>{formatClock(row.furthestSeconds)}</td>
+                  <td>{row.completed ? '✓' : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
     </main>
   );
 }

@@ -14,7 +14,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       id uuid primary key default gen_random_uuid(),
       media_file_id uuid not null references media_file (id),
       language text not null check (language in ('ky', 'ru', 'en')),
-      storage_key text not null unique,
+      -- WebVTT (an SRT upload is converted first); small, and kept with its row so a caption is never half-stored.
+      vtt text not null,
       created_by uuid not null references app_user (id),
       created_at timestamptz not null default now(),
       unique (media_file_id, language)

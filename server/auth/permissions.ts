@@ -29,11 +29,15 @@ export type ResourceFor = {
   'item.view': { cabinet: CabinetScope; status: ItemStatus };
   /** HEAD / PATCH / DELETE of an upload in flight. */
   'upload.continue': { ownerId: string; cabinet: CabinetScope };
+  /** A student's player reports what they watched of a lecture they may see. */
+  'progress.record': { cabinet: CabinetScope; status: ItemStatus };
+  /** Who watched how much of a cabinet's lectures: its instructor and the staff above, never students. */
+  'progress.view': CabinetScope;
 };
 export type Action = keyof ResourceFor;
 
 /** Actions whose refusal is answered "not found", so that nothing is learned about what exists. */
-const hiddenWhenRefused: ReadonlySet<Action> = new Set(['cabinet.view', 'item.view', 'upload.continue']);
+const hiddenWhenRefused: ReadonlySet<Action> = new Set(['cabinet.view', 'item.view', 'upload.continue', 'progress.record']);
 
 function seesCabinet(user: Principal, cabinet: CabinetScope): boolean {
   switch (user.role) {
@@ -73,6 +77,12 @@ export function can<A extends Action>(user: Principal | null, action: A, resourc
       const { ownerId, cabinet } = resource as ResourceFor['upload.continue'];
       return user.id === ownerId && ownsCabinet(user, cabinet);
     }
+    case 'progress.record': {
+      const { cabinet, status } = resource as ResourceFor['progress.record'];
+      return user.role === 'student' && status === 'published' && seesCabinet(user, cabinet);
+    }
+    case 'progress.view':
+      return user.role !== 'student' && seesCabinet(user, resource as CabinetScope);
     default:
       return false;
   }

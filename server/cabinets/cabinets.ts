@@ -1,7 +1,7 @@
 // Cabinets: the current term, teaching assignments, opening a cabinet with its plan, and reading one.
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Db } from '../../db/client.ts';
-import type { Database, FileKind, ItemStatus, ProcessingState, SlotKind } from '../../db/schema.ts';
+import type { CaptionLanguage, Database, FileKind, ItemStatus, ProcessingState, SlotKind } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
 import {
@@ -263,6 +263,11 @@ export type CabinetFileView = {
   /** Why processing failed: a dictionary key and its parameters. */
   failure: { key: string; params: Record<string, string | number> } | null;
   durationSeconds: number | null;
+  /** Plays already; more qualities are still being made. */
+  improving: boolean;
+  /** Estimated from the progress so far, while processing. */
+  secondsLeft: number | null;
+  captions: CaptionLanguage[];
 };
 export type CabinetItemView = {
   id: string;
@@ -337,12 +342,17 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
   const files = itemRows.length
     ? await db
         .selectFrom('media_file')
-        .select(['id', 'item_id', 'original_name', 'byte_size', 'content_type', 'file_kind', 'processing_state', 'processing_progress', 'failure_key', 'failure_params', 'duration_seconds'])
+        .select(['id', 'item_id', 'original_name', 'byte_size', 'content_type', 'file_kind', 'processing_state', 'processing_progress', 'failure_key', 'failure_params', 'duration_seconds', 'hls_complete', 'processing_started_at'])
         .where('item_id', 'in', itemRows.map((item) => item.id))
         .where('deleted_at', 'is', null)
         .orderBy('created_at')
         .execute()
     : [];
+
+  const lectureIds = files.filter((file) => file.file_kind === 'video' || file.file_kind === 'audio').map((file) => file.id);
+  const captionRows = lectureIds.length ? await db.selectFrom('caption').select(['media_file_id', 'language']).where('media_file_id', 'in', lectureIds).orderBy('language').execute() : [];
+  const captions = new Map<string, CaptionLanguage[]>();
+  for (const row of captionRows) captions.set(row.media_file_id, [...(captions.get(row.media_file_id) ?? []), row.language]);
 
   return {
     id: cabinetId,
@@ -387,7 +397,17 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
           processingProgress: file.processing_progress,
           failure: file.failure_key ? { key: file.failure_key, params: file.failure_params ?? {} } : null,
           durationSeconds: file.duration_seconds,
+          improving: file.processing_state === 'ready' && !file.hls_complete,
+          secondsLeft: secondsLeft(file.processing_progress, file.processing_started_at, now),
+          captions: captions.get(file.id) ?? [],
         })),
     })),
   };
+}
+
+/** Time left of a transcode, from how far it got since it started; null before it is measurable. */
+export function secondsLeft(progress: number | null, startedAt: Date | null, now: Date): number | null {
+  if (progress === null || !startedAt || progress < 0.02 || progress >= 1) return null;
+  const elapsed = (now.getTime() - startedAt.getTime()) / 1000;
+  return Math.max(1, Math.round((elapsed * (1 - progress)) / progress));
 }

@@ -107,13 +107,3 @@ export async function fileForDownload(db: Db, user: Principal | null, fileId: st
   requirePermission(user, 'item.view', { cabinet, status: item.status });
   return file;
 }
-
-export type WatchableVideo = { file: MediaFile; title: string; cabinetId: string };
-
-/** A lecture someone may watch: the same rule as seeing its item, and its HLS must be published. */
-export async function videoForWatching(db: Db, user: Principal | null, fileId: string): Promise<WatchableVideo> {
-  const file = await fileForDownload(db, user, fileId);
-  if (!file.hls_prefix || file.processing_state !== 'ready') throw new AppError('not_found');
-  const item = await db.selectFrom('item').select(['title', 'cabinet_id']).where('id', '=', file.item_id).executeTakeFirstOrThrow();
-  return { file, title: item.title, cabinetId: item.cabinet_id };
-}

@@ -121,7 +121,7 @@ describe('who may watch, and the media tokens', () => {
       }
     };
     const page = await watch('student');
-    const master = (page as { master: string }).master;
+    const master = `${(page as { media: string }).media}/master.m3u8`;
     expect(master).toMatch(/^\/media\/[^/]+\/master\.m3u8$/);
     const playlist = await fetch(`${server.url}${master}`);
     expect(playlist.status).toBe(200);

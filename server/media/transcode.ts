@@ -32,7 +32,7 @@ function videoOptions(rung: VideoRung): string[] {
   ];
 }
 
-type Run = { input: string; demuxer: string; outDir: string; signal: AbortSignal; onSeconds: (seconds: number) => void };
+export type Run = { input: string; demuxer: string; outDir: string; signal: AbortSignal; onSeconds: (seconds: number) => void };
 
 /** Runs one prepared ffmpeg command; seconds of the source done go to `onSeconds`, an abort kills it. */
 function execute(command: ffmpeg.FfmpegCommand, run: Run): Promise<void> {
@@ -64,7 +64,7 @@ const commandFor = (binaries: Binaries, run: Run) =>
  * into each rung of the group (with the sound muxed in), the audio-only rendition and the
  * thumbnail sheets if asked.
  */
-function runGroup(
+export function runGroup(
   binaries: Binaries,
   run: Run,
   group: VideoRung[],
@@ -76,13 +76,20 @@ function runGroup(
   const thumbs = extras.thumbnails;
   if (group.length || thumbs) {
     const fps = group[0]?.fps ?? 30;
-    const labels = group.map((_, i) => `v${i}`);
-    if (thumbs) labels.push('t');
-    const filters = [`[0:v:0]yadif=deint=interlaced,fps=${fps},split=${labels.length}${labels.map((l) => `[${l}]`).join('')}`];
-    group.forEach((rung, i) => filters.push(`[v${i}]scale=${rung.width}:${rung.height}:flags=bicubic,setsar=1,format=yuv420p[o${i}]`));
-    if (thumbs) filters.push(`[t]fps=1/${thumbs.interval},scale=${thumbs.width}:${thumbs.height},tile=${thumbs.columns}x${thumbs.rows}[sheets]`);
+    // Largest first, each rung scaled from the one above it: the filter graph runs on one thread in
+    // ffmpeg 5.1, and scaling 720p→480p costs a fraction of 1080p→480p.
+    const rungs = [...group].sort((a, b) => b.width * b.height - a.width * a.height);
+    const filters: string[] = [];
+    let from = 'src';
+    filters.push(`[0:v:0]yadif=deint=interlaced,fps=${fps}[${from}]`);
+    rungs.forEach((rung, i) => {
+      const more = i < rungs.length - 1 || thumbs;
+      filters.push(`[${from}]scale=${rung.width}:${rung.height}:flags=bicubic,setsar=1,format=yuv420p${more ? `,split=2[o${i}][c${i}]` : `[o${i}]`}`);
+      from = `c${i}`;
+    });
+    if (thumbs) filters.push(`[${from}]fps=1/${thumbs.interval},scale=${thumbs.width}:${thumbs.height},tile=${thumbs.columns}x${thumbs.rows}[sheets]`);
     command.complexFilter(filters.join(';'));
-    group.forEach((rung, i) => {
+    rungs.forEach((rung, i) => {
       command
         .output(path.join(outDir, rung.name, 'index.m3u8'))
         .outputOptions(['-map', `[o${i}]`, ...(audioBitrate ? ['-map', '0:a:0', ...audioOptions(audioBitrate)] : []), ...videoOptions(rung), ...hlsOutput(outDir, rung.name)]);
@@ -103,6 +110,7 @@ function repackage(binaries: Binaries, run: Run, audioBitrate: number | null): P
   if (audioBitrate) command.output(path.join(run.outDir, 'audio', 'index.m3u8')).outputOptions(['-map', '0:a:0', '-vn', ...audioOptions(audioBitrate), ...hlsOutput(run.outDir, 'audio')]);
   return execute(command, run);
 }
+
 function makePoster(binaries: Binaries, input: string, demuxer: string, file: string, at: number): Promise<void> {
   return new Promise((resolve, reject) => {
     ffmpeg()

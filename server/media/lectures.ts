@@ -1,0 +1,192 @@
+// What people do with a processed lecture: retry a failed one, attach captions, report and read
+// watch progress. Every function asks the permission module first.
+import { sql } from 'kysely';
+import type { Db } from '../../db/client.ts';
+import type { CaptionLanguage, MediaFile } from '../../db/schema.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+import { can, requirePermission, type CabinetScope, type Principal } from '../auth/permissions.ts';
+import { isUuid, loadCabinetScope } from '../cabinets/cabinets.ts';
+import { AppError } from '../errors.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { toWebVtt } from './captions.ts';
+
+type Actor = { user: Principal; ip: string | null };
+export const CAPTION_LANGUAGES: readonly CaptionLanguage[] = ['ky', 'ru', 'en'];
+/** Watched share of a lecture from which it counts as completed. */
+export const COMPLETED_SHARE = 0.9;
+
+type LectureContext = { file: MediaFile; cabinet: CabinetScope; status: 'draft' | 'published'; cabinetId: string; title: string };
+
+async function lecture(db: Db, fileId: string): Promise<LectureContext> {
+  if (!isUuid(fileId)) throw new AppError('not_found');
+  const file = await db.selectFrom('media_file').selectAll().where('id', '=', fileId).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!file || (file.file_kind !== 'video' && file.file_kind !== 'audio')) throw new AppError('not_found');
+  const item = await db.selectFrom('item').select(['cabinet_id', 'status', 'title']).where('id', '=', file.item_id).executeTakeFirstOrThrow();
+  const cabinet = await loadCabinetScope(db, item.cabinet_id);
+  if (!cabinet) throw new AppError('not_found');
+  return { file, cabinet, status: item.status, cabinetId: item.cabinet_id, title: item.title };
+}
+
+/** "Retry" on a failed lecture: queued again in the transaction that resets it. */
+export async function retryProcessing(db: Db, queue: JobQueue, actor: Actor, fileId: string): Promise<void> {
+  const { file, cabinet } = await lecture(db, fileId);
+  requirePermission(actor.user, 'cabinet.edit', cabinet);
+  if (file.processing_state !== 'failed') return; // a double click, or it already went through
+  await db.transaction().execute(async (trx) => {
+    const reset = await trx
+      .updateTable('media_file')
+      .set({ processing_state: 'awaiting', failure_key: null, failure_params: null, processing_progress: null })
+      .where('id', '=', fileId)
+      .where('processing_state', '=', 'failed')
+      .executeTakeFirst();
+    if (Number(reset.numUpdatedRows) === 0) return;
+    await queue.enqueue(trx, 'transcode-video', { mediaFileId: fileId });
+    await recordAudit(trx, { actorId: actor.user.id, action: 'file.retry_processing', objectType: 'media_file', objectId: fileId, ip: actor.ip });
+  });
+}
+
+/** Attaches (or replaces) the captions of one language; SRT is converted, anything else refused. */
+export async function setCaption(db: Db, actor: Actor, fileId: string, language: string, bytes: Uint8Array): Promise<void> {
+  const { cabinet } = await lecture(db, fileId);
+  requirePermission(actor.user, 'cabinet.edit', cabinet);
+  if (!CAPTION_LANGUAGES.includes(language as CaptionLanguage)) throw new AppError('invalid_input', 'captions.language');
+  const vtt = toWebVtt(bytes);
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('caption')
+      .values({ media_file_id: fileId, language: language as CaptionLanguage, vtt, created_by: actor.user.id })
+      .onConflict((oc) => oc.columns(['media_file_id', 'language']).doUpdateSet({ vtt, created_by: actor.user.id }))
+      .execute();
+    await recordAudit(trx, { actorId: actor.user.id, action: 'caption.set', objectType: 'media_file', objectId: fileId, ip: actor.ip, data: { language } });
+  });
+}
+
+export async function removeCaption(db: Db, actor: Actor, fileId: string, language: string): Promise<void> {
+  const { cabinet } = await lecture(db, fileId);
+  requirePermission(actor.user, 'cabinet.edit', cabinet);
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('caption').where('media_file_id', '=', fileId).where('language', '=', language as CaptionLanguage).execute();
+    await recordAudit(trx, { actorId: actor.user.id, action: 'caption.remove', objectType: 'media_file', objectId: fileId, ip: actor.ip, data: { language } });
+  });
+}
+
+/** One caption file, for whoever may see the lecture. */
+export async function captionForViewer(db: Db, user: Principal | null, fileId: string, language: string): Promise<string> {
+  const { cabinet, status } = await lecture(db, fileId);
+  requirePermission(user, 'item.view', { cabinet, status });
+  const row = await db.selectFrom('caption').select('vtt').where('media_file_id', '=', fileId).where('language', '=', language as CaptionLanguage).executeTakeFirst();
+  if (!row) throw new AppError('not_found');
+  return row.vtt;
+}
+
+export type WatchReport = { ranges: [number, number][]; position: number };
+const MAX_RANGES = 500;
+
+/**
+ * Adds what the player says was played (its `played` ranges, in media seconds) to the student's
+ * covered intervals; the union happens in Postgres, so reports may overlap or repeat. Ranges are
+ * clipped to the lecture's length. Completed once ≥ 90 % is covered.
+ */
+export async function recordWatchProgress(db: Db, user: Principal | null, fileId: string, report: WatchReport): Promise<{ watchedSeconds: number; completed: boolean }> {
+  const { file, cabinet, status } = await lecture(db, fileId);
+  requirePermission(user, 'progress.record', { cabinet, status });
+  const duration = file.duration_seconds;
+  if (file.processing_state !== 'ready' || !duration) throw new AppError('not_found');
+  if (report.ranges.length > MAX_RANGES) throw new AppError('invalid_input');
+  const ranges = report.ranges
+    .map(([from, to]) => [Math.max(0, from), Math.min(duration, to)] as const)
+    .filter(([from, to]) => Number.isFinite(from) && Number.isFinite(to) && to > from);
+  const position = Math.min(duration, Math.max(0, report.position));
+  const covered = ranges.length ? sql`nummultirange(${sql.join(ranges.map(([from, to]) => sql`numrange(${from}::numeric, ${to}::numeric)`))})` : sql`'{}'::nummultirange`;
+  const furthest = Math.max(position, ...ranges.map(([, to]) => to));
+  const total = (set: ReturnType<typeof sql>) => sql`(select coalesce(sum(upper(r) - lower(r)), 0)::float8 from unnest(${set}) r)`;
+  const merged = sql`watch_progress.watched + excluded.watched`;
+  const row = await db
+    .insertInto('watch_progress')
+    .values({
+      user_id: user.id,
+      media_file_id: fileId,
+      watched: covered as never,
+      watched_seconds: total(covered) as never,
+      furthest_seconds: furthest,
+      last_position_seconds: position,
+      completed_at: sql`case when ${total(covered)} >= ${duration * COMPLETED_SHARE} then now() end` as never,
+    })
+    .onConflict((oc) =>
+      oc.columns(['media_file_id', 'user_id']).doUpdateSet({
+        watched: merged as never,
+        watched_seconds: total(merged) as never,
+        furthest_seconds: sql`greatest(watch_progress.furthest_seconds, excluded.furthest_seconds)`,
+        last_position_seconds: sql`excluded.last_position_seconds`,
+        completed_at: sql`coalesce(watch_progress.completed_at, case when ${total(merged)} >= ${duration * COMPLETED_SHARE} then now() end)`,
+        updated_at: sql`now()`,
+      }),
+    )
+    .returning(['watched_seconds', 'completed_at'])
+    .executeTakeFirstOrThrow();
+  return { watchedSeconds: row.watched_seconds, completed: row.completed_at !== null };
+}
+
+/** Where the student left off (to resume), or 0. */
+export async function lastPosition(db: Db, userId: string, fileId: string): Promise<number> {
+  const row = await db.selectFrom('watch_progress').select('last_position_seconds').where('user_id', '=', userId).where('media_file_id', '=', fileId).executeTakeFirst();
+  return row?.last_position_seconds ?? 0;
+}
+
+export type ViewerRow = { studentId: string; name: string; group: string; watchedSeconds: number; furthestSeconds: number; completed: boolean; lastSeen: string | null };
+
+/** Every student of the cabinet's groups with what they watched of this lecture (nothing yet included). */
+export async function watchTable(db: Db, user: Principal | null, fileId: string): Promise<{ durationSeconds: number; rows: ViewerRow[] }> {
+  const { file, cabinet } = await lecture(db, fileId);
+  requirePermission(user, 'progress.view', cabinet);
+  const rows = await db
+    .selectFrom('group_student as gs')
+    .innerJoin('app_user as u', 'u.id', 'gs.student_id')
+    .innerJoin('study_group as g', 'g.id', 'gs.group_id')
+    .leftJoin('watch_progress as w', (join) => join.onRef('w.user_id', '=', 'u.id').on('w.media_file_id', '=', fileId))
+    .select(['u.id', 'u.full_name', 'g.name as group_name', 'w.watched_seconds', 'w.furthest_seconds', 'w.completed_at', 'w.updated_at'])
+    .where('gs.group_id', 'in', [...cabinet.groupIds])
+    .orderBy('g.name')
+    .orderBy('u.full_name')
+    .execute();
+  return {
+    durationSeconds: file.duration_seconds ?? 0,
+    rows: rows.map((row) => ({
+      studentId: row.id,
+      name: row.full_name,
+      group: row.group_name,
+      watchedSeconds: row.watched_seconds ?? 0,
+      furthestSeconds: row.furthest_seconds ?? 0,
+      completed: row.completed_at !== null && row.completed_at !== undefined,
+      lastSeen: row.updated_at ? row.updated_at.toISOString() : null,
+    })),
+  };
+}
+
+export type WatchPageData = {
+  file: MediaFile;
+  title: string;
+  cabinetId: string;
+  captions: CaptionLanguage[];
+  /** Seconds to resume from, for a student who watched before. */
+  resumeAt: number;
+  reportsProgress: boolean;
+  viewers: Awaited<ReturnType<typeof watchTable>> | null;
+};
+
+/** Everything the lecture page shows, each part as this user may see it. */
+export async function watchPage(db: Db, user: Principal | null, fileId: string): Promise<WatchPageData> {
+  const { file, cabinet, status, cabinetId, title } = await lecture(db, fileId);
+  requirePermission(user, 'item.view', { cabinet, status });
+  if (!file.hls_prefix || file.processing_state !== 'ready') throw new AppError('not_found');
+  const reportsProgress = can(user, 'progress.record', { cabinet, status });
+  return {
+    file,
+    title,
+    cabinetId,
+    captions: (await db.selectFrom('caption').select('language').where('media_file_id', '=', fileId).orderBy('language').execute()).map((row) => row.language),
+    resumeAt: reportsProgress ? await lastPosition(db, user.id, fileId) : 0,
+    reportsProgress,
+    viewers: can(user, 'progress.view', cabinet) ? await watchTable(db, user, fileId) : null,
+  };
+}
