@@ -18,7 +18,9 @@ export type JobQueue = {
 };
 
 export async function startJobQueue(connectionString: string, options: { schedule: boolean }): Promise<JobQueue> {
-  const boss = new PgBoss({ connectionString, schema: 'pgboss', max: 4, schedule: options.schedule });
+  // Supervision every 10 s and a 20 s heartbeat: a job whose worker was killed is handed out again
+  // within about 50 s (heartbeat, supervision, then the retry delay).
+  const boss = new PgBoss({ connectionString, schema: 'pgboss', max: 4, schedule: options.schedule, superviseIntervalSeconds: 10, monitorIntervalSeconds: 10 });
   boss.on('error', (error) => {
     // 57P01: the database is shutting down (Ctrl-C stops the embedded one alongside us).
     if ((error as { code?: string }).code === '57P01') return;
@@ -27,7 +29,7 @@ export async function startJobQueue(connectionString: string, options: { schedul
   await boss.start();
   for (const name of jobNames) {
     if (!(await boss.getQueue(name))) {
-      await boss.createQueue(name, { retryLimit: 3, retryDelay: 20, retryBackoff: true, heartbeatSeconds: 30 });
+      await boss.createQueue(name, { retryLimit: 3, retryDelay: 20, retryBackoff: true, heartbeatSeconds: 20 });
     }
   }
   return {

@@ -37,6 +37,7 @@ export async function processVideo(deps: ProcessDeps, mediaFileId: string, optio
     await db.updateTable('media_file').set({ processing_state: 'processing', processing_progress: 0, processing_started_at: new Date() }).where('id', '=', mediaFileId).where('processing_state', '!=', 'ready').execute();
   }
 
+  await removeLeftovers(deps, file.id, playableDone);
   const attempt = randomBytes(6).toString('hex');
   const work = path.join(media.workDir, `${mediaFileId}-${attempt}`);
   const prefix = playableDone ? file.hls_prefix! : storageKeys.hls(mediaFileId, attempt);
@@ -121,6 +122,19 @@ export async function processVideo(deps: ProcessDeps, mediaFileId: string, optio
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * What a killed attempt left: its temp folders on this machine and, while nothing is published,
+ * every HLS file stored for this video (no playlist names them). Only one attempt of a video runs
+ * at a time (the queue hands a job out again only when its worker stopped beating).
+ */
+async function removeLeftovers(deps: ProcessDeps, mediaFileId: string, published: boolean): Promise<void> {
+  const folders = await fs.readdir(deps.media.workDir).catch(() => [] as string[]);
+  await Promise.all(folders.filter((name) => name.startsWith(`${mediaFileId}-`)).map((name) => fs.rm(path.join(deps.media.workDir, name), { recursive: true, force: true })));
+  if (published) return;
+  const stale = await deps.storage.list(`${storageKeys.hls(mediaFileId, '')}`);
+  await Promise.all(stale.map((key) => deps.storage.remove(key)));
 }
 
 /**

@@ -171,7 +171,7 @@ export async function transcodeToHls(binaries: Binaries, input: string, probe: P
     if (poster) await makePoster(binaries, input, probe.demuxer, path.join(outDir, poster), Math.min(10, probe.durationSeconds * 0.1));
     if (!rest.length && thumbnails) await writeThumbnailsVtt(outDir, thumbnails);
     const variants = copy ? [copy, ...audio] : ladderVariants({ video: first, audioBitrate: ladder.audioBitrate });
-    await fs.writeFile(path.join(outDir, 'master.m3u8'), masterPlaylist(variants, (name) => `${name}/index.m3u8`));
+    await writeMaster(outDir, variants);
     await options.publish({ files: masterLast(await listFiles(outDir)), complete: !rest.length, variants });
   }
   if (rest.length) {
@@ -189,11 +189,21 @@ export async function transcodeToHls(binaries: Binaries, input: string, probe: P
     );
     if (thumbnails) await writeThumbnailsVtt(outDir, thumbnails);
     const variants = ladderVariants(ladder);
-    await fs.writeFile(path.join(outDir, 'master.m3u8'), masterPlaylist(variants, (name) => `${name}/index.m3u8`));
+    await writeMaster(outDir, variants);
     const added = (await listFiles(outDir)).filter((name) => !before.has(name));
     await options.publish({ files: masterLast([...added, 'master.m3u8']), complete: true, variants });
   }
   return { ladder, poster, thumbnails: thumbnails ? 'thumbs/thumbs.vtt' : null };
+}
+
+/**
+ * A new file each time (written beside, then renamed): local storage may hard-link the published
+ * master, and rewriting that file in place would publish the full ladder before its renditions.
+ */
+async function writeMaster(outDir: string, variants: Variant[]): Promise<void> {
+  const next = path.join(outDir, 'master.m3u8.next');
+  await fs.writeFile(next, masterPlaylist(variants, (name) => `${name}/index.m3u8`));
+  await fs.rename(next, path.join(outDir, 'master.m3u8'));
 }
 
 const masterLast = (files: string[]) => [...new Set(files.filter((name) => name !== 'master.m3u8')), 'master.m3u8'];

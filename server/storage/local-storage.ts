@@ -24,16 +24,20 @@ export function createLocalStorage(root: string): MediaStorage {
       const target = pathOf(key);
       await fs.mkdir(path.dirname(target), { recursive: true });
       await fsyncPath(localPath);
-      await fs.rm(target, { force: true });
+      // Linked or copied under a temporary name, then renamed: a replaced object (a master playlist
+      // growing from the playable stage to the full ladder) is never missing for a moment.
+      const partial = `${target}.partial`;
+      await fs.rm(partial, { force: true });
       try {
         // Same disk: a hard link costs nothing and leaves the caller's file in place until it commits.
-        await fs.link(localPath, target);
+        // The caller must then never rewrite that file in place (it would change the stored object).
+        await fs.link(localPath, partial);
       } catch (error) {
         if (!['EXDEV', 'EPERM', 'ENOTSUP'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
-        await fs.copyFile(localPath, `${target}.partial`);
-        await fsyncPath(`${target}.partial`);
-        await fs.rename(`${target}.partial`, target);
+        await fs.copyFile(localPath, partial);
+        await fsyncPath(partial);
       }
+      await fs.rename(partial, target);
       await fsyncPath(path.dirname(target));
     },
     async read(key, range?: ByteRange) {

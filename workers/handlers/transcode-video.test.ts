@@ -1,0 +1,150 @@
+// The transcode worker as a real process: SIGKILL mid-job, a second worker finishes exactly once;
+// and a job that keeps failing ends `failed` with a reason only after its last retry.
+import { spawn, type ChildProcess, execFileSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
+import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
+import { tusUploadWhole } from '../../tests/helpers/tus-requests.ts';
+import { transcodeVideo } from './transcode-video.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+let server: TestServer;
+let cabinet: Awaited<ReturnType<typeof demoCabinet>>;
+let clips: string;
+const workers: ChildProcess[] = [];
+
+function startWorker(databaseUrl: string): ChildProcess {
+  const child = spawn(process.execPath, [path.join(root, 'workers/main.ts')], {
+    env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl, DATA_DIR: server.dataDir, LOG_LEVEL: 'silent', TRANSCODE_PROCESSES: '2' },
+    stdio: 'ignore',
+  });
+  workers.push(child);
+  return child;
+}
+
+const row = (id: string) => server.services.db.selectFrom('media_file').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await check();
+    if (found) return found;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Every segment that the published master playlist's variants name exists: the player never meets a 404. */
+async function missingSegments(prefix: string): Promise<string[]> {
+  const base = path.join(server.services.config.mediaDir, prefix);
+  const master = await fs.readFile(path.join(base, 'master.m3u8'), 'utf8').catch(() => null);
+  if (master === null) return ['master.m3u8'];
+  const missing: string[] = [];
+  for (const variant of master.split('\n').filter((line) => line.endsWith('.m3u8'))) {
+    const playlist = await fs.readFile(path.join(base, variant), 'utf8').catch(() => null);
+    if (playlist === null) {
+      missing.push(variant);
+      continue;
+    }
+    for (const segment of playlist.split('\n').filter((line) => line.endsWith('.ts'))) {
+      const file = path.join(base, path.dirname(variant), segment);
+      if (!(await fs.stat(file).catch(() => null))) missing.push(file);
+    }
+  }
+  return missing;
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  cabinet = await demoCabinet(server.services.db, 'instructor', 'MATH-101');
+  clips = await fs.mkdtemp(path.join(os.tmpdir(), 'kabinet-kill-'));
+});
+afterAll(async () => {
+  for (const child of workers) if (child.exitCode === null) child.kill('SIGKILL');
+  await server?.close();
+  if (clips) await fs.rm(clips, { recursive: true, force: true });
+});
+
+async function upload(file: string, slotIndex: number): Promise<string> {
+  const slot = cabinet.slots.filter((s) => s.kind === 'lecture_video')[slotIndex]!;
+  const { finish } = await tusUploadWhole(server.url, await fs.readFile(file), {
+    cookie: await server.cookieFor('instructor'),
+    metadata: { cabinetId: cabinet.cabinetId, slotId: slot.id, filename: path.basename(file) },
+  });
+  expect(finish?.status).toBe(204);
+  return finish!.headers.get('kabinet-media-file')!;
+}
+
+describe('a worker killed mid-job', () => {
+  it('is replaced: the job is picked up again within a minute, the video ends ready once, no playlist names a missing segment, temp folders go', async () => {
+    const clip = path.join(clips, 'long.mp4');
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=30:d=40', '-f', 'lavfi', '-i', 'sine=d=40', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest', clip]);
+    const id = await upload(clip, 0);
+    const first = startWorker(server.services.config.databaseUrl!);
+    // Playable first (the H.264 upload repackaged), then the ladder: kill the worker in the middle of it.
+    const playable = await waitFor('the playable stage', async () => {
+      const current = await row(id);
+      return current.processing_state === 'ready' && !current.hls_complete && (current.processing_progress ?? 0) > 0.3 ? current : undefined;
+    }, 90_000);
+    expect(await missingSegments(playable.hls_prefix!)).toEqual([]);
+    first.kill('SIGKILL');
+    const killedAt = Date.now();
+    await new Promise((resolve) => first.once('exit', resolve));
+    const workDir = server.services.config.media.workDir;
+    const leftBehind = (await fs.readdir(workDir)).filter((name) => name.startsWith(id));
+    expect(leftBehind).toHaveLength(1); // the killed attempt's folder
+
+    startWorker(server.services.config.databaseUrl!);
+    // While the second worker runs, whatever master is published names only stored segments.
+    let checks = 0;
+    await waitFor('a new attempt', async () => {
+      const folders = (await fs.readdir(workDir)).filter((name) => name.startsWith(id));
+      return folders.some((name) => !leftBehind.includes(name));
+    }, 60_000);
+    expect(Date.now() - killedAt).toBeLessThan(60_000);
+    const done = await waitFor('the full ladder', async () => {
+      expect(await missingSegments(playable.hls_prefix!)).toEqual([]);
+      checks++;
+      const current = await row(id);
+      return current.hls_complete ? current : undefined;
+    }, 120_000);
+    expect(checks).toBeGreaterThan(1);
+    // Ready exactly once: the same published prefix and the same moment it became ready.
+    expect(done.hls_prefix).toBe(playable.hls_prefix);
+    expect(done.ready_at?.getTime()).toBe(playable.ready_at?.getTime());
+    expect(done.processing_state).toBe('ready');
+    const master = await fs.readFile(path.join(server.services.config.mediaDir, done.hls_prefix!, 'master.m3u8'), 'utf8');
+    expect(master.match(/RESOLUTION=\d+x\d+/g)).toEqual(['RESOLUTION=1280x720', 'RESOLUTION=854x480', 'RESOLUTION=640x360', 'RESOLUTION=426x240']);
+    expect(await missingSegments(done.hls_prefix!)).toEqual([]);
+    // Only one output prefix for this video in storage, and no temp folder left.
+    const prefixes = new Set((await server.services.storage.list(path.dirname(done.hls_prefix!) + '/')).map((key) => key.split('/').slice(0, 4).join('/')));
+    expect([...prefixes]).toEqual([done.hls_prefix]);
+    await waitFor('temp folders removed', async () => (await fs.readdir(workDir)).filter((name) => name.startsWith(id)).length === 0, 10_000);
+  }, 240_000);
+});
+
+describe('a job that keeps failing', () => {
+  it('stays in processing while retries remain, then ends failed with a reason the instructor reads', async () => {
+    const clip = path.join(clips, 'short.mp4');
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=25:d=2', '-c:v', 'libx264', '-preset', 'ultrafast', clip]);
+    const id = await upload(clip, 1);
+    // The stored original disappears (a storage fault): every attempt fails the same way.
+    await server.services.storage.remove((await row(id)).storage_key);
+    const handler = transcodeVideo(server.services);
+    const attempt = (retryCount: number) => handler({ mediaFileId: id }, { id: 'job', retryCount, retryLimit: 3, signal: new AbortController().signal });
+    for (const retryCount of [0, 1, 2]) {
+      await expect(attempt(retryCount)).rejects.toThrow();
+      expect((await row(id)).processing_state).toBe('processing');
+    }
+    await expect(attempt(3)).rejects.toThrow();
+    const failed = await row(id);
+    expect(failed.processing_state).toBe('failed');
+    expect(failed.failure_key).toBe('media.refused.processing_failed');
+    expect(failed.hls_prefix).toBeNull();
+    expect(await server.services.storage.list(`hls/${id.slice(0, 2)}/${id}/`)).toEqual([]);
+  });
+});
