@@ -54,11 +54,14 @@ type RawStream = {
   r_frame_rate?: string;
   profile?: string;
   level?: number;
+  sample_aspect_ratio?: string;
   pix_fmt?: string;
   field_order?: string;
   disposition?: { attached_pic?: number };
   tags?: Record<string, string>;
   side_data_list?: { rotation?: number }[];
+  /** fluent-ffmpeg flattens the display matrix's side data onto the stream. */
+  rotation?: number | string;
 };
 
 const rate = (text: string | undefined) => {
@@ -68,8 +71,9 @@ const rate = (text: string | undefined) => {
 
 /** Degrees the picture is turned for display (0, 90, 180 or 270). */
 function rotationOf(stream: RawStream): number {
-  const fromSideData = stream.side_data_list?.find((entry) => typeof entry.rotation === 'number')?.rotation;
-  return ((Number(fromSideData ?? stream.tags?.rotate ?? 0) % 360) + 360) % 360;
+  const fromSideData = stream.side_data_list?.find((entry) => typeof entry.rotation === 'number')?.rotation ?? stream.rotation;
+  const degrees = Number(fromSideData ?? stream.tags?.rotate ?? 0) || 0;
+  return ((Math.round(degrees) % 360) + 360) % 360;
 }
 
 /** Refuses with a reason the instructor can read (a dictionary key under `media.refused`). */
@@ -98,8 +102,12 @@ export async function probe(binaries: Binaries, file: string): Promise<Probe> {
     if (!width || !height) throw refuse('not_media');
     if (Math.max(width, height) > LIMITS.maxSide || width * height > LIMITS.maxPixels) throw refuse('frame_too_large', { side: LIMITS.maxSide });
     const turned = rotationOf(video) % 180 === 90;
+    // Non-square pixels (PAL/NTSC cameras, anamorphic): the ladder is planned on the shape people see.
+    const [sarN, sarD] = (video.sample_aspect_ratio ?? '1:1').split(':').map(Number);
+    const sar = sarN && sarD && sarN / sarD >= 0.25 && sarN / sarD <= 4 ? sarN / sarD : 1;
+    const shownWidth = Math.round((width * sar) / 2) * 2;
     const fps = rate(video.avg_frame_rate) || rate(video.r_frame_rate);
-    sourceVideo = { width: turned ? height : width, height: turned ? width : height, fps: fps > 0 && fps < 1000 ? fps : 30 };
+    sourceVideo = { width: turned ? height : shownWidth, height: turned ? shownWidth : height, fps: fps > 0 && fps < 1000 ? fps : 30 };
   }
   return {
     video: sourceVideo,
