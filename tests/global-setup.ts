@@ -9,6 +9,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { seedDemo } from '../db/seed.ts';
 import { hashPassword } from '../server/auth/passwords.ts';
 import { startJobQueue } from '../server/jobs/job-queue.ts';
+import { sharedBuildRoot } from './helpers/build-app.ts';
 import { freePort } from './helpers/free-port.ts';
 
 declare module 'vitest' {
@@ -39,6 +40,7 @@ export default async function setup(project: TestProject) {
 
   project.provide('pgPort', port);
   return async () => {
+    await fs.rm(sharedBuildRoot(process.pid), { recursive: true, force: true });
     await cluster.stop();
     await fs.rm(dir, { recursive: true, force: true });
   };

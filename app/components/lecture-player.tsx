@@ -218,7 +218,10 @@ export function LecturePlayer(props: Props) {
         poster={props.poster ?? (audioOnly ? titlePoster(props.title) : undefined)}
         data-testid="player"
         onTimeUpdate={(event) => setTime({ current: event.currentTarget.currentTime, duration: event.currentTarget.duration || 0 })}
-        onDurationChange={(event) => setTime((old) => ({ ...old, duration: event.currentTarget.duration || 0 }))}
+        onDurationChange={(event) => {
+          const duration = event.currentTarget.duration || 0;
+          setTime((old) => ({ ...old, duration }));
+        }}
       >
         {props.captions.map((language) => (
           <track key={language} kind="subtitles" srcLang={language} label={t(`language.${language}`)} src={`/watch/${props.fileId}/captions/${language}`} />

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../server/i18n/en.ts';
 import { ky } from '../../server/i18n/ky.ts';
 import { hasBrowser, launchBrowser, requireBrowserInCi } from '../helpers/browser.ts';
-import { buildApp } from '../helpers/build-app.ts';
+import { sharedBuild } from '../helpers/build-app.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 requireBrowserInCi();
@@ -32,9 +32,8 @@ const slot = (page: Page, kind: string, number: number) => page.locator(`[data-t
 describe.skipIf(!hasBrowser)('instructor uploads, student downloads (Chromium)', () => {
   beforeAll(async () => {
     work = await fs.mkdtemp(path.join(os.tmpdir(), 'kabinet-e2e-'));
-    await buildApp(path.join(work, 'build'));
     // Small chunks make a mid-upload reload land between chunks on a fast loopback.
-    server = await startTestServer({ remix: 'build', buildDir: path.join(work, 'build'), env: { UPLOAD_CHUNK_MIB: '2' } });
+    server = await startTestServer({ remix: 'build', buildDir: await sharedBuild(), env: { UPLOAD_CHUNK_MIB: '2' } });
     browser = await launchBrowser();
     files.pdf = path.join(work, 'Практика 1.pdf');
     await fs.writeFile(files.pdf, Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(300_000)]));
