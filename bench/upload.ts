@@ -2,52 +2,27 @@
 // Kabinet is the real web process (build it first: the npm script does).
 // Prints a JSON line last: throughput ratios for the browser's chunk size and 8 MiB, server RSS growth
 // and the bytes sent twice when an upload is cut and resumed.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import * as tus from 'tus-js-client';
 import { loadConfig } from '../server/config.ts';
+import { benchDir as here, median, startChild, startKabinetProcess, stopChild as stop } from './processes.ts';
 
 const MiB = 1024 * 1024;
 const size = Number(process.env.BENCH_UPLOAD_MIB ?? 1024) * MiB;
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const browserChunk = loadConfig(process.env).uploadChunkBytes; // what the cabinet page hands to tus-js-client
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** The Node flags `npm start` runs the web process with (package.json `start:built`), so the bench measures the same. */
-function startFlags(): string[] {
-  const script: string = JSON.parse(fs.readFileSync(path.join(here, '../package.json'), 'utf8')).scripts['start:built'];
-  return /^node ((?:--\S+ )*)server\/main\.ts$/.exec(script)?.[1]?.trim().split(' ').filter(Boolean) ?? [];
-}
-
-/** Starts a process and waits for the first stdout line that `pick` accepts. */
-async function startChild<T>(args: string[], pick: (line: string) => T | undefined, env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; info: T }> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
-  const info = await new Promise<T>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const found = pick(line);
-      if (found !== undefined) resolve(found);
-    });
-    child.once('exit', (code) => reject(new Error(`${args.at(-1)} exited with ${code}`)));
-  });
-  return { child, info };
-}
 
 /** The real web process (`npm start`'s command line), on a data folder of its own, with a logged-in instructor. */
 async function startKabinet(work: string): Promise<{ child: ChildProcess; info: KabinetInfo }> {
-  const pgPort = 54000 + Math.floor(Math.random() * 900);
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', PORT: '0', DATA_DIR: path.join(work, 'data'), EMBEDDED_PG_PORT: String(pgPort), RUN_WORKER: 'false', LOG_LEVEL: 'info' };
-  const started = await startChild<string>([...startFlags(), path.join(here, '../server/main.ts')], (line) => {
-    const event = line.startsWith('{') ? (JSON.parse(line) as { message?: string; url?: string }) : undefined;
-    return event?.message === 'Kabinet is listening' ? event.url!.replace('localhost', '127.0.0.1') : undefined;
-  }, env);
-  const url = started.info;
+  const started = await startKabinetProcess(work);
+  const { pgPort } = started;
+  const url = started.url;
   // Log in and open MATH-101's cabinet the way a browser does: the login form, then "Open cabinet".
   const login = await fetch(`${url}/login`, { method: 'POST', body: new URLSearchParams({ email: 'instructor@demo.kabinet.kg', password: 'kabinet-demo' }), redirect: 'manual' });
   const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
@@ -67,7 +42,6 @@ async function startKabinet(work: string): Promise<{ child: ChildProcess; info: 
   }
 }
 
-const stop = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))));
 
 function memoryOf(pid: number): { rss: number; peak: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -81,7 +55,6 @@ function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function bareUpload(url: string, file: string): Promise<number> {
   const started = performance.now();
