@@ -60,8 +60,8 @@ try {
   for (const name of [...ladder.video.map((rung) => rung.name), 'audio']) await fs.mkdir(path.join(baseDir, name), { recursive: true });
   const run = { input: h264, demuxer: source.demuxer, outDir: baseDir, signal: new AbortController().signal, onSeconds: () => undefined };
   const perRenditionSeconds = await time(async () => {
-    for (const rung of ladder.video) await runGroup(binaries, run, [rung], ladder.audioBitrate, { audioOnly: false, thumbnails: null });
-    await runGroup(binaries, run, [], ladder.audioBitrate, { audioOnly: true, thumbnails: null });
+    for (const rung of ladder.video) await runGroup(binaries, run, [rung], ladder.audioBitrate, { audioOnly: false });
+    await runGroup(binaries, run, [], ladder.audioBitrate, { audioOnly: true });
   });
   console.log(`one run per rendition: ${perRenditionSeconds.toFixed(1)} s`);
 

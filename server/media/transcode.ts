@@ -1,6 +1,6 @@
 // Runs the ladder in two stages: something playable first (the upload repackaged as it is, or the
 // lowest rung plus audio), then the rest of the ladder in balanced processes, each decoding the
-// source once, with the scrubbing thumbnails riding along.
+// source once; the scrubbing thumbnails come from the lowest rung.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import ffmpeg from 'fluent-ffmpeg';
@@ -35,7 +35,7 @@ function videoOptions(rung: VideoRung): string[] {
 export type Run = { input: string; demuxer: string; outDir: string; signal: AbortSignal; onSeconds: (seconds: number) => void };
 
 /** Runs one prepared ffmpeg command; seconds of the source done go to `onSeconds`, an abort kills it. */
-function execute(command: ffmpeg.FfmpegCommand, run: Run): Promise<void> {
+function execute(command: ffmpeg.FfmpegCommand, run: Pick<Run, 'signal' | 'onSeconds'>): Promise<void> {
   return new Promise((resolve, reject) => {
     const stop = () => command.kill('SIGKILL');
     run.signal.addEventListener('abort', stop, { once: true });
@@ -61,20 +61,18 @@ const commandFor = (binaries: Binaries, run: Run) =>
 
 /**
  * One ffmpeg process: decode once, deinterlace when flagged, one frame rate, then split and scale
- * into each rung of the group (with the sound muxed in), the audio-only rendition and the
- * thumbnail sheets if asked.
+ * into each rung of the group (with the sound muxed in), and the audio-only rendition if asked.
  */
 export function runGroup(
   binaries: Binaries,
   run: Run,
   group: VideoRung[],
   audioBitrate: number | null,
-  extras: { audioOnly: boolean; thumbnails: ThumbnailPlan | null },
+  extras: { audioOnly: boolean },
 ): Promise<void> {
   const command = commandFor(binaries, run);
   const { outDir } = run;
-  const thumbs = extras.thumbnails;
-  if (group.length || thumbs) {
+  if (group.length) {
     const fps = group[0]?.fps ?? 30;
     // Largest first, each rung scaled from the one above it: the filter graph runs on one thread in
     // ffmpeg 5.1, and scaling 720p→480p costs a fraction of 1080p→480p.
@@ -83,18 +81,16 @@ export function runGroup(
     let from = 'src';
     filters.push(`[0:v:0]yadif=deint=interlaced,fps=${fps}[${from}]`);
     rungs.forEach((rung, i) => {
-      const more = i < rungs.length - 1 || thumbs;
+      const more = i < rungs.length - 1;
       filters.push(`[${from}]scale=${rung.width}:${rung.height}:flags=bicubic,setsar=1,format=yuv420p${more ? `,split=2[o${i}][c${i}]` : `[o${i}]`}`);
       from = `c${i}`;
     });
-    if (thumbs) filters.push(`[${from}]fps=1/${thumbs.interval},scale=${thumbs.width}:${thumbs.height},tile=${thumbs.columns}x${thumbs.rows}[sheets]`);
     command.complexFilter(filters.join(';'));
     rungs.forEach((rung, i) => {
       command
         .output(path.join(outDir, rung.name, 'index.m3u8'))
         .outputOptions(['-map', `[o${i}]`, ...(audioBitrate ? ['-map', '0:a:0', ...audioOptions(audioBitrate)] : []), ...videoOptions(rung), ...hlsOutput(outDir, rung.name)]);
     });
-    if (thumbs) command.output(path.join(outDir, 'thumbs', 'sheet_%03d.jpg')).outputOptions(['-map', '[sheets]', '-q:v', '5', '-start_number', '0']);
   }
   if (extras.audioOnly && audioBitrate) {
     command.output(path.join(outDir, 'audio', 'index.m3u8')).outputOptions(['-map', '0:a:0', '-vn', ...audioOptions(audioBitrate), ...hlsOutput(outDir, 'audio')]);
@@ -123,6 +119,23 @@ function makePoster(binaries: Binaries, input: string, demuxer: string, file: st
       .on('end', () => resolve())
       .run();
   });
+}
+
+/**
+ * The thumbnail sheets, from the lowest rung just made (cheap to decode). A separate run: in the
+ * ladder's process the tile filter, which emits one frame per 100 thumbnails, starves ffmpeg's
+ * progress report until the end.
+ */
+function makeThumbnails(binaries: Binaries, outDir: string, rung: string, plan: ThumbnailPlan, signal: AbortSignal): Promise<void> {
+  const command = ffmpeg({ stdoutLines: 0 })
+    .setFfmpegPath(binaries.ffmpeg)
+    .input(path.join(outDir, rung, 'index.m3u8'))
+    // Our own playlist of our own segments: the HLS demuxer on local files only.
+    .inputOptions(['-protocol_whitelist', 'file', '-f', 'hls'])
+    .complexFilter(`[0:v:0]fps=1/${plan.interval},scale=${plan.width}:${plan.height},tile=${plan.columns}x${plan.rows}[sheets]`)
+    .output(path.join(outDir, 'thumbs', 'sheet_%03d.jpg'))
+    .outputOptions(['-map', '[sheets]', '-q:v', '5', '-start_number', '0']);
+  return execute(command, { signal, onSeconds: () => undefined });
 }
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -167,9 +180,9 @@ export async function transcodeToHls(binaries: Binaries, input: string, probe: P
   if (!options.playableDone) {
     const run = { ...base, onSeconds: report(0, firstShare) };
     if (copy) await repackage(binaries, run, ladder.audioBitrate);
-    else await runGroup(binaries, run, first, ladder.audioBitrate, { audioOnly: true, thumbnails: rest.length ? null : thumbnails });
+    else await runGroup(binaries, run, first, ladder.audioBitrate, { audioOnly: true });
     if (poster) await makePoster(binaries, input, probe.demuxer, path.join(outDir, poster), Math.min(10, probe.durationSeconds * 0.1));
-    if (!rest.length && thumbnails) await writeThumbnailsVtt(outDir, thumbnails);
+    if (!rest.length && thumbnails) await writeThumbnails(binaries, outDir, ladder, thumbnails, signal);
     const variants = copy ? [copy, ...audio] : ladderVariants({ video: first, audioBitrate: ladder.audioBitrate });
     await writeMaster(outDir, variants);
     await options.publish({ files: masterLast(await listFiles(outDir)), complete: !rest.length, variants });
@@ -178,16 +191,15 @@ export async function transcodeToHls(binaries: Binaries, input: string, probe: P
     const before = new Set(await listFiles(outDir));
     const groups = splitIntoProcesses(rest, options.processes);
     const done = groups.map(() => 0);
-    // The thumbnails ride with the lightest group (the last one), which has time to spare.
     await Promise.all(
       groups.map((group, i) =>
         runGroup(binaries, { ...base, onSeconds: (seconds) => {
           done[i] = seconds;
           report(PLAYABLE_SHARE, 1 - PLAYABLE_SHARE)(Math.min(...done));
-        } }, group, ladder.audioBitrate, { audioOnly: false, thumbnails: i === groups.length - 1 ? thumbnails : null }),
+        } }, group, ladder.audioBitrate, { audioOnly: false }),
       ),
     );
-    if (thumbnails) await writeThumbnailsVtt(outDir, thumbnails);
+    if (thumbnails) await writeThumbnails(binaries, outDir, ladder, thumbnails, signal);
     const variants = ladderVariants(ladder);
     await writeMaster(outDir, variants);
     const added = (await listFiles(outDir)).filter((name) => !before.has(name));
@@ -208,6 +220,7 @@ async function writeMaster(outDir: string, variants: Variant[]): Promise<void> {
 
 const masterLast = (files: string[]) => [...new Set(files.filter((name) => name !== 'master.m3u8')), 'master.m3u8'];
 
-async function writeThumbnailsVtt(outDir: string, plan: ThumbnailPlan): Promise<void> {
+async function writeThumbnails(binaries: Binaries, outDir: string, ladder: Ladder, plan: ThumbnailPlan, signal: AbortSignal): Promise<void> {
+  await makeThumbnails(binaries, outDir, ladder.video.at(-1)!.name, plan, signal);
   await fs.writeFile(path.join(outDir, 'thumbs', 'thumbs.vtt'), thumbnailsVtt(plan, (sheet) => `sheet_${String(sheet).padStart(3, '0')}.jpg`));
 }

@@ -16,12 +16,16 @@ let server: TestServer;
 let cabinet: Awaited<ReturnType<typeof demoCabinet>>;
 let clips: string;
 const workers: ChildProcess[] = [];
+/** What the workers wrote to stderr, shown when a wait times out. */
+let workerLog = '';
 
 function startWorker(databaseUrl: string): ChildProcess {
   const child = spawn(process.execPath, [path.join(root, 'workers/main.ts')], {
-    env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl, DATA_DIR: server.dataDir, LOG_LEVEL: 'silent', TRANSCODE_PROCESSES: '2' },
-    stdio: 'ignore',
+    env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl, DATA_DIR: server.dataDir, LOG_LEVEL: 'info', TRANSCODE_PROCESSES: '2' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.stdout!.on('data', (chunk) => (workerLog += chunk));
+  child.stderr!.on('data', (chunk) => (workerLog += chunk));
   workers.push(child);
   return child;
 }
@@ -33,7 +37,7 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined | fal
   for (;;) {
     const found = await check();
     if (found) return found;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; workers said:\n${workerLog.slice(-3000)}`);
     await sleep(100);
   }
 }
@@ -88,9 +92,11 @@ describe('a worker killed mid-job', () => {
     // Playable first (the H.264 upload repackaged), then the ladder: kill the worker in the middle of it.
     const playable = await waitFor('the playable stage', async () => {
       const current = await row(id);
-      return current.processing_state === 'ready' && !current.hls_complete && (current.processing_progress ?? 0) > 0.3 ? current : undefined;
+      return current.processing_state === 'ready' && !current.hls_complete ? current : undefined;
     }, 90_000);
     expect(await missingSegments(playable.hls_prefix!)).toEqual([]);
+    await sleep(2000); // into the ladder's ffmpeg runs
+    expect((await row(id)).hls_complete).toBe(false);
     first.kill('SIGKILL');
     const killedAt = Date.now();
     await new Promise((resolve) => first.once('exit', resolve));
