@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loader as cabinetLoader } from '../../app/routes/cabinets.$cabinetId.tsx';
 import { loader as watchLoader } from '../../app/routes/watch.$fileId.tsx';
 import { transcodeVideo } from '../../workers/handlers/transcode-video.ts';
+import { findBinaries, probe } from './probe.ts';
+import { transcodeToHls } from './transcode.ts';
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { tusUploadWhole } from '../../tests/helpers/tus-requests.ts';
@@ -105,6 +107,27 @@ describe('transcoding a lecture into HLS', () => {
     const page = await cabinetLoader({ request: new Request(`http://kabinet.test/cabinets/${cabinet.cabinetId}`, { headers: { cookie: owner } }), params: { cabinetId: cabinet.cabinetId }, context: context() });
     const shown = JSON.stringify(page).includes('media.refused.not_media');
     expect(shown).toBe(true);
+  });
+});
+
+describe('progress while transcoding', () => {
+  it('reports progress through the playable stage and the ladder, not only at the end', async () => {
+    const clip = path.join(clips, 'progress.mp4');
+    ffmpeg('-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=30:d=20', '-c:v', 'libx264', '-preset', 'ultrafast', clip);
+    const binaries = findBinaries(server.services.config.media);
+    const found = await probe(binaries, clip);
+    const seen: { fraction: number; published: number }[] = [];
+    let published = 0;
+    await transcodeToHls(binaries, clip, found, path.join(clips, 'progress-out'), {
+      processes: 2,
+      onProgress: (fraction) => seen.push({ fraction, published }),
+      publish: async () => void published++,
+    });
+    expect(published).toBe(2);
+    // During the ladder (after the playable stage, before the full ladder is published) the bar moves.
+    const duringLadder = seen.filter((entry) => entry.published === 1 && entry.fraction > 0.15 && entry.fraction < 0.95);
+    expect(duringLadder.length).toBeGreaterThan(1);
+    expect(seen.map((entry) => entry.fraction)).toEqual([...seen.map((entry) => entry.fraction)].sort((a, b) => a - b));
   });
 });
 
