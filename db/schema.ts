@@ -194,7 +194,8 @@ export interface AuditEventTable {
   data: ColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
-export type CaptionLanguage = 'ky' | 'ru' | 'en';
+/** Captions come in the interface's languages. */
+export type CaptionLanguage = Locale;
 
 export interface CaptionTable {
   id: Generated<string>;

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { getCabinetPage, type CabinetItemView, type CabinetSlotView } from '../../server/cabinets/cabinets.ts';
 import { createExtraItem, itemFieldsSchema, setItemStatus, updateItem } from '../../server/cabinets/items.ts';
+import { locales } from '../../server/i18n/i18n.ts';
 import { removeCaption, retryProcessing, setCaption } from '../../server/media/lectures.ts';
 import { formatBytes, formatDate, formatDuration } from '../components/format.ts';
 import { Uploader } from '../components/uploader.tsx';
@@ -160,9 +161,6 @@ function ItemBlock({ item, page, chunkSize }: { item: CabinetItemView; page: Pag
   );
 }
 
-/** The caption languages (the server's `CAPTION_LANGUAGES`; this list is rendered in the browser). */
-const captionLanguages = ['ky', 'ru', 'en'] as const;
-
 function CaptionForm({ fileId, captions }: { fileId: string; captions: string[] }) {
   const { t } = useTranslation();
   return (
@@ -187,7 +185,7 @@ function CaptionForm({ fileId, captions }: { fileId: string; captions: string[] 
         <label>
           {t('video.captionLanguage')}{' '}
           <select name="language" defaultValue="ky">
-            {captionLanguages.map((language) => (
+            {locales.map((language) => (
               <option key={language} value={language}>
                 {t(`language.${language}`)}
               </option>

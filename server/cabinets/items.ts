@@ -93,17 +93,22 @@ export async function slotItemId(trx: Kysely<Database>, slotId: string, title: s
   return existing.id;
 }
 
+export type FileInCabinet = { file: MediaFile; cabinet: CabinetScope; cabinetId: string; status: ItemStatus; title: string };
+
+/** A live file with its item and where its cabinet sits (for the permission module), or null. */
+export async function loadFileInCabinet(db: Db, fileId: string): Promise<FileInCabinet | null> {
+  if (!isUuid(fileId)) return null;
+  const file = await db.selectFrom('media_file').selectAll().where('id', '=', fileId).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!file) return null;
+  const item = await db.selectFrom('item').select(['cabinet_id', 'status', 'title']).where('id', '=', file.item_id).executeTakeFirstOrThrow();
+  const cabinet = await loadCabinetScope(db, item.cabinet_id);
+  return cabinet ? { file, cabinet, cabinetId: item.cabinet_id, status: item.status, title: item.title } : null;
+}
+
 /** A file as the downloader may get it, or not_found when this user may not see it. */
 export async function fileForDownload(db: Db, user: Principal | null, fileId: string): Promise<MediaFile> {
-  if (!isUuid(fileId)) throw new AppError('not_found');
-  const file = await db.selectFrom('media_file').selectAll().where('id', '=', fileId).where('deleted_at', 'is', null).executeTakeFirst();
-  if (!file) {
-    if (!user) throw new AppError('unauthorized');
-    throw new AppError('not_found');
-  }
-  const item = await db.selectFrom('item').select(['cabinet_id', 'status']).where('id', '=', file.item_id).executeTakeFirstOrThrow();
-  const cabinet = await loadCabinetScope(db, item.cabinet_id);
-  if (!cabinet) throw new AppError('not_found');
-  requirePermission(user, 'item.view', { cabinet, status: item.status });
-  return file;
+  const found = await loadFileInCabinet(db, fileId);
+  if (!found) throw new AppError(user ? 'not_found' : 'unauthorized');
+  requirePermission(user, 'item.view', { cabinet: found.cabinet, status: found.status });
+  return found.file;
 }

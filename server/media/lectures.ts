@@ -4,27 +4,22 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import type { CaptionLanguage, MediaFile } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { can, requirePermission, type CabinetScope, type Principal } from '../auth/permissions.ts';
-import { isUuid, loadCabinetScope } from '../cabinets/cabinets.ts';
+import { can, requirePermission, type Principal } from '../auth/permissions.ts';
+import { loadFileInCabinet, type FileInCabinet } from '../cabinets/items.ts';
 import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
+import { isLocale } from '../i18n/i18n.ts';
 import { toWebVtt } from './captions.ts';
 
 type Actor = { user: Principal; ip: string | null };
-export const CAPTION_LANGUAGES: readonly CaptionLanguage[] = ['ky', 'ru', 'en'];
 /** Watched share of a lecture from which it counts as completed. */
 export const COMPLETED_SHARE = 0.9;
 
-type LectureContext = { file: MediaFile; cabinet: CabinetScope; status: 'draft' | 'published'; cabinetId: string; title: string };
-
-async function lecture(db: Db, fileId: string): Promise<LectureContext> {
-  if (!isUuid(fileId)) throw new AppError('not_found');
-  const file = await db.selectFrom('media_file').selectAll().where('id', '=', fileId).where('deleted_at', 'is', null).executeTakeFirst();
-  if (!file || (file.file_kind !== 'video' && file.file_kind !== 'audio')) throw new AppError('not_found');
-  const item = await db.selectFrom('item').select(['cabinet_id', 'status', 'title']).where('id', '=', file.item_id).executeTakeFirstOrThrow();
-  const cabinet = await loadCabinetScope(db, item.cabinet_id);
-  if (!cabinet) throw new AppError('not_found');
-  return { file, cabinet, status: item.status, cabinetId: item.cabinet_id, title: item.title };
+/** A video or audio lecture with where it sits, or not_found. */
+async function lecture(db: Db, fileId: string): Promise<FileInCabinet> {
+  const found = await loadFileInCabinet(db, fileId);
+  if (!found || (found.file.file_kind !== 'video' && found.file.file_kind !== 'audio')) throw new AppError('not_found');
+  return found;
 }
 
 /** "Retry" on a failed lecture: queued again in the transaction that resets it. */
@@ -49,12 +44,13 @@ export async function retryProcessing(db: Db, queue: JobQueue, actor: Actor, fil
 export async function setCaption(db: Db, actor: Actor, fileId: string, language: string, bytes: Uint8Array): Promise<void> {
   const { cabinet } = await lecture(db, fileId);
   requirePermission(actor.user, 'cabinet.edit', cabinet);
-  if (!CAPTION_LANGUAGES.includes(language as CaptionLanguage)) throw new AppError('invalid_input', 'captions.language');
+  // Captions come in the languages of the interface.
+  if (!isLocale(language)) throw new AppError('invalid_input', 'captions.language');
   const vtt = toWebVtt(bytes);
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('caption')
-      .values({ media_file_id: fileId, language: language as CaptionLanguage, vtt, created_by: actor.user.id })
+      .values({ media_file_id: fileId, language, vtt, created_by: actor.user.id })
       .onConflict((oc) => oc.columns(['media_file_id', 'language']).doUpdateSet({ vtt, created_by: actor.user.id }))
       .execute();
     await recordAudit(trx, { actorId: actor.user.id, action: 'caption.set', objectType: 'media_file', objectId: fileId, ip: actor.ip, data: { language } });
@@ -128,22 +124,22 @@ export async function recordWatchProgress(db: Db, user: Principal | null, fileId
 }
 
 /** Where the student left off (to resume), or 0. */
-export async function lastPosition(db: Db, userId: string, fileId: string): Promise<number> {
+async function lastPosition(db: Db, userId: string, fileId: string): Promise<number> {
   const row = await db.selectFrom('watch_progress').select('last_position_seconds').where('user_id', '=', userId).where('media_file_id', '=', fileId).executeTakeFirst();
   return row?.last_position_seconds ?? 0;
 }
 
 export type ViewerRow = { studentId: string; name: string; group: string; watchedSeconds: number; furthestSeconds: number; completed: boolean; lastSeen: string | null };
 
+export type ViewerTable = { durationSeconds: number; rows: ViewerRow[] };
+
 /** Every student of the cabinet's groups with what they watched of this lecture (nothing yet included). */
-export async function watchTable(db: Db, user: Principal | null, fileId: string): Promise<{ durationSeconds: number; rows: ViewerRow[] }> {
-  const { file, cabinet } = await lecture(db, fileId);
-  requirePermission(user, 'progress.view', cabinet);
+async function viewersOf(db: Db, { file, cabinet }: FileInCabinet): Promise<ViewerTable> {
   const rows = await db
     .selectFrom('group_student as gs')
     .innerJoin('app_user as u', 'u.id', 'gs.student_id')
     .innerJoin('study_group as g', 'g.id', 'gs.group_id')
-    .leftJoin('watch_progress as w', (join) => join.onRef('w.user_id', '=', 'u.id').on('w.media_file_id', '=', fileId))
+    .leftJoin('watch_progress as w', (join) => join.onRef('w.user_id', '=', 'u.id').on('w.media_file_id', '=', file.id))
     .select(['u.id', 'u.full_name', 'g.name as group_name', 'w.watched_seconds', 'w.furthest_seconds', 'w.completed_at', 'w.updated_at'])
     .where('gs.group_id', 'in', [...cabinet.groupIds])
     .orderBy('g.name')
@@ -157,7 +153,7 @@ export async function watchTable(db: Db, user: Principal | null, fileId: string)
       group: row.group_name,
       watchedSeconds: row.watched_seconds ?? 0,
       furthestSeconds: row.furthest_seconds ?? 0,
-      completed: row.completed_at !== null && row.completed_at !== undefined,
+      completed: Boolean(row.completed_at),
       lastSeen: row.updated_at ? row.updated_at.toISOString() : null,
     })),
   };
@@ -171,12 +167,14 @@ export type WatchPageData = {
   /** Seconds to resume from, for a student who watched before. */
   resumeAt: number;
   reportsProgress: boolean;
-  viewers: Awaited<ReturnType<typeof watchTable>> | null;
+  /** Who watched how much: for the instructor and the staff above, null for students. */
+  viewers: ViewerTable | null;
 };
 
 /** Everything the lecture page shows, each part as this user may see it. */
 export async function watchPage(db: Db, user: Principal | null, fileId: string): Promise<WatchPageData> {
-  const { file, cabinet, status, cabinetId, title } = await lecture(db, fileId);
+  const found = await lecture(db, fileId);
+  const { file, cabinet, status, cabinetId, title } = found;
   requirePermission(user, 'item.view', { cabinet, status });
   if (!file.hls_prefix || file.processing_state !== 'ready') throw new AppError('not_found');
   const reportsProgress = can(user, 'progress.record', { cabinet, status });
@@ -187,6 +185,6 @@ export async function watchPage(db: Db, user: Principal | null, fileId: string):
     captions: (await db.selectFrom('caption').select('language').where('media_file_id', '=', fileId).orderBy('language').execute()).map((row) => row.language),
     resumeAt: reportsProgress ? await lastPosition(db, user.id, fileId) : 0,
     reportsProgress,
-    viewers: can(user, 'progress.view', cabinet) ? await watchTable(db, user, fileId) : null,
+    viewers: can(user, 'progress.view', cabinet) ? await viewersOf(db, found) : null,
   };
 }

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers } from '../../workers/run-workers.ts';
 import { ky } from '../../server/i18n/ky.ts';
-import { hasBrowser, launchBrowser, requireBrowserInCi } from '../helpers/browser.ts';
+import { hasBrowser, launchBrowser, logIn as logInAs, requireBrowserInCi } from '../helpers/browser.ts';
 import { sharedBuild } from '../helpers/build-app.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -19,12 +19,7 @@ let server: TestServer;
 let browser: Browser;
 let work: string;
 
-async function logIn(page: Page, account: string) {
-  await page.goto(`${server.url}/login`);
-  await page.fill('input[name=email]', `${account}@demo.kabinet.kg`);
-  await page.fill('input[name=password]', 'kabinet-demo');
-  await Promise.all([page.waitForURL(`${server.url}/`), page.click('button[type=submit]:not([name])')]);
-}
+const logIn = (page: Page, account: string) => logInAs(page, server.url, account);
 
 const slot = (page: Page, number: number) => page.locator(`[data-testid=slot][data-slot-kind=lecture_video][data-slot-number="${number}"]`);
 

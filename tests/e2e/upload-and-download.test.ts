@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../server/i18n/en.ts';
 import { ky } from '../../server/i18n/ky.ts';
-import { hasBrowser, launchBrowser, requireBrowserInCi } from '../helpers/browser.ts';
+import { hasBrowser, launchBrowser, logIn as logInAs, requireBrowserInCi } from '../helpers/browser.ts';
 import { sharedBuild } from '../helpers/build-app.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -20,12 +20,7 @@ const MiB = 1024 * 1024;
 const files = { pdf: '', video: '' };
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-async function logIn(page: Page, account: string) {
-  await page.goto(`${server.url}/login`);
-  await page.fill('input[name=email]', `${account}@demo.kabinet.kg`);
-  await page.fill('input[name=password]', 'kabinet-demo');
-  await Promise.all([page.waitForURL(`${server.url}/`), page.click('button[type=submit]:not([name])')]);
-}
+const logIn = (page: Page, account: string) => logInAs(page, server.url, account);
 
 const slot = (page: Page, kind: string, number: number) => page.locator(`[data-testid=slot][data-slot-kind=${kind}][data-slot-number="${number}"]`);
 

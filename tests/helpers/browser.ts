@@ -1,6 +1,6 @@
 // The system Chromium for end-to-end tests (CHROMIUM_PATH, else /usr/bin/chromium), driven by playwright-core.
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const hasBrowser = existsSync(chromiumPath);
@@ -18,4 +18,12 @@ export function launchBrowser(): Promise<Browser> {
     executablePath: chromiumPath,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** Logs a demo account in through the login form, as a person does. */
+export async function logIn(page: Page, baseUrl: string, account: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.fill('input[name=email]', `${account}@demo.kabinet.kg`);
+  await page.fill('input[name=password]', 'kabinet-demo');
+  await Promise.all([page.waitForURL(`${baseUrl}/`), page.click('button[type=submit]:not([name])')]);
 }
