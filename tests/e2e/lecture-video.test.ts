@@ -118,6 +118,23 @@ describe.skipIf(!hasBrowser)('a lecture from upload to a student watching it (Ch
     const row = instructor.locator('[data-testid=viewers] tr', { hasText: 'ПМИ-1-24' }).filter({ hasNotText: '0:00' });
     await expect.poll(() => row.count()).toBe(1);
 
+    // On a phone (narrow screen, touch): the player fits the screen and plays inline, from where the student left off.
+    const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
+    await logIn(phone, 'student');
+    await phone.goto(watchUrl);
+    const phoneVideo = phone.locator('[data-testid=player]');
+    const box = await phoneVideo.boundingBox();
+    expect(box!.width).toBeLessThanOrEqual(390);
+    expect(box!.width).toBeGreaterThan(300);
+    expect(await phoneVideo.getAttribute('playsinline')).not.toBeNull();
+    const resumedFrom = (await server.services.db.selectFrom('watch_progress').select('last_position_seconds').where('media_file_id', '=', fileId).executeTakeFirstOrThrow()).last_position_seconds;
+    await expect.poll(() => phoneVideo.evaluate((element: HTMLVideoElement) => element.currentTime), { timeout: 20_000 }).toBeGreaterThan(resumedFrom - 1);
+    await phoneVideo.evaluate((element: HTMLVideoElement) => {
+      element.muted = true;
+      return element.play();
+    });
+    await expect.poll(() => phoneVideo.evaluate((element: HTMLVideoElement) => element.currentTime), { timeout: 20_000 }).toBeGreaterThan(resumedFrom + 0.5);
+
     // A student of another group: the lecture page is not found, and nothing names a media URL.
     const other = await (await browser.newContext()).newPage();
     await logIn(other, 'student46');
