@@ -158,6 +158,7 @@ export interface UploadTable {
   cabinet_id: string;
   slot_id: string | null;
   item_id: string | null;
+  assignment_id: ColumnType<string | null, string | null | undefined, string | null>;
   file_name: string;
   file_kind: FileKind;
   declared_size: BigIntColumn;
@@ -218,6 +219,58 @@ export interface WatchProgressTable {
   updated_at: Generated<Date>;
 }
 
+export type LatePolicy = 'accept_late' | 'refuse';
+// pg returns numeric as string; we write numbers.
+type NumericColumn = ColumnType<string, number | string, number | string>;
+
+export interface AssignmentTable {
+  id: Generated<string>;
+  item_id: string;
+  instructions: Generated<string>;
+  opens_at: NullableTimestamp;
+  due_at: Timestamp;
+  late_policy: LatePolicy;
+  max_score: NumericColumn;
+  allowed_extensions: ColumnType<string[], string[] | undefined, string[]>;
+  max_files: number;
+  max_file_bytes: BigIntColumn;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export interface SubmissionTable {
+  id: Generated<string>;
+  assignment_id: string;
+  student_id: string;
+  version: number;
+  text: Generated<string>;
+  submitted_at: Generated<Date>;
+  late: boolean;
+}
+
+export interface SubmissionFileTable {
+  id: Generated<string>;
+  assignment_id: string;
+  student_id: string;
+  submission_id: string | null;
+  upload_id: string;
+  storage_key: string;
+  original_name: string;
+  byte_size: BigIntColumn;
+  sha256: string;
+  content_type: string;
+  created_at: CreatedAt;
+}
+
+export interface GradeTable {
+  assignment_id: string;
+  student_id: string;
+  score: NumericColumn;
+  feedback: Generated<string>;
+  graded_by: string;
+  graded_at: Generated<Date>;
+}
+
 export interface Database {
   faculty: FacultyTable;
   department: DepartmentTable;
@@ -238,6 +291,10 @@ export interface Database {
   audit_event: AuditEventTable;
   caption: CaptionTable;
   watch_progress: WatchProgressTable;
+  assignment: AssignmentTable;
+  submission: SubmissionTable;
+  submission_file: SubmissionFileTable;
+  grade: GradeTable;
 }
 
 export type User = Selectable<UserTable>;

@@ -38,3 +38,11 @@ export function formatClock(seconds: number): string {
   const mm = h ? String(m).padStart(2, '0') : String(m);
   return `${h ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
 }
+
+/** Day, month and time of day (24 h) in a time zone, with our month names (see `formatDate`). */
+export function formatDateTime(iso: string, t: TFunction, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).formatToParts(new Date(iso));
+  const hour = parts.find((part) => part.type === 'hour')?.value ?? '00';
+  const minute = parts.find((part) => part.type === 'minute')?.value ?? '00';
+  return `${formatDate(iso, t, timeZone)}, ${hour}:${minute}`;
+}

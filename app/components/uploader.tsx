@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import * as tus from 'tus-js-client';
 import { formatBytes, formatDuration } from './format.ts';
 
-export type UploadTarget = { cabinetId: string; slotId?: string; itemId?: string };
+/** Where files go: a slot or an item of the cabinet, or (a student's files) an assignment. */
+export type UploadTarget = { cabinetId: string; slotId?: string; itemId?: string; assignmentId?: string };
 
 type Status = 'queued' | 'uploading' | 'paused' | 'done' | 'failed';
 type Entry = {
@@ -19,7 +20,7 @@ type Entry = {
 };
 type Unfinished = { name: string; percent: number };
 
-const fingerprintPrefix = (target: UploadTarget) => `kabinet:${target.cabinetId}:${target.slotId ?? target.itemId ?? ''}:`;
+const fingerprintPrefix = (target: UploadTarget) => `kabinet:${target.cabinetId}:${target.slotId ?? target.itemId ?? target.assignmentId ?? ''}:`;
 
 /** Bytes per second, smoothed over half-second samples so the time left does not jump around. */
 function speedMeter(): (sent: number) => number {
@@ -45,9 +46,9 @@ function errorMessage(error: Error): string {
   return body && body.length < 400 ? body : '';
 }
 
-export function Uploader({ cabinetId, slotId, itemId, chunkSize, label }: UploadTarget & { chunkSize: number; label: string }) {
+export function Uploader({ cabinetId, slotId, itemId, assignmentId, chunkSize, label }: UploadTarget & { chunkSize: number; label: string }) {
   // A stable object, so effects run once per target and not on every render.
-  const [target] = useState<UploadTarget>(() => ({ cabinetId, slotId, itemId }));
+  const [target] = useState<UploadTarget>(() => ({ cabinetId, slotId, itemId, assignmentId }));
   const { t, i18n } = useTranslation();
   const revalidator = useRevalidator();
   const [entries, setEntries] = useState<Entry[]>([]);
@@ -113,6 +114,7 @@ export function Uploader({ cabinetId, slotId, itemId, chunkSize, label }: Upload
         cabinetId: target.cabinetId,
         ...(target.slotId ? { slotId: target.slotId } : {}),
         ...(target.itemId ? { itemId: target.itemId } : {}),
+        ...(target.assignmentId ? { assignmentId: target.assignmentId } : {}),
         filename: entry.file.name,
       },
       fingerprint: async (file) => `${fingerprintPrefix(target)}${(file as File).name}:${(file as File).size}:${(file as File).lastModified}`,

@@ -6,9 +6,11 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { getCabinetPage, type CabinetItemView, type CabinetSlotView } from '../../server/cabinets/cabinets.ts';
 import { createExtraItem, itemFieldsSchema, setItemStatus, updateItem } from '../../server/cabinets/items.ts';
+import { assignmentFieldsSchema, createSlotAssignment } from '../../server/assignments/assignments.ts';
 import { locales } from '../../server/i18n/i18n.ts';
 import { removeCaption, retryProcessing, setCaption } from '../../server/media/lectures.ts';
 import { formatBytes, formatDate, formatDuration } from '../components/format.ts';
+import { LocalTime } from '../components/local-time.tsx';
 import { Uploader } from '../components/uploader.tsx';
 import { orRespond, requireUser, type ErrorPayload } from '../guards.server.ts';
 
@@ -27,6 +29,7 @@ const intentSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('retry-processing'), fileId: z.string() }),
   z.object({ intent: z.literal('set-caption'), fileId: z.string(), language: z.string(), captions: z.instanceof(File, { message: 'captions.invalid' }) }),
   z.object({ intent: z.literal('remove-caption'), fileId: z.string(), language: z.string() }),
+  z.object({ intent: z.literal('create-assignment'), slotId: z.string() }).merge(assignmentFieldsSchema),
 ]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -60,6 +63,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           break;
         case 'remove-caption':
           await removeCaption(db, actor, input.fileId, input.language);
+          break;
+        case 'create-assignment':
+          await createSlotAssignment(db, actor, input.slotId, input);
           break;
       }
     });
@@ -102,6 +108,16 @@ function ItemBlock({ item, page, chunkSize }: { item: CabinetItemView; page: Pag
         )}
       </div>
       {item.description && !editing ? <p className="description">{item.description}</p> : null}
+      {item.assignment ? (
+        <p>
+          <a href={`/assignments/${item.assignment.id}`} data-testid="assignment-link">
+            {t('assignment.open')}
+          </a>{' '}
+          <span className="muted">
+            {t('assignment.due')} <LocalTime iso={item.assignment.dueAt} termZone={page.term.timeZone} />
+          </span>
+        </p>
+      ) : null}
       <ul className="files">
         {item.files.map((file) => (
           <li key={file.id}>
@@ -214,6 +230,52 @@ function useLiveProcessing(page: Page) {
   }, [working, revalidator]);
 }
 
+/** An assessment slot's assignment: dates are in the term's time zone. */
+function AssignmentForm({ slotId }: { slotId: string }) {
+  const { t } = useTranslation();
+  return (
+    <details className="new-assignment">
+      <summary>{t('assignment.create')}</summary>
+      <Form method="post" className="stacked" data-testid="assignment-form">
+        <input type="hidden" name="intent" value="create-assignment" />
+        <input type="hidden" name="slotId" value={slotId} />
+        <label>
+          {t('cabinet.itemTitle')} <input name="title" required maxLength={200} />
+        </label>
+        <label>
+          {t('assignment.instructions')} <textarea name="instructions" rows={4} maxLength={20000} />
+        </label>
+        <label>
+          {t('assignment.opensAt')} <input type="datetime-local" name="opensAt" />
+        </label>
+        <label>
+          {t('assignment.dueAtLabel')} <input type="datetime-local" name="dueAt" required />
+        </label>
+        <label>
+          {t('assignment.latePolicy')}{' '}
+          <select name="latePolicy" defaultValue="accept_late">
+            <option value="accept_late">{t('assignment.acceptLate')}</option>
+            <option value="refuse">{t('assignment.refuseLate')}</option>
+          </select>
+        </label>
+        <label>
+          {t('assignment.maxScore')} <input type="number" name="maxScore" min={1} max={1000} step="0.5" defaultValue={100} required />
+        </label>
+        <label>
+          {t('assignment.allowedExtensions')} <input name="allowedExtensions" placeholder="pdf, docx, jpg" />
+        </label>
+        <label>
+          {t('assignment.maxFiles')} <input type="number" name="maxFiles" min={1} max={20} defaultValue={5} required />
+        </label>
+        <label>
+          {t('assignment.maxFileMib')} <input type="number" name="maxFileMib" min={1} max={2048} defaultValue={50} required />
+        </label>
+        <button type="submit">{t('assignment.create')}</button>
+      </Form>
+    </details>
+  );
+}
+
 function SlotRow({ slot, item, page, chunkSize }: { slot: CabinetSlotView; item?: CabinetItemView; page: Page; chunkSize: number }) {
   const { t } = useTranslation();
   const label = `${t(`slotKind.${slot.kind}`)} ${slot.number}`;
@@ -226,7 +288,8 @@ function SlotRow({ slot, item, page, chunkSize }: { slot: CabinetSlotView; item?
         {page.canEdit && slot.state === 'open' && !item ? <span className="badge missing">{t('cabinet.missing')}</span> : null}
       </div>
       {item ? <ItemBlock item={item} page={page} chunkSize={chunkSize} /> : null}
-      {page.canEdit ? <Uploader cabinetId={page.id} slotId={slot.id} chunkSize={chunkSize} label={`${t('cabinet.upload')}: ${label}`} /> : null}
+      {page.canEdit && slot.kind === 'interim_assessment' && !item ? <AssignmentForm slotId={slot.id} /> : null}
+      {page.canEdit && !item?.assignment ? <Uploader cabinetId={page.id} slotId={slot.id} chunkSize={chunkSize} label={`${t('cabinet.upload')}: ${label}`} /> : null}
     </li>
   );
 }

@@ -27,8 +27,14 @@ export type ResourceFor = {
   'cabinet.edit': CabinetScope;
   /** See an item and download its files. */
   'item.view': { cabinet: CabinetScope; status: ItemStatus };
-  /** HEAD / PATCH / DELETE of an upload in flight. */
-  'upload.continue': { ownerId: string; cabinet: CabinetScope };
+  /** HEAD / PATCH / DELETE of an upload in flight: an instructor's material, or a student's submission file. */
+  'upload.continue': { ownerId: string; cabinet: CabinetScope; forSubmission: boolean };
+  /** Hand in work for a published assignment (the deadline rules are the assignment's). */
+  'assignment.submit': { cabinet: CabinetScope; status: ItemStatus };
+  /** See a student's submissions and their files: the student, the cabinet's instructor, the staff above (read-only). */
+  'submission.view': { cabinet: CabinetScope; studentId: string };
+  /** Grade submissions and manage assignments: the cabinet's instructor. */
+  'submission.grade': CabinetScope;
   /** A student's player reports what they watched of a lecture they may see. */
   'progress.record': { cabinet: CabinetScope; status: ItemStatus };
   /** Who watched how much of a cabinet's lectures: its instructor and the staff above, never students. */
@@ -37,7 +43,7 @@ export type ResourceFor = {
 export type Action = keyof ResourceFor;
 
 /** Actions whose refusal is answered "not found", so that nothing is learned about what exists. */
-const hiddenWhenRefused: ReadonlySet<Action> = new Set(['cabinet.view', 'item.view', 'upload.continue', 'progress.record']);
+const hiddenWhenRefused: ReadonlySet<Action> = new Set(['cabinet.view', 'item.view', 'upload.continue', 'progress.record', 'submission.view']);
 
 function seesCabinet(user: Principal, cabinet: CabinetScope): boolean {
   switch (user.role) {
@@ -74,8 +80,9 @@ export function can<A extends Action>(user: Principal | null, action: A, resourc
       return seesCabinet(user, cabinet) && (status === 'published' || user.role !== 'student');
     }
     case 'upload.continue': {
-      const { ownerId, cabinet } = resource as ResourceFor['upload.continue'];
-      return user.id === ownerId && ownsCabinet(user, cabinet);
+      const { ownerId, cabinet, forSubmission } = resource as ResourceFor['upload.continue'];
+      if (user.id !== ownerId) return false;
+      return forSubmission ? user.role === 'student' && seesCabinet(user, cabinet) : ownsCabinet(user, cabinet);
     }
     case 'progress.record': {
       const { cabinet, status } = resource as ResourceFor['progress.record'];
@@ -83,6 +90,17 @@ export function can<A extends Action>(user: Principal | null, action: A, resourc
     }
     case 'progress.view':
       return user.role !== 'student' && seesCabinet(user, resource as CabinetScope);
+    case 'assignment.submit': {
+      const { cabinet, status } = resource as ResourceFor['assignment.submit'];
+      return user.role === 'student' && status === 'published' && seesCabinet(user, cabinet);
+    }
+    case 'submission.view': {
+      const { cabinet, studentId } = resource as ResourceFor['submission.view'];
+      if (user.role === 'student') return user.id === studentId && seesCabinet(user, cabinet);
+      return seesCabinet(user, cabinet);
+    }
+    case 'submission.grade':
+      return ownsCabinet(user, resource as CabinetScope);
     default:
       return false;
   }

@@ -75,10 +75,10 @@ export async function loadCabinetScope(db: Kysely<Database>, cabinetId: string):
 }
 
 /** An upload in flight with its owner and the scope of its cabinet, in one query. */
-export async function uploadScope(db: Kysely<Database>, uploadId: string): Promise<{ ownerId: string; lastActivityAt: Date; cabinet: CabinetScope } | null> {
+export async function uploadScope(db: Kysely<Database>, uploadId: string): Promise<{ ownerId: string; lastActivityAt: Date; cabinet: CabinetScope; forSubmission: boolean } | null> {
   const row = await cabinetScopeQuery(db)
     .innerJoin('upload', 'upload.cabinet_id', 'cabinet.id')
-    .select(['upload.user_id as ownerId', 'upload.last_activity_at as lastActivityAt'])
+    .select(['upload.user_id as ownerId', 'upload.last_activity_at as lastActivityAt', 'upload.assignment_id as assignmentId'])
     .where('upload.id', '=', uploadId)
     .executeTakeFirst();
   if (!row) return null;
@@ -86,6 +86,7 @@ export async function uploadScope(db: Kysely<Database>, uploadId: string): Promi
     ownerId: row.ownerId,
     lastActivityAt: row.lastActivityAt,
     cabinet: scopeOf(row),
+    forSubmission: row.assignmentId !== null,
   };
 }
 
@@ -276,6 +277,8 @@ export type CabinetItemView = {
   description: string;
   status: ItemStatus;
   publishedAt: string | null;
+  /** The assignment students answer in this item, if it is one. */
+  assignment: { id: string; dueAt: string } | null;
   files: CabinetFileView[];
 };
 /** delivered: a published item; overdue: due and not delivered; open: not due yet, not delivered. */
@@ -351,6 +354,7 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
 
   const lectureIds = files.filter((file) => file.file_kind === 'video' || file.file_kind === 'audio').map((file) => file.id);
   const captionRows = lectureIds.length ? await db.selectFrom('caption').select(['media_file_id', 'language']).where('media_file_id', 'in', lectureIds).orderBy('language').execute() : [];
+  const assignmentRows = itemRows.length ? await db.selectFrom('assignment').select(['id', 'item_id', 'due_at']).where('item_id', 'in', itemRows.map((item) => item.id)).execute() : [];
   const captions = new Map<string, CaptionLanguage[]>();
   for (const row of captionRows) captions.set(row.media_file_id, [...(captions.get(row.media_file_id) ?? []), row.language]);
 
@@ -385,6 +389,7 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
       description: item.description,
       status: item.status,
       publishedAt: item.published_at?.toISOString() ?? null,
+      assignment: assignmentView(assignmentRows.find((a) => a.item_id === item.id)),
       files: files
         .filter((file) => file.item_id === item.id)
         .map((file) => ({
@@ -411,3 +416,5 @@ export function secondsLeft(progress: number | null, startedAt: Date | null, now
   const elapsed = (now.getTime() - startedAt.getTime()) / 1000;
   return Math.max(1, Math.round((elapsed * (1 - progress)) / progress));
 }
+
+const assignmentView = (row: { id: string; due_at: Date } | undefined) => (row ? { id: row.id, dueAt: row.due_at.toISOString() } : null);

@@ -53,7 +53,8 @@ export function createTusEndpoint(services: Services): TusEndpoint {
         upload.id,
         { ip, sha256: () => hasher.digest(upload.id, upload.size ?? 0) },
       );
-      return { 'Kabinet-Media-File': finished.mediaFileId, 'Access-Control-Expose-Headers': 'Kabinet-Media-File' };
+      const [name, id] = 'mediaFileId' in finished ? ['Kabinet-Media-File', finished.mediaFileId] : ['Kabinet-Submission-File', finished.submissionFileId];
+      return { [name]: id, 'Access-Control-Expose-Headers': name };
     } catch (error) {
       hasher.forget(upload.id);
       throw error;

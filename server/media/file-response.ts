@@ -15,7 +15,10 @@ export function requestedRange(size: number, header: string | null | undefined):
   return parsed && parsed.code === 0 && parsed.type === 'bytes' && parsed.ranges.length === 1 ? parsed.ranges[0] : undefined;
 }
 
-export async function fileResponse(storage: MediaStorage, file: MediaFile, request: Request): Promise<Response> {
+/** What a download needs of a stored file: a lecture's material or a student's submission. */
+export type StoredFile = Pick<MediaFile, 'storage_key' | 'original_name' | 'content_type' | 'sha256' | 'byte_size'>;
+
+export async function fileResponse(storage: MediaStorage, file: StoredFile, request: Request): Promise<Response> {
   const disposition = isInlineType(file.content_type) ? 'inline' : 'attachment';
   const headers = new Headers({
     'Content-Type': file.content_type,

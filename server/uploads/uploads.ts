@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { FileKind } from '../../db/schema.ts';
@@ -10,7 +11,8 @@ import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Principal } from '../auth/permissions.ts';
 import { isUuid, loadCabinetScope, uploadScope } from '../cabinets/cabinets.ts';
 import { slotItemId } from '../cabinets/items.ts';
-import { AppError } from '../errors.ts';
+import { checkSubmissionUpload } from '../assignments/assignments.ts';
+import { AppError, isAppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { storageKeys, type MediaStorage } from '../storage/media-storage.ts';
 import { detectAcceptedType, kindByName } from './file-types.ts';
@@ -26,10 +28,12 @@ export const uploadMetadataSchema = z
     cabinetId: uuid,
     slotId: uuid.optional(),
     itemId: uuid.optional(),
+    /** A student's file for an assignment (it stays a draft until they submit). */
+    assignmentId: uuid.optional(),
     filename: z.string().trim().min(1).max(255),
   })
-  // A new extra item is created first (with its request key); an upload goes into a slot or an item.
-  .refine((value) => Boolean(value.slotId) !== Boolean(value.itemId), { message: 'a slot or an item, one of them' });
+  // A new extra item is created first (with its request key); an upload goes into a slot, an item or an assignment.
+  .refine((value) => [value.slotId, value.itemId, value.assignmentId].filter(Boolean).length === 1, { message: 'a slot, an item or an assignment, one of them' });
 
 export function limitFor(kind: FileKind, limits: UploadLimits): number {
   return kind === 'video' || kind === 'audio' ? limits.video : limits.document;
@@ -47,12 +51,18 @@ export async function beginUpload(
   const parsed = uploadMetadataSchema.safeParse(input.metadata ?? {});
   if (!parsed.success) throw new AppError('invalid_upload', 'upload.bad_metadata');
   const target = parsed.data;
-  const cabinet = await loadCabinetScope(db, target.cabinetId);
-  if (!cabinet) throw new AppError('not_found');
-  requirePermission(user, 'cabinet.edit', cabinet);
-
   if (input.size === undefined) throw new AppError('invalid_upload', 'upload.length_required');
   if (input.size <= 0) throw new AppError('invalid_upload', 'upload.empty');
+  if (target.assignmentId) {
+    // A student's file: the assignment's own rules (window, types, size, number of files).
+    const rules = await checkSubmissionUpload(db, user, target.assignmentId, { name: target.filename, size: input.size });
+    if (rules.cabinetId !== target.cabinetId) throw new AppError('not_found');
+  } else {
+    const cabinet = await loadCabinetScope(db, target.cabinetId);
+    if (!cabinet) throw new AppError('not_found');
+    requirePermission(user, 'cabinet.edit', cabinet);
+  }
+
   const kind = kindByName(target.filename);
   if (!kind) throw new AppError('unsupported_type', 'upload.type_not_allowed', { name: target.filename });
   const limit = limitFor(kind, input.limits);
@@ -74,6 +84,7 @@ export async function beginUpload(
       cabinet_id: target.cabinetId,
       slot_id: target.slotId ?? null,
       item_id: target.itemId ?? null,
+      assignment_id: target.assignmentId ?? null,
       file_name: target.filename,
       file_kind: kind,
       declared_size: input.size,
@@ -95,7 +106,7 @@ export async function authorizeUploadRequest<U extends Principal>(
   const [user, row] = await Promise.all([findUser(), validId ? uploadScope(db, validId) : null]);
   if (!user) throw new AppError('unauthorized');
   if (!validId || !row) throw new AppError('not_found');
-  requirePermission(user, 'upload.continue', { ownerId: row.ownerId, cabinet: row.cabinet });
+  requirePermission(user, 'upload.continue', { ownerId: row.ownerId, cabinet: row.cabinet, forSubmission: row.forSubmission });
   if (method === 'PATCH' && Date.now() - row.lastActivityAt.getTime() > 60_000) {
     await db.updateTable('upload').set({ last_activity_at: new Date() }).where('id', '=', validId).execute();
   }
@@ -114,7 +125,7 @@ export async function discardUpload(deps: Pick<UploadDeps, 'db' | 'spoolDir'>, u
   await deps.db.deleteFrom('upload').where('id', '=', uploadId).where('finished_at', 'is', null).execute();
 }
 
-export type FinishedUpload = { mediaFileId: string; itemId: string };
+export type FinishedUpload = { mediaFileId: string; itemId: string } | { submissionFileId: string };
 
 /**
  * Checks the content of a complete upload, copies it into media storage and records it with its
@@ -132,6 +143,8 @@ export async function finishUpload(
   if (!row) throw new AppError('not_found');
   const recorded = await db.selectFrom('media_file').select(['id', 'item_id']).where('upload_id', '=', uploadId).executeTakeFirst();
   if (recorded) return { mediaFileId: recorded.id, itemId: recorded.item_id };
+  const recordedForSubmission = await db.selectFrom('submission_file').select('id').where('upload_id', '=', uploadId).executeTakeFirst();
+  if (recordedForSubmission) return { submissionFileId: recordedForSubmission.id };
 
   const { data } = spoolPaths(spoolDir, uploadId);
   const detected = await detectAcceptedType(data, row.file_name);
@@ -147,6 +160,25 @@ export async function finishUpload(
 
   let result: FinishedUpload;
   try {
+    if (row.assignment_id) {
+      const assignmentId = row.assignment_id;
+      result = await db.transaction().execute(async (trx) => {
+        // Parallel uploads each passed the count when they began: the limit holds at the end too.
+        await sql`select pg_advisory_xact_lock(hashtext(${`${assignmentId}:${row.user_id}`}))`.execute(trx);
+        const rules = await trx.selectFrom('assignment').select('max_files').where('id', '=', assignmentId).executeTakeFirstOrThrow();
+        const drafts = await trx.selectFrom('submission_file').select((eb) => eb.fn.countAll<string>().as('n')).where('assignment_id', '=', assignmentId).where('student_id', '=', row.user_id).where('submission_id', 'is', null).executeTakeFirstOrThrow();
+        if (Number(drafts.n) >= rules.max_files) throw new AppError('conflict', 'assignment.too_many_files', { max: rules.max_files });
+        await trx
+          .insertInto('submission_file')
+          .values({ id: mediaFileId, assignment_id: assignmentId, student_id: row.user_id, upload_id: uploadId, storage_key: key, original_name: row.file_name, byte_size: stat.size, sha256, content_type: detected.contentType })
+          .execute();
+        await trx.updateTable('upload').set({ finished_at: new Date() }).where('id', '=', uploadId).execute();
+        await recordAudit(trx, { actorId: row.user_id, action: 'submission.file', objectType: 'submission_file', objectId: mediaFileId, ip, data: { assignmentId, name: row.file_name, bytes: stat.size, sha256 } });
+        return { submissionFileId: mediaFileId };
+      });
+      await removeSpooled(spoolDir, uploadId);
+      return result;
+    }
     result = await db.transaction().execute(async (trx) => {
       const itemId = row.item_id ?? (row.slot_id ? await slotItemId(trx, row.slot_id, titleFromName(row.file_name), row.user_id) : null);
       if (!itemId) throw new Error(`Upload ${uploadId} has no target`);
@@ -182,8 +214,10 @@ export async function finishUpload(
       return { mediaFileId, itemId };
     });
   } catch (error) {
-    // Nothing recorded: no orphan object either. The spool copy stays, so the upload is not lost.
+    // Nothing recorded: no orphan object either. The spool copy stays, so the upload is not lost
+    // (unless it was refused for good).
     await storage.remove(key);
+    if (isAppError(error)) await discardUpload(deps, uploadId);
     throw error;
   }
   await removeSpooled(spoolDir, uploadId);

@@ -1,0 +1,207 @@
+// An assignment: students read it, upload files (resumable), submit and see their grade; the
+// instructor sees every student of the groups, opens their files, grades, and downloads them all.
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { assignmentPage, gradeSchema, gradeSubmission, submitWork } from '../../server/assignments/assignments.ts';
+import { formatBytes } from '../components/format.ts';
+import { LocalTime } from '../components/local-time.tsx';
+import { Uploader } from '../components/uploader.tsx';
+import { orRespond, requireUser, type ErrorPayload } from '../guards.server.ts';
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const page = await orRespond(() => assignmentPage(context.services.db, user, params.assignmentId ?? ''));
+  return { page, chunkSize: context.services.config.uploadChunkBytes, now: new Date().toISOString() };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title: loaded?.page.rules.title ?? 'Kabinet' }];
+
+const intentSchema = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('submit'), text: z.string().max(20_000).default('') }),
+  z.object({ intent: z.literal('grade') }).merge(gradeSchema),
+]);
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const parsed = intentSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) {
+    const messageKey = parsed.error.issues.find((issue) => issue.message.includes('.'))?.message ?? 'errors.invalid_input';
+    return data({ error: { messageKey, params: {} } satisfies ErrorPayload }, { status: 400 });
+  }
+  const actor = { user, ip: context.clientIp };
+  const assignmentId = params.assignmentId ?? '';
+  const input = parsed.data;
+  try {
+    await orRespond(async () => {
+      if (input.intent === 'submit') await submitWork(context.services.db, actor, assignmentId, input.text);
+      else await gradeSubmission(context.services.db, actor, assignmentId, input);
+    });
+  } catch (response) {
+    // Mistakes and refusals a person can act on go back to the page; 401/403/404 to the error page.
+    if (response instanceof Response && (response.status === 400 || response.status === 409)) {
+      return data({ error: (await response.json()) as ErrorPayload }, { status: response.status });
+    }
+    throw response;
+  }
+  return { error: null };
+}
+
+/** Time left until the due moment, counting down each second. */
+function Countdown({ dueAt, now }: { dueAt: string; now: string }) {
+  const { t } = useTranslation();
+  const [current, setCurrent] = useState(() => Date.parse(now));
+  useEffect(() => {
+    const timer = setInterval(() => setCurrent(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const left = Math.floor((Date.parse(dueAt) - current) / 1000);
+  if (left <= 0) return <span className="badge overdue">{t('assignment.pastDue')}</span>;
+  const days = Math.floor(left / 86400);
+  const clock = [Math.floor((left % 86400) / 3600), Math.floor((left % 3600) / 60), left % 60].map((n) => String(n).padStart(2, '0')).join(':');
+  return <span data-testid="countdown">{t('assignment.timeLeft', { days, clock })}</span>;
+}
+
+export default function AssignmentPage() {
+  const { page, chunkSize, now } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { t, i18n } = useTranslation();
+  const busy = useNavigation().state === 'submitting';
+  const { rules } = page;
+  const zone = rules.timeZone;
+  return (
+    <section className="assignment">
+      <p>
+        <Link to={`/cabinets/${rules.cabinetId}`}>← {t('video.back')}</Link>
+      </p>
+      <h1>{rules.title}</h1>
+      <p className="muted">
+        {rules.opensAt ? (
+          <>
+            {t('assignment.opensAt')} <LocalTime iso={rules.opensAt} termZone={zone} /> ·{' '}
+          </>
+        ) : null}
+        {t('assignment.due')} <LocalTime iso={rules.dueAt} termZone={zone} /> · <Countdown dueAt={rules.dueAt} now={now} /> ·{' '}
+        {t(rules.latePolicy === 'refuse' ? 'assignment.refuseLate' : 'assignment.acceptLate')} · {t('assignment.maxScoreShown', { max: rules.maxScore })}
+      </p>
+      {rules.instructions ? <div className="instructions">{rules.instructions.split('\n').map((line, i) => <p key={i}>{line}</p>)}</div> : null}
+      {result?.error ? (
+        <p className="form-error" role="alert">
+          {t(result.error.messageKey, result.error.params)}
+        </p>
+      ) : null}
+
+      {page.mine ? (
+        <section className="my-work">
+          <h2>{t('assignment.myWork')}</h2>
+          {page.mine.grade ? (
+            <p className="grade" data-testid="my-grade">
+              {t('assignment.gradeShown', { score: page.mine.grade.score, max: rules.maxScore })}
+              {page.mine.grade.feedback ? ` — ${page.mine.grade.feedback}` : ''}
+            </p>
+          ) : null}
+          {page.canSubmit ? (
+            <>
+              <p className="muted">
+                {t('assignment.fileRules', { files: rules.maxFiles, size: formatBytes(rules.maxFileBytes, t, i18n.language), types: rules.allowedExtensions.join(', ') || t('assignment.anyType') })}
+              </p>
+              <Uploader cabinetId={rules.cabinetId} assignmentId={rules.id} chunkSize={chunkSize} label={t('assignment.addFiles')} />
+              <ul className="files" data-testid="drafts">
+                {page.mine.drafts.map((file) => (
+                  <li key={file.id}>
+                    <a href={`/submission-files/${file.id}`}>{file.name}</a> <span className="muted">{formatBytes(file.byteSize, t, i18n.language)}</span>
+                  </li>
+                ))}
+              </ul>
+              <Form method="post" className="stacked">
+                <input type="hidden" name="intent" value="submit" />
+                <label>
+                  {t('assignment.text')} <textarea name="text" rows={3} maxLength={20000} />
+                </label>
+                <button type="submit" disabled={busy} data-testid="submit-work">
+                  {page.mine.versions.length ? t('assignment.resubmit') : t('assignment.submit')}
+                </button>
+              </Form>
+            </>
+          ) : null}
+          {page.mine.versions.map((version) => (
+            <div key={version.version} className="version" data-testid="version">
+              <strong>{t('assignment.version', { n: version.version })}</strong> <LocalTime iso={version.submittedAt} termZone={zone} />{' '}
+              {version.late ? <span className="badge overdue">{t('assignment.status.late')}</span> : null}
+              {version.text ? <p>{version.text}</p> : null}
+              <ul className="files">
+                {version.files.map((file) => (
+                  <li key={file.id}>
+                    <a href={`/submission-files/${file.id}`}>{file.name}</a>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ))}
+        </section>
+      ) : null}
+
+      {page.roster ? (
+        <section className="roster">
+          <h2>{t('assignment.submissions')}</h2>
+          {page.canGrade ? (
+            <p>
+              <a href={`/assignments/${rules.id}/submissions.zip`} data-testid="zip-link">
+                {t('assignment.downloadAll')}
+              </a>
+            </p>
+          ) : null}
+          <table data-testid="roster">
+            <thead>
+              <tr>
+                <th>{t('progress.student')}</th>
+                <th>{t('progress.group')}</th>
+                <th>{t('assignment.statusLabel')}</th>
+                <th>{t('assignment.submittedAt')}</th>
+                <th>{t('assignment.files')}</th>
+                <th>{t('assignment.scoreLabel')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.roster.map((row) => (
+                <tr key={row.studentId} data-status={row.status}>
+                  <td>{row.name}</td>
+                  <td>{row.group}</td>
+                  <td>{t(`assignment.status.${row.status}`)}</td>
+                  <td>{row.submittedAt ? <LocalTime iso={row.submittedAt} termZone={zone} /> : ''}</td>
+                  <td>
+                    {row.files.map((file) => (
+                      <a key={file.id} href={`/submission-files/${file.id}`} className="file-chip">
+                        {file.name}
+                      </a>
+                    ))}
+                    {row.text ? <p className="muted">{row.text}</p> : null}
+                  </td>
+                  <td>
+                    {page.canGrade && row.status !== 'not_submitted' ? (
+                      <Form method="post" className="inline-form">
+                        <input type="hidden" name="intent" value="grade" />
+                        <input type="hidden" name="studentId" value={row.studentId} />
+                        <input type="number" name="score" min={0} max={rules.maxScore} step="0.5" defaultValue={row.score ?? ''} required aria-label={t('assignment.scoreLabel')} />
+                        <input name="feedback" defaultValue={row.feedback} maxLength={10000} aria-label={t('assignment.feedback')} placeholder={t('assignment.feedback')} />
+                        <button type="submit" disabled={busy}>
+                          {t('cabinet.save')}
+                        </button>
+                      </Form>
+                    ) : row.score !== null ? (
+                      `${row.score} / ${rules.maxScore}`
+                    ) : (
+                      ''
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+    </section>
+  );
+}

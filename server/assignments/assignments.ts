@@ -1,0 +1,351 @@
+// Assignments students answer with files: creating one in an assessment slot, the rules a
+// submission must keep (window, late policy, files), submitting, grading, and who sees what.
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
+import type { ItemStatus, LatePolicy } from '../../db/schema.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+import { can, requirePermission, type CabinetScope, type Principal } from '../auth/permissions.ts';
+import { isUuid, loadCabinetScope } from '../cabinets/cabinets.ts';
+import { slotItemId } from '../cabinets/items.ts';
+import { AppError } from '../errors.ts';
+import { extensionOf, kindByName } from '../uploads/file-types.ts';
+
+type Actor = { user: Principal; ip: string | null };
+const MiB = 1024 * 1024;
+
+const localDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'assignment.bad_date');
+/** The instructor's form. Dates are wall-clock times in the term's time zone (`2026-12-01T23:59`). */
+export const assignmentFieldsSchema = z.object({
+  title: z.string().trim().min(1, 'item.title_required').max(200, 'item.title_too_long'),
+  instructions: z.string().trim().max(20_000, 'assignment.instructions_too_long').default(''),
+  opensAt: z.union([localDateTime, z.literal('')]).default(''),
+  dueAt: localDateTime,
+  latePolicy: z.enum(['accept_late', 'refuse']),
+  maxScore: z.coerce.number().positive('assignment.bad_score').max(1000, 'assignment.bad_score'),
+  allowedExtensions: z
+    .string()
+    .default('')
+    .transform((text) => [...new Set(text.split(/[\s,;]+/).map((ext) => ext.replace(/^\./, '').toLowerCase()).filter(Boolean))])
+    .refine((list) => list.every((ext) => kindByName(`x.${ext}`) !== null), 'assignment.bad_extensions'),
+  maxFiles: z.coerce.number().int().min(1, 'assignment.bad_max_files').max(20, 'assignment.bad_max_files'),
+  maxFileMib: z.coerce.number().int().min(1, 'assignment.bad_max_size').max(2048, 'assignment.bad_max_size'),
+});
+export type AssignmentFields = z.infer<typeof assignmentFieldsSchema>;
+
+/** Creates the assignment of an assessment slot (its item, a draft, titled as given). */
+export async function createSlotAssignment(db: Db, actor: Actor, slotId: string, fields: AssignmentFields): Promise<string> {
+  if (!isUuid(slotId)) throw new AppError('not_found');
+  const slot = await db
+    .selectFrom('slot')
+    .innerJoin('cabinet', 'cabinet.id', 'slot.cabinet_id')
+    .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
+    .innerJoin('term', 'term.id', 'ta.term_id')
+    .select(['slot.id', 'slot.cabinet_id', 'slot.kind', 'term.time_zone'])
+    .where('slot.id', '=', slotId)
+    .executeTakeFirst();
+  if (!slot) throw new AppError('not_found');
+  const cabinet = await loadCabinetScope(db, slot.cabinet_id);
+  if (!cabinet) throw new AppError('not_found');
+  requirePermission(actor.user, 'submission.grade', cabinet);
+  if (slot.kind !== 'interim_assessment') throw new AppError('invalid_input', 'assignment.not_assessment_slot');
+  const inZone = (local: string) => sql<Date>`(${local}::timestamp at time zone ${slot.time_zone})`;
+  return db.transaction().execute(async (trx) => {
+    const itemId = await slotItemId(trx, slot.id, fields.title, actor.user.id);
+    await trx.updateTable('item').set({ title: fields.title, description: '', updated_at: new Date() }).where('id', '=', itemId).execute();
+    const existing = await trx.selectFrom('assignment').select('id').where('item_id', '=', itemId).executeTakeFirst();
+    if (existing) throw new AppError('conflict', 'assignment.exists');
+    const values = {
+      item_id: itemId,
+      instructions: fields.instructions,
+      opens_at: fields.opensAt ? inZone(fields.opensAt) : null,
+      due_at: inZone(fields.dueAt),
+      late_policy: fields.latePolicy,
+      max_score: fields.maxScore,
+      allowed_extensions: fields.allowedExtensions,
+      max_files: fields.maxFiles,
+      max_file_bytes: fields.maxFileMib * MiB,
+    };
+    const created = await trx
+      .insertInto('assignment')
+      .values(values as never)
+      .returning('id')
+      .executeTakeFirstOrThrow()
+      .catch((error: unknown) => {
+        // The table's check: opens before it is due.
+        if (String(error).includes('assignment_check')) throw new AppError('invalid_input', 'assignment.opens_after_due');
+        throw error;
+      });
+    await recordAudit(trx, { actorId: actor.user.id, action: 'assignment.create', objectType: 'assignment', objectId: created.id, ip: actor.ip, data: { slotId, title: fields.title } });
+    return created.id;
+  });
+}
+
+export type AssignmentRules = {
+  id: string;
+  itemId: string;
+  title: string;
+  status: ItemStatus;
+  cabinetId: string;
+  cabinet: CabinetScope;
+  instructions: string;
+  opensAt: Date | null;
+  dueAt: Date;
+  latePolicy: LatePolicy;
+  maxScore: number;
+  allowedExtensions: string[];
+  maxFiles: number;
+  maxFileBytes: number;
+  timeZone: string;
+};
+
+export async function loadAssignment(db: Db, assignmentId: string): Promise<AssignmentRules | null> {
+  if (!isUuid(assignmentId)) return null;
+  const row = await db
+    .selectFrom('assignment')
+    .innerJoin('item', 'item.id', 'assignment.item_id')
+    .innerJoin('cabinet', 'cabinet.id', 'item.cabinet_id')
+    .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
+    .innerJoin('term', 'term.id', 'ta.term_id')
+    .select([
+      'assignment.id',
+      'assignment.item_id',
+      'item.title',
+      'item.status',
+      'item.cabinet_id',
+      'assignment.instructions',
+      'assignment.opens_at',
+      'assignment.due_at',
+      'assignment.late_policy',
+      'assignment.max_score',
+      'assignment.allowed_extensions',
+      'assignment.max_files',
+      'assignment.max_file_bytes',
+      'term.time_zone',
+    ])
+    .where('assignment.id', '=', assignmentId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const cabinet = await loadCabinetScope(db, row.cabinet_id);
+  if (!cabinet) return null;
+  return {
+    id: row.id,
+    itemId: row.item_id,
+    title: row.title,
+    status: row.status,
+    cabinetId: row.cabinet_id,
+    cabinet,
+    instructions: row.instructions,
+    opensAt: row.opens_at,
+    dueAt: row.due_at,
+    latePolicy: row.late_policy,
+    maxScore: Number(row.max_score),
+    allowedExtensions: row.allowed_extensions,
+    maxFiles: row.max_files,
+    maxFileBytes: Number(row.max_file_bytes),
+    timeZone: row.time_zone,
+  };
+}
+
+/** Someone who cannot see the assignment is told it does not exist; staff who can are refused. */
+function requireSubmitter(user: Principal | null, rules: AssignmentRules): asserts user is Principal {
+  requirePermission(user, 'item.view', { cabinet: rules.cabinet, status: rules.status });
+  requirePermission(user, 'assignment.submit', { cabinet: rules.cabinet, status: rules.status });
+}
+
+/** Refuses when nothing may be handed in now: before it opens, or after the due time under `refuse`. */
+export function checkWindow(rules: Pick<AssignmentRules, 'opensAt' | 'dueAt' | 'latePolicy'>, now: Date): void {
+  if (rules.opensAt && now < rules.opensAt) throw new AppError('conflict', 'assignment.not_open');
+  if (rules.latePolicy === 'refuse' && now > rules.dueAt) throw new AppError('conflict', 'assignment.closed');
+}
+
+/**
+ * Whether a student may add this file to their draft: the window, the file type, its size and the
+ * number of files. Called before a byte is stored.
+ */
+export async function checkSubmissionUpload(db: Db, user: Principal, assignmentId: string, file: { name: string; size: number }, now = new Date()): Promise<AssignmentRules> {
+  const rules = await loadAssignment(db, assignmentId);
+  if (!rules) throw new AppError('not_found');
+  requireSubmitter(user, rules);
+  checkWindow(rules, now);
+  const extension = extensionOf(file.name);
+  const kind = kindByName(file.name);
+  if (!kind || (rules.allowedExtensions.length > 0 && !rules.allowedExtensions.includes(extension))) {
+    throw new AppError('unsupported_type', 'assignment.type_not_allowed', { name: file.name, allowed: rules.allowedExtensions.join(', ') || '*' });
+  }
+  if (file.size > rules.maxFileBytes) throw new AppError('upload_too_large', 'upload.too_large', { limit: Math.round(rules.maxFileBytes / MiB) });
+  const drafts = await db
+    .selectFrom('submission_file')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('assignment_id', '=', assignmentId)
+    .where('student_id', '=', user.id)
+    .where('submission_id', 'is', null)
+    .executeTakeFirstOrThrow();
+  if (Number(drafts.n) >= rules.maxFiles) throw new AppError('conflict', 'assignment.too_many_files', { max: rules.maxFiles });
+  return rules;
+}
+
+/**
+ * Hands in the student's draft files (and text) as their next version. Late when after the due
+ * time; refused then under `refuse`. Resubmitting keeps every earlier version; the latest counts.
+ */
+export async function submitWork(db: Db, actor: Actor, assignmentId: string, text: string, now = new Date()): Promise<{ version: number; late: boolean }> {
+  const rules = await loadAssignment(db, assignmentId);
+  if (!rules) throw new AppError('not_found');
+  requireSubmitter(actor.user, rules);
+  checkWindow(rules, now);
+  const late = now > rules.dueAt;
+  return db.transaction().execute(async (trx) => {
+    // One submit at a time per student and assignment (a double click makes one version).
+    await sql`select pg_advisory_xact_lock(hashtext(${`${assignmentId}:${actor.user.id}`}))`.execute(trx);
+    const drafts = await trx.selectFrom('submission_file').select('id').where('assignment_id', '=', assignmentId).where('student_id', '=', actor.user.id).where('submission_id', 'is', null).execute();
+    if (drafts.length === 0 && !text.trim()) throw new AppError('invalid_input', 'assignment.nothing_to_submit');
+    if (drafts.length > rules.maxFiles) throw new AppError('conflict', 'assignment.too_many_files', { max: rules.maxFiles });
+    const last = await trx.selectFrom('submission').select((eb) => eb.fn.max('version').as('v')).where('assignment_id', '=', assignmentId).where('student_id', '=', actor.user.id).executeTakeFirst();
+    const version = Number(last?.v ?? 0) + 1;
+    const submission = await trx.insertInto('submission').values({ assignment_id: assignmentId, student_id: actor.user.id, version, text: text.trim(), late }).returning('id').executeTakeFirstOrThrow();
+    if (drafts.length) await trx.updateTable('submission_file').set({ submission_id: submission.id }).where('id', 'in', drafts.map((d) => d.id)).execute();
+    await recordAudit(trx, { actorId: actor.user.id, action: 'assignment.submit', objectType: 'submission', objectId: submission.id, ip: actor.ip, data: { assignmentId, version, late, files: drafts.length } });
+    return { version, late };
+  });
+}
+
+export const gradeSchema = z.object({
+  studentId: z.string().refine(isUuid),
+  score: z.coerce.number().min(0, 'assignment.bad_score'),
+  feedback: z.string().trim().max(10_000).default(''),
+});
+
+/** The instructor grades a student who submitted (score within the maximum); grading again replaces it. */
+export async function gradeSubmission(db: Db, actor: Actor, assignmentId: string, input: z.infer<typeof gradeSchema>): Promise<void> {
+  const rules = await loadAssignment(db, assignmentId);
+  if (!rules) throw new AppError('not_found');
+  requirePermission(actor.user, 'submission.grade', rules.cabinet);
+  if (input.score > rules.maxScore) throw new AppError('invalid_input', 'assignment.score_above_max', { max: rules.maxScore });
+  const submitted = await db.selectFrom('submission').select('id').where('assignment_id', '=', assignmentId).where('student_id', '=', input.studentId).executeTakeFirst();
+  if (!submitted) throw new AppError('invalid_input', 'assignment.not_submitted');
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('grade')
+      .values({ assignment_id: assignmentId, student_id: input.studentId, score: input.score, feedback: input.feedback, graded_by: actor.user.id })
+      .onConflict((oc) => oc.columns(['assignment_id', 'student_id']).doUpdateSet({ score: input.score, feedback: input.feedback, graded_by: actor.user.id, graded_at: sql`now()` as never }))
+      .execute();
+    await recordAudit(trx, { actorId: actor.user.id, action: 'assignment.grade', objectType: 'assignment', objectId: assignmentId, ip: actor.ip, data: { studentId: input.studentId, score: input.score } });
+  });
+}
+
+export type SubmissionFileView = { id: string; name: string; byteSize: number };
+export type SubmissionView = { version: number; text: string; submittedAt: string; late: boolean; files: SubmissionFileView[] };
+export type RosterRow = {
+  studentId: string;
+  name: string;
+  group: string;
+  status: 'not_submitted' | 'submitted' | 'late' | 'graded';
+  submittedAt: string | null;
+  late: boolean;
+  score: number | null;
+  feedback: string;
+  files: SubmissionFileView[];
+  text: string;
+};
+
+export type AssignmentPage = {
+  rules: Omit<AssignmentRules, 'cabinet' | 'opensAt' | 'dueAt'> & { opensAt: string | null; dueAt: string };
+  canSubmit: boolean;
+  canGrade: boolean;
+  /** The student's own: draft files, every version (latest first), and the grade. */
+  mine: { drafts: SubmissionFileView[]; versions: SubmissionView[]; grade: { score: number; feedback: string } | null } | null;
+  /** Staff: every student of the groups with the latest submission and grade. */
+  roster: RosterRow[] | null;
+};
+
+const fileView = (row: { id: string; original_name: string; byte_size: string }): SubmissionFileView => ({ id: row.id, name: row.original_name, byteSize: Number(row.byte_size) });
+
+export async function assignmentPage(db: Db, user: Principal | null, assignmentId: string): Promise<AssignmentPage> {
+  const rules = await loadAssignment(db, assignmentId);
+  if (!rules) throw new AppError(user ? 'not_found' : 'unauthorized');
+  requirePermission(user, 'item.view', { cabinet: rules.cabinet, status: rules.status });
+  const { cabinet, ...shown } = rules;
+  const page: AssignmentPage = {
+    rules: { ...shown, opensAt: rules.opensAt?.toISOString() ?? null, dueAt: rules.dueAt.toISOString() },
+    canSubmit: can(user, 'assignment.submit', { cabinet, status: rules.status }),
+    canGrade: can(user, 'submission.grade', cabinet),
+    mine: null,
+    roster: null,
+  };
+  const files = (studentIds: string[]) =>
+    studentIds.length
+      ? db.selectFrom('submission_file').select(['id', 'original_name', 'byte_size', 'submission_id', 'student_id']).where('assignment_id', '=', assignmentId).where('student_id', 'in', studentIds).orderBy('created_at').execute()
+      : Promise.resolve([]);
+  if (user.role === 'student') {
+    const [mineFiles, versions, grade] = await Promise.all([
+      files([user.id]),
+      db.selectFrom('submission').selectAll().where('assignment_id', '=', assignmentId).where('student_id', '=', user.id).orderBy('version', 'desc').execute(),
+      db.selectFrom('grade').select(['score', 'feedback']).where('assignment_id', '=', assignmentId).where('student_id', '=', user.id).executeTakeFirst(),
+    ]);
+    page.mine = {
+      drafts: mineFiles.filter((f) => f.submission_id === null).map(fileView),
+      versions: versions.map((v) => ({ version: v.version, text: v.text, submittedAt: v.submitted_at.toISOString(), late: v.late, files: mineFiles.filter((f) => f.submission_id === v.id).map(fileView) })),
+      grade: grade ? { score: Number(grade.score), feedback: grade.feedback } : null,
+    };
+    return page;
+  }
+  const students = await db
+    .selectFrom('group_student as gs')
+    .innerJoin('app_user as u', 'u.id', 'gs.student_id')
+    .innerJoin('study_group as g', 'g.id', 'gs.group_id')
+    .leftJoin(
+      (eb) => eb.selectFrom('submission').distinctOn('student_id').selectAll().where('assignment_id', '=', assignmentId).orderBy('student_id').orderBy('version', 'desc').as('latest'),
+      (join) => join.onRef('latest.student_id', '=', 'u.id'),
+    )
+    .leftJoin('grade', (join) => join.onRef('grade.student_id', '=', 'u.id').on('grade.assignment_id', '=', assignmentId))
+    .select(['u.id', 'u.full_name', 'g.name as group_name', 'latest.id as submission_id', 'latest.submitted_at', 'latest.late', 'latest.text', 'grade.score', 'grade.feedback'])
+    .where('gs.group_id', 'in', [...cabinet.groupIds])
+    .orderBy('g.name')
+    .orderBy('u.full_name')
+    .execute();
+  const allFiles = await files(students.filter((s) => s.submission_id).map((s) => s.id));
+  page.roster = students.map((s) => ({
+    studentId: s.id,
+    name: s.full_name,
+    group: s.group_name,
+    status: s.score !== null ? 'graded' : !s.submission_id ? 'not_submitted' : s.late ? 'late' : 'submitted',
+    submittedAt: s.submitted_at?.toISOString() ?? null,
+    late: Boolean(s.late),
+    score: s.score === null ? null : Number(s.score),
+    feedback: s.feedback ?? '',
+    files: allFiles.filter((f) => f.submission_id !== null && f.submission_id === s.submission_id).map(fileView),
+    text: s.text ?? '',
+  }));
+  return page;
+}
+
+/** A submitted or draft file, for whoever may see that student's work. */
+export async function submissionFileForDownload(db: Db, user: Principal | null, fileId: string) {
+  if (!isUuid(fileId)) throw new AppError(user ? 'not_found' : 'unauthorized');
+  const file = await db.selectFrom('submission_file').selectAll().where('id', '=', fileId).executeTakeFirst();
+  const rules = file ? await loadAssignment(db, file.assignment_id) : null;
+  if (!file || !rules) throw new AppError(user ? 'not_found' : 'unauthorized');
+  requirePermission(user, 'submission.view', { cabinet: rules.cabinet, studentId: file.student_id });
+  // Staff see handed-in work, not a student's unsent drafts.
+  if (file.submission_id === null && user.id !== file.student_id) throw new AppError('not_found');
+  return file;
+}
+
+/** Every student's latest submitted files, for the instructor's "download all" (names grouped by student). */
+export async function latestSubmissionFiles(db: Db, user: Principal | null, assignmentId: string) {
+  const rules = await loadAssignment(db, assignmentId);
+  if (!rules) throw new AppError(user ? 'not_found' : 'unauthorized');
+  requirePermission(user, 'submission.grade', rules.cabinet);
+  const rows = await db
+    .selectFrom('submission_file as f')
+    .innerJoin('submission as s', 's.id', 'f.submission_id')
+    .innerJoin('app_user as u', 'u.id', 'f.student_id')
+    .select(['f.id', 'f.storage_key', 'f.original_name', 'f.byte_size', 'u.full_name', 's.version'])
+    .where('f.assignment_id', '=', assignmentId)
+    .where(({ eb, selectFrom }) => eb('s.version', '=', selectFrom('submission as l').select((e) => e.fn.max('l.version').as('v')).whereRef('l.student_id', '=', 's.student_id').where('l.assignment_id', '=', assignmentId)))
+    .orderBy('u.full_name')
+    .orderBy('f.created_at')
+    .execute();
+  return { title: rules.title, files: rows };
+}
