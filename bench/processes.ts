@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 export const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -44,3 +45,30 @@ export async function startKabinetProcess(work: string, env: Record<string, stri
 export const stopChild = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))));
 
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * Logs the demo instructor in through the login form and opens MATH-101's cabinet through "Open
+ * cabinet", as a browser does. The caller ends `db` (a connection to the instance's database).
+ */
+export async function openDemoCabinet(url: string, pgPort: number): Promise<{ cookie: string; cabinetId: string; db: pg.Client }> {
+  const login = await fetch(`${url}/login`, { method: 'POST', body: new URLSearchParams({ email: 'instructor@demo.kabinet.kg', password: 'kabinet-demo' }), redirect: 'manual' });
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const db = new pg.Client(`postgres://kabinet:kabinet@127.0.0.1:${pgPort}/kabinet`);
+  await db.connect();
+  const assignment = await db.query<{ id: string }>(
+    `select ta.id from teaching_assignment ta join subject s on s.id = ta.subject_id join app_user u on u.id = ta.instructor_id
+     where s.code = 'MATH-101' and u.email = 'instructor@demo.kabinet.kg'`,
+  );
+  const opened = await fetch(`${url}/?index`, { method: 'POST', headers: { cookie }, body: new URLSearchParams({ teachingAssignmentId: assignment.rows[0]!.id }), redirect: 'manual' });
+  return { cookie, cabinetId: opened.headers.get('location')!.split('/').pop()!, db };
+}
+
+/** Peak and current resident memory of a process (Linux). */
+export function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+/** Starts counting a process's peak memory from now (Linux `clear_refs`). */
+export const resetPeakMemory = (pid: number) => fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');

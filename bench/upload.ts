@@ -8,10 +8,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import * as tus from 'tus-js-client';
 import { loadConfig } from '../server/config.ts';
-import { benchDir as here, median, startChild, startKabinetProcess, stopChild as stop } from './processes.ts';
+import { benchDir as here, median, memoryOf, openDemoCabinet, resetPeakMemory, startChild, startKabinetProcess, stopChild as stop } from './processes.ts';
 
 const MiB = 1024 * 1024;
 const size = Number(process.env.BENCH_UPLOAD_MIB ?? 1024) * MiB;
@@ -21,33 +20,15 @@ const browserChunk = loadConfig(process.env).uploadChunkBytes; // what the cabin
 /** The real web process (`npm start`'s command line), on a data folder of its own, with a logged-in instructor. */
 async function startKabinet(work: string): Promise<{ child: ChildProcess; info: KabinetInfo }> {
   const started = await startKabinetProcess(work);
-  const { pgPort } = started;
-  const url = started.url;
-  // Log in and open MATH-101's cabinet the way a browser does: the login form, then "Open cabinet".
-  const login = await fetch(`${url}/login`, { method: 'POST', body: new URLSearchParams({ email: 'instructor@demo.kabinet.kg', password: 'kabinet-demo' }), redirect: 'manual' });
-  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-  const db = new pg.Client(`postgres://kabinet:kabinet@127.0.0.1:${pgPort}/kabinet`);
-  await db.connect();
+  const { cookie, cabinetId, db } = await openDemoCabinet(started.url, started.pgPort);
   try {
-    const assignment = await db.query<{ id: string }>(
-      `select ta.id from teaching_assignment ta join subject s on s.id = ta.subject_id join app_user u on u.id = ta.instructor_id
-       where s.code = 'MATH-101' and u.email = 'instructor@demo.kabinet.kg'`,
-    );
-    const opened = await fetch(`${url}/?index`, { method: 'POST', headers: { cookie }, body: new URLSearchParams({ teachingAssignmentId: assignment.rows[0]!.id }), redirect: 'manual' });
-    const cabinetId = opened.headers.get('location')!.split('/').pop()!;
     const slots = await db.query<{ id: string }>(`select id from slot where cabinet_id = $1 and kind = 'lecture_video' order by number`, [cabinetId]);
-    return { child: started.child, info: { url, cookie, cabinetId, slotIds: slots.rows.map((r) => r.id), mediaDir: path.join(work, 'data', 'media') } };
+    return { child: started.child, info: { url: started.url, cookie, cabinetId, slotIds: slots.rows.map((r) => r.id), mediaDir: path.join(work, 'data', 'media') } };
   } finally {
     await db.end();
   }
 }
 
-
-function memoryOf(pid: number): { rss: number; peak: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
-  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
-}
 
 /** CPU seconds (user + system) a process has used so far. */
 function cpuSecondsOf(pid: number): number {
@@ -124,7 +105,7 @@ async function main() {
     const browserTimes: number[] = [];
     const eightTimes: number[] = [];
     // Start counting the peak from here: start-up (migrations, the seed's scrypt) is not upload memory.
-    fs.writeFileSync(`/proc/${kabinet.child.pid}/clear_refs`, '5');
+    resetPeakMemory(kabinet.child.pid!);
     const before = memoryOf(kabinet.child.pid!);
     const cpu = { bare: 0, kabinet: 0 };
     for (let run = 0; run < runs; run++) {

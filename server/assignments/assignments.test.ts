@@ -1,10 +1,10 @@
 // Assignments through the routes people use and real tus uploads: creating one (Bishkek dates),
 // students' files and submissions with every refusal, privacy by URL, grading, the streamed zip.
 import { randomBytes } from 'node:crypto';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { action as assignmentAction, loader as assignmentLoader } from '../../app/routes/assignments.$assignmentId.tsx';
-import { loader as zipLoader } from '../../app/routes/assignments.$assignmentId.submissions[.]zip.ts';
 import { action as cabinetAction } from '../../app/routes/cabinets.$cabinetId.tsx';
 import { loader as fileLoader } from '../../app/routes/submission-files.$fileId.tsx';
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
@@ -178,27 +178,42 @@ describe('grading and the zip of all work', () => {
   });
 
   it('streams every student\'s latest files as one zip, for the instructor only', async () => {
-    const zipAs = async (account: string) =>
-      respond(async () => zipLoader({ request: new Request(`http://kabinet.test/assignments/${assignmentId}/submissions.zip`, { headers: { cookie: await server.cookieFor(account) } }), params: { assignmentId }, context: context() }));
-    expect(statusOf(await zipAs('student'))).toBe(403);
-    expect(statusOf(await zipAs('head'))).toBe(403);
-    const response = (await zipAs('instructor')) as Response;
+    const zipAs = async (account: string) => fetch(`${server.url}/assignments/${assignmentId}/submissions.zip`, { headers: { cookie: await server.cookieFor(account) } });
+    expect((await zipAs('student')).status).toBe(403);
+    expect((await zipAs('head')).status).toBe(403);
+    expect((await fetch(`${server.url}/assignments/${assignmentId}/submissions.zip`)).status).toBe(401);
+    // A second student's latest work too, so the zip has two folders.
+    await upload('student2', assignmentId, 'Жооп.pdf', pdf(5000));
+    expect(statusOf(await assignmentPost('student2', assignmentId, { intent: 'submit', text: '' }))).toBe(200);
+    const response = await zipAs('instructor');
     expect(response.headers.get('content-type')).toBe('application/zip');
     const zip = Buffer.from(await response.arrayBuffer());
-    const entries = await new Promise<{ name: string; size: number }[]>((resolve, reject) => {
+    const entries = await new Promise<{ name: string; size: number; crcOk: boolean }[]>((resolve, reject) => {
       yauzl.fromBuffer(zip, { lazyEntries: true }, (error, file) => {
         if (error) return reject(error);
-        const found: { name: string; size: number }[] = [];
+        const found: { name: string; size: number; crcOk: boolean }[] = [];
         file.on('entry', (entry: yauzl.Entry) => {
-          found.push({ name: entry.fileName, size: entry.uncompressedSize });
-          file.readEntry();
+          file.openReadStream(entry, async (openError, stream) => {
+            if (openError) return reject(openError);
+            const chunks: Buffer[] = [];
+            for await (const chunk of stream) chunks.push(chunk as Buffer);
+            found.push({ name: entry.fileName, size: entry.uncompressedSize, crcOk: zlib.crc32(Buffer.concat(chunks)) === entry.crc32 });
+            file.readEntry();
+          });
         });
         file.on('end', () => resolve(found));
         file.readEntry();
       });
     });
-    const student = await server.services.db.selectFrom('app_user').select('full_name').where('email', '=', 'student@demo.kabinet.kg').executeTakeFirstOrThrow();
-    const latest = await server.services.db.selectFrom('submission_file').select(['original_name', 'byte_size']).where('original_name', '=', 'Оңдолгон.pdf').executeTakeFirstOrThrow();
-    expect(entries).toEqual([{ name: `${student.full_name}/Оңдолгон.pdf`, size: Number(latest.byte_size) }]);
+    const names = await server.services.db.selectFrom('app_user').select(['email', 'full_name']).where('email', 'in', ['student@demo.kabinet.kg', 'student2@demo.kabinet.kg']).execute();
+    const nameOf = (email: string) => names.find((n) => n.email === email)!.full_name;
+    const sizes = await server.services.db.selectFrom('submission_file').select(['original_name', 'byte_size']).where('original_name', 'in', ['Оңдолгон.pdf', 'Жооп.pdf']).execute();
+    const sizeOf = (name: string) => Number(sizes.find((s) => s.original_name === name)!.byte_size);
+    expect(entries.sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+      [
+        { name: `${nameOf('student@demo.kabinet.kg')}/Оңдолгон.pdf`, size: sizeOf('Оңдолгон.pdf'), crcOk: true },
+        { name: `${nameOf('student2@demo.kabinet.kg')}/Жооп.pdf`, size: sizeOf('Жооп.pdf'), crcOk: true },
+      ].sort((a, b) => a.name.localeCompare(b.name)),
+    );
   });
 });

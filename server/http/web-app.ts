@@ -1,5 +1,6 @@
 // The Express application: security headers, health, same-origin guard, tus uploads, then Remix.
 import { createMediaRoute, MEDIA_PATH } from './media-route.ts';
+import { createSubmissionsZipRoute, SUBMISSIONS_ZIP_PATH } from './zip-route.ts';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequestHandler } from '@remix-run/express';
@@ -61,6 +62,7 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
   const tus = createTusEndpoint(services);
   closers.push(tus.close);
   app.get(`${MEDIA_PATH}/:token/*`, createMediaRoute(services.storage, services.mediaTokenKey));
+  app.get(SUBMISSIONS_ZIP_PATH, createSubmissionsZipRoute(services));
   app.patch(`${UPLOADS_PATH}/:id`, (req, res) => tus.receivePatch(req, res));
   app.all([UPLOADS_PATH, `${UPLOADS_PATH}/*`], async (req, res) => {
     try {

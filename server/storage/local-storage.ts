@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { assertValidKey, type ByteRange, type MediaStorage } from './media-storage.ts';
+import { assertValidKey, type ByteRange, type MediaStorage, type ReadOptions } from './media-storage.ts';
 
 async function fsyncPath(target: string): Promise<void> {
   const handle = await fs.open(target, 'r');
@@ -40,10 +40,10 @@ export function createLocalStorage(root: string): MediaStorage {
       await fs.rename(partial, target);
       await fsyncPath(path.dirname(target));
     },
-    async read(key, range?: ByteRange) {
+    async read(key, range?: ByteRange, options?: ReadOptions) {
       const file = pathOf(key);
       await fs.access(file);
-      return createReadStream(file, range ? { start: range.start, end: range.end } : {});
+      return createReadStream(file, { ...(options?.chunkBytes ? { highWaterMark: options.chunkBytes } : {}), ...(range ? { start: range.start, end: range.end } : {}) });
     },
     async size(key) {
       try {

@@ -2,6 +2,8 @@
 import type { Readable } from 'node:stream';
 
 export type ByteRange = { start: number; end: number };
+/** `chunkBytes`: larger reads for one long sequential reader (a zip of many files); local disk only. */
+export type ReadOptions = { chunkBytes?: number };
 
 export type DirectUrlOptions = {
   fileName: string;
@@ -15,7 +17,7 @@ export interface MediaStorage {
   /** Copies a complete local file into storage; the caller removes its file once the copy is recorded. */
   putFile(key: string, localPath: string, contentType: string): Promise<void>;
   /** Reads a stored object, or the inclusive byte range of it. */
-  read(key: string, range?: ByteRange): Promise<Readable>;
+  read(key: string, range?: ByteRange, options?: ReadOptions): Promise<Readable>;
   /** Size in bytes, or null when there is no such object. */
   size(key: string): Promise<number | null>;
   remove(key: string): Promise<void>;
