@@ -1,6 +1,6 @@
 // An assignment: students read it, upload files (resumable), submit and see their grade; the
 // instructor sees every student of the groups, opens their files, grades, and downloads them all.
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,14 +14,15 @@ import { orRespond, requireUser, type ErrorPayload } from '../guards.server.ts';
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const page = await orRespond(() => assignmentPage(context.services.db, user, params.assignmentId ?? ''));
-  return { page, chunkSize: context.services.config.uploadChunkBytes, now: new Date().toISOString() };
+  const student = new URL(request.url).searchParams.get('student');
+  return { page, chunkSize: context.services.config.uploadChunkBytes, now: new Date().toISOString(), student };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title: loaded?.page.rules.title ?? 'Kabinet' }];
 
 const intentSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('submit'), text: z.string().max(20_000).default('') }),
-  z.object({ intent: z.literal('grade') }).merge(gradeSchema),
+  z.object({ intent: z.literal('grade'), next: z.string().optional() }).merge(gradeSchema),
 ]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -46,6 +47,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     throw response;
   }
+  // Grading one student after another: on to the next one.
+  if (input.intent === 'grade' && input.next) return redirect(`/assignments/${assignmentId}?student=${encodeURIComponent(input.next)}`);
   return { error: null };
 }
 
@@ -64,8 +67,74 @@ function Countdown({ dueAt, now }: { dueAt: string; now: string }) {
   return <span data-testid="countdown">{t('assignment.timeLeft', { days, clock })}</span>;
 }
 
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+
+/**
+ * One student's work and the grade form, with previous/next among those who submitted: the score
+ * field has the focus, Enter saves and moves on, Alt+N / Alt+P (access keys) move without saving.
+ */
+function GradeOne({ page, studentId }: { page: Loaded['page']; studentId: string }) {
+  const { t } = useTranslation();
+  const submitted = (page.roster ?? []).filter((row) => row.status !== 'not_submitted');
+  const at = submitted.findIndex((row) => row.studentId === studentId);
+  const row = submitted[at];
+  if (!row) return null;
+  const previous = submitted[at - 1];
+  const next = submitted[at + 1];
+  return (
+    <section className="grade-one" data-testid="grade-one">
+      <h2>
+        {row.name} <span className="muted">{row.group}</span> <span className="muted">({at + 1} / {submitted.length})</span>
+      </h2>
+      <p>
+        {previous ? (
+          <Link to={`?student=${previous.studentId}`} accessKey="p">
+            ← {previous.name}
+          </Link>
+        ) : null}{' '}
+        {next ? (
+          <Link to={`?student=${next.studentId}`} accessKey="n">
+            {next.name} →
+          </Link>
+        ) : null}
+      </p>
+      <p>
+        {t(`assignment.status.${row.status}`)}
+        {row.submittedAt ? (
+          <>
+            {' '}
+            · <LocalTime iso={row.submittedAt} termZone={page.rules.timeZone} />
+          </>
+        ) : null}
+      </p>
+      <ul className="files">
+        {row.files.map((file) => (
+          <li key={file.id}>
+            <a href={`/submission-files/${file.id}`} target="_blank" rel="noreferrer">
+              {file.name}
+            </a>
+          </li>
+        ))}
+      </ul>
+      {row.text ? <blockquote>{row.text}</blockquote> : null}
+      <Form method="post" className="stacked" key={row.studentId}>
+        <input type="hidden" name="intent" value="grade" />
+        <input type="hidden" name="studentId" value={row.studentId} />
+        {next ? <input type="hidden" name="next" value={next.studentId} /> : null}
+        <label>
+          {t('assignment.scoreLabel')} (≤ {page.rules.maxScore}) <input type="number" name="score" min={0} max={page.rules.maxScore} step="0.5" defaultValue={row.score ?? ''} required autoFocus />
+        </label>
+        <label>
+          {t('assignment.feedback')} <textarea name="feedback" rows={3} defaultValue={row.feedback} maxLength={10000} />
+        </label>
+        <button type="submit">{next ? t('assignment.saveAndNext') : t('cabinet.save')}</button>
+      </Form>
+    </section>
+  );
+}
+
 export default function AssignmentPage() {
-  const { page, chunkSize, now } = useLoaderData<typeof loader>();
+  const { page, chunkSize, now, student } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t, i18n } = useTranslation();
   const busy = useNavigation().state === 'submitting';
@@ -143,16 +212,21 @@ export default function AssignmentPage() {
         </section>
       ) : null}
 
+      {page.roster && page.canGrade && student ? <GradeOne page={page} studentId={student} /> : null}
       {page.roster ? (
         <section className="roster">
           <h2>{t('assignment.submissions')}</h2>
-          {page.canGrade ? (
-            <p>
-              <a href={`/assignments/${rules.id}/submissions.zip`} data-testid="zip-link">
-                {t('assignment.downloadAll')}
-              </a>
-            </p>
-          ) : null}
+          <p>
+            {page.canGrade ? (
+              <>
+                <a href={`/assignments/${rules.id}/submissions.zip`} data-testid="zip-link">
+                  {t('assignment.downloadAll')}
+                </a>{' '}
+                ·{' '}
+              </>
+            ) : null}
+            {t('assignment.exportGrades')} <a href={`/assignments/${rules.id}/grades.xlsx`}>XLSX</a> · <a href={`/assignments/${rules.id}/grades.csv`}>CSV</a>
+          </p>
           <table data-testid="roster">
             <thead>
               <tr>
@@ -167,7 +241,7 @@ export default function AssignmentPage() {
             <tbody>
               {page.roster.map((row) => (
                 <tr key={row.studentId} data-status={row.status}>
-                  <td>{row.name}</td>
+                  <td>{page.canGrade && row.status !== 'not_submitted' ? <Link to={`?student=${row.studentId}`}>{row.name}</Link> : row.name}</td>
                   <td>{row.group}</td>
                   <td>{t(`assignment.status.${row.status}`)}</td>
                   <td>{row.submittedAt ? <LocalTime iso={row.submittedAt} termZone={zone} /> : ''}</td>

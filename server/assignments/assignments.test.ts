@@ -3,8 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
 import { action as assignmentAction, loader as assignmentLoader } from '../../app/routes/assignments.$assignmentId.tsx';
+import { loader as csvLoader } from '../../app/routes/assignments.$assignmentId.grades[.]csv.ts';
+import { loader as xlsxLoader } from '../../app/routes/assignments.$assignmentId.grades[.]xlsx.ts';
 import { action as cabinetAction } from '../../app/routes/cabinets.$cabinetId.tsx';
 import { loader as fileLoader } from '../../app/routes/submission-files.$fileId.tsx';
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
@@ -175,6 +178,29 @@ describe('grading and the zip of all work', () => {
     expect(statusOf(await assignmentPost('instructor', assignmentId, { intent: 'grade', studentId, score: '9.5', feedback: 'Жакшы иш' }))).toBe(200);
     expect(((await pageAs('student', assignmentId)) as AssignmentPage).mine?.grade).toEqual({ score: 9.5, feedback: 'Жакшы иш' });
     expect(((await pageAs('student2', assignmentId)) as AssignmentPage).mine?.grade).toBeNull();
+  });
+
+  it('exports the grades as XLSX and CSV for the staff, never for students', async () => {
+    const exportAs = async (account: string, format: 'csv' | 'xlsx') => {
+      const loader = format === 'csv' ? csvLoader : xlsxLoader;
+      return respond(async () => loader({ request: new Request(`http://kabinet.test/assignments/${assignmentId}/grades.${format}`, { headers: { cookie: await server.cookieFor(account) } }), params: { assignmentId }, context: context() }));
+    };
+    expect(statusOf(await exportAs('student', 'xlsx'))).toBe(403);
+    expect(statusOf(await exportAs('student46', 'csv'))).toBe(404);
+    const xlsx = (await exportAs('instructor', 'xlsx')) as Response;
+    expect(xlsx.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await xlsx.arrayBuffer());
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.rowCount).toBe(31); // a header and the 30 students of the groups
+    const student = await server.services.db.selectFrom('app_user').select('full_name').where('email', '=', 'student@demo.kabinet.kg').executeTakeFirstOrThrow();
+    const graded = sheet.getRows(2, 30)!.find((row) => row.getCell(1).value === student.full_name)!;
+    expect([graded.getCell(6).value, graded.getCell(7).value, graded.getCell(8).value]).toEqual([9.5, 10, 'Жакшы иш']);
+    const csv = (await exportAs('head', 'csv')) as Response;
+    const text = Buffer.from(await csv.arrayBuffer()).toString('utf8');
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    expect(text.split('\n').filter(Boolean)).toHaveLength(31);
+    expect(text).toContain('Жакшы иш');
   });
 
   it('streams every student\'s latest files as one zip, for the instructor only', async () => {

@@ -148,6 +148,8 @@ export const ky: Dictionary = {
   progress: { title: 'Бул лекцияны ким көрдү', student: 'Студент', group: 'Топ', watched: 'Көрүлдү', furthest: 'Эң алыскы жер', completed: 'Аягына чейин (≥ 90 %)' },
   captions: { invalid: 'Бул WebVTT же SRT субтитр файлы эмес (UTF-8, 2 МБдан ашпаган, жок дегенде бир репликасы бар).', language: 'Субтитрдин тилин тандаңыз: кыргызча, орусча же англисче.' },
   assignment: {
+    saveAndNext: 'Сактап, кийинкиге өтүү',
+    exportGrades: 'Баалар:',
     open: 'Тапшырманы ачуу',
     due: 'мөөнөтү',
     create: 'Тапшырма түзүү',

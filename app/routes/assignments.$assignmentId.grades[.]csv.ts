@@ -1,0 +1,3 @@
+import { gradeExportLoader } from '../grade-export.server.ts';
+
+export const loader = gradeExportLoader('csv');
