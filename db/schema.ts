@@ -271,6 +271,21 @@ export interface GradeTable {
   graded_at: Generated<Date>;
 }
 
+export type QuestionKind = 'single' | 'multiple' | 'true_false' | 'short' | 'numeric' | 'matching';
+
+export interface QuestionTable {
+  id: Generated<string>;
+  cabinet_id: string;
+  kind: QuestionKind;
+  title: string;
+  stem: string;
+  /** The answers by kind (server/quizzes/question-formats.ts `QuestionData`). */
+  data: ColumnType<Record<string, unknown>, string, string>;
+  created_by: string;
+  created_at: CreatedAt;
+  seq: Generated<string>;
+}
+
 export interface Database {
   faculty: FacultyTable;
   department: DepartmentTable;
@@ -295,6 +310,7 @@ export interface Database {
   submission: SubmissionTable;
   submission_file: SubmissionFileTable;
   grade: GradeTable;
+  question: QuestionTable;
 }
 
 export type User = Selectable<UserTable>;

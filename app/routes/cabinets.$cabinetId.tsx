@@ -319,6 +319,13 @@ export default function CabinetPage() {
         {t('cabinet.title')} · {t('term.label', { year: page.term.academicYear, semester: page.term.semester })} ·{' '}
         {t('cabinet.instructor', { name: page.instructorName })} · {t('cabinet.groups', { groups: page.groups.join(', ') })}
       </p>
+      {page.canEdit ? (
+        <p>
+          <Link to={`/cabinets/${page.id}/questions`} data-testid="question-bank-link">
+            {t('quiz.bank')}
+          </Link>
+        </p>
+      ) : null}
       {currentWeek >= 1 && currentWeek <= page.term.weeks ? (
         <p>
           <a href={`#week-${currentWeek}`}>

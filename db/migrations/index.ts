@@ -4,10 +4,12 @@ import * as foundation from './2026-11-26T0700-foundation.ts';
 import * as video from './2026-11-26T1200-video.ts';
 import * as playback from './2026-11-26T1500-playback.ts';
 import * as assignments from './2026-11-26T1700-assignments.ts';
+import * as questionBank from './2026-11-26T1900-question-bank.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-26T0700-foundation': foundation,
   '2026-11-26T1200-video': video,
   '2026-11-26T1500-playback': playback,
   '2026-11-26T1700-assignments': assignments,
+  '2026-11-26T1900-question-bank': questionBank,
 };

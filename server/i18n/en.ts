@@ -198,6 +198,28 @@ export const en = {
     score_above_max: 'The score is above the maximum ({{max}}).',
     not_submitted: 'This student has not submitted anything yet.',
   },
+  quiz: {
+    bank: 'Question bank',
+    format: 'Format',
+    file: 'Question file',
+    export: 'Export all to GIFT',
+    kind: { single: 'single choice', multiple: 'multiple choice', true_false: 'true/false', short: 'short answer', numeric: 'numeric', matching: 'matching' },
+    import: {
+      button: 'Import',
+      done: 'Imported: {{count}}.',
+      line: 'Line {{line}}',
+      syntax: 'not valid in this format',
+      essay: 'essays are not graded automatically',
+      embedded: 'answers inside the text are not supported',
+      no_text: 'the question has no text',
+      no_correct_choice: 'no correct answer',
+      matching_pairs: 'a matching question needs at least two pairs',
+      aiken_no_answer: 'no ANSWER line naming one of the options',
+      too_many: 'more than 2000 questions in one file',
+      file_size: 'Choose a text file of at most 2 MB.',
+      not_utf8: 'The file is not UTF-8 text.',
+    },
+  },
   media: {
     refused: {
       not_media: 'The file is not a video or audio recording that can be played (it may be damaged or cut short).',

@@ -1,0 +1,89 @@
+// A cabinet's question bank: import GIFT or Aiken files (with a report of what could not be read),
+// the questions as imported, and export to GIFT. The cabinet's instructor only.
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { importQuestions, listQuestions } from '../../server/quizzes/question-bank.ts';
+import { orRespond, requireUser, type ErrorPayload } from '../guards.server.ts';
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const questions = await orRespond(() => listQuestions(context.services.db, user, params.cabinetId ?? ''));
+  return { cabinetId: params.cabinetId ?? '', questions };
+}
+
+const importSchema = z.object({ format: z.enum(['gift', 'aiken']), file: z.instanceof(File, { message: 'quiz.import.file_size' }) });
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const parsed = importSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return data({ error: { messageKey: 'errors.invalid_input', params: {} } satisfies ErrorPayload, report: null }, { status: 400 });
+  try {
+    const report = await orRespond(async () =>
+      importQuestions(context.services.db, { user, ip: context.clientIp }, params.cabinetId ?? '', parsed.data.format, new Uint8Array(await parsed.data.file.arrayBuffer())),
+    );
+    return { error: null, report };
+  } catch (response) {
+    if (response instanceof Response && response.status === 400) return data({ error: (await response.json()) as ErrorPayload, report: null }, { status: 400 });
+    throw response;
+  }
+}
+
+export default function QuestionBank() {
+  const { cabinetId, questions } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { t } = useTranslation();
+  const busy = useNavigation().state === 'submitting';
+  return (
+    <section className="question-bank">
+      <p>
+        <Link to={`/cabinets/${cabinetId}`}>← {t('video.back')}</Link>
+      </p>
+      <h1>{t('quiz.bank')}</h1>
+      <Form method="post" encType="multipart/form-data" className="inline-form" data-testid="import-form">
+        <label>
+          {t('quiz.format')}{' '}
+          <select name="format" defaultValue="gift">
+            <option value="gift">GIFT</option>
+            <option value="aiken">Aiken</option>
+          </select>
+        </label>{' '}
+        <input type="file" name="file" accept=".txt,.gift" required aria-label={t('quiz.file')} />{' '}
+        <button type="submit" disabled={busy}>
+          {t('quiz.import.button')}
+        </button>
+      </Form>
+      {result?.error ? (
+        <p className="form-error" role="alert">
+          {t(result.error.messageKey, result.error.params)}
+        </p>
+      ) : null}
+      {result?.report ? (
+        <div className="import-report" data-testid="import-report">
+          <p>{t('quiz.import.done', { count: result.report.imported })}</p>
+          {result.report.problems.length ? (
+            <ul>
+              {result.report.problems.map((problem) => (
+                <li key={`${problem.line}-${problem.reason}`}>
+                  {t('quiz.import.line', { line: problem.line })}: {t(problem.reason)} <code>{problem.excerpt}</code>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      <p>
+        <a href={`/cabinets/${cabinetId}/questions.gift`}>{t('quiz.export')}</a>
+      </p>
+      <ol className="questions" data-testid="questions">
+        {questions.map((question) => (
+          <li key={question.id}>
+            <strong>{question.title}</strong> <span className="muted">{t(`quiz.kind.${question.data.kind}`)}</span>
+            <p>{question.stem}</p>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+// A cabinet's question bank: import from GIFT or Aiken (all the good questions in one transaction,
+// with a report of the rest), list, export to GIFT. Only the cabinet's instructor: a bank holds
+// the answers.
+import type { Db } from '../../db/client.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+import { requirePermission, type Principal } from '../auth/permissions.ts';
+import { loadCabinetScope } from '../cabinets/cabinets.ts';
+import { AppError } from '../errors.ts';
+import { exportGift, importAiken, importGift, type ImportProblem, type QuestionData, type QuestionDraft } from './question-formats.ts';
+
+type Actor = { user: Principal; ip: string | null };
+export type BankFormat = 'gift' | 'aiken';
+export const MAX_BANK_FILE_BYTES = 2 * 1024 * 1024;
+
+async function ownBank(db: Db, user: Principal | null, cabinetId: string): Promise<void> {
+  const scope = await loadCabinetScope(db, cabinetId);
+  if (!scope) throw new AppError(user ? 'not_found' : 'unauthorized');
+  requirePermission(user, 'cabinet.edit', scope);
+}
+
+export async function importQuestions(db: Db, actor: Actor, cabinetId: string, format: BankFormat, bytes: Uint8Array): Promise<{ imported: number; problems: ImportProblem[] }> {
+  await ownBank(db, actor.user, cabinetId);
+  if (bytes.byteLength === 0 || bytes.byteLength > MAX_BANK_FILE_BYTES) throw new AppError('invalid_input', 'quiz.import.file_size');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new AppError('invalid_input', 'quiz.import.not_utf8');
+  }
+  const { questions, problems } = format === 'gift' ? importGift(text) : importAiken(text);
+  if (questions.length) {
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('question')
+        .values(questions.map((q) => ({ cabinet_id: cabinetId, kind: q.data.kind, title: q.title, stem: q.stem, data: JSON.stringify(q.data), created_by: actor.user.id })))
+        .execute();
+      await recordAudit(trx, { actorId: actor.user.id, action: 'question.import', objectType: 'cabinet', objectId: cabinetId, ip: actor.ip, data: { format, imported: questions.length, problems: problems.length } });
+    });
+  }
+  return { imported: questions.length, problems };
+}
+
+export async function listQuestions(db: Db, user: Principal | null, cabinetId: string): Promise<(QuestionDraft & { id: string })[]> {
+  await ownBank(db, user, cabinetId);
+  const rows = await db.selectFrom('question').select(['id', 'title', 'stem', 'data']).where('cabinet_id', '=', cabinetId).orderBy('seq').execute();
+  return rows.map((row) => ({ id: row.id, title: row.title, stem: row.stem, data: row.data as unknown as QuestionData }));
+}
+
+export async function exportQuestions(db: Db, user: Principal | null, cabinetId: string): Promise<string> {
+  return exportGift(await listQuestions(db, user, cabinetId));
+}
