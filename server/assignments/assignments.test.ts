@@ -14,21 +14,13 @@ import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { tusCreate, tusUploadWhole } from '../../tests/helpers/tus-requests.ts';
 import type { AssignmentPage } from './assignments.ts';
+import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 
 let server: TestServer;
 let cabinet: Awaited<ReturnType<typeof demoCabinet>>;
 const context = () => ({ services: server.services, clientIp: '10.0.0.1' });
 const pdf = (size = 2000) => Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(size)]);
 
-async function respond(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    return await run();
-  } catch (thrown) {
-    return thrown;
-  }
-}
-/** A Response's status, or that of Remix's `data(…, { status })`, or 200. */
-const statusOf = (value: unknown) => (value instanceof Response ? value.status : ((value as { init?: { status?: number } } | null)?.init?.status ?? 200));
 const messageOf = (value: unknown) => JSON.stringify((value as { data?: unknown }).data ?? '');
 
 async function form(account: string, url: string, fields: Record<string, string>) {
@@ -36,13 +28,13 @@ async function form(account: string, url: string, fields: Record<string, string>
   return request;
 }
 const cabinetPost = async (account: string, fields: Record<string, string>) =>
-  respond(async () => cabinetAction({ request: await form(account, `/cabinets/${cabinet.cabinetId}`, fields), params: { cabinetId: cabinet.cabinetId }, context: context() }));
+  settle(async () => cabinetAction({ request: await form(account, `/cabinets/${cabinet.cabinetId}`, fields), params: { cabinetId: cabinet.cabinetId }, context: context() }));
 const assignmentPost = async (account: string, assignmentId: string, fields: Record<string, string>) =>
-  respond(async () => assignmentAction({ request: await form(account, `/assignments/${assignmentId}`, fields), params: { assignmentId }, context: context() }));
+  settle(async () => assignmentAction({ request: await form(account, `/assignments/${assignmentId}`, fields), params: { assignmentId }, context: context() }));
 const pageAs = async (account: string, assignmentId: string) =>
-  respond(async () => (await assignmentLoader({ request: new Request(`http://kabinet.test/assignments/${assignmentId}`, { headers: { cookie: await server.cookieFor(account) } }), params: { assignmentId }, context: context() })).page) as Promise<AssignmentPage | Response>;
+  settle(async () => (await assignmentLoader({ request: new Request(`http://kabinet.test/assignments/${assignmentId}`, { headers: { cookie: await server.cookieFor(account) } }), params: { assignmentId }, context: context() })).page) as Promise<AssignmentPage | Response>;
 const fileAs = async (account: string, fileId: string) =>
-  statusOf(await respond(async () => fileLoader({ request: new Request(`http://kabinet.test/submission-files/${fileId}`, { headers: { cookie: await server.cookieFor(account) } }), params: { fileId }, context: context() })));
+  statusOf(await settle(async () => fileLoader({ request: new Request(`http://kabinet.test/submission-files/${fileId}`, { headers: { cookie: await server.cookieFor(account) } }), params: { fileId }, context: context() })));
 
 async function upload(account: string, assignmentId: string, filename: string, body: Buffer) {
   return tusUploadWhole(server.url, body, { cookie: await server.cookieFor(account), metadata: { cabinetId: cabinet.cabinetId, assignmentId, filename } });
@@ -183,7 +175,7 @@ describe('grading and the zip of all work', () => {
   it('exports the grades as XLSX and CSV for the staff, never for students', async () => {
     const exportAs = async (account: string, format: 'csv' | 'xlsx') => {
       const loader = format === 'csv' ? csvLoader : xlsxLoader;
-      return respond(async () => loader({ request: new Request(`http://kabinet.test/assignments/${assignmentId}/grades.${format}`, { headers: { cookie: await server.cookieFor(account) } }), params: { assignmentId }, context: context() }));
+      return settle(async () => loader({ request: new Request(`http://kabinet.test/assignments/${assignmentId}/grades.${format}`, { headers: { cookie: await server.cookieFor(account) } }), params: { assignmentId }, context: context() }));
     };
     expect(statusOf(await exportAs('student', 'xlsx'))).toBe(403);
     expect(statusOf(await exportAs('student46', 'csv'))).toBe(404);

@@ -13,6 +13,7 @@ import { transcodeVideo } from '../../workers/handlers/transcode-video.ts';
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { tusUploadWhole } from '../../tests/helpers/tus-requests.ts';
+import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 
 let server: TestServer;
 let cabinet: Awaited<ReturnType<typeof demoCabinet>>;
@@ -20,22 +21,12 @@ let fileId: string;
 const context = () => ({ services: server.services, clientIp: '10.0.0.1' });
 const job = () => ({ id: 'test', retryCount: 0, retryLimit: 3, signal: new AbortController().signal });
 
-/** Runs a loader or action and returns its Response, thrown or returned. */
-async function respond(run: () => Promise<unknown>): Promise<Response | unknown> {
-  try {
-    return await run();
-  } catch (thrown) {
-    return thrown;
-  }
-}
-/** A Response's status, or that of Remix's `data(…, { status })`, or 200. */
-const statusOf = (value: unknown) => (value instanceof Response ? value.status : ((value as { init?: { status?: number } } | null)?.init?.status ?? 200));
 
 async function postCabinet(account: string, fields: Record<string, string | Blob>) {
   const body = new FormData();
   for (const [name, value] of Object.entries(fields)) body.append(name, value as string);
   const request = new Request(`http://kabinet.test/cabinets/${cabinet.cabinetId}`, { method: 'POST', headers: { cookie: await server.cookieFor(account) }, body });
-  return respond(() => cabinetAction({ request, params: { cabinetId: cabinet.cabinetId }, context: context() }));
+  return settle(() => cabinetAction({ request, params: { cabinetId: cabinet.cabinetId }, context: context() }));
 }
 
 async function report(account: string, ranges: [number, number][], position: number, id = fileId) {
@@ -44,11 +35,11 @@ async function report(account: string, ranges: [number, number][], position: num
     headers: { cookie: await server.cookieFor(account), 'content-type': 'application/json' },
     body: JSON.stringify({ ranges, position }),
   });
-  return respond(() => progressAction({ request, params: { fileId: id }, context: context() }));
+  return settle(() => progressAction({ request, params: { fileId: id }, context: context() }));
 }
 
 const watchAs = async (account: string) =>
-  respond(async () => watchLoader({ request: new Request(`http://kabinet.test/watch/${fileId}`, { headers: { cookie: await server.cookieFor(account) } }), params: { fileId }, context: context() }));
+  settle(async () => watchLoader({ request: new Request(`http://kabinet.test/watch/${fileId}`, { headers: { cookie: await server.cookieFor(account) } }), params: { fileId }, context: context() }));
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -77,7 +68,7 @@ describe('captions', () => {
     const srt = new Blob(['1\r\n00:00:00,500 --> 00:00:02,000\r\nКиришүү\r\n'], { type: 'application/x-subrip' });
     expect(statusOf(await postCabinet('instructor', { intent: 'set-caption', fileId, language: 'ky', captions: srt }))).toBe(200);
     const fetchCaption = async (account: string, language = 'ky') =>
-      respond(async () => captionLoader({ request: new Request(`http://kabinet.test/watch/${fileId}/captions/${language}`, { headers: { cookie: await server.cookieFor(account) } }), params: { fileId, language }, context: context() }));
+      settle(async () => captionLoader({ request: new Request(`http://kabinet.test/watch/${fileId}/captions/${language}`, { headers: { cookie: await server.cookieFor(account) } }), params: { fileId, language }, context: context() }));
     const served = (await fetchCaption('student')) as Response;
     expect(served.headers.get('content-type')).toBe('text/vtt; charset=utf-8');
     expect(await served.text()).toBe('WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nКиришүү\n');
@@ -122,7 +113,7 @@ describe('watch progress', () => {
     expect(statusOf(await report('head', [[0, 1]], 1))).toBe(404);
     expect(statusOf(await report('student46', [[0, 1]], 1))).toBe(404);
     const garbled = new Request(`http://kabinet.test/watch/${fileId}/progress`, { method: 'POST', headers: { cookie: await server.cookieFor('student3') }, body: '{"ranges":"all"}' });
-    expect(statusOf(await respond(() => progressAction({ request: garbled, params: { fileId }, context: context() })))).toBe(400);
+    expect(statusOf(await settle(() => progressAction({ request: garbled, params: { fileId }, context: context() })))).toBe(400);
     const rows = await server.services.db.selectFrom('watch_progress').select('user_id').where('media_file_id', '=', fileId).execute();
     expect(rows).toEqual([{ user_id: await server.userId('student2') }]);
   });

@@ -6,29 +6,22 @@ import { action as bankAction, loader as bankLoader } from '../../app/routes/cab
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { importGift } from './question-formats.ts';
+import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 
 let server: TestServer;
 let cabinetId: string;
 const context = () => ({ services: server.services, clientIp: '10.0.0.1' });
 
-async function run(thunk: () => Promise<unknown>): Promise<unknown> {
-  try {
-    return await thunk();
-  } catch (thrown) {
-    return thrown;
-  }
-}
-const statusOf = (value: unknown) => (value instanceof Response ? value.status : ((value as { init?: { status?: number } } | null)?.init?.status ?? 200));
 
 async function importFile(account: string, format: string, text: string | Uint8Array<ArrayBuffer>) {
   const body = new FormData();
   body.append('format', format);
   body.append('file', new Blob([text]), 'bank.txt');
   const request = new Request(`http://kabinet.test/cabinets/${cabinetId}/questions`, { method: 'POST', headers: { cookie: await server.cookieFor(account) }, body });
-  return run(() => bankAction({ request, params: { cabinetId }, context: context() }));
+  return settle(() => bankAction({ request, params: { cabinetId }, context: context() }));
 }
 const get = async (account: string, loader: typeof bankLoader | typeof exportLoader) =>
-  run(async () => loader({ request: new Request(`http://kabinet.test/cabinets/${cabinetId}/questions`, { headers: { cookie: await server.cookieFor(account) } }), params: { cabinetId }, context: context() }));
+  settle(async () => loader({ request: new Request(`http://kabinet.test/cabinets/${cabinetId}/questions`, { headers: { cookie: await server.cookieFor(account) } }), params: { cabinetId }, context: context() }));
 
 beforeAll(async () => {
   server = await startTestServer();
