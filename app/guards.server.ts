@@ -1,5 +1,6 @@
 // Route guards: who is asking (or a redirect to login), and AppErrors turned into HTTP responses.
-import { redirect } from '@remix-run/node';
+import { data, redirect } from '@remix-run/node';
+import type { z } from 'zod';
 import type { AppLoadContext } from '@remix-run/node';
 import { findUserByCookie, type SessionUser } from '../server/auth/sessions.ts';
 import { httpStatusOf, isAppError } from '../server/errors.ts';
@@ -38,4 +39,27 @@ export function isSecure(request: Request): boolean {
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
   if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback;
   return to;
+}
+
+/** The form's fields checked by `schema`, or a thrown 400 naming the first message people can read. */
+export async function readForm<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
+  const parsed = schema.safeParse(Object.fromEntries(await request.formData()));
+  if (parsed.success) return parsed.data;
+  const messageKey = parsed.error.issues.find((issue) => issue.message.includes('.'))?.message ?? 'errors.invalid_input';
+  throw Response.json({ messageKey, params: {} } satisfies ErrorPayload, { status: 400 });
+}
+
+/**
+ * Runs a form's work. Mistakes a person can correct (400, and the other statuses given) come back
+ * to the form as `{ error }`; other refusals (401/403/404) and redirects are thrown on.
+ */
+export async function formResult<T>(work: () => Promise<T>, backToForm: readonly number[] = [400]) {
+  try {
+    return { error: null, result: await orRespond(work) };
+  } catch (response) {
+    if (response instanceof Response && backToForm.includes(response.status)) {
+      return data({ error: (await response.json()) as ErrorPayload, result: null }, { status: response.status });
+    }
+    throw response;
+  }
 }

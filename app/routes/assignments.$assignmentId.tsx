@@ -1,6 +1,6 @@
 // An assignment: students read it, upload files (resumable), submit and see their grade; the
 // instructor sees every student of the groups, opens their files, grades, and downloads them all.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,7 +9,7 @@ import { assignmentPage, gradeSchema, gradeSubmission, submitWork } from '../../
 import { formatBytes } from '../components/format.ts';
 import { LocalTime } from '../components/local-time.tsx';
 import { Uploader } from '../components/uploader.tsx';
-import { orRespond, requireUser, type ErrorPayload } from '../guards.server.ts';
+import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -27,29 +27,19 @@ const intentSchema = z.discriminatedUnion('intent', [
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const parsed = intentSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) {
-    const messageKey = parsed.error.issues.find((issue) => issue.message.includes('.'))?.message ?? 'errors.invalid_input';
-    return data({ error: { messageKey, params: {} } satisfies ErrorPayload }, { status: 400 });
-  }
   const actor = { user, ip: context.clientIp };
   const assignmentId = params.assignmentId ?? '';
-  const input = parsed.data;
-  try {
-    await orRespond(async () => {
-      if (input.intent === 'submit') await submitWork(context.services.db, actor, assignmentId, input.text);
-      else await gradeSubmission(context.services.db, actor, assignmentId, input);
-    });
-  } catch (response) {
-    // Mistakes and refusals a person can act on go back to the page; 401/403/404 to the error page.
-    if (response instanceof Response && (response.status === 400 || response.status === 409)) {
-      return data({ error: (await response.json()) as ErrorPayload }, { status: response.status });
+  // A closed deadline or too many files (409) is something the student reads on the page too.
+  return formResult(async () => {
+    const input = await readForm(request, intentSchema);
+    if (input.intent === 'submit') {
+      await submitWork(context.services.db, actor, assignmentId, input.text);
+      return;
     }
-    throw response;
-  }
-  // Grading one student after another: on to the next one.
-  if (input.intent === 'grade' && input.next) return redirect(`/assignments/${assignmentId}?student=${encodeURIComponent(input.next)}`);
-  return { error: null };
+    await gradeSubmission(context.services.db, actor, assignmentId, input);
+    // Grading one student after another: on to the next one.
+    if (input.next) throw redirect(`/assignments/${assignmentId}?student=${encodeURIComponent(input.next)}`);
+  }, [400, 409]);
 }
 
 /** Time left until the due moment, counting down each second. */

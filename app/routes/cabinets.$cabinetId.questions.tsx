@@ -1,11 +1,11 @@
 // A cabinet's question bank: import GIFT or Aiken files (with a report of what could not be read),
 // the questions as imported, and export to GIFT. The cabinet's instructor only.
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { importQuestions, listQuestions } from '../../server/quizzes/question-bank.ts';
-import { orRespond, requireUser, type ErrorPayload } from '../guards.server.ts';
+import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -17,17 +17,10 @@ const importSchema = z.object({ format: z.enum(['gift', 'aiken']), file: z.insta
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const parsed = importSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return data({ error: { messageKey: 'errors.invalid_input', params: {} } satisfies ErrorPayload, report: null }, { status: 400 });
-  try {
-    const report = await orRespond(async () =>
-      importQuestions(context.services.db, { user, ip: context.clientIp }, params.cabinetId ?? '', parsed.data.format, new Uint8Array(await parsed.data.file.arrayBuffer())),
-    );
-    return { error: null, report };
-  } catch (response) {
-    if (response instanceof Response && response.status === 400) return data({ error: (await response.json()) as ErrorPayload, report: null }, { status: 400 });
-    throw response;
-  }
+  return formResult(async () => {
+    const input = await readForm(request, importSchema);
+    return importQuestions(context.services.db, { user, ip: context.clientIp }, params.cabinetId ?? '', input.format, new Uint8Array(await input.file.arrayBuffer()));
+  });
 }
 
 export default function QuestionBank() {
@@ -59,12 +52,12 @@ export default function QuestionBank() {
           {t(result.error.messageKey, result.error.params)}
         </p>
       ) : null}
-      {result?.report ? (
+      {result?.result ? (
         <div className="import-report" data-testid="import-report">
-          <p>{t('quiz.import.done', { count: result.report.imported })}</p>
-          {result.report.problems.length ? (
+          <p>{t('quiz.import.done', { count: result.result.imported })}</p>
+          {result.result.problems.length ? (
             <ul>
-              {result.report.problems.map((problem) => (
+              {result.result.problems.map((problem) => (
                 <li key={`${problem.line}-${problem.reason}`}>
                   {t('quiz.import.line', { line: problem.line })}: {t(problem.reason)} <code>{problem.excerpt}</code>
                 </li>

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,7 +12,7 @@ import { removeCaption, retryProcessing, setCaption } from '../../server/media/l
 import { formatBytes, formatDate, formatDuration } from '../components/format.ts';
 import { LocalTime } from '../components/local-time.tsx';
 import { Uploader } from '../components/uploader.tsx';
-import { orRespond, requireUser, type ErrorPayload } from '../guards.server.ts';
+import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -34,49 +34,35 @@ const intentSchema = z.discriminatedUnion('intent', [
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const parsed = intentSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) {
-    const messageKey = parsed.error.issues.find((issue) => issue.message.includes('.'))?.message ?? 'errors.invalid_input';
-    return data({ error: { messageKey, params: {} } satisfies ErrorPayload }, { status: 400 });
-  }
   const { db, queue } = context.services;
   const actor = { user, ip: context.clientIp };
-  const input = parsed.data;
-  try {
-    await orRespond(async () => {
-      switch (input.intent) {
-        case 'create-item':
-          await createExtraItem(db, actor, params.cabinetId ?? '', input, input.requestKey);
-          break;
-        case 'update-item':
-          await updateItem(db, actor, input.itemId, input);
-          break;
-        case 'publish':
-        case 'unpublish':
-          await setItemStatus(db, actor, input.itemId, input.intent === 'publish' ? 'published' : 'draft');
-          break;
-        case 'retry-processing':
-          await retryProcessing(db, queue, actor, input.fileId);
-          break;
-        case 'set-caption':
-          await setCaption(db, actor, input.fileId, input.language, new Uint8Array(await input.captions.arrayBuffer()));
-          break;
-        case 'remove-caption':
-          await removeCaption(db, actor, input.fileId, input.language);
-          break;
-        case 'create-assignment':
-          await createSlotAssignment(db, actor, input.slotId, input);
-          break;
-      }
-    });
-  } catch (response) {
-    // Form mistakes go back to the form; refusals (401/403/404) go to the error page.
-    if (response instanceof Response && response.status === 400) {
-      return data({ error: (await response.json()) as ErrorPayload }, { status: 400 });
+  return formResult(async () => {
+    const input = await readForm(request, intentSchema);
+    switch (input.intent) {
+      case 'create-item':
+        await createExtraItem(db, actor, params.cabinetId ?? '', input, input.requestKey);
+        break;
+      case 'update-item':
+        await updateItem(db, actor, input.itemId, input);
+        break;
+      case 'publish':
+      case 'unpublish':
+        await setItemStatus(db, actor, input.itemId, input.intent === 'publish' ? 'published' : 'draft');
+        break;
+      case 'retry-processing':
+        await retryProcessing(db, queue, actor, input.fileId);
+        break;
+      case 'set-caption':
+        await setCaption(db, actor, input.fileId, input.language, new Uint8Array(await input.captions.arrayBuffer()));
+        break;
+      case 'remove-caption':
+        await removeCaption(db, actor, input.fileId, input.language);
+        break;
+      case 'create-assignment':
+        await createSlotAssignment(db, actor, input.slotId, input);
+        break;
     }
-    throw response;
-  }
-  return { error: null };
+  });
 }
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;

@@ -34,16 +34,16 @@ afterAll(async () => {
 describe('question bank', () => {
   it('imports the good questions of a GIFT file and reports the rest by line', async () => {
     const gift = '::Q1:: Бишкек — борбор шаарбы? {T}\n\n::Q2:: Сынган {=а ~б\n\n::Q3:: 7 × 8? {#56}\n';
-    const result = (await importFile('instructor', 'gift', gift)) as { report: { imported: number; problems: { line: number; reason: string }[] } };
-    expect(result.report.imported).toBe(2);
-    expect(result.report.problems.map((p) => [p.line, p.reason])).toEqual([[3, 'quiz.import.syntax']]);
+    const result = (await importFile('instructor', 'gift', gift)) as { result: { imported: number; problems: { line: number; reason: string }[] } };
+    expect(result.result.imported).toBe(2);
+    expect(result.result.problems.map((p) => [p.line, p.reason])).toEqual([[3, 'quiz.import.syntax']]);
     const page = (await get('instructor', bankLoader)) as { questions: { title: string }[] };
     expect(page.questions.map((q) => q.title)).toEqual(['Q1', 'Q3']);
   });
 
   it('imports Aiken, and exports the whole bank as GIFT that imports back the same', async () => {
     const aiken = 'Эң узун дарыя?\nA. Нарын\nB. Чүй\nANSWER: A\n';
-    expect(((await importFile('instructor', 'aiken', aiken)) as { report: { imported: number } }).report.imported).toBe(1);
+    expect(((await importFile('instructor', 'aiken', aiken)) as { result: { imported: number } }).result.imported).toBe(1);
     const exported = await ((await get('instructor', exportLoader)) as Response).text();
     const again = importGift(exported);
     expect(again.problems).toEqual([]);
