@@ -3,10 +3,11 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
-import type { ItemStatus, LatePolicy } from '../../db/schema.ts';
+import type { Insertable, Kysely } from 'kysely';
+import type { Database, ItemStatus, LatePolicy, SubmissionFileTable } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { can, requirePermission, type CabinetScope, type Principal } from '../auth/permissions.ts';
-import { isUuid, loadCabinetScope } from '../cabinets/cabinets.ts';
+import { cabinetScopeQuery, isUuid, scopeOf } from '../cabinets/cabinets.ts';
 import { slotItemId } from '../cabinets/items.ts';
 import { AppError } from '../errors.ts';
 import { extensionOf, kindByName } from '../uploads/file-types.ts';
@@ -36,20 +37,11 @@ export type AssignmentFields = z.infer<typeof assignmentFieldsSchema>;
 /** Creates the assignment of an assessment slot (its item, a draft, titled as given). */
 export async function createSlotAssignment(db: Db, actor: Actor, slotId: string, fields: AssignmentFields): Promise<string> {
   if (!isUuid(slotId)) throw new AppError('not_found');
-  const slot = await db
-    .selectFrom('slot')
-    .innerJoin('cabinet', 'cabinet.id', 'slot.cabinet_id')
-    .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
-    .innerJoin('term', 'term.id', 'ta.term_id')
-    .select(['slot.id', 'slot.cabinet_id', 'slot.kind', 'term.time_zone'])
-    .where('slot.id', '=', slotId)
-    .executeTakeFirst();
+  const slot = await cabinetScopeQuery(db).innerJoin('slot', 'slot.cabinet_id', 'cabinet.id').select(['slot.id', 'slot.kind']).where('slot.id', '=', slotId).executeTakeFirst();
   if (!slot) throw new AppError('not_found');
-  const cabinet = await loadCabinetScope(db, slot.cabinet_id);
-  if (!cabinet) throw new AppError('not_found');
-  requirePermission(actor.user, 'submission.grade', cabinet);
+  requirePermission(actor.user, 'submission.grade', scopeOf(slot));
   if (slot.kind !== 'interim_assessment') throw new AppError('invalid_input', 'assignment.not_assessment_slot');
-  const inZone = (local: string) => sql<Date>`(${local}::timestamp at time zone ${slot.time_zone})`;
+  const inZone = (local: string) => sql<Date>`(${local}::timestamp at time zone ${slot.timeZone})`;
   return db.transaction().execute(async (trx) => {
     const itemId = await slotItemId(trx, slot.id, fields.title, actor.user.id);
     await trx.updateTable('item').set({ title: fields.title, description: '', updated_at: new Date() }).where('id', '=', itemId).execute();
@@ -101,12 +93,10 @@ export type AssignmentRules = {
 
 export async function loadAssignment(db: Db, assignmentId: string): Promise<AssignmentRules | null> {
   if (!isUuid(assignmentId)) return null;
-  const row = await db
-    .selectFrom('assignment')
-    .innerJoin('item', 'item.id', 'assignment.item_id')
-    .innerJoin('cabinet', 'cabinet.id', 'item.cabinet_id')
-    .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
-    .innerJoin('term', 'term.id', 'ta.term_id')
+  // The assignment with its item and its cabinet's scope, in one query.
+  const row = await cabinetScopeQuery(db)
+    .innerJoin('item', 'item.cabinet_id', 'cabinet.id')
+    .innerJoin('assignment', 'assignment.item_id', 'item.id')
     .select([
       'assignment.id',
       'assignment.item_id',
@@ -121,20 +111,17 @@ export async function loadAssignment(db: Db, assignmentId: string): Promise<Assi
       'assignment.allowed_extensions',
       'assignment.max_files',
       'assignment.max_file_bytes',
-      'term.time_zone',
     ])
     .where('assignment.id', '=', assignmentId)
     .executeTakeFirst();
   if (!row) return null;
-  const cabinet = await loadCabinetScope(db, row.cabinet_id);
-  if (!cabinet) return null;
   return {
     id: row.id,
     itemId: row.item_id,
     title: row.title,
     status: row.status,
     cabinetId: row.cabinet_id,
-    cabinet,
+    cabinet: scopeOf(row),
     instructions: row.instructions,
     opensAt: row.opens_at,
     dueAt: row.due_at,
@@ -143,7 +130,7 @@ export async function loadAssignment(db: Db, assignmentId: string): Promise<Assi
     allowedExtensions: row.allowed_extensions,
     maxFiles: row.max_files,
     maxFileBytes: Number(row.max_file_bytes),
-    timeZone: row.time_zone,
+    timeZone: row.timeZone,
   };
 }
 
@@ -174,15 +161,33 @@ export async function checkSubmissionUpload(db: Db, user: Principal, assignmentI
     throw new AppError('unsupported_type', 'assignment.type_not_allowed', { name: file.name, allowed: rules.allowedExtensions.join(', ') || '*' });
   }
   if (file.size > rules.maxFileBytes) throw new AppError('upload_too_large', 'upload.too_large', { limit: Math.round(rules.maxFileBytes / MiB) });
-  const drafts = await db
-    .selectFrom('submission_file')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('assignment_id', '=', assignmentId)
-    .where('student_id', '=', user.id)
-    .where('submission_id', 'is', null)
-    .executeTakeFirstOrThrow();
-  if (Number(drafts.n) >= rules.maxFiles) throw new AppError('conflict', 'assignment.too_many_files', { max: rules.maxFiles });
+  requireRoomForFile(await draftIds(db, assignmentId, user.id), rules.maxFiles);
   return rules;
+}
+
+/** The student's unsent files for an assignment: their next submission. */
+const draftIds = async (db: Kysely<Database>, assignmentId: string, studentId: string) =>
+  (await db.selectFrom('submission_file').select('id').where('assignment_id', '=', assignmentId).where('student_id', '=', studentId).where('submission_id', 'is', null).execute()).map((row) => row.id);
+
+function requireRoomForFile(drafts: string[], maxFiles: number): void {
+  if (drafts.length >= maxFiles) throw new AppError('conflict', 'assignment.too_many_files', { max: maxFiles });
+}
+
+/** One change at a time to a student's work on an assignment (a double click, parallel uploads). */
+const lockStudentWork = (trx: Kysely<Database>, assignmentId: string, studentId: string) =>
+  sql`select pg_advisory_xact_lock(hashtext(${`${assignmentId}:${studentId}`}))`.execute(trx);
+
+export type SubmissionFileRow = Omit<Insertable<SubmissionFileTable>, 'submission_id' | 'created_at'> & { id: string };
+
+/**
+ * Records a checked and stored upload as a draft file, inside the caller's transaction. Parallel
+ * uploads each passed the count when they began, so it holds here again under the lock.
+ */
+export async function recordSubmissionFile(trx: Kysely<Database>, file: SubmissionFileRow): Promise<void> {
+  await lockStudentWork(trx, file.assignment_id, file.student_id);
+  const { max_files } = await trx.selectFrom('assignment').select('max_files').where('id', '=', file.assignment_id).executeTakeFirstOrThrow();
+  requireRoomForFile(await draftIds(trx, file.assignment_id, file.student_id), max_files);
+  await trx.insertInto('submission_file').values(file).execute();
 }
 
 /**
@@ -196,15 +201,14 @@ export async function submitWork(db: Db, actor: Actor, assignmentId: string, tex
   checkWindow(rules, now);
   const late = now > rules.dueAt;
   return db.transaction().execute(async (trx) => {
-    // One submit at a time per student and assignment (a double click makes one version).
-    await sql`select pg_advisory_xact_lock(hashtext(${`${assignmentId}:${actor.user.id}`}))`.execute(trx);
-    const drafts = await trx.selectFrom('submission_file').select('id').where('assignment_id', '=', assignmentId).where('student_id', '=', actor.user.id).where('submission_id', 'is', null).execute();
+    // A double click makes one version.
+    await lockStudentWork(trx, assignmentId, actor.user.id);
+    const drafts = await draftIds(trx, assignmentId, actor.user.id);
     if (drafts.length === 0 && !text.trim()) throw new AppError('invalid_input', 'assignment.nothing_to_submit');
-    if (drafts.length > rules.maxFiles) throw new AppError('conflict', 'assignment.too_many_files', { max: rules.maxFiles });
     const last = await trx.selectFrom('submission').select((eb) => eb.fn.max('version').as('v')).where('assignment_id', '=', assignmentId).where('student_id', '=', actor.user.id).executeTakeFirst();
     const version = Number(last?.v ?? 0) + 1;
     const submission = await trx.insertInto('submission').values({ assignment_id: assignmentId, student_id: actor.user.id, version, text: text.trim(), late }).returning('id').executeTakeFirstOrThrow();
-    if (drafts.length) await trx.updateTable('submission_file').set({ submission_id: submission.id }).where('id', 'in', drafts.map((d) => d.id)).execute();
+    if (drafts.length) await trx.updateTable('submission_file').set({ submission_id: submission.id }).where('id', 'in', drafts).execute();
     await recordAudit(trx, { actorId: actor.user.id, action: 'assignment.submit', objectType: 'submission', objectId: submission.id, ip: actor.ip, data: { assignmentId, version, late, files: drafts.length } });
     return { version, late };
   });

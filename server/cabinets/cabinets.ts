@@ -49,14 +49,21 @@ function groupNames(eb: ExpressionBuilder<Database & { ta: Database['teaching_as
     .as('groups');
 }
 
-function scopeOf(row: { instructorId: string; departmentId: string; facultyId: string; groupIds: string[] | null }): CabinetScope {
+/** The permission module's view of a cabinet, from a row of `cabinetScopeQuery`. */
+export function scopeOf(row: { instructorId: string; departmentId: string; facultyId: string; groupIds: string[] | null }): CabinetScope {
   return { instructorId: row.instructorId, departmentId: row.departmentId, facultyId: row.facultyId, groupIds: row.groupIds ?? [] };
 }
 
-function cabinetScopeQuery(db: Kysely<Database>) {
+/**
+ * A cabinet with what the permission module needs (`scopeOf`) and its term's time zone; join what
+ * sits in the cabinet to it, so that a thing and its scope come in one query.
+ */
+export function cabinetScopeQuery(db: Kysely<Database>) {
   return cabinetsWithContext(db)
+    .innerJoin('term', 'term.id', 'ta.term_id')
     .select((eb) => [
       'cabinet.id as cabinetId',
+      'term.time_zone as timeZone',
       'ta.instructor_id as instructorId',
       'subject.department_id as departmentId',
       'department.faculty_id as facultyId',

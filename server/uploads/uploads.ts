@@ -3,7 +3,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { FileKind } from '../../db/schema.ts';
@@ -11,7 +10,7 @@ import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Principal } from '../auth/permissions.ts';
 import { isUuid, loadCabinetScope, uploadScope } from '../cabinets/cabinets.ts';
 import { slotItemId } from '../cabinets/items.ts';
-import { checkSubmissionUpload } from '../assignments/assignments.ts';
+import { checkSubmissionUpload, recordSubmissionFile } from '../assignments/assignments.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { storageKeys, type MediaStorage } from '../storage/media-storage.ts';
@@ -163,15 +162,7 @@ export async function finishUpload(
     if (row.assignment_id) {
       const assignmentId = row.assignment_id;
       result = await db.transaction().execute(async (trx) => {
-        // Parallel uploads each passed the count when they began: the limit holds at the end too.
-        await sql`select pg_advisory_xact_lock(hashtext(${`${assignmentId}:${row.user_id}`}))`.execute(trx);
-        const rules = await trx.selectFrom('assignment').select('max_files').where('id', '=', assignmentId).executeTakeFirstOrThrow();
-        const drafts = await trx.selectFrom('submission_file').select((eb) => eb.fn.countAll<string>().as('n')).where('assignment_id', '=', assignmentId).where('student_id', '=', row.user_id).where('submission_id', 'is', null).executeTakeFirstOrThrow();
-        if (Number(drafts.n) >= rules.max_files) throw new AppError('conflict', 'assignment.too_many_files', { max: rules.max_files });
-        await trx
-          .insertInto('submission_file')
-          .values({ id: mediaFileId, assignment_id: assignmentId, student_id: row.user_id, upload_id: uploadId, storage_key: key, original_name: row.file_name, byte_size: stat.size, sha256, content_type: detected.contentType })
-          .execute();
+        await recordSubmissionFile(trx, { id: mediaFileId, assignment_id: assignmentId, student_id: row.user_id, upload_id: uploadId, storage_key: key, original_name: row.file_name, byte_size: stat.size, sha256, content_type: detected.contentType });
         await trx.updateTable('upload').set({ finished_at: new Date() }).where('id', '=', uploadId).execute();
         await recordAudit(trx, { actorId: row.user_id, action: 'submission.file', objectType: 'submission_file', objectId: mediaFileId, ip, data: { assignmentId, name: row.file_name, bytes: stat.size, sha256 } });
         return { submissionFileId: mediaFileId };
