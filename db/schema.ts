@@ -284,6 +284,51 @@ export interface QuestionTable {
   created_by: string;
   created_at: CreatedAt;
   seq: Generated<string>;
+  /** An optional picture shown with the question (media storage key and its checked type). */
+  image_key: string | null;
+  image_type: string | null;
+}
+
+export type ReviewPolicy = 'after_attempt' | 'after_close' | 'never';
+
+export interface QuizTable {
+  id: Generated<string>;
+  item_id: string;
+  instructions: Generated<string>;
+  opens_at: Date | null;
+  closes_at: Date;
+  time_limit_minutes: number | null;
+  attempts_allowed: number;
+  shuffle_questions: boolean;
+  shuffle_answers: boolean;
+  draw_count: number | null;
+  review_policy: ReviewPolicy;
+  max_score: NumericColumn;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface QuizAttemptTable {
+  id: Generated<string>;
+  quiz_id: string;
+  student_id: string;
+  number: number;
+  started_at: Generated<Date>;
+  deadline_at: Date;
+  finished_at: Date | null;
+  /** The questions as drawn for this attempt (server/quizzes/attempts.ts `AttemptQuestion[]`). */
+  questions: ColumnType<unknown[], string, string>;
+  score: NumericColumn | null;
+  override_score: NumericColumn | null;
+  override_by: string | null;
+}
+
+export interface QuizAnswerTable {
+  attempt_id: string;
+  position: number;
+  answer: ColumnType<unknown, string, string>;
+  saved_at: Generated<Date>;
+  credit: NumericColumn | null;
 }
 
 export interface Database {
@@ -311,6 +356,9 @@ export interface Database {
   submission_file: SubmissionFileTable;
   grade: GradeTable;
   question: QuestionTable;
+  quiz: QuizTable;
+  quiz_attempt: QuizAttemptTable;
+  quiz_answer: QuizAnswerTable;
 }
 
 export type User = Selectable<UserTable>;

@@ -3,6 +3,7 @@ import type { JobHandler } from '../server/jobs/job-queue.ts';
 import type { JobName } from '../server/jobs/job-types.ts';
 import type { Services } from '../server/services.ts';
 import { cleanupAbandonedUploads } from './handlers/cleanup-abandoned-uploads.ts';
+import { closeExpiredTestAttempts } from './handlers/close-expired-attempts.ts';
 import { transcodeVideo } from './handlers/transcode-video.ts';
 
 type HandlerFactory<N extends JobName> = (services: Services) => JobHandler<N>;
@@ -14,6 +15,7 @@ type HandlerFactory<N extends JobName> = (services: Services) => JobHandler<N>;
 const handlers: { [N in JobName]: HandlerFactory<N> | null } = {
   'cleanup-abandoned-uploads': cleanupAbandonedUploads,
   'transcode-video': transcodeVideo,
+  'close-expired-attempts': closeExpiredTestAttempts,
 };
 
 export async function startWorkers(services: Services): Promise<void> {
@@ -22,4 +24,5 @@ export async function startWorkers(services: Services): Promise<void> {
     if (factory) await services.queue.work(name, { concurrency: services.config.workerConcurrency }, factory(services));
   }
   await services.queue.schedule('cleanup-abandoned-uploads', '17 * * * *', {});
+  await services.queue.schedule('close-expired-attempts', '* * * * *', {});
 }

@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { importQuestions, listQuestions } from '../../server/quizzes/question-bank.ts';
+import { setQuestionImage } from '../../server/quizzes/question-images.ts';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -13,14 +14,23 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return { cabinetId: params.cabinetId ?? '', questions };
 }
 
-const importSchema = z.object({ format: z.enum(['gift', 'aiken']), file: z.instanceof(File, { message: 'quiz.import.file_size' }) });
+const intentSchema = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('import'), format: z.enum(['gift', 'aiken']), file: z.instanceof(File, { message: 'quiz.import.file_size' }) }),
+  z.object({ intent: z.literal('set-image'), questionId: z.string(), image: z.instanceof(File, { message: 'quiz.image_size' }) }),
+]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
+  const actor = { user, ip: context.clientIp };
   return formResult(async () => {
-    const input = await readForm(request, importSchema);
-    return importQuestions(context.services.db, { user, ip: context.clientIp }, params.cabinetId ?? '', input.format, new Uint8Array(await input.file.arrayBuffer()));
-  });
+    const input = await readForm(request, intentSchema);
+    const bytes = new Uint8Array(await (input.intent === 'import' ? input.file : input.image).arrayBuffer());
+    if (input.intent === 'set-image') {
+      await setQuestionImage(context.services.db, context.services.storage, actor, input.questionId, bytes);
+      return null;
+    }
+    return importQuestions(context.services.db, actor, params.cabinetId ?? '', input.format, bytes);
+  }, [400, 415]);
 }
 
 export default function QuestionBank() {
@@ -35,6 +45,7 @@ export default function QuestionBank() {
       </p>
       <h1>{t('quiz.bank')}</h1>
       <Form method="post" encType="multipart/form-data" className="inline-form" data-testid="import-form">
+        <input type="hidden" name="intent" value="import" />
         <label>
           {t('quiz.format')}{' '}
           <select name="format" defaultValue="gift">
@@ -74,6 +85,15 @@ export default function QuestionBank() {
           <li key={question.id}>
             <strong>{question.title}</strong> <span className="muted">{t(`quiz.kind.${question.data.kind}`)}</span>
             <p>{question.stem}</p>
+            {question.hasImage ? <img src={`/questions/${question.id}/image`} alt="" className="question-image" loading="lazy" /> : null}
+            <Form method="post" encType="multipart/form-data" className="inline-form">
+              <input type="hidden" name="intent" value="set-image" />
+              <input type="hidden" name="questionId" value={question.id} />
+              <input type="file" name="image" accept="image/png,image/jpeg,image/gif,image/webp" required aria-label={t('quiz.image')} />{' '}
+              <button type="submit" disabled={busy}>
+                {question.hasImage ? t('quiz.replaceImage') : t('quiz.addImage')}
+              </button>
+            </Form>
           </li>
         ))}
       </ol>

@@ -6,7 +6,8 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { getCabinetPage, type CabinetItemView, type CabinetSlotView } from '../../server/cabinets/cabinets.ts';
 import { createExtraItem, itemFieldsSchema, setItemStatus, updateItem } from '../../server/cabinets/items.ts';
-import { assignmentFieldsSchema, createSlotAssignment } from '../../server/assignments/assignments.ts';
+import { assignmentFieldsSchema, createAssignment } from '../../server/assignments/assignments.ts';
+import { createQuiz, quizFieldsSchema } from '../../server/quizzes/quizzes.ts';
 import { locales } from '../../server/i18n/i18n.ts';
 import { removeCaption, retryProcessing, setCaption } from '../../server/media/lectures.ts';
 import { formatBytes, formatDate, formatDuration } from '../components/format.ts';
@@ -29,7 +30,9 @@ const intentSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('retry-processing'), fileId: z.string() }),
   z.object({ intent: z.literal('set-caption'), fileId: z.string(), language: z.string(), captions: z.instanceof(File, { message: 'captions.invalid' }) }),
   z.object({ intent: z.literal('remove-caption'), fileId: z.string(), language: z.string() }),
-  z.object({ intent: z.literal('create-assignment'), slotId: z.string() }).merge(assignmentFieldsSchema),
+  // No slot: the assessment is an extra item of the cabinet.
+  z.object({ intent: z.literal('create-assignment'), slotId: z.string().default('') }).merge(assignmentFieldsSchema),
+  z.object({ intent: z.literal('create-quiz'), slotId: z.string().default('') }).merge(quizFieldsSchema),
 ]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -59,10 +62,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await removeCaption(db, actor, input.fileId, input.language);
         break;
       case 'create-assignment':
-        await createSlotAssignment(db, actor, input.slotId, input);
+        await createAssignment(db, actor, { cabinetId: params.cabinetId ?? '', slotId: input.slotId || null }, input);
+        break;
+      case 'create-quiz':
+        await createQuiz(db, actor, { cabinetId: params.cabinetId ?? '', slotId: input.slotId || null }, input);
         break;
     }
-  });
+  }, [400, 409]);
 }
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -101,6 +107,16 @@ function ItemBlock({ item, page, chunkSize }: { item: CabinetItemView; page: Pag
           </a>{' '}
           <span className="muted">
             {t('assignment.due')} <LocalTime iso={item.assignment.dueAt} termZone={page.term.timeZone} />
+          </span>
+        </p>
+      ) : null}
+      {item.quiz ? (
+        <p>
+          <a href={`/quizzes/${item.quiz.id}`} data-testid="quiz-link">
+            {t('quiz.open')}
+          </a>{' '}
+          <span className="muted">
+            {t('quiz.closes')} <LocalTime iso={item.quiz.closesAt} termZone={page.term.timeZone} />
           </span>
         </p>
       ) : null}
@@ -216,15 +232,15 @@ function useLiveProcessing(page: Page) {
   }, [working, revalidator]);
 }
 
-/** An assessment slot's assignment: dates are in the term's time zone. */
-function AssignmentForm({ slotId }: { slotId: string }) {
+/** A new assignment, in an assessment slot or (no slot) as an extra item; dates are in the term's time zone. */
+function AssignmentForm({ slotId }: { slotId?: string }) {
   const { t } = useTranslation();
   return (
     <details className="new-assignment">
       <summary>{t('assignment.create')}</summary>
       <Form method="post" className="stacked" data-testid="assignment-form">
         <input type="hidden" name="intent" value="create-assignment" />
-        <input type="hidden" name="slotId" value={slotId} />
+        {slotId ? <input type="hidden" name="slotId" value={slotId} /> : null}
         <label>
           {t('cabinet.itemTitle')} <input name="title" required maxLength={200} />
         </label>
@@ -262,6 +278,59 @@ function AssignmentForm({ slotId }: { slotId: string }) {
   );
 }
 
+/** A new online test from the cabinet's question bank, in an assessment slot or as an extra item. */
+function QuizForm({ slotId }: { slotId?: string }) {
+  const { t } = useTranslation();
+  return (
+    <details className="new-assignment">
+      <summary>{t('quiz.create')}</summary>
+      <Form method="post" className="stacked" data-testid="quiz-form">
+        <input type="hidden" name="intent" value="create-quiz" />
+        {slotId ? <input type="hidden" name="slotId" value={slotId} /> : null}
+        <label>
+          {t('cabinet.itemTitle')} <input name="title" required maxLength={200} />
+        </label>
+        <label>
+          {t('assignment.instructions')} <textarea name="instructions" rows={3} maxLength={20000} />
+        </label>
+        <label>
+          {t('assignment.opensAt')} <input type="datetime-local" name="opensAt" />
+        </label>
+        <label>
+          {t('quiz.closesAtLabel')} <input type="datetime-local" name="closesAt" required />
+        </label>
+        <label>
+          {t('quiz.timeLimit')} <input type="number" name="timeLimitMinutes" min={1} max={600} placeholder={t('quiz.noLimit')} />
+        </label>
+        <label>
+          {t('quiz.attemptsAllowed')} <input type="number" name="attemptsAllowed" min={1} max={20} defaultValue={1} required />
+        </label>
+        <label>
+          {t('quiz.drawCount')} <input type="number" name="drawCount" min={1} max={500} placeholder={t('quiz.allQuestions')} />
+        </label>
+        <label className="check">
+          <input type="checkbox" name="shuffleQuestions" defaultChecked /> {t('quiz.shuffleQuestions')}
+        </label>
+        <label className="check">
+          <input type="checkbox" name="shuffleAnswers" defaultChecked /> {t('quiz.shuffleAnswers')}
+        </label>
+        <label>
+          {t('quiz.reviewPolicy')}{' '}
+          <select name="reviewPolicy" defaultValue="after_close">
+            <option value="after_attempt">{t('quiz.review.after_attempt')}</option>
+            <option value="after_close">{t('quiz.review.after_close')}</option>
+            <option value="never">{t('quiz.review.never')}</option>
+          </select>
+        </label>
+        <label>
+          {t('assignment.maxScore')} <input type="number" name="maxScore" min={1} max={1000} step="0.5" defaultValue={100} required />
+        </label>
+        <button type="submit">{t('quiz.create')}</button>
+      </Form>
+    </details>
+  );
+}
+
 function SlotRow({ slot, item, page, chunkSize }: { slot: CabinetSlotView; item?: CabinetItemView; page: Page; chunkSize: number }) {
   const { t } = useTranslation();
   const label = `${t(`slotKind.${slot.kind}`)} ${slot.number}`;
@@ -274,8 +343,13 @@ function SlotRow({ slot, item, page, chunkSize }: { slot: CabinetSlotView; item?
         {page.canEdit && slot.state === 'open' && !item ? <span className="badge missing">{t('cabinet.missing')}</span> : null}
       </div>
       {item ? <ItemBlock item={item} page={page} chunkSize={chunkSize} /> : null}
-      {page.canEdit && slot.kind === 'interim_assessment' && !item ? <AssignmentForm slotId={slot.id} /> : null}
-      {page.canEdit && !item?.assignment ? <Uploader cabinetId={page.id} slotId={slot.id} chunkSize={chunkSize} label={`${t('cabinet.upload')}: ${label}`} /> : null}
+      {page.canEdit && slot.kind === 'interim_assessment' && !item ? (
+        <>
+          <AssignmentForm slotId={slot.id} />
+          <QuizForm slotId={slot.id} />
+        </>
+      ) : null}
+      {page.canEdit && !item?.assignment && !item?.quiz ? <Uploader cabinetId={page.id} slotId={slot.id} chunkSize={chunkSize} label={`${t('cabinet.upload')}: ${label}`} /> : null}
     </li>
   );
 }
@@ -364,6 +438,12 @@ export default function CabinetPage() {
               {t('cabinet.create')}
             </button>
           </Form>
+        ) : null}
+        {page.canEdit ? (
+          <div className="new-extra-assessment">
+            <AssignmentForm />
+            <QuizForm />
+          </div>
         ) : null}
       </section>
     </section>

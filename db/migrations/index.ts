@@ -5,6 +5,7 @@ import * as video from './2026-11-26T1200-video.ts';
 import * as playback from './2026-11-26T1500-playback.ts';
 import * as assignments from './2026-11-26T1700-assignments.ts';
 import * as questionBank from './2026-11-26T1900-question-bank.ts';
+import * as onlineTests from './2026-11-26T2100-online-tests.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-26T0700-foundation': foundation,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T1500-playback': playback,
   '2026-11-26T1700-assignments': assignments,
   '2026-11-26T1900-question-bank': questionBank,
+  '2026-11-26T2100-online-tests': onlineTests,
 };

@@ -7,8 +7,8 @@ import type { Insertable, Kysely } from 'kysely';
 import type { Database, ItemStatus, LatePolicy, SubmissionFileTable } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { can, requirePermission, type CabinetScope, type Principal } from '../auth/permissions.ts';
+import { assessmentItemId, checkAssessmentPlace, type AssessmentPlace } from '../cabinets/assessment-items.ts';
 import { cabinetScopeQuery, isUuid, scopeOf } from '../cabinets/cabinets.ts';
-import { slotItemId } from '../cabinets/items.ts';
 import { AppError } from '../errors.ts';
 import { extensionOf, kindByName } from '../uploads/file-types.ts';
 
@@ -34,19 +34,12 @@ export const assignmentFieldsSchema = z.object({
 });
 export type AssignmentFields = z.infer<typeof assignmentFieldsSchema>;
 
-/** Creates the assignment of an assessment slot (its item, a draft, titled as given). */
-export async function createSlotAssignment(db: Db, actor: Actor, slotId: string, fields: AssignmentFields): Promise<string> {
-  if (!isUuid(slotId)) throw new AppError('not_found');
-  const slot = await cabinetScopeQuery(db).innerJoin('slot', 'slot.cabinet_id', 'cabinet.id').select(['slot.id', 'slot.kind']).where('slot.id', '=', slotId).executeTakeFirst();
-  if (!slot) throw new AppError('not_found');
-  requirePermission(actor.user, 'submission.grade', scopeOf(slot));
-  if (slot.kind !== 'interim_assessment') throw new AppError('invalid_input', 'assignment.not_assessment_slot');
-  const inZone = (local: string) => sql<Date>`(${local}::timestamp at time zone ${slot.timeZone})`;
+/** Creates an assignment in an assessment slot or as an extra item (a draft, titled as given). */
+export async function createAssignment(db: Db, actor: Actor, place: AssessmentPlace, fields: AssignmentFields): Promise<string> {
+  const checked = await checkAssessmentPlace(db, actor.user, place);
+  const inZone = (local: string) => sql<Date>`(${local}::timestamp at time zone ${checked.timeZone})`;
   return db.transaction().execute(async (trx) => {
-    const itemId = await slotItemId(trx, slot.id, fields.title, actor.user.id);
-    await trx.updateTable('item').set({ title: fields.title, description: '', updated_at: new Date() }).where('id', '=', itemId).execute();
-    const existing = await trx.selectFrom('assignment').select('id').where('item_id', '=', itemId).executeTakeFirst();
-    if (existing) throw new AppError('conflict', 'assignment.exists');
+    const itemId = await assessmentItemId(trx, place, fields.title, actor.user.id);
     const values = {
       item_id: itemId,
       instructions: fields.instructions,
@@ -68,7 +61,7 @@ export async function createSlotAssignment(db: Db, actor: Actor, slotId: string,
         if (String(error).includes('assignment_check')) throw new AppError('invalid_input', 'assignment.opens_after_due');
         throw error;
       });
-    await recordAudit(trx, { actorId: actor.user.id, action: 'assignment.create', objectType: 'assignment', objectId: created.id, ip: actor.ip, data: { slotId, title: fields.title } });
+    await recordAudit(trx, { actorId: actor.user.id, action: 'assignment.create', objectType: 'assignment', objectId: created.id, ip: actor.ip, data: { ...place, title: fields.title } });
     return created.id;
   });
 }

@@ -286,6 +286,8 @@ export type CabinetItemView = {
   publishedAt: string | null;
   /** The assignment students answer in this item, if it is one. */
   assignment: { id: string; dueAt: string } | null;
+  /** The online test students take in this item, if it is one. */
+  quiz: { id: string; closesAt: string } | null;
   files: CabinetFileView[];
 };
 /** delivered: a published item; overdue: due and not delivered; open: not due yet, not delivered. */
@@ -361,7 +363,13 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
 
   const lectureIds = files.filter((file) => file.file_kind === 'video' || file.file_kind === 'audio').map((file) => file.id);
   const captionRows = lectureIds.length ? await db.selectFrom('caption').select(['media_file_id', 'language']).where('media_file_id', 'in', lectureIds).orderBy('language').execute() : [];
-  const assignmentRows = itemRows.length ? await db.selectFrom('assignment').select(['id', 'item_id', 'due_at']).where('item_id', 'in', itemRows.map((item) => item.id)).execute() : [];
+  const itemIds = itemRows.map((item) => item.id);
+  const [assignmentRows, quizRows] = itemIds.length
+    ? await Promise.all([
+        db.selectFrom('assignment').select(['id', 'item_id', 'due_at']).where('item_id', 'in', itemIds).execute(),
+        db.selectFrom('quiz').select(['id', 'item_id', 'closes_at']).where('item_id', 'in', itemIds).execute(),
+      ])
+    : [[], []];
   const captions = new Map<string, CaptionLanguage[]>();
   for (const row of captionRows) captions.set(row.media_file_id, [...(captions.get(row.media_file_id) ?? []), row.language]);
 
@@ -397,6 +405,7 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
       status: item.status,
       publishedAt: item.published_at?.toISOString() ?? null,
       assignment: assignmentView(assignmentRows.find((a) => a.item_id === item.id)),
+      quiz: quizView(quizRows.find((q) => q.item_id === item.id)),
       files: files
         .filter((file) => file.item_id === item.id)
         .map((file) => ({
@@ -425,3 +434,4 @@ export function secondsLeft(progress: number | null, startedAt: Date | null, now
 }
 
 const assignmentView = (row: { id: string; due_at: Date } | undefined) => (row ? { id: row.id, dueAt: row.due_at.toISOString() } : null);
+const quizView = (row: { id: string; closes_at: Date } | undefined) => (row ? { id: row.id, closesAt: row.closes_at.toISOString() } : null);

@@ -66,10 +66,19 @@ export async function setItemStatus(db: Db, actor: Actor, itemId: string, status
   const item = await editableItem(db, actor.user, itemId);
   if (item.status === status) return; // a double submit changes nothing
   if (status === 'published') {
-    // Something to publish: a file, or an assignment students answer.
-    const files = await db.selectFrom('media_file').select('id').where('item_id', '=', itemId).where('deleted_at', 'is', null).execute();
-    const assignment = files.length ? null : await db.selectFrom('assignment').select('id').where('item_id', '=', itemId).executeTakeFirst();
-    if (files.length === 0 && !assignment) throw new AppError('invalid_input', 'item.publish_needs_file');
+    // Something to publish: a file, or an assignment or a test students answer.
+    const { something } = await db
+      .selectNoFrom((eb) =>
+        eb
+          .or([
+            eb.exists(eb.selectFrom('media_file').select('id').where('item_id', '=', itemId).where('deleted_at', 'is', null)),
+            eb.exists(eb.selectFrom('assignment').select('id').where('item_id', '=', itemId)),
+            eb.exists(eb.selectFrom('quiz').select('id').where('item_id', '=', itemId)),
+          ])
+          .as('something'),
+      )
+      .executeTakeFirstOrThrow();
+    if (!something) throw new AppError('invalid_input', 'item.publish_needs_file');
   }
   await db.transaction().execute(async (trx) => {
     await trx

@@ -4,7 +4,9 @@ export type JobPayloads = {
   'cleanup-abandoned-uploads': Record<string, never>;
   /** Probes and transcodes an uploaded video or audio lecture into HLS. */
   'transcode-video': { mediaFileId: string };
+  /** Closes and marks test attempts past their deadline (the student may have closed the browser). */
+  'close-expired-attempts': Record<string, never>;
 };
 export type JobName = keyof JobPayloads;
 
-export const jobNames = ['cleanup-abandoned-uploads', 'transcode-video'] as const satisfies readonly JobName[];
+export const jobNames = ['cleanup-abandoned-uploads', 'transcode-video', 'close-expired-attempts'] as const satisfies readonly JobName[];

@@ -15,6 +15,7 @@ const context = () => ({ services: server.services, clientIp: '10.0.0.1' });
 
 async function importFile(account: string, format: string, text: string | Uint8Array<ArrayBuffer>) {
   const body = new FormData();
+  body.append('intent', 'import');
   body.append('format', format);
   body.append('file', new Blob([text]), 'bank.txt');
   const request = new Request(`http://kabinet.test/cabinets/${cabinetId}/questions`, { method: 'POST', headers: { cookie: await server.cookieFor(account) }, body });

@@ -40,10 +40,10 @@ export async function importQuestions(db: Db, actor: Actor, cabinetId: string, f
   return { imported: questions.length, problems };
 }
 
-export async function listQuestions(db: Db, user: Principal | null, cabinetId: string): Promise<(QuestionDraft & { id: string })[]> {
+export async function listQuestions(db: Db, user: Principal | null, cabinetId: string): Promise<(QuestionDraft & { id: string; hasImage: boolean })[]> {
   await ownBank(db, user, cabinetId);
-  const rows = await db.selectFrom('question').select(['id', 'title', 'stem', 'data']).where('cabinet_id', '=', cabinetId).orderBy('seq').execute();
-  return rows.map((row) => ({ id: row.id, title: row.title, stem: row.stem, data: row.data as unknown as QuestionData }));
+  const rows = await db.selectFrom('question').select(['id', 'title', 'stem', 'data', 'image_key']).where('cabinet_id', '=', cabinetId).orderBy('seq').execute();
+  return rows.map((row) => ({ id: row.id, title: row.title, stem: row.stem, data: row.data as unknown as QuestionData, hasImage: row.image_key !== null }));
 }
 
 export async function exportQuestions(db: Db, user: Principal | null, cabinetId: string): Promise<string> {

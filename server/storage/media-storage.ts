@@ -39,6 +39,8 @@ export const storageKeys = {
   original: (fileId: string, extension: string) => `originals/${fileId.slice(0, 2)}/${fileId}/original.${extension}`,
   /** One attempt's HLS output; a new attempt writes beside it, so a published prefix never changes. */
   hls: (fileId: string, attempt: string) => `hls/${fileId.slice(0, 2)}/${fileId}/${attempt}`,
+  /** A question's picture, named by its content (a replaced picture gets a new key). */
+  questionImage: (questionId: string, sha256: string, extension: string) => `question-images/${questionId.slice(0, 2)}/${questionId}/${sha256}.${extension}`,
 };
 
 /** `Content-Disposition` with an ASCII fallback and the UTF-8 name (Kyrgyz and Russian file names). */

@@ -1,0 +1,46 @@
+// Where an assessment (an assignment or an online test) goes: an interim-assessment slot of the
+// plan, or an extra item of the cabinet. One rule for both kinds, so a slot holds one assessment.
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { requirePermission, type CabinetScope, type Principal } from '../auth/permissions.ts';
+import { AppError } from '../errors.ts';
+import { cabinetScopeQuery, isUuid, scopeOf } from './cabinets.ts';
+import { slotItemId } from './items.ts';
+
+/** A slot of the plan, or (no slot) an extra item of the cabinet. */
+export type AssessmentPlace = { cabinetId: string; slotId: string | null };
+export type CheckedPlace = AssessmentPlace & { scope: CabinetScope; timeZone: string };
+
+/** The place exists, the user is its cabinet's instructor, and a slot is an assessment slot. */
+export async function checkAssessmentPlace(db: Kysely<Database>, user: Principal, place: AssessmentPlace): Promise<CheckedPlace> {
+  if (!isUuid(place.cabinetId) || (place.slotId !== null && !isUuid(place.slotId))) throw new AppError('not_found');
+  const row = place.slotId
+    ? await cabinetScopeQuery(db).innerJoin('slot', 'slot.cabinet_id', 'cabinet.id').select(['slot.kind']).where('slot.id', '=', place.slotId).where('cabinet.id', '=', place.cabinetId).executeTakeFirst()
+    : await cabinetScopeQuery(db).select(sql<null>`null`.as('kind')).where('cabinet.id', '=', place.cabinetId).executeTakeFirst();
+  if (!row) throw new AppError('not_found');
+  requirePermission(user, 'submission.grade', scopeOf(row));
+  if (place.slotId && row.kind !== 'interim_assessment') throw new AppError('invalid_input', 'assignment.not_assessment_slot');
+  return { ...place, scope: scopeOf(row), timeZone: row.timeZone };
+}
+
+/**
+ * The item an assessment is attached to, inside the caller's transaction: the slot's item (titled
+ * as given), or a new extra item. Refused when the item holds an assessment already.
+ */
+export async function assessmentItemId(trx: Kysely<Database>, place: AssessmentPlace, title: string, userId: string): Promise<string> {
+  let itemId: string;
+  if (place.slotId) {
+    itemId = await slotItemId(trx, place.slotId, title, userId);
+    await trx.updateTable('item').set({ title, updated_at: new Date() }).where('id', '=', itemId).execute();
+  } else {
+    itemId = (await trx.insertInto('item').values({ cabinet_id: place.cabinetId, title, created_by: userId }).returning('id').executeTakeFirstOrThrow()).id;
+  }
+  // Locks the item so that two forms sent at once cannot both attach an assessment.
+  await trx.selectFrom('item').select('id').where('id', '=', itemId).forUpdate().execute();
+  const [assignment, quiz] = await Promise.all([
+    trx.selectFrom('assignment').select('id').where('item_id', '=', itemId).executeTakeFirst(),
+    trx.selectFrom('quiz').select('id').where('item_id', '=', itemId).executeTakeFirst(),
+  ]);
+  if (assignment || quiz) throw new AppError('conflict', 'assignment.exists');
+  return itemId;
+}
