@@ -122,12 +122,16 @@ export interface ItemTable {
   request_key: string | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** Copied from an earlier term's item ("reused"), or null. */
+  copied_from_item_id: string | null;
 }
 
 export interface MediaFileTable {
   id: Generated<string>;
   item_id: string;
-  upload_id: string;
+  /** The upload that brought the file, or null for a copy from an earlier cabinet. */
+  upload_id: string | null;
+  copied_from_file_id: string | null;
   storage_key: string;
   original_name: string;
   byte_size: BigIntColumn;
@@ -287,6 +291,7 @@ export interface QuestionTable {
   /** An optional picture shown with the question (media storage key and its checked type). */
   image_key: string | null;
   image_type: string | null;
+  copied_from_question_id: string | null;
 }
 
 export type ReviewPolicy = 'after_attempt' | 'after_close' | 'never';
@@ -359,6 +364,16 @@ export interface Database {
   quiz: QuizTable;
   quiz_attempt: QuizAttemptTable;
   quiz_answer: QuizAnswerTable;
+  cabinet_copy: CabinetCopyTable;
+}
+
+export interface CabinetCopyTable {
+  target_cabinet_id: string;
+  source_cabinet_id: string;
+  copied_by: string;
+  copied_at: CreatedAt;
+  items: number;
+  questions: number;
 }
 
 export type User = Selectable<UserTable>;

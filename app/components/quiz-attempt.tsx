@@ -61,7 +61,10 @@ function usePendingAnswers(attemptId: string) {
   useEffect(() => {
     // Answers a previous page (closed or reloaded mid-save) could not send.
     pending.current = { ...readPending(attemptId), ...pending.current };
-    if (Object.keys(pending.current).length) void flush();
+    if (Object.keys(pending.current).length) {
+      setState('pending');
+      void flush();
+    }
     const timer = setInterval(() => {
       if (Object.keys(pending.current).length) void flush();
     }, 3000);

@@ -8,6 +8,7 @@ import { getCabinetPage, type CabinetItemView, type CabinetSlotView } from '../.
 import { createExtraItem, itemFieldsSchema, setItemStatus, updateItem } from '../../server/cabinets/items.ts';
 import { assignmentFieldsSchema, createAssignment } from '../../server/assignments/assignments.ts';
 import { createQuiz, quizFieldsSchema } from '../../server/quizzes/quizzes.ts';
+import { copyFromPreviousTerm, reuseSources } from '../../server/cabinets/reuse.ts';
 import { locales } from '../../server/i18n/i18n.ts';
 import { removeCaption, retryProcessing, setCaption } from '../../server/media/lectures.ts';
 import { formatBytes, formatDate, formatDuration } from '../components/format.ts';
@@ -18,8 +19,10 @@ import { formResult, orRespond, readForm, requireUser } from '../guards.server.t
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const page = await orRespond(() => getCabinetPage(context.services.db, user, params.cabinetId ?? ''));
+  // Earlier cabinets of the same subject to copy from: the instructor's own, shown to them only.
+  const sources = page.canEdit ? await reuseSources(context.services.db, user, page.id) : [];
   // requestKey: a fresh one each time the page loads, so a double submit of "create" makes one item.
-  return { page, chunkSize: context.services.config.uploadChunkBytes, now: new Date().toISOString(), requestKey: randomUUID() };
+  return { page, sources, chunkSize: context.services.config.uploadChunkBytes, now: new Date().toISOString(), requestKey: randomUUID() };
 }
 
 const intentSchema = z.discriminatedUnion('intent', [
@@ -33,6 +36,7 @@ const intentSchema = z.discriminatedUnion('intent', [
   // No slot: the assessment is an extra item of the cabinet.
   z.object({ intent: z.literal('create-assignment'), slotId: z.string().default('') }).merge(assignmentFieldsSchema),
   z.object({ intent: z.literal('create-quiz'), slotId: z.string().default('') }).merge(quizFieldsSchema),
+  z.object({ intent: z.literal('copy-term'), sourceCabinetId: z.string() }),
 ]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -67,7 +71,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case 'create-quiz':
         await createQuiz(db, actor, { cabinetId: params.cabinetId ?? '', slotId: input.slotId || null }, input);
         break;
+      case 'copy-term':
+        return { copied: await copyFromPreviousTerm(db, actor, params.cabinetId ?? '', input.sourceCabinetId) };
     }
+    return null;
   }, [400, 409]);
 }
 
@@ -96,6 +103,11 @@ function ItemBlock({ item, page, chunkSize }: { item: CabinetItemView; page: Pag
           <>
             <strong>{item.title}</strong>
             {page.canEdit ? <span className={`badge ${item.status}`}>{t(`cabinet.${item.status}`)}</span> : null}
+            {item.reused && page.canEdit ? (
+              <span className="badge reused" data-testid="reused">
+                {t('reuse.badge')}
+              </span>
+            ) : null}
           </>
         )}
       </div>
@@ -331,6 +343,31 @@ function QuizForm({ slotId }: { slotId?: string }) {
   );
 }
 
+/** Copy an earlier term's cabinet of the same subject: items into the same slots, files shared. */
+function CopyFromTerm({ sources }: { sources: LoaderData['sources'] }) {
+  const { t } = useTranslation();
+  const busy = useNavigation().state === 'submitting';
+  return (
+    <details className="copy-term">
+      <summary>{t('reuse.title')}</summary>
+      <Form method="post" className="inline-form" data-testid="copy-form">
+        <input type="hidden" name="intent" value="copy-term" />
+        <select name="sourceCabinetId" aria-label={t('reuse.title')}>
+          {sources.map((source) => (
+            <option key={source.cabinetId} value={source.cabinetId}>
+              {t('term.label', { year: source.academicYear, semester: source.semester })} · {t('reuse.counts', { items: source.items, questions: source.questions })}
+            </option>
+          ))}
+        </select>{' '}
+        <button type="submit" disabled={busy}>
+          {t('reuse.copy')}
+        </button>
+        <p className="muted">{t('reuse.explain')}</p>
+      </Form>
+    </details>
+  );
+}
+
 function SlotRow({ slot, item, page, chunkSize }: { slot: CabinetSlotView; item?: CabinetItemView; page: Page; chunkSize: number }) {
   const { t } = useTranslation();
   const label = `${t(`slotKind.${slot.kind}`)} ${slot.number}`;
@@ -357,7 +394,7 @@ function SlotRow({ slot, item, page, chunkSize }: { slot: CabinetSlotView; item?
 export default function CabinetPage() {
   const { t } = useTranslation();
   const busy = useNavigation().state === 'submitting';
-  const { page, chunkSize, now, requestKey } = useLoaderData<typeof loader>();
+  const { page, sources, chunkSize, now, requestKey } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   useLiveProcessing(page);
   const itemBySlot = new Map(page.items.filter((item) => item.slotId).map((item) => [item.slotId, item]));
@@ -384,6 +421,12 @@ export default function CabinetPage() {
           <Link to={`/cabinets/${page.id}/questions`} data-testid="question-bank-link">
             {t('quiz.bank')}
           </Link>
+        </p>
+      ) : null}
+      {sources.length ? <CopyFromTerm sources={sources} /> : null}
+      {result?.result?.copied ? (
+        <p className="notice" role="status" data-testid="copy-result">
+          {t('reuse.done', result.result.copied)}
         </p>
       ) : null}
       {currentWeek >= 1 && currentWeek <= page.term.weeks ? (

@@ -6,6 +6,7 @@ import * as playback from './2026-11-26T1500-playback.ts';
 import * as assignments from './2026-11-26T1700-assignments.ts';
 import * as questionBank from './2026-11-26T1900-question-bank.ts';
 import * as onlineTests from './2026-11-26T2100-online-tests.ts';
+import * as reuse from './2026-11-26T2300-reuse.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-26T0700-foundation': foundation,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T1700-assignments': assignments,
   '2026-11-26T1900-question-bank': questionBank,
   '2026-11-26T2100-online-tests': onlineTests,
+  '2026-11-26T2300-reuse': reuse,
 };

@@ -286,6 +286,8 @@ export type CabinetItemView = {
   publishedAt: string | null;
   /** The assignment students answer in this item, if it is one. */
   assignment: { id: string; dueAt: string } | null;
+  /** Copied from an earlier term's cabinet. */
+  reused: boolean;
   /** The online test students take in this item, if it is one. */
   quiz: { id: string; closesAt: string } | null;
   files: CabinetFileView[];
@@ -346,7 +348,7 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
 
   const itemRows = await db
     .selectFrom('item')
-    .select(['id', 'slot_id', 'title', 'description', 'status', 'published_at'])
+    .select(['id', 'slot_id', 'title', 'description', 'status', 'published_at', 'copied_from_item_id'])
     .where('cabinet_id', '=', cabinetId)
     .$if(!can(user, 'item.view', { cabinet: scope, status: 'draft' }), (q) => q.where('status', '=', 'published'))
     .orderBy('created_at')
@@ -404,6 +406,7 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
       description: item.description,
       status: item.status,
       publishedAt: item.published_at?.toISOString() ?? null,
+      reused: item.copied_from_item_id !== null,
       assignment: assignmentView(assignmentRows.find((a) => a.item_id === item.id)),
       quiz: quizView(quizRows.find((q) => q.item_id === item.id)),
       files: files

@@ -277,6 +277,15 @@ export const en = {
       not_utf8: 'The file is not UTF-8 text.',
     },
   },
+  reuse: {
+    title: 'Copy from a previous term',
+    counts: '{{items}} items, {{questions}} questions',
+    copy: 'Copy',
+    explain: 'Items go into the same slots as drafts (dates moved to this term), files are shared, not uploaded again; slots that already hold something are kept.',
+    done: 'Copied: {{items}} items, {{files}} files, {{questions}} questions; {{skipped}} slots already had something.',
+    badge: 'reused',
+    already_copied: 'This cabinet has already been filled from a previous term.',
+  },
   media: {
     refused: {
       not_media: 'The file is not a video or audio recording that can be played (it may be damaged or cut short).',

@@ -27,10 +27,12 @@ export async function startJobQueue(connectionString: string, options: { schedul
     console.warn('job queue:', error instanceof Error ? error.message : error);
   });
   await boss.start();
+  // A 10 s first retry keeps a killed worker's job within a minute of its death (decision 010);
+  // existing queues are brought to the same settings.
+  const queueOptions = { retryLimit: 3, retryDelay: 10, retryBackoff: true, heartbeatSeconds: 20 };
   for (const name of jobNames) {
-    if (!(await boss.getQueue(name))) {
-      await boss.createQueue(name, { retryLimit: 3, retryDelay: 20, retryBackoff: true, heartbeatSeconds: 20 });
-    }
+    if (!(await boss.getQueue(name))) await boss.createQueue(name, queueOptions);
+    else await boss.updateQueue(name, queueOptions);
   }
   return {
     enqueue(db, name, payload) {

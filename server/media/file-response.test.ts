@@ -14,6 +14,7 @@ const file = (over: Partial<MediaFile> = {}): MediaFile => ({
   id: 'f',
   item_id: 'i',
   upload_id: 'u',
+  copied_from_file_id: null,
   storage_key: 'originals/ab/f/original.pdf',
   original_name: 'Лекция.pdf',
   byte_size: String(body.length),

@@ -2,7 +2,7 @@
 // export, and who may see a bank (it holds the answers).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loader as exportLoader } from '../../app/routes/cabinets.$cabinetId.questions[.]gift.ts';
-import { action as bankAction, loader as bankLoader } from '../../app/routes/cabinets.$cabinetId.questions.tsx';
+import { action as bankAction, loader as bankLoader } from '../../app/routes/cabinets.$cabinetId_.questions.tsx';
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { importGift } from './question-formats.ts';

@@ -52,8 +52,11 @@ export async function setQuestionImage(db: Db, storage: MediaStorage, actor: Act
     if (key !== question.image_key) await storage.remove(key);
     throw error;
   }
-  // Attempts drew the question with its old picture's presence only; the new one shows from now on.
-  if (question.image_key && question.image_key !== key) await storage.remove(question.image_key);
+  // The old picture goes unless a copy of the question (another term's bank) still shows it.
+  if (question.image_key && question.image_key !== key) {
+    const shared = await db.selectFrom('question').select('id').where('image_key', '=', question.image_key).executeTakeFirst();
+    if (!shared) await storage.remove(question.image_key);
+  }
 }
 
 const storedImage = async (storage: MediaStorage, key: string, type: string): Promise<StoredFile> => ({

@@ -39,7 +39,7 @@ describe.skipIf(!hasBrowser)('an assignment from creation to the grade (Chromium
     const open = instructor.locator('.card', { hasText: 'MATH-101' }).getByRole('button', { name: ky.home.openCabinet });
     await Promise.all([instructor.waitForURL(/\/cabinets\//), open.click()]);
     const slot = instructor.locator('[data-testid=slot][data-slot-kind=interim_assessment]').first();
-    await slot.locator('details.new-assignment summary').click();
+    await slot.locator('details:has([data-testid=assignment-form]) summary').click();
     const form = slot.locator('[data-testid=assignment-form]');
     await form.locator('input[name=title]').fill('Лабораториялык иш 1');
     await form.locator('textarea[name=instructions]').fill('Отчетту PDF менен жибериңиз.');

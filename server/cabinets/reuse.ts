@@ -1,0 +1,153 @@
+// "Copy from a previous term": the instructor picks one of their earlier cabinets for the same
+// subject; its items go into the same slots of the new cabinet (or stay extras), with their files,
+// captions, assignments and tests (dates moved by the distance between the terms), and its question
+// bank. Stored objects are shared, never copied; everything copied remembers its origin.
+import { sql, type Kysely } from 'kysely';
+import type { Db } from '../../db/client.ts';
+import type { Database } from '../../db/schema.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+import { requirePermission, type Principal } from '../auth/permissions.ts';
+import { AppError } from '../errors.ts';
+import { isUuid, loadCabinetScope } from './cabinets.ts';
+
+type Actor = { user: Principal; ip: string | null };
+
+export type ReuseSource = { cabinetId: string; academicYear: string; semester: number; items: number; questions: number };
+export type CopyResult = { items: number; files: number; questions: number; skipped: number };
+
+/** The cabinet's instructor × subject × term, for finding its earlier cabinets. */
+const cabinetContext = (db: Kysely<Database>, cabinetId: string) =>
+  db
+    .selectFrom('cabinet')
+    .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
+    .innerJoin('term', 'term.id', 'ta.term_id')
+    .select(['cabinet.id', 'ta.instructor_id', 'ta.subject_id', 'term.id as term_id', 'term.starts_on', 'term.time_zone'])
+    .where('cabinet.id', '=', cabinetId)
+    .executeTakeFirst();
+
+async function ownCabinet(db: Kysely<Database>, user: Principal | null, cabinetId: string) {
+  const scope = isUuid(cabinetId) ? await loadCabinetScope(db, cabinetId) : null;
+  if (!scope) throw new AppError(user ? 'not_found' : 'unauthorized');
+  requirePermission(user, 'cabinet.edit', scope);
+  return (await cabinetContext(db, cabinetId))!;
+}
+
+/** The same instructor's cabinets for the same subject in earlier terms, latest first. */
+export async function reuseSources(db: Db, user: Principal | null, cabinetId: string): Promise<ReuseSource[]> {
+  const target = await ownCabinet(db, user, cabinetId);
+  const rows = await db
+    .selectFrom('cabinet')
+    .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
+    .innerJoin('term', 'term.id', 'ta.term_id')
+    .select((eb) => [
+      'cabinet.id',
+      'term.academic_year',
+      'term.semester',
+      eb.selectFrom('item').select(eb.fn.countAll<string>().as('n')).whereRef('item.cabinet_id', '=', 'cabinet.id').as('items'),
+      eb.selectFrom('question').select(eb.fn.countAll<string>().as('n')).whereRef('question.cabinet_id', '=', 'cabinet.id').as('questions'),
+    ])
+    .where('ta.instructor_id', '=', target.instructor_id)
+    .where('ta.subject_id', '=', target.subject_id)
+    .where('term.starts_on', '<', target.starts_on)
+    .orderBy('term.starts_on', 'desc')
+    .execute();
+  return rows.map((row) => ({ cabinetId: row.id, academicYear: row.academic_year, semester: row.semester, items: Number(row.items ?? 0), questions: Number(row.questions ?? 0) }));
+}
+
+/**
+ * Copies an earlier cabinet into this one, in one transaction. A slot that already holds an item
+ * keeps it (the copy for that slot is skipped and counted); files still processing or failed there
+ * are left out. Copies are drafts: the instructor checks the dates and publishes.
+ */
+export async function copyFromPreviousTerm(db: Db, actor: Actor, cabinetId: string, sourceCabinetId: string): Promise<CopyResult> {
+  const target = await ownCabinet(db, actor.user, cabinetId);
+  const sources = await reuseSources(db, actor.user, cabinetId);
+  if (!sources.some((source) => source.cabinetId === sourceCabinetId)) throw new AppError('not_found');
+  const source = (await cabinetContext(db, sourceCabinetId))!;
+  // Dates move by whole days between the terms' starts, on the wall clock of the new term's zone.
+  const days = Math.round((Date.parse(target.starts_on) - Date.parse(source.starts_on)) / 86_400_000);
+  const moved = (column: 'due_at' | 'opens_at' | 'closes_at') => sql<Date>`(((${sql.ref(column)} at time zone ${target.time_zone}) + make_interval(days => ${days})) at time zone ${target.time_zone})`;
+
+  return db.transaction().execute(async (trx) => {
+    const claimed = await trx
+      .insertInto('cabinet_copy')
+      .values({ target_cabinet_id: cabinetId, source_cabinet_id: sourceCabinetId, copied_by: actor.user.id, items: 0, questions: 0 })
+      .onConflict((oc) => oc.column('target_cabinet_id').doNothing())
+      .returning('target_cabinet_id')
+      .executeTakeFirst();
+    if (!claimed) throw new AppError('conflict', 'reuse.already_copied');
+
+    const [items, targetSlots] = await Promise.all([
+      trx.selectFrom('item').leftJoin('slot', 'slot.id', 'item.slot_id').select(['item.id', 'item.title', 'item.description', 'slot.kind', 'slot.number']).where('item.cabinet_id', '=', sourceCabinetId).orderBy('item.created_at').execute(),
+      trx.selectFrom('slot').leftJoin('item', 'item.slot_id', 'slot.id').select(['slot.id', 'slot.kind', 'slot.number', 'item.id as itemId']).where('slot.cabinet_id', '=', cabinetId).execute(),
+    ]);
+    const result: CopyResult = { items: 0, files: 0, questions: 0, skipped: 0 };
+    for (const item of items) {
+      const slot = item.kind ? targetSlots.find((s) => s.kind === item.kind && s.number === item.number) : undefined;
+      if (slot?.itemId) {
+        result.skipped += 1;
+        continue;
+      }
+      const copy = await trx
+        .insertInto('item')
+        .values({ cabinet_id: cabinetId, slot_id: slot?.id ?? null, title: item.title, description: item.description, created_by: actor.user.id, copied_from_item_id: item.id })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      result.items += 1;
+      const files = await sql<{ id: string; old_id: string }>`
+        insert into media_file (item_id, upload_id, copied_from_file_id, storage_key, original_name, byte_size, sha256, content_type, file_kind,
+          processing_state, hls_prefix, poster_key, duration_seconds, width, height, processing_progress, ready_at, hls_complete, thumbnails_key, created_by)
+        select ${copy.id}, null, id, storage_key, original_name, byte_size, sha256, content_type, file_kind,
+          processing_state, hls_prefix, poster_key, duration_seconds, width, height, processing_progress, ready_at, hls_complete, thumbnails_key, ${actor.user.id}
+        from media_file where item_id = ${item.id} and deleted_at is null and processing_state in ('none', 'ready')
+        order by created_at
+        returning id, copied_from_file_id as old_id`.execute(trx);
+      result.files += files.rows.length;
+      if (files.rows.length) {
+        await sql`
+          insert into caption (media_file_id, language, vtt, created_by)
+          select f.id, c.language, c.vtt, ${actor.user.id} from caption c join media_file f on f.copied_from_file_id = c.media_file_id
+          where f.item_id = ${copy.id}`.execute(trx);
+      }
+      await trx
+        .insertInto('assignment')
+        .columns(['item_id', 'instructions', 'opens_at', 'due_at', 'late_policy', 'max_score', 'allowed_extensions', 'max_files', 'max_file_bytes'])
+        .expression((eb) =>
+          eb
+            .selectFrom('assignment')
+            .select([sql.lit(copy.id).as('item_id'), 'instructions', moved('opens_at').as('opens_at'), moved('due_at').as('due_at'), 'late_policy', 'max_score', 'allowed_extensions', 'max_files', 'max_file_bytes'])
+            .where('item_id', '=', item.id),
+        )
+        .execute();
+      await trx
+        .insertInto('quiz')
+        .columns(['item_id', 'instructions', 'opens_at', 'closes_at', 'time_limit_minutes', 'attempts_allowed', 'shuffle_questions', 'shuffle_answers', 'draw_count', 'review_policy', 'max_score'])
+        .expression((eb) =>
+          eb
+            .selectFrom('quiz')
+            .select([
+              sql.lit(copy.id).as('item_id'),
+              'instructions',
+              moved('opens_at').as('opens_at'),
+              moved('closes_at').as('closes_at'),
+              'time_limit_minutes',
+              'attempts_allowed',
+              'shuffle_questions',
+              'shuffle_answers',
+              'draw_count',
+              'review_policy',
+              'max_score',
+            ])
+            .where('item_id', '=', item.id),
+        )
+        .execute();
+    }
+    const questions = await sql`
+      insert into question (cabinet_id, kind, title, stem, data, image_key, image_type, created_by, copied_from_question_id)
+      select ${cabinetId}, kind, title, stem, data, image_key, image_type, ${actor.user.id}, id from question where cabinet_id = ${sourceCabinetId} order by seq`.execute(trx);
+    result.questions = Number(questions.numAffectedRows ?? 0);
+    await trx.updateTable('cabinet_copy').set({ items: result.items, questions: result.questions }).where('target_cabinet_id', '=', cabinetId).execute();
+    await recordAudit(trx, { actorId: actor.user.id, action: 'cabinet.copy', objectType: 'cabinet', objectId: cabinetId, ip: actor.ip, data: { sourceCabinetId, ...result } });
+    return result;
+  });
+}
