@@ -40,6 +40,7 @@ export function createLocalStorage(root: string): MediaStorage {
       await fs.rename(partial, target);
       await fsyncPath(path.dirname(target));
     },
+    filePath: pathOf,
     async read(key, range?: ByteRange, options?: ReadOptions) {
       const file = pathOf(key);
       await fs.access(file);

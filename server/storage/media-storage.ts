@@ -22,6 +22,8 @@ export interface MediaStorage {
   size(key: string): Promise<number | null>;
   remove(key: string): Promise<void>;
   list(prefix: string): Promise<string[]>;
+  /** Local disk only: the object's file, for a reader that manages its own buffers (the zip). */
+  filePath?(key: string): string;
   /** A URL the client may fetch directly (S3 presigned GET), or null to stream through Kabinet. */
   directUrl(key: string, options: DirectUrlOptions): Promise<string | null>;
 }
