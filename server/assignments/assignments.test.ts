@@ -10,10 +10,10 @@ import { loader as csvLoader } from '../../app/routes/assignments.$assignmentId.
 import { loader as xlsxLoader } from '../../app/routes/assignments.$assignmentId.grades[.]xlsx.ts';
 import { action as cabinetAction } from '../../app/routes/cabinets.$cabinetId.tsx';
 import { loader as fileLoader } from '../../app/routes/submission-files.$fileId.tsx';
-import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
+import { demoCabinet, principal } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { tusCreate, tusUploadWhole } from '../../tests/helpers/tus-requests.ts';
-import type { AssignmentPage } from './assignments.ts';
+import { submitWork, type AssignmentPage } from './assignments.ts';
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 
 let server: TestServer;
@@ -157,6 +157,23 @@ describe('students hand in work', () => {
     expect(statusOf(await assignmentPost('student3', hard, { intent: 'submit', text: 'кечиктим' }))).toBe(200);
     const roster = ((await pageAs('instructor', hard)) as AssignmentPage).roster!;
     expect(roster.find((r) => r.status === 'late')?.text).toBe('кечиктим');
+  });
+
+  it('draws the line at 23:59 Bishkek time, to the second, wherever the student is', async () => {
+    // An extra item this time (the plan's assessment slots are taken).
+    expect(statusOf(await cabinetPost('instructor', { ...fields({ dueAt: '2099-12-01T23:59', latePolicy: 'accept_late', title: 'Кошумча' }), slotId: '' }))).toBe(200);
+    const row = await server.services.db.selectFrom('assignment').innerJoin('item', 'item.id', 'assignment.item_id').select(['assignment.id', 'item.id as itemId', 'item.slot_id']).where('item.title', '=', 'Кошумча').executeTakeFirstOrThrow();
+    expect(row.slot_id).toBeNull();
+    expect(statusOf(await cabinetPost('instructor', { intent: 'publish', itemId: row.itemId }))).toBe(200);
+    const edge = row.id;
+    const actor = { user: await principal(server.services.db, 'student4'), ip: null };
+    // 23:58:59 in Bishkek is 20:58:59 in Moscow and 17:58:59 UTC: on time.
+    expect(await submitWork(server.services.db, actor, edge, 'вовремя', new Date('2099-12-01T17:58:59Z'))).toEqual({ version: 1, late: false });
+    expect(await submitWork(server.services.db, actor, edge, 'минута', new Date('2099-12-01T17:59:00Z'))).toEqual({ version: 2, late: false });
+    expect(await submitWork(server.services.db, actor, edge, 'кеч', new Date('2099-12-01T17:59:01Z'))).toEqual({ version: 3, late: true });
+    await server.services.db.updateTable('assignment').set({ late_policy: 'refuse' }).where('id', '=', edge).execute();
+    await expect(submitWork(server.services.db, actor, edge, 'өтө кеч', new Date('2099-12-01T17:59:01Z'))).rejects.toMatchObject({ messageKey: 'assignment.closed' });
+    await expect(submitWork(server.services.db, actor, edge, 'жетишти', new Date('2099-12-01T17:59:00Z'))).resolves.toEqual({ version: 4, late: false });
   });
 });
 
