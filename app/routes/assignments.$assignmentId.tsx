@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { assignmentPage, gradeSchema, gradeSubmission, submitWork } from '../../server/assignments/assignments.ts';
 import { formatBytes } from '../components/format.ts';
+import { FormattedText } from '../components/formatted-text.tsx';
 import { LocalTime } from '../components/local-time.tsx';
 import { Uploader } from '../components/uploader.tsx';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
@@ -145,7 +146,7 @@ export default function AssignmentPage() {
         {t('assignment.due')} <LocalTime iso={rules.dueAt} termZone={zone} /> · <Countdown dueAt={rules.dueAt} now={now} /> ·{' '}
         {t(rules.latePolicy === 'refuse' ? 'assignment.refuseLate' : 'assignment.acceptLate')} · {t('assignment.maxScoreShown', { max: rules.maxScore })}
       </p>
-      {rules.instructions ? <div className="instructions">{rules.instructions.split('\n').map((line, i) => <p key={i}>{line}</p>)}</div> : null}
+      {rules.instructions ? <FormattedText className="instructions" text={rules.instructions} /> : null}
       {result?.error ? (
         <p className="form-error" role="alert">
           {t(result.error.messageKey, result.error.params)}

@@ -258,6 +258,7 @@ function AssignmentForm({ slotId }: { slotId?: string }) {
         </label>
         <label>
           {t('assignment.instructions')} <textarea name="instructions" rows={4} maxLength={20000} />
+          <small className="muted">{t('assignment.formatHint')}</small>
         </label>
         <label>
           {t('assignment.opensAt')} <input type="datetime-local" name="opensAt" />
@@ -304,6 +305,7 @@ function QuizForm({ slotId }: { slotId?: string }) {
         </label>
         <label>
           {t('assignment.instructions')} <textarea name="instructions" rows={3} maxLength={20000} />
+          <small className="muted">{t('assignment.formatHint')}</small>
         </label>
         <label>
           {t('assignment.opensAt')} <input type="datetime-local" name="opensAt" />
@@ -386,7 +388,7 @@ function SlotRow({ slot, item, page, chunkSize }: { slot: CabinetSlotView; item?
           <QuizForm slotId={slot.id} />
         </>
       ) : null}
-      {page.canEdit && !item?.assignment && !item?.quiz ? <Uploader cabinetId={page.id} slotId={slot.id} chunkSize={chunkSize} label={`${t('cabinet.upload')}: ${label}`} /> : null}
+      {page.canEdit ? <Uploader cabinetId={page.id} slotId={slot.id} chunkSize={chunkSize} label={`${t('cabinet.upload')}: ${label}`} /> : null}
     </li>
   );
 }

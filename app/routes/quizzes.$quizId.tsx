@@ -6,6 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { finishAttempt, overrideScore, quizPage, startAttempt } from '../../server/quizzes/attempts.ts';
+import { FormattedText } from '../components/formatted-text.tsx';
 import { LocalTime } from '../components/local-time.tsx';
 import { QuizAttempt } from '../components/quiz-attempt.tsx';
 import { QuestionBody } from '../components/quiz-question.tsx';
@@ -218,7 +219,7 @@ export default function QuizPage() {
         <Link to={`/cabinets/${page.rules.cabinetId}`}>← {t('cabinet.title')}</Link>
       </p>
       <h1>{page.rules.title}</h1>
-      {page.rules.instructions ? <p className="instructions">{page.rules.instructions}</p> : null}
+      {page.rules.instructions ? <FormattedText className="instructions" text={page.rules.instructions} /> : null}
       <Rules page={page} />
       {result?.error ? (
         <p className="form-error" role="alert">

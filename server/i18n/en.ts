@@ -146,6 +146,7 @@ export const en = {
   progress: { title: 'Who watched this lecture', student: 'Student', group: 'Group', watched: 'Watched', furthest: 'Furthest point', completed: 'Completed (≥ 90 %)' },
   captions: { invalid: 'This is not a WebVTT or SRT caption file (UTF-8, at most 2 MB, with at least one cue).', language: 'Choose the captions\' language: Kyrgyz, Russian or English.' },
   assignment: {
+    formatHint: 'Formatting: **bold**, *italic*, lines starting with - for a list, [text](https://…) for a link.',
     saveAndNext: 'Save and go to the next',
     exportGrades: 'Grades:',
     open: 'Open the assignment',

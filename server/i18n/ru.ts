@@ -148,6 +148,7 @@ export const ru: Dictionary = {
   progress: { title: 'Кто смотрел эту лекцию', student: 'Студент', group: 'Группа', watched: 'Просмотрено', furthest: 'Дальше всего', completed: 'Досмотрел (≥ 90 %)' },
   captions: { invalid: 'Это не файл субтитров WebVTT или SRT (UTF-8, не больше 2 МБ, хотя бы одна реплика).', language: 'Выберите язык субтитров: кыргызский, русский или английский.' },
   assignment: {
+    formatHint: 'Оформление: **жирный**, *курсив*, строки с - для списка, [текст](https://…) для ссылки.',
     saveAndNext: 'Сохранить и к следующему',
     exportGrades: 'Оценки:',
     open: 'Открыть задание',
