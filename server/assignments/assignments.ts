@@ -7,7 +7,7 @@ import type { Insertable, Kysely } from 'kysely';
 import type { Database, ItemStatus, LatePolicy, SubmissionFileTable } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { can, requirePermission, type CabinetScope, type Principal } from '../auth/permissions.ts';
-import { assessmentItemId, checkAssessmentPlace, type AssessmentPlace } from '../cabinets/assessment-items.ts';
+import { assessmentItemId, atWallClock, checkAssessmentPlace, localDateTime, type AssessmentPlace } from '../cabinets/assessment-items.ts';
 import { cabinetScopeQuery, isUuid, scopeOf } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
 import { extensionOf, kindByName } from '../uploads/file-types.ts';
@@ -15,7 +15,6 @@ import { extensionOf, kindByName } from '../uploads/file-types.ts';
 type Actor = { user: Principal; ip: string | null };
 const MiB = 1024 * 1024;
 
-const localDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'assignment.bad_date');
 /** The instructor's form. Dates are wall-clock times in the term's time zone (`2026-12-01T23:59`). */
 export const assignmentFieldsSchema = z.object({
   title: z.string().trim().min(1, 'item.title_required').max(200, 'item.title_too_long'),
@@ -37,7 +36,7 @@ export type AssignmentFields = z.infer<typeof assignmentFieldsSchema>;
 /** Creates an assignment in an assessment slot or as an extra item (a draft, titled as given). */
 export async function createAssignment(db: Db, actor: Actor, place: AssessmentPlace, fields: AssignmentFields): Promise<string> {
   const checked = await checkAssessmentPlace(db, actor.user, place);
-  const inZone = (local: string) => sql<Date>`(${local}::timestamp at time zone ${checked.timeZone})`;
+  const inZone = (local: string) => atWallClock(local, checked.timeZone);
   return db.transaction().execute(async (trx) => {
     const itemId = await assessmentItemId(trx, place, fields.title, actor.user.id);
     const values = {

@@ -1,11 +1,18 @@
 // Where an assessment (an assignment or an online test) goes: an interim-assessment slot of the
 // plan, or an extra item of the cabinet. One rule for both kinds, so a slot holds one assessment.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
 import { requirePermission, type CabinetScope, type Principal } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
 import { cabinetScopeQuery, isUuid, scopeOf } from './cabinets.ts';
 import { slotItemId } from './items.ts';
+
+/** A form's date: a wall-clock time in the term's time zone (`2026-12-01T23:59`). */
+export const localDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'assignment.bad_date');
+
+/** That wall-clock time as a moment, converted by Postgres in the term's zone (the browser's never matters). */
+export const atWallClock = (local: string, timeZone: string): RawBuilder<Date> => sql<Date>`(${local}::timestamp at time zone ${timeZone})`;
 
 /** A slot of the plan, or (no slot) an extra item of the cabinet. */
 export type AssessmentPlace = { cabinetId: string; slotId: string | null };

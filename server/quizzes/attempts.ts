@@ -40,8 +40,12 @@ async function markAttempt(trx: Kysely<Database>, attemptId: string, maxScore: n
     const parsed = saved ? answerSchema.safeParse(saved.answer) : null;
     return creditFor(question, parsed?.success ? parsed.data : null);
   });
-  for (const row of answers) {
-    await trx.updateTable('quiz_answer').set({ credit: credits[row.position] ?? 0 }).where('attempt_id', '=', attemptId).where('position', '=', row.position).execute();
+  if (answers.length) {
+    const positions = answers.map((row) => row.position);
+    await sql`
+      update quiz_answer a set credit = v.credit
+      from unnest(${positions}::int[], ${positions.map((p) => credits[p] ?? 0)}::numeric[]) as v(position, credit)
+      where a.attempt_id = ${attemptId} and a.position = v.position`.execute(trx);
   }
   const score = scoreOf(credits, maxScore);
   await trx.updateTable('quiz_attempt').set({ finished_at: finishedAt as never, score }).where('id', '=', attemptId).execute();
@@ -180,6 +184,12 @@ type AttemptRow = Awaited<ReturnType<typeof attemptsOf>>[number];
 const attemptsOf = (db: Kysely<Database>, quizId: string, studentIds: string[]) =>
   studentIds.length ? db.selectFrom('quiz_attempt').selectAll().where('quiz_id', '=', quizId).where('student_id', 'in', studentIds).orderBy('number').execute() : Promise.resolve([]);
 
+/** The saved answers of some attempts, by `attemptId:position`. */
+async function answersOf(db: Kysely<Database>, attemptIds: string[]) {
+  const rows = attemptIds.length ? await db.selectFrom('quiz_answer').select(['attempt_id', 'position', 'answer', 'credit']).where('attempt_id', 'in', attemptIds).execute() : [];
+  return new Map(rows.map((row) => [`${row.attempt_id}:${row.position}`, row]));
+}
+
 const countedScore = (row: AttemptRow) => (row.finished_at === null ? null : Number(row.override_score ?? row.score));
 const summary = (row: AttemptRow): AttemptSummary => ({
   id: row.id,
@@ -214,8 +224,8 @@ export async function quizPage(db: Db, user: Principal | null, quizId: string, n
   if (user.role === 'student') {
     const attempts = await attemptsOf(db, quizId, [user.id]);
     const open = attempts.find((row) => row.finished_at === null) ?? null;
-    const answers = await db.selectFrom('quiz_answer').select(['attempt_id', 'position', 'answer', 'credit']).where('attempt_id', 'in', attempts.length ? attempts.map((a) => a.id) : ['00000000-0000-0000-0000-000000000000']).execute();
-    const answersOf = (row: AttemptRow) => (row.questions as AttemptQuestion[]).map((_, position) => answers.find((a) => a.attempt_id === row.id && a.position === position));
+    const answers = await answersOf(db, attempts.map((a) => a.id));
+    const savedOf = (row: AttemptRow) => (row.questions as AttemptQuestion[]).map((_, position) => answers.get(`${row.id}:${position}`));
     page.mine = {
       attempts: attempts.map(summary),
       best: bestOf(attempts),
@@ -224,7 +234,7 @@ export async function quizPage(db: Db, user: Principal | null, quizId: string, n
             ...summary(open),
             questions: (open.questions as AttemptQuestion[]).map(questionForStudent),
             questionIds: (open.questions as AttemptQuestion[]).map((q) => q.questionId),
-            answers: answersOf(open).map((a) => (a ? parsedAnswer(a.answer) : null)),
+            answers: savedOf(open).map((a) => (a ? parsedAnswer(a.answer) : null)),
           }
         : null,
       reviews: attempts
@@ -233,7 +243,7 @@ export async function quizPage(db: Db, user: Principal | null, quizId: string, n
           attemptId: row.id,
           number: row.number,
           questions: (row.questions as AttemptQuestion[]).map((question, position) => {
-            const saved = answersOf(row)[position];
+            const saved = savedOf(row)[position];
             return { ...questionForStudent(question), answer: saved ? parsedAnswer(saved.answer) : null, correct: correctAnswer(question), credit: Number(saved?.credit ?? 0) };
           }),
         })),
@@ -252,13 +262,13 @@ export async function quizPage(db: Db, user: Principal | null, quizId: string, n
     .execute();
   const attempts = await attemptsOf(db, quizId, students.map((s) => s.id));
   const finished = attempts.filter((row) => row.finished_at !== null);
-  const credits = finished.length ? await db.selectFrom('quiz_answer').select(['attempt_id', 'position', 'credit']).where('attempt_id', 'in', finished.map((a) => a.id)).execute() : [];
+  const credits = await answersOf(db, finished.map((a) => a.id));
   // How each bank question went, over every finished attempt that drew it.
   const stats = new Map<string, QuestionStat & { creditSum: number }>();
   for (const row of finished) {
     (row.questions as AttemptQuestion[]).forEach((question, position) => {
       const stat = stats.get(question.questionId) ?? { questionId: question.questionId, title: question.title, shown: 0, answered: 0, right: 0, averageCredit: 0, creditSum: 0 };
-      const credit = credits.find((c) => c.attempt_id === row.id && c.position === position);
+      const credit = credits.get(`${row.id}:${position}`);
       stat.shown += 1;
       if (credit) stat.answered += 1;
       if (Number(credit?.credit ?? 0) === 1) stat.right += 1;

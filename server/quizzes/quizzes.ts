@@ -1,18 +1,17 @@
 // Online tests: the instructor creates one from the cabinet's question bank (window, time limit,
 // attempts, shuffling, random draw, when answers are shown), and the rules every attempt keeps.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { Database, ItemStatus, ReviewPolicy } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import type { CabinetScope, Principal } from '../auth/permissions.ts';
-import { assessmentItemId, checkAssessmentPlace, type AssessmentPlace } from '../cabinets/assessment-items.ts';
+import { assessmentItemId, atWallClock, checkAssessmentPlace, localDateTime, type AssessmentPlace } from '../cabinets/assessment-items.ts';
 import { cabinetScopeQuery, isUuid, scopeOf } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
 
 type Actor = { user: Principal; ip: string | null };
 
-const localDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'assignment.bad_date');
 const optionalCount = (max: number, message: string) =>
   z.union([z.literal('').transform(() => null), z.undefined().transform(() => null), z.coerce.number().int(message).min(1, message).max(max, message)]);
 const checkbox = z.union([z.literal('on'), z.literal('true'), z.literal('')]).optional().transform((value) => value === 'on' || value === 'true');
@@ -39,7 +38,7 @@ export async function createQuiz(db: Db, actor: Actor, place: AssessmentPlace, f
   const { count } = await db.selectFrom('question').select((eb) => eb.fn.countAll<string>().as('count')).where('cabinet_id', '=', place.cabinetId).executeTakeFirstOrThrow();
   if (Number(count) === 0) throw new AppError('invalid_input', 'quiz.empty_bank');
   if (fields.drawCount !== null && fields.drawCount > Number(count)) throw new AppError('invalid_input', 'quiz.draw_above_bank', { count: Number(count) });
-  const inZone = (local: string) => sql<Date>`(${local}::timestamp at time zone ${checked.timeZone})`;
+  const inZone = (local: string) => atWallClock(local, checked.timeZone);
   return db.transaction().execute(async (trx) => {
     const itemId = await assessmentItemId(trx, place, fields.title, actor.user.id);
     const created = await trx
