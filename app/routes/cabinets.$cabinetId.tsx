@@ -22,7 +22,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Earlier cabinets of the same subject to copy from: the instructor's own, shown to them only.
   const sources = page.canEdit ? await reuseSources(context.services.db, user, page.id) : [];
   // requestKey: a fresh one each time the page loads, so a double submit of "create" makes one item.
-  return { page, sources, chunkSize: context.services.config.uploadChunkBytes, now: new Date().toISOString(), requestKey: randomUUID() };
+  return { page, sources, staff: user.role !== 'student', chunkSize: context.services.config.uploadChunkBytes, now: new Date().toISOString(), requestKey: randomUUID() };
 }
 
 const intentSchema = z.discriminatedUnion('intent', [
@@ -83,6 +83,8 @@ type Page = LoaderData['page'];
 
 function ItemBlock({ item, page, chunkSize }: { item: CabinetItemView; page: Page; chunkSize: number }) {
   const { t, i18n } = useTranslation();
+  // Heads see what was reused from last term; students are not told.
+  const { staff } = useLoaderData<typeof loader>();
   const [editing, setEditing] = useState(false);
   const busy = useNavigation().state === 'submitting';
   return (
@@ -103,7 +105,7 @@ function ItemBlock({ item, page, chunkSize }: { item: CabinetItemView; page: Pag
           <>
             <strong>{item.title}</strong>
             {page.canEdit ? <span className={`badge ${item.status}`}>{t(`cabinet.${item.status}`)}</span> : null}
-            {item.reused && page.canEdit ? (
+            {item.reused && staff ? (
               <span className="badge reused" data-testid="reused">
                 {t('reuse.badge')}
               </span>
