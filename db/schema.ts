@@ -365,6 +365,17 @@ export interface Database {
   quiz_attempt: QuizAttemptTable;
   quiz_answer: QuizAnswerTable;
   cabinet_copy: CabinetCopyTable;
+  /** A view: when each slot was delivered (null: not delivered). */
+  slot_delivery: SlotDeliveryView;
+}
+
+export interface SlotDeliveryView {
+  slot_id: string;
+  cabinet_id: string;
+  kind: SlotKind;
+  week: number;
+  due_at: Date;
+  delivered_at: Date | null;
 }
 
 export interface CabinetCopyTable {

@@ -97,11 +97,11 @@ describe('double submits', () => {
 
 describe('slot state', () => {
   const due = new Date('2026-10-04T17:59:59Z');
-  it('is delivered only by a published item, overdue once due without one', () => {
-    expect(slotState(due, 'published', new Date('2026-12-01'))).toBe('delivered');
-    expect(slotState(due, 'draft', new Date('2026-12-01'))).toBe('overdue');
-    expect(slotState(due, undefined, new Date('2026-12-01'))).toBe('overdue');
-    expect(slotState(due, undefined, new Date('2026-10-01'))).toBe('open');
+  it('is delivered from its delivery moment on, overdue once due without one', () => {
+    expect(slotState(due, new Date('2026-11-01'), new Date('2026-12-01'))).toBe('delivered');
+    expect(slotState(due, new Date('2026-11-01'), new Date('2026-10-20'))).toBe('overdue'); // as it stood before delivery
+    expect(slotState(due, null, new Date('2026-12-01'))).toBe('overdue');
+    expect(slotState(due, null, new Date('2026-10-01'))).toBe('open');
   });
 
   it('marks the slots of the cabinet page by that rule', async () => {

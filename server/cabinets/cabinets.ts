@@ -213,13 +213,12 @@ export async function listVisibleCabinets(db: Db, user: Principal, termId: strin
       'instructor.full_name',
       'department.name as departmentName',
       eb.selectFrom('slot').select(eb.fn.countAll<string>().as('n')).whereRef('slot.cabinet_id', '=', 'cabinet.id').as('required'),
-      // Delivered as in `slotState`: a published item in a plan slot.
+      // Delivered by the one rule (the `slot_delivery` view, as the reports count).
       eb
-        .selectFrom('item')
+        .selectFrom('slot_delivery')
         .select(eb.fn.countAll<string>().as('n'))
-        .whereRef('item.cabinet_id', '=', 'cabinet.id')
-        .where('item.slot_id', 'is not', null)
-        .where('item.status', '=', 'published')
+        .whereRef('slot_delivery.cabinet_id', '=', 'cabinet.id')
+        .where('slot_delivery.delivered_at', 'is not', null)
         .as('delivered'),
     ])
     .where('ta.term_id', '=', termId);
@@ -296,9 +295,9 @@ export type CabinetItemView = {
 export type SlotState = 'delivered' | 'overdue' | 'open';
 export type CabinetSlotView = { id: string; kind: SlotKind; number: number; week: number; dueAt: string; title: string | null; state: SlotState };
 
-/** The one rule for a plan slot's state; reports count with the same rule. */
-export function slotState(dueAt: Date, itemStatus: ItemStatus | undefined, now: Date): SlotState {
-  if (itemStatus === 'published') return 'delivered';
+/** A plan slot's state from its delivery moment (the `slot_delivery` view, which the reports count too). */
+export function slotState(dueAt: Date, deliveredAt: Date | null, now: Date): SlotState {
+  if (deliveredAt && deliveredAt <= now) return 'delivered';
   return dueAt < now ? 'overdue' : 'open';
 }
 export type CabinetPage = {
@@ -339,11 +338,12 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
 
   const slots = await db
     .selectFrom('slot')
-    .select(['id', 'kind', 'number', 'week', 'due_at', 'title'])
-    .where('cabinet_id', '=', cabinetId)
-    .orderBy('week')
-    .orderBy('kind')
-    .orderBy('number')
+    .innerJoin('slot_delivery', 'slot_delivery.slot_id', 'slot.id')
+    .select(['slot.id', 'slot.kind', 'slot.number', 'slot.week', 'slot.due_at', 'slot.title', 'slot_delivery.delivered_at'])
+    .where('slot.cabinet_id', '=', cabinetId)
+    .orderBy('slot.week')
+    .orderBy('slot.kind')
+    .orderBy('slot.number')
     .execute();
 
   const itemRows = await db
@@ -397,7 +397,7 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
       week: slot.week,
       dueAt: slot.due_at.toISOString(),
       title: slot.title,
-      state: slotState(slot.due_at, itemRows.find((item) => item.slot_id === slot.id)?.status, now),
+      state: slotState(slot.due_at, slot.delivered_at, now),
     })),
     items: itemRows.map((item) => ({
       id: item.id,

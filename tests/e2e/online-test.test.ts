@@ -57,7 +57,7 @@ describe.skipIf(!hasBrowser)('an online test from a GIFT file to the results (Ch
     await instructor.locator('[data-testid=import-form] button[type=submit]').click();
     await expect.poll(() => instructor.locator('[data-testid=import-report]').textContent()).toContain(ky.quiz.import.done.replace('{{count}}', '3'));
     expect(await instructor.locator('[data-testid=import-report] li').textContent()).toContain(ky.quiz.import.line.replace('{{line}}', '8'));
-    expect(await instructor.locator('[data-testid=questions] > li').count()).toBe(3);
+    await expect.poll(() => instructor.locator('[data-testid=questions] > li').count()).toBe(3);
 
     // A test in the first assessment slot, closing at 23:59 Bishkek time (typed in New York).
     await instructor.goto(cabinetUrl);

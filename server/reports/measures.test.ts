@@ -1,0 +1,94 @@
+// The measures on hand-made data with known answers: on time against late, a lecture whose video is
+// not ready, a draft, and the same cabinet "as of" a date before some deliveries.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
+import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
+import { countCabinets } from './measures.ts';
+
+let server: TestServer;
+let cabinet: Awaited<ReturnType<typeof demoCabinet>>;
+const db = () => server.services.db;
+const at = (iso: string) => new Date(iso);
+
+async function deliver(kind: string, number: number, item: { status: 'draft' | 'published'; publishedAt?: string; video?: { state: 'ready' | 'processing'; readyAt?: string } }) {
+  const slot = cabinet.slots.find((s) => s.kind === kind && s.number === number)!;
+  const row = await db()
+    .insertInto('item')
+    .values({ cabinet_id: cabinet.cabinetId, slot_id: slot.id, title: `${kind} ${number}`, status: item.status, published_at: item.publishedAt ? at(item.publishedAt) : null, created_by: cabinet.user.id })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (item.video) {
+    const id = randomUUID();
+    await db()
+      .insertInto('media_file')
+      .values({
+        id,
+        item_id: row.id,
+        upload_id: randomBytes(16).toString('hex'),
+        storage_key: `originals/${id.slice(0, 2)}/${id}/original.mp4`,
+        original_name: 'lecture.mp4',
+        byte_size: 1000,
+        sha256: 'a'.repeat(64),
+        content_type: 'video/mp4',
+        file_kind: 'video',
+        processing_state: item.video.state,
+        ready_at: item.video.readyAt ? at(item.video.readyAt) : null,
+        created_by: cabinet.user.id,
+      })
+      .execute();
+  }
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  cabinet = await demoCabinet(db(), 'instructor', 'MATH-101');
+  // Due dates we know: the plan's slots of weeks 1–2 fall due on 1 and 8 October (Bishkek 23:59).
+  for (const slot of cabinet.slots) {
+    const due = slot.number === 1 ? '2026-10-01T17:59:00Z' : slot.number === 2 ? '2026-10-08T17:59:00Z' : '2026-12-20T17:59:00Z';
+    await db().updateTable('slot').set({ due_at: at(due) }).where('id', '=', slot.id).execute();
+  }
+  await deliver('practical_material', 1, { status: 'published', publishedAt: '2026-09-30T10:00:00Z' }); // on time
+  await deliver('practical_material', 2, { status: 'published', publishedAt: '2026-10-10T10:00:00Z' }); // two days late
+  // Published before the due time, but its video was ready only after it: late.
+  await deliver('lecture_video', 1, { status: 'published', publishedAt: '2026-09-28T10:00:00Z', video: { state: 'ready', readyAt: '2026-10-02T09:00:00Z' } });
+  await deliver('lecture_video', 2, { status: 'published', publishedAt: '2026-10-05T10:00:00Z', video: { state: 'processing' } }); // not delivered
+  await deliver('interim_assessment', 1, { status: 'draft' }); // not delivered
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('cabinet measures', () => {
+  it('counts delivered, on time and overdue by kind, a lecture only once its video is ready', async () => {
+    const [m] = await countCabinets(db(), [cabinet.cabinetId], at('2026-11-01T00:00:00Z'));
+    const required = cabinet.slots.length;
+    expect(m!.byKind.practical_material).toMatchObject({ due: 2, delivered: 2, onTime: 1, overdue: 0 });
+    expect(m!.byKind.lecture_video).toMatchObject({ due: 2, delivered: 1, onTime: 0, overdue: 1 });
+    // Both assessments are due (the second on 8 October); one is a draft, the other was never made.
+    expect(m!.byKind.interim_assessment).toMatchObject({ due: 2, delivered: 0, onTime: 0, overdue: 2 });
+    expect(m!.total).toEqual({ required, due: 6, delivered: 3, onTime: 1, overdue: 3 });
+    expect(m!.completeness).toBeCloseTo(3 / required);
+    expect(m!.timeliness).toBeCloseTo(1 / 6);
+  });
+
+  it('shows the cabinet as it stood on a past date', async () => {
+    // 5 October: week-1 slots due, week-2 not yet; practical 2 not yet delivered (it came on 10 October).
+    const [m] = await countCabinets(db(), [cabinet.cabinetId], at('2026-10-05T00:00:00Z'));
+    expect(m!.byKind.practical_material).toMatchObject({ due: 1, delivered: 1, onTime: 1, overdue: 0 });
+    expect(m!.byKind.lecture_video).toMatchObject({ due: 1, delivered: 1, onTime: 0, overdue: 0 });
+    expect(m!.total).toMatchObject({ due: 3, delivered: 2, onTime: 1, overdue: 1 });
+    // Before anything was due, nothing is late and timeliness has nothing to measure.
+    const [early] = await countCabinets(db(), [cabinet.cabinetId], at('2026-09-01T00:00:00Z'));
+    expect(early!.total).toMatchObject({ due: 0, delivered: 0, overdue: 0 });
+    expect(early!.timeliness).toBeNull();
+  });
+
+  it('agrees with the cabinet page, which marks slots by the same rule', async () => {
+    const { getCabinetPage } = await import('../cabinets/cabinets.ts');
+    const page = await getCabinetPage(db(), cabinet.user, cabinet.cabinetId, at('2026-11-01T00:00:00Z'));
+    const [m] = await countCabinets(db(), [cabinet.cabinetId], at('2026-11-01T00:00:00Z'));
+    expect(page.slots.filter((s) => s.state === 'delivered')).toHaveLength(m!.total.delivered);
+    expect(page.slots.filter((s) => s.state === 'overdue')).toHaveLength(m!.total.overdue);
+  });
+});
