@@ -8,12 +8,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { db } = context.services;
   const term = await currentTerm(db);
-  if (!term) return { role: user.role, term: null, teaching: [], cabinets: [] };
+  // A head's own department report (deans and the vice-rector reach departments from their reports).
+  const reportDepartmentId = user.role === 'head' ? user.departmentId : null;
+  if (!term) return { role: user.role, term: null, teaching: [], cabinets: [], reportDepartmentId };
   const [teaching, cabinets] = await Promise.all([
     user.role === 'instructor' ? listTeaching(db, user, term.id) : [],
     user.role === 'instructor' ? [] : listVisibleCabinets(db, user, term.id),
   ]);
-  return { role: user.role, term, teaching, cabinets };
+  return { role: user.role, term, teaching, cabinets, reportDepartmentId };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -26,7 +28,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Home() {
   const { t } = useTranslation();
-  const { role, term, teaching, cabinets } = useLoaderData<typeof loader>();
+  const { role, term, teaching, cabinets, reportDepartmentId } = useLoaderData<typeof loader>();
   const busy = useNavigation().state === 'submitting';
   if (!term) return <p>{t('term.none')}</p>;
   const termLabel = t('term.label', { year: term.academicYear, semester: term.semester });
@@ -89,6 +91,13 @@ export default function Home() {
     <section>
       <h1>{t('home.cabinetsTitle')}</h1>
       <p className="muted">{termLabel}</p>
+      {reportDepartmentId ? (
+        <p>
+          <Link to={`/reports/departments/${reportDepartmentId}`} data-testid="report-link">
+            {t('report.link')}
+          </Link>
+        </p>
+      ) : null}
       {cabinets.length === 0 ? <p>{t('home.noCabinets')}</p> : null}
       <div className="table-wrap">
         <table>

@@ -374,14 +374,20 @@ function CopyFromTerm({ sources }: { sources: LoaderData['sources'] }) {
 
 function SlotRow({ slot, item, page, chunkSize }: { slot: CabinetSlotView; item?: CabinetItemView; page: Page; chunkSize: number }) {
   const { t } = useTranslation();
+  // The instructor and the staff above (a head drilling in from the report) see what is overdue or missing.
+  const { staff } = useLoaderData<typeof loader>();
   const label = `${t(`slotKind.${slot.kind}`)} ${slot.number}`;
   return (
     <li className={`slot ${slot.kind}`} data-testid="slot" data-slot-kind={slot.kind} data-slot-number={slot.number}>
       <div className="slot-head">
         <span className="slot-kind">{slot.title ?? label}</span>
         <span className="muted">{t('cabinet.due', { date: formatDate(slot.dueAt, t, page.term.timeZone) })}</span>
-        {page.canEdit && slot.state === 'overdue' ? <span className="badge overdue">{t('cabinet.overdue')}</span> : null}
-        {page.canEdit && slot.state === 'open' && !item ? <span className="badge missing">{t('cabinet.missing')}</span> : null}
+        {staff && slot.state === 'overdue' ? (
+          <span className="badge overdue" data-testid="slot-overdue">
+            {t('cabinet.overdue')}
+          </span>
+        ) : null}
+        {staff && slot.state === 'open' && !item ? <span className="badge missing">{t('cabinet.missing')}</span> : null}
       </div>
       {item ? <ItemBlock item={item} page={page} chunkSize={chunkSize} /> : null}
       {page.canEdit && slot.kind === 'interim_assessment' && !item ? (
@@ -398,7 +404,7 @@ function SlotRow({ slot, item, page, chunkSize }: { slot: CabinetSlotView; item?
 export default function CabinetPage() {
   const { t } = useTranslation();
   const busy = useNavigation().state === 'submitting';
-  const { page, sources, chunkSize, now, requestKey } = useLoaderData<typeof loader>();
+  const { page, sources, staff, chunkSize, now, requestKey } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   useLiveProcessing(page);
   const itemBySlot = new Map(page.items.filter((item) => item.slotId).map((item) => [item.slotId, item]));
@@ -406,7 +412,7 @@ export default function CabinetPage() {
   const weeks = Array.from({ length: page.term.weeks }, (_, i) => i + 1);
   const currentWeek = Math.floor((Date.parse(now) - Date.parse(`${page.term.startsOn}T00:00:00Z`)) / (7 * 24 * 3600 * 1000)) + 1;
   // Students see what is there; the instructor and the staff see the whole plan.
-  const visibleSlots = (week: number) => page.slots.filter((slot) => slot.week === week && (page.canEdit || itemBySlot.has(slot.id)));
+  const visibleSlots = (week: number) => page.slots.filter((slot) => slot.week === week && (staff || itemBySlot.has(slot.id)));
 
   return (
     <section className="cabinet">

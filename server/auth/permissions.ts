@@ -39,6 +39,8 @@ export type ResourceFor = {
   'progress.record': { cabinet: CabinetScope; status: ItemStatus };
   /** Who watched how much of a cabinet's lectures: its instructor and the staff above, never students. */
   'progress.view': CabinetScope;
+  /** Completeness and timeliness reports of a department: its head, its faculty's dean, the vice-rector, the admin. */
+  'report.view': { departmentId: string; facultyId: string };
 };
 export type Action = keyof ResourceFor;
 
@@ -101,6 +103,12 @@ export function can<A extends Action>(user: Principal | null, action: A, resourc
     }
     case 'submission.grade':
       return ownsCabinet(user, resource as CabinetScope);
+    case 'report.view': {
+      const { departmentId, facultyId } = resource as ResourceFor['report.view'];
+      if (user.role === 'head') return user.departmentId === departmentId;
+      if (user.role === 'dean') return user.facultyId === facultyId;
+      return user.role === 'vice_rector' || user.role === 'admin';
+    }
     default:
       return false;
   }

@@ -30,7 +30,7 @@ export async function currentTerm(db: Db): Promise<TermInfo | null> {
 }
 
 /** A cabinet with what it is: its teaching assignment, subject, department and instructor. */
-function cabinetsWithContext(db: Kysely<Database>) {
+export function cabinetsWithContext(db: Kysely<Database>) {
   return db
     .selectFrom('cabinet')
     .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
@@ -40,7 +40,7 @@ function cabinetsWithContext(db: Kysely<Database>) {
 }
 
 /** The names of the groups a teaching assignment (`ta`) is taught to, sorted. */
-function groupNames(eb: ExpressionBuilder<Database & { ta: Database['teaching_assignment'] }, 'ta'>) {
+export function groupNames(eb: ExpressionBuilder<Database & { ta: Database['teaching_assignment'] }, 'ta'>) {
   return eb
     .selectFrom('teaching_assignment_group as tag')
     .innerJoin('study_group', 'study_group.id', 'tag.group_id')

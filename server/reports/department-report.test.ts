@@ -1,0 +1,74 @@
+// The department report through its route: who may see which department (nobody below head), the
+// numbers equal the recount, "as of" a past date, and the week-by-week series.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loader as reportLoader } from '../../app/routes/reports.departments.$departmentId.tsx';
+import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
+import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
+import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
+import type { DepartmentReport } from './department-report.ts';
+import { countCabinets } from './measures.ts';
+
+let server: TestServer;
+let cabinet: Awaited<ReturnType<typeof demoCabinet>>;
+let departmentId: string;
+const db = () => server.services.db;
+
+const reportAs = async (account: string, id: string, asOf = '') =>
+  settle(async () =>
+    reportLoader({
+      request: new Request(`http://kabinet.test/reports/departments/${id}${asOf ? `?asOf=${asOf}` : ''}`, { headers: { cookie: await server.cookieFor(account) } }),
+      params: { departmentId: id },
+      context: { services: server.services, clientIp: '10.0.0.1' },
+    }),
+  );
+
+beforeAll(async () => {
+  server = await startTestServer();
+  cabinet = await demoCabinet(db(), 'instructor', 'MATH-101');
+  departmentId = (await db().selectFrom('app_user').select('department_id').where('email', '=', 'head@demo.kabinet.kg').executeTakeFirstOrThrow()).department_id!;
+  // One practical delivered on time: published right away (its due date is at the end of its week).
+  const practical = cabinet.slots.find((s) => s.kind === 'practical_material' && s.number === 1)!;
+  await db().insertInto('item').values({ cabinet_id: cabinet.cabinetId, slot_id: practical.id, title: 'Практика 1', status: 'published', published_at: new Date(practical.due_at.getTime() - 86_400_000), created_by: cabinet.user.id }).execute();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('department report', () => {
+  it('is for the head of the department, the dean of its faculty, the vice-rector and the admin only', async () => {
+    expect(statusOf(await reportAs('head', departmentId))).toBe(200);
+    expect(statusOf(await reportAs('dean', departmentId))).toBe(200);
+    expect(statusOf(await reportAs('rector', departmentId))).toBe(200);
+    expect(statusOf(await reportAs('admin', departmentId))).toBe(200);
+    expect(statusOf(await reportAs('head2', departmentId))).toBe(403);
+    expect(statusOf(await reportAs('instructor', departmentId))).toBe(403);
+    expect(statusOf(await reportAs('student', departmentId))).toBe(403);
+    expect(statusOf(await reportAs('head', 'not-a-uuid'))).toBe(404);
+    expect(statusOf(await reportAs('head', departmentId, '25.10.2026'))).toBe(400);
+  });
+
+  it('shows every cabinet of the department with the recount\'s numbers, per instructor and in total', async () => {
+    const report = (await reportAs('head', departmentId)) as DepartmentReport;
+    const row = report.rows.find((r) => r.cabinetId === cabinet.cabinetId)!;
+    expect(row).toMatchObject({ subjectCode: 'MATH-101', instructorName: cabinet.user.fullName });
+    const [recount] = await countCabinets(db(), [cabinet.cabinetId], new Date(report.asOf));
+    expect(row.measures).toEqual(recount);
+    expect(row.measures.byKind.practical_material.delivered).toBe(1);
+    expect(row.studyForms.length).toBeGreaterThan(0);
+    const sum = report.rows.reduce((n, r) => n + r.measures.total.required, 0);
+    expect(report.total.total.required).toBe(sum);
+    expect(report.byInstructor.reduce((n, i) => n + i.cabinets, 0)).toBe(report.rows.length);
+    // One point per week that has ended, none after the moment asked for.
+    expect(report.weeks.every((p) => p.asOf <= report.asOf)).toBe(true);
+  });
+
+  it('shows the department as it stood on a past date', async () => {
+    const practical = cabinet.slots.find((s) => s.kind === 'practical_material' && s.number === 1)!;
+    const before = new Date(practical.due_at.getTime() - 3 * 86_400_000).toISOString().slice(0, 10);
+    const report = (await reportAs('head', departmentId, before)) as DepartmentReport;
+    const row = report.rows.find((r) => r.cabinetId === cabinet.cabinetId)!;
+    expect(row.measures.byKind.practical_material.delivered).toBe(0);
+    expect(row.measures.total.due).toBe(0);
+    expect(report.asOf.slice(0, 10) <= before).toBe(true);
+  });
+});

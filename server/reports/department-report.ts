@@ -1,0 +1,120 @@
+// A head's report: every cabinet of the department in a term with its measures as of a moment,
+// a summary per instructor, the department's total, and its completeness and timeliness week by
+// week through the term. Counted by the recount (`measures.ts`) for now.
+import { sql } from 'kysely';
+import type { Db } from '../../db/client.ts';
+import type { StudyForm } from '../../db/schema.ts';
+import { requirePermission, type Principal } from '../auth/permissions.ts';
+import { cabinetsWithContext, currentTerm, groupNames, isUuid, type TermInfo } from '../cabinets/cabinets.ts';
+import { AppError } from '../errors.ts';
+import { countCabinets, ratios, type CabinetMeasures, type Counts } from './measures.ts';
+
+export type ReportRow = {
+  cabinetId: string;
+  instructorId: string;
+  instructorName: string;
+  subjectCode: string;
+  subjectName: string;
+  groups: string[];
+  studyForms: StudyForm[];
+  measures: CabinetMeasures;
+};
+export type Summary = { total: Counts; completeness: number | null; timeliness: number | null };
+export type WeekPoint = { week: number; asOf: string; completeness: number | null; timeliness: number | null };
+export type DepartmentReport = {
+  department: { id: string; name: string; facultyName: string };
+  term: TermInfo;
+  asOf: string;
+  rows: ReportRow[];
+  byInstructor: (Summary & { instructorId: string; instructorName: string; cabinets: number })[];
+  total: Summary;
+  weeks: WeekPoint[];
+};
+
+const add = (a: Counts, b: Counts): Counts => ({ required: a.required + b.required, due: a.due + b.due, delivered: a.delivered + b.delivered, onTime: a.onTime + b.onTime, overdue: a.overdue + b.overdue });
+const none = (): Counts => ({ required: 0, due: 0, delivered: 0, onTime: 0, overdue: 0 });
+const summarize = (measures: CabinetMeasures[]): Summary => {
+  const total = measures.reduce((sum, m) => add(sum, m.total), none());
+  return { total, ...ratios(total) };
+};
+
+/** The end of a term's week `week` (Sunday 23:59:59 in the term's zone), as the plan's due dates are. */
+async function weekEnds(db: Db, term: TermInfo): Promise<Date[]> {
+  const rows = await sql<{ at: Date }>`
+    select ((${term.startsOn}::date + (w * 7 - 1)) + time '23:59:59') at time zone ${term.timeZone} as at
+    from generate_series(1, ${term.weeks}) as w order by w`.execute(db);
+  return rows.rows.map((row) => row.at);
+}
+
+/** A date a person picked (`2026-10-25`): the end of that day in the term's zone; today's moment when empty. */
+async function endOfDay(db: Db, day: string | null, term: TermInfo): Promise<Date> {
+  if (!day) return new Date();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day))) throw new AppError('invalid_input', 'report.bad_date');
+  const row = await sql<{ at: Date }>`select ((${day}::date + time '23:59:59') at time zone ${term.timeZone}) as at`.execute(db);
+  return row.rows[0]!.at;
+}
+
+export async function departmentReport(db: Db, user: Principal | null, departmentId: string, asOfDay: string | null = null): Promise<DepartmentReport> {
+  const department = isUuid(departmentId)
+    ? await db.selectFrom('department').innerJoin('faculty', 'faculty.id', 'department.faculty_id').select(['department.id', 'department.name', 'department.faculty_id', 'faculty.name as facultyName']).where('department.id', '=', departmentId).executeTakeFirst()
+    : undefined;
+  if (!department) throw new AppError(user ? 'not_found' : 'unauthorized');
+  requirePermission(user, 'report.view', { departmentId: department.id, facultyId: department.faculty_id });
+  const term = await currentTerm(db);
+  if (!term) throw new AppError('not_found');
+  const asOf = await endOfDay(db, asOfDay, term);
+
+  const cabinets = await cabinetsWithContext(db)
+    .select((eb) => [
+      'cabinet.id',
+      'instructor.id as instructorId',
+      'instructor.full_name',
+      'subject.code',
+      'subject.name',
+      groupNames(eb),
+      eb
+        .selectFrom('teaching_assignment_group as tag')
+        .innerJoin('study_group', 'study_group.id', 'tag.group_id')
+        .select(sql<StudyForm[]>`array_agg(distinct study_group.study_form)`.as('forms'))
+        .whereRef('tag.teaching_assignment_id', '=', 'ta.id')
+        .as('forms'),
+    ])
+    .where('subject.department_id', '=', department.id)
+    .where('ta.term_id', '=', term.id)
+    .orderBy('instructor.full_name')
+    .orderBy('subject.code')
+    .execute();
+  const ids = cabinets.map((c) => c.id);
+  const measures = await countCabinets(db, ids, asOf);
+  const rows: ReportRow[] = cabinets.map((c, i) => ({
+    cabinetId: c.id,
+    instructorId: c.instructorId,
+    instructorName: c.full_name,
+    subjectCode: c.code,
+    subjectName: c.name,
+    groups: c.groups ?? [],
+    studyForms: c.forms ?? [],
+    measures: measures[i]!,
+  }));
+
+  const instructors = new Map<string, ReportRow[]>();
+  for (const row of rows) instructors.set(row.instructorId, [...(instructors.get(row.instructorId) ?? []), row]);
+  const byInstructor = [...instructors.values()].map((own) => ({ instructorId: own[0]!.instructorId, instructorName: own[0]!.instructorName, cabinets: own.length, ...summarize(own.map((r) => r.measures)) }));
+
+  // Week by week up to the moment asked for.
+  const weeks: WeekPoint[] = [];
+  for (const [i, end] of (await weekEnds(db, term)).entries()) {
+    if (end > asOf) break;
+    const summary = summarize(await countCabinets(db, ids, end));
+    weeks.push({ week: i + 1, asOf: end.toISOString(), completeness: summary.completeness, timeliness: summary.timeliness });
+  }
+  return {
+    department: { id: department.id, name: department.name, facultyName: department.facultyName },
+    term,
+    asOf: asOf.toISOString(),
+    rows,
+    byInstructor,
+    total: summarize(measures),
+    weeks,
+  };
+}

@@ -1,0 +1,41 @@
+// Browser end-to-end (first part of issue 5): a head opens the department report from the home
+// page, filters to cabinets with overdue items, and drills into one to see which slots are overdue.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoCabinet } from '../helpers/demo-cabinet.ts';
+import { hasBrowser, launchBrowser, logIn, requireBrowserInCi } from '../helpers/browser.ts';
+import { sharedBuild } from '../helpers/build-app.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+requireBrowserInCi();
+
+let server: TestServer;
+let browser: Browser;
+
+describe.skipIf(!hasBrowser)('the department report (Chromium)', () => {
+  beforeAll(async () => {
+    server = await startTestServer({ remix: 'build', buildDir: await sharedBuild() });
+    browser = await launchBrowser();
+    // The instructor's cabinet is open, nothing delivered: its early slots are overdue by now.
+    await demoCabinet(server.services.db, 'instructor', 'MATH-101');
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('filters to overdue cabinets and drills into one', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await logIn(page, server.url, 'head');
+    await page.locator('[data-testid=report-link]').click();
+    await expect.poll(() => page.locator('[data-testid=report-row]').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=week-chart] polyline').count()).toBe(2);
+    await page.locator('[data-testid=filter-status]').selectOption('overdue');
+    const overdue = page.locator('[data-testid=report-row]');
+    await expect.poll(() => overdue.count()).toBeGreaterThan(0);
+    for (const value of await overdue.evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-overdue'))))) expect(value).toBeGreaterThan(0);
+    await page.locator('[data-testid=report-row]', { hasText: 'MATH-101' }).locator('[data-testid=drill-down]').click();
+    await page.waitForURL(/\/cabinets\//);
+    await expect.poll(() => page.locator('[data-testid=slot-overdue]').count()).toBeGreaterThan(0);
+  });
+});
