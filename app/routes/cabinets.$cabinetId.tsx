@@ -246,6 +246,26 @@ function useLiveProcessing(page: Page) {
   }, [working, revalidator]);
 }
 
+/** What every new assessment asks: where it goes, its title, formatted instructions, when it opens. */
+function AssessmentCommonFields({ slotId }: { slotId?: string }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {slotId ? <input type="hidden" name="slotId" value={slotId} /> : null}
+      <label>
+        {t('cabinet.itemTitle')} <input name="title" required maxLength={200} />
+      </label>
+      <label>
+        {t('assignment.instructions')} <textarea name="instructions" rows={4} maxLength={20000} />
+        <small className="muted">{t('assignment.formatHint')}</small>
+      </label>
+      <label>
+        {t('assignment.opensAt')} <input type="datetime-local" name="opensAt" />
+      </label>
+    </>
+  );
+}
+
 /** A new assignment, in an assessment slot or (no slot) as an extra item; dates are in the term's time zone. */
 function AssignmentForm({ slotId }: { slotId?: string }) {
   const { t } = useTranslation();
@@ -254,17 +274,7 @@ function AssignmentForm({ slotId }: { slotId?: string }) {
       <summary>{t('assignment.create')}</summary>
       <Form method="post" className="stacked" data-testid="assignment-form">
         <input type="hidden" name="intent" value="create-assignment" />
-        {slotId ? <input type="hidden" name="slotId" value={slotId} /> : null}
-        <label>
-          {t('cabinet.itemTitle')} <input name="title" required maxLength={200} />
-        </label>
-        <label>
-          {t('assignment.instructions')} <textarea name="instructions" rows={4} maxLength={20000} />
-          <small className="muted">{t('assignment.formatHint')}</small>
-        </label>
-        <label>
-          {t('assignment.opensAt')} <input type="datetime-local" name="opensAt" />
-        </label>
+        <AssessmentCommonFields slotId={slotId} />
         <label>
           {t('assignment.dueAtLabel')} <input type="datetime-local" name="dueAt" required />
         </label>
@@ -301,17 +311,7 @@ function QuizForm({ slotId }: { slotId?: string }) {
       <summary>{t('quiz.create')}</summary>
       <Form method="post" className="stacked" data-testid="quiz-form">
         <input type="hidden" name="intent" value="create-quiz" />
-        {slotId ? <input type="hidden" name="slotId" value={slotId} /> : null}
-        <label>
-          {t('cabinet.itemTitle')} <input name="title" required maxLength={200} />
-        </label>
-        <label>
-          {t('assignment.instructions')} <textarea name="instructions" rows={3} maxLength={20000} />
-          <small className="muted">{t('assignment.formatHint')}</small>
-        </label>
-        <label>
-          {t('assignment.opensAt')} <input type="datetime-local" name="opensAt" />
-        </label>
+        <AssessmentCommonFields slotId={slotId} />
         <label>
           {t('quiz.closesAtLabel')} <input type="datetime-local" name="closesAt" required />
         </label>

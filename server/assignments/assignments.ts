@@ -7,7 +7,7 @@ import type { Insertable, Kysely } from 'kysely';
 import type { Database, ItemStatus, LatePolicy, SubmissionFileTable } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { can, requirePermission, type CabinetScope, type Principal } from '../auth/permissions.ts';
-import { assessmentItemId, atWallClock, checkAssessmentPlace, localDateTime, type AssessmentPlace } from '../cabinets/assessment-items.ts';
+import { createAssessment, localDateTime, type AssessmentPlace } from '../cabinets/assessment-items.ts';
 import { cabinetScopeQuery, isUuid, scopeOf } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
 import { extensionOf, kindByName } from '../uploads/file-types.ts';
@@ -34,35 +34,24 @@ export const assignmentFieldsSchema = z.object({
 export type AssignmentFields = z.infer<typeof assignmentFieldsSchema>;
 
 /** Creates an assignment in an assessment slot or as an extra item (a draft, titled as given). */
-export async function createAssignment(db: Db, actor: Actor, place: AssessmentPlace, fields: AssignmentFields): Promise<string> {
-  const checked = await checkAssessmentPlace(db, actor.user, place);
-  const inZone = (local: string) => atWallClock(local, checked.timeZone);
-  return db.transaction().execute(async (trx) => {
-    const itemId = await assessmentItemId(trx, place, fields.title, actor.user.id);
-    const values = {
-      item_id: itemId,
-      instructions: fields.instructions,
-      opens_at: fields.opensAt ? inZone(fields.opensAt) : null,
-      due_at: inZone(fields.dueAt),
-      late_policy: fields.latePolicy,
-      max_score: fields.maxScore,
-      allowed_extensions: fields.allowedExtensions,
-      max_files: fields.maxFiles,
-      max_file_bytes: fields.maxFileMib * MiB,
-    };
-    const created = await trx
+export function createAssignment(db: Db, actor: Actor, place: AssessmentPlace, fields: AssignmentFields): Promise<string> {
+  return createAssessment(db, actor, place, { kind: 'assignment', title: fields.title, windowMessage: 'assignment.opens_after_due' }, (trx, itemId, atLocal) =>
+    trx
       .insertInto('assignment')
-      .values(values as never)
+      .values({
+        item_id: itemId,
+        instructions: fields.instructions,
+        opens_at: (fields.opensAt ? atLocal(fields.opensAt) : null) as never,
+        due_at: atLocal(fields.dueAt) as never,
+        late_policy: fields.latePolicy,
+        max_score: fields.maxScore,
+        allowed_extensions: fields.allowedExtensions,
+        max_files: fields.maxFiles,
+        max_file_bytes: fields.maxFileMib * MiB,
+      })
       .returning('id')
-      .executeTakeFirstOrThrow()
-      .catch((error: unknown) => {
-        // The table's check: opens before it is due.
-        if (String(error).includes('assignment_check')) throw new AppError('invalid_input', 'assignment.opens_after_due');
-        throw error;
-      });
-    await recordAudit(trx, { actorId: actor.user.id, action: 'assignment.create', objectType: 'assignment', objectId: created.id, ip: actor.ip, data: { ...place, title: fields.title } });
-    return created.id;
-  });
+      .executeTakeFirstOrThrow(),
+  );
 }
 
 export type AssignmentRules = {

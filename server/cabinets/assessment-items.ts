@@ -2,7 +2,9 @@
 // plan, or an extra item of the cabinet. One rule for both kinds, so a slot holds one assessment.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
 import type { Database } from '../../db/schema.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type CabinetScope, type Principal } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
 import { cabinetScopeQuery, isUuid, scopeOf } from './cabinets.ts';
@@ -50,4 +52,30 @@ export async function assessmentItemId(trx: Kysely<Database>, place: AssessmentP
   ]);
   if (assignment || quiz) throw new AppError('conflict', 'assignment.exists');
   return itemId;
+}
+
+type Actor = { user: Principal; ip: string | null };
+
+/**
+ * Creates an assignment or a test: the place is checked, then in one transaction its item, its
+ * row (`insert`, given the item and the form's dates as moments), and the audit event. The table's
+ * "opens before it closes" check comes back as `windowMessage`; nothing is left half-written.
+ */
+export async function createAssessment(
+  db: Db,
+  actor: Actor,
+  place: AssessmentPlace,
+  assessment: { kind: 'assignment' | 'quiz'; title: string; windowMessage: string },
+  insert: (trx: Kysely<Database>, itemId: string, atLocal: (local: string) => RawBuilder<Date>) => Promise<{ id: string }>,
+): Promise<string> {
+  const checked = await checkAssessmentPlace(db, actor.user, place);
+  return db.transaction().execute(async (trx) => {
+    const itemId = await assessmentItemId(trx, place, assessment.title, actor.user.id);
+    const created = await insert(trx, itemId, (local) => atWallClock(local, checked.timeZone)).catch((error: unknown) => {
+      if (String(error).includes(`${assessment.kind}_check`)) throw new AppError('invalid_input', assessment.windowMessage);
+      throw error;
+    });
+    await recordAudit(trx, { actorId: actor.user.id, action: `${assessment.kind}.create`, objectType: assessment.kind, objectId: created.id, ip: actor.ip, data: { ...place, title: assessment.title } });
+    return created.id;
+  });
 }

@@ -4,9 +4,8 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { Database, ItemStatus, ReviewPolicy } from '../../db/schema.ts';
-import { recordAudit } from '../audit/audit-log.ts';
 import type { CabinetScope, Principal } from '../auth/permissions.ts';
-import { assessmentItemId, atWallClock, checkAssessmentPlace, localDateTime, type AssessmentPlace } from '../cabinets/assessment-items.ts';
+import { createAssessment, localDateTime, type AssessmentPlace } from '../cabinets/assessment-items.ts';
 import { cabinetScopeQuery, isUuid, scopeOf } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
 
@@ -33,21 +32,18 @@ export const quizFieldsSchema = z.object({
 export type QuizFields = z.infer<typeof quizFieldsSchema>;
 
 /** Creates a test in an assessment slot or as an extra item; its questions come from the cabinet's bank. */
-export async function createQuiz(db: Db, actor: Actor, place: AssessmentPlace, fields: QuizFields): Promise<string> {
-  const checked = await checkAssessmentPlace(db, actor.user, place);
-  const { count } = await db.selectFrom('question').select((eb) => eb.fn.countAll<string>().as('count')).where('cabinet_id', '=', place.cabinetId).executeTakeFirstOrThrow();
-  if (Number(count) === 0) throw new AppError('invalid_input', 'quiz.empty_bank');
-  if (fields.drawCount !== null && fields.drawCount > Number(count)) throw new AppError('invalid_input', 'quiz.draw_above_bank', { count: Number(count) });
-  const inZone = (local: string) => atWallClock(local, checked.timeZone);
-  return db.transaction().execute(async (trx) => {
-    const itemId = await assessmentItemId(trx, place, fields.title, actor.user.id);
-    const created = await trx
+export function createQuiz(db: Db, actor: Actor, place: AssessmentPlace, fields: QuizFields): Promise<string> {
+  return createAssessment(db, actor, place, { kind: 'quiz', title: fields.title, windowMessage: 'quiz.opens_after_close' }, async (trx, itemId, atLocal) => {
+    const { count } = await trx.selectFrom('question').select((eb) => eb.fn.countAll<string>().as('count')).where('cabinet_id', '=', place.cabinetId).executeTakeFirstOrThrow();
+    if (Number(count) === 0) throw new AppError('invalid_input', 'quiz.empty_bank');
+    if (fields.drawCount !== null && fields.drawCount > Number(count)) throw new AppError('invalid_input', 'quiz.draw_above_bank', { count: Number(count) });
+    return trx
       .insertInto('quiz')
       .values({
         item_id: itemId,
         instructions: fields.instructions,
-        opens_at: (fields.opensAt ? inZone(fields.opensAt) : null) as never,
-        closes_at: inZone(fields.closesAt) as never,
+        opens_at: (fields.opensAt ? atLocal(fields.opensAt) : null) as never,
+        closes_at: atLocal(fields.closesAt) as never,
         time_limit_minutes: fields.timeLimitMinutes,
         attempts_allowed: fields.attemptsAllowed,
         shuffle_questions: fields.shuffleQuestions,
@@ -57,13 +53,7 @@ export async function createQuiz(db: Db, actor: Actor, place: AssessmentPlace, f
         max_score: fields.maxScore,
       })
       .returning('id')
-      .executeTakeFirstOrThrow()
-      .catch((error: unknown) => {
-        if (String(error).includes('quiz_check')) throw new AppError('invalid_input', 'quiz.opens_after_close');
-        throw error;
-      });
-    await recordAudit(trx, { actorId: actor.user.id, action: 'quiz.create', objectType: 'quiz', objectId: created.id, ip: actor.ip, data: { ...place, title: fields.title } });
-    return created.id;
+      .executeTakeFirstOrThrow();
   });
 }
 
