@@ -367,6 +367,42 @@ export interface Database {
   cabinet_copy: CabinetCopyTable;
   /** A view: when each slot was delivered (null: not delivered). */
   slot_delivery: SlotDeliveryView;
+  slot_fact: SlotFactTable;
+  cabinet_week: CabinetWeekTable;
+  department_week: DepartmentWeekTable;
+}
+
+/** Kept by triggers (migration 2026-11-26T2345): one row per plan slot. */
+export interface SlotFactTable {
+  slot_id: string;
+  cabinet_id: string;
+  department_id: string;
+  term_id: string;
+  weeks: number;
+  kind: SlotKind;
+  due_at: Date;
+  due_week: number;
+  delivered_at: Date | null;
+  delivered_week: number | null;
+  on_time: boolean | null;
+}
+
+/** Counts at the end of a term week, cumulative; `settled`: due and delivered by then. */
+export interface WeekCounts {
+  week: number;
+  kind: SlotKind;
+  required: number;
+  due: number;
+  delivered: number;
+  on_time: number;
+  settled: number;
+}
+export interface CabinetWeekTable extends WeekCounts {
+  cabinet_id: string;
+}
+export interface DepartmentWeekTable extends WeekCounts {
+  department_id: string;
+  term_id: string;
 }
 
 export interface SlotDeliveryView {

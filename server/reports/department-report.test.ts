@@ -58,8 +58,17 @@ describe('department report', () => {
     const sum = report.rows.reduce((n, r) => n + r.measures.total.required, 0);
     expect(report.total.total.required).toBe(sum);
     expect(report.byInstructor.reduce((n, i) => n + i.cabinets, 0)).toBe(report.rows.length);
-    // One point per week that has ended, none after the moment asked for.
+    // One point per week that has ended, none after the moment asked for, each equal to a recount then.
+    expect(report.weeks.length).toBeGreaterThan(0);
     expect(report.weeks.every((p) => p.asOf <= report.asOf)).toBe(true);
+    for (const point of [report.weeks[0]!, report.weeks.at(-1)!]) {
+      const counted = await countCabinets(db(), report.rows.map((r) => r.cabinetId), new Date(point.asOf));
+      const sum = (pick: (m: (typeof counted)[number]) => number) => counted.reduce((n, m) => n + pick(m), 0);
+      expect(point.completeness).toBeCloseTo(sum((m) => m.total.delivered) / sum((m) => m.total.required));
+      const due = sum((m) => m.total.due);
+      if (due) expect(point.timeliness).toBeCloseTo(sum((m) => m.total.onTime) / due);
+      else expect(point.timeliness).toBeNull();
+    }
   });
 
   it('shows the department as it stood on a past date', async () => {

@@ -1,13 +1,14 @@
 // A head's report: every cabinet of the department in a term with its measures as of a moment,
 // a summary per instructor, the department's total, and its completeness and timeliness week by
-// week through the term. Counted by the recount (`measures.ts`) for now.
+// week through the term. Read from the summaries the triggers keep (decision 014), never recounted.
 import { sql } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import type { StudyForm } from '../../db/schema.ts';
 import { requirePermission, type Principal } from '../auth/permissions.ts';
 import { cabinetsWithContext, currentTerm, groupNames, isUuid, type TermInfo } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
-import { countCabinets, ratios, type CabinetMeasures, type Counts } from './measures.ts';
+import { ratios, type CabinetMeasures, type Counts } from './measures.ts';
+import { summaryCounts } from './summaries.ts';
 
 export type ReportRow = {
   cabinetId: string;
@@ -38,12 +39,18 @@ const summarize = (measures: CabinetMeasures[]): Summary => {
   return { total, ...ratios(total) };
 };
 
-/** The end of a term's week `week` (Sunday 23:59:59 in the term's zone), as the plan's due dates are. */
-async function weekEnds(db: Db, term: TermInfo): Promise<Date[]> {
-  const rows = await sql<{ at: Date }>`
-    select ((${term.startsOn}::date + (w * 7 - 1)) + time '23:59:59') at time zone ${term.timeZone} as at
-    from generate_series(1, ${term.weeks}) as w order by w`.execute(db);
-  return rows.rows.map((row) => row.at);
+/** The department at the end of each week up to `asOf`, from its cumulative weekly summary. */
+async function departmentWeeks(db: Db, departmentId: string, term: TermInfo, asOf: Date): Promise<WeekPoint[]> {
+  const rows = await sql<{ week: number; at: Date; required: string; due: string; delivered: string; on_time: string }>`
+    select w.week, w.at, sum(d.required) as required, sum(d.due) as due, sum(d.delivered) as delivered, sum(d.on_time) as on_time
+    from (select week, ((${term.startsOn}::date + (week * 7 - 1)) + time '23:59:59') at time zone ${term.timeZone} as at from generate_series(1, ${term.weeks}) as week) w
+    join department_week d on d.week = w.week and d.department_id = ${departmentId} and d.term_id = ${term.id}
+    where w.at <= ${asOf}
+    group by w.week, w.at order by w.week`.execute(db);
+  return rows.rows.map((row) => {
+    const share = (part: string, whole: string) => (Number(whole) ? Number(part) / Number(whole) : null);
+    return { week: row.week, asOf: row.at.toISOString(), completeness: share(row.delivered, row.required), timeliness: share(row.on_time, row.due) };
+  });
 }
 
 /** A date a person picked (`2026-10-25`): the end of that day in the term's zone; today's moment when empty. */
@@ -85,7 +92,7 @@ export async function departmentReport(db: Db, user: Principal | null, departmen
     .orderBy('subject.code')
     .execute();
   const ids = cabinets.map((c) => c.id);
-  const measures = await countCabinets(db, ids, asOf);
+  const measures = await summaryCounts(db, term.id, ids, asOf);
   const rows: ReportRow[] = cabinets.map((c, i) => ({
     cabinetId: c.id,
     instructorId: c.instructorId,
@@ -102,12 +109,7 @@ export async function departmentReport(db: Db, user: Principal | null, departmen
   const byInstructor = [...instructors.values()].map((own) => ({ instructorId: own[0]!.instructorId, instructorName: own[0]!.instructorName, cabinets: own.length, ...summarize(own.map((r) => r.measures)) }));
 
   // Week by week up to the moment asked for.
-  const weeks: WeekPoint[] = [];
-  for (const [i, end] of (await weekEnds(db, term)).entries()) {
-    if (end > asOf) break;
-    const summary = summarize(await countCabinets(db, ids, end));
-    weeks.push({ week: i + 1, asOf: end.toISOString(), completeness: summary.completeness, timeliness: summary.timeliness });
-  }
+  const weeks = await departmentWeeks(db, department.id, term, asOf);
   return {
     department: { id: department.id, name: department.name, facultyName: department.facultyName },
     term,

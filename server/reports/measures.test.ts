@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { countCabinets } from './measures.ts';
+import { checkSummaries, summaryCounts } from './summaries.ts';
 
 let server: TestServer;
 let cabinet: Awaited<ReturnType<typeof demoCabinet>>;
@@ -90,5 +91,27 @@ describe('cabinet measures', () => {
     const [m] = await countCabinets(db(), [cabinet.cabinetId], at('2026-11-01T00:00:00Z'));
     expect(page.slots.filter((s) => s.state === 'delivered')).toHaveLength(m!.total.delivered);
     expect(page.slots.filter((s) => s.state === 'overdue')).toHaveLength(m!.total.overdue);
+  });
+
+  it('keeps summaries that equal the recount at every week\'s end and any moment, through publishing, unpublishing and a video becoming ready', async () => {
+    const termId = (await db().selectFrom('cabinet').innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id').select('ta.term_id').where('cabinet.id', '=', cabinet.cabinetId).executeTakeFirstOrThrow()).term_id;
+    for (const moment of ['2026-09-01T00:00:00Z', '2026-10-02T12:00:00Z', '2026-10-05T00:00:00Z', '2026-10-10T10:00:00Z', '2026-11-01T00:00:00Z', '2027-06-01T00:00:00Z']) {
+      expect(await summaryCounts(db(), termId, [cabinet.cabinetId], at(moment))).toEqual(await countCabinets(db(), [cabinet.cabinetId], at(moment)));
+    }
+    expect(await checkSummaries(db(), termId)).toEqual([]);
+    // The second lecture's video becomes ready, the practical is unpublished, the draft published.
+    const lecture2 = await db().selectFrom('item').innerJoin('slot', 'slot.id', 'item.slot_id').select('item.id').where('slot.cabinet_id', '=', cabinet.cabinetId).where('slot.kind', '=', 'lecture_video').where('slot.number', '=', 2).executeTakeFirstOrThrow();
+    await db().updateTable('media_file').set({ processing_state: 'ready', ready_at: at('2026-10-07T09:00:00Z') }).where('item_id', '=', lecture2.id).execute();
+    const practical1 = await db().selectFrom('item').innerJoin('slot', 'slot.id', 'item.slot_id').select('item.id').where('slot.cabinet_id', '=', cabinet.cabinetId).where('slot.kind', '=', 'practical_material').where('slot.number', '=', 1).executeTakeFirstOrThrow();
+    await db().updateTable('item').set({ status: 'draft', published_at: null }).where('id', '=', practical1.id).execute();
+    const assessment = await db().selectFrom('item').innerJoin('slot', 'slot.id', 'item.slot_id').select('item.id').where('slot.cabinet_id', '=', cabinet.cabinetId).where('slot.kind', '=', 'interim_assessment').executeTakeFirstOrThrow();
+    await db().updateTable('item').set({ status: 'published', published_at: at('2026-10-20T08:00:00Z') }).where('id', '=', assessment.id).execute();
+    const [now] = await summaryCounts(db(), termId, [cabinet.cabinetId], at('2026-11-01T00:00:00Z'));
+    expect(now!.byKind.lecture_video).toMatchObject({ delivered: 2, onTime: 1 });
+    expect(now!.byKind.practical_material).toMatchObject({ delivered: 1 });
+    expect(now!.byKind.interim_assessment).toMatchObject({ delivered: 1, onTime: 0, overdue: 1 });
+    expect(await checkSummaries(db(), termId)).toEqual([]);
+    // A summary row per week and kind, nothing recounted: what the reports read.
+    expect(await db().selectFrom('cabinet_week').select('week').where('cabinet_id', '=', cabinet.cabinetId).execute()).toHaveLength(16 * 3);
   });
 });
