@@ -1,3 +1,3 @@
-import { gradeExportLoader } from '../grade-export.server.ts';
+import { gradeExportLoader } from '../spreadsheets.server.ts';
 
 export const loader = gradeExportLoader('xlsx');

@@ -99,12 +99,22 @@ export default function DepartmentReportPage() {
       <h1>
         {report.department.name} <span className="muted">{report.department.facultyName}</span>
       </h1>
-      <Form method="get" className="inline-form">
+      <Form method="get" className="inline-form no-print">
         <label>
           {t('report.asOf')} <input type="date" name="asOf" defaultValue={params.get('asOf') ?? ''} />
         </label>{' '}
         <button type="submit">{t('report.show')}</button>
       </Form>
+      <p className="no-print">
+        {t('report.export')}{' '}
+        <a href={`/reports/departments/${report.department.id}.xlsx${params.get('asOf') ? `?asOf=${params.get('asOf')}` : ''}`} data-testid="export-xlsx">
+          XLSX
+        </a>{' '}
+        <a href={`/reports/departments/${report.department.id}.csv${params.get('asOf') ? `?asOf=${params.get('asOf')}` : ''}`}>CSV</a>{' '}
+        <button type="button" onClick={() => window.print()}>
+          {t('report.print')}
+        </button>
+      </p>
       <p className="summary" data-testid="department-total">
         {t('report.totals', {
           completeness: percent(report.total.completeness),
@@ -115,7 +125,7 @@ export default function DepartmentReportPage() {
         })}
       </p>
       <WeekChart weeks={report.weeks} termWeeks={report.term.weeks} />
-      <div className="filters inline-form">
+      <div className="filters inline-form no-print">
         <label>
           {t('report.instructor')}{' '}
           <select value={instructor} onChange={(e) => setInstructor(e.target.value)} data-testid="filter-instructor">

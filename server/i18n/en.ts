@@ -289,6 +289,9 @@ export const en = {
   },
   studyForm: { full_time: 'full-time', correspondence: 'correspondence', distance: 'distance' },
   report: {
+    total: 'Total',
+    export: 'Download:',
+    print: 'Print',
     link: 'Department report',
     asOf: 'As of',
     show: 'Show',

@@ -291,6 +291,9 @@ export const ky: Dictionary = {
   },
   studyForm: { full_time: 'күндүзгү', correspondence: 'сырттан', distance: 'аралыктан' },
   report: {
+    total: 'Жалпы',
+    export: 'Download:',
+    print: 'Print',
     link: 'Кафедранын отчёту',
     asOf: 'Датага карата',
     show: 'Көрсөтүү',

@@ -291,6 +291,9 @@ export const ru: Dictionary = {
   },
   studyForm: { full_time: 'очная', correspondence: 'заочная', distance: 'дистанционная' },
   report: {
+    total: 'Итого',
+    export: 'Download:',
+    print: 'Print',
     link: 'Отчёт кафедры',
     asOf: 'На дату',
     show: 'Показать',

@@ -1,7 +1,10 @@
 // The department report through its route: who may see which department (nobody below head), the
 // numbers equal the recount, "as of" a past date, and the week-by-week series.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
 import { loader as reportLoader } from '../../app/routes/reports.departments.$departmentId.tsx';
+import { loader as xlsxLoader } from '../../app/routes/reports.departments.$departmentId[.]xlsx.ts';
+import { loader as csvLoader } from '../../app/routes/reports.departments.$departmentId[.]csv.ts';
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
@@ -79,5 +82,32 @@ describe('department report', () => {
     expect(row.measures.byKind.practical_material.delivered).toBe(0);
     expect(row.measures.total.due).toBe(0);
     expect(report.asOf.slice(0, 10) <= before).toBe(true);
+  });
+
+  it('exports the same rows with a totals row as XLSX and CSV, for those who may see the report', async () => {
+    const call = async (loader: typeof xlsxLoader, account: string) =>
+      settle(async () =>
+        loader({
+          request: new Request(`http://kabinet.test/reports/departments/${departmentId}.x`, { headers: { cookie: await server.cookieFor(account) } }),
+          params: { departmentId },
+          context: { services: server.services, clientIp: '10.0.0.1' },
+        }),
+      );
+    const report = (await reportAs('head', departmentId)) as DepartmentReport;
+    const xlsx = (await call(xlsxLoader, 'head')) as Response;
+    expect(xlsx.headers.get('content-disposition')).toContain('attachment');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await xlsx.arrayBuffer());
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.rowCount).toBe(report.rows.length + 2); // header, cabinets, totals
+    const math = sheet.getRows(2, report.rows.length)!.find((row) => String(row.getCell(2).value).startsWith('MATH-101'))!;
+    expect(math.getCell(1).value).toBe(cabinet.user.fullName);
+    expect(sheet.getRow(sheet.rowCount).font?.bold).toBe(true);
+    expect(sheet.getRow(sheet.rowCount).getCell(10).value).toBe(report.total.total.overdue);
+    const csv = Buffer.from(await ((await call(csvLoader, 'dean')) as Response).arrayBuffer());
+    expect(csv.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
+    expect(csv.toString('utf8')).toContain('MATH-101');
+    expect(statusOf(await call(xlsxLoader, 'instructor'))).toBe(403);
+    expect(statusOf(await call(csvLoader, 'head2'))).toBe(403);
   });
 });

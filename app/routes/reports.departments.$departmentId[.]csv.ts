@@ -1,0 +1,3 @@
+import { departmentExportLoader } from '../reports.server.ts';
+
+export const loader = departmentExportLoader('csv');

@@ -1,0 +1,35 @@
+// One table as a spreadsheet: XLSX (bold frozen header, widths, number formats, an optional bold
+// totals row, cell colours) or CSV with the same columns (a byte-order mark so spreadsheet programs
+// read Cyrillic as UTF-8). ExcelJS writes both.
+import ExcelJS from 'exceljs';
+
+export type SheetFormat = 'csv' | 'xlsx';
+export type Cell = string | number | null;
+export type Column<R> = {
+  header: string;
+  width: number;
+  value: (row: R) => Cell;
+  /** An Excel number format (`0%`), for XLSX. */
+  numFmt?: string;
+  /** A fill colour (ARGB) for the cell, for XLSX. */
+  fill?: (row: R) => string | null;
+};
+
+export const SHEET_TYPES = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
+
+export async function writeSheet<R>(name: string, columns: Column<R>[], rows: R[], format: SheetFormat, totals?: Cell[]): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet(name.slice(0, 31).replace(/[\\/*?:[\]]/g, ' ') || 'Sheet', { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = columns.map((column, i) => ({ header: column.header, key: String(i), width: column.width, ...(column.numFmt ? { style: { numFmt: column.numFmt } } : {}) }));
+  sheet.getRow(1).font = { bold: true };
+  for (const row of rows) {
+    const added = sheet.addRow(columns.map((column) => column.value(row)));
+    columns.forEach((column, i) => {
+      const colour = column.fill?.(row);
+      if (colour) added.getCell(i + 1).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: colour } };
+    });
+  }
+  if (totals) sheet.addRow(totals).font = { bold: true };
+  const written = format === 'xlsx' ? await workbook.xlsx.writeBuffer() : await workbook.csv.writeBuffer();
+  return format === 'csv' ? Buffer.concat([Buffer.from('\uFEFF'), Buffer.from(written)]) : Buffer.from(written);
+}
