@@ -1,5 +1,7 @@
-// Browser end-to-end (first part of issue 5): a head opens the department report from the home
-// page, filters to cabinets with overdue items, and drills into one to see which slots are overdue.
+// Browser end-to-end (part of issue 5): a head opens the department report from the home page,
+// exports it as XLSX, filters to cabinets with overdue items, and drills into one to see which
+// slots are overdue.
+import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCabinet } from '../helpers/demo-cabinet.ts';
@@ -25,11 +27,17 @@ describe.skipIf(!hasBrowser)('the department report (Chromium)', () => {
   });
 
   it('filters to overdue cabinets and drills into one', async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
     await logIn(page, server.url, 'head');
     await page.locator('[data-testid=report-link]').click();
     await expect.poll(() => page.locator('[data-testid=report-row]').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid=week-chart] polyline').count()).toBe(2);
+    // The XLSX opens and has every row of the page plus the header and a totals row.
+    const rowsOnPage = await page.locator('[data-testid=report-row]').count();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=export-xlsx]').click()]);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(await download.path());
+    expect(workbook.worksheets[0]!.rowCount).toBe(rowsOnPage + 2);
     await page.locator('[data-testid=filter-status]').selectOption('overdue');
     const overdue = page.locator('[data-testid=report-row]');
     await expect.poll(() => overdue.count()).toBeGreaterThan(0);
