@@ -8,14 +8,21 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { db } = context.services;
   const term = await currentTerm(db);
-  // A head's own department report (deans and the vice-rector reach departments from their reports).
-  const reportDepartmentId = user.role === 'head' ? user.departmentId : null;
-  if (!term) return { role: user.role, term: null, teaching: [], cabinets: [], reportDepartmentId };
+  // The report at the level of the person's scope; each leads down to departments and cabinets.
+  const reportLink =
+    user.role === 'head' && user.departmentId
+      ? { to: `/reports/departments/${user.departmentId}`, label: 'report.link' }
+      : user.role === 'dean' && user.facultyId
+        ? { to: `/reports/faculties/${user.facultyId}`, label: 'report.facultyLink' }
+        : user.role === 'vice_rector' || user.role === 'admin'
+          ? { to: '/reports/university', label: 'report.universityLink' }
+          : null;
+  if (!term) return { role: user.role, term: null, teaching: [], cabinets: [], reportLink };
   const [teaching, cabinets] = await Promise.all([
     user.role === 'instructor' ? listTeaching(db, user, term.id) : [],
     user.role === 'instructor' ? [] : listVisibleCabinets(db, user, term.id),
   ]);
-  return { role: user.role, term, teaching, cabinets, reportDepartmentId };
+  return { role: user.role, term, teaching, cabinets, reportLink };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -28,7 +35,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Home() {
   const { t } = useTranslation();
-  const { role, term, teaching, cabinets, reportDepartmentId } = useLoaderData<typeof loader>();
+  const { role, term, teaching, cabinets, reportLink } = useLoaderData<typeof loader>();
   const busy = useNavigation().state === 'submitting';
   if (!term) return <p>{t('term.none')}</p>;
   const termLabel = t('term.label', { year: term.academicYear, semester: term.semester });
@@ -91,10 +98,10 @@ export default function Home() {
     <section>
       <h1>{t('home.cabinetsTitle')}</h1>
       <p className="muted">{termLabel}</p>
-      {reportDepartmentId ? (
+      {reportLink ? (
         <p>
-          <Link to={`/reports/departments/${reportDepartmentId}`} data-testid="report-link">
-            {t('report.link')}
+          <Link to={reportLink.to} data-testid="report-link">
+            {t(reportLink.label)}
           </Link>
         </p>
       ) : null}

@@ -7,6 +7,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SlotKind } from '../../db/schema.ts';
 import { departmentReport, type ReportRow, type WeekPoint } from '../../server/reports/department-report.ts';
+import { levelClass, percent } from '../components/report-levels.ts';
 import { orRespond, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -18,9 +19,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.department.name} · Kabinet` : 'Kabinet' }];
 
 const kinds: SlotKind[] = ['lecture_video', 'practical_material', 'interim_assessment'];
-const percent = (value: number | null) => (value === null ? '—' : `${Math.round(value * 100)}%`);
-/** Green from 90 %, amber from 60 %, red below (the same thresholds everywhere in the report). */
-const level = (value: number | null) => (value === null ? 'none' : value >= 0.9 ? 'good' : value >= 0.6 ? 'fair' : 'poor');
 
 type SortKey = 'instructor' | 'subject' | 'completeness' | 'timeliness' | 'overdue';
 const sorters: Record<SortKey, (a: ReportRow, b: ReportRow) => number> = {
@@ -192,8 +190,8 @@ export default function DepartmentReportPage() {
                   {row.measures.byKind[kind].delivered}/{row.measures.byKind[kind].required}
                 </td>
               ))}
-              <td className={`level ${level(row.measures.completeness)}`}>{percent(row.measures.completeness)}</td>
-              <td className={`level ${level(row.measures.timeliness)}`}>{percent(row.measures.timeliness)}</td>
+              <td className={levelClass(row.measures.completeness)}>{percent(row.measures.completeness)}</td>
+              <td className={levelClass(row.measures.timeliness)}>{percent(row.measures.timeliness)}</td>
               <td className={row.measures.total.overdue ? 'level poor' : ''}>{row.measures.total.overdue}</td>
             </tr>
           ))}
@@ -215,8 +213,8 @@ export default function DepartmentReportPage() {
             <tr key={i.instructorId}>
               <td>{i.instructorName}</td>
               <td>{i.cabinets}</td>
-              <td className={`level ${level(i.completeness)}`}>{percent(i.completeness)}</td>
-              <td className={`level ${level(i.timeliness)}`}>{percent(i.timeliness)}</td>
+              <td className={levelClass(i.completeness)}>{percent(i.completeness)}</td>
+              <td className={levelClass(i.timeliness)}>{percent(i.timeliness)}</td>
               <td>{i.total.overdue}</td>
             </tr>
           ))}

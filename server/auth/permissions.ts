@@ -41,6 +41,10 @@ export type ResourceFor = {
   'progress.view': CabinetScope;
   /** Completeness and timeliness reports of a department: its head, its faculty's dean, the vice-rector, the admin. */
   'report.view': { departmentId: string; facultyId: string };
+  /** A faculty's (or college's) departments side by side: its dean, the vice-rector, the admin. */
+  'report.faculty': { facultyId: string };
+  /** Every faculty and college: the vice-rector and the admin. */
+  'report.university': Record<string, never>;
 };
 export type Action = keyof ResourceFor;
 
@@ -109,6 +113,11 @@ export function can<A extends Action>(user: Principal | null, action: A, resourc
       if (user.role === 'dean') return user.facultyId === facultyId;
       return user.role === 'vice_rector' || user.role === 'admin';
     }
+    case 'report.faculty':
+      if (user.role === 'dean') return user.facultyId === (resource as ResourceFor['report.faculty']).facultyId;
+      return user.role === 'vice_rector' || user.role === 'admin';
+    case 'report.university':
+      return user.role === 'vice_rector' || user.role === 'admin';
     default:
       return false;
   }

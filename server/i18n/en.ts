@@ -289,6 +289,10 @@ export const en = {
   },
   studyForm: { full_time: 'full-time', correspondence: 'correspondence', distance: 'distance' },
   report: {
+    unit: 'Unit',
+    university: 'The university',
+    facultyLink: 'Faculty report',
+    universityLink: 'University report',
     total: 'Total',
     export: 'Download:',
     print: 'Print',

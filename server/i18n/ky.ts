@@ -291,6 +291,10 @@ export const ky: Dictionary = {
   },
   studyForm: { full_time: 'күндүзгү', correspondence: 'сырттан', distance: 'аралыктан' },
   report: {
+    unit: 'Бөлүм',
+    university: 'Университет',
+    facultyLink: 'Факультеттин отчёту',
+    universityLink: 'Университеттин отчёту',
     total: 'Жалпы',
     export: 'Download:',
     print: 'Print',

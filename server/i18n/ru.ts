@@ -291,6 +291,10 @@ export const ru: Dictionary = {
   },
   studyForm: { full_time: 'очная', correspondence: 'заочная', distance: 'дистанционная' },
   report: {
+    unit: 'Подразделение',
+    university: 'Университет',
+    facultyLink: 'Отчёт факультета',
+    universityLink: 'Отчёт университета',
     total: 'Итого',
     export: 'Download:',
     print: 'Print',

@@ -54,7 +54,7 @@ async function departmentWeeks(db: Db, departmentId: string, term: TermInfo, asO
 }
 
 /** A date a person picked (`2026-10-25`): the end of that day in the term's zone; today's moment when empty. */
-async function endOfDay(db: Db, day: string | null, term: TermInfo): Promise<Date> {
+export async function endOfDay(db: Db, day: string | null, term: TermInfo): Promise<Date> {
   if (!day) return new Date();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day))) throw new AppError('invalid_input', 'report.bad_date');
   const row = await sql<{ at: Date }>`select ((${day}::date + time '23:59:59') at time zone ${term.timeZone}) as at`.execute(db);

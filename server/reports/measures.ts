@@ -10,6 +10,9 @@ export type CabinetMeasures = { cabinetId: string; byKind: Record<SlotKind, Coun
 const kinds: SlotKind[] = ['lecture_video', 'practical_material', 'interim_assessment'];
 const zero = (): Counts => ({ required: 0, due: 0, delivered: 0, onTime: 0, overdue: 0 });
 
+/** How a share is judged on pages and in exports: good from 90 %, fair from 60 %, poor below. */
+export const levelOf = (share: number | null): 'good' | 'fair' | 'poor' | 'none' => (share === null ? 'none' : share >= 0.9 ? 'good' : share >= 0.6 ? 'fair' : 'poor');
+
 /** delivered ÷ required, and on time ÷ due so far; null when there is nothing to divide by. */
 export const ratios = (counts: Counts) => ({
   completeness: counts.required ? counts.delivered / counts.required : null,

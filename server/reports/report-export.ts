@@ -4,10 +4,12 @@ import type { TFunction } from 'i18next';
 import type { SlotKind } from '../../db/schema.ts';
 import { writeSheet, type Column, type SheetFormat } from '../exports/spreadsheet.ts';
 import type { DepartmentReport, ReportRow } from './department-report.ts';
+import { levelOf } from './measures.ts';
 
 const kinds: SlotKind[] = ['lecture_video', 'practical_material', 'interim_assessment'];
-/** The page's thresholds: green from 90 %, amber from 60 %, red below. */
-const colour = (value: number | null) => (value === null ? null : value >= 0.9 ? 'FFC6EFCE' : value >= 0.6 ? 'FFFFEB9C' : 'FFFFC7CE');
+/** The page's colours for the one rule (`levelOf`). */
+const fills = { good: 'FFC6EFCE', fair: 'FFFFEB9C', poor: 'FFFFC7CE', none: null } as const;
+const colour = (value: number | null) => fills[levelOf(value)];
 
 export function reportSheet(report: DepartmentReport, format: SheetFormat, t: TFunction): Promise<Buffer> {
   const columns: Column<ReportRow>[] = [

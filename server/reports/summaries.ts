@@ -16,28 +16,39 @@ async function weekOf(db: Kysely<Database>, termId: string, asOf: Date): Promise
   return row.rows[0]!;
 }
 
-/** The measures of some cabinets of one term as they stood at `asOf`, from the summaries. */
-export async function summaryCounts(db: Kysely<Database>, termId: string, cabinetIds: readonly string[], asOf: Date): Promise<CabinetMeasures[]> {
-  if (cabinetIds.length === 0) return [];
+type Level = 'cabinet' | 'department';
+export type Measures = Omit<CabinetMeasures, 'cabinetId'> & { id: string };
+
+/**
+ * The measures of some cabinets, or some departments, of one term as they stood at `asOf`: the
+ * cumulative row at the end of the week before, plus the slot facts that start to count in that
+ * week, up to the moment.
+ */
+async function summarize(db: Kysely<Database>, level: Level, termId: string, ids: string[], asOf: Date): Promise<Measures[]> {
+  if (ids.length === 0) return [];
   const { week } = await weekOf(db, termId, asOf);
-  const ids = [...cabinetIds];
+  const weekly = (at: number) =>
+    level === 'cabinet'
+      ? db.selectFrom('cabinet_week').select(['cabinet_id as id', 'kind', 'required', 'due', 'delivered', 'on_time', 'settled']).where('cabinet_id', 'in', ids).where('week', '=', at).execute()
+      : db.selectFrom('department_week').select(['department_id as id', 'kind', 'required', 'due', 'delivered', 'on_time', 'settled']).where('department_id', 'in', ids).where('term_id', '=', termId).where('week', '=', at).execute();
   const [cumulative, requiredRows, facts] = await Promise.all([
     // Everything that counted by the end of the week before.
-    week > 1 ? db.selectFrom('cabinet_week').selectAll().where('cabinet_id', 'in', ids).where('week', '=', week - 1).execute() : Promise.resolve([]),
-    db.selectFrom('cabinet_week').select(['cabinet_id', 'kind', 'required']).where('cabinet_id', 'in', ids).where('week', '=', 1).execute(),
+    week > 1 ? weekly(week - 1) : Promise.resolve([]),
+    weekly(1),
     // What starts to count in this week, up to the moment.
     db
       .selectFrom('slot_fact')
-      .select(['cabinet_id', 'kind', 'due_at', 'due_week', 'delivered_at', 'delivered_week', 'on_time'])
-      .where('cabinet_id', 'in', ids)
+      .select([level === 'cabinet' ? 'cabinet_id as id' : 'department_id as id', 'kind', 'due_at', 'due_week', 'delivered_at', 'delivered_week', 'on_time'])
+      .where(level === 'cabinet' ? 'cabinet_id' : 'department_id', 'in', ids)
+      .where('term_id', '=', termId)
       .where((eb) => eb.or([eb('due_week', '=', week), eb('delivered_week', '=', week)]))
       .execute(),
   ]);
   const tallies = new Map<string, Record<SlotKind, Tally>>(ids.map((id) => [id, Object.fromEntries(kinds.map((k) => [k, zero()])) as Record<SlotKind, Tally>]));
-  for (const row of requiredRows) tallies.get(row.cabinet_id)![row.kind].required = row.required;
-  for (const row of cumulative) Object.assign(tallies.get(row.cabinet_id)![row.kind], { due: row.due, delivered: row.delivered, onTime: row.on_time, settled: row.settled });
+  for (const row of requiredRows) tallies.get(row.id)![row.kind].required = row.required;
+  for (const row of cumulative) Object.assign(tallies.get(row.id)![row.kind], { due: row.due, delivered: row.delivered, onTime: row.on_time, settled: row.settled });
   for (const fact of facts) {
-    const tally = tallies.get(fact.cabinet_id)![fact.kind];
+    const tally = tallies.get(fact.id)![fact.kind];
     const due = fact.due_at <= asOf;
     const delivered = fact.delivered_at !== null && fact.delivered_at <= asOf;
     if (fact.due_week === week && due) tally.due += 1;
@@ -47,10 +58,10 @@ export async function summaryCounts(db: Kysely<Database>, termId: string, cabine
     }
     if (Math.max(fact.due_week, fact.delivered_week ?? 0) === week && due && delivered) tally.settled += 1;
   }
-  return ids.map((cabinetId) => {
+  return ids.map((id) => {
     const byKind = Object.fromEntries(
       kinds.map((kind) => {
-        const { settled, ...t } = tallies.get(cabinetId)![kind];
+        const { settled, ...t } = tallies.get(id)![kind];
         return [kind, { ...t, overdue: t.due - settled }];
       }),
     ) as Record<SlotKind, Counts>;
@@ -64,30 +75,58 @@ export async function summaryCounts(db: Kysely<Database>, termId: string, cabine
       }),
       { required: 0, due: 0, delivered: 0, onTime: 0, overdue: 0 },
     );
-    return { cabinetId, byKind, total, ...ratios(total) };
+    return { id, byKind, total, ...ratios(total) };
   });
 }
 
+/** The measures of some cabinets of one term as they stood at `asOf`, from the summaries. */
+export async function summaryCounts(db: Kysely<Database>, termId: string, cabinetIds: readonly string[], asOf: Date): Promise<CabinetMeasures[]> {
+  return (await summarize(db, 'cabinet', termId, [...cabinetIds], asOf)).map(({ id, ...measures }) => ({ cabinetId: id, ...measures }));
+}
+
+/** The same for whole departments, from their own weekly summary (a university in a few hundred rows). */
+export function departmentCounts(db: Kysely<Database>, termId: string, departmentIds: readonly string[], asOf: Date): Promise<Measures[]> {
+  return summarize(db, 'department', termId, [...departmentIds], asOf);
+}
+
 /**
- * The consistency check: for every cabinet of a term, the summaries against a recount from the raw
- * rows at the end of every week and at `now`. Returns the cabinets and moments that differ.
+ * The consistency check: for every cabinet and department of a term, the summaries against a
+ * recount from the raw rows at the end of every week and at `now`. Returns what differs, and when.
  */
-export async function checkSummaries(db: Kysely<Database>, termId: string, now = new Date()): Promise<{ cabinetId: string; asOf: string }[]> {
-  const cabinets = (
-    await db.selectFrom('cabinet').innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id').select('cabinet.id').where('ta.term_id', '=', termId).execute()
-  ).map((row) => row.id);
+export async function checkSummaries(db: Kysely<Database>, termId: string, now = new Date()): Promise<{ id: string; asOf: string }[]> {
+  const cabinets = await db
+    .selectFrom('cabinet')
+    .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
+    .innerJoin('subject', 'subject.id', 'ta.subject_id')
+    .select(['cabinet.id', 'subject.department_id'])
+    .where('ta.term_id', '=', termId)
+    .execute();
   const ends = await sql<{ at: Date }>`
     select ((starts_on + (w * 7 - 1)) + time '23:59:59') at time zone time_zone as at
     from term, generate_series(1, weeks) as w where id = ${termId} order by w`.execute(db);
   const moments = [...ends.rows.map((row) => row.at), now];
-  const mismatches: { cabinetId: string; asOf: string }[] = [];
-  for (let i = 0; i < cabinets.length; i += 500) {
-    const batch = cabinets.slice(i, i + 500);
-    for (const asOf of moments) {
-      const [kept, recounted] = await Promise.all([summaryCounts(db, termId, batch, asOf), countCabinets(db, batch, asOf)]);
+  const departments = [...new Set(cabinets.map((c) => c.department_id))];
+  const mismatches: { id: string; asOf: string }[] = [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  for (const asOf of moments) {
+    // Each cabinet against its recount, and each department against the sum of its cabinets' recounts.
+    const byDepartment = new Map<string, Counts[]>();
+    for (let i = 0; i < cabinets.length; i += 500) {
+      const batch = cabinets.slice(i, i + 500);
+      const ids = batch.map((c) => c.id);
+      const [kept, recounted] = await Promise.all([summaryCounts(db, termId, ids, asOf), countCabinets(db, ids, asOf)]);
       kept.forEach((measures, j) => {
-        if (JSON.stringify(measures) !== JSON.stringify(recounted[j])) mismatches.push({ cabinetId: measures.cabinetId, asOf: asOf.toISOString() });
+        if (!same(measures, recounted[j])) mismatches.push({ id: measures.cabinetId, asOf: asOf.toISOString() });
+        const department = batch[j]!.department_id;
+        byDepartment.set(department, [...(byDepartment.get(department) ?? []), ...kinds.map((kind) => recounted[j]!.byKind[kind])]);
       });
+    }
+    for (const department of await departmentCounts(db, termId, departments, asOf)) {
+      const recounted = (byDepartment.get(department.id) ?? []).reduce<Counts>(
+        (sum, c) => ({ required: sum.required + c.required, due: sum.due + c.due, delivered: sum.delivered + c.delivered, onTime: sum.onTime + c.onTime, overdue: sum.overdue + c.overdue }),
+        { required: 0, due: 0, delivered: 0, onTime: 0, overdue: 0 },
+      );
+      if (!same(department.total, recounted)) mismatches.push({ id: department.id, asOf: asOf.toISOString() });
     }
   }
   return mismatches;

@@ -1,0 +1,30 @@
+// A faculty's (or college's) departments ranked by completeness, for its dean and those above;
+// each opens the department's report.
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { facultyReport } from '../../server/reports/rollups.ts';
+import { RollupTable } from '../components/rollup-table.tsx';
+import { orRespond, requireUser } from '../guards.server.ts';
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const asOf = new URL(request.url).searchParams.get('asOf');
+  return orRespond(() => facultyReport(context.services.db, user, params.facultyId ?? '', asOf || null));
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.title} · Kabinet` : 'Kabinet' }];
+
+export default function FacultyReportPage() {
+  const { t } = useTranslation();
+  const rollup = useLoaderData<typeof loader>();
+  return (
+    <section className="report">
+      <p className="no-print">
+        <Link to="/">← {t('nav.home')}</Link>
+      </p>
+      <h1>{rollup.title}</h1>
+      <RollupTable rollup={rollup} linkTo={(id) => `/reports/departments/${id}`} />
+    </section>
+  );
+}

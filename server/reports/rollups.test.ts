@@ -1,0 +1,60 @@
+// The dean's and the vice-rector's roll-ups through their routes: who may see them, departments and
+// faculties that add up to their cabinets' recount, ranked least complete first.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loader as facultyLoader } from '../../app/routes/reports.faculties.$facultyId.tsx';
+import { loader as universityLoader } from '../../app/routes/reports.university.tsx';
+import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
+import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
+import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
+import { countCabinets } from './measures.ts';
+import type { Rollup } from './rollups.ts';
+import { checkSummaries } from './summaries.ts';
+
+let server: TestServer;
+let facultyId: string;
+const db = () => server.services.db;
+const context = () => ({ services: server.services, clientIp: '10.0.0.1' });
+const get = async (account: string, loader: typeof facultyLoader, params: Record<string, string>) =>
+  settle(async () => loader({ request: new Request('http://kabinet.test/reports', { headers: { cookie: await server.cookieFor(account) } }), params, context: context() }));
+
+beforeAll(async () => {
+  server = await startTestServer();
+  // Two open cabinets, one with a delivered practical.
+  const math = await demoCabinet(db(), 'instructor', 'MATH-101');
+  const practical = math.slots.find((s) => s.kind === 'practical_material' && s.number === 1)!;
+  await db().insertInto('item').values({ cabinet_id: math.cabinetId, slot_id: practical.id, title: 'П1', status: 'published', published_at: new Date(practical.due_at.getTime() - 3_600_000), created_by: math.user.id }).execute();
+  const other = await db().selectFrom('subject').innerJoin('teaching_assignment as ta', 'ta.subject_id', 'subject.id').innerJoin('app_user as u', 'u.id', 'ta.instructor_id').select('subject.code').where('u.email', '=', 'instructor2@demo.kabinet.kg').executeTakeFirstOrThrow();
+  await demoCabinet(db(), 'instructor2', other.code);
+  facultyId = (await db().selectFrom('app_user').select('faculty_id').where('email', '=', 'dean@demo.kabinet.kg').executeTakeFirstOrThrow()).faculty_id!;
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('roll-ups', () => {
+  it('shows a faculty to its dean and those above, the university to the vice-rector and the admin', async () => {
+    expect(statusOf(await get('dean', facultyLoader, { facultyId }))).toBe(200);
+    expect(statusOf(await get('rector', facultyLoader, { facultyId }))).toBe(200);
+    expect(statusOf(await get('head', facultyLoader, { facultyId }))).toBe(403);
+    expect(statusOf(await get('instructor', facultyLoader, { facultyId }))).toBe(403);
+    expect(statusOf(await get('rector', universityLoader as typeof facultyLoader, {}))).toBe(200);
+    expect(statusOf(await get('admin', universityLoader as typeof facultyLoader, {}))).toBe(200);
+    expect(statusOf(await get('dean', universityLoader as typeof facultyLoader, {}))).toBe(403);
+    expect(statusOf(await get('student', universityLoader as typeof facultyLoader, {}))).toBe(403);
+  });
+
+  it('adds up to the recount of every cabinet, ranked least complete first', async () => {
+    const university = (await get('rector', universityLoader as typeof facultyLoader, {})) as Rollup;
+    const cabinets = (await db().selectFrom('cabinet').select('id').execute()).map((c) => c.id);
+    const recount = await countCabinets(db(), cabinets, new Date(university.asOf));
+    expect(university.total.total.required).toBe(recount.reduce((n, m) => n + m.total.required, 0));
+    expect(university.total.total.delivered).toBe(1);
+    expect(university.total.cabinets).toBe(2);
+    const shares = university.rows.map((r) => r.completeness ?? 2);
+    expect(shares).toEqual([...shares].sort((a, b) => a - b));
+    const faculty = (await get('dean', facultyLoader, { facultyId })) as Rollup;
+    expect(faculty.rows.reduce((n, r) => n + r.total.delivered, 0)).toBe(university.rows.find((r) => r.id === facultyId)!.total.delivered);
+    const termId = university.term.id;
+    expect(await checkSummaries(db(), termId)).toEqual([]);
+  });
+});

@@ -1,0 +1,81 @@
+// The reports above a department: a faculty's (or college's) departments side by side for its dean,
+// and every faculty and college for the vice-rector, ranked by completeness, from the departments'
+// weekly summaries (a whole university is a few hundred rows).
+import type { Db } from '../../db/client.ts';
+import { requirePermission, type Principal } from '../auth/permissions.ts';
+import { currentTerm, isUuid, type TermInfo } from '../cabinets/cabinets.ts';
+import { AppError } from '../errors.ts';
+import { endOfDay } from './department-report.ts';
+import { ratios, type Counts } from './measures.ts';
+import { departmentCounts } from './summaries.ts';
+
+export type RollupRow = { id: string; name: string; kind: string; cabinets: number; total: Counts; completeness: number | null; timeliness: number | null };
+export type Rollup = { title: string; term: TermInfo; asOf: string; rows: RollupRow[]; total: Omit<RollupRow, 'id' | 'name' | 'kind'> };
+
+const add = (a: Counts, b: Counts): Counts => ({ required: a.required + b.required, due: a.due + b.due, delivered: a.delivered + b.delivered, onTime: a.onTime + b.onTime, overdue: a.overdue + b.overdue });
+const none = (): Counts => ({ required: 0, due: 0, delivered: 0, onTime: 0, overdue: 0 });
+/** Least complete first: where a dean or the vice-rector should look. */
+const ranked = (rows: RollupRow[]) => rows.sort((a, b) => (a.completeness ?? 2) - (b.completeness ?? 2) || a.name.localeCompare(b.name));
+
+async function termAndMoment(db: Db, asOfDay: string | null) {
+  const term = await currentTerm(db);
+  if (!term) throw new AppError('not_found');
+  return { term, asOf: await endOfDay(db, asOfDay, term) };
+}
+
+/** The departments of the term with their cabinet counts, optionally of one faculty. */
+async function departmentsOf(db: Db, termId: string, facultyId: string | null) {
+  return db
+    .selectFrom('department')
+    .innerJoin('faculty', 'faculty.id', 'department.faculty_id')
+    .select((eb) => [
+      'department.id',
+      'department.name',
+      'department.kind',
+      'department.faculty_id',
+      'faculty.name as facultyName',
+      'faculty.kind as facultyKind',
+      eb
+        .selectFrom('cabinet')
+        .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
+        .innerJoin('subject', 'subject.id', 'ta.subject_id')
+        .select(eb.fn.countAll<string>().as('n'))
+        .whereRef('subject.department_id', '=', 'department.id')
+        .where('ta.term_id', '=', termId)
+        .as('cabinets'),
+    ])
+    .$if(facultyId !== null, (q) => q.where('department.faculty_id', '=', facultyId!))
+    .execute();
+}
+
+function totalOf(rows: RollupRow[]) {
+  const total = rows.reduce((sum, row) => add(sum, row.total), none());
+  return { cabinets: rows.reduce((n, row) => n + row.cabinets, 0), total, ...ratios(total) };
+}
+
+export async function facultyReport(db: Db, user: Principal | null, facultyId: string, asOfDay: string | null = null): Promise<Rollup> {
+  const faculty = isUuid(facultyId) ? await db.selectFrom('faculty').select(['id', 'name']).where('id', '=', facultyId).executeTakeFirst() : undefined;
+  if (!faculty) throw new AppError(user ? 'not_found' : 'unauthorized');
+  requirePermission(user, 'report.faculty', { facultyId: faculty.id });
+  const { term, asOf } = await termAndMoment(db, asOfDay);
+  const departments = await departmentsOf(db, term.id, faculty.id);
+  const counts = await departmentCounts(db, term.id, departments.map((d) => d.id), asOf);
+  const rows = ranked(departments.map((d, i) => ({ id: d.id, name: d.name, kind: d.kind, cabinets: Number(d.cabinets ?? 0), total: counts[i]!.total, ...ratios(counts[i]!.total) })));
+  return { title: faculty.name, term, asOf: asOf.toISOString(), rows, total: totalOf(rows) };
+}
+
+export async function universityReport(db: Db, user: Principal | null, asOfDay: string | null = null): Promise<Rollup> {
+  requirePermission(user, 'report.university', {});
+  const { term, asOf } = await termAndMoment(db, asOfDay);
+  const departments = await departmentsOf(db, term.id, null);
+  const counts = await departmentCounts(db, term.id, departments.map((d) => d.id), asOf);
+  const faculties = new Map<string, RollupRow>();
+  departments.forEach((d, i) => {
+    const row = faculties.get(d.faculty_id) ?? { id: d.faculty_id, name: d.facultyName, kind: d.facultyKind, cabinets: 0, total: none(), completeness: null, timeliness: null };
+    row.cabinets += Number(d.cabinets ?? 0);
+    row.total = add(row.total, counts[i]!.total);
+    faculties.set(d.faculty_id, { ...row, ...ratios(row.total) });
+  });
+  const rows = ranked([...faculties.values()]);
+  return { title: '', term, asOf: asOf.toISOString(), rows, total: totalOf(rows) };
+}
