@@ -46,4 +46,17 @@ describe.skipIf(!hasBrowser)('the department report (Chromium)', () => {
     await page.waitForURL(/\/cabinets\//);
     await expect.poll(() => page.locator('[data-testid=slot-overdue]').count()).toBeGreaterThan(0);
   });
+
+  it('takes the vice-rector from the university down to a department', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await logIn(page, server.url, 'rector');
+    await page.locator('[data-testid=report-link]').click();
+    await expect.poll(() => page.locator('[data-testid=rollup-row]').count()).toBeGreaterThan(0);
+    await page.locator('[data-testid=rollup-link]').first().click();
+    await page.waitForURL(/\/reports\/faculties\//);
+    await expect.poll(() => page.locator('[data-testid=rollup-row]').count()).toBeGreaterThan(0);
+    await page.locator('[data-testid=rollup-row]', { hasText: /\S/ }).locator('[data-testid=rollup-link]').first().click();
+    await page.waitForURL(/\/reports\/departments\//);
+    await expect.poll(() => page.locator('[data-testid=department-total]').count()).toBe(1);
+  });
 });
