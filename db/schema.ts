@@ -370,6 +370,18 @@ export interface Database {
   slot_fact: SlotFactTable;
   cabinet_week: CabinetWeekTable;
   department_week: DepartmentWeekTable;
+  notification: NotificationTable;
+}
+
+export interface NotificationTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: 'overdue_reminder';
+  /** For an overdue reminder: `OverdueReminder` (server/reports/reminders.ts). */
+  data: ColumnType<unknown, string, string>;
+  created_by: string;
+  created_at: CreatedAt;
+  read_at: Date | null;
 }
 
 /** Kept by triggers (migration 2026-11-26T2345): one row per plan slot. */

@@ -2,6 +2,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { currentTerm, listTeaching, listVisibleCabinets, openCabinet } from '../../server/cabinets/cabinets.ts';
+import { markNotificationRead, unreadNotifications, type NotificationView } from '../../server/reports/reminders.ts';
+import { LocalTime } from '../components/local-time.tsx';
 import { orRespond, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -17,25 +19,61 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         : user.role === 'vice_rector' || user.role === 'admin'
           ? { to: '/reports/university', label: 'report.universityLink' }
           : null;
-  if (!term) return { role: user.role, term: null, teaching: [], cabinets: [], reportLink };
+  const notifications = await unreadNotifications(db, user);
+  if (!term) return { role: user.role, term: null, teaching: [], cabinets: [], reportLink, notifications };
   const [teaching, cabinets] = await Promise.all([
     user.role === 'instructor' ? listTeaching(db, user, term.id) : [],
     user.role === 'instructor' ? [] : listVisibleCabinets(db, user, term.id),
   ]);
-  return { role: user.role, term, teaching, cabinets, reportLink };
+  return { role: user.role, term, teaching, cabinets, reportLink, notifications };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const form = await request.formData();
+  if (form.get('intent') === 'mark-read') {
+    await orRespond(() => markNotificationRead(context.services.db, user, String(form.get('notificationId') ?? '')));
+    return null;
+  }
   const assignmentId = String(form.get('teachingAssignmentId') ?? '');
   const cabinetId = await orRespond(() => openCabinet(context.services.db, user, assignmentId, context.clientIp));
   return redirect(`/cabinets/${cabinetId}`);
 }
 
+/** Reminders from the head: what was overdue when they were sent, until marked read. */
+function Notifications({ notifications, timeZone }: { notifications: NotificationView[]; timeZone: string }) {
+  const { t } = useTranslation();
+  if (notifications.length === 0) return null;
+  return (
+    <section className="notifications" data-testid="notifications">
+      {notifications.map((note) => (
+        <div key={note.id} className="notice" role="status" data-testid="notification">
+          <strong>{t('report.reminderTitle', { sender: note.reminder.senderName, department: note.reminder.departmentName })}</strong>{' '}
+          <span className="muted">
+            <LocalTime iso={note.createdAt} termZone={timeZone} />
+          </span>
+          <ul>
+            {note.reminder.slots.map((slot) => (
+              <li key={`${slot.cabinetId}-${slot.kind}-${slot.number}`}>
+                <Link to={`/cabinets/${slot.cabinetId}`}>{slot.subjectName}</Link> · {t(`slotKind.${slot.kind}`)} {slot.number} ·{' '}
+                <LocalTime iso={slot.dueAt} termZone={timeZone} />
+              </li>
+            ))}
+          </ul>
+          <Form method="post">
+            <input type="hidden" name="intent" value="mark-read" />
+            <input type="hidden" name="notificationId" value={note.id} />
+            <button type="submit">{t('report.markRead')}</button>
+          </Form>
+        </div>
+      ))}
+    </section>
+  );
+}
+
 export default function Home() {
   const { t } = useTranslation();
-  const { role, term, teaching, cabinets, reportLink } = useLoaderData<typeof loader>();
+  const { role, term, teaching, cabinets, reportLink, notifications } = useLoaderData<typeof loader>();
   const busy = useNavigation().state === 'submitting';
   if (!term) return <p>{t('term.none')}</p>;
   const termLabel = t('term.label', { year: term.academicYear, semester: term.semester });
@@ -45,6 +83,7 @@ export default function Home() {
       <section>
         <h1>{t('home.teachingTitle')}</h1>
         <p className="muted">{termLabel}</p>
+        <Notifications notifications={notifications} timeZone={term.timeZone} />
         {teaching.length === 0 ? <p>{t('home.noTeaching')}</p> : null}
         <ul className="cards">
           {teaching.map((row) => (

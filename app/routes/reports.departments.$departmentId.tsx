@@ -1,19 +1,34 @@
 // A department's report for its head (and the dean, vice-rector, admin above): every cabinet with
 // completeness, timeliness and what is overdue, as of any date in the term; filters and sorting;
 // a summary per instructor; the department week by week; drill-down into any cabinet.
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
+import { z } from 'zod';
+import { sendReminder } from '../../server/reports/reminders.ts';
+import { LocalTime } from '../components/local-time.tsx';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SlotKind } from '../../db/schema.ts';
 import { departmentReport, type ReportRow, type WeekPoint } from '../../server/reports/department-report.ts';
 import { levelClass, percent } from '../components/report-levels.ts';
-import { orRespond, requireUser } from '../guards.server.ts';
+import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const asOf = new URL(request.url).searchParams.get('asOf');
   return orRespond(() => departmentReport(context.services.db, user, params.departmentId ?? '', asOf || null));
+}
+
+const remindSchema = z.object({ intent: z.literal('remind'), instructorId: z.string() });
+
+/** The head's one-click reminder to an instructor about what is overdue now. */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  return formResult(async () => {
+    const input = await readForm(request, remindSchema);
+    await sendReminder(context.services.db, { user, ip: context.clientIp }, params.departmentId ?? '', input.instructorId);
+    return { remindedId: input.instructorId };
+  }, [400, 409]);
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.department.name} · Kabinet` : 'Kabinet' }];
@@ -60,6 +75,54 @@ function WeekChart({ weeks, termWeeks }: { weeks: WeekPoint[]; termWeeks: number
         <span className="legend completeness">{t('report.completeness')}</span> <span className="legend timeliness">{t('report.timeliness')}</span>
       </figcaption>
     </figure>
+  );
+}
+
+/** What is overdue per instructor, with the head's reminder button. */
+function Overdue({ report }: { report: ReturnType<typeof useLoaderData<typeof loader>> }) {
+  const { t } = useTranslation();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== 'idle';
+  if (report.overdue.length === 0) return null;
+  return (
+    <section className="overdue" data-testid="overdue">
+      <h2>{t('report.overdueTitle')}</h2>
+      {result?.error ? (
+        <p className="form-error" role="alert">
+          {t(result.error.messageKey, result.error.params)}
+        </p>
+      ) : null}
+      {report.overdue.map((entry) => (
+        <div key={entry.instructorId} className="overdue-instructor" data-testid="overdue-instructor">
+          <h3>
+            {entry.instructorName} <span className="muted">({entry.slots.length})</span>
+          </h3>
+          <ul>
+            {entry.slots.map((slot) => (
+              <li key={`${slot.cabinetId}-${slot.kind}-${slot.number}`}>
+                <Link to={`/cabinets/${slot.cabinetId}`}>{slot.subjectCode}</Link> · {t(`slotKind.${slot.kind}`)} {slot.number} ·{' '}
+                <LocalTime iso={slot.dueAt} termZone={report.term.timeZone} />
+              </li>
+            ))}
+          </ul>
+          {report.canRemind ? (
+            <Form method="post" className="no-print">
+              <input type="hidden" name="intent" value="remind" />
+              <input type="hidden" name="instructorId" value={entry.instructorId} />
+              <button type="submit" disabled={busy} data-testid="remind">
+                {t('report.remind')}
+              </button>
+              {result?.result?.remindedId === entry.instructorId ? (
+                <span role="status" data-testid="reminded">
+                  {' '}
+                  {t('report.reminded')}
+                </span>
+              ) : null}
+            </Form>
+          ) : null}
+        </div>
+      ))}
+    </section>
   );
 }
 
@@ -197,6 +260,7 @@ export default function DepartmentReportPage() {
           ))}
         </tbody>
       </table>
+      <Overdue report={report} />
       <h2>{t('report.byInstructor')}</h2>
       <table className="roster" data-testid="by-instructor">
         <thead>

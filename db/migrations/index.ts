@@ -9,6 +9,7 @@ import * as onlineTests from './2026-11-26T2100-online-tests.ts';
 import * as reuse from './2026-11-26T2300-reuse.ts';
 import * as slotDelivery from './2026-11-26T2330-slot-delivery.ts';
 import * as reportSummaries from './2026-11-26T2345-report-summaries.ts';
+import * as notifications from './2026-11-27T0100-notifications.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-26T0700-foundation': foundation,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T2300-reuse': reuse,
   '2026-11-26T2330-slot-delivery': slotDelivery,
   '2026-11-26T2345-report-summaries': reportSummaries,
+  '2026-11-27T0100-notifications': notifications,
 };

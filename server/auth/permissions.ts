@@ -45,6 +45,8 @@ export type ResourceFor = {
   'report.faculty': { facultyId: string };
   /** Every faculty and college: the vice-rector and the admin. */
   'report.university': Record<string, never>;
+  /** Remind an instructor of the department about overdue slots: its head (the roles above only read). */
+  'report.remind': { departmentId: string };
 };
 export type Action = keyof ResourceFor;
 
@@ -118,6 +120,8 @@ export function can<A extends Action>(user: Principal | null, action: A, resourc
       return user.role === 'vice_rector' || user.role === 'admin';
     case 'report.university':
       return user.role === 'vice_rector' || user.role === 'admin';
+    case 'report.remind':
+      return user.role === 'head' && user.departmentId === (resource as ResourceFor['report.remind']).departmentId;
     default:
       return false;
   }

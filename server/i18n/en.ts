@@ -289,6 +289,12 @@ export const en = {
   },
   studyForm: { full_time: 'full-time', correspondence: 'correspondence', distance: 'distance' },
   report: {
+    overdueTitle: 'Overdue by instructor',
+    remind: 'Send a reminder',
+    reminded: 'Reminder sent.',
+    nothing_overdue: 'Nothing of this instructor is overdue now.',
+    reminderTitle: 'Reminder from {{sender}} ({{department}}): overdue in your cabinets',
+    markRead: 'Mark as read',
     unit: 'Unit',
     university: 'The university',
     facultyLink: 'Faculty report',

@@ -291,6 +291,12 @@ export const ky: Dictionary = {
   },
   studyForm: { full_time: 'күндүзгү', correspondence: 'сырттан', distance: 'аралыктан' },
   report: {
+    overdueTitle: 'Окутуучулар боюнча мөөнөтү өткөндөр',
+    remind: 'Эскертүү жөнөтүү',
+    reminded: 'Эскертүү жөнөтүлдү.',
+    nothing_overdue: 'Бул окутуучуда азыр мөөнөтү өткөн эч нерсе жок.',
+    reminderTitle: '{{sender}} ({{department}}) эскертет: кабинеттериңизде мөөнөтү өткөндөр',
+    markRead: 'Окулду деп белгилөө',
     unit: 'Бөлүм',
     university: 'Университет',
     facultyLink: 'Факультеттин отчёту',

@@ -291,6 +291,12 @@ export const ru: Dictionary = {
   },
   studyForm: { full_time: 'очная', correspondence: 'заочная', distance: 'дистанционная' },
   report: {
+    overdueTitle: 'Просрочено по преподавателям',
+    remind: 'Отправить напоминание',
+    reminded: 'Напоминание отправлено.',
+    nothing_overdue: 'У этого преподавателя сейчас нет просрочек.',
+    reminderTitle: 'Напоминание от {{sender}} ({{department}}): просрочено в ваших кабинетах',
+    markRead: 'Отметить прочитанным',
     unit: 'Подразделение',
     university: 'Университет',
     facultyLink: 'Отчёт факультета',

@@ -4,10 +4,11 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import type { StudyForm } from '../../db/schema.ts';
-import { requirePermission, type Principal } from '../auth/permissions.ts';
+import { can, requirePermission, type Principal } from '../auth/permissions.ts';
 import { cabinetsWithContext, currentTerm, groupNames, isUuid, type TermInfo } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
 import { ratios, type CabinetMeasures, type Counts } from './measures.ts';
+import { overdueByInstructor, type InstructorOverdue } from './reminders.ts';
 import { summaryCounts } from './summaries.ts';
 
 export type ReportRow = {
@@ -30,6 +31,9 @@ export type DepartmentReport = {
   byInstructor: (Summary & { instructorId: string; instructorName: string; cabinets: number })[];
   total: Summary;
   weeks: WeekPoint[];
+  /** What is overdue now, per instructor, and whether this viewer may send reminders (the head). */
+  overdue: InstructorOverdue[];
+  canRemind: boolean;
 };
 
 const add = (a: Counts, b: Counts): Counts => ({ required: a.required + b.required, due: a.due + b.due, delivered: a.delivered + b.delivered, onTime: a.onTime + b.onTime, overdue: a.overdue + b.overdue });
@@ -118,5 +122,7 @@ export async function departmentReport(db: Db, user: Principal | null, departmen
     byInstructor,
     total: summarize(measures),
     weeks,
+    overdue: await overdueByInstructor(db, department.id, term.id, asOf),
+    canRemind: can(user, 'report.remind', { departmentId: department.id }),
   };
 }

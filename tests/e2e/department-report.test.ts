@@ -1,6 +1,6 @@
 // Browser end-to-end (part of issue 5): a head opens the department report from the home page,
-// exports it as XLSX, filters to cabinets with overdue items, and drills into one to see which
-// slots are overdue.
+// exports it as XLSX, filters to cabinets with overdue items, drills into one to see which slots
+// are overdue, and sends a reminder the instructor then sees.
 import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,15 @@ describe.skipIf(!hasBrowser)('the department report (Chromium)', () => {
     await page.locator('[data-testid=report-row]', { hasText: 'MATH-101' }).locator('[data-testid=drill-down]').click();
     await page.waitForURL(/\/cabinets\//);
     await expect.poll(() => page.locator('[data-testid=slot-overdue]').count()).toBeGreaterThan(0);
+
+    // Back on the report, the head reminds the instructor, who then sees it on their home page.
+    await page.goBack();
+    const entry = page.locator('[data-testid=overdue-instructor]').first();
+    await entry.locator('[data-testid=remind]').click();
+    await expect.poll(() => entry.locator('[data-testid=reminded]').count()).toBe(1);
+    const instructor = await (await browser.newContext()).newPage();
+    await logIn(instructor, server.url, 'instructor');
+    await expect.poll(() => instructor.locator('[data-testid=notification] li').count()).toBeGreaterThan(0);
   });
 
   it('takes the vice-rector from the university down to a department', async () => {
