@@ -4,6 +4,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { z } from 'zod';
+import { policySchema, setDepartmentPolicy } from '../../server/reports/policy.ts';
 import { sendReminder } from '../../server/reports/reminders.ts';
 import { LocalTime } from '../components/local-time.tsx';
 import { useMemo, useState } from 'react';
@@ -19,14 +20,23 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return orRespond(() => departmentReport(context.services.db, user, params.departmentId ?? '', asOf || null));
 }
 
-const remindSchema = z.object({ intent: z.literal('remind'), instructorId: z.string() });
+const intentSchema = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('remind'), instructorId: z.string() }),
+  z.object({ intent: z.literal('policy') }).merge(policySchema),
+]);
 
-/** The head's one-click reminder to an instructor about what is overdue now. */
+/** The head's one-click reminder to an instructor about what is overdue now, and the department's slot policy. */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
+  const actor = { user, ip: context.clientIp };
+  const departmentId = params.departmentId ?? '';
   return formResult(async () => {
-    const input = await readForm(request, remindSchema);
-    await sendReminder(context.services.db, { user, ip: context.clientIp }, params.departmentId ?? '', input.instructorId);
+    const input = await readForm(request, intentSchema);
+    if (input.intent === 'policy') {
+      const { intent: _intent, ...policy } = input;
+      return { replanned: await setDepartmentPolicy(context.services.db, actor, departmentId, policy) };
+    }
+    await sendReminder(context.services.db, actor, departmentId, input.instructorId);
     return { remindedId: input.instructorId };
   }, [400, 409]);
 }
@@ -112,7 +122,7 @@ function Overdue({ report }: { report: ReturnType<typeof useLoaderData<typeof lo
               <button type="submit" disabled={busy} data-testid="remind">
                 {t('report.remind')}
               </button>
-              {result?.result?.remindedId === entry.instructorId ? (
+              {result?.result && 'remindedId' in result.result && result.result.remindedId === entry.instructorId ? (
                 <span role="status" data-testid="reminded">
                   {' '}
                   {t('report.reminded')}
@@ -123,6 +133,39 @@ function Overdue({ report }: { report: ReturnType<typeof useLoaderData<typeof lo
         </div>
       ))}
     </section>
+  );
+}
+
+/** The head changes the department's slot policy; every cabinet of the term is re-planned. */
+function PolicyForm({ report }: { report: ReturnType<typeof useLoaderData<typeof loader>> }) {
+  const { t } = useTranslation();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== 'idle';
+  const replanned = result?.result && 'replanned' in result.result ? result.result.replanned : null;
+  return (
+    <details className="policy no-print" open={Boolean(replanned)}>
+      <summary>{t('policy.title')}</summary>
+      <Form method="post" className="stacked" data-testid="policy-form">
+        <input type="hidden" name="intent" value="policy" />
+        <label>
+          {t('policy.lectureHours')} <input type="number" name="lectureHoursPerVideo" min={1} max={10} defaultValue={report.policy.lectureHoursPerVideo} required />
+        </label>
+        <label>
+          {t('policy.practicalHours')} <input type="number" name="practicalHoursPerMaterial" min={1} max={10} defaultValue={report.policy.practicalHoursPerMaterial} required />
+        </label>
+        <label>
+          {t('policy.assessmentWeeks')} <input name="assessmentWeeks" defaultValue={report.policy.assessmentWeeks.join(', ')} />
+        </label>
+        <button type="submit" disabled={busy}>
+          {t('policy.save')}
+        </button>
+        {replanned ? (
+          <p role="status" data-testid="replanned">
+            {t('policy.done', replanned)}
+          </p>
+        ) : null}
+      </Form>
+    </details>
   );
 }
 
@@ -261,6 +304,7 @@ export default function DepartmentReportPage() {
         </tbody>
       </table>
       <Overdue report={report} />
+      {report.canEditPolicy ? <PolicyForm report={report} /> : null}
       <h2>{t('report.byInstructor')}</h2>
       <table className="roster" data-testid="by-instructor">
         <thead>

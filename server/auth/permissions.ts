@@ -47,6 +47,8 @@ export type ResourceFor = {
   'report.university': Record<string, never>;
   /** Remind an instructor of the department about overdue slots: its head (the roles above only read). */
   'report.remind': { departmentId: string };
+  /** Change the department's slot policy (and so its cabinets' plans): its head. */
+  'policy.edit': { departmentId: string };
 };
 export type Action = keyof ResourceFor;
 
@@ -121,6 +123,7 @@ export function can<A extends Action>(user: Principal | null, action: A, resourc
     case 'report.university':
       return user.role === 'vice_rector' || user.role === 'admin';
     case 'report.remind':
+    case 'policy.edit':
       return user.role === 'head' && user.departmentId === (resource as ResourceFor['report.remind']).departmentId;
     default:
       return false;

@@ -323,6 +323,16 @@ export const en = {
     cabinets: 'Cabinets',
     bad_date: 'Choose a date.',
   },
+  policy: {
+    title: 'Slot policy of the department',
+    lectureHours: 'Lecture hours per video lecture',
+    practicalHours: 'Practical hours per practical material',
+    assessmentWeeks: 'Interim assessment weeks',
+    save: 'Save and re-plan the cabinets',
+    done: 'Re-planned {{cabinets}} cabinets: {{added}} slots added, {{moved}} moved, {{removed}} removed, {{kept}} kept because they hold work.',
+    bad_hours: 'Between 1 and 10 hours.',
+    bad_weeks: 'Up to six weeks between 1 and 30, separated by commas.',
+  },
   media: {
     refused: {
       not_media: 'The file is not a video or audio recording that can be played (it may be damaged or cut short).',

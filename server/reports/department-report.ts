@@ -3,11 +3,12 @@
 // week through the term. Read from the summaries the triggers keep (decision 014), never recounted.
 import { sql } from 'kysely';
 import type { Db } from '../../db/client.ts';
-import type { StudyForm } from '../../db/schema.ts';
+import type { SlotPolicy, StudyForm } from '../../db/schema.ts';
 import { can, requirePermission, type Principal } from '../auth/permissions.ts';
 import { cabinetsWithContext, currentTerm, groupNames, isUuid, type TermInfo } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
 import { ratios, type CabinetMeasures, type Counts } from './measures.ts';
+import { policyOf } from './policy.ts';
 import { overdueByInstructor, type InstructorOverdue } from './reminders.ts';
 import { summaryCounts } from './summaries.ts';
 
@@ -34,6 +35,9 @@ export type DepartmentReport = {
   /** What is overdue now, per instructor, and whether this viewer may send reminders (the head). */
   overdue: InstructorOverdue[];
   canRemind: boolean;
+  /** The department's slot policy, and whether this viewer (its head) may change it. */
+  policy: SlotPolicy;
+  canEditPolicy: boolean;
 };
 
 const add = (a: Counts, b: Counts): Counts => ({ required: a.required + b.required, due: a.due + b.due, delivered: a.delivered + b.delivered, onTime: a.onTime + b.onTime, overdue: a.overdue + b.overdue });
@@ -67,7 +71,10 @@ export async function endOfDay(db: Db, day: string | null, term: TermInfo): Prom
 
 export async function departmentReport(db: Db, user: Principal | null, departmentId: string, asOfDay: string | null = null): Promise<DepartmentReport> {
   const department = isUuid(departmentId)
-    ? await db.selectFrom('department').innerJoin('faculty', 'faculty.id', 'department.faculty_id').select(['department.id', 'department.name', 'department.faculty_id', 'faculty.name as facultyName']).where('department.id', '=', departmentId).executeTakeFirst()
+    ? await db
+        .selectFrom('department')
+        .innerJoin('faculty', 'faculty.id', 'department.faculty_id')
+        .select(['department.id', 'department.name', 'department.faculty_id', 'department.slot_policy', 'faculty.name as facultyName']).where('department.id', '=', departmentId).executeTakeFirst()
     : undefined;
   if (!department) throw new AppError(user ? 'not_found' : 'unauthorized');
   requirePermission(user, 'report.view', { departmentId: department.id, facultyId: department.faculty_id });
@@ -124,5 +131,7 @@ export async function departmentReport(db: Db, user: Principal | null, departmen
     weeks,
     overdue: await overdueByInstructor(db, department.id, term.id, asOf),
     canRemind: can(user, 'report.remind', { departmentId: department.id }),
+    policy: policyOf(department.slot_policy),
+    canEditPolicy: can(user, 'policy.edit', { departmentId: department.id }),
   };
 }
