@@ -276,6 +276,12 @@ export default function DepartmentReportPage() {
             {header('completeness', t('report.completeness'))}
             {header('timeliness', t('report.timeliness'))}
             {header('overdue', t('report.overdue'))}
+            <th>{t('report.lectureMinutes')}</th>
+            <th>{t('report.captions')}</th>
+            <th>{t('report.reused')}</th>
+            <th>{t('report.watched')}</th>
+            <th>{t('report.submissions')}</th>
+            <th>{t('report.graded')}</th>
           </tr>
         </thead>
         <tbody>
@@ -299,6 +305,12 @@ export default function DepartmentReportPage() {
               <td className={levelClass(row.measures.completeness)}>{percent(row.measures.completeness)}</td>
               <td className={levelClass(row.measures.timeliness)}>{percent(row.measures.timeliness)}</td>
               <td className={row.measures.total.overdue ? 'level poor' : ''}>{row.measures.total.overdue}</td>
+              <td>{row.quality.lectureMinutes}</td>
+              <td>{percent(row.quality.captionShare)}</td>
+              <td>{row.quality.reusedItems}</td>
+              <td data-testid="watched">{percent(row.quality.watchedShare)}</td>
+              <td>{row.quality.submissions}</td>
+              <td>{percent(row.quality.gradedShare)}</td>
             </tr>
           ))}
         </tbody>

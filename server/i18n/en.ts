@@ -289,6 +289,12 @@ export const en = {
   },
   studyForm: { full_time: 'full-time', correspondence: 'correspondence', distance: 'distance' },
   report: {
+    lectureMinutes: 'Lecture minutes',
+    captions: 'With captions',
+    reused: 'Reused',
+    watched: 'Watched ≥ 90 %',
+    submissions: 'Submissions',
+    graded: 'Graded',
     overdueTitle: 'Overdue by instructor',
     remind: 'Send a reminder',
     reminded: 'Reminder sent.',

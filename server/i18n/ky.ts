@@ -291,6 +291,12 @@ export const ky: Dictionary = {
   },
   studyForm: { full_time: 'күндүзгү', correspondence: 'сырттан', distance: 'аралыктан' },
   report: {
+    lectureMinutes: 'Лекция мүнөттөрү',
+    captions: 'Субтитрлери бар',
+    reused: 'Кайра колдонулган',
+    watched: '≥ 90 % көрүшкөн',
+    submissions: 'Тапшырылган иштер',
+    graded: 'Бааланган',
     overdueTitle: 'Окутуучулар боюнча мөөнөтү өткөндөр',
     remind: 'Эскертүү жөнөтүү',
     reminded: 'Эскертүү жөнөтүлдү.',

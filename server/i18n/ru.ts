@@ -291,6 +291,12 @@ export const ru: Dictionary = {
   },
   studyForm: { full_time: 'очная', correspondence: 'заочная', distance: 'дистанционная' },
   report: {
+    lectureMinutes: 'Минут лекций',
+    captions: 'С субтитрами',
+    reused: 'Повторно',
+    watched: 'Досмотрели ≥ 90 %',
+    submissions: 'Работ сдано',
+    graded: 'Оценено',
     overdueTitle: 'Просрочено по преподавателям',
     remind: 'Отправить напоминание',
     reminded: 'Напоминание отправлено.',

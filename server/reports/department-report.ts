@@ -9,6 +9,7 @@ import { cabinetsWithContext, currentTerm, groupNames, isUuid, type TermInfo } f
 import { AppError } from '../errors.ts';
 import { ratios, type CabinetMeasures, type Counts } from './measures.ts';
 import { policyOf } from './policy.ts';
+import { qualitySignals, type QualitySignals } from './quality.ts';
 import { overdueByInstructor, type InstructorOverdue } from './reminders.ts';
 import { summaryCounts } from './summaries.ts';
 
@@ -21,6 +22,7 @@ export type ReportRow = {
   groups: string[];
   studyForms: StudyForm[];
   measures: CabinetMeasures;
+  quality: QualitySignals;
 };
 export type Summary = { total: Counts; completeness: number | null; timeliness: number | null };
 export type WeekPoint = { week: number; asOf: string; completeness: number | null; timeliness: number | null };
@@ -103,7 +105,7 @@ export async function departmentReport(db: Db, user: Principal | null, departmen
     .orderBy('subject.code')
     .execute();
   const ids = cabinets.map((c) => c.id);
-  const measures = await summaryCounts(db, term.id, ids, asOf);
+  const [measures, quality] = await Promise.all([summaryCounts(db, term.id, ids, asOf), qualitySignals(db, ids)]);
   const rows: ReportRow[] = cabinets.map((c, i) => ({
     cabinetId: c.id,
     instructorId: c.instructorId,
@@ -113,6 +115,7 @@ export async function departmentReport(db: Db, user: Principal | null, departmen
     groups: c.groups ?? [],
     studyForms: c.forms ?? [],
     measures: measures[i]!,
+    quality: quality.get(c.id)!,
   }));
 
   const instructors = new Map<string, ReportRow[]>();

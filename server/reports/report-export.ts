@@ -21,6 +21,12 @@ export function reportSheet(report: DepartmentReport, format: SheetFormat, t: TF
     { header: t('report.completeness'), width: 12, numFmt: '0%', value: (row) => row.measures.completeness, fill: (row) => colour(row.measures.completeness) },
     { header: t('report.timeliness'), width: 12, numFmt: '0%', value: (row) => row.measures.timeliness, fill: (row) => colour(row.measures.timeliness) },
     { header: t('report.overdue'), width: 10, value: (row) => row.measures.total.overdue },
+    { header: t('report.lectureMinutes'), width: 12, value: (row) => row.quality.lectureMinutes },
+    { header: t('report.captions'), width: 12, numFmt: '0%', value: (row) => row.quality.captionShare },
+    { header: t('report.reused'), width: 10, value: (row) => row.quality.reusedItems },
+    { header: t('report.watched'), width: 12, numFmt: '0%', value: (row) => row.quality.watchedShare },
+    { header: t('report.submissions'), width: 12, value: (row) => row.quality.submissions },
+    { header: t('report.graded'), width: 12, numFmt: '0%', value: (row) => row.quality.gradedShare },
   ];
   const byKind = (kind: SlotKind) => {
     const delivered = report.rows.reduce((n, r) => n + r.measures.byKind[kind].delivered, 0);
