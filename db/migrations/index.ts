@@ -10,6 +10,7 @@ import * as reuse from './2026-11-26T2300-reuse.ts';
 import * as slotDelivery from './2026-11-26T2330-slot-delivery.ts';
 import * as reportSummaries from './2026-11-26T2345-report-summaries.ts';
 import * as notifications from './2026-11-27T0100-notifications.ts';
+import * as reportRebuild from './2026-11-27T0200-report-rebuild.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-26T0700-foundation': foundation,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T2330-slot-delivery': slotDelivery,
   '2026-11-26T2345-report-summaries': reportSummaries,
   '2026-11-27T0100-notifications': notifications,
+  '2026-11-27T0200-report-rebuild': reportRebuild,
 };

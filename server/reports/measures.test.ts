@@ -114,4 +114,16 @@ describe('cabinet measures', () => {
     // A summary row per week and kind, nothing recounted: what the reports read.
     expect(await db().selectFrom('cabinet_week').select('week').where('cabinet_id', '=', cabinet.cabinetId).execute()).toHaveLength(16 * 3);
   });
+
+  it('rebuilds the same summaries from the raw rows (after a bulk load with the triggers off)', async () => {
+    const { sql } = await import('kysely');
+    const snapshot = async () => ({
+      facts: await db().selectFrom('slot_fact').selectAll().orderBy('slot_id').execute(),
+      weeks: await db().selectFrom('cabinet_week').selectAll().where((eb) => eb.or([eb('required', '<>', 0)])).orderBy(['cabinet_id', 'week', 'kind']).execute(),
+      departments: await db().selectFrom('department_week').selectAll().where('required', '<>', 0).orderBy(['department_id', 'week', 'kind']).execute(),
+    });
+    const kept = await snapshot();
+    await sql`select report_rebuild()`.execute(db());
+    expect(await snapshot()).toEqual(kept);
+  });
 });
