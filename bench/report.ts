@@ -1,0 +1,124 @@
+// `npm run bench:report`: the reports on the `seed:scale` university, in an embedded PostgreSQL of
+// its own. Ratios in the same run (medians of several runs):
+// - university roll-up ÷ `select count(*) from item`;
+// - one department's report ÷ the same count;
+// - university roll-up with twice the data ÷ with the data once;
+// - item inserts with summary upkeep ÷ without (published items into empty plan slots);
+// - and the consistency check's mismatches (summaries against a recount).
+// Prints a JSON line last.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { createDb, type Db } from '../db/client.ts';
+import { startEmbeddedPostgres } from '../db/embedded.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { demoTermFor } from '../db/seed.ts';
+import { SCALE, seedScale } from '../db/seed-scale.ts';
+import type { Principal } from '../server/auth/permissions.ts';
+import { departmentReport } from '../server/reports/department-report.ts';
+import { universityReport } from '../server/reports/rollups.ts';
+import { checkSummaries } from '../server/reports/summaries.ts';
+import { freePort } from '../tests/helpers/free-port.ts';
+import { median } from './processes.ts';
+
+const runs = Number(process.env.BENCH_RUNS ?? 7);
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  await work(); // warm the caches and plans
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await work();
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+/** Inserts published items into `count` empty plan slots, rolled back; with the summary triggers on or off. */
+async function insertItems(db: Db, count: number, upkeep: boolean): Promise<number> {
+  let ms = 0;
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      if (!upkeep) await sql`alter table item disable trigger report_item`.execute(trx);
+      const started = performance.now();
+      await sql`
+        insert into item (cabinet_id, slot_id, title, status, published_at, created_by)
+        select s.cabinet_id, s.id, 'bench', 'published', s.due_at - interval '1 day', ta.instructor_id
+        from slot s join cabinet c on c.id = s.cabinet_id join teaching_assignment ta on ta.id = c.teaching_assignment_id
+        where s.kind <> 'lecture_video' and not exists (select 1 from item i where i.slot_id = s.id)
+        order by s.id limit ${count}`.execute(trx);
+      ms = performance.now() - started;
+      throw new Error('rollback');
+    })
+    .catch((error: unknown) => {
+      if ((error as Error).message !== 'rollback') throw error;
+    });
+  return ms;
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kabinet-bench-report-'));
+  const cluster = await startEmbeddedPostgres({ dir, port: await freePort(), persistent: false });
+  const admin = createDb(cluster.url('postgres'), { max: 1 });
+  await sql`create database bench`.execute(admin);
+  await admin.destroy();
+  const db = createDb(cluster.url('bench'), { max: 4 });
+  try {
+    await migrateToLatest(db);
+    const termInfo = demoTermFor(new Date());
+    const term = await db.insertInto('term').values({ academic_year: termInfo.academicYear, semester: termInfo.semester, starts_on: termInfo.startsOn, weeks: 16, time_zone: 'Asia/Bishkek' }).returning('id').executeTakeFirstOrThrow();
+    const seeded = await seedScale(db, { termId: term.id, part: 1 });
+    const rows = await sql<{ items: string; slots: string; watch: string }>`select (select count(*) from item) as items, (select count(*) from slot) as slots, (select count(*) from watch_progress) as watch`.execute(db);
+    process.stderr.write(`seed:scale in ${seeded.seconds.toFixed(0)} s: ${JSON.stringify(rows.rows[0])}\n`);
+
+    const admin: Principal = { id: '00000000-0000-0000-0000-000000000000', role: 'admin', facultyId: null, departmentId: null, groupIds: [] };
+    const department = (await db.selectFrom('department').select('id').orderBy('id').executeTakeFirstOrThrow()).id;
+    const count = () => sql`select count(*) from item`.execute(db);
+    const measure = async () => ({ count: await timed(count), university: await timed(() => universityReport(db, admin)), department: await timed(() => departmentReport(db, admin, department)) });
+    const once = await measure();
+    process.stderr.write(`1×: count(*) ${once.count.toFixed(1)} ms, university ${once.university.toFixed(1)} ms, department ${once.department.toFixed(1)} ms\n`);
+
+    // Alternating, so that both share the machine's noise.
+    const withUpkeep: number[] = [];
+    const without: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      withUpkeep.push(await insertItems(db, 5000, true));
+      without.push(await insertItems(db, 5000, false));
+    }
+    const upkeep = median(withUpkeep);
+    const plain = median(without);
+    process.stderr.write(`5,000 published items: ${upkeep.toFixed(0)} ms with summary upkeep, ${plain.toFixed(0)} ms without\n`);
+
+    const mismatches = (await checkSummaries(db, term.id)).length;
+
+    await seedScale(db, { termId: term.id, part: 2 });
+    const twice = await measure();
+    process.stderr.write(`2×: count(*) ${twice.count.toFixed(1)} ms, university ${twice.university.toFixed(1)} ms, department ${twice.department.toFixed(1)} ms\n`);
+
+    console.log(
+      JSON.stringify({
+        bench: 'report',
+        university_x_count: Number((once.university / once.count).toFixed(3)),
+        department_x_count: Number((once.department / once.count).toFixed(3)),
+        growth_2x: Number((twice.university / once.university).toFixed(3)),
+        insert_ratio: Number((plain / upkeep).toFixed(3)),
+        mismatches,
+        cabinets: SCALE.cabinets,
+        items: Number(rows.rows[0]!.items),
+        slots: Number(rows.rows[0]!.slots),
+        watch_progress: Number(rows.rows[0]!.watch),
+        count_ms: Number(once.count.toFixed(1)),
+        university_ms: Number(once.university.toFixed(1)),
+        department_ms: Number(once.department.toFixed(1)),
+      }),
+    );
+  } finally {
+    await db.destroy();
+    await cluster.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
