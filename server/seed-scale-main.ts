@@ -1,10 +1,10 @@
 // `npm run seed:scale`: adds the large university (db/seed-scale.ts) to Kabinet's database, the
 // configured one or the embedded one under .data/, in the running term. `-- --double` adds the
 // second half too (twice the data). Running it again changes nothing.
-import { loadConfig } from '../server/config.ts';
-import { currentTerm } from '../server/cabinets/cabinets.ts';
-import { startServices } from '../server/services.ts';
-import { seedScale } from './seed-scale.ts';
+import { loadConfig } from './config.ts';
+import { currentTerm } from './cabinets/cabinets.ts';
+import { startServices } from './services.ts';
+import { seedScale } from '../db/seed-scale.ts';
 
 const services = await startServices(loadConfig(process.env), { role: 'web' });
 try {
