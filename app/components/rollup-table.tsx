@@ -1,9 +1,41 @@
-// A roll-up (a faculty's departments, or the university's faculties) as a ranked table with
-// coloured completeness and timeliness, each row a link one level down; and the "as of" form.
+// What every report page shows: the "as of" form and the totals line; and a roll-up (a faculty's
+// departments, or the university's faculties) as a ranked table with coloured completeness and
+// timeliness, each row a link one level down.
 import { Form, Link, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import type { Summary } from '../../server/reports/department-report.ts';
 import type { Rollup } from '../../server/reports/rollups.ts';
 import { levelClass, percent } from './report-levels.ts';
+
+/** The date the report stands at (GET `asOf`, empty: now). */
+export function AsOfForm() {
+  const { t } = useTranslation();
+  const [params] = useSearchParams();
+  return (
+    <Form method="get" className="inline-form no-print">
+      <label>
+        {t('report.asOf')} <input type="date" name="asOf" defaultValue={params.get('asOf') ?? ''} />
+      </label>{' '}
+      <button type="submit">{t('report.show')}</button>
+    </Form>
+  );
+}
+
+/** One line with the unit's completeness, timeliness and counts. */
+export function TotalsLine({ summary, testId }: { summary: Summary; testId: string }) {
+  const { t } = useTranslation();
+  return (
+    <p className="summary" data-testid={testId}>
+      {t('report.totals', {
+        completeness: percent(summary.completeness),
+        timeliness: percent(summary.timeliness),
+        overdue: summary.total.overdue,
+        delivered: summary.total.delivered,
+        required: summary.total.required,
+      })}
+    </p>
+  );
+}
 
 export function RollupTable({ rollup, linkTo }: { rollup: Rollup; linkTo: (id: string) => string }) {
   const { t } = useTranslation();
@@ -12,21 +44,8 @@ export function RollupTable({ rollup, linkTo }: { rollup: Rollup; linkTo: (id: s
   const withDate = (to: string) => (asOf ? `${to}?asOf=${asOf}` : to);
   return (
     <>
-      <Form method="get" className="inline-form no-print">
-        <label>
-          {t('report.asOf')} <input type="date" name="asOf" defaultValue={asOf ?? ''} />
-        </label>{' '}
-        <button type="submit">{t('report.show')}</button>
-      </Form>
-      <p className="summary" data-testid="rollup-total">
-        {t('report.totals', {
-          completeness: percent(rollup.total.completeness),
-          timeliness: percent(rollup.total.timeliness),
-          overdue: rollup.total.total.overdue,
-          delivered: rollup.total.total.delivered,
-          required: rollup.total.total.required,
-        })}
-      </p>
+      <AsOfForm />
+      <TotalsLine summary={rollup.total} testId="rollup-total" />
       <table className="roster report-table" data-testid="rollup-table">
         <thead>
           <tr>

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { currentTerm, listTeaching, listVisibleCabinets, openCabinet } from '../../server/cabinets/cabinets.ts';
 import { markNotificationRead, unreadNotifications, type NotificationView } from '../../server/reports/reminders.ts';
+import { reportEntry } from '../../server/reports/rollups.ts';
 import { LocalTime } from '../components/local-time.tsx';
 import { orRespond, requireUser } from '../guards.server.ts';
 
@@ -10,15 +11,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { db } = context.services;
   const term = await currentTerm(db);
-  // The report at the level of the person's scope; each leads down to departments and cabinets.
-  const reportLink =
-    user.role === 'head' && user.departmentId
-      ? { to: `/reports/departments/${user.departmentId}`, label: 'report.link' }
-      : user.role === 'dean' && user.facultyId
-        ? { to: `/reports/faculties/${user.facultyId}`, label: 'report.facultyLink' }
-        : user.role === 'vice_rector' || user.role === 'admin'
-          ? { to: '/reports/university', label: 'report.universityLink' }
-          : null;
+  const reportLink = reportEntry(user);
   const notifications = await unreadNotifications(db, user);
   if (!term) return { role: user.role, term: null, teaching: [], cabinets: [], reportLink, notifications };
   const [teaching, cabinets] = await Promise.all([
@@ -39,6 +32,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const cabinetId = await orRespond(() => openCabinet(context.services.db, user, assignmentId, context.clientIp));
   return redirect(`/cabinets/${cabinetId}`);
 }
+
+const reportLinkLabels = { university: 'report.universityLink', faculty: 'report.facultyLink', department: 'report.link' } as const;
 
 /** Reminders from the head: what was overdue when they were sent, until marked read. */
 function Notifications({ notifications, timeZone }: { notifications: NotificationView[]; timeZone: string }) {
@@ -140,7 +135,7 @@ export default function Home() {
       {reportLink ? (
         <p>
           <Link to={reportLink.to} data-testid="report-link">
-            {t(reportLink.label)}
+            {t(reportLinkLabels[reportLink.level])}
           </Link>
         </p>
       ) : null}

@@ -22,7 +22,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Earlier cabinets of the same subject to copy from: the instructor's own, shown to them only.
   const sources = page.canEdit ? await reuseSources(context.services.db, user, page.id) : [];
   // requestKey: a fresh one each time the page loads, so a double submit of "create" makes one item.
-  return { page, sources, staff: user.role !== 'student', chunkSize: context.services.config.uploadChunkBytes, now: new Date().toISOString(), requestKey: randomUUID() };
+  return { page, sources, chunkSize: context.services.config.uploadChunkBytes, now: new Date().toISOString(), requestKey: randomUUID() };
 }
 
 const intentSchema = z.discriminatedUnion('intent', [
@@ -83,8 +83,6 @@ type Page = LoaderData['page'];
 
 function ItemBlock({ item, page, chunkSize }: { item: CabinetItemView; page: Page; chunkSize: number }) {
   const { t, i18n } = useTranslation();
-  // Heads see what was reused from last term; students are not told.
-  const { staff } = useLoaderData<typeof loader>();
   const [editing, setEditing] = useState(false);
   const busy = useNavigation().state === 'submitting';
   return (
@@ -105,7 +103,7 @@ function ItemBlock({ item, page, chunkSize }: { item: CabinetItemView; page: Pag
           <>
             <strong>{item.title}</strong>
             {page.canEdit ? <span className={`badge ${item.status}`}>{t(`cabinet.${item.status}`)}</span> : null}
-            {item.reused && staff ? (
+            {item.reused && page.seesPlan ? (
               <span className="badge reused" data-testid="reused">
                 {t('reuse.badge')}
               </span>
@@ -374,20 +372,18 @@ function CopyFromTerm({ sources }: { sources: LoaderData['sources'] }) {
 
 function SlotRow({ slot, item, page, chunkSize }: { slot: CabinetSlotView; item?: CabinetItemView; page: Page; chunkSize: number }) {
   const { t } = useTranslation();
-  // The instructor and the staff above (a head drilling in from the report) see what is overdue or missing.
-  const { staff } = useLoaderData<typeof loader>();
   const label = `${t(`slotKind.${slot.kind}`)} ${slot.number}`;
   return (
     <li className={`slot ${slot.kind}`} data-testid="slot" data-slot-kind={slot.kind} data-slot-number={slot.number}>
       <div className="slot-head">
         <span className="slot-kind">{slot.title ?? label}</span>
         <span className="muted">{t('cabinet.due', { date: formatDate(slot.dueAt, t, page.term.timeZone) })}</span>
-        {staff && slot.state === 'overdue' ? (
+        {page.seesPlan && slot.state === 'overdue' ? (
           <span className="badge overdue" data-testid="slot-overdue">
             {t('cabinet.overdue')}
           </span>
         ) : null}
-        {staff && slot.state === 'open' && !item ? <span className="badge missing">{t('cabinet.missing')}</span> : null}
+        {page.seesPlan && slot.state === 'open' && !item ? <span className="badge missing">{t('cabinet.missing')}</span> : null}
       </div>
       {item ? <ItemBlock item={item} page={page} chunkSize={chunkSize} /> : null}
       {page.canEdit && slot.kind === 'interim_assessment' && !item ? (
@@ -404,7 +400,7 @@ function SlotRow({ slot, item, page, chunkSize }: { slot: CabinetSlotView; item?
 export default function CabinetPage() {
   const { t } = useTranslation();
   const busy = useNavigation().state === 'submitting';
-  const { page, sources, staff, chunkSize, now, requestKey } = useLoaderData<typeof loader>();
+  const { page, sources, chunkSize, now, requestKey } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   useLiveProcessing(page);
   const itemBySlot = new Map(page.items.filter((item) => item.slotId).map((item) => [item.slotId, item]));
@@ -412,7 +408,7 @@ export default function CabinetPage() {
   const weeks = Array.from({ length: page.term.weeks }, (_, i) => i + 1);
   const currentWeek = Math.floor((Date.parse(now) - Date.parse(`${page.term.startsOn}T00:00:00Z`)) / (7 * 24 * 3600 * 1000)) + 1;
   // Students see what is there; the instructor and the staff see the whole plan.
-  const visibleSlots = (week: number) => page.slots.filter((slot) => slot.week === week && (staff || itemBySlot.has(slot.id)));
+  const visibleSlots = (week: number) => page.slots.filter((slot) => slot.week === week && (page.seesPlan || itemBySlot.has(slot.id)));
 
   return (
     <section className="cabinet">

@@ -9,9 +9,10 @@ import { sendReminder } from '../../server/reports/reminders.ts';
 import { LocalTime } from '../components/local-time.tsx';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SlotKind } from '../../db/schema.ts';
 import { departmentReport, type ReportRow, type WeekPoint } from '../../server/reports/department-report.ts';
+import { slotKinds } from '../../server/reports/measures.ts';
 import { levelClass, percent } from '../components/report-levels.ts';
+import { AsOfForm, TotalsLine } from '../components/rollup-table.tsx';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -43,7 +44,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.department.name} · Kabinet` : 'Kabinet' }];
 
-const kinds: SlotKind[] = ['lecture_video', 'practical_material', 'interim_assessment'];
 
 type SortKey = 'instructor' | 'subject' | 'completeness' | 'timeliness' | 'overdue';
 const sorters: Record<SortKey, (a: ReportRow, b: ReportRow) => number> = {
@@ -203,12 +203,7 @@ export default function DepartmentReportPage() {
       <h1>
         {report.department.name} <span className="muted">{report.department.facultyName}</span>
       </h1>
-      <Form method="get" className="inline-form no-print">
-        <label>
-          {t('report.asOf')} <input type="date" name="asOf" defaultValue={params.get('asOf') ?? ''} />
-        </label>{' '}
-        <button type="submit">{t('report.show')}</button>
-      </Form>
+      <AsOfForm />
       <p className="no-print">
         {t('report.export')}{' '}
         <a href={`/reports/departments/${report.department.id}.xlsx${params.get('asOf') ? `?asOf=${params.get('asOf')}` : ''}`} data-testid="export-xlsx">
@@ -219,15 +214,7 @@ export default function DepartmentReportPage() {
           {t('report.print')}
         </button>
       </p>
-      <p className="summary" data-testid="department-total">
-        {t('report.totals', {
-          completeness: percent(report.total.completeness),
-          timeliness: percent(report.total.timeliness),
-          overdue: report.total.total.overdue,
-          delivered: report.total.total.delivered,
-          required: report.total.total.required,
-        })}
-      </p>
+      <TotalsLine summary={report.total} testId="department-total" />
       <WeekChart weeks={report.weeks} termWeeks={report.term.weeks} />
       <div className="filters inline-form no-print">
         <label>
@@ -270,7 +257,7 @@ export default function DepartmentReportPage() {
             {header('instructor', t('report.instructor'))}
             {header('subject', t('report.subject'))}
             <th>{t('report.groups')}</th>
-            {kinds.map((kind) => (
+            {slotKinds.map((kind) => (
               <th key={kind}>{t(`slotKind.${kind}`)}</th>
             ))}
             {header('completeness', t('report.completeness'))}
@@ -297,7 +284,7 @@ export default function DepartmentReportPage() {
               <td>
                 {row.groups.join(', ')} <span className="muted">{row.studyForms.map((f) => t(`studyForm.${f}`)).join(', ')}</span>
               </td>
-              {kinds.map((kind) => (
+              {slotKinds.map((kind) => (
                 <td key={kind}>
                   {row.measures.byKind[kind].delivered}/{row.measures.byKind[kind].required}
                 </td>

@@ -11,7 +11,7 @@ import {
   type CabinetScope,
   type Principal,
 } from '../auth/permissions.ts';
-import { lastDayOfWeek, planSlots } from './slot-plan.ts';
+import { dueAtEndOfWeek, planSlots } from './slot-plan.ts';
 
 export type TermInfo = { id: string; academicYear: string; semester: number; startsOn: string; weeks: number; timeZone: string };
 
@@ -181,7 +181,7 @@ export async function openCabinet(db: Db, user: Principal, teachingAssignmentId:
             number: slot.number,
             week: slot.week,
             // Due at the end of the week's last day, in the term's time zone.
-            due_at: sql<Date>`(${lastDayOfWeek(assignment.starts_on, slot.week)}::date + time '23:59:59') at time zone ${assignment.time_zone}`,
+            due_at: dueAtEndOfWeek(assignment.starts_on, slot.week, assignment.time_zone),
           })),
         )
         .execute();
@@ -308,6 +308,8 @@ export type CabinetPage = {
   groups: string[];
   term: TermInfo;
   canEdit: boolean;
+  /** The whole plan with overdue and missing slots, and what was reused: the instructor and the staff above (`progress.view`), not students. */
+  seesPlan: boolean;
   slots: CabinetSlotView[];
   items: CabinetItemView[];
 };
@@ -390,6 +392,7 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
       timeZone: head.time_zone,
     },
     canEdit,
+    seesPlan: can(user, 'progress.view', scope),
     slots: slots.map((slot) => ({
       id: slot.id,
       kind: slot.kind,

@@ -138,7 +138,7 @@ describe('copy from a previous term', () => {
     expect(page.items.filter((item) => item.reused)).toHaveLength(3);
     // The head of department sees what was reused too.
     const headView = await cabinetPage('head', current.cabinetId);
-    expect(headView.staff).toBe(true);
+    expect(headView.page.seesPlan).toBe(true);
     expect(headView.page.items.filter((item) => item.reused)).toHaveLength(3);
     expect(statusOf(await cabinetPost('instructor', current.cabinetId, { intent: 'publish', itemId: practical.id }))).toBe(200);
     const download = (await settle(async () => fileLoader({ request: new Request(`http://kabinet.test/files/${file!.id}`, { headers: { cookie: await server.cookieFor('student') } }), params: { fileId: file!.id }, context: context() }))) as Response;

@@ -32,9 +32,10 @@ async function ownCabinet(db: Kysely<Database>, user: Principal | null, cabinetI
   return (await cabinetContext(db, cabinetId))!;
 }
 
-/** The same instructor's cabinets for the same subject in earlier terms, latest first. */
-export async function reuseSources(db: Db, user: Principal | null, cabinetId: string): Promise<ReuseSource[]> {
-  const target = await ownCabinet(db, user, cabinetId);
+type Target = NonNullable<Awaited<ReturnType<typeof cabinetContext>>>;
+
+/** The same instructor's cabinets for the same subject in earlier terms, latest first (no permission check: callers own the target). */
+async function earlierCabinets(db: Kysely<Database>, target: Target) {
   const rows = await db
     .selectFrom('cabinet')
     .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
@@ -43,6 +44,7 @@ export async function reuseSources(db: Db, user: Principal | null, cabinetId: st
       'cabinet.id',
       'term.academic_year',
       'term.semester',
+      'term.starts_on',
       eb.selectFrom('item').select(eb.fn.countAll<string>().as('n')).whereRef('item.cabinet_id', '=', 'cabinet.id').as('items'),
       eb.selectFrom('question').select(eb.fn.countAll<string>().as('n')).whereRef('question.cabinet_id', '=', 'cabinet.id').as('questions'),
     ])
@@ -51,7 +53,13 @@ export async function reuseSources(db: Db, user: Principal | null, cabinetId: st
     .where('term.starts_on', '<', target.starts_on)
     .orderBy('term.starts_on', 'desc')
     .execute();
-  return rows.map((row) => ({ cabinetId: row.id, academicYear: row.academic_year, semester: row.semester, items: Number(row.items ?? 0), questions: Number(row.questions ?? 0) }));
+  return rows.map((row) => ({ cabinetId: row.id, academicYear: row.academic_year, semester: row.semester, startsOn: row.starts_on, items: Number(row.items ?? 0), questions: Number(row.questions ?? 0) }));
+}
+
+/** What the instructor may copy into this cabinet. */
+export async function reuseSources(db: Db, user: Principal | null, cabinetId: string): Promise<ReuseSource[]> {
+  const sources = await earlierCabinets(db, await ownCabinet(db, user, cabinetId));
+  return sources.map(({ startsOn: _startsOn, ...source }) => source);
 }
 
 /**
@@ -61,11 +69,10 @@ export async function reuseSources(db: Db, user: Principal | null, cabinetId: st
  */
 export async function copyFromPreviousTerm(db: Db, actor: Actor, cabinetId: string, sourceCabinetId: string): Promise<CopyResult> {
   const target = await ownCabinet(db, actor.user, cabinetId);
-  const sources = await reuseSources(db, actor.user, cabinetId);
-  if (!sources.some((source) => source.cabinetId === sourceCabinetId)) throw new AppError('not_found');
-  const source = (await cabinetContext(db, sourceCabinetId))!;
+  const source = (await earlierCabinets(db, target)).find((candidate) => candidate.cabinetId === sourceCabinetId);
+  if (!source) throw new AppError('not_found');
   // Dates move by whole days between the terms' starts, on the wall clock of the new term's zone.
-  const days = Math.round((Date.parse(target.starts_on) - Date.parse(source.starts_on)) / 86_400_000);
+  const days = Math.round((Date.parse(target.starts_on) - Date.parse(source.startsOn)) / 86_400_000);
   const moved = (column: 'due_at' | 'opens_at' | 'closes_at') => sql<Date>`(((${sql.ref(column)} at time zone ${target.time_zone}) + make_interval(days => ${days})) at time zone ${target.time_zone})`;
 
   return db.transaction().execute(async (trx) => {

@@ -1,4 +1,5 @@
 // Plans a cabinet's required slots from the subject's hours, the term's weeks and the department policy.
+import { sql, type RawBuilder } from 'kysely';
 import type { SlotKind, SlotPolicy } from '../../db/schema.ts';
 
 export const defaultSlotPolicy: SlotPolicy = {
@@ -40,4 +41,9 @@ export function lastDayOfWeek(termStartsOn: string, week: number): string {
   const start = new Date(`${termStartsOn}T00:00:00Z`);
   start.setUTCDate(start.getUTCDate() + week * 7 - 1);
   return start.toISOString().slice(0, 10);
+}
+
+/** When a slot of `week` falls due: the end (23:59:59) of the week's last day in the term's zone, computed by Postgres. */
+export function dueAtEndOfWeek(termStartsOn: string, week: number, timeZone: string): RawBuilder<Date> {
+  return sql<Date>`(${lastDayOfWeek(termStartsOn, week)}::date + time '23:59:59') at time zone ${timeZone}`;
 }

@@ -7,11 +7,11 @@ import type { SlotPolicy, StudyForm } from '../../db/schema.ts';
 import { can, requirePermission, type Principal } from '../auth/permissions.ts';
 import { cabinetsWithContext, currentTerm, groupNames, isUuid, type TermInfo } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
-import { ratios, type CabinetMeasures, type Counts } from './measures.ts';
+import { addCounts, emptyCounts, ratios, type CabinetMeasures, type Counts } from './measures.ts';
 import { policyOf } from './policy.ts';
 import { qualitySignals, type QualitySignals } from './quality.ts';
 import { overdueByInstructor, type InstructorOverdue } from './reminders.ts';
-import { summaryCounts } from './summaries.ts';
+import { summaryCounts, weekEnds } from './summaries.ts';
 
 export type ReportRow = {
   cabinetId: string;
@@ -42,25 +42,26 @@ export type DepartmentReport = {
   canEditPolicy: boolean;
 };
 
-const add = (a: Counts, b: Counts): Counts => ({ required: a.required + b.required, due: a.due + b.due, delivered: a.delivered + b.delivered, onTime: a.onTime + b.onTime, overdue: a.overdue + b.overdue });
-const none = (): Counts => ({ required: 0, due: 0, delivered: 0, onTime: 0, overdue: 0 });
 const summarize = (measures: CabinetMeasures[]): Summary => {
-  const total = measures.reduce((sum, m) => add(sum, m.total), none());
+  const total = measures.reduce((sum, m) => addCounts(sum, m.total), emptyCounts());
   return { total, ...ratios(total) };
 };
 
 /** The department at the end of each week up to `asOf`, from its cumulative weekly summary. */
 async function departmentWeeks(db: Db, departmentId: string, term: TermInfo, asOf: Date): Promise<WeekPoint[]> {
-  const rows = await sql<{ week: number; at: Date; required: string; due: string; delivered: string; on_time: string }>`
-    select w.week, w.at, sum(d.required) as required, sum(d.due) as due, sum(d.delivered) as delivered, sum(d.on_time) as on_time
-    from (select week, ((${term.startsOn}::date + (week * 7 - 1)) + time '23:59:59') at time zone ${term.timeZone} as at from generate_series(1, ${term.weeks}) as week) w
-    join department_week d on d.week = w.week and d.department_id = ${departmentId} and d.term_id = ${term.id}
-    where w.at <= ${asOf}
-    group by w.week, w.at order by w.week`.execute(db);
-  return rows.rows.map((row) => {
-    const share = (part: string, whole: string) => (Number(whole) ? Number(part) / Number(whole) : null);
-    return { week: row.week, asOf: row.at.toISOString(), completeness: share(row.delivered, row.required), timeliness: share(row.on_time, row.due) };
-  });
+  const ended = (await weekEnds(db, term)).filter((end) => end <= asOf);
+  if (ended.length === 0) return [];
+  const rows = await db
+    .selectFrom('department_week')
+    .select(['week', (eb) => eb.fn.sum<string>('required').as('required'), (eb) => eb.fn.sum<string>('due').as('due'), (eb) => eb.fn.sum<string>('delivered').as('delivered'), (eb) => eb.fn.sum<string>('on_time').as('on_time')])
+    .where('department_id', '=', departmentId)
+    .where('term_id', '=', term.id)
+    .where('week', '<=', ended.length)
+    .groupBy('week')
+    .orderBy('week')
+    .execute();
+  const share = (part: string, whole: string) => (Number(whole) ? Number(part) / Number(whole) : null);
+  return rows.map((row) => ({ week: row.week, asOf: ended[row.week - 1]!.toISOString(), completeness: share(row.delivered, row.required), timeliness: share(row.on_time, row.due) }));
 }
 
 /** A date a person picked (`2026-10-25`): the end of that day in the term's zone; today's moment when empty. */

@@ -7,8 +7,15 @@ import type { Database, SlotKind } from '../../db/schema.ts';
 export type Counts = { required: number; due: number; delivered: number; onTime: number; overdue: number };
 export type CabinetMeasures = { cabinetId: string; byKind: Record<SlotKind, Counts>; total: Counts; completeness: number | null; timeliness: number | null };
 
-const kinds: SlotKind[] = ['lecture_video', 'practical_material', 'interim_assessment'];
-const zero = (): Counts => ({ required: 0, due: 0, delivered: 0, onTime: 0, overdue: 0 });
+/** The three kinds of plan slot, in the order reports show them. */
+export const slotKinds: readonly SlotKind[] = ['lecture_video', 'practical_material', 'interim_assessment'];
+export const emptyCounts = (): Counts => ({ required: 0, due: 0, delivered: 0, onTime: 0, overdue: 0 });
+export const addCounts = (a: Counts, b: Counts): Counts => ({ required: a.required + b.required, due: a.due + b.due, delivered: a.delivered + b.delivered, onTime: a.onTime + b.onTime, overdue: a.overdue + b.overdue });
+/** Counts by kind, with their total and its ratios (a cabinet's, a department's). */
+export function measuresOf(byKind: Record<SlotKind, Counts>) {
+  const total = slotKinds.reduce((sum, kind) => addCounts(sum, byKind[kind]), emptyCounts());
+  return { byKind, total, ...ratios(total) };
+}
 
 /** How a share is judged on pages and in exports: good from 90 %, fair from 60 %, poor below. */
 export const levelOf = (share: number | null): 'good' | 'fair' | 'poor' | 'none' => (share === null ? 'none' : share >= 0.9 ? 'good' : share >= 0.6 ? 'fair' : 'poor');
@@ -41,14 +48,10 @@ export async function countCabinets(db: Kysely<Database>, cabinetIds: readonly s
     .groupBy(['cabinet_id', 'kind'])
     .execute();
   return cabinetIds.map((cabinetId) => {
-    const byKind = Object.fromEntries(kinds.map((kind) => [kind, zero()])) as Record<SlotKind, Counts>;
+    const byKind = Object.fromEntries(slotKinds.map((kind) => [kind, emptyCounts()])) as Record<SlotKind, Counts>;
     for (const row of rows.filter((r) => r.cabinet_id === cabinetId)) {
       byKind[row.kind] = { required: Number(row.required), due: Number(row.due), delivered: Number(row.delivered), onTime: Number(row.on_time), overdue: Number(row.overdue) };
     }
-    const total = kinds.reduce((sum, kind) => {
-      const counts = byKind[kind];
-      return { required: sum.required + counts.required, due: sum.due + counts.due, delivered: sum.delivered + counts.delivered, onTime: sum.onTime + counts.onTime, overdue: sum.overdue + counts.overdue };
-    }, zero());
-    return { cabinetId, byKind, total, ...ratios(total) };
+    return { cabinetId, ...measuresOf(byKind) };
   });
 }

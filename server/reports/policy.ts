@@ -3,14 +3,13 @@
 // current term in one transaction: slots move to their new weeks and due dates, new ones appear,
 // and ones no longer asked for go, unless they hold an item: those stay, so nothing an instructor
 // delivered stops counting. The summaries follow through their triggers.
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { SlotPolicy } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Principal } from '../auth/permissions.ts';
 import { currentTerm, isUuid } from '../cabinets/cabinets.ts';
-import { defaultSlotPolicy, lastDayOfWeek, planSlots } from '../cabinets/slot-plan.ts';
+import { defaultSlotPolicy, dueAtEndOfWeek, planSlots } from '../cabinets/slot-plan.ts';
 import { AppError } from '../errors.ts';
 
 type Actor = { user: Principal; ip: string | null };
@@ -46,7 +45,7 @@ export async function setDepartmentPolicy(db: Db, actor: Actor, departmentId: st
       .forUpdate()
       .execute();
     const result: ReplanResult = { cabinets: cabinets.length, added: 0, moved: 0, removed: 0, kept: 0 };
-    const dueAt = (week: number) => sql<Date>`(${lastDayOfWeek(term.startsOn, week)}::date + time '23:59:59') at time zone ${term.timeZone}`;
+    const dueAt = (week: number) => dueAtEndOfWeek(term.startsOn, week, term.timeZone);
     for (const cabinet of cabinets) {
       const planned = planSlots({ lectureHours: cabinet.lecture_hours, practicalHours: cabinet.practical_hours, weeks: term.weeks, policy });
       const existing = await trx

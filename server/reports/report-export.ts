@@ -4,9 +4,8 @@ import type { TFunction } from 'i18next';
 import type { SlotKind } from '../../db/schema.ts';
 import { writeSheet, type Column, type SheetFormat } from '../exports/spreadsheet.ts';
 import type { DepartmentReport, ReportRow } from './department-report.ts';
-import { levelOf } from './measures.ts';
+import { levelOf, slotKinds } from './measures.ts';
 
-const kinds: SlotKind[] = ['lecture_video', 'practical_material', 'interim_assessment'];
 /** The page's colours for the one rule (`levelOf`). */
 const fills = { good: 'FFC6EFCE', fair: 'FFFFEB9C', poor: 'FFFFC7CE', none: null } as const;
 const colour = (value: number | null) => fills[levelOf(value)];
@@ -17,7 +16,7 @@ export function reportSheet(report: DepartmentReport, format: SheetFormat, t: TF
     { header: t('report.subject'), width: 30, value: (row) => `${row.subjectCode} ${row.subjectName}` },
     { header: t('report.groups'), width: 20, value: (row) => row.groups.join(', ') },
     { header: t('report.studyForm'), width: 18, value: (row) => row.studyForms.map((f) => t(`studyForm.${f}`)).join(', ') },
-    ...kinds.map((kind): Column<ReportRow> => ({ header: `${t(`slotKind.${kind}`)}`, width: 14, value: (row) => `${row.measures.byKind[kind].delivered}/${row.measures.byKind[kind].required}` })),
+    ...slotKinds.map((kind): Column<ReportRow> => ({ header: `${t(`slotKind.${kind}`)}`, width: 14, value: (row) => `${row.measures.byKind[kind].delivered}/${row.measures.byKind[kind].required}` })),
     { header: t('report.completeness'), width: 12, numFmt: '0%', value: (row) => row.measures.completeness, fill: (row) => colour(row.measures.completeness) },
     { header: t('report.timeliness'), width: 12, numFmt: '0%', value: (row) => row.measures.timeliness, fill: (row) => colour(row.measures.timeliness) },
     { header: t('report.overdue'), width: 10, value: (row) => row.measures.total.overdue },
@@ -33,6 +32,6 @@ export function reportSheet(report: DepartmentReport, format: SheetFormat, t: TF
     const required = report.rows.reduce((n, r) => n + r.measures.byKind[kind].required, 0);
     return `${delivered}/${required}`;
   };
-  const totals = [t('report.total'), report.department.name, '', '', ...kinds.map(byKind), report.total.completeness, report.total.timeliness, report.total.total.overdue];
+  const totals = [t('report.total'), report.department.name, '', '', ...slotKinds.map(byKind), report.total.completeness, report.total.timeliness, report.total.total.overdue];
   return writeSheet(report.department.name, columns, report.rows, format, totals);
 }

@@ -2,18 +2,16 @@
 // and every faculty and college for the vice-rector, ranked by completeness, from the departments'
 // weekly summaries (a whole university is a few hundred rows).
 import type { Db } from '../../db/client.ts';
-import { requirePermission, type Principal } from '../auth/permissions.ts';
+import { can, requirePermission, type Principal } from '../auth/permissions.ts';
 import { currentTerm, isUuid, type TermInfo } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
 import { endOfDay } from './department-report.ts';
-import { ratios, type Counts } from './measures.ts';
+import { addCounts, emptyCounts, ratios, type Counts } from './measures.ts';
 import { departmentCounts } from './summaries.ts';
 
 export type RollupRow = { id: string; name: string; kind: string; cabinets: number; total: Counts; completeness: number | null; timeliness: number | null };
 export type Rollup = { title: string; term: TermInfo; asOf: string; rows: RollupRow[]; total: Omit<RollupRow, 'id' | 'name' | 'kind'> };
 
-const add = (a: Counts, b: Counts): Counts => ({ required: a.required + b.required, due: a.due + b.due, delivered: a.delivered + b.delivered, onTime: a.onTime + b.onTime, overdue: a.overdue + b.overdue });
-const none = (): Counts => ({ required: 0, due: 0, delivered: 0, onTime: 0, overdue: 0 });
 /** Least complete first: where a dean or the vice-rector should look. */
 const ranked = (rows: RollupRow[]) => rows.sort((a, b) => (a.completeness ?? 2) - (b.completeness ?? 2) || a.name.localeCompare(b.name));
 
@@ -46,7 +44,7 @@ async function departmentsOf(db: Db, termId: string, facultyId: string | null) {
 }
 
 function totalOf(rows: RollupRow[]) {
-  const total = rows.reduce((sum, row) => add(sum, row.total), none());
+  const total = rows.reduce((sum, row) => addCounts(sum, row.total), emptyCounts());
   return { cabinets: rows.reduce((n, row) => n + row.cabinets, 0), total, ...ratios(total) };
 }
 
@@ -68,11 +66,19 @@ export async function universityReport(db: Db, user: Principal | null, asOfDay: 
   const counts = await departmentCounts(db, term.id, departments.map((d) => d.id), asOf);
   const faculties = new Map<string, RollupRow>();
   departments.forEach((d, i) => {
-    const row = faculties.get(d.faculty_id) ?? { id: d.faculty_id, name: d.facultyName, kind: d.facultyKind, cabinets: 0, total: none(), completeness: null, timeliness: null };
+    const row = faculties.get(d.faculty_id) ?? { id: d.faculty_id, name: d.facultyName, kind: d.facultyKind, cabinets: 0, total: emptyCounts(), completeness: null, timeliness: null };
     row.cabinets += Number(d.cabinets ?? 0);
-    row.total = add(row.total, counts[i]!.total);
+    row.total = addCounts(row.total, counts[i]!.total);
     faculties.set(d.faculty_id, { ...row, ...ratios(row.total) });
   });
   const rows = ranked([...faculties.values()]);
   return { title: '', term, asOf: asOf.toISOString(), rows, total: totalOf(rows) };
+}
+
+/** The report a person starts from, at the level of their scope (each leads down to cabinets), or null. */
+export function reportEntry(user: Principal): { level: 'university' | 'faculty' | 'department'; to: string } | null {
+  if (can(user, 'report.university', {})) return { level: 'university', to: '/reports/university' };
+  if (user.facultyId && can(user, 'report.faculty', { facultyId: user.facultyId })) return { level: 'faculty', to: `/reports/faculties/${user.facultyId}` };
+  if (user.departmentId && can(user, 'report.view', { departmentId: user.departmentId, facultyId: user.facultyId ?? '' })) return { level: 'department', to: `/reports/departments/${user.departmentId}` };
+  return null;
 }

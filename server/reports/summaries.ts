@@ -3,9 +3,9 @@
 // equal to the recount (`measures.ts`); `checkSummaries` proves it.
 import { sql, type Kysely } from 'kysely';
 import type { Database, SlotKind } from '../../db/schema.ts';
-import { countCabinets, ratios, type CabinetMeasures, type Counts } from './measures.ts';
+import { dueAtEndOfWeek } from '../cabinets/slot-plan.ts';
+import { addCounts, countCabinets, emptyCounts, measuresOf, slotKinds, type CabinetMeasures, type Counts } from './measures.ts';
 
-const kinds: SlotKind[] = ['lecture_video', 'practical_material', 'interim_assessment'];
 type Tally = Counts & { settled: number };
 const zero = (): Tally => ({ required: 0, due: 0, delivered: 0, onTime: 0, overdue: 0, settled: 0 });
 
@@ -53,7 +53,7 @@ async function summarize(db: Kysely<Database>, level: Level, termId: string, ids
       .groupBy(['id', 'kind'])
       .execute(),
   ]);
-  const tallies = new Map<string, Record<SlotKind, Tally>>(ids.map((id) => [id, Object.fromEntries(kinds.map((k) => [k, zero()])) as Record<SlotKind, Tally>]));
+  const tallies = new Map<string, Record<SlotKind, Tally>>(ids.map((id) => [id, Object.fromEntries(slotKinds.map((k) => [k, zero()])) as Record<SlotKind, Tally>]));
   for (const row of requiredRows) tallies.get(row.id)![row.kind].required = row.required;
   for (const row of cumulative) Object.assign(tallies.get(row.id)![row.kind], { due: row.due, delivered: row.delivered, onTime: row.on_time, settled: row.settled });
   for (const row of facts) {
@@ -65,22 +65,12 @@ async function summarize(db: Kysely<Database>, level: Level, termId: string, ids
   }
   return ids.map((id) => {
     const byKind = Object.fromEntries(
-      kinds.map((kind) => {
+      slotKinds.map((kind) => {
         const { settled, ...t } = tallies.get(id)![kind];
         return [kind, { ...t, overdue: t.due - settled }];
       }),
     ) as Record<SlotKind, Counts>;
-    const total = kinds.reduce<Counts>(
-      (sum, kind) => ({
-        required: sum.required + byKind[kind].required,
-        due: sum.due + byKind[kind].due,
-        delivered: sum.delivered + byKind[kind].delivered,
-        onTime: sum.onTime + byKind[kind].onTime,
-        overdue: sum.overdue + byKind[kind].overdue,
-      }),
-      { required: 0, due: 0, delivered: 0, onTime: 0, overdue: 0 },
-    );
-    return { id, byKind, total, ...ratios(total) };
+    return { id, ...measuresOf(byKind) };
   });
 }
 
@@ -92,6 +82,13 @@ export async function summaryCounts(db: Kysely<Database>, termId: string, cabine
 /** The same for whole departments, from their own weekly summary (a university in a few hundred rows). */
 export function departmentCounts(db: Kysely<Database>, termId: string, departmentIds: readonly string[], asOf: Date): Promise<Measures[]> {
   return summarize(db, 'department', termId, [...departmentIds], asOf);
+}
+
+/** The end of each week of a term, as the plan's due dates are (`dueAtEndOfWeek`). */
+export async function weekEnds(db: Kysely<Database>, term: { startsOn: string; weeks: number; timeZone: string }): Promise<Date[]> {
+  const ends = Array.from({ length: term.weeks }, (_, i) => dueAtEndOfWeek(term.startsOn, i + 1, term.timeZone));
+  const row = await sql<{ ends: Date[] }>`select array[${sql.join(ends)}]::timestamptz[] as ends`.execute(db);
+  return row.rows[0]!.ends;
 }
 
 /**
@@ -106,10 +103,8 @@ export async function checkSummaries(db: Kysely<Database>, termId: string, now =
     .select(['cabinet.id', 'subject.department_id'])
     .where('ta.term_id', '=', termId)
     .execute();
-  const ends = await sql<{ at: Date }>`
-    select ((starts_on + (w * 7 - 1)) + time '23:59:59') at time zone time_zone as at
-    from term, generate_series(1, weeks) as w where id = ${termId} order by w`.execute(db);
-  const moments = [...ends.rows.map((row) => row.at), now];
+  const term = await db.selectFrom('term').select(['starts_on as startsOn', 'weeks', 'time_zone as timeZone']).where('id', '=', termId).executeTakeFirstOrThrow();
+  const moments = [...(await weekEnds(db, term)), now];
   const departments = [...new Set(cabinets.map((c) => c.department_id))];
   const mismatches: { id: string; asOf: string }[] = [];
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -123,14 +118,11 @@ export async function checkSummaries(db: Kysely<Database>, termId: string, now =
       kept.forEach((measures, j) => {
         if (!same(measures, recounted[j])) mismatches.push({ id: measures.cabinetId, asOf: asOf.toISOString() });
         const department = batch[j]!.department_id;
-        byDepartment.set(department, [...(byDepartment.get(department) ?? []), ...kinds.map((kind) => recounted[j]!.byKind[kind])]);
+        byDepartment.set(department, [...(byDepartment.get(department) ?? []), ...slotKinds.map((kind) => recounted[j]!.byKind[kind])]);
       });
     }
     for (const department of await departmentCounts(db, termId, departments, asOf)) {
-      const recounted = (byDepartment.get(department.id) ?? []).reduce<Counts>(
-        (sum, c) => ({ required: sum.required + c.required, due: sum.due + c.due, delivered: sum.delivered + c.delivered, onTime: sum.onTime + c.onTime, overdue: sum.overdue + c.overdue }),
-        { required: 0, due: 0, delivered: 0, onTime: 0, overdue: 0 },
-      );
+      const recounted = (byDepartment.get(department.id) ?? []).reduce(addCounts, emptyCounts());
       if (!same(department.total, recounted)) mismatches.push({ id: department.id, asOf: asOf.toISOString() });
     }
   }
