@@ -368,8 +368,10 @@ export interface Database {
   /** A view: when each slot was delivered (null: not delivered). */
   slot_delivery: SlotDeliveryView;
   slot_fact: SlotFactTable;
-  cabinet_week: CabinetWeekTable;
-  department_week: DepartmentWeekTable;
+  cabinet_current: CabinetCurrentTable;
+  department_current: DepartmentCurrentTable;
+  department_day: DepartmentDayTable;
+  report_dirty: ReportDirtyTable;
   notification: NotificationTable;
 }
 
@@ -390,18 +392,59 @@ export interface SlotFactTable {
   cabinet_id: string;
   department_id: string;
   term_id: string;
-  weeks: number;
+  /** The term's length in days. */
+  days: number;
   kind: SlotKind;
   due_at: Date;
-  due_week: number;
+  /** The term day (`report_day`) the moment falls in. */
+  due_day: number;
   delivered_at: Date | null;
-  delivered_week: number | null;
+  delivered_day: number | null;
   on_time: boolean | null;
 }
 
-/** Counts at the end of a term week, cumulative; `settled`: due and delivered by then. */
-export interface WeekCounts {
-  week: number;
+/** Quality signals' parts, summed as they are (a cabinet's, a department's). */
+interface QualityParts {
+  lecture_seconds: number;
+  lectures: number;
+  captioned: number;
+  watched_sum: number;
+  watched_lectures: number;
+  reused: number;
+  submissions: number;
+  graded: number;
+  as_of: Date;
+}
+/** A cabinet's measures as they stand now (kept by the report refresher, decision 015). */
+export interface CabinetCurrentTable extends QualityParts {
+  cabinet_id: string;
+  department_id: string;
+  term_id: string;
+  instructor_id: string;
+  subject_id: string;
+  groups: string[];
+  study_forms: StudyForm[];
+  /** `report_counts`: for each slot kind in order, required, due, delivered, on time, overdue. */
+  counts: number[];
+  /** Due and not delivered at `as_of`: [kind, number, due at]. */
+  overdue: ColumnType<[SlotKind, number, string][], string, string>;
+  valid_until: Date | null;
+}
+export interface DepartmentCurrentTable extends QualityParts {
+  department_id: string;
+  term_id: string;
+  cabinets: number;
+  counts: number[];
+  /** The report page's cabinets as JSON text (`CabinetRowJson` in server/reports/summaries.ts). */
+  cabinet_rows: string;
+  /** Each week's end with its counts as JSON text: [end, required, delivered, due, on time]. */
+  week_ends: string;
+}
+/** A department's counts at the end of a term day, cumulative; `settled`: due and delivered by then. */
+export interface DepartmentDayTable {
+  department_id: string;
+  term_id: string;
+  day: number;
   kind: SlotKind;
   required: number;
   due: number;
@@ -409,12 +452,9 @@ export interface WeekCounts {
   on_time: number;
   settled: number;
 }
-export interface CabinetWeekTable extends WeekCounts {
+export interface ReportDirtyTable {
+  id: Generated<string>;
   cabinet_id: string;
-}
-export interface DepartmentWeekTable extends WeekCounts {
-  department_id: string;
-  term_id: string;
 }
 
 export interface SlotDeliveryView {

@@ -40,6 +40,8 @@ const envSchema = z.object({
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   S3_FORCE_PATH_STYLE: bool.default(false),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  SMTP_FROM: z.string().min(3).default('Kabinet <no-reply@kabinet.local>'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -78,6 +80,8 @@ export type Config = {
   workerConcurrency: number;
   media: MediaConfig;
   s3: S3Config | undefined;
+  /** E-mail for reminders; unset: reminders are in-app only. */
+  mail: { url: string; from: string } | undefined;
   logLevel: Env['LOG_LEVEL'];
 };
 
@@ -136,6 +140,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           forcePathStyle: env.S3_FORCE_PATH_STYLE,
         }
       : undefined,
+    mail: env.SMTP_URL ? { url: env.SMTP_URL, from: env.SMTP_FROM } : undefined,
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -21,6 +21,10 @@ export type Services = {
   logger: Logger;
   /** HMAC key of `/media` tokens (media-token.ts). */
   mediaTokenKey: Buffer;
+  /** The database's address, for a connection of one's own (the report refresher's LISTEN). */
+  databaseUrl: string;
+  /** Something to stop when the services close, before the database. */
+  onClose(close: () => Promise<void>): void;
   close(): Promise<void>;
 };
 
@@ -62,6 +66,8 @@ export async function startServices(config: Config, options: { role: 'web' | 'wo
     queue,
     logger,
     mediaTokenKey: loadTokenKey(config.media, config.dataDir),
+    databaseUrl,
+    onClose: (close) => closers.unshift(close),
     async close() {
       for (const close of closers) await close().catch((error) => logger.warn('close failed', { error: String(error) }));
     },

@@ -4,7 +4,10 @@ import type { JobName } from '../server/jobs/job-types.ts';
 import type { Services } from '../server/services.ts';
 import { cleanupAbandonedUploads } from './handlers/cleanup-abandoned-uploads.ts';
 import { closeExpiredTestAttempts } from './handlers/close-expired-attempts.ts';
+import { refreshReports } from './handlers/refresh-reports.ts';
+import { sendReminderEmails } from './handlers/send-reminder-email.ts';
 import { transcodeVideo } from './handlers/transcode-video.ts';
+import { listenForReportChanges } from './report-listener.ts';
 
 type HandlerFactory<N extends JobName> = (services: Services) => JobHandler<N>;
 
@@ -16,6 +19,8 @@ const handlers: { [N in JobName]: HandlerFactory<N> | null } = {
   'cleanup-abandoned-uploads': cleanupAbandonedUploads,
   'transcode-video': transcodeVideo,
   'close-expired-attempts': closeExpiredTestAttempts,
+  'refresh-reports': refreshReports,
+  'send-reminder-email': sendReminderEmails,
 };
 
 export async function startWorkers(services: Services): Promise<void> {
@@ -25,4 +30,7 @@ export async function startWorkers(services: Services): Promise<void> {
   }
   await services.queue.schedule('cleanup-abandoned-uploads', '17 * * * *', {});
   await services.queue.schedule('close-expired-attempts', '* * * * *', {});
+  await services.queue.schedule('refresh-reports', '* * * * *', {});
+  const listener = await listenForReportChanges(services);
+  services.onClose(() => listener.stop());
 }

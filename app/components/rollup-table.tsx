@@ -1,10 +1,11 @@
 // What every report page shows: the "as of" form and the totals line; and a roll-up (a faculty's
 // departments, or the university's faculties) as a ranked table with coloured completeness and
-// timeliness, each row a link one level down.
+// timeliness and the quality signals summed, each row a link one level down.
 import { Form, Link, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import type { Summary } from '../../server/reports/department-report.ts';
 import type { Rollup } from '../../server/reports/rollups.ts';
+import type { QualitySignals } from '../../server/reports/summaries.ts';
 import { levelClass, percent } from './report-levels.ts';
 
 /** The date the report stands at (GET `asOf`, empty: now). */
@@ -37,6 +38,20 @@ export function TotalsLine({ summary, testId }: { summary: Summary; testId: stri
   );
 }
 
+/** The quality signals beside the counts, as every report table shows them. */
+export function QualityCells({ quality }: { quality: QualitySignals }) {
+  return (
+    <>
+      <td>{quality.lectureMinutes}</td>
+      <td>{percent(quality.captionShare)}</td>
+      <td>{quality.reusedItems}</td>
+      <td data-testid="watched">{percent(quality.watchedShare)}</td>
+      <td>{quality.submissions}</td>
+      <td>{percent(quality.gradedShare)}</td>
+    </>
+  );
+}
+
 export function RollupTable({ rollup, linkTo }: { rollup: Rollup; linkTo: (id: string) => string }) {
   const { t } = useTranslation();
   const [params] = useSearchParams();
@@ -55,6 +70,12 @@ export function RollupTable({ rollup, linkTo }: { rollup: Rollup; linkTo: (id: s
             <th>{t('report.completeness')}</th>
             <th>{t('report.timeliness')}</th>
             <th>{t('report.overdue')}</th>
+            <th>{t('report.lectureMinutes')}</th>
+            <th>{t('report.captions')}</th>
+            <th>{t('report.reused')}</th>
+            <th>{t('report.watched')}</th>
+            <th>{t('report.submissions')}</th>
+            <th>{t('report.graded')}</th>
           </tr>
         </thead>
         <tbody>
@@ -70,6 +91,7 @@ export function RollupTable({ rollup, linkTo }: { rollup: Rollup; linkTo: (id: s
               <td className={levelClass(row.completeness)}>{percent(row.completeness)}</td>
               <td className={levelClass(row.timeliness)}>{percent(row.timeliness)}</td>
               <td>{row.total.overdue}</td>
+              <QualityCells quality={row.quality} />
             </tr>
           ))}
         </tbody>

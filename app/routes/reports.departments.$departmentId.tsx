@@ -12,7 +12,7 @@ import { useTranslation } from 'react-i18next';
 import { departmentReport, type ReportRow, type WeekPoint } from '../../server/reports/department-report.ts';
 import { slotKinds } from '../../server/reports/measures.ts';
 import { levelClass, percent } from '../components/report-levels.ts';
-import { AsOfForm, TotalsLine } from '../components/rollup-table.tsx';
+import { AsOfForm, QualityCells, TotalsLine } from '../components/rollup-table.tsx';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -37,7 +37,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const { intent: _intent, ...policy } = input;
       return { replanned: await setDepartmentPolicy(context.services.db, actor, departmentId, policy) };
     }
-    await sendReminder(context.services.db, actor, departmentId, input.instructorId);
+    await sendReminder(context.services.db, actor, departmentId, input.instructorId, { email: context.services.config.mail ? context.services.queue : null });
     return { remindedId: input.instructorId };
   }, [400, 409]);
 }
@@ -292,12 +292,7 @@ export default function DepartmentReportPage() {
               <td className={levelClass(row.measures.completeness)}>{percent(row.measures.completeness)}</td>
               <td className={levelClass(row.measures.timeliness)}>{percent(row.measures.timeliness)}</td>
               <td className={row.measures.total.overdue ? 'level poor' : ''}>{row.measures.total.overdue}</td>
-              <td>{row.quality.lectureMinutes}</td>
-              <td>{percent(row.quality.captionShare)}</td>
-              <td>{row.quality.reusedItems}</td>
-              <td data-testid="watched">{percent(row.quality.watchedShare)}</td>
-              <td>{row.quality.submissions}</td>
-              <td>{percent(row.quality.gradedShare)}</td>
+              <QualityCells quality={row.quality} />
             </tr>
           ))}
         </tbody>

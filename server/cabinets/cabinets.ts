@@ -15,15 +15,14 @@ import { dueAtEndOfWeek, planSlots } from './slot-plan.ts';
 
 export type TermInfo = { id: string; academicYear: string; semester: number; startsOn: string; weeks: number; timeZone: string };
 
+/** The term running now, or the next one starting within 30 days (as a query, to use inside another). */
+export function currentTermQuery(db: Kysely<Database>) {
+  return db.selectFrom('term').where('starts_on', '<=', sql<string>`current_date + 30`).orderBy('starts_on', 'desc').limit(1);
+}
+
 /** The term that has started most recently (the seed makes one that is running now). */
 export async function currentTerm(db: Db): Promise<TermInfo | null> {
-  const row = await db
-    .selectFrom('term')
-    .selectAll()
-    .where('starts_on', '<=', sql<string>`current_date + 30`)
-    .orderBy('starts_on', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await currentTermQuery(db).selectAll().executeTakeFirst();
   return row
     ? { id: row.id, academicYear: row.academic_year, semester: row.semester, startsOn: row.starts_on, weeks: row.weeks, timeZone: row.time_zone }
     : null;

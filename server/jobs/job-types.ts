@@ -6,7 +6,11 @@ export type JobPayloads = {
   'transcode-video': { mediaFileId: string };
   /** Closes and marks test attempts past their deadline (the student may have closed the browser). */
   'close-expired-attempts': Record<string, never>;
+  /** Brings the report summaries up to now: counts a due moment has overtaken, changes a notification missed. */
+  'refresh-reports': Record<string, never>;
+  /** E-mails an overdue reminder to its instructor (only when SMTP is configured). */
+  'send-reminder-email': { notificationId: string };
 };
 export type JobName = keyof JobPayloads;
 
-export const jobNames = ['cleanup-abandoned-uploads', 'transcode-video', 'close-expired-attempts'] as const satisfies readonly JobName[];
+export const jobNames = ['cleanup-abandoned-uploads', 'transcode-video', 'close-expired-attempts', 'refresh-reports', 'send-reminder-email'] as const satisfies readonly JobName[];

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { countCabinets } from './measures.ts';
-import { checkSummaries, summaryCounts } from './summaries.ts';
+import { cabinetsAt, catchUp, checkSummaries, isStale } from './summaries.ts';
 
 let server: TestServer;
 let cabinet: Awaited<ReturnType<typeof demoCabinet>>;
@@ -41,9 +41,14 @@ async function deliver(kind: string, number: number, item: { status: 'draft' | '
   }
 }
 
+let departmentId: string;
+let termId: string;
+
 beforeAll(async () => {
   server = await startTestServer();
   cabinet = await demoCabinet(db(), 'instructor', 'MATH-101');
+  departmentId = (await db().selectFrom('subject').select('department_id').where('code', '=', 'MATH-101').executeTakeFirstOrThrow()).department_id;
+  termId = (await db().selectFrom('cabinet').innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id').select('ta.term_id').where('cabinet.id', '=', cabinet.cabinetId).executeTakeFirstOrThrow()).term_id;
   // Due dates we know: the plan's slots of weeks 1–2 fall due on 1 and 8 October (Bishkek 23:59).
   for (const slot of cabinet.slots) {
     const due = slot.number === 1 ? '2026-10-01T17:59:00Z' : slot.number === 2 ? '2026-10-08T17:59:00Z' : '2026-12-20T17:59:00Z';
@@ -94,9 +99,8 @@ describe('cabinet measures', () => {
   });
 
   it('keeps summaries that equal the recount at every week\'s end and any moment, through publishing, unpublishing and a video becoming ready', async () => {
-    const termId = (await db().selectFrom('cabinet').innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id').select('ta.term_id').where('cabinet.id', '=', cabinet.cabinetId).executeTakeFirstOrThrow()).term_id;
     for (const moment of ['2026-09-01T00:00:00Z', '2026-10-02T12:00:00Z', '2026-10-05T00:00:00Z', '2026-10-10T10:00:00Z', '2026-11-01T00:00:00Z', '2027-06-01T00:00:00Z']) {
-      expect(await summaryCounts(db(), termId, [cabinet.cabinetId], at(moment))).toEqual(await countCabinets(db(), [cabinet.cabinetId], at(moment)));
+      expect(await cabinetsAt(db(), [cabinet.cabinetId], at(moment))).toEqual(await countCabinets(db(), [cabinet.cabinetId], at(moment)));
     }
     expect(await checkSummaries(db(), termId)).toEqual([]);
     // The second lecture's video becomes ready, the practical is unpublished, the draft published.
@@ -106,21 +110,37 @@ describe('cabinet measures', () => {
     await db().updateTable('item').set({ status: 'draft', published_at: null }).where('id', '=', practical1.id).execute();
     const assessment = await db().selectFrom('item').innerJoin('slot', 'slot.id', 'item.slot_id').select('item.id').where('slot.cabinet_id', '=', cabinet.cabinetId).where('slot.kind', '=', 'interim_assessment').executeTakeFirstOrThrow();
     await db().updateTable('item').set({ status: 'published', published_at: at('2026-10-20T08:00:00Z') }).where('id', '=', assessment.id).execute();
-    const [now] = await summaryCounts(db(), termId, [cabinet.cabinetId], at('2026-11-01T00:00:00Z'));
+    // Each change marked the cabinet for the refresher; a reader sees that and catches up.
+    expect(await db().selectFrom('report_dirty').select('cabinet_id').where('cabinet_id', '=', cabinet.cabinetId).execute()).not.toHaveLength(0);
+    expect(await isStale(db(), departmentId)).toBe(true);
+    const [now] = await cabinetsAt(db(), [cabinet.cabinetId], at('2026-11-01T00:00:00Z'));
     expect(now!.byKind.lecture_video).toMatchObject({ delivered: 2, onTime: 1 });
     expect(now!.byKind.practical_material).toMatchObject({ delivered: 1 });
     expect(now!.byKind.interim_assessment).toMatchObject({ delivered: 1, onTime: 0, overdue: 1 });
     expect(await checkSummaries(db(), termId)).toEqual([]);
-    // A summary row per week and kind, nothing recounted: what the reports read.
-    expect(await db().selectFrom('cabinet_week').select('week').where('cabinet_id', '=', cabinet.cabinetId).execute()).toHaveLength(16 * 3);
+    expect(await isStale(db(), departmentId)).toBe(false);
+    // A department's row per term day and kind: what "as of" a date reads.
+    expect(await db().selectFrom('department_day').select('day').where('department_id', '=', departmentId).execute()).toHaveLength(16 * 7 * 3);
+  });
+
+  it('refreshes a cabinet whose counts a due moment has overtaken before anyone reads them', async () => {
+    // As if the refresher had last run long ago, when nothing was due yet.
+    await db().updateTable('cabinet_current').set({ counts: Array(15).fill(0), valid_until: at('2026-09-01T00:00:00Z') }).where('cabinet_id', '=', cabinet.cabinetId).execute();
+    expect(await isStale(db(), departmentId)).toBe(true);
+    expect(await catchUp(db())).toBe(1);
+    const kept = await db().selectFrom('cabinet_current').select(['counts', 'valid_until']).where('cabinet_id', '=', cabinet.cabinetId).executeTakeFirstOrThrow();
+    expect(kept.counts.some((n) => n > 0)).toBe(true);
+    expect(kept.valid_until!.getTime()).toBeGreaterThan(Date.now());
+    expect(await checkSummaries(db(), termId)).toEqual([]);
   });
 
   it('rebuilds the same summaries from the raw rows (after a bulk load with the triggers off)', async () => {
     const { sql } = await import('kysely');
     const snapshot = async () => ({
       facts: await db().selectFrom('slot_fact').selectAll().orderBy('slot_id').execute(),
-      weeks: await db().selectFrom('cabinet_week').selectAll().where((eb) => eb.or([eb('required', '<>', 0)])).orderBy(['cabinet_id', 'week', 'kind']).execute(),
-      departments: await db().selectFrom('department_week').selectAll().where('required', '<>', 0).orderBy(['department_id', 'week', 'kind']).execute(),
+      cabinets: (await db().selectFrom('cabinet_current').selectAll().orderBy('cabinet_id').execute()).map(({ as_of: _, ...row }) => row),
+      departments: (await db().selectFrom('department_current').selectAll().orderBy('department_id').execute()).map(({ as_of: _, ...row }) => row),
+      days: await db().selectFrom('department_day').selectAll().orderBy(['department_id', 'day', 'kind']).execute(),
     });
     const kept = await snapshot();
     await sql`select report_rebuild()`.execute(db());

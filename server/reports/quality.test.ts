@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
-import { qualitySignals } from './quality.ts';
+import { qualityNow } from './summaries.ts';
 
 let server: TestServer;
 let cabinet: Awaited<ReturnType<typeof demoCabinet>>;
@@ -65,7 +65,7 @@ afterAll(async () => {
 
 describe('quality signals', () => {
   it('gives the known answers', async () => {
-    const signals = (await qualitySignals(db(), [cabinet.cabinetId])).get(cabinet.cabinetId)!;
+    const signals = await qualityNow(db(), cabinet.cabinetId);
     expect(signals.lectureMinutes).toBe(40);
     expect(signals.captionShare).toBe(0.5);
     expect(signals.reusedItems).toBe(1);
@@ -77,6 +77,6 @@ describe('quality signals', () => {
 
   it('gives nothing for a cabinet without lectures or work', async () => {
     const other = await demoCabinet(db(), 'instructor2', (await db().selectFrom('subject').innerJoin('teaching_assignment as ta', 'ta.subject_id', 'subject.id').innerJoin('app_user as u', 'u.id', 'ta.instructor_id').select('subject.code').where('u.email', '=', 'instructor2@demo.kabinet.kg').executeTakeFirstOrThrow()).code);
-    expect((await qualitySignals(db(), [other.cabinetId])).get(other.cabinetId)).toEqual({ lectureMinutes: 0, captionShare: null, reusedItems: 0, watchedShare: null, submissions: 0, gradedShare: null });
+    expect(await qualityNow(db(), other.cabinetId)).toEqual({ lectureMinutes: 0, captionShare: null, reusedItems: 0, watchedShare: null, submissions: 0, gradedShare: null });
   });
 });

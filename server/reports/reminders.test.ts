@@ -49,6 +49,9 @@ describe('reminders', () => {
     const { notifications } = await home('instructor');
     expect(notifications).toHaveLength(1);
     expect(notifications[0]!.reminder.slots.length).toBeGreaterThan(0);
+    // No SMTP configured here: the reminder is in-app only, no e-mail job waits.
+    const { sql } = await import('kysely');
+    expect((await sql`select id from pgboss.job where name = 'send-reminder-email'`.execute(db())).rows).toEqual([]);
     expect((await home('instructor2')).notifications).toEqual([]);
     const markRead = async (account: string) =>
       settle(async () => homeAction({ request: await post(account, '/', { intent: 'mark-read', notificationId: notifications[0]!.id }), params: {}, context: context() }));

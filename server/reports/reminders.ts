@@ -1,21 +1,23 @@
 // Overdue plan slots per instructor of a department, and the head's one-click reminder: an in-app
 // notification the instructor sees on their home page, listing what was overdue when it was sent.
 import type { Db } from '../../db/client.ts';
-import type { SlotKind } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Principal } from '../auth/permissions.ts';
 import { currentTerm, isUuid } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { catchUp, type OverdueSlot } from './summaries.ts';
+
+export type { OverdueSlot };
 
 type Actor = { user: Principal; ip: string | null };
-export type OverdueSlot = { cabinetId: string; subjectCode: string; subjectName: string; kind: SlotKind; number: number; dueAt: string };
 export type InstructorOverdue = { instructorId: string; instructorName: string; slots: OverdueSlot[] };
 export type OverdueReminder = { departmentName: string; senderName: string; slots: OverdueSlot[] };
 
 /** A head sending twice in a row (a double click, an impatient second press) sends one reminder. */
 const REPEAT_WINDOW_MS = 10 * 60_000;
 
-/** Every plan slot of the department due by `now` and not delivered, grouped by instructor (from the slot facts). */
+/** Every plan slot of the department due by `now` and not delivered, grouped by instructor (from the slot facts; catch up first). */
 export async function overdueByInstructor(db: Db, departmentId: string, termId: string, now: Date, instructorId?: string): Promise<InstructorOverdue[]> {
   const rows = await db
     .selectFrom('slot_fact')
@@ -43,13 +45,18 @@ export async function overdueByInstructor(db: Db, departmentId: string, termId: 
   return [...grouped.values()];
 }
 
-/** The head reminds one instructor of the department about what is overdue now. */
-export async function sendReminder(db: Db, actor: Actor, departmentId: string, instructorId: string, now = new Date()): Promise<string> {
+/**
+ * The head reminds one instructor of the department about what is overdue now; with `email` (SMTP
+ * configured) an e-mail copy is enqueued in the same transaction.
+ */
+export async function sendReminder(db: Db, actor: Actor, departmentId: string, instructorId: string, options: { now?: Date; email?: JobQueue | null } = {}): Promise<string> {
+  const now = options.now ?? new Date();
   const department = isUuid(departmentId) ? await db.selectFrom('department').select(['id', 'name']).where('id', '=', departmentId).executeTakeFirst() : undefined;
   if (!department) throw new AppError('not_found');
   requirePermission(actor.user, 'report.remind', { departmentId });
   const term = await currentTerm(db);
   if (!term || !isUuid(instructorId)) throw new AppError('not_found');
+  await catchUp(db);
   const [overdue] = await overdueByInstructor(db, departmentId, term.id, now, instructorId);
   if (!overdue) throw new AppError('conflict', 'report.nothing_overdue');
   return db.transaction().execute(async (trx) => {
@@ -67,6 +74,7 @@ export async function sendReminder(db: Db, actor: Actor, departmentId: string, i
     const data: OverdueReminder = { departmentName: department.name, senderName: sender.full_name, slots: overdue.slots };
     const created = await trx.insertInto('notification').values({ user_id: instructorId, kind: 'overdue_reminder', data: JSON.stringify(data), created_by: actor.user.id }).returning('id').executeTakeFirstOrThrow();
     await recordAudit(trx, { actorId: actor.user.id, action: 'report.remind', objectType: 'app_user', objectId: instructorId, ip: actor.ip, data: { departmentId, slots: overdue.slots.length } });
+    if (options.email) await options.email.enqueue(trx, 'send-reminder-email', { notificationId: created.id });
     return created.id;
   });
 }

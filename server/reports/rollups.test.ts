@@ -57,4 +57,19 @@ describe('roll-ups', () => {
     const termId = university.term.id;
     expect(await checkSummaries(db(), termId)).toEqual([]);
   });
+
+  it('sums the quality signals up to the faculty and the university', async () => {
+    // A 30-minute recording, ready, in the math cabinet's first lecture.
+    const math = await demoCabinet(db(), 'instructor', 'MATH-101');
+    const lecture = math.slots.find((s) => s.kind === 'lecture_video' && s.number === 1)!;
+    const item = await db().insertInto('item').values({ cabinet_id: math.cabinetId, slot_id: lecture.id, title: 'Л1', status: 'published', published_at: new Date(), created_by: math.user.id }).returning('id').executeTakeFirstOrThrow();
+    await db()
+      .insertInto('media_file')
+      .values({ item_id: item.id, upload_id: 'rollup-quality', storage_key: 'originals/rq/lecture.mp4', original_name: 'l.mp4', byte_size: 10, sha256: 'c'.repeat(64), content_type: 'video/mp4', file_kind: 'video', processing_state: 'ready', ready_at: new Date(), duration_seconds: 1800, created_by: math.user.id })
+      .execute();
+    const university = (await get('rector', universityLoader as typeof facultyLoader, {})) as Rollup;
+    expect(university.total.quality).toMatchObject({ lectureMinutes: 30, captionShare: 0 });
+    const faculty = (await get('dean', facultyLoader, { facultyId })) as Rollup;
+    expect(faculty.rows.reduce((n, r) => n + r.quality.lectureMinutes, 0)).toBe(30);
+  });
 });

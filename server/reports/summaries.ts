@@ -1,101 +1,236 @@
-// The measures read from the summaries the triggers keep (decision 014): cumulative counts at the
-// end of the week before the moment asked for, plus that week's slot facts up to the moment. Always
-// equal to the recount (`measures.ts`); `checkSummaries` proves it.
+// What the reports read (decision 015): the measures as they stand now per cabinet and per
+// department, and each department's cumulative counts per term day, kept by the report refresher
+// (workers/report-refresher.ts) from the cabinets that changes mark dirty. A reader checks first
+// whether anything it reads is behind and, if so, catches up itself, so that what it shows is exact.
+// `checkSummaries` proves them equal to the recount (`measures.ts`).
 import { sql, type Kysely } from 'kysely';
-import type { Database, SlotKind } from '../../db/schema.ts';
-import { dueAtEndOfWeek } from '../cabinets/slot-plan.ts';
+import type { Database, SlotKind, StudyForm } from '../../db/schema.ts';
+import { currentTermQuery } from '../cabinets/cabinets.ts';
 import { addCounts, countCabinets, emptyCounts, measuresOf, slotKinds, type CabinetMeasures, type Counts } from './measures.ts';
 
-type Tally = Counts & { settled: number };
-const zero = (): Tally => ({ required: 0, due: 0, delivered: 0, onTime: 0, overdue: 0, settled: 0 });
-
-/** The term week `asOf` falls in, by the same function the triggers use. */
-async function weekOf(db: Kysely<Database>, termId: string, asOf: Date): Promise<{ week: number; weeks: number }> {
-  const row = await sql<{ week: number; weeks: number }>`
-    select report_week(${asOf}::timestamptz, starts_on, time_zone, weeks) as week, weeks from term where id = ${termId}`.execute(db);
-  return row.rows[0]!;
+/** Refreshes whatever is behind now (dirty cabinets, counts a due moment has overtaken); how many cabinets. */
+export async function catchUp(db: Kysely<Database>): Promise<number> {
+  const row = await sql<{
+    refreshed: number;
+  }>`select report_catch_up() as refreshed`.execute(db);
+  return row.rows[0]!.refreshed;
 }
 
-type Level = 'cabinet' | 'department';
-export type Measures = Omit<CabinetMeasures, 'cabinetId'> & { id: string };
+/** Whether something one department's report reads is behind (`null`: anything anywhere). */
+export async function isStale(db: Kysely<Database>, departmentId: string | null): Promise<boolean> {
+  const row = await sql<{
+    stale: boolean;
+  }>`select report_stale(${departmentId}::uuid) as stale`.execute(db);
+  return row.rows[0]!.stale;
+}
+
+/** Reads with `read` once the summaries it depends on are current (checked alongside the first read). */
+export async function readCurrent<T>(db: Kysely<Database>, departmentId: string | null, read: () => Promise<T>): Promise<T> {
+  const [stale, result] = await Promise.all([isStale(db, departmentId), read()]);
+  if (!stale) return result;
+  await catchUp(db);
+  return read();
+}
+
+const measureNames = ['required', 'due', 'delivered', 'onTime', 'overdue'] as const;
+/** `report_counts` back into counts by kind: five numbers per kind, in `slotKinds` order. */
+export function countsFromArray(values: readonly number[]): CabinetMeasures['byKind'] {
+  return Object.fromEntries(
+    slotKinds.map((kind, k) => [kind, Object.fromEntries(measureNames.map((name, m) => [name, values[k * measureNames.length + m] ?? 0])) as Counts])
+  ) as CabinetMeasures['byKind'];
+}
+
+export type QualitySignals = {
+  lectureMinutes: number;
+  /** Lectures with captions in at least one language ÷ lectures that play; null without lectures. */
+  captionShare: number | null;
+  reusedItems: number;
+  /** The average, over the lectures that play (and have students), of the share of students who watched to the end. */
+  watchedShare: number | null;
+  submissions: number;
+  /** Students graded ÷ students who submitted, over the assignments. */
+  gradedShare: number | null;
+};
+export type QualityParts = Pick<Database['cabinet_current'], 'lecture_seconds' | 'lectures' | 'captioned' | 'watched_sum' | 'watched_lectures' | 'reused' | 'submissions' | 'graded'>;
+const share = (part: number, whole: number) => (whole ? part / whole : null);
+/** The signals from their summed parts: the same for a cabinet, a department, a faculty or the university. */
+export function qualityOf(parts: QualityParts): QualitySignals {
+  return {
+    lectureMinutes: Math.round(Number(parts.lecture_seconds) / 60),
+    captionShare: share(parts.captioned, parts.lectures),
+    reusedItems: parts.reused,
+    watchedShare: share(Number(parts.watched_sum), parts.watched_lectures),
+    submissions: parts.submissions,
+    gradedShare: share(parts.graded, parts.submissions),
+  };
+}
+export const qualityColumns = ['lecture_seconds', 'lectures', 'captioned', 'watched_sum', 'watched_lectures', 'reused', 'submissions', 'graded'] as const;
+export const addQuality = (a: QualityParts, b: QualityParts): QualityParts => Object.fromEntries(qualityColumns.map((column) => [column, Number(a[column]) + Number(b[column])])) as QualityParts;
+export const noQuality = (): QualityParts => Object.fromEntries(qualityColumns.map((column) => [column, 0])) as QualityParts;
+
+/** One cabinet's quality signals now (caught up first). */
+export async function qualityNow(db: Kysely<Database>, cabinetId: string): Promise<QualitySignals> {
+  await catchUp(db);
+  return qualityOf(await db.selectFrom('cabinet_current').select(qualityColumns).where('cabinet_id', '=', cabinetId).executeTakeFirstOrThrow());
+}
+
+export type OverdueSlot = {
+  cabinetId: string;
+  subjectCode: string;
+  subjectName: string;
+  kind: SlotKind;
+  number: number;
+  dueAt: string;
+};
+export type CabinetNow = {
+  cabinetId: string;
+  instructorId: string;
+  instructorName: string;
+  subjectCode: string;
+  subjectName: string;
+  groups: string[];
+  studyForms: StudyForm[];
+  measures: CabinetMeasures;
+  quality: QualitySignals;
+  /** Due and not delivered now, by due time. */
+  overdue: OverdueSlot[];
+};
+
+/** A row of `department_current.cabinet_rows`, as the refresher writes it. */
+type CabinetRowJson = [string, string, string, string, string, string[] | null, StudyForm[] | null, number[], number[], [SlotKind, number, string][]];
+type WeekEndJson = [string, number, number, number, number];
+export type WeekPoint = { week: number; asOf: string; completeness: number | null; timeliness: number | null };
+export type DepartmentPage = { cabinets: CabinetNow[]; weekEnds: (WeekPoint & { end: Date })[] };
 
 /**
- * The measures of some cabinets, or some departments, of one term as they stood at `asOf`: the
- * cumulative row at the end of the week before, plus the slot facts that start to count in that
- * week, up to the moment.
+ * A department's report page as it stands now, as the refresher wrote it (one row, one JSON text
+ * each for its cabinets and its weeks); empty for a department without cabinets this term. Read
+ * alongside `isStale` for the department.
  */
-async function summarize(db: Kysely<Database>, level: Level, termId: string, ids: string[], asOf: Date): Promise<Measures[]> {
-  if (ids.length === 0) return [];
-  const { week } = await weekOf(db, termId, asOf);
-  const weekly = (at: number) =>
-    level === 'cabinet'
-      ? db.selectFrom('cabinet_week').select(['cabinet_id as id', 'kind', 'required', 'due', 'delivered', 'on_time', 'settled']).where('cabinet_id', 'in', ids).where('week', '=', at).execute()
-      : db.selectFrom('department_week').select(['department_id as id', 'kind', 'required', 'due', 'delivered', 'on_time', 'settled']).where('department_id', 'in', ids).where('term_id', '=', termId).where('week', '=', at).execute();
-  const [cumulative, requiredRows, facts] = await Promise.all([
-    // Everything that counted by the end of the week before.
-    week > 1 ? weekly(week - 1) : Promise.resolve([]),
-    weekly(1),
-    // What starts to count in this week, up to the moment, counted in the database (a university's
-    // week is tens of thousands of facts; the answer is a few hundred rows).
-    db
-      .selectFrom('slot_fact')
-      .select([
-        level === 'cabinet' ? 'cabinet_id as id' : 'department_id as id',
-        'kind',
-        sql<string>`count(*) filter (where due_week = ${week} and due_at <= ${asOf})`.as('due'),
-        sql<string>`count(*) filter (where delivered_week = ${week} and delivered_at <= ${asOf})`.as('delivered'),
-        sql<string>`count(*) filter (where delivered_week = ${week} and delivered_at <= ${asOf} and on_time)`.as('on_time'),
-        sql<string>`count(*) filter (where greatest(due_week, delivered_week) = ${week} and due_at <= ${asOf} and delivered_at <= ${asOf})`.as('settled'),
-      ])
-      .where(level === 'cabinet' ? 'cabinet_id' : 'department_id', 'in', ids)
+export async function departmentPage(db: Kysely<Database>, departmentId: string): Promise<DepartmentPage> {
+  const row = await db
+    .selectFrom('department_current')
+    .select(['cabinet_rows', 'week_ends'])
+    .where('department_id', '=', departmentId)
+    .where('term_id', '=', (eb) => currentTermQuery(eb as unknown as Kysely<Database>).select('term.id'))
+    .executeTakeFirst();
+  if (!row) return { cabinets: [], weekEnds: [] };
+  const cabinets = (JSON.parse(row.cabinet_rows) as CabinetRowJson[]).map(([cabinetId, instructorId, instructorName, subjectCode, subjectName, groups, studyForms, counts, parts, overdue]) => ({
+    cabinetId,
+    instructorId,
+    instructorName,
+    subjectCode,
+    subjectName,
+    groups: groups ?? [],
+    studyForms: studyForms ?? [],
+    measures: { cabinetId, ...measuresOf(countsFromArray(counts)) },
+    quality: qualityOf(Object.fromEntries(qualityColumns.map((column, i) => [column, parts[i]])) as QualityParts),
+    overdue: overdue.map(([kind, number, dueAt]) => ({ cabinetId, subjectCode, subjectName, kind, number, dueAt: new Date(dueAt).toISOString() })),
+  }));
+  const weekEnds = (JSON.parse(row.week_ends) as WeekEndJson[]).map(([end, required, delivered, due, onTime], i) => ({
+    week: i + 1,
+    end: new Date(end),
+    asOf: new Date(end).toISOString(),
+    completeness: share(delivered, required),
+    timeliness: share(onTime, due),
+  }));
+  return { cabinets, weekEnds };
+}
+
+export type DepartmentNow = {
+  departmentId: string;
+  cabinets: number;
+  byKind: CabinetMeasures['byKind'];
+  quality: QualityParts;
+};
+
+/** Departments of a term as they stand now (all of them, or one faculty's): a row each, however big the university. */
+export function departmentsNow(db: Kysely<Database>, termId: string): Promise<Map<string, DepartmentNow>> {
+  return readCurrent(db, null, async () => {
+    const rows = await db
+      .selectFrom('department_current')
+      .select(['department_id', 'cabinets', 'counts', ...qualityColumns])
       .where('term_id', '=', termId)
-      .where((eb) => eb.or([eb('due_week', '=', week), eb('delivered_week', '=', week)]))
-      .groupBy(['id', 'kind'])
-      .execute(),
-  ]);
-  const tallies = new Map<string, Record<SlotKind, Tally>>(ids.map((id) => [id, Object.fromEntries(slotKinds.map((k) => [k, zero()])) as Record<SlotKind, Tally>]));
-  for (const row of requiredRows) tallies.get(row.id)![row.kind].required = row.required;
-  for (const row of cumulative) Object.assign(tallies.get(row.id)![row.kind], { due: row.due, delivered: row.delivered, onTime: row.on_time, settled: row.settled });
-  for (const row of facts) {
-    const tally = tallies.get(row.id)![row.kind];
-    tally.due += Number(row.due);
-    tally.delivered += Number(row.delivered);
-    tally.onTime += Number(row.on_time);
-    tally.settled += Number(row.settled);
-  }
-  return ids.map((id) => {
-    const byKind = Object.fromEntries(
-      slotKinds.map((kind) => {
-        const { settled, ...t } = tallies.get(id)![kind];
-        return [kind, { ...t, overdue: t.due - settled }];
-      }),
-    ) as Record<SlotKind, Counts>;
-    return { id, ...measuresOf(byKind) };
+      .execute();
+    return new Map(
+      rows.map((row) => [
+        row.department_id,
+        {
+          departmentId: row.department_id,
+          cabinets: row.cabinets,
+          byKind: countsFromArray(row.counts),
+          quality: row,
+        },
+      ])
+    );
   });
 }
 
-/** The measures of some cabinets of one term as they stood at `asOf`, from the summaries. */
-export async function summaryCounts(db: Kysely<Database>, termId: string, cabinetIds: readonly string[], asOf: Date): Promise<CabinetMeasures[]> {
-  return (await summarize(db, 'cabinet', termId, [...cabinetIds], asOf)).map(({ id, ...measures }) => ({ cabinetId: id, ...measures }));
+/** The term day a moment falls in (`report_day`, as the refresher dates the facts). */
+export async function dayOf(db: Kysely<Database>, termId: string, moment: Date): Promise<number> {
+  const row = await sql<{
+    day: number;
+  }>`select report_day(${moment}::timestamptz, starts_on, time_zone, weeks * 7) as day from term where id = ${termId}`.execute(db);
+  return row.rows[0]!.day;
 }
 
-/** The same for whole departments, from their own weekly summary (a university in a few hundred rows). */
-export function departmentCounts(db: Kysely<Database>, termId: string, departmentIds: readonly string[], asOf: Date): Promise<Measures[]> {
-  return summarize(db, 'department', termId, [...departmentIds], asOf);
-}
-
-/** The end of each week of a term, as the plan's due dates are (`dueAtEndOfWeek`). */
-export async function weekEnds(db: Kysely<Database>, term: { startsOn: string; weeks: number; timeZone: string }): Promise<Date[]> {
-  const ends = Array.from({ length: term.weeks }, (_, i) => dueAtEndOfWeek(term.startsOn, i + 1, term.timeZone));
-  const row = await sql<{ ends: Date[] }>`select array[${sql.join(ends)}]::timestamptz[] as ends`.execute(db);
-  return row.rows[0]!.ends;
+/** Departments' counts at the end of term day `day` (cumulative), by kind; departments without slots are absent. */
+export async function departmentsOnDay(db: Kysely<Database>, termId: string, day: number, departmentIds?: readonly string[]): Promise<Map<string, CabinetMeasures['byKind']>> {
+  const rows = await db
+    .selectFrom('department_day')
+    .select(['department_id', 'kind', 'required', 'due', 'delivered', 'on_time', 'settled'])
+    .where('term_id', '=', termId)
+    .where('day', '=', day)
+    .$if(departmentIds !== undefined, (q) => q.where('department_id', 'in', departmentIds!.length ? [...departmentIds!] : ['00000000-0000-0000-0000-000000000000']))
+    .execute();
+  const result = new Map<string, CabinetMeasures['byKind']>();
+  for (const row of rows) {
+    const byKind = result.get(row.department_id) ?? (Object.fromEntries(slotKinds.map((k) => [k, emptyCounts()])) as CabinetMeasures['byKind']);
+    byKind[row.kind] = {
+      required: row.required,
+      due: row.due,
+      delivered: row.delivered,
+      onTime: row.on_time,
+      overdue: row.due - row.settled,
+    };
+    result.set(row.department_id, byKind);
+  }
+  return result;
 }
 
 /**
- * The consistency check: for every cabinet and department of a term, the summaries against a
- * recount from the raw rows at the end of every week and at `now`. Returns what differs, and when.
+ * Some cabinets' measures as they stood at any moment, counted from their slot facts (the
+ * refresher's dates of due and delivery): a past date in a department's report.
  */
-export async function checkSummaries(db: Kysely<Database>, termId: string, now = new Date()): Promise<{ id: string; asOf: string }[]> {
+export async function cabinetsAt(db: Kysely<Database>, cabinetIds: readonly string[], asOf: Date): Promise<CabinetMeasures[]> {
+  if (cabinetIds.length === 0) return [];
+  await catchUp(db);
+  const rows = await sql<{ cabinet_id: string; counts: number[] }>`
+    select cabinet_id, report_counts(array_agg(f), ${asOf}::timestamptz) as counts
+    from slot_fact f where cabinet_id in (${sql.join(cabinetIds.map((id) => sql`${id}::uuid`))}) group by cabinet_id`.execute(db);
+  const counts = new Map(rows.rows.map((row) => [row.cabinet_id, row.counts]));
+  return cabinetIds.map((cabinetId) => ({
+    cabinetId,
+    ...measuresOf(countsFromArray(counts.get(cabinetId) ?? [])),
+  }));
+}
+
+/** The end of each week of a term (as the plan's due dates are). */
+export async function weekEnds(db: Kysely<Database>, termId: string): Promise<Date[]> {
+  const rows = await sql<{ end: Date }>`
+    select ((t.starts_on + w * 7 - 1) + time '23:59:59') at time zone t.time_zone as end
+    from term t cross join generate_series(1, t.weeks) w where t.id = ${termId} order by w`.execute(db);
+  return rows.rows.map((row) => row.end);
+}
+
+/**
+ * The consistency check: every cabinet and department of a term against a recount from the raw
+ * rows, now and at the end of every week (a department's day rows, a cabinet's facts). Returns
+ * what differs, and when.
+ */
+export async function checkSummaries(db: Kysely<Database>, termId: string): Promise<{ id: string; asOf: string }[]> {
+  await catchUp(db);
+  const now = new Date();
   const cabinets = await db
     .selectFrom('cabinet')
     .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
@@ -103,28 +238,38 @@ export async function checkSummaries(db: Kysely<Database>, termId: string, now =
     .select(['cabinet.id', 'subject.department_id'])
     .where('ta.term_id', '=', termId)
     .execute();
-  const term = await db.selectFrom('term').select(['starts_on as startsOn', 'weeks', 'time_zone as timeZone']).where('id', '=', termId).executeTakeFirstOrThrow();
-  const moments = [...(await weekEnds(db, term)), now];
   const departments = [...new Set(cabinets.map((c) => c.department_id))];
   const mismatches: { id: string; asOf: string }[] = [];
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  for (const asOf of moments) {
-    // Each cabinet against its recount, and each department against the sum of its cabinets' recounts.
-    const byDepartment = new Map<string, Counts[]>();
-    for (let i = 0; i < cabinets.length; i += 500) {
-      const batch = cabinets.slice(i, i + 500);
+  const sum = (byKind: CabinetMeasures['byKind'][]) => byKind.flatMap((k) => slotKinds.map((kind) => k[kind])).reduce(addCounts, emptyCounts());
+
+  for (const asOf of [...(await weekEnds(db, termId)), now]) {
+    const isNow = asOf === now;
+    const recountedByDepartment = new Map<string, CabinetMeasures['byKind'][]>();
+    for (let i = 0; i < cabinets.length; i += 1000) {
+      const batch = cabinets.slice(i, i + 1000);
       const ids = batch.map((c) => c.id);
-      const [kept, recounted] = await Promise.all([summaryCounts(db, termId, ids, asOf), countCabinets(db, ids, asOf)]);
+      const [kept, recounted] = await Promise.all([isNow ? currentOf(db, ids) : cabinetsAt(db, ids, asOf), countCabinets(db, ids, asOf)]);
       kept.forEach((measures, j) => {
-        if (!same(measures, recounted[j])) mismatches.push({ id: measures.cabinetId, asOf: asOf.toISOString() });
+        if (!same(measures, recounted[j])) mismatches.push({ id: ids[j]!, asOf: asOf.toISOString() });
         const department = batch[j]!.department_id;
-        byDepartment.set(department, [...(byDepartment.get(department) ?? []), ...slotKinds.map((kind) => recounted[j]!.byKind[kind])]);
+        recountedByDepartment.set(department, [...(recountedByDepartment.get(department) ?? []), recounted[j]!.byKind]);
       });
     }
-    for (const department of await departmentCounts(db, termId, departments, asOf)) {
-      const recounted = (byDepartment.get(department.id) ?? []).reduce(addCounts, emptyCounts());
-      if (!same(department.total, recounted)) mismatches.push({ id: department.id, asOf: asOf.toISOString() });
+    const keptDepartments = isNow
+      ? new Map([...(await departmentsNow(db, termId)).entries()].map(([id, d]) => [id, d.byKind]))
+      : await departmentsOnDay(db, termId, await dayOf(db, termId, asOf), departments);
+    for (const department of departments) {
+      const kept = keptDepartments.get(department);
+      if (!same(kept ? sum([kept]) : emptyCounts(), sum(recountedByDepartment.get(department) ?? []))) mismatches.push({ id: department, asOf: asOf.toISOString() });
     }
   }
   return mismatches;
+}
+
+/** Cabinets' measures as the refresher keeps them now (a cabinet it has not seen has none). */
+async function currentOf(db: Kysely<Database>, cabinetIds: string[]): Promise<(CabinetMeasures | null)[]> {
+  const rows = await db.selectFrom('cabinet_current').select(['cabinet_id', 'counts']).where('cabinet_id', 'in', cabinetIds).execute();
+  const counts = new Map(rows.map((row) => [row.cabinet_id, row.counts]));
+  return cabinetIds.map((cabinetId) => (counts.has(cabinetId) ? { cabinetId, ...measuresOf(countsFromArray(counts.get(cabinetId)!)) } : null));
 }
