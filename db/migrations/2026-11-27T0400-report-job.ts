@@ -90,7 +90,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       study_forms text[] not null,
       -- At "as_of", by kind (report_counts): required, due, delivered, on time, overdue.
       counts integer[] not null,
-      -- [[kind, number, due at], …]: due and not delivered at "as_of", by due time.
+      -- [[kind, number, due at (ISO, UTC)], …]: due and not delivered at "as_of", by due time.
       overdue jsonb not null,
       lecture_seconds double precision not null,
       lectures integer not null,
@@ -154,6 +154,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       select least(days + 1, greatest(1, floor(extract(epoch from ((moment at time zone time_zone) - starts_on::timestamp)) / 86400)::integer + 1))
     $$;
 
+    -- A moment as JavaScript's toISOString writes it (UTC, milliseconds): the pages use it as is.
+    create function report_iso(moment timestamptz) returns text
+    language sql immutable as $$
+      select to_char(moment at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+    $$;
+
     -- The counts of a set of slot facts at a moment: for each kind in order (lecture video,
     -- practical material, interim assessment) required, due, delivered, on time, overdue.
     create function report_counts(facts slot_fact[], at timestamptz) returns integer[]
@@ -213,7 +219,7 @@ export async function up(db: Kysely<any>): Promise<void> {
         ) g on true
         left join lateral (select array_agg(x) as facts from slot_fact x where x.cabinet_id = c.id) f on true
         left join lateral (
-          select jsonb_agg(jsonb_build_array(s.kind, s.number, s.due_at) order by s.due_at, s.kind, s.number) as overdue
+          select jsonb_agg(jsonb_build_array(s.kind, s.number, report_iso(s.due_at)) order by s.due_at, s.kind, s.number) as overdue
           from slot_fact x join slot s on s.id = x.slot_id
           where x.cabinet_id = c.id and x.due_at <= at and (x.delivered_at is null or x.delivered_at > at)
         ) o on true
@@ -288,7 +294,7 @@ export async function up(db: Kysely<any>): Promise<void> {
             where r.department_id = cc.department_id and r.term_id = cc.term_id
           ),
           coalesce((
-            select json_agg(json_build_array(((t.starts_on + d.day - 1) + time '23:59:59') at time zone t.time_zone, d.required, d.delivered, d.due, d.on_time) order by d.day)::text
+            select json_agg(json_build_array(report_iso(((t.starts_on + d.day - 1) + time '23:59:59') at time zone t.time_zone), d.required, d.delivered, d.due, d.on_time) order by d.day)::text
             from (
               select day, sum(required) as required, sum(delivered) as delivered, sum(due) as due, sum(on_time) as on_time
               from department_day where department_id = cc.department_id and term_id = cc.term_id and day % 7 = 0 group by day
@@ -338,6 +344,26 @@ export async function up(db: Kysely<any>): Promise<void> {
         or exists (select 1 from cabinet_current where department_id = department and valid_until <= now())
       end
     $$;
+
+    -- What a department's report needs first, in one call with a plan kept per connection: the
+    -- department, the current term, whether its summaries are behind, and which version of its page
+    -- is current, with the page's texts unless the caller has that version already.
+    create function report_department_state(department uuid, known_version text)
+    returns table (id uuid, name text, faculty_id uuid, slot_policy jsonb, faculty_name text, stale boolean, term json, version text, cabinet_rows text, week_ends text)
+    language plpgsql stable as $$
+    #variable_conflict use_column
+    begin
+      -- The current term as in server/cabinets/cabinets.ts (currentTermQuery).
+      return query
+        select d.id, d.name, d.faculty_id, d.slot_policy, f.name, report_stale(d.id), row_to_json(t), dc.as_of::text,
+          case when dc.as_of::text is distinct from known_version then dc.cabinet_rows end,
+          case when dc.as_of::text is distinct from known_version then dc.week_ends end
+        from department d
+        join faculty f on f.id = d.faculty_id
+        left join (select * from term where starts_on <= current_date + 30 order by starts_on desc limit 1) t on true
+        left join department_current dc on dc.department_id = d.id and dc.term_id = t.id
+        where d.id = department;
+    end $$;
 
     -- Everything again from the raw rows (after a bulk load with the triggers off, or to repair).
     create function report_rebuild() returns void

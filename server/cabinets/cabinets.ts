@@ -1,5 +1,5 @@
 // Cabinets: the current term, teaching assignments, opening a cabinet with its plan, and reading one.
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { sql, type Selectable, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import type { CaptionLanguage, Database, FileKind, ItemStatus, ProcessingState, SlotKind } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
@@ -23,9 +23,11 @@ export function currentTermQuery(db: Kysely<Database>) {
 /** The term that has started most recently (the seed makes one that is running now). */
 export async function currentTerm(db: Db): Promise<TermInfo | null> {
   const row = await currentTermQuery(db).selectAll().executeTakeFirst();
-  return row
-    ? { id: row.id, academicYear: row.academic_year, semester: row.semester, startsOn: row.starts_on, weeks: row.weeks, timeZone: row.time_zone }
-    : null;
+  return row ? termInfo(row) : null;
+}
+
+export function termInfo(row: Selectable<Database['term']>): TermInfo {
+  return { id: row.id, academicYear: row.academic_year, semester: row.semester, startsOn: row.starts_on, weeks: row.weeks, timeZone: row.time_zone };
 }
 
 /** A cabinet with what it is: its teaching assignment, subject, department and instructor. */

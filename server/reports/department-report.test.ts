@@ -74,6 +74,21 @@ describe('department report', () => {
     }
   });
 
+  it('follows every change at once: a page kept from an earlier request is never shown after the data moved', async () => {
+    const before = (await reportAs('head', departmentId)) as DepartmentReport;
+    const practical = cabinet.slots.find((s) => s.kind === 'practical_material' && s.number === 2)!;
+    await db().insertInto('item').values({ cabinet_id: cabinet.cabinetId, slot_id: practical.id, title: 'Практика 2', status: 'published', published_at: new Date(practical.due_at.getTime() - 86_400_000), created_by: cabinet.user.id }).execute();
+    const after = (await reportAs('head', departmentId)) as DepartmentReport;
+    const delivered = (report: DepartmentReport) => report.rows.find((r) => r.cabinetId === cabinet.cabinetId)!.measures.byKind.practical_material.delivered;
+    expect(delivered(after)).toBe(delivered(before) + 1);
+    expect(after.total.total.delivered).toBe(before.total.total.delivered + 1);
+    // A renamed instructor shows under the new name.
+    await db().updateTable('app_user').set({ full_name: 'Жаңы Аты' }).where('id', '=', cabinet.user.id).execute();
+    const renamed = (await reportAs('head', departmentId)) as DepartmentReport;
+    expect(renamed.rows.find((r) => r.cabinetId === cabinet.cabinetId)!.instructorName).toBe('Жаңы Аты');
+    await db().updateTable('app_user').set({ full_name: cabinet.user.fullName }).where('id', '=', cabinet.user.id).execute();
+  });
+
   it('shows the department as it stood on a past date', async () => {
     const practical = cabinet.slots.find((s) => s.kind === 'practical_material' && s.number === 1)!;
     const before = new Date(practical.due_at.getTime() - 3 * 86_400_000).toISOString().slice(0, 10);

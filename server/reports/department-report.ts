@@ -2,16 +2,16 @@
 // a summary per instructor, the department's total, and its completeness and timeliness week by
 // week through the term. Read from the summaries the report refresher keeps (decision 015), never
 // recounted: the page as it stands now is one indexed read of the department's cabinets.
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db } from '../../db/client.ts';
-import type { SlotPolicy } from '../../db/schema.ts';
+import type { Database, SlotPolicy } from '../../db/schema.ts';
 import { can, requirePermission, type Principal } from '../auth/permissions.ts';
-import { currentTerm, isUuid, type TermInfo } from '../cabinets/cabinets.ts';
+import { isUuid, termInfo, type TermInfo } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
 import { addCounts, emptyCounts, ratios, type CabinetMeasures, type Counts } from './measures.ts';
 import { policyOf } from './policy.ts';
 import { overdueByInstructor, type InstructorOverdue } from './reminders.ts';
-import { cabinetsAt, catchUp, departmentPage, type CabinetNow, type OverdueSlot, type WeekPoint } from './summaries.ts';
+import { cabinetsAt, catchUp, decodePage, type CabinetNow, type DepartmentPage, type OverdueSlot, type WeekPoint } from './summaries.ts';
 
 export type ReportRow = Omit<CabinetNow, 'overdue'>;
 export type Summary = { total: Counts; completeness: number | null; timeliness: number | null };
@@ -46,7 +46,8 @@ function overdueOf(cabinets: CabinetNow[]): InstructorOverdue[] {
     entry.slots.push(...cabinet.overdue);
     grouped.set(cabinet.instructorId, entry);
   }
-  const byDue = (a: OverdueSlot, b: OverdueSlot) => a.dueAt.localeCompare(b.dueAt) || a.subjectCode.localeCompare(b.subjectCode);
+  // ISO times and codes compare as plain strings.
+  const byDue = (a: OverdueSlot, b: OverdueSlot) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.subjectCode < b.subjectCode ? -1 : a.subjectCode > b.subjectCode ? 1 : 0);
   return [...grouped.values()].map((entry) => ({ ...entry, slots: entry.slots.sort(byDue) }));
 }
 
@@ -58,47 +59,110 @@ export async function endOfDay(db: Db, day: string | null, term: TermInfo): Prom
   return row.rows[0]!.at;
 }
 
+type Now = Pick<DepartmentReport, 'rows' | 'byInstructor' | 'total' | 'overdue'>;
+type Kept = { termId: string; version: string; page: DepartmentPage; now: Now };
+
+/**
+ * Decoded pages by department, with the term and version (`department_current.as_of`) they came
+ * from and the report's parts that follow from them. A page changes only when the refresher
+ * rewrites it, so a web process decodes each version once; every request still asks the database
+ * which version is current (decision 015).
+ */
+const kept = new Map<string, Kept>();
+const KEPT_PAGES = 1000;
+
+/** Forgets every decoded page (the benchmark times a first read with it). */
+export const forgetKeptPages = () => kept.clear();
+
+/** The report's parts as they stand now, from a page. */
+function partsNow(page: DepartmentPage): Now {
+  const rows: ReportRow[] = page.cabinets.map(({ overdue: _, ...row }) => row);
+  return { rows, ...rollUp(rows), overdue: overdueOf(page.cabinets) };
+}
+
+/** Per instructor and in total. */
+function rollUp(rows: ReportRow[]): Pick<DepartmentReport, 'byInstructor' | 'total'> {
+  const instructors = new Map<string, ReportRow[]>();
+  for (const row of rows) {
+    const own = instructors.get(row.instructorId);
+    if (own) own.push(row);
+    else instructors.set(row.instructorId, [row]);
+  }
+  const byInstructor = [...instructors.values()].map((own) => ({ instructorId: own[0]!.instructorId, instructorName: own[0]!.instructorName, cabinets: own.length, ...summarize(own.map((r) => r.measures)) }));
+  return { byInstructor, total: summarize(rows.map((r) => r.measures)) };
+}
+
+type StateRow = {
+  id: string;
+  name: string;
+  faculty_id: string;
+  slot_policy: unknown;
+  faculty_name: string;
+  stale: boolean;
+  term: Selectable<Database['term']> | null;
+  version: string | null;
+  cabinet_rows: string | null;
+  week_ends: string | null;
+};
+
+/**
+ * The department, the current term, whether its summaries are behind, and its page as it stands
+ * now (`report_department_state`): one call, which sends the page's texts only when this process
+ * does not have that version decoded.
+ */
+async function departmentState(db: Db, departmentId: string): Promise<(StateRow & { kept: Kept | null }) | undefined> {
+  const known = kept.get(departmentId);
+  const result = await sql<StateRow>`select * from report_department_state(${departmentId}::uuid, ${known?.version ?? null})`.execute(db);
+  const row = result.rows[0];
+  if (!row) return undefined;
+  if (!row.term || row.version === null) return { ...row, kept: null };
+  if (row.cabinet_rows !== null && row.week_ends !== null) {
+    const page = decodePage(row.cabinet_rows, row.week_ends);
+    const entry = { termId: row.term.id, version: row.version, page, now: partsNow(page) };
+    kept.delete(departmentId);
+    kept.set(departmentId, entry);
+    if (kept.size > KEPT_PAGES) kept.delete(kept.keys().next().value!);
+    return { ...row, kept: entry };
+  }
+  const same = kept.get(departmentId);
+  // Forgotten in between (another request's page pushed it out): ask again for the texts.
+  if (!same || same.version !== row.version || same.termId !== row.term.id) {
+    kept.delete(departmentId);
+    return departmentState(db, departmentId);
+  }
+  return { ...row, kept: same };
+}
+
 export async function departmentReport(db: Db, user: Principal | null, departmentId: string, asOfDay: string | null = null): Promise<DepartmentReport> {
   if (!isUuid(departmentId)) throw new AppError(user ? 'not_found' : 'unauthorized');
-  // One round of reads: the department (with whether its summaries are behind), the term, and the
-  // page the refresher keeps. Nothing of the page is used before the permission check.
-  const [department, term, kept] = await Promise.all([
-    db
-      .selectFrom('department')
-      .innerJoin('faculty', 'faculty.id', 'department.faculty_id')
-      .select(['department.id', 'department.name', 'department.faculty_id', 'department.slot_policy', 'faculty.name as facultyName', sql<boolean>`report_stale(department.id)`.as('stale')])
-      .where('department.id', '=', departmentId)
-      .executeTakeFirst(),
-    currentTerm(db),
-    departmentPage(db, departmentId),
-  ]);
-  if (!department) throw new AppError(user ? 'not_found' : 'unauthorized');
-  requirePermission(user, 'report.view', { departmentId: department.id, facultyId: department.faculty_id });
-  if (!term) throw new AppError('not_found');
+  let state = await departmentState(db, departmentId);
+  if (!state) throw new AppError(user ? 'not_found' : 'unauthorized');
+  requirePermission(user, 'report.view', { departmentId: state.id, facultyId: state.faculty_id });
+  if (!state.term) throw new AppError('not_found');
+  if (state.stale) {
+    await catchUp(db);
+    state = (await departmentState(db, departmentId))!;
+  }
+  const term = termInfo(state.term!);
   const asOf = await endOfDay(db, asOfDay, term);
-  const page = department.stale ? await catchUp(db).then(() => departmentPage(db, department.id)) : kept;
+  const page = state.kept?.page ?? { cabinets: [], weekEnds: [] };
+  const now = state.kept?.now ?? partsNow(page);
 
-  // Now: the cabinets as the refresher keeps them. A past date: the same cabinets, counted at that moment.
-  const past = asOfDay !== null;
-  const ids = page.cabinets.map((c) => c.cabinetId);
-  const [pastMeasures, pastOverdue] = past ? await Promise.all([cabinetsAt(db, ids, asOf), overdueByInstructor(db, department.id, term.id, asOf)]) : [null, null];
-  const rows: ReportRow[] = page.cabinets.map(({ overdue: _, ...row }, i) => (pastMeasures ? { ...row, measures: pastMeasures[i]! } : row));
-
-  const instructors = new Map<string, ReportRow[]>();
-  for (const row of rows) instructors.set(row.instructorId, [...(instructors.get(row.instructorId) ?? []), row]);
-  const byInstructor = [...instructors.values()].map((own) => ({ instructorId: own[0]!.instructorId, instructorName: own[0]!.instructorName, cabinets: own.length, ...summarize(own.map((r) => r.measures)) }));
-
+  // Now: the parts of the kept page. A past date: the same cabinets, counted at that moment.
+  let parts = now;
+  if (asOfDay !== null) {
+    const [measures, overdue] = await Promise.all([cabinetsAt(db, page.cabinets.map((c) => c.cabinetId), asOf), overdueByInstructor(db, state.id, term.id, asOf)]);
+    const rows = now.rows.map((row, i) => ({ ...row, measures: measures[i]! }));
+    parts = { rows, ...rollUp(rows), overdue };
+  }
   return {
-    department: { id: department.id, name: department.name, facultyName: department.facultyName },
+    department: { id: state.id, name: state.name, facultyName: state.faculty_name },
     term,
     asOf: asOf.toISOString(),
-    rows,
-    byInstructor,
-    total: summarize(rows.map((r) => r.measures)),
+    ...parts,
     weeks: page.weekEnds.filter((w) => w.end <= asOf).map(({ end: _, ...point }) => point),
-    overdue: pastOverdue ?? overdueOf(page.cabinets),
-    canRemind: can(user, 'report.remind', { departmentId: department.id }),
-    policy: policyOf(department.slot_policy),
-    canEditPolicy: can(user, 'policy.edit', { departmentId: department.id }),
+    canRemind: can(user, 'report.remind', { departmentId: state.id }),
+    policy: policyOf(state.slot_policy as SlotPolicy | null),
+    canEditPolicy: can(user, 'policy.edit', { departmentId: state.id }),
   };
 }

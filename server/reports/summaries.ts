@@ -5,7 +5,6 @@
 // `checkSummaries` proves them equal to the recount (`measures.ts`).
 import { sql, type Kysely } from 'kysely';
 import type { Database, SlotKind, StudyForm } from '../../db/schema.ts';
-import { currentTermQuery } from '../cabinets/cabinets.ts';
 import { addCounts, countCabinets, emptyCounts, measuresOf, slotKinds, type CabinetMeasures, type Counts } from './measures.ts';
 
 /** Refreshes whatever is behind now (dirty cabinets, counts a due moment has overtaken); how many cabinets. */
@@ -32,12 +31,10 @@ export async function readCurrent<T>(db: Kysely<Database>, departmentId: string 
   return read();
 }
 
-const measureNames = ['required', 'due', 'delivered', 'onTime', 'overdue'] as const;
-/** `report_counts` back into counts by kind: five numbers per kind, in `slotKinds` order. */
+/** `report_counts` back into counts by kind: five numbers per kind (required, due, delivered, on time, overdue), in `slotKinds` order. */
 export function countsFromArray(values: readonly number[]): CabinetMeasures['byKind'] {
-  return Object.fromEntries(
-    slotKinds.map((kind, k) => [kind, Object.fromEntries(measureNames.map((name, m) => [name, values[k * measureNames.length + m] ?? 0])) as Counts])
-  ) as CabinetMeasures['byKind'];
+  const counts = (k: number): Counts => ({ required: values[k] ?? 0, due: values[k + 1] ?? 0, delivered: values[k + 2] ?? 0, onTime: values[k + 3] ?? 0, overdue: values[k + 4] ?? 0 });
+  return { lecture_video: counts(0), practical_material: counts(5), interim_assessment: counts(10) };
 }
 
 export type QualitySignals = {
@@ -102,20 +99,9 @@ type WeekEndJson = [string, number, number, number, number];
 export type WeekPoint = { week: number; asOf: string; completeness: number | null; timeliness: number | null };
 export type DepartmentPage = { cabinets: CabinetNow[]; weekEnds: (WeekPoint & { end: Date })[] };
 
-/**
- * A department's report page as it stands now, as the refresher wrote it (one row, one JSON text
- * each for its cabinets and its weeks); empty for a department without cabinets this term. Read
- * alongside `isStale` for the department.
- */
-export async function departmentPage(db: Kysely<Database>, departmentId: string): Promise<DepartmentPage> {
-  const row = await db
-    .selectFrom('department_current')
-    .select(['cabinet_rows', 'week_ends'])
-    .where('department_id', '=', departmentId)
-    .where('term_id', '=', (eb) => currentTermQuery(eb as unknown as Kysely<Database>).select('term.id'))
-    .executeTakeFirst();
-  if (!row) return { cabinets: [], weekEnds: [] };
-  const cabinets = (JSON.parse(row.cabinet_rows) as CabinetRowJson[]).map(([cabinetId, instructorId, instructorName, subjectCode, subjectName, groups, studyForms, counts, parts, overdue]) => ({
+/** A department's report page from the two JSON texts the refresher writes (`department_current`). */
+export function decodePage(cabinetRows: string, weekEndRows: string): DepartmentPage {
+  const cabinets = (JSON.parse(cabinetRows) as CabinetRowJson[]).map(([cabinetId, instructorId, instructorName, subjectCode, subjectName, groups, studyForms, counts, parts, overdue]) => ({
     cabinetId,
     instructorId,
     instructorName,
@@ -124,13 +110,22 @@ export async function departmentPage(db: Kysely<Database>, departmentId: string)
     groups: groups ?? [],
     studyForms: studyForms ?? [],
     measures: { cabinetId, ...measuresOf(countsFromArray(counts)) },
-    quality: qualityOf(Object.fromEntries(qualityColumns.map((column, i) => [column, parts[i]])) as QualityParts),
-    overdue: overdue.map(([kind, number, dueAt]) => ({ cabinetId, subjectCode, subjectName, kind, number, dueAt: new Date(dueAt).toISOString() })),
+    quality: qualityOf({
+      lecture_seconds: parts[0]!,
+      lectures: parts[1]!,
+      captioned: parts[2]!,
+      watched_sum: parts[3]!,
+      watched_lectures: parts[4]!,
+      reused: parts[5]!,
+      submissions: parts[6]!,
+      graded: parts[7]!,
+    }),
+    overdue: overdue.map(([kind, number, dueAt]) => ({ cabinetId, subjectCode, subjectName, kind, number, dueAt })),
   }));
-  const weekEnds = (JSON.parse(row.week_ends) as WeekEndJson[]).map(([end, required, delivered, due, onTime], i) => ({
+  const weekEnds = (JSON.parse(weekEndRows) as WeekEndJson[]).map(([end, required, delivered, due, onTime], i) => ({
     week: i + 1,
     end: new Date(end),
-    asOf: new Date(end).toISOString(),
+    asOf: end,
     completeness: share(delivered, required),
     timeliness: share(onTime, due),
   }));
