@@ -439,6 +439,8 @@ export interface DepartmentCurrentTable extends QualityParts {
   cabinet_rows: string;
   /** Each week's end with its counts as JSON text: [end, required, delivered, due, on time]. */
   week_ends: string;
+  /** The earliest of its cabinets' `valid_until`. */
+  valid_until: Date | null;
 }
 /** A department's counts at the end of a term day, cumulative; `settled`: due and delivered by then. */
 export interface DepartmentDayTable {

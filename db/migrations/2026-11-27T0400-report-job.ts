@@ -78,6 +78,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       add column due_day integer not null default 0,
       add column delivered_day integer;
     create index slot_fact_cabinet_idx on slot_fact (cabinet_id);
+    -- Who watched a lecture to the end, counted from the index alone.
+    create index watch_progress_completed_idx on watch_progress (media_file_id) where completed_at is not null;
     create index slot_fact_department_idx on slot_fact (department_id, term_id);
 
     create table cabinet_current (
@@ -129,6 +131,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       cabinet_rows text not null,
       week_ends text not null,
       as_of timestamptz not null,
+      -- The earliest of its cabinets' valid_until.
+      valid_until timestamptz,
       primary key (department_id, term_id)
     );
 
@@ -185,18 +189,22 @@ export async function up(db: Kysely<any>): Promise<void> {
 
       delete from slot_fact where cabinet_id = any (batch);
       insert into slot_fact (slot_id, cabinet_id, department_id, term_id, days, kind, due_at, due_day, delivered_at, delivered_day, on_time)
-        select s.id, s.cabinet_id, subject.department_id, t.id, t.weeks * 7, s.kind, s.due_at,
-               report_day(s.due_at, t.starts_on, t.time_zone, t.weeks * 7),
+        select sd.slot_id, sd.cabinet_id, sd.department_id, t.id, t.weeks * 7, sd.kind, sd.due_at,
+               report_day(sd.due_at, t.starts_on, t.time_zone, t.weeks * 7),
                sd.delivered_at,
                case when sd.delivered_at is not null then report_day(sd.delivered_at, t.starts_on, t.time_zone, t.weeks * 7) end,
-               case when sd.delivered_at is not null then sd.delivered_at <= s.due_at end
-        from slot s
-        join slot_delivery sd on sd.slot_id = s.id
-        join cabinet c on c.id = s.cabinet_id
-        join teaching_assignment ta on ta.id = c.teaching_assignment_id
-        join subject on subject.id = ta.subject_id
-        join term t on t.id = ta.term_id
-        where s.cabinet_id = any (batch);
+               case when sd.delivered_at is not null then sd.delivered_at <= sd.due_at end
+        from (
+          -- Each slot's delivery worked out once (the view's rule), for the batch's slots only.
+          select d.slot_id, d.cabinet_id, d.kind, d.due_at, d.delivered_at, subject.department_id, ta.term_id
+          from slot_delivery d
+          join cabinet c on c.id = d.cabinet_id
+          join teaching_assignment ta on ta.id = c.teaching_assignment_id
+          join subject on subject.id = ta.subject_id
+          where d.cabinet_id = any (batch)
+          offset 0
+        ) sd
+        join term t on t.id = sd.term_id;
 
       delete from cabinet_current where cabinet_id = any (batch);
       insert into cabinet_current
@@ -301,7 +309,7 @@ export async function up(db: Kysely<any>): Promise<void> {
             ) d, term t
             where t.id = cc.term_id
           ), '[]'),
-          at
+          at, min(cc.valid_until)
         from cabinet_current cc
         where cc.department_id = any (departments)
         group by cc.department_id, cc.term_id;
@@ -355,7 +363,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     begin
       -- The current term as in server/cabinets/cabinets.ts (currentTermQuery).
       return query
-        select d.id, d.name, d.faculty_id, d.slot_policy, f.name, report_stale(d.id), row_to_json(t), dc.as_of::text,
+        select d.id, d.name, d.faculty_id, d.slot_policy, f.name,
+          -- report_stale(d.id), with the department's own valid_until for its cabinets'.
+          exists (
+            select 1 from report_dirty r
+            join cabinet c on c.id = r.cabinet_id
+            join teaching_assignment ta on ta.id = c.teaching_assignment_id
+            join subject s on s.id = ta.subject_id
+            where s.department_id = d.id
+          ) or coalesce(dc.valid_until <= now(), false),
+          row_to_json(t), dc.as_of::text,
           case when dc.as_of::text is distinct from known_version then dc.cabinet_rows end,
           case when dc.as_of::text is distinct from known_version then dc.week_ends end
         from department d
