@@ -353,35 +353,6 @@ export async function up(db: Kysely<any>): Promise<void> {
       end
     $$;
 
-    -- What a department's report needs first, in one call with a plan kept per connection: the
-    -- department, the current term, whether its summaries are behind, and which version of its page
-    -- is current, with the page's texts unless the caller has that version already.
-    create function report_department_state(department uuid, known_version text)
-    returns table (id uuid, name text, faculty_id uuid, slot_policy jsonb, faculty_name text, stale boolean, term json, version text, cabinet_rows text, week_ends text)
-    language plpgsql stable as $$
-    #variable_conflict use_column
-    begin
-      -- The current term as in server/cabinets/cabinets.ts (currentTermQuery).
-      return query
-        select d.id, d.name, d.faculty_id, d.slot_policy, f.name,
-          -- report_stale(d.id), with the department's own valid_until for its cabinets'.
-          exists (
-            select 1 from report_dirty r
-            join cabinet c on c.id = r.cabinet_id
-            join teaching_assignment ta on ta.id = c.teaching_assignment_id
-            join subject s on s.id = ta.subject_id
-            where s.department_id = d.id
-          ) or coalesce(dc.valid_until <= now(), false),
-          row_to_json(t), dc.as_of::text,
-          case when dc.as_of::text is distinct from known_version then dc.cabinet_rows end,
-          case when dc.as_of::text is distinct from known_version then dc.week_ends end
-        from department d
-        join faculty f on f.id = d.faculty_id
-        left join (select * from term where starts_on <= current_date + 30 order by starts_on desc limit 1) t on true
-        left join department_current dc on dc.department_id = d.id and dc.term_id = t.id
-        where d.id = department;
-    end $$;
-
     -- Everything again from the raw rows (after a bulk load with the triggers off, or to repair).
     create function report_rebuild() returns void
     language plpgsql as $$

@@ -3,7 +3,7 @@
 // week through the term. Read from the summaries the report refresher keeps (decision 015), never
 // recounted: the page as it stands now is one indexed read of the department's cabinets.
 import { sql, type Selectable } from 'kysely';
-import type { Db } from '../../db/client.ts';
+import { preparedStatement, runPrepared, type Db } from '../../db/client.ts';
 import type { Database, SlotPolicy } from '../../db/schema.ts';
 import { can, requirePermission, type Principal } from '../auth/permissions.ts';
 import { isUuid, termInfo, type TermInfo } from '../cabinets/cabinets.ts';
@@ -106,14 +106,35 @@ type StateRow = {
 };
 
 /**
- * The department, the current term, whether its summaries are behind, and its page as it stands
- * now (`report_department_state`): one call, which sends the page's texts only when this process
- * does not have that version decoded.
+ * The department, the current term, whether its summaries are behind (`report_stale`, with the
+ * department's own `valid_until` for its cabinets'), and which version of its page is current, with
+ * the page's texts only when the caller does not have that version ($2). One prepared statement:
+ * every report starts with it.
  */
+const stateQuery = preparedStatement(`
+  select d.id, d.name, d.faculty_id, d.slot_policy, f.name as faculty_name,
+    exists (
+      select 1 from report_dirty r
+      join cabinet c on c.id = r.cabinet_id
+      join teaching_assignment ta on ta.id = c.teaching_assignment_id
+      join subject s on s.id = ta.subject_id
+      where s.department_id = d.id
+    ) or coalesce(dc.valid_until <= now(), false) as stale,
+    row_to_json(t) as term,
+    dc.as_of::text as version,
+    case when dc.as_of::text is distinct from $2 then dc.cabinet_rows end as cabinet_rows,
+    case when dc.as_of::text is distinct from $2 then dc.week_ends end as week_ends
+  from department d
+  join faculty f on f.id = d.faculty_id
+  -- The current term, by the rule of currentTermQuery (server/cabinets/cabinets.ts).
+  left join (select * from term where starts_on <= current_date + 30 order by starts_on desc limit 1) t on true
+  left join department_current dc on dc.department_id = d.id and dc.term_id = t.id
+  where d.id = $1`);
+
+/** The department's state and its page as it stands now, decoded once per version in this process. */
 async function departmentState(db: Db, departmentId: string): Promise<(StateRow & { kept: Kept | null }) | undefined> {
   const known = kept.get(departmentId);
-  const result = await sql<StateRow>`select * from report_department_state(${departmentId}::uuid, ${known?.version ?? null})`.execute(db);
-  const row = result.rows[0];
+  const [row] = await runPrepared<StateRow>(db, stateQuery, [departmentId, known?.version ?? null]);
   if (!row) return undefined;
   if (!row.term || row.version === null) return { ...row, kept: null };
   if (row.cabinet_rows !== null && row.week_ends !== null) {
