@@ -3,13 +3,15 @@
 // signals summed. Read from the departments' rows the report refresher keeps (decision 015): now, a
 // row per department; a past date, each department's row for that term day. However big the
 // university, a few hundred rows.
-import type { Db } from '../../db/client.ts';
+import type { Selectable } from 'kysely';
+import { preparedStatement, runPrepared, type Db } from '../../db/client.ts';
+import type { Database } from '../../db/schema.ts';
 import { can, requirePermission, type Principal } from '../auth/permissions.ts';
-import { currentTerm, isUuid, type TermInfo } from '../cabinets/cabinets.ts';
+import { currentTerm, isUuid, termInfo, type TermInfo } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
 import { endOfDay } from './department-report.ts';
 import { addCounts, emptyCounts, measuresOf, ratios, type Counts } from './measures.ts';
-import { addQuality, dayOf, departmentsNow, departmentsOnDay, noQuality, qualityOf, type QualityParts, type QualitySignals } from './summaries.ts';
+import { addQuality, catchUp, countsFromArray, dayOf, departmentsOnDay, noQuality, qualityColumns, qualityOf, type QualityParts, type QualitySignals } from './summaries.ts';
 
 type Parts = { cabinets: number; total: Counts; quality: QualityParts };
 export type RollupRow = { id: string; name: string; kind: string; cabinets: number; total: Counts; completeness: number | null; timeliness: number | null; quality: QualitySignals };
@@ -18,34 +20,54 @@ export type Rollup = { title: string; term: TermInfo; asOf: string; rows: Rollup
 /** Least complete first: where a dean or the vice-rector should look. */
 const ranked = (rows: RollupRow[]) => rows.sort((a, b) => (a.completeness ?? 2) - (b.completeness ?? 2) || a.name.localeCompare(b.name));
 
-async function termAndMoment(db: Db, asOfDay: string | null) {
-  const term = await currentTerm(db);
-  if (!term) throw new AppError('not_found');
-  return { term, asOf: await endOfDay(db, asOfDay, term) };
-}
-
-/** The departments with their faculties (optionally of one faculty). */
-function departmentsOf(db: Db, facultyId: string | null) {
-  return db
-    .selectFrom('department')
-    .innerJoin('faculty', 'faculty.id', 'department.faculty_id')
-    .select(['department.id', 'department.name', 'department.kind', 'department.faculty_id', 'faculty.name as facultyName', 'faculty.kind as facultyKind'])
-    .$if(facultyId !== null, (q) => q.where('department.faculty_id', '=', facultyId!))
-    .execute();
-}
+type DepartmentRow = QualityParts & {
+  id: string;
+  name: string;
+  kind: string;
+  faculty_id: string;
+  faculty_name: string;
+  faculty_kind: string;
+  cabinets: number | null;
+  counts: number[] | null;
+  stale: boolean;
+  term: Selectable<Database['term']> | null;
+};
 
 /**
- * Each department's parts (its cabinets, counts and quality parts) at the moment asked for: now, or
- * the end of a past day. A department without cabinets has zeros.
+ * Every department (or one faculty's, $1) with its row as it stands now from the refresher, whether
+ * anything is behind (`report_stale`), and the current term: one prepared statement, a row per
+ * department whatever the size of the university.
  */
-async function departmentParts(db: Db, termId: string, asOfDay: string | null, asOf: Date): Promise<(departmentId: string) => Parts> {
-  const now = await departmentsNow(db, termId);
-  const onDay = asOfDay === null ? null : await departmentsOnDay(db, termId, await dayOf(db, termId, asOf));
-  return (departmentId) => {
-    const current = now.get(departmentId);
-    const byKind = onDay ? onDay.get(departmentId) : current?.byKind;
-    return { cabinets: current?.cabinets ?? 0, total: byKind ? measuresOf(byKind).total : emptyCounts(), quality: current?.quality ?? noQuality() };
-  };
+const departmentsQuery = preparedStatement(`
+  with t as (select * from term where starts_on <= current_date + 30 order by starts_on desc limit 1) -- currentTermQuery's rule
+  select d.id, d.name, d.kind, d.faculty_id, f.name as faculty_name, f.kind as faculty_kind,
+    dc.cabinets, dc.counts, ${qualityColumns.map((column) => `coalesce(dc.${column}, 0) as ${column}`).join(', ')},
+    (select report_stale(null)) as stale, (select row_to_json(t) from t) as term
+  from department d
+  join faculty f on f.id = d.faculty_id
+  left join department_current dc on dc.department_id = d.id and dc.term_id = (select id from t)
+  where $1::uuid is null or d.faculty_id = $1`);
+
+/**
+ * The departments (of one faculty, or all) with their parts (cabinets, counts and quality parts)
+ * at the moment asked for: now, or the end of a past day; and the term and that moment.
+ */
+async function departmentsAt(db: Db, facultyId: string | null, asOfDay: string | null) {
+  let rows = await runPrepared<DepartmentRow>(db, departmentsQuery, [facultyId]);
+  if (rows[0]?.stale) {
+    await catchUp(db);
+    rows = await runPrepared<DepartmentRow>(db, departmentsQuery, [facultyId]);
+  }
+  const term = rows[0]?.term ? termInfo(rows[0].term) : await currentTerm(db);
+  if (!term) throw new AppError('not_found');
+  const asOf = await endOfDay(db, asOfDay, term);
+  const onDay = asOfDay === null ? null : await departmentsOnDay(db, term.id, await dayOf(db, term.id, asOf), facultyId === null ? undefined : rows.map((r) => r.id));
+  const departments = rows.map((row) => {
+    const byKind = onDay ? onDay.get(row.id) : row.counts ? countsFromArray(row.counts) : undefined;
+    const parts: Parts = { cabinets: row.cabinets ?? 0, total: byKind ? measuresOf(byKind).total : emptyCounts(), quality: row };
+    return { ...row, parts };
+  });
+  return { term, asOf, departments };
 }
 
 /** Parts summed into a row of the table, with its ratios and signals. */
@@ -59,26 +81,23 @@ export async function facultyReport(db: Db, user: Principal | null, facultyId: s
   const faculty = isUuid(facultyId) ? await db.selectFrom('faculty').select(['id', 'name']).where('id', '=', facultyId).executeTakeFirst() : undefined;
   if (!faculty) throw new AppError(user ? 'not_found' : 'unauthorized');
   requirePermission(user, 'report.faculty', { facultyId: faculty.id });
-  const { term, asOf } = await termAndMoment(db, asOfDay);
-  const [departments, partsOf] = await Promise.all([departmentsOf(db, faculty.id), departmentParts(db, term.id, asOfDay, asOf)]);
-  const rows = ranked(departments.map((d) => ({ id: d.id, name: d.name, kind: d.kind, ...sumOf([partsOf(d.id)]) })));
-  return { title: faculty.name, term, asOf: asOf.toISOString(), rows, total: sumOf(departments.map((d) => partsOf(d.id))) };
+  const { term, asOf, departments } = await departmentsAt(db, faculty.id, asOfDay);
+  const rows = ranked(departments.map((d) => ({ id: d.id, name: d.name, kind: d.kind, ...sumOf([d.parts]) })));
+  return { title: faculty.name, term, asOf: asOf.toISOString(), rows, total: sumOf(departments.map((d) => d.parts)) };
 }
 
 export async function universityReport(db: Db, user: Principal | null, asOfDay: string | null = null): Promise<Rollup> {
   requirePermission(user, 'report.university', {});
-  const { term, asOf } = await termAndMoment(db, asOfDay);
-  const [departments, partsOf] = await Promise.all([departmentsOf(db, null), departmentParts(db, term.id, asOfDay, asOf)]);
+  const { term, asOf, departments } = await departmentsAt(db, null, asOfDay);
   const faculties = new Map<string, { name: string; kind: string; parts: Parts[] }>();
   for (const d of departments) {
-    const faculty = faculties.get(d.faculty_id) ?? { name: d.facultyName, kind: d.facultyKind, parts: [] };
-    faculty.parts.push(partsOf(d.id));
+    const faculty = faculties.get(d.faculty_id) ?? { name: d.faculty_name, kind: d.faculty_kind, parts: [] };
+    faculty.parts.push(d.parts);
     faculties.set(d.faculty_id, faculty);
   }
   const rows = ranked([...faculties.entries()].map(([id, f]) => ({ id, name: f.name, kind: f.kind, ...sumOf(f.parts) })));
-  return { title: '', term, asOf: asOf.toISOString(), rows, total: sumOf(departments.map((d) => partsOf(d.id))) };
+  return { title: '', term, asOf: asOf.toISOString(), rows, total: sumOf(departments.map((d) => d.parts)) };
 }
-
 
 /** The report a person starts from, at the level of their scope (each leads down to cabinets), or null. */
 export function reportEntry(user: Principal): { level: 'university' | 'faculty' | 'department'; to: string } | null {
