@@ -372,6 +372,8 @@ export interface Database {
   department_current: DepartmentCurrentTable;
   department_day: DepartmentDayTable;
   report_dirty: ReportDirtyTable;
+  /** The term running now, or the next one starting within 30 days (a view). */
+  current_term: TermTable;
   notification: NotificationTable;
 }
 

@@ -336,7 +336,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     end $$;
 
     -- Whether what the reports read is behind: some cabinet changed and waits for the refresher,
-    -- or its counts have run out (a due moment passed). For one department, or (null) anywhere.
+    -- or its counts have run out (a due moment passed; a department's valid_until is its
+    -- cabinets' earliest). For one department, or (null) anywhere.
     create function report_stale(department uuid) returns boolean
     language sql stable as $$
       select case when department is null then
@@ -349,9 +350,13 @@ export async function up(db: Kysely<any>): Promise<void> {
           join subject s on s.id = ta.subject_id
           where s.department_id = department
         )
-        or exists (select 1 from cabinet_current where department_id = department and valid_until <= now())
+        or exists (select 1 from department_current dc where dc.department_id = department and dc.valid_until <= now())
       end
     $$;
+
+    -- The term running now, or the next one starting within 30 days: the one rule for "this term".
+    create view current_term as
+      select * from term where starts_on <= current_date + 30 order by starts_on desc limit 1;
 
     -- Everything again from the raw rows (after a bulk load with the triggers off, or to repair).
     create function report_rebuild() returns void

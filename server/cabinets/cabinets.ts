@@ -15,14 +15,9 @@ import { dueAtEndOfWeek, planSlots } from './slot-plan.ts';
 
 export type TermInfo = { id: string; academicYear: string; semester: number; startsOn: string; weeks: number; timeZone: string };
 
-/** The term running now, or the next one starting within 30 days (as a query, to use inside another). */
-export function currentTermQuery(db: Kysely<Database>) {
-  return db.selectFrom('term').where('starts_on', '<=', sql<string>`current_date + 30`).orderBy('starts_on', 'desc').limit(1);
-}
-
-/** The term that has started most recently (the seed makes one that is running now). */
+/** The term running now, or the next one starting within 30 days (the `current_term` view's rule). */
 export async function currentTerm(db: Db): Promise<TermInfo | null> {
-  const row = await currentTermQuery(db).selectAll().executeTakeFirst();
+  const row = await db.selectFrom('current_term').selectAll().executeTakeFirst();
   return row ? termInfo(row) : null;
 }
 

@@ -106,28 +106,19 @@ type StateRow = {
 };
 
 /**
- * The department, the current term, whether its summaries are behind (`report_stale`, with the
- * department's own `valid_until` for its cabinets'), and which version of its page is current, with
- * the page's texts only when the caller does not have that version ($2). One prepared statement:
- * every report starts with it.
+ * The department, the current term, whether its summaries are behind (`report_stale`), and which
+ * version of its page is current, with the page's texts only when the caller does not have that
+ * version ($2). One prepared statement: every report starts with it.
  */
 const stateQuery = preparedStatement(`
-  select d.id, d.name, d.faculty_id, d.slot_policy, f.name as faculty_name,
-    exists (
-      select 1 from report_dirty r
-      join cabinet c on c.id = r.cabinet_id
-      join teaching_assignment ta on ta.id = c.teaching_assignment_id
-      join subject s on s.id = ta.subject_id
-      where s.department_id = d.id
-    ) or coalesce(dc.valid_until <= now(), false) as stale,
+  select d.id, d.name, d.faculty_id, d.slot_policy, f.name as faculty_name, report_stale(d.id) as stale,
     row_to_json(t) as term,
     dc.as_of::text as version,
     case when dc.as_of::text is distinct from $2 then dc.cabinet_rows end as cabinet_rows,
     case when dc.as_of::text is distinct from $2 then dc.week_ends end as week_ends
   from department d
   join faculty f on f.id = d.faculty_id
-  -- The current term, by the rule of currentTermQuery (server/cabinets/cabinets.ts).
-  left join (select * from term where starts_on <= current_date + 30 order by starts_on desc limit 1) t on true
+  left join current_term t on true
   left join department_current dc on dc.department_id = d.id and dc.term_id = t.id
   where d.id = $1`);
 

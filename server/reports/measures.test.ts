@@ -126,6 +126,7 @@ describe('cabinet measures', () => {
   it('refreshes a cabinet whose counts a due moment has overtaken before anyone reads them', async () => {
     // As if the refresher had last run long ago, when nothing was due yet.
     await db().updateTable('cabinet_current').set({ counts: Array(15).fill(0), valid_until: at('2026-09-01T00:00:00Z') }).where('cabinet_id', '=', cabinet.cabinetId).execute();
+    await db().updateTable('department_current').set({ valid_until: at('2026-09-01T00:00:00Z') }).where('department_id', '=', departmentId).execute();
     expect(await isStale(db(), departmentId)).toBe(true);
     expect(await catchUp(db())).toBe(1);
     const kept = await db().selectFrom('cabinet_current').select(['counts', 'valid_until']).where('cabinet_id', '=', cabinet.cabinetId).executeTakeFirstOrThrow();

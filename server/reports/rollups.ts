@@ -39,13 +39,12 @@ type DepartmentRow = QualityParts & {
  * department whatever the size of the university.
  */
 const departmentsQuery = preparedStatement(`
-  with t as (select * from term where starts_on <= current_date + 30 order by starts_on desc limit 1) -- currentTermQuery's rule
   select d.id, d.name, d.kind, d.faculty_id, f.name as faculty_name, f.kind as faculty_kind,
     dc.cabinets, dc.counts, ${qualityColumns.map((column) => `coalesce(dc.${column}, 0) as ${column}`).join(', ')},
-    (select report_stale(null)) as stale, (select row_to_json(t) from t) as term
+    (select report_stale(null)) as stale, (select row_to_json(t) from current_term t) as term
   from department d
   join faculty f on f.id = d.faculty_id
-  left join department_current dc on dc.department_id = d.id and dc.term_id = (select id from t)
+  left join department_current dc on dc.department_id = d.id and dc.term_id = (select id from current_term)
   where $1::uuid is null or d.faculty_id = $1`);
 
 /**
