@@ -23,14 +23,6 @@ export async function isStale(db: Kysely<Database>, departmentId: string | null)
   return row.rows[0]!.stale;
 }
 
-/** Reads with `read` once the summaries it depends on are current (checked alongside the first read). */
-export async function readCurrent<T>(db: Kysely<Database>, departmentId: string | null, read: () => Promise<T>): Promise<T> {
-  const [stale, result] = await Promise.all([isStale(db, departmentId), read()]);
-  if (!stale) return result;
-  await catchUp(db);
-  return read();
-}
-
 /** `report_counts` back into counts by kind: five numbers per kind (required, due, delivered, on time, overdue), in `slotKinds` order. */
 export function countsFromArray(values: readonly number[]): CabinetMeasures['byKind'] {
   const counts = (k: number): Counts => ({ required: values[k] ?? 0, due: values[k + 1] ?? 0, delivered: values[k + 2] ?? 0, onTime: values[k + 3] ?? 0, overdue: values[k + 4] ?? 0 });
@@ -132,40 +124,18 @@ export function decodePage(cabinetRows: string, weekEndRows: string): Department
   return { cabinets, weekEnds };
 }
 
-export type DepartmentNow = {
-  departmentId: string;
-  cabinets: number;
-  byKind: CabinetMeasures['byKind'];
-  quality: QualityParts;
-};
-
-/** Departments of a term as they stand now (all of them, or one faculty's): a row each, however big the university. */
-export function departmentsNow(db: Kysely<Database>, termId: string): Promise<Map<string, DepartmentNow>> {
-  return readCurrent(db, null, async () => {
-    const rows = await db
-      .selectFrom('department_current')
-      .select(['department_id', 'cabinets', 'counts', ...qualityColumns])
-      .where('term_id', '=', termId)
-      .execute();
-    return new Map(
-      rows.map((row) => [
-        row.department_id,
-        {
-          departmentId: row.department_id,
-          cabinets: row.cabinets,
-          byKind: countsFromArray(row.counts),
-          quality: row,
-        },
-      ])
-    );
-  });
+/** Departments' counts by kind as the refresher keeps them now (after a catch-up). */
+async function departmentCountsNow(db: Kysely<Database>, termId: string): Promise<Map<string, CabinetMeasures['byKind']>> {
+  const rows = await db.selectFrom('department_current').select(['department_id', 'counts']).where('term_id', '=', termId).execute();
+  return new Map(rows.map((row) => [row.department_id, countsFromArray(row.counts)]));
 }
 
-/** The term day a moment falls in (`report_day`, as the refresher dates the facts). */
+/**
+ * The term day a moment falls in (`report_day`, as the refresher dates the facts), within the term:
+ * a date after it reads the last day (deliveries after the term's end are in no day's counts).
+ */
 export async function dayOf(db: Kysely<Database>, termId: string, moment: Date): Promise<number> {
-  const row = await sql<{
-    day: number;
-  }>`select report_day(${moment}::timestamptz, starts_on, time_zone, weeks * 7) as day from term where id = ${termId}`.execute(db);
+  const row = await sql<{ day: number }>`select least(weeks * 7, report_day(${moment}::timestamptz, starts_on, time_zone, weeks * 7)) as day from term where id = ${termId}`.execute(db);
   return row.rows[0]!.day;
 }
 
@@ -252,7 +222,7 @@ export async function checkSummaries(db: Kysely<Database>, termId: string): Prom
       });
     }
     const keptDepartments = isNow
-      ? new Map([...(await departmentsNow(db, termId)).entries()].map(([id, d]) => [id, d.byKind]))
+      ? await departmentCountsNow(db, termId)
       : await departmentsOnDay(db, termId, await dayOf(db, termId, asOf), departments);
     for (const department of departments) {
       const kept = keptDepartments.get(department);
