@@ -1,7 +1,8 @@
 // A head's report: every cabinet of the department in a term with its measures as of a moment,
 // a summary per instructor, the department's total, and its completeness and timeliness week by
 // week through the term. Read from the summaries the report refresher keeps (decision 015), never
-// recounted: the page as it stands now is one indexed read of the department's cabinets.
+// recounted: the page as it stands now is one prepared statement, and its texts are decoded once
+// per version in a web process.
 import { sql, type Selectable } from 'kysely';
 import { preparedStatement, runPrepared, type Db } from '../../db/client.ts';
 import type { Database, SlotPolicy } from '../../db/schema.ts';
