@@ -315,20 +315,33 @@ export async function up(db: Kysely<any>): Promise<void> {
         group by cc.department_id, cc.term_id;
     end $$;
 
-    -- Brings the summaries up to now: cabinets whose counts have run out (a due moment passed) are
-    -- marked dirty, and every dirty cabinet is refreshed. One refresh at a time (an advisory lock),
-    -- so two never rewrite a department at once; cheap when there is nothing to do.
-    create function report_catch_up() returns integer
+    -- Brings the summaries a step closer to now, for one department or (null) everywhere: its
+    -- cabinets whose counts have run out (a due moment passed) are marked dirty, and up to
+    -- "max_cabinets" dirty cabinets are refreshed. Returns how many; call again until it returns
+    -- fewer than asked. One refresh at a time (an advisory lock, held for one batch), so two never
+    -- rewrite a department at once; cheap when there is nothing to do.
+    create function report_catch_up(department uuid default null, max_cabinets integer default 500) returns integer
     language plpgsql as $$
     declare
-      at timestamptz := clock_timestamp();
+      at timestamptz;
       batch uuid[];
     begin
-      if not exists (select 1 from report_dirty) and not exists (select 1 from cabinet_current where valid_until <= at) then return 0; end if;
+      if not report_stale(department) then return 0; end if;
       perform pg_advisory_xact_lock(72040015);
       at := clock_timestamp();
-      insert into report_dirty (cabinet_id) select cabinet_id from cabinet_current where valid_until <= at;
-      with taken as (delete from report_dirty returning cabinet_id)
+      insert into report_dirty (cabinet_id)
+        select cabinet_id from cabinet_current where valid_until <= at and (department is null or department_id = department);
+      with chosen as (
+        select distinct r.cabinet_id from report_dirty r
+        where department is null or r.cabinet_id in (
+          select c.id from cabinet c
+          join teaching_assignment ta on ta.id = c.teaching_assignment_id
+          join subject s on s.id = ta.subject_id
+          where s.department_id = department
+        )
+        order by r.cabinet_id limit max_cabinets
+      ),
+      taken as (delete from report_dirty r using chosen where r.cabinet_id = chosen.cabinet_id returning r.cabinet_id)
         select array_agg(distinct cabinet_id) into batch from taken;
       if batch is null then return 0; end if;
       perform report_refresh_cabinets(batch, at);

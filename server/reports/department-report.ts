@@ -153,7 +153,7 @@ export async function departmentReport(db: Db, user: Principal | null, departmen
   requirePermission(user, 'report.view', { departmentId: state.id, facultyId: state.faculty_id });
   if (!state.term) throw new AppError('not_found');
   if (state.stale) {
-    await catchUp(db);
+    await catchUp(db, departmentId);
     state = (await departmentState(db, departmentId))!;
   }
   const term = termInfo(state.term!);

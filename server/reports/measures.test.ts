@@ -135,6 +135,15 @@ describe('cabinet measures', () => {
     expect(await checkSummaries(db(), termId)).toEqual([]);
   });
 
+  it('catches up one department without waiting for another department\'s changes', async () => {
+    const physics = await demoCabinet(db(), 'instructor4', 'PHY-201');
+    await catchUp(db());
+    await db().insertInto('report_dirty').values([{ cabinet_id: cabinet.cabinetId }, { cabinet_id: physics.cabinetId }]).execute();
+    expect(await catchUp(db(), departmentId)).toBe(1);
+    expect((await db().selectFrom('report_dirty').select('cabinet_id').execute()).map((r) => r.cabinet_id)).toEqual([physics.cabinetId]);
+    expect(await catchUp(db())).toBe(1);
+  });
+
   it('rebuilds the same summaries from the raw rows (after a bulk load with the triggers off)', async () => {
     const { sql } = await import('kysely');
     const snapshot = async () => ({

@@ -56,7 +56,7 @@ export async function sendReminder(db: Db, actor: Actor, departmentId: string, i
   requirePermission(actor.user, 'report.remind', { departmentId });
   const term = await currentTerm(db);
   if (!term || !isUuid(instructorId)) throw new AppError('not_found');
-  await catchUp(db);
+  await catchUp(db, departmentId);
   const [overdue] = await overdueByInstructor(db, departmentId, term.id, now, instructorId);
   if (!overdue) throw new AppError('conflict', 'report.nothing_overdue');
   return db.transaction().execute(async (trx) => {

@@ -7,12 +7,21 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, SlotKind, StudyForm } from '../../db/schema.ts';
 import { addCounts, countCabinets, emptyCounts, measuresOf, slotKinds, type CabinetMeasures, type Counts } from './measures.ts';
 
-/** Refreshes whatever is behind now (dirty cabinets, counts a due moment has overtaken); how many cabinets. */
-export async function catchUp(db: Kysely<Database>): Promise<number> {
-  const row = await sql<{
-    refreshed: number;
-  }>`select report_catch_up() as refreshed`.execute(db);
-  return row.rows[0]!.refreshed;
+/** Cabinets the refresher takes in one transaction: a reader waits for at most one such batch. */
+const BATCH = 500;
+
+/**
+ * Refreshes what is behind now (dirty cabinets, counts a due moment has overtaken) for one
+ * department, or everywhere; in batches of a transaction each. Returns how many cabinets.
+ */
+export async function catchUp(db: Kysely<Database>, departmentId: string | null = null): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const row = await sql<{ refreshed: number }>`select report_catch_up(${departmentId}::uuid, ${BATCH}) as refreshed`.execute(db);
+    const refreshed = row.rows[0]!.refreshed;
+    total += refreshed;
+    if (refreshed < BATCH) return total;
+  }
 }
 
 /** Whether something one department's report reads is behind (`null`: anything anywhere). */
