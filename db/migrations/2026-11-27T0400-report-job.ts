@@ -316,14 +316,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     end $$;
 
     -- Brings the summaries a step closer to now, for one department or (null) everywhere: its
-    -- cabinets whose counts have run out (a due moment passed) are marked dirty, and up to
-    -- "max_cabinets" dirty cabinets are refreshed. Returns how many; call again until it returns
-    -- fewer than asked. One refresh at a time (an advisory lock, held for one batch), so two never
-    -- rewrite a department at once; cheap when there is nothing to do.
-    create function report_catch_up(department uuid default null, max_cabinets integer default 500) returns integer
+    -- cabinets whose counts have run out (a due moment passed) are marked dirty, and the dirty
+    -- cabinets of up to "max_departments" departments are refreshed, each department once. Returns
+    -- how many departments; call again until it returns fewer than asked. One refresh at a time (an
+    -- advisory lock, held for one batch), so two never rewrite a department at once; cheap when
+    -- there is nothing to do.
+    create function report_catch_up(department uuid default null, max_departments integer default 20) returns integer
     language plpgsql as $$
     declare
+      none constant uuid := '00000000-0000-0000-0000-000000000000';
       at timestamptz;
+      chosen uuid[];
       batch uuid[];
     begin
       if not report_stale(department) then return 0; end if;
@@ -331,21 +334,30 @@ export async function up(db: Kysely<any>): Promise<void> {
       at := clock_timestamp();
       insert into report_dirty (cabinet_id)
         select cabinet_id from cabinet_current where valid_until <= at and (department is null or department_id = department);
-      with chosen as (
-        select distinct r.cabinet_id from report_dirty r
-        where department is null or r.cabinet_id in (
-          select c.id from cabinet c
-          join teaching_assignment ta on ta.id = c.teaching_assignment_id
-          join subject s on s.id = ta.subject_id
-          where s.department_id = department
-        )
-        order by r.cabinet_id limit max_cabinets
+      -- Each dirty cabinet's department from its subject, or (a cabinet gone) from what was kept
+      -- of it, or none; the first departments' cabinets are taken.
+      with dirty as (
+        select distinct r.cabinet_id, coalesce(s.department_id, cc.department_id, none) as department_id
+        from report_dirty r
+        left join cabinet c on c.id = r.cabinet_id
+        left join teaching_assignment ta on ta.id = c.teaching_assignment_id
+        left join subject s on s.id = ta.subject_id
+        left join cabinet_current cc on cc.cabinet_id = r.cabinet_id
       ),
-      taken as (delete from report_dirty r using chosen where r.cabinet_id = chosen.cabinet_id returning r.cabinet_id)
-        select array_agg(distinct cabinet_id) into batch from taken;
-      if batch is null then return 0; end if;
-      perform report_refresh_cabinets(batch, at);
-      return cardinality(batch);
+      picked as (
+        select distinct department_id from dirty
+        where department is null or department_id = department
+        order by department_id limit max_departments
+      ),
+      taken as (
+        delete from report_dirty r using dirty d
+        where r.cabinet_id = d.cabinet_id and d.department_id in (select department_id from picked)
+        returning r.cabinet_id
+      )
+        select (select array_agg(department_id) from picked), (select array_agg(distinct cabinet_id) from taken) into chosen, batch;
+      if chosen is null then return 0; end if;
+      if batch is not null then perform report_refresh_cabinets(batch, at); end if;
+      return cardinality(chosen);
     end $$;
 
     -- Whether what the reports read is behind: some cabinet changed and waits for the refresher,

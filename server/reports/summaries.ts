@@ -7,12 +7,13 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, SlotKind, StudyForm } from '../../db/schema.ts';
 import { addCounts, countCabinets, emptyCounts, measuresOf, slotKinds, type CabinetMeasures, type Counts } from './measures.ts';
 
-/** Cabinets the refresher takes in one transaction: a reader waits for at most one such batch. */
-const BATCH = 500;
+/** Departments the refresher takes in one transaction: a reader waits for at most one such batch. */
+const BATCH = 20;
 
 /**
  * Refreshes what is behind now (dirty cabinets, counts a due moment has overtaken) for one
- * department, or everywhere; in batches of a transaction each. Returns how many cabinets.
+ * department, or everywhere; a batch of departments per transaction, each department once.
+ * Returns how many departments it refreshed.
  */
 export async function catchUp(db: Kysely<Database>, departmentId: string | null = null): Promise<number> {
   let total = 0;
