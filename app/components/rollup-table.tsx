@@ -38,6 +38,18 @@ export function TotalsLine({ summary, testId }: { summary: Summary; testId: stri
   );
 }
 
+/** The quality signals' column headers, as every report table shows them. */
+export function QualityHeaders() {
+  const { t } = useTranslation();
+  return (
+    <>
+      {(['lectureMinutes', 'captions', 'reused', 'watched', 'submissions', 'graded'] as const).map((key) => (
+        <th key={key}>{t(`report.${key}`)}</th>
+      ))}
+    </>
+  );
+}
+
 /** The quality signals beside the counts, as every report table shows them. */
 export function QualityCells({ quality }: { quality: QualitySignals }) {
   return (
@@ -70,12 +82,7 @@ export function RollupTable({ rollup, linkTo }: { rollup: Rollup; linkTo: (id: s
             <th>{t('report.completeness')}</th>
             <th>{t('report.timeliness')}</th>
             <th>{t('report.overdue')}</th>
-            <th>{t('report.lectureMinutes')}</th>
-            <th>{t('report.captions')}</th>
-            <th>{t('report.reused')}</th>
-            <th>{t('report.watched')}</th>
-            <th>{t('report.submissions')}</th>
-            <th>{t('report.graded')}</th>
+            <QualityHeaders />
           </tr>
         </thead>
         <tbody>

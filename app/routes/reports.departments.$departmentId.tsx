@@ -12,7 +12,7 @@ import { useTranslation } from 'react-i18next';
 import { departmentReport, type ReportRow, type WeekPoint } from '../../server/reports/department-report.ts';
 import { slotKinds } from '../../server/reports/measures.ts';
 import { levelClass, percent } from '../components/report-levels.ts';
-import { AsOfForm, QualityCells, TotalsLine } from '../components/rollup-table.tsx';
+import { AsOfForm, QualityCells, QualityHeaders, TotalsLine } from '../components/rollup-table.tsx';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -263,12 +263,7 @@ export default function DepartmentReportPage() {
             {header('completeness', t('report.completeness'))}
             {header('timeliness', t('report.timeliness'))}
             {header('overdue', t('report.overdue'))}
-            <th>{t('report.lectureMinutes')}</th>
-            <th>{t('report.captions')}</th>
-            <th>{t('report.reused')}</th>
-            <th>{t('report.watched')}</th>
-            <th>{t('report.submissions')}</th>
-            <th>{t('report.graded')}</th>
+            <QualityHeaders />
           </tr>
         </thead>
         <tbody>
