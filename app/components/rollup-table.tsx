@@ -64,6 +64,20 @@ export function QualityCells({ quality }: { quality: QualitySignals }) {
   );
 }
 
+/** A faculty's or the university's report page: back home, its title, and the roll-up. */
+export function RollupPage({ title, rollup, linkTo }: { title: string; rollup: Rollup; linkTo: (id: string) => string }) {
+  const { t } = useTranslation();
+  return (
+    <section className="report">
+      <p className="no-print">
+        <Link to="/">← {t('nav.home')}</Link>
+      </p>
+      <h1>{title}</h1>
+      <RollupTable rollup={rollup} linkTo={linkTo} />
+    </section>
+  );
+}
+
 export function RollupTable({ rollup, linkTo }: { rollup: Rollup; linkTo: (id: string) => string }) {
   const { t } = useTranslation();
   const [params] = useSearchParams();

@@ -1,10 +1,9 @@
 // A faculty's (or college's) departments ranked by completeness, for its dean and those above;
 // each opens the department's report.
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
-import { useTranslation } from 'react-i18next';
+import { useLoaderData } from '@remix-run/react';
 import { facultyReport } from '../../server/reports/rollups.ts';
-import { RollupTable } from '../components/rollup-table.tsx';
+import { RollupPage } from '../components/rollup-table.tsx';
 import { orRespond, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -16,15 +15,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.title} · Kabinet` : 'Kabinet' }];
 
 export default function FacultyReportPage() {
-  const { t } = useTranslation();
   const rollup = useLoaderData<typeof loader>();
-  return (
-    <section className="report">
-      <p className="no-print">
-        <Link to="/">← {t('nav.home')}</Link>
-      </p>
-      <h1>{rollup.title}</h1>
-      <RollupTable rollup={rollup} linkTo={(id) => `/reports/departments/${id}`} />
-    </section>
-  );
+  return <RollupPage title={rollup.title} rollup={rollup} linkTo={(id) => `/reports/departments/${id}`} />;
 }

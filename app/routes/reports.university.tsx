@@ -1,10 +1,10 @@
 // Every faculty and college ranked by completeness, for the vice-rector (and the admin); each opens
 // the faculty's departments, and so on down to a cabinet.
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import { useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { universityReport } from '../../server/reports/rollups.ts';
-import { RollupTable } from '../components/rollup-table.tsx';
+import { RollupPage } from '../components/rollup-table.tsx';
 import { orRespond, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -16,13 +16,5 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function UniversityReportPage() {
   const { t } = useTranslation();
   const rollup = useLoaderData<typeof loader>();
-  return (
-    <section className="report">
-      <p className="no-print">
-        <Link to="/">← {t('nav.home')}</Link>
-      </p>
-      <h1>{t('report.university')}</h1>
-      <RollupTable rollup={rollup} linkTo={(id) => `/reports/faculties/${id}`} />
-    </section>
-  );
+  return <RollupPage title={t('report.university')} rollup={rollup} linkTo={(id) => `/reports/faculties/${id}`} />;
 }

@@ -5,6 +5,7 @@
 import nodemailer from 'nodemailer';
 import type { Db } from '../../db/client.ts';
 import type { Locale } from '../../db/schema.ts';
+import { currentTerm } from '../cabinets/cabinets.ts';
 import { translatorFor } from '../i18n/i18n.ts';
 import type { OverdueReminder } from '../reports/reminders.ts';
 
@@ -33,8 +34,8 @@ export async function sendReminderEmail(db: Db, mail: { url: string; from: strin
     .where('notification.id', '=', notificationId)
     .executeTakeFirst();
   if (!row || row.disabled_at) return false;
-  const term = await db.selectFrom('term').select('time_zone').orderBy('starts_on', 'desc').executeTakeFirst();
-  const email = reminderEmail(row.email, row.locale, row.data as OverdueReminder, { timeZone: term?.time_zone ?? 'Asia/Bishkek', url: publicOrigin });
+  const term = await currentTerm(db);
+  const email = reminderEmail(row.email, row.locale, row.data as OverdueReminder, { timeZone: term?.timeZone ?? 'Asia/Bishkek', url: publicOrigin });
   const transport = nodemailer.createTransport(mail.url);
   try {
     await transport.sendMail({ from: mail.from, ...email });

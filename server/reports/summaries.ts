@@ -36,7 +36,7 @@ export async function isStale(db: Kysely<Database>, departmentId: string | null)
 /** `report_counts` back into counts by kind: five numbers per kind (required, due, delivered, on time, overdue), in `slotKinds` order. */
 export function countsFromArray(values: readonly number[]): CabinetMeasures['byKind'] {
   const counts = (k: number): Counts => ({ required: values[k] ?? 0, due: values[k + 1] ?? 0, delivered: values[k + 2] ?? 0, onTime: values[k + 3] ?? 0, overdue: values[k + 4] ?? 0 });
-  return { lecture_video: counts(0), practical_material: counts(5), interim_assessment: counts(10) };
+  return Object.fromEntries(slotKinds.map((kind, i) => [kind, counts(i * 5)])) as CabinetMeasures['byKind'];
 }
 
 export type QualitySignals = {
@@ -175,11 +175,11 @@ export async function departmentsOnDay(db: Kysely<Database>, termId: string, day
 
 /**
  * Some cabinets' measures as they stood at any moment, counted from their slot facts (the
- * refresher's dates of due and delivery): a past date in a department's report.
+ * refresher's dates of due and delivery): a past date in a department's report. Read after
+ * catching up the cabinets' department (`catchUp`).
  */
 export async function cabinetsAt(db: Kysely<Database>, cabinetIds: readonly string[], asOf: Date): Promise<CabinetMeasures[]> {
   if (cabinetIds.length === 0) return [];
-  await catchUp(db);
   const rows = await sql<{ cabinet_id: string; counts: number[] }>`
     select cabinet_id, report_counts(array_agg(f), ${asOf}::timestamptz) as counts
     from slot_fact f where cabinet_id in (${sql.join(cabinetIds.map((id) => sql`${id}::uuid`))}) group by cabinet_id`.execute(db);
