@@ -1,5 +1,5 @@
 // Builds the Kysely client over a pg pool; nothing connects until the first query.
-import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, type Compilable } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
@@ -24,6 +24,15 @@ export function preparedStatement(text: string): string {
 export async function runPrepared<R>(db: Kysely<Database>, text: string, values: unknown[]): Promise<R[]> {
   const result = await db.executeQuery<R>(CompiledQuery.raw(text, values));
   return result.rows;
+}
+
+/**
+ * Runs a Kysely query as a named prepared statement (see above). Only for a query whose text does
+ * not vary with its values (no lists of varying length); the text is its compiled SQL.
+ */
+export function executePrepared<R>(db: Kysely<Database>, query: Compilable<R>): Promise<R[]> {
+  const { sql, parameters } = query.compile();
+  return runPrepared<R>(db, preparedStatement(sql), [...parameters]);
 }
 
 /** Each new connection sends the prepared texts by name (Kysely sends plain texts with values). */

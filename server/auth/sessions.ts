@@ -1,7 +1,7 @@
 // Server-side sessions in Postgres: a random token in an HttpOnly cookie, only its hash stored.
 import { createHash, randomBytes } from 'node:crypto';
 import { parseCookie, stringifySetCookie } from 'cookie';
-import type { Db } from '../../db/client.ts';
+import { executePrepared, type Db } from '../../db/client.ts';
 import type { Locale } from '../../db/schema.ts';
 import type { Principal } from './permissions.ts';
 
@@ -39,25 +39,27 @@ export function readSessionToken(cookieHeader: string | null | undefined): strin
 
 export async function findSessionUser(db: Db, token: string | null): Promise<SessionUser | null> {
   if (!token) return null;
-  const row = await db
-    .selectFrom('session')
-    .innerJoin('app_user', 'app_user.id', 'session.user_id')
-    .select([
-      'session.token_hash',
-      'session.last_seen_at',
-      'app_user.id',
-      'app_user.role',
-      'app_user.email',
-      'app_user.full_name',
-      'app_user.locale',
-      'app_user.faculty_id',
-      'app_user.department_id',
-    ])
-    .where('session.token_hash', '=', hashToken(token))
-    .where('session.revoked_at', 'is', null)
-    .where('session.expires_at', '>', new Date())
-    .where('app_user.disabled_at', 'is', null)
-    .executeTakeFirst();
+  const [row] = await executePrepared(
+    db,
+    db
+      .selectFrom('session')
+      .innerJoin('app_user', 'app_user.id', 'session.user_id')
+      .select([
+        'session.token_hash',
+        'session.last_seen_at',
+        'app_user.id',
+        'app_user.role',
+        'app_user.email',
+        'app_user.full_name',
+        'app_user.locale',
+        'app_user.faculty_id',
+        'app_user.department_id',
+      ])
+      .where('session.token_hash', '=', hashToken(token))
+      .where('session.revoked_at', 'is', null)
+      .where('session.expires_at', '>', new Date())
+      .where('app_user.disabled_at', 'is', null),
+  );
   if (!row) return null;
   const groupIds =
     row.role === 'student'

@@ -1,6 +1,6 @@
 // Cabinets: the current term, teaching assignments, opening a cabinet with its plan, and reading one.
 import { sql, type Selectable, type ExpressionBuilder, type Kysely } from 'kysely';
-import type { Db } from '../../db/client.ts';
+import { executePrepared, type Db } from '../../db/client.ts';
 import type { CaptionLanguage, Database, FileKind, ItemStatus, ProcessingState, SlotKind } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
@@ -79,11 +79,14 @@ export async function loadCabinetScope(db: Kysely<Database>, cabinetId: string):
 
 /** An upload in flight with its owner and the scope of its cabinet, in one query. */
 export async function uploadScope(db: Kysely<Database>, uploadId: string): Promise<{ ownerId: string; lastActivityAt: Date; cabinet: CabinetScope; forSubmission: boolean } | null> {
-  const row = await cabinetScopeQuery(db)
-    .innerJoin('upload', 'upload.cabinet_id', 'cabinet.id')
-    .select(['upload.user_id as ownerId', 'upload.last_activity_at as lastActivityAt', 'upload.assignment_id as assignmentId'])
-    .where('upload.id', '=', uploadId)
-    .executeTakeFirst();
+  // Asked on every PATCH of an upload: prepared, so the database plans it once per connection.
+  const [row] = await executePrepared(
+    db,
+    cabinetScopeQuery(db)
+      .innerJoin('upload', 'upload.cabinet_id', 'cabinet.id')
+      .select(['upload.user_id as ownerId', 'upload.last_activity_at as lastActivityAt', 'upload.assignment_id as assignmentId'])
+      .where('upload.id', '=', uploadId),
+  );
   if (!row) return null;
   return {
     ownerId: row.ownerId,

@@ -1,6 +1,7 @@
 // PATCH /uploads/<id>: the bytes of a tus upload, streamed from the socket straight into the spool file.
 import { once } from 'node:events';
 import fs from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Locker, Upload } from '@tus/server';
@@ -14,7 +15,7 @@ const OFFSET_CONTENT_TYPE = 'application/offset+octet-stream';
 export type PatchDeps = {
   spoolDir: string;
   locker: Locker;
-  /** The upload as the tus datastore knows it (its offset is the spool file's size). */
+  /** The upload as the tus datastore knows it (its size and metadata). */
   getUpload(uploadId: string): Promise<Upload>;
   /** Throws unless the request's user may continue this upload. */
   authorize(req: ExpressRequest, uploadId: string): Promise<void>;
@@ -44,6 +45,10 @@ export function createPatchReceiver(deps: PatchDeps) {
       const offsetHeader = req.get('upload-offset') ?? '';
       if (!/^\d{1,15}$/.test(offsetHeader)) throw new AppError('invalid_upload', 'upload.bad_offset');
       if (req.get('content-type') !== OFFSET_CONTENT_TYPE) throw new AppError('unsupported_type', 'upload.bad_content_type');
+      // Size and metadata never change once the upload exists: read them while the request is
+      // authorized. The offset is the spool file's length, read once this request holds the upload.
+      const stored = deps.getUpload(uploadId);
+      stored.catch(() => undefined);
       await deps.authorize(req, uploadId);
 
       const gone = new AbortController();
@@ -55,7 +60,8 @@ export function createPatchReceiver(deps: PatchDeps) {
       await lock.lock(gone.signal, async () => stop.abort());
       let upload: Upload;
       try {
-        upload = await deps.getUpload(uploadId);
+        upload = await stored;
+        upload.offset = await spoolLength(spoolPaths(deps.spoolDir, uploadId).data);
         if (upload.offset !== Number(offsetHeader)) throw new AppError('conflict', 'upload.offset_mismatch', { offset: upload.offset });
         const room = (upload.size ?? 0) - upload.offset;
         const declared = req.get('content-length');
@@ -76,6 +82,15 @@ export function createPatchReceiver(deps: PatchDeps) {
       if (!res.headersSent && !res.destroyed) deps.refuse(req, res, error);
     }
   };
+}
+
+/** How many bytes of an upload have arrived: its spool file's length (gone: not found). */
+async function spoolLength(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    throw new AppError('not_found');
+  }
 }
 
 /**
