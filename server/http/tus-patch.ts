@@ -15,8 +15,8 @@ const OFFSET_CONTENT_TYPE = 'application/offset+octet-stream';
 export type PatchDeps = {
   spoolDir: string;
   locker: Locker;
-  /** The upload as the tus datastore knows it (its size and metadata). */
-  getUpload(uploadId: string): Promise<Upload>;
+  /** The upload as the tus datastore stored it at creation: its size and metadata (not its offset). */
+  readUpload(uploadId: string): Promise<Upload>;
   /** Throws unless the request's user may continue this upload. */
   authorize(req: ExpressRequest, uploadId: string): Promise<void>;
   /** Records a complete upload; the answer's extra headers. */
@@ -47,7 +47,7 @@ export function createPatchReceiver(deps: PatchDeps) {
       if (req.get('content-type') !== OFFSET_CONTENT_TYPE) throw new AppError('unsupported_type', 'upload.bad_content_type');
       // Size and metadata never change once the upload exists: read them while the request is
       // authorized. The offset is the spool file's length, read once this request holds the upload.
-      const stored = deps.getUpload(uploadId);
+      const stored = deps.readUpload(uploadId);
       stored.catch(() => undefined);
       await deps.authorize(req, uploadId);
 
@@ -58,16 +58,17 @@ export function createPatchReceiver(deps: PatchDeps) {
       // Another request for this upload (a client resuming after a dropped connection) asks this
       // one to let go: stop reading, keep what was written.
       await lock.lock(gone.signal, async () => stop.abort());
+      const file = spoolPaths(deps.spoolDir, uploadId).data;
       let upload: Upload;
       try {
         upload = await stored;
-        upload.offset = await spoolLength(spoolPaths(deps.spoolDir, uploadId).data);
+        upload.offset = await spoolLength(file);
         if (upload.offset !== Number(offsetHeader)) throw new AppError('conflict', 'upload.offset_mismatch', { offset: upload.offset });
         const room = (upload.size ?? 0) - upload.offset;
         const declared = req.get('content-length');
         if (declared !== undefined && Number(declared) > room) throw new AppError('upload_too_large', 'upload.body_too_long');
         bodyRead = true;
-        upload.offset += await writeBody(req, spoolPaths(deps.spoolDir, uploadId).data, upload.offset, room, stop.signal);
+        upload.offset += await writeBody(req, file, upload.offset, room, stop.signal);
       } finally {
         await lock.unlock();
       }

@@ -113,10 +113,12 @@ export function createTusEndpoint(services: Services): TusEndpoint {
   const receivePatch = createPatchReceiver({
     spoolDir: config.spoolDir,
     locker,
-    getUpload: (uploadId) =>
-      store.getUpload(uploadId).catch(() => {
-        throw new AppError('not_found');
-      }),
+    // The stored record only: the PATCH receiver reads the offset (the spool file's length) itself.
+    async readUpload(uploadId) {
+      const upload = await store.configstore.get(uploadId).catch(() => undefined);
+      if (!upload) throw new AppError('not_found');
+      return upload;
+    },
     async authorize(req, uploadId) {
       const findUser = () => findUserByCookie(db, req.get('cookie') ?? null);
       patchUsers.set(req, await authorizeUploadRequest(db, findUser, uploadId, 'PATCH'));
