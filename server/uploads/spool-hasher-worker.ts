@@ -1,6 +1,8 @@
 // Worker thread of spool-hasher.ts: hashes each followed file up to its current end, again and again.
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 
 type Waiter = { size: number; requestId: string };
@@ -15,6 +17,22 @@ const buffer = Buffer.allocUnsafe(1024 * 1024);
 const sliceBytes = 64 * 1024 * 1024; // per file per turn, so that messages are not held up
 const giveUpAfterMs = 10 * 60 * 1000; // an upload that stopped growing is hashed from scratch if it resumes
 let timer: NodeJS.Timeout | null = null;
+
+/**
+ * Hashing is background work: this thread runs at the lowest priority (nice 19), so that on a busy
+ * machine it takes the cores only when the threads that receive bytes and answer requests do not
+ * want them. It falls behind during an upload and catches up in the gaps; the digest is awaited only
+ * when the upload is complete (decision 017). Linux names a thread by its id in `/proc/thread-self`;
+ * elsewhere the thread keeps the process's priority.
+ */
+function lowerThisThreadsPriority(): void {
+  try {
+    os.setPriority(Number(path.basename(fs.readlinkSync('/proc/thread-self'))), 19);
+  } catch {
+    // Not Linux: hash at the process's priority.
+  }
+}
+lowerThisThreadsPriority();
 
 const start = (path: string): Followed => ({ path, hash: createHash('sha256'), offset: 0, fd: null, waiters: [], idleSince: Date.now() });
 

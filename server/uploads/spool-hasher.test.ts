@@ -49,4 +49,16 @@ describe('spool hasher', () => {
     await fs.writeFile(path.join(dir, long), randomBytes(300));
     await expect(hasher.digest(long, 200)).rejects.toThrow(/longer/);
   });
+
+  // Meaningless in a process already at the lowest priority.
+  it.runIf(process.platform === 'linux' && os.getPriority() < 19)('hashes on a thread of the lowest priority, and leaves the rest of the process alone', async () => {
+    const upload = id();
+    const data = randomBytes(1000);
+    await fs.writeFile(path.join(dir, upload), data);
+    await hasher.digest(upload, data.length); // the worker is running
+    const niceOf = async (task: string) => Number((await fs.readFile(`/proc/self/task/${task}/stat`, 'utf8')).split(') ')[1]!.split(' ')[16]);
+    const nices = await Promise.all((await fs.readdir('/proc/self/task')).map(niceOf));
+    expect(nices.filter((nice) => nice === 19)).toHaveLength(1);
+    expect(os.getPriority()).toBeLessThan(19);
+  });
 });
