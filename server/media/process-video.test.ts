@@ -1,5 +1,6 @@
 // Real ffmpeg on short generated clips, real tus upload, real storage, the worker's handler, the player's URLs.
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -117,13 +118,19 @@ describe('progress while transcoding', () => {
     const binaries = findBinaries(server.services.config.media);
     const found = await probe(binaries, clip);
     const seen: { fraction: number; published: number }[] = [];
+    const ffmpegNices = new Set<number>();
     let published = 0;
     await transcodeToHls(binaries, clip, found, path.join(clips, 'progress-out'), {
       processes: 2,
-      onProgress: (fraction) => seen.push({ fraction, published }),
+      onProgress: (fraction) => {
+        seen.push({ fraction, published });
+        for (const nice of niceOfChildren()) ffmpegNices.add(nice);
+      },
       publish: async () => void published++,
     });
     expect(published).toBe(2);
+    // Background work: ffmpeg yields the cores to pages, uploads and the upload hasher.
+    expect([...ffmpegNices]).toEqual([19]);
     // During the ladder (after the playable stage, before the full ladder is published) the bar moves.
     const duringLadder = seen.filter((entry) => entry.published === 1 && entry.fraction > 0.15 && entry.fraction < 0.95);
     expect(duringLadder.length).toBeGreaterThan(1);
@@ -166,3 +173,18 @@ describe('who may watch, and the media tokens', () => {
     expect((await fetch(`${server.url}${base}..%2F..%2Foriginals/x.ts`)).status).toBe(404);
   });
 });
+
+/** The nice values of the ffmpeg processes this process runs. */
+function niceOfChildren(): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const [name, rest] = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ');
+        const fields = rest!.split(' ');
+        return name!.endsWith('(ffmpeg') && Number(fields[1]) === process.pid ? [Number(fields[16])] : [];
+      } catch {
+        return []; // ended meanwhile
+      }
+    });
+}

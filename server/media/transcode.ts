@@ -32,6 +32,13 @@ function videoOptions(rung: VideoRung): string[] {
   ];
 }
 
+/**
+ * Transcoding is background work: ffmpeg runs at the lowest priority (nice 19), like the upload
+ * hasher, so that on a machine that does both (`npm start` runs the worker in the web process), pages
+ * and uploads come first. Uncontended it runs as fast as ever (decision 017).
+ */
+const BACKGROUND = { niceness: 19 };
+
 export type Run = { input: string; demuxer: string; outDir: string; signal: AbortSignal; onSeconds: (seconds: number) => void };
 
 /** Runs one prepared ffmpeg command; seconds of the source done go to `onSeconds`, an abort kills it. */
@@ -57,7 +64,7 @@ function execute(command: ffmpeg.FfmpegCommand, run: Pick<Run, 'signal' | 'onSec
 }
 
 const commandFor = (binaries: Binaries, run: Run) =>
-  ffmpeg({ stdoutLines: 0 }).setFfmpegPath(binaries.ffmpeg).input(run.input).inputOptions([...INPUT_GUARDS, '-f', run.demuxer]);
+  ffmpeg({ stdoutLines: 0, ...BACKGROUND }).setFfmpegPath(binaries.ffmpeg).input(run.input).inputOptions([...INPUT_GUARDS, '-f', run.demuxer]);
 
 /**
  * One ffmpeg process: decode once, deinterlace when flagged, one frame rate, then split and scale
@@ -109,7 +116,7 @@ function repackage(binaries: Binaries, run: Run, audioBitrate: number | null): P
 
 function makePoster(binaries: Binaries, input: string, demuxer: string, file: string, at: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    ffmpeg()
+    ffmpeg(BACKGROUND)
       .setFfmpegPath(binaries.ffmpeg)
       .input(input)
       .inputOptions([...INPUT_GUARDS, '-f', demuxer, '-ss', at.toFixed(2)])
@@ -127,7 +134,7 @@ function makePoster(binaries: Binaries, input: string, demuxer: string, file: st
  * progress report until the end.
  */
 function makeThumbnails(binaries: Binaries, outDir: string, rung: string, plan: ThumbnailPlan, signal: AbortSignal): Promise<void> {
-  const command = ffmpeg({ stdoutLines: 0 })
+  const command = ffmpeg({ stdoutLines: 0, ...BACKGROUND })
     .setFfmpegPath(binaries.ffmpeg)
     .input(path.join(outDir, rung, 'index.m3u8'))
     // Our own playlist of our own segments: the HLS demuxer on local files only.

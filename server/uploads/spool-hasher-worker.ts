@@ -2,7 +2,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
+import { basename } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 
 type Waiter = { size: number; requestId: string };
@@ -19,15 +19,16 @@ const giveUpAfterMs = 10 * 60 * 1000; // an upload that stopped growing is hashe
 let timer: NodeJS.Timeout | null = null;
 
 /**
- * Hashing is background work: this thread runs at the lowest priority (nice 19), so that on a busy
- * machine it takes the cores only when the threads that receive bytes and answer requests do not
- * want them. It falls behind during an upload and catches up in the gaps; the digest is awaited only
- * when the upload is complete (decision 017). Linux names a thread by its id in `/proc/thread-self`;
- * elsewhere the thread keeps the process's priority.
+ * Hashing is background work until an upload is complete: this thread runs at the lowest priority
+ * (nice 19), so that on a busy machine the threads that receive bytes and answer requests have the
+ * cores first. It falls behind during an upload and catches up in the gaps; at nice 10 it took enough
+ * of them to cost the benchmark's 8 MiB uploads 6–11 % (decision 017). It shares the idle cores
+ * with ffmpeg (also nice 19) thread for thread. Linux names a thread by its id in
+ * `/proc/thread-self`; elsewhere the thread keeps the process's priority.
  */
 function lowerThisThreadsPriority(): void {
   try {
-    os.setPriority(Number(path.basename(fs.readlinkSync('/proc/thread-self'))), 19);
+    os.setPriority(Number(basename(fs.readlinkSync('/proc/thread-self'))), 19);
   } catch {
     // Not Linux: hash at the process's priority.
   }

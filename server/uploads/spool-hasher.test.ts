@@ -51,7 +51,7 @@ describe('spool hasher', () => {
   });
 
   // Meaningless in a process already at the lowest priority.
-  it.runIf(process.platform === 'linux' && os.getPriority() < 19)('hashes on a thread of the lowest priority, and leaves the rest of the process alone', async () => {
+  it.runIf(process.platform === 'linux' && os.getPriority() < 19)('hashes on a thread of the lowest priority (nice 19), and leaves the rest of the process alone', async () => {
     const upload = id();
     const data = randomBytes(1000);
     await fs.writeFile(path.join(dir, upload), data);
