@@ -1,6 +1,6 @@
 // Real ffmpeg on short generated clips, real tus upload, real storage, the worker's handler, the player's URLs.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { transcodeVideo } from '../../workers/handlers/transcode-video.ts';
 import { findBinaries, probe } from './probe.ts';
 import { transcodeToHls } from './transcode.ts';
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
+import { procStat } from '../../tests/helpers/proc-stat.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { tusUploadWhole } from '../../tests/helpers/tus-requests.ts';
 
@@ -129,7 +130,7 @@ describe('progress while transcoding', () => {
       publish: async () => void published++,
     });
     expect(published).toBe(2);
-    // Background work: ffmpeg yields the cores to pages, uploads and the upload hasher.
+    // Background work: ffmpeg yields the cores to pages and uploads.
     expect([...ffmpegNices]).toEqual([19]);
     // During the ladder (after the playable stage, before the full ladder is published) the bar moves.
     const duringLadder = seen.filter((entry) => entry.published === 1 && entry.fraction > 0.15 && entry.fraction < 0.95);
@@ -180,9 +181,8 @@ function niceOfChildren(): number[] {
     .filter((entry) => /^\d+$/.test(entry))
     .flatMap((pid) => {
       try {
-        const [name, rest] = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ');
-        const fields = rest!.split(' ');
-        return name!.endsWith('(ffmpeg') && Number(fields[1]) === process.pid ? [Number(fields[16])] : [];
+        const stat = procStat(pid);
+        return stat.name === 'ffmpeg' && stat.ppid === process.pid ? [stat.nice] : [];
       } catch {
         return []; // ended meanwhile
       }

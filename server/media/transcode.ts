@@ -35,7 +35,7 @@ function videoOptions(rung: VideoRung): string[] {
 /**
  * Transcoding is background work: ffmpeg runs at the lowest priority (nice 19), like the upload
  * hasher, so that on a machine that does both (`npm start` runs the worker in the web process), pages
- * and uploads come first. Uncontended it runs as fast as ever (decision 017).
+ * and uploads come first. With nothing else wanting the cores, it gets them as before (decision 017).
  */
 const BACKGROUND = { niceness: 19 };
 

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSpoolHasher, type SpoolHasher } from './spool-hasher.ts';
+import { procStat } from '../../tests/helpers/proc-stat.ts';
 
 let dir: string;
 let hasher: SpoolHasher;
@@ -56,8 +57,7 @@ describe('spool hasher', () => {
     const data = randomBytes(1000);
     await fs.writeFile(path.join(dir, upload), data);
     await hasher.digest(upload, data.length); // the worker is running
-    const niceOf = async (task: string) => Number((await fs.readFile(`/proc/self/task/${task}/stat`, 'utf8')).split(') ')[1]!.split(' ')[16]);
-    const nices = await Promise.all((await fs.readdir('/proc/self/task')).map(niceOf));
+    const nices = (await fs.readdir('/proc/self/task')).map((task) => procStat(`self/task/${task}`).nice);
     expect(nices.filter((nice) => nice === 19)).toHaveLength(1);
     expect(os.getPriority()).toBeLessThan(19);
   });
