@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tus from 'tus-js-client';
 import { loadConfig } from '../server/config.ts';
+import { procStat } from '../tests/helpers/proc-stat.ts';
 import { benchDir as here, median, memoryOf, openDemoCabinet, resetPeakMemory, startChild, startKabinetProcess, stopChild as stop } from './processes.ts';
 
 const MiB = 1024 * 1024;
@@ -29,12 +30,8 @@ async function startKabinet(work: string): Promise<{ child: ChildProcess; info: 
   }
 }
 
-
 /** CPU seconds (user + system) a process has used so far. */
-function cpuSecondsOf(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-}
+const cpuSecondsOf = (pid: number) => procStat(pid).cpuSeconds;
 
 
 async function bareUpload(url: string, file: string): Promise<number> {
