@@ -2,40 +2,53 @@
 import type { AppLoadContext } from '@remix-run/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setItemStatus } from '../server/cabinets/items.ts';
-import { demoCabinet, principal } from '../tests/helpers/demo-cabinet.ts';
+import type { Insertable } from 'kysely';
+import type { Db } from '../db/client.ts';
+import type { RoleAssignmentTable } from '../db/schema.ts';
+import { currentTerm, openCabinet } from '../server/cabinets/cabinets.ts';
+import { demoCabinet, demoScopeOf, principal } from '../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../tests/helpers/test-server.ts';
 import { tusCreate, tusUploadWhole } from '../tests/helpers/tus-requests.ts';
 import * as cabinetRoute from './routes/cabinets.$cabinetId.tsx';
 import * as fileRoute from './routes/files.$fileId.tsx';
 import * as homeRoute from './routes/_index.tsx';
+import * as reportRoute from './routes/reports.departments.$departmentId.tsx';
 
-const columns = ['home', 'open', 'cabinet', 'createItem', 'updateItem', 'publish', 'unpublish', 'filePublished', 'fileDraft', 'tusCreate', 'tusHead'] as const;
+const columns = [
+  'home', 'open', 'cabinet', 'createItem', 'updateItem', 'publish', 'unpublish', 'filePublished', 'fileDraft', 'tusCreate', 'tusHead',
+  'headTeacherCabinet', 'headTeacherCreateItem', 'deanTeacherCabinet', 'deanTeacherCreateItem', 'departmentReport',
+] as const;
 type Column = (typeof columns)[number];
 
 // The cabinet is `instructor`'s MATH-101, taught to ПМИ-1-24 (student) and ПМИ-2-24з (student16),
-// in department 1 (head) of faculty 1 (dean). Statuses: 302 = redirect (to login, or to the cabinet
-// after opening it), 401 = no session, 403 = refused, 404 = hidden from this user.
+// in department 1 (head) of faculty 1 (dean). Two more people hold several roles: `headteacher`
+// heads department 1 and teaches CS-202 there to ПМИ-1-24; `deanteacher` is the dean of faculty 1
+// and teaches PHY-301 in department 2 (physics) to ФИЗ-1-24д (student31). The last five columns
+// are their cabinets and department 1's report. Statuses: 302 = redirect (to login, or to the
+// cabinet after opening it), 401 = no session, 403 = refused, 404 = hidden from this user.
 // prettier-ignore
 const expected: Record<string, Record<Column, number>> = {
-  anonymous:   { home: 302, open: 302, cabinet: 302, createItem: 302, updateItem: 302, publish: 302, unpublish: 302, filePublished: 401, fileDraft: 401, tusCreate: 401, tusHead: 401 },
-  instructor:  { home: 200, open: 302, cabinet: 200, createItem: 200, updateItem: 200, publish: 200, unpublish: 200, filePublished: 200, fileDraft: 200, tusCreate: 201, tusHead: 200 },
-  instructor2: { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404 },
-  instructor5: { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404 },
-  student:     { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 404, tusCreate: 403, tusHead: 404 },
-  student16:   { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 404, tusCreate: 403, tusHead: 404 },
-  student31:   { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404 },
-  student46:   { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404 },
-  head:        { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404 },
-  head2:       { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404 },
-  head3:       { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404 },
-  dean:        { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404 },
-  rector:      { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404 },
-  admin:       { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404 },
+  anonymous:   { home: 302, open: 302, cabinet: 302, createItem: 302, updateItem: 302, publish: 302, unpublish: 302, filePublished: 401, fileDraft: 401, tusCreate: 401, tusHead: 401, headTeacherCabinet: 302, headTeacherCreateItem: 302, deanTeacherCabinet: 302, deanTeacherCreateItem: 302, departmentReport: 302 },
+  instructor:  { home: 200, open: 302, cabinet: 200, createItem: 200, updateItem: 200, publish: 200, unpublish: 200, filePublished: 200, fileDraft: 200, tusCreate: 201, tusHead: 200, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
+  instructor2: { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
+  instructor5: { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
+  student:     { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
+  student16:   { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
+  student31:   { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 200, deanTeacherCreateItem: 403, departmentReport: 403 },
+  student46:   { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
+  head:        { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 200 },
+  head2:       { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 200, deanTeacherCreateItem: 403, departmentReport: 403 },
+  head3:       { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
+  dean:        { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 403, deanTeacherCabinet: 200, deanTeacherCreateItem: 403, departmentReport: 200 },
+  rector:      { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 403, deanTeacherCabinet: 200, deanTeacherCreateItem: 403, departmentReport: 200 },
+  admin:       { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 403, deanTeacherCabinet: 200, deanTeacherCreateItem: 403, departmentReport: 200 },
+  headteacher: { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 200, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 200 },
+  deanteacher: { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 403, deanTeacherCabinet: 200, deanTeacherCreateItem: 200, departmentReport: 200 },
 };
 
 let server: TestServer;
 let context: AppLoadContext;
-const ids = { cabinet: '', teaching: '', publishedFile: '', draftFile: '', draftItem: '', itemToPublish: '', itemToUnpublish: '', uploadUrl: '', slot: '' };
+const ids = { cabinet: '', teaching: '', publishedFile: '', draftFile: '', draftItem: '', itemToPublish: '', itemToUnpublish: '', uploadUrl: '', slot: '', headTeacherCabinet: '', deanTeacherCabinet: '', department: '' };
 
 async function statusOf(run: () => Promise<unknown>): Promise<number> {
   try {
@@ -78,7 +91,25 @@ beforeAll(async () => {
   await setItemStatus(db, { user: await principal(db, 'instructor'), ip: null }, ids.itemToUnpublish, 'published');
   const inFlight = await tusCreate(server.url, { cookie: owner, length: '5000', metadata: { cabinetId: ids.cabinet, slotId: ids.slot, filename: 'b.pdf' } });
   ids.uploadUrl = new URL(inFlight.headers.get('location')!, server.url).href;
+  const department = await demoScopeOf(db, 'head');
+  const faculty = await demoScopeOf(db, 'dean');
+  const physics = await demoScopeOf(db, 'head2');
+  ids.department = department.departmentId!;
+  ids.headTeacherCabinet = await teacherWithAnotherRole(db, 'headteacher', { role: 'head', faculty_id: null, department_id: department.departmentId }, department.departmentId!, 'CS-202', 'ПМИ-1-24');
+  ids.deanTeacherCabinet = await teacherWithAnotherRole(db, 'deanteacher', { role: 'dean', faculty_id: faculty.facultyId, department_id: null }, physics.departmentId!, 'PHY-301', 'ФИЗ-1-24д');
 });
+
+/** A person who holds `other` and also teaches `subjectCode` to `group` in `departmentId`: returns their opened cabinet. */
+async function teacherWithAnotherRole(db: Db, account: string, other: Omit<Insertable<RoleAssignmentTable>, 'user_id'>, departmentId: string, subjectCode: string, group: string): Promise<string> {
+  const user = await db.insertInto('app_user').values({ email: `${account}@demo.kabinet.kg`, full_name: account, password_hash: null }).returning('id').executeTakeFirstOrThrow();
+  await db.insertInto('role_assignment').values([{ user_id: user.id, ...other }, { user_id: user.id, role: 'instructor', department_id: departmentId }]).execute();
+  const term = await currentTerm(db);
+  const subject = await db.selectFrom('subject').select('id').where('code', '=', subjectCode).executeTakeFirstOrThrow();
+  const teaching = await db.insertInto('teaching_assignment').values({ term_id: term!.id, instructor_id: user.id, subject_id: subject.id }).returning('id').executeTakeFirstOrThrow();
+  const groupRow = await db.selectFrom('study_group').select('id').where('name', '=', group).executeTakeFirstOrThrow();
+  await db.insertInto('teaching_assignment_group').values({ teaching_assignment_id: teaching.id, group_id: groupRow.id }).execute();
+  return openCabinet(db, await principal(db, account), teaching.id);
+}
 afterAll(() => server?.close());
 
 function request(path: string, cookie: string | undefined, form?: Record<string, string>): Request {
@@ -106,6 +137,13 @@ async function outcomes(account: string): Promise<Record<Column, number>> {
     fileDraft: () => fileRoute.loader({ request: request(`/files/${ids.draftFile}`, cookie), params: { fileId: ids.draftFile }, context }),
     tusCreate: async () => tusCreate(server.url, { cookie, length: '100', metadata: { cabinetId: ids.cabinet, slotId: ids.slot, filename: 'c.pdf' } }),
     tusHead: async () => fetch(ids.uploadUrl, { method: 'HEAD', headers: tusHeaders }),
+    headTeacherCabinet: () => cabinetRoute.loader({ request: request(`/cabinets/${ids.headTeacherCabinet}`, cookie), params: { cabinetId: ids.headTeacherCabinet }, context }),
+    headTeacherCreateItem: () =>
+      cabinetRoute.action({ request: request(`/cabinets/${ids.headTeacherCabinet}`, cookie, { intent: 'create-item', title: `by ${account}` }), params: { cabinetId: ids.headTeacherCabinet }, context }),
+    deanTeacherCabinet: () => cabinetRoute.loader({ request: request(`/cabinets/${ids.deanTeacherCabinet}`, cookie), params: { cabinetId: ids.deanTeacherCabinet }, context }),
+    deanTeacherCreateItem: () =>
+      cabinetRoute.action({ request: request(`/cabinets/${ids.deanTeacherCabinet}`, cookie, { intent: 'create-item', title: `by ${account}` }), params: { cabinetId: ids.deanTeacherCabinet }, context }),
+    departmentReport: () => reportRoute.loader({ request: request(`/reports/departments/${ids.department}`, cookie), params: { departmentId: ids.department }, context }),
   };
   const result = {} as Record<Column, number>;
   for (const column of columns) result[column] = await statusOf(run[column]);

@@ -16,6 +16,7 @@ import { useMemo } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { Locale } from '../db/schema.ts';
 import { locales, negotiateLocale } from '../server/i18n/i18n.ts';
+import { roleNames } from '../server/auth/permissions.ts';
 import { getUser } from './guards.server.ts';
 import { createI18n } from './i18n.ts';
 import stylesUrl from './styles/app.css?url';
@@ -25,7 +26,7 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesUrl 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getUser(request, context);
   const locale = negotiateLocale(request.headers, user?.locale);
-  return { locale, user: user ? { fullName: user.fullName, role: user.role } : null };
+  return { locale, user: user ? { fullName: user.fullName, roles: roleNames(user) } : null };
 }
 
 function LanguageSwitcher({ locale }: { locale: Locale }) {
@@ -43,7 +44,7 @@ function LanguageSwitcher({ locale }: { locale: Locale }) {
   );
 }
 
-function Header({ locale, user }: { locale: Locale; user: { fullName: string; role: string } | null }) {
+function Header({ locale, user }: { locale: Locale; user: { fullName: string; roles: string[] } | null }) {
   const { t } = useTranslation();
   return (
     <header className="top">
@@ -54,7 +55,8 @@ function Header({ locale, user }: { locale: Locale; user: { fullName: string; ro
       {user ? (
         <div className="who">
           <span>
-            {user.fullName} · {t(`roles.${user.role}`)}
+            {user.fullName}
+            {user.roles.length > 0 ? ` · ${user.roles.map((role) => t(`roles.${role}`)).join(', ')}` : null}
           </span>
           <Form method="post" action="/logout">
             <button type="submit">{t('nav.logout')}</button>

@@ -16,7 +16,7 @@ import { sql } from 'kysely';
 import { createDb, type Db } from '../db/client.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { demoTermFor } from '../db/seed.ts';
+import { demoTermCode, demoTermFor } from '../db/seed.ts';
 import { SCALE, seedScale } from '../db/seed-scale.ts';
 import type { Principal } from '../server/auth/permissions.ts';
 import { departmentReport, forgetKeptPages } from '../server/reports/department-report.ts';
@@ -81,12 +81,12 @@ async function main() {
   try {
     await migrateToLatest(db);
     const termInfo = demoTermFor(new Date());
-    const term = await db.insertInto('term').values({ academic_year: termInfo.academicYear, semester: termInfo.semester, starts_on: termInfo.startsOn, weeks: 16, time_zone: 'Asia/Bishkek' }).returning('id').executeTakeFirstOrThrow();
+    const term = await db.insertInto('term').values({ code: demoTermCode(termInfo), academic_year: termInfo.academicYear, semester: termInfo.semester, starts_on: termInfo.startsOn, weeks: 16, time_zone: 'Asia/Bishkek' }).returning('id').executeTakeFirstOrThrow();
     const seeded = await seedScale(db, { termId: term.id, part: 1 });
     const rows = await sql<{ items: string; slots: string; watch: string }>`select (select count(*) from item) as items, (select count(*) from slot) as slots, (select count(*) from watch_progress) as watch`.execute(db);
     process.stderr.write(`seed:scale in ${seeded.seconds.toFixed(0)} s: ${JSON.stringify(rows.rows[0])}\n`);
 
-    const principal: Principal = { id: '00000000-0000-0000-0000-000000000000', role: 'admin', facultyId: null, departmentId: null, groupIds: [] };
+    const principal: Principal = { id: '00000000-0000-0000-0000-000000000000', roles: [{ role: 'admin', facultyId: null, departmentId: null }], groupIds: [] };
     const department = (await db.selectFrom('department').select('id').orderBy('id').executeTakeFirstOrThrow()).id;
     // As a live database stands once autovacuum has passed (it would run at an unknown moment
     // otherwise), with the load's pages written out (a checkpoint during a measurement skews it).

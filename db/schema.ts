@@ -9,6 +9,8 @@ type BigIntColumn = ColumnType<string, number | bigint | string, number | bigint
 
 export type FacultyKind = 'faculty' | 'college';
 export type Role = 'admin' | 'vice_rector' | 'dean' | 'head' | 'instructor' | 'student';
+/** Roles held by assignment; a student is one through group membership. */
+export type AssignedRole = Exclude<Role, 'student'>;
 export type Locale = 'ky' | 'ru' | 'en';
 export type StudyForm = 'full_time' | 'correspondence' | 'distance';
 export type SlotKind = 'lecture_video' | 'practical_material' | 'interim_assessment';
@@ -22,64 +24,106 @@ export type SlotPolicy = {
   assessmentWeeks: number[];
 };
 
-export interface FacultyTable {
-  id: Generated<string>;
+/** Names in the interface's languages: `name` is the Kyrgyz one (required), the others fall back to it. */
+interface Names {
   name: string;
+  name_ru: Generated<string | null>;
+  name_en: Generated<string | null>;
+}
+type ArchivedAt = NullableTimestamp;
+
+export interface FacultyTable extends Names {
+  id: Generated<string>;
+  /** The registrar's code: the key of imports. */
+  code: string;
   kind: FacultyKind;
   created_at: CreatedAt;
+  archived_at: ArchivedAt;
 }
 
-export interface DepartmentTable {
+export type DepartmentKind = 'department' | 'commission';
+export interface DepartmentTable extends Names {
   id: Generated<string>;
+  code: string;
   faculty_id: string;
-  name: string;
-  kind: Generated<'department' | 'commission'>;
+  kind: Generated<DepartmentKind>;
   slot_policy: ColumnType<SlotPolicy | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
+  archived_at: ArchivedAt;
 }
 
 export interface UserTable {
   id: Generated<string>;
   email: string;
-  password_hash: string;
+  /** Null until the person sets a password through a sign-in link. */
+  password_hash: string | null;
   full_name: string;
-  role: Role;
   locale: Generated<Locale>;
-  faculty_id: string | null;
-  department_id: string | null;
+  /** The registrar's id of the person: the key of imports. */
+  external_id: string | null;
   created_at: CreatedAt;
+  updated_at: Generated<Date>;
   disabled_at: NullableTimestamp;
+  /** What the people search matches: name, e-mail and external id, lower case (generated). */
+  search: ColumnType<string, never, never>;
 }
 
-export interface SubjectTable {
+export interface RoleAssignmentTable {
+  id: Generated<string>;
+  user_id: string;
+  role: AssignedRole;
+  /** The dean's faculty or college. */
+  faculty_id: string | null;
+  /** The head's or the instructor's department or subject commission. */
+  department_id: string | null;
+  created_at: CreatedAt;
+  ended_at: NullableTimestamp;
+}
+
+export interface SubjectTable extends Names {
   id: Generated<string>;
   department_id: string;
   code: string;
-  name: string;
   credits: number;
   lecture_hours: number;
   practical_hours: number;
+  archived_at: ArchivedAt;
 }
 
 export interface TermTable {
   id: Generated<string>;
+  code: string;
   academic_year: string;
   semester: 1 | 2;
   starts_on: ColumnType<string, string, string>;
   weeks: number;
   time_zone: Generated<string>;
+  archived_at: ArchivedAt;
 }
 
 export interface StudyGroupTable {
   id: Generated<string>;
   faculty_id: string;
+  /** The registrar's group code. */
   name: string;
   study_form: StudyForm;
+  intake_year: number | null;
+  archived_at: ArchivedAt;
 }
 
+/** Current memberships; ended ones move to `group_student_ended`. */
 export interface GroupStudentTable {
   group_id: string;
   student_id: string;
+  created_at: CreatedAt;
+}
+
+export interface GroupStudentEndedTable {
+  group_id: string;
+  student_id: string;
+  started_at: Timestamp;
+  ended_at: CreatedAt;
+  ended_by: string | null;
 }
 
 export interface TeachingAssignmentTable {
@@ -87,6 +131,38 @@ export interface TeachingAssignmentTable {
   term_id: string;
   instructor_id: string;
   subject_id: string;
+  created_at: CreatedAt;
+  /** The registrar no longer lists it: the cabinet is read-only and stays in reports. */
+  ended_at: NullableTimestamp;
+}
+
+export interface SignInLinkTable {
+  token_hash: string;
+  user_id: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+export type ImportState = 'previewing' | 'previewed' | 'applying' | 'applied' | 'failed';
+export interface ImportRunTable {
+  id: Generated<string>;
+  created_by: string;
+  created_at: CreatedAt;
+  file_name: string;
+  storage_key: string;
+  byte_size: BigIntColumn;
+  term_code: string | null;
+  sync: Generated<boolean>;
+  state: ImportState;
+  apply_valid_only: Generated<boolean>;
+  /** `ImportProgress` (server/admin/import/import-run.ts). */
+  progress: ColumnType<unknown, string | undefined, string>;
+  /** `ImportReport` (server/admin/import/import-report.ts). */
+  report: ColumnType<unknown, string | null | undefined, string | null>;
+  failure_key: string | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface TeachingAssignmentGroupTable {
@@ -340,6 +416,10 @@ export interface Database {
   faculty: FacultyTable;
   department: DepartmentTable;
   app_user: UserTable;
+  role_assignment: RoleAssignmentTable;
+  group_student_ended: GroupStudentEndedTable;
+  sign_in_link: SignInLinkTable;
+  import_run: ImportRunTable;
   subject: SubjectTable;
   term: TermTable;
   study_group: StudyGroupTable;

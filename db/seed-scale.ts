@@ -34,12 +34,12 @@ export async function seedScale(db: Db, options: { part?: 1 | 2; termId: string 
     for (const table of summaryTriggerTables) await run(sql`alter table ${sql.table(table)} disable trigger user`);
     if (part === 1) {
       await run(sql`
-        insert into faculty (id, name, kind)
-        select ${id('faculty', sql`f`)}, 'Масштаб ' || f || (case when f % 5 = 0 then ' колледжи' else ' факультети' end), case when f % 5 = 0 then 'college' else 'faculty' end
+        insert into faculty (id, code, name, kind)
+        select ${id('faculty', sql`f`)}, 'SC-F-' || f, 'Масштаб ' || f || (case when f % 5 = 0 then ' колледжи' else ' факультети' end), case when f % 5 = 0 then 'college' else 'faculty' end
         from generate_series(1, ${lit(SCALE.faculties)}) as f`);
       await run(sql`
-        insert into department (id, faculty_id, name, kind)
-        select ${id('department', sql`d`)}, ${id('faculty', sql`(d - 1) % ${lit(SCALE.faculties)} + 1`)}, 'Масштаб кафедрасы ' || d, 'department'
+        insert into department (id, code, faculty_id, name, kind)
+        select ${id('department', sql`d`)}, 'SC-D-' || d, ${id('faculty', sql`(d - 1) % ${lit(SCALE.faculties)} + 1`)}, 'Масштаб кафедрасы ' || d, 'department'
         from generate_series(1, ${lit(SCALE.departments)}) as d`);
       // Sixteen subjects per department, 32–64 lecture and 16–32 practical hours.
       await run(sql`
@@ -49,8 +49,12 @@ export async function seedScale(db: Db, options: { part?: 1 | 2; termId: string 
     }
     const instructors = SCALE.instructors;
     await run(sql`
-      insert into app_user (id, email, password_hash, full_name, role, department_id, disabled_at)
-      select ${id('instructor', sql`i`)}, 'scale-instructor-' || i || '@scale.kabinet.kg', 'disabled', 'Масштаб Окутуучу ' || i, 'instructor', ${id('department', sql`(i - 1) % ${lit(SCALE.departments)} + 1`)}, now()
+      insert into app_user (id, email, password_hash, full_name, disabled_at)
+      select ${id('instructor', sql`i`)}, 'scale-instructor-' || i || '@scale.kabinet.kg', 'disabled', 'Масштаб Окутуучу ' || i, now()
+      from generate_series(${lit(offset(instructors) + 1)}, ${lit(offset(instructors) + instructors)}) as i`);
+    await run(sql`
+      insert into role_assignment (user_id, role, department_id)
+      select ${id('instructor', sql`i`)}, 'instructor', ${id('department', sql`(i - 1) % ${lit(SCALE.departments)} + 1`)}
       from generate_series(${lit(offset(instructors) + 1)}, ${lit(offset(instructors) + instructors)}) as i`);
     const groups = SCALE.students / SCALE.groupSize;
     await run(sql`
@@ -58,8 +62,8 @@ export async function seedScale(db: Db, options: { part?: 1 | 2; termId: string 
       select ${id('group', sql`g`)}, ${id('faculty', sql`(g - 1) % ${lit(SCALE.faculties)} + 1`)}, 'SC-G-' || g, (array['full_time', 'correspondence', 'distance'])[g % 3 + 1]
       from generate_series(${lit(offset(groups) + 1)}, ${lit(offset(groups) + groups)}) as g`);
     await run(sql`
-      insert into app_user (id, email, password_hash, full_name, role, disabled_at)
-      select ${id('student', sql`n`)}, 'scale-student-' || n || '@scale.kabinet.kg', 'disabled', 'Масштаб Студент ' || n, 'student', now()
+      insert into app_user (id, email, password_hash, full_name, disabled_at)
+      select ${id('student', sql`n`)}, 'scale-student-' || n || '@scale.kabinet.kg', 'disabled', 'Масштаб Студент ' || n, now()
       from generate_series(${lit(offset(SCALE.students) + 1)}, ${lit(offset(SCALE.students) + SCALE.students)}) as n`);
     await run(sql`
       insert into group_student (group_id, student_id)

@@ -13,8 +13,11 @@ describe('demo seed', () => {
     expect(await count('department')).toBe(3);
     expect(await count('subject')).toBe(10);
     expect(await count('study_group')).toBe(4);
-    const roles = await file.db.selectFrom('app_user').select(['role', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('role').execute();
-    expect(Object.fromEntries(roles.map((r) => [r.role, Number(r.n)]))).toEqual({ admin: 1, vice_rector: 1, dean: 1, head: 3, instructor: 6, student: 60 });
+    const roles = await file.db.selectFrom('role_assignment').select(['role', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('role').execute();
+    expect(Object.fromEntries(roles.map((r) => [r.role, Number(r.n)]))).toEqual({ admin: 1, vice_rector: 1, dean: 1, head: 3, instructor: 6 });
+    expect(await count('app_user')).toBe(72);
+    const students = await file.db.selectFrom('group_student').select((eb) => eb.fn.count<string>('student_id').distinct().as('n')).executeTakeFirstOrThrow();
+    expect(Number(students.n)).toBe(60);
     const forms = await file.db.selectFrom('study_group').select('study_form').distinct().execute();
     expect(forms.map((f) => f.study_form).sort()).toEqual(['correspondence', 'distance', 'full_time']);
     const commission = await file.db.selectFrom('department').innerJoin('faculty', 'faculty.id', 'department.faculty_id').select(['department.kind', 'faculty.kind as facultyKind']).where('department.kind', '=', 'commission').executeTakeFirstOrThrow();

@@ -29,7 +29,19 @@ export function demoTermFor(today: Date): { academicYear: string; semester: 1 | 
   return { academicYear: `${firstYear}-${firstYear + 1}`, semester: autumn ? 1 : 2, startsOn: start.toISOString().slice(0, 10) };
 }
 
+/** The registrar-style code of a term: academic year and semester (`2026-2027-1`). */
+export function demoTermCode(term: { academicYear: string; semester: number }): string {
+  return `${term.academicYear}-${term.semester}`;
+}
+
 type SeedUser = { key: string; email: string; name: string; role: Role; faculty?: string; department?: string };
+
+/** A demo person's role assignment as the table holds it (students are students by membership). */
+function roleRow(userId: string, person: SeedUser) {
+  if (person.role === 'student') return [];
+  const scoped = person.role === 'dean' ? { faculty_id: person.faculty ?? null, department_id: null } : { faculty_id: null, department_id: person.department ?? null };
+  return [{ user_id: userId, role: person.role, ...(person.role === 'admin' || person.role === 'vice_rector' ? { faculty_id: null, department_id: null } : scoped) }];
+}
 
 /** Returns false when the database already holds a university (nothing is changed then). */
 export async function seedDemo(db: Db, hashPassword: (password: string) => Promise<string>, today = new Date()): Promise<boolean> {
@@ -45,8 +57,8 @@ export async function seedDemo(db: Db, hashPassword: (password: string) => Promi
     const [faculty, college] = await trx
       .insertInto('faculty')
       .values([
-        { name: 'Математика жана информациялык технологиялар факультети', kind: 'faculty' },
-        { name: 'Медициналык колледж', kind: 'college' },
+        { code: 'FMIT', name: 'Математика жана информациялык технологиялар факультети', name_ru: 'Факультет математики и информационных технологий', name_en: 'Faculty of Mathematics and IT', kind: 'faculty' },
+        { code: 'MED-COL', name: 'Медициналык колледж', name_ru: 'Медицинский колледж', name_en: 'Medical College', kind: 'college' },
       ])
       .returning('id')
       .execute();
@@ -54,9 +66,9 @@ export async function seedDemo(db: Db, hashPassword: (password: string) => Promi
     const departments = await trx
       .insertInto('department')
       .values([
-        { faculty_id: facultyIds.faculty, name: 'Колдонмо математика жана информатика кафедрасы', kind: 'department' },
-        { faculty_id: facultyIds.faculty, name: 'Физика кафедрасы', kind: 'department' },
-        { faculty_id: facultyIds.college, name: 'Жалпы билим берүүчү сабактар ПЦК', kind: 'commission' },
+        { code: 'AMI', faculty_id: facultyIds.faculty, name: 'Колдонмо математика жана информатика кафедрасы', name_ru: 'Кафедра прикладной математики и информатики', name_en: 'Department of Applied Mathematics and Informatics', kind: 'department' },
+        { code: 'PHYS', faculty_id: facultyIds.faculty, name: 'Физика кафедрасы', name_ru: 'Кафедра физики', name_en: 'Department of Physics', kind: 'department' },
+        { code: 'GEN-PCK', faculty_id: facultyIds.college, name: 'Жалпы билим берүүчү сабактар ПЦК', name_ru: 'ПЦК общеобразовательных дисциплин', name_en: 'General Subjects Commission', kind: 'commission' },
       ])
       .returning(['id', 'faculty_id'])
       .execute();
@@ -95,14 +107,15 @@ export async function seedDemo(db: Db, hashPassword: (password: string) => Promi
           email: u.email,
           password_hash: passwordHash,
           full_name: u.name,
-          role: u.role,
-          faculty_id: u.faculty ?? null,
-          department_id: u.department ?? null,
         })),
       )
       .returning(['id', 'email'])
       .execute();
     const userId = (key: string) => users.find((u) => u.email === email(key))!.id;
+    await trx
+      .insertInto('role_assignment')
+      .values(staff.flatMap((person) => roleRow(userId(person.key), person)))
+      .execute();
 
     const subjects = await trx
       .insertInto('subject')
@@ -125,19 +138,19 @@ export async function seedDemo(db: Db, hashPassword: (password: string) => Promi
     const termInfo = demoTermFor(today);
     const term = await trx
       .insertInto('term')
-      .values({ academic_year: termInfo.academicYear, semester: termInfo.semester, starts_on: termInfo.startsOn, weeks: 16, time_zone: 'Asia/Bishkek' })
+      .values({ code: demoTermCode(termInfo), academic_year: termInfo.academicYear, semester: termInfo.semester, starts_on: termInfo.startsOn, weeks: 16, time_zone: 'Asia/Bishkek' })
       .returning('id')
       .executeTakeFirstOrThrow();
 
-    const groupSpecs: Array<{ name: string; form: StudyForm; faculty: string }> = [
-      { name: 'ПМИ-1-24', form: 'full_time', faculty: facultyIds.faculty },
-      { name: 'ПМИ-2-24з', form: 'correspondence', faculty: facultyIds.faculty },
-      { name: 'ФИЗ-1-24д', form: 'distance', faculty: facultyIds.faculty },
-      { name: 'КОЛ-1-25', form: 'full_time', faculty: facultyIds.college },
+    const groupSpecs: Array<{ name: string; form: StudyForm; faculty: string; intake: number }> = [
+      { name: 'ПМИ-1-24', form: 'full_time', faculty: facultyIds.faculty, intake: 2024 },
+      { name: 'ПМИ-2-24з', form: 'correspondence', faculty: facultyIds.faculty, intake: 2024 },
+      { name: 'ФИЗ-1-24д', form: 'distance', faculty: facultyIds.faculty, intake: 2024 },
+      { name: 'КОЛ-1-25', form: 'full_time', faculty: facultyIds.college, intake: 2025 },
     ];
     const groups = await trx
       .insertInto('study_group')
-      .values(groupSpecs.map((g) => ({ name: g.name, study_form: g.form, faculty_id: g.faculty })))
+      .values(groupSpecs.map((g) => ({ name: g.name, study_form: g.form, faculty_id: g.faculty, intake_year: g.intake })))
       .returning(['id', 'name'])
       .execute();
     const groupId = (name: string) => groups.find((g) => g.name === name)!.id;

@@ -1,24 +1,25 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import { currentTerm, listTeaching, listVisibleCabinets, openCabinet } from '../../server/cabinets/cabinets.ts';
+import { currentTerm, listTeaching, listVisibleCabinets, openCabinet, type CabinetListRow, type TeachingRow } from '../../server/cabinets/cabinets.ts';
 import { markNotificationRead, unreadNotifications, type NotificationView } from '../../server/reports/reminders.ts';
-import { reportEntry } from '../../server/reports/rollups.ts';
+import { can, homeSections } from '../../server/auth/permissions.ts';
+import { reportLinksOf } from '../../server/reports/rollups.ts';
 import { LocalTime } from '../components/local-time.tsx';
 import { orRespond, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { db } = context.services;
-  const term = await currentTerm(db);
-  const reportLink = reportEntry(user);
-  const notifications = await unreadNotifications(db, user);
-  if (!term) return { role: user.role, term: null, teaching: [], cabinets: [], reportLink, notifications };
+  const sections = homeSections(user);
+  const [term, reportLinks, notifications] = await Promise.all([currentTerm(db), reportLinksOf(db, user), unreadNotifications(db, user)]);
+  const adminLink = can(user, 'admin.manage', {});
+  if (!term) return { sections, term: null, teaching: [], cabinets: [], reportLinks, adminLink, notifications };
   const [teaching, cabinets] = await Promise.all([
-    user.role === 'instructor' ? listTeaching(db, user, term.id) : [],
-    user.role === 'instructor' ? [] : listVisibleCabinets(db, user, term.id),
+    listTeaching(db, user, term.id),
+    sections.overseeing || sections.studying ? listVisibleCabinets(db, user, term.id) : [],
   ]);
-  return { role: user.role, term, teaching, cabinets, reportLink, notifications };
+  return { sections, term, teaching, cabinets, reportLinks, adminLink, notifications };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -66,79 +67,71 @@ function Notifications({ notifications, timeZone }: { notifications: Notificatio
   );
 }
 
-export default function Home() {
+/** A section's heading: the page's own when it is the only section, else a subheading. */
+function SectionTitle({ text, main }: { text: string; main: boolean }) {
+  return main ? <h1>{text}</h1> : <h2>{text}</h2>;
+}
+
+function Teaching({ teaching, busy, main }: { teaching: TeachingRow[]; busy: boolean; main: boolean }) {
   const { t } = useTranslation();
-  const { role, term, teaching, cabinets, reportLink, notifications } = useLoaderData<typeof loader>();
-  const busy = useNavigation().state === 'submitting';
-  if (!term) return <p>{t('term.none')}</p>;
-  const termLabel = t('term.label', { year: term.academicYear, semester: term.semester });
-
-  if (role === 'instructor') {
-    return (
-      <section>
-        <h1>{t('home.teachingTitle')}</h1>
-        <p className="muted">{termLabel}</p>
-        <Notifications notifications={notifications} timeZone={term.timeZone} />
-        {teaching.length === 0 ? <p>{t('home.noTeaching')}</p> : null}
-        <ul className="cards">
-          {teaching.map((row) => (
-            <li key={row.teachingAssignmentId} className="card">
-              <div>
-                <strong>{row.subjectName}</strong> <span className="muted">{row.subjectCode}</span>
-                <div className="muted">
-                  {t('home.groups')}: {row.groups.join(', ')}
-                </div>
+  return (
+    <section data-testid="teaching">
+      <SectionTitle text={t('home.teachingTitle')} main={main} />
+      {teaching.length === 0 ? <p>{t('home.noTeaching')}</p> : null}
+      <ul className="cards">
+        {teaching.map((row) => (
+          <li key={row.teachingAssignmentId} className="card">
+            <div>
+              <strong>{row.subjectName}</strong> <span className="muted">{row.subjectCode}</span>
+              {row.ended ? <span className="badge">{t('home.teachingEnded')}</span> : null}
+              <div className="muted">
+                {t('home.groups')}: {row.groups.join(', ')}
               </div>
-              {row.cabinetId ? (
-                <Link className="button" to={`/cabinets/${row.cabinetId}`}>
-                  {t('home.goToCabinet')}
-                </Link>
-              ) : (
-                <Form method="post">
-                  <input type="hidden" name="teachingAssignmentId" value={row.teachingAssignmentId} />
-                  <button type="submit" disabled={busy}>
-                    {t('home.openCabinet')}
-                  </button>
-                </Form>
-              )}
-            </li>
-          ))}
-        </ul>
-      </section>
-    );
-  }
-
-  if (role === 'student') {
-    return (
-      <section>
-        <h1>{t('home.coursesTitle')}</h1>
-        <p className="muted">{termLabel}</p>
-        {cabinets.length === 0 ? <p>{t('home.noCourses')}</p> : null}
-        <ul className="cards">
-          {cabinets.map((row) => (
-            <li key={row.cabinetId} className="card">
-              <Link to={`/cabinets/${row.cabinetId}`}>
-                <strong>{row.subjectName}</strong>
+            </div>
+            {row.cabinetId ? (
+              <Link className="button" to={`/cabinets/${row.cabinetId}`}>
+                {t('home.goToCabinet')}
               </Link>
-              <span className="muted">{row.instructorName}</span>
-            </li>
-          ))}
-        </ul>
-      </section>
-    );
-  }
+            ) : (
+              <Form method="post">
+                <input type="hidden" name="teachingAssignmentId" value={row.teachingAssignmentId} />
+                <button type="submit" disabled={busy}>
+                  {t('home.openCabinet')}
+                </button>
+              </Form>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
 
+function Courses({ cabinets, main }: { cabinets: CabinetListRow[]; main: boolean }) {
+  const { t } = useTranslation();
   return (
     <section>
-      <h1>{t('home.cabinetsTitle')}</h1>
-      <p className="muted">{termLabel}</p>
-      {reportLink ? (
-        <p>
-          <Link to={reportLink.to} data-testid="report-link">
-            {t(reportLinkLabels[reportLink.level])}
-          </Link>
-        </p>
-      ) : null}
+      <SectionTitle text={t('home.coursesTitle')} main={main} />
+      {cabinets.length === 0 ? <p>{t('home.noCourses')}</p> : null}
+      <ul className="cards">
+        {cabinets.map((row) => (
+          <li key={row.cabinetId} className="card">
+            <Link to={`/cabinets/${row.cabinetId}`}>
+              <strong>{row.subjectName}</strong>
+            </Link>
+            <span className="muted">{row.instructorName}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function CabinetsTable({ cabinets, main }: { cabinets: CabinetListRow[]; main: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <section>
+      <SectionTitle text={t('home.cabinetsTitle')} main={main} />
       {cabinets.length === 0 ? <p>{t('home.noCabinets')}</p> : null}
       <div className="table-wrap">
         <table>
@@ -167,6 +160,56 @@ export default function Home() {
           </tbody>
         </table>
       </div>
+    </section>
+  );
+}
+
+export default function Home() {
+  const { t } = useTranslation();
+  const { sections, term, teaching, cabinets, reportLinks, adminLink, notifications } = useLoaderData<typeof loader>();
+  const busy = useNavigation().state === 'submitting';
+  const links =
+    reportLinks.length > 0 || adminLink ? (
+      <ul className="home-links">
+        {adminLink ? (
+          <li>
+            <Link to="/admin" data-testid="admin-link">
+              {t('admin.title')}
+            </Link>
+          </li>
+        ) : null}
+        {reportLinks.map((link) => (
+          <li key={link.to}>
+            <Link to={link.to} data-testid="report-link">
+              {t(reportLinkLabels[link.level])}
+              {link.name ? ` · ${link.name}` : null}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    ) : null;
+  if (!term) {
+    return (
+      <section>
+        {links}
+        <p>{t('term.none')}</p>
+      </section>
+    );
+  }
+  // A head who teaches sees their teaching first, then the cabinets they oversee, each under a subheading.
+  const several = sections.teaching && (sections.overseeing || sections.studying);
+  return (
+    <section className="home">
+      {several ? <h1>{t('home.title')}</h1> : null}
+      <p className="muted">{t('term.label', { year: term.academicYear, semester: term.semester })}</p>
+      {links}
+      <Notifications notifications={notifications} timeZone={term.timeZone} />
+      {sections.teaching ? <Teaching teaching={teaching} busy={busy} main={!several} /> : null}
+      {sections.overseeing ? (
+        <CabinetsTable cabinets={cabinets} main={!several} />
+      ) : sections.studying ? (
+        <Courses cabinets={cabinets} main={!several} />
+      ) : null}
     </section>
   );
 }

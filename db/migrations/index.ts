@@ -13,6 +13,7 @@ import * as notifications from './2026-11-27T0100-notifications.ts';
 import * as reportRebuild from './2026-11-27T0200-report-rebuild.ts';
 import * as reportIndexes from './2026-11-27T0300-report-indexes.ts';
 import * as reportJob from './2026-11-27T0400-report-job.ts';
+import * as administration from './2026-11-29T1000-administration.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-26T0700-foundation': foundation,
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T0200-report-rebuild': reportRebuild,
   '2026-11-27T0300-report-indexes': reportIndexes,
   '2026-11-27T0400-report-job': reportJob,
+  '2026-11-29T1000-administration': administration,
 };

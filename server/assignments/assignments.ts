@@ -262,7 +262,8 @@ export async function assignmentPage(db: Db, user: Principal | null, assignmentI
     studentIds.length
       ? db.selectFrom('submission_file').select(['id', 'original_name', 'byte_size', 'submission_id', 'student_id']).where('assignment_id', '=', assignmentId).where('student_id', 'in', studentIds).orderBy('created_at').execute()
       : Promise.resolve([]);
-  if (user.role === 'student') {
+  // Who sees the cabinet only as a student sees their own work; staff see everyone's.
+  if (!can(user, 'progress.view', cabinet)) {
     const [mineFiles, versions, grade] = await Promise.all([
       files([user.id]),
       db.selectFrom('submission').selectAll().where('assignment_id', '=', assignmentId).where('student_id', '=', user.id).orderBy('version', 'desc').execute(),

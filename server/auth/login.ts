@@ -52,8 +52,9 @@ export async function logIn(
     .where('email', '=', email)
     .where('disabled_at', 'is', null)
     .executeTakeFirst();
-  const ok = user ? await verifyPassword(input.password, user.password_hash) : await verifyAgainstDummy(input.password);
-  if (!user || !ok) {
+  // A person who has not set a password yet (imported, waiting for a sign-in link) costs the same hash.
+  const ok = user?.password_hash ? await verifyPassword(input.password, user.password_hash) : await verifyAgainstDummy(input.password);
+  if (!user?.password_hash || !ok) {
     await recordFailure(db, accountKey, accountThrottle);
     await recordFailure(db, addressKey, addressThrottle);
     throw new AppError('unauthorized', 'login.invalid');

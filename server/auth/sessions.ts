@@ -1,9 +1,10 @@
 // Server-side sessions in Postgres: a random token in an HttpOnly cookie, only its hash stored.
 import { createHash, randomBytes } from 'node:crypto';
 import { parseCookie, stringifySetCookie } from 'cookie';
+import { sql, type Kysely } from 'kysely';
 import { executePrepared, type Db } from '../../db/client.ts';
-import type { Locale } from '../../db/schema.ts';
-import type { Principal } from './permissions.ts';
+import type { Database, Locale } from '../../db/schema.ts';
+import type { Principal, RoleGrant } from './permissions.ts';
 
 export const SESSION_COOKIE = 'kabinet_session';
 const touchAfterMs = 10 * 60 * 1000;
@@ -39,21 +40,30 @@ export function readSessionToken(cookieHeader: string | null | undefined): strin
 
 export async function findSessionUser(db: Db, token: string | null): Promise<SessionUser | null> {
   if (!token) return null;
+  // One prepared statement on every request: the person, their current roles and their groups.
   const [row] = await executePrepared(
     db,
     db
       .selectFrom('session')
       .innerJoin('app_user', 'app_user.id', 'session.user_id')
-      .select([
+      .select((eb) => [
         'session.token_hash',
         'session.last_seen_at',
         'app_user.id',
-        'app_user.role',
         'app_user.email',
         'app_user.full_name',
         'app_user.locale',
-        'app_user.faculty_id',
-        'app_user.department_id',
+        eb
+          .selectFrom('role_assignment as ra')
+          .select(sql<RoleGrant[]>`coalesce(json_agg(json_build_object('role', ra.role, 'facultyId', ra.faculty_id, 'departmentId', ra.department_id) order by ra.role, ra.created_at), '[]')`.as('roles'))
+          .whereRef('ra.user_id', '=', 'app_user.id')
+          .where('ra.ended_at', 'is', null)
+          .as('roles'),
+        eb
+          .selectFrom('group_student as gs')
+          .select(sql<string[]>`coalesce(array_agg(gs.group_id), '{}')`.as('ids'))
+          .whereRef('gs.student_id', '=', 'app_user.id')
+          .as('groupIds'),
       ])
       .where('session.token_hash', '=', hashToken(token))
       .where('session.revoked_at', 'is', null)
@@ -61,24 +71,16 @@ export async function findSessionUser(db: Db, token: string | null): Promise<Ses
       .where('app_user.disabled_at', 'is', null),
   );
   if (!row) return null;
-  const groupIds =
-    row.role === 'student'
-      ? (
-          await db.selectFrom('group_student').select('group_id').where('student_id', '=', row.id).execute()
-        ).map((g) => g.group_id)
-      : [];
   if (Date.now() - row.last_seen_at.getTime() > touchAfterMs) {
     await db.updateTable('session').set({ last_seen_at: new Date() }).where('token_hash', '=', row.token_hash).execute();
   }
   return {
     id: row.id,
-    role: row.role,
     email: row.email,
     fullName: row.full_name,
     locale: row.locale,
-    facultyId: row.faculty_id,
-    departmentId: row.department_id,
-    groupIds,
+    roles: row.roles ?? [],
+    groupIds: row.groupIds ?? [],
   };
 }
 
@@ -105,4 +107,9 @@ export function sessionCookie(token: string, options: { secure: boolean; maxAgeM
 
 export function clearSessionCookie(options: { secure: boolean }): string {
   return stringifySetCookie({ name: SESSION_COOKIE, value: '', httpOnly: true, sameSite: 'lax', secure: options.secure, path: '/', maxAge: 0 });
+}
+
+/** Ends every session of a person at once (disabled, or signing out everywhere). */
+export async function revokeSessionsOf(db: Kysely<Database>, userId: string): Promise<void> {
+  await db.updateTable('session').set({ revoked_at: new Date() }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
 }

@@ -7,6 +7,7 @@ import { AppError } from '../errors.ts';
 import {
   can,
   requirePermission,
+  homeSections,
   visibleCabinets,
   type CabinetScope,
   type Principal,
@@ -46,8 +47,8 @@ export function groupNames(eb: ExpressionBuilder<Database & { ta: Database['teac
 }
 
 /** The permission module's view of a cabinet, from a row of `cabinetScopeQuery`. */
-export function scopeOf(row: { instructorId: string; departmentId: string; facultyId: string; groupIds: string[] | null }): CabinetScope {
-  return { instructorId: row.instructorId, departmentId: row.departmentId, facultyId: row.facultyId, groupIds: row.groupIds ?? [] };
+export function scopeOf(row: { instructorId: string; departmentId: string; facultyId: string; groupIds: string[] | null; teachingEndedAt: Date | null }): CabinetScope {
+  return { instructorId: row.instructorId, departmentId: row.departmentId, facultyId: row.facultyId, groupIds: row.groupIds ?? [], teachingEnded: row.teachingEndedAt !== null };
 }
 
 /**
@@ -61,6 +62,7 @@ export function cabinetScopeQuery(db: Kysely<Database>) {
       'cabinet.id as cabinetId',
       'term.time_zone as timeZone',
       'ta.instructor_id as instructorId',
+      'ta.ended_at as teachingEndedAt',
       'subject.department_id as departmentId',
       'department.faculty_id as facultyId',
       eb
@@ -106,18 +108,22 @@ export type TeachingRow = {
   subjectName: string;
   groups: string[];
   cabinetId: string | null;
+  /** No longer listed by the registrar: the cabinet stays readable, nothing more. */
+  ended: boolean;
 };
 
-/** This term's teaching assignments of an instructor, with the cabinet if it is open. */
+/** This term's teaching assignments of an instructor, with the cabinet if it is open (ended ones only when they have one). */
 export async function listTeaching(db: Db, user: Principal, termId: string): Promise<TeachingRow[]> {
-  if (!can(user, 'cabinet.open', { instructorId: user.id })) return [];
+  if (!homeSections(user).teaching) return [];
   const rows = await db
     .selectFrom('teaching_assignment as ta')
     .innerJoin('subject', 'subject.id', 'ta.subject_id')
     .leftJoin('cabinet', 'cabinet.teaching_assignment_id', 'ta.id')
-    .select((eb) => ['ta.id', 'subject.code', 'subject.name', 'cabinet.id as cabinetId', groupNames(eb)])
+    .select((eb) => ['ta.id', 'ta.ended_at', 'subject.code', 'subject.name', 'cabinet.id as cabinetId', groupNames(eb)])
     .where('ta.instructor_id', '=', user.id)
     .where('ta.term_id', '=', termId)
+    .where((eb) => eb.or([eb('ta.ended_at', 'is', null), eb('cabinet.id', 'is not', null)]))
+    .orderBy('ta.ended_at', (ob) => ob.desc().nullsFirst())
     .orderBy('subject.code')
     .execute();
   return rows.map((row) => ({
@@ -126,6 +132,7 @@ export async function listTeaching(db: Db, user: Principal, termId: string): Pro
     subjectName: row.name,
     groups: row.groups ?? [],
     cabinetId: row.cabinetId,
+    ended: row.ended_at !== null,
   }));
 }
 
@@ -140,6 +147,7 @@ export async function openCabinet(db: Db, user: Principal, teachingAssignmentId:
     .select([
       'ta.id',
       'ta.instructor_id',
+      'ta.ended_at',
       'subject.lecture_hours',
       'subject.practical_hours',
       'department.slot_policy',
@@ -150,7 +158,7 @@ export async function openCabinet(db: Db, user: Principal, teachingAssignmentId:
     .where('ta.id', '=', teachingAssignmentId)
     .executeTakeFirst();
   if (!assignment) throw new AppError('not_found');
-  requirePermission(user, 'cabinet.open', { instructorId: assignment.instructor_id });
+  requirePermission(user, 'cabinet.open', { instructorId: assignment.instructor_id, teachingEnded: assignment.ended_at !== null });
 
   return db.transaction().execute(async (trx) => {
     const inserted = await trx
@@ -202,9 +210,9 @@ export type CabinetListRow = {
 
 /** Cabinets of a term the user may see, by the same rule as `cabinet.view`. */
 export async function listVisibleCabinets(db: Db, user: Principal, termId: string): Promise<CabinetListRow[]> {
-  const filter = visibleCabinets(user);
-  if (filter.kind === 'groups' && filter.groupIds.length === 0) return [];
-  let query = cabinetsWithContext(db)
+  const filters = visibleCabinets(user);
+  if (filters.length === 0) return [];
+  const query = cabinetsWithContext(db)
     .select((eb) => [
       'cabinet.id',
       'subject.code',
@@ -220,31 +228,31 @@ export async function listVisibleCabinets(db: Db, user: Principal, termId: strin
         .where('slot_delivery.delivered_at', 'is not', null)
         .as('delivered'),
     ])
-    .where('ta.term_id', '=', termId);
-  switch (filter.kind) {
-    case 'all':
-      break;
-    case 'faculty':
-      query = query.where('department.faculty_id', '=', filter.facultyId);
-      break;
-    case 'department':
-      query = query.where('subject.department_id', '=', filter.departmentId);
-      break;
-    case 'instructor':
-      query = query.where('ta.instructor_id', '=', filter.instructorId);
-      break;
-    case 'groups':
-      query = query.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('teaching_assignment_group as tag')
-            .select('tag.group_id')
-            .whereRef('tag.teaching_assignment_id', '=', 'ta.id')
-            .where('tag.group_id', 'in', filter.groupIds),
-        ),
-      );
-      break;
-  }
+    .where('ta.term_id', '=', termId)
+    .where((eb) =>
+      eb.or(
+        filters.map((filter) => {
+          switch (filter.kind) {
+            case 'all':
+              return eb.lit(true);
+            case 'faculty':
+              return eb('department.faculty_id', '=', filter.facultyId);
+            case 'department':
+              return eb('subject.department_id', '=', filter.departmentId);
+            case 'instructor':
+              return eb('ta.instructor_id', '=', filter.instructorId);
+            case 'groups':
+              return eb.exists(
+                eb
+                  .selectFrom('teaching_assignment_group as tag')
+                  .select('tag.group_id')
+                  .whereRef('tag.teaching_assignment_id', '=', 'ta.id')
+                  .where('tag.group_id', 'in', filter.groupIds),
+              );
+          }
+        }),
+      ),
+    );
   const rows = await query.orderBy('department.name').orderBy('subject.code').execute();
   return rows.map((row) => ({
     cabinetId: row.id,

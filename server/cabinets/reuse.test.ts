@@ -38,7 +38,7 @@ beforeAll(async () => {
   current = await demoCabinet(db(), 'instructor', 'MATH-101');
   // Last spring: the same instructor taught the same subject; that cabinet has a practical file,
   // an assignment, a test and a bank.
-  const term = await db().insertInto('term').values({ academic_year: '2025-2026', semester: 2, starts_on: '2026-02-02', weeks: 16, time_zone: 'Asia/Bishkek' }).returning('id').executeTakeFirstOrThrow();
+  const term = await db().insertInto('term').values({ code: '2025-2026-2', academic_year: '2025-2026', semester: 2, starts_on: '2026-02-02', weeks: 16, time_zone: 'Asia/Bishkek' }).returning('id').executeTakeFirstOrThrow();
   const ta = await db().selectFrom('teaching_assignment').select(['subject_id', 'instructor_id']).where('id', '=', current.teachingAssignmentId).executeTakeFirstOrThrow();
   const oldTa = await db().insertInto('teaching_assignment').values({ term_id: term.id, subject_id: ta.subject_id, instructor_id: ta.instructor_id }).returning('id').executeTakeFirstOrThrow();
   const instructor = await principal(db(), 'instructor');

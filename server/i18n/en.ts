@@ -37,6 +37,8 @@ export const en = {
   },
   term: { label: '{{year}}, semester {{semester}}', week: 'Week {{week}}', currentWeek: 'this week', none: 'No term is running.' },
   home: {
+    title: 'This term',
+    teachingEnded: 'ended',
     teachingTitle: 'My teaching this term',
     noTeaching: 'You have no teaching assignments this term.',
     openCabinet: 'Open cabinet',
@@ -353,6 +355,9 @@ export const en = {
     },
   },
   dates: { dayMonth: '{{month}} {{day}}', m1: 'Jan', m2: 'Feb', m3: 'Mar', m4: 'Apr', m5: 'May', m6: 'Jun', m7: 'Jul', m8: 'Aug', m9: 'Sep', m10: 'Oct', m11: 'Nov', m12: 'Dec' },
+  admin: {
+    title: 'Administration',
+  },
   units: { B: 'B', KB: 'KB', MB: 'MB', GB: 'GB', seconds: '{{n}} s', minutes: '{{n}} min', hours: '{{n}} h' },
 };
 

@@ -39,6 +39,8 @@ export const ky: Dictionary = {
   },
   term: { label: '{{year}}, {{semester}}-семестр', week: '{{week}}-жума', currentWeek: 'ушул жума', none: 'Учурда жүрүп жаткан семестр жок.' },
   home: {
+    title: 'Ушул семестр',
+    teachingEnded: 'аяктаган',
     teachingTitle: 'Ушул семестрдеги сабактарым',
     noTeaching: 'Ушул семестрде сизге сабак бекитилген эмес.',
     openCabinet: 'Кабинет ачуу',
@@ -355,5 +357,8 @@ export const ky: Dictionary = {
     },
   },
   dates: { dayMonth: '{{day}}-{{month}}', m1: 'янв.', m2: 'фев.', m3: 'мар.', m4: 'апр.', m5: 'май', m6: 'июн.', m7: 'июл.', m8: 'авг.', m9: 'сен.', m10: 'окт.', m11: 'ноя.', m12: 'дек.' },
+  admin: {
+    title: 'Администрациялоо',
+  },
   units: { B: 'Б', KB: 'КБ', MB: 'МБ', GB: 'ГБ', seconds: '{{n}} сек', minutes: '{{n}} мүн', hours: '{{n}} саат' },
 };

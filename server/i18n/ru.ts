@@ -39,6 +39,8 @@ export const ru: Dictionary = {
   },
   term: { label: '{{year}}, {{semester}}-й семестр', week: 'Неделя {{week}}', currentWeek: 'текущая неделя', none: 'Сейчас нет идущего семестра.' },
   home: {
+    title: 'Этот семестр',
+    teachingEnded: 'завершено',
     teachingTitle: 'Мои дисциплины в этом семестре',
     noTeaching: 'В этом семестре у вас нет учебной нагрузки.',
     openCabinet: 'Открыть кабинет',
@@ -355,5 +357,8 @@ export const ru: Dictionary = {
     },
   },
   dates: { dayMonth: '{{day}} {{month}}', m1: 'янв.', m2: 'февр.', m3: 'мар.', m4: 'апр.', m5: 'мая', m6: 'июн.', m7: 'июл.', m8: 'авг.', m9: 'сент.', m10: 'окт.', m11: 'нояб.', m12: 'дек.' },
+  admin: {
+    title: 'Администрирование',
+  },
   units: { B: 'Б', KB: 'КБ', MB: 'МБ', GB: 'ГБ', seconds: '{{n}} с', minutes: '{{n}} мин', hours: '{{n}} ч' },
 };

@@ -6,7 +6,7 @@ import { SMTPServer } from 'smtp-server';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { action as reportAction } from '../../app/routes/reports.departments.$departmentId.tsx';
-import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
+import { demoCabinet, demoScopeOf } from '../../tests/helpers/demo-cabinet.ts';
 import { freePort } from '../../tests/helpers/free-port.ts';
 import { settle } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
@@ -43,7 +43,7 @@ describe('reminder e-mail', () => {
   it('goes to the instructor in their language, listing what is overdue, from a job enqueued with the reminder', async () => {
     const cabinet = await demoCabinet(db(), 'instructor', 'MATH-101');
     await db().updateTable('app_user').set({ locale: 'ru' }).where('id', '=', cabinet.user.id).execute();
-    const departmentId = (await db().selectFrom('app_user').select('department_id').where('email', '=', 'head@demo.kabinet.kg').executeTakeFirstOrThrow()).department_id!;
+    const departmentId = (await demoScopeOf(db(), 'head')).departmentId!;
     const request = new Request(`http://kabinet.test/reports/departments/${departmentId}`, {
       method: 'POST',
       headers: { cookie: await server.cookieFor('head') },

@@ -221,7 +221,8 @@ export async function quizPage(db: Db, user: Principal | null, quizId: string, n
     mine: null,
     results: null,
   };
-  if (user.role === 'student') {
+  // Who sees the cabinet only as a student sees their own work; staff see everyone's.
+  if (!can(user, 'progress.view', rules.cabinet)) {
     const attempts = await attemptsOf(db, quizId, [user.id]);
     const open = attempts.find((row) => row.finished_at === null) ?? null;
     const answers = await answersOf(db, attempts.map((a) => a.id));

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { loader as reportLoader } from '../../app/routes/reports.departments.$departmentId.tsx';
 import { loader as xlsxLoader } from '../../app/routes/reports.departments.$departmentId[.]xlsx.ts';
 import { loader as csvLoader } from '../../app/routes/reports.departments.$departmentId[.]csv.ts';
-import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
+import { demoCabinet, demoScopeOf } from '../../tests/helpers/demo-cabinet.ts';
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import type { DepartmentReport } from './department-report.ts';
@@ -28,7 +28,7 @@ const reportAs = async (account: string, id: string, asOf = '') =>
 beforeAll(async () => {
   server = await startTestServer();
   cabinet = await demoCabinet(db(), 'instructor', 'MATH-101');
-  departmentId = (await db().selectFrom('app_user').select('department_id').where('email', '=', 'head@demo.kabinet.kg').executeTakeFirstOrThrow()).department_id!;
+  departmentId = (await demoScopeOf(db(), 'head')).departmentId!;
   // One practical delivered on time: published right away (its due date is at the end of its week).
   const practical = cabinet.slots.find((s) => s.kind === 'practical_material' && s.number === 1)!;
   await db().insertInto('item').values({ cabinet_id: cabinet.cabinetId, slot_id: practical.id, title: 'Практика 1', status: 'published', published_at: new Date(practical.due_at.getTime() - 86_400_000), created_by: cabinet.user.id }).execute();

@@ -2,7 +2,7 @@
 // hold work kept, the summaries still equal to the recount, and nobody else may change it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { action as reportAction } from '../../app/routes/reports.departments.$departmentId.tsx';
-import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
+import { demoCabinet, demoScopeOf } from '../../tests/helpers/demo-cabinet.ts';
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { checkSummaries } from './summaries.ts';
@@ -24,7 +24,7 @@ const slotsOf = (kind: string) => db().selectFrom('slot').select(['id', 'number'
 beforeAll(async () => {
   server = await startTestServer();
   cabinet = await demoCabinet(db(), 'instructor', 'MATH-101');
-  departmentId = (await db().selectFrom('app_user').select('department_id').where('email', '=', 'head@demo.kabinet.kg').executeTakeFirstOrThrow()).department_id!;
+  departmentId = (await demoScopeOf(db(), 'head')).departmentId!;
 });
 afterAll(async () => {
   await server?.close();

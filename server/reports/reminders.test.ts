@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { action as homeAction, loader as homeLoader } from '../../app/routes/_index.tsx';
 import { action as reportAction, loader as reportLoader } from '../../app/routes/reports.departments.$departmentId.tsx';
-import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
+import { demoCabinet, demoScopeOf } from '../../tests/helpers/demo-cabinet.ts';
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import type { DepartmentReport } from './department-report.ts';
@@ -24,7 +24,7 @@ beforeAll(async () => {
   server = await startTestServer();
   const cabinet = await demoCabinet(db(), 'instructor', 'MATH-101');
   instructorId = cabinet.user.id;
-  departmentId = (await db().selectFrom('app_user').select('department_id').where('email', '=', 'head@demo.kabinet.kg').executeTakeFirstOrThrow()).department_id!;
+  departmentId = (await demoScopeOf(db(), 'head')).departmentId!;
 });
 afterAll(async () => {
   await server?.close();

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loader as facultyLoader } from '../../app/routes/reports.faculties.$facultyId.tsx';
 import { loader as universityLoader } from '../../app/routes/reports.university.tsx';
-import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
+import { demoCabinet, demoScopeOf } from '../../tests/helpers/demo-cabinet.ts';
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { countCabinets } from './measures.ts';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   await db().insertInto('item').values({ cabinet_id: math.cabinetId, slot_id: practical.id, title: 'П1', status: 'published', published_at: new Date(practical.due_at.getTime() - 3_600_000), created_by: math.user.id }).execute();
   const other = await db().selectFrom('subject').innerJoin('teaching_assignment as ta', 'ta.subject_id', 'subject.id').innerJoin('app_user as u', 'u.id', 'ta.instructor_id').select('subject.code').where('u.email', '=', 'instructor2@demo.kabinet.kg').executeTakeFirstOrThrow();
   await demoCabinet(db(), 'instructor2', other.code);
-  facultyId = (await db().selectFrom('app_user').select('faculty_id').where('email', '=', 'dean@demo.kabinet.kg').executeTakeFirstOrThrow()).faculty_id!;
+  facultyId = (await demoScopeOf(db(), 'dean')).facultyId!;
 });
 afterAll(async () => {
   await server?.close();

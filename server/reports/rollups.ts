@@ -6,7 +6,7 @@
 import type { Selectable } from 'kysely';
 import { preparedStatement, runPrepared, type Db } from '../../db/client.ts';
 import type { Database } from '../../db/schema.ts';
-import { can, requirePermission, type Principal } from '../auth/permissions.ts';
+import { reportEntries, requirePermission, type Principal } from '../auth/permissions.ts';
 import { currentTerm, isUuid, termInfo, type TermInfo } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
 import { endOfDay } from './department-report.ts';
@@ -98,10 +98,15 @@ export async function universityReport(db: Db, user: Principal | null, asOfDay: 
   return { title: '', term, asOf: asOf.toISOString(), rows, total: sumOf(departments.map((d) => d.parts)) };
 }
 
-/** The report a person starts from, at the level of their scope (each leads down to cabinets), or null. */
-export function reportEntry(user: Principal): { level: 'university' | 'faculty' | 'department'; to: string } | null {
-  if (can(user, 'report.university', {})) return { level: 'university', to: '/reports/university' };
-  if (user.facultyId && can(user, 'report.faculty', { facultyId: user.facultyId })) return { level: 'faculty', to: `/reports/faculties/${user.facultyId}` };
-  if (user.departmentId && can(user, 'report.view', { departmentId: user.departmentId, facultyId: user.facultyId ?? '' })) return { level: 'department', to: `/reports/departments/${user.departmentId}` };
-  return null;
+/** The reports a person starts from (`reportEntries`), each with the name of its faculty or department. */
+export async function reportLinksOf(db: Db, user: Principal): Promise<Array<ReturnType<typeof reportEntries>[number] & { name: string | null }>> {
+  const entries = reportEntries(user);
+  const ids = entries.flatMap((entry) => (entry.id ? [entry.id] : []));
+  if (ids.length === 0) return entries.map((entry) => ({ ...entry, name: null }));
+  const [faculties, departments] = await Promise.all([
+    db.selectFrom('faculty').select(['id', 'name']).where('id', 'in', ids).execute(),
+    db.selectFrom('department').select(['id', 'name']).where('id', 'in', ids).execute(),
+  ]);
+  const names = new Map([...faculties, ...departments].map((row) => [row.id, row.name]));
+  return entries.map((entry) => ({ ...entry, name: entry.id ? (names.get(entry.id) ?? null) : null }));
 }

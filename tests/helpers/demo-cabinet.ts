@@ -28,3 +28,16 @@ export async function demoCabinet(db: Db, account: string, subjectCode: string) 
   const slots = await db.selectFrom('slot').selectAll().where('cabinet_id', '=', cabinetId).orderBy('week').orderBy('kind').orderBy('number').execute();
   return { cabinetId, slots, teachingAssignmentId: assignment.id, user };
 }
+
+/** The department (head, instructor) or faculty (dean) of a demo account's first role assignment. */
+export async function demoScopeOf(db: Db, account: string): Promise<{ departmentId: string | null; facultyId: string | null }> {
+  const row = await db
+    .selectFrom('role_assignment as ra')
+    .innerJoin('app_user as u', 'u.id', 'ra.user_id')
+    .select(['ra.department_id', 'ra.faculty_id'])
+    .where('u.email', '=', `${account}@demo.kabinet.kg`)
+    .where('ra.ended_at', 'is', null)
+    .orderBy('ra.created_at')
+    .executeTakeFirstOrThrow();
+  return { departmentId: row.department_id, facultyId: row.faculty_id };
+}
