@@ -1,6 +1,7 @@
 // Spreadsheet downloads: GET /assignments/<id>/grades.csv | grades.xlsx (two route files, one
 // loader), the roster with scores for the staff who see it; and the response every export uses.
-import type { LoaderFunctionArgs } from '@remix-run/node';
+import { PassThrough } from 'node:stream';
+import { createReadableStreamFromReadable, type LoaderFunctionArgs } from '@remix-run/node';
 import { assignmentPage } from '../server/assignments/assignments.ts';
 import { gradeSheet } from '../server/assignments/grade-export.ts';
 import { AppError } from '../server/errors.ts';
@@ -31,3 +32,23 @@ export const gradeExportLoader = (format: SheetFormat) => async ({ request, para
   });
   return sheetResponse(await gradeSheet(page, format, translatorFor(user.locale)), format, page.rules.title);
 };
+
+/** A workbook written as it streams out (large exports never sit whole in memory). */
+export function streamedWorkbookResponse(write: (to: PassThrough) => Promise<void>, fileName: string, onError: (error: unknown) => void): Response {
+  const body = new PassThrough();
+  write(body).then(
+    () => body.end(),
+    (error: unknown) => {
+      onError(error);
+      body.destroy(error instanceof Error ? error : new Error(String(error)));
+    },
+  );
+  return new Response(createReadableStreamFromReadable(body), {
+    headers: {
+      'Content-Type': SHEET_TYPES.xlsx,
+      'Content-Disposition': contentDisposition('attachment', fileName),
+      'Cache-Control': 'private, no-store',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
+}

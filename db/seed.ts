@@ -43,6 +43,12 @@ function roleRow(userId: string, person: SeedUser) {
   return [{ user_id: userId, role: person.role, ...(person.role === 'admin' || person.role === 'vice_rector' ? { faculty_id: null, department_id: null } : scoped) }];
 }
 
+/** Whether the demo's accounts are in this database (the login page shows their password only then). */
+export async function hasDemoAccounts(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('app_user').select('id').where('email', '=', `admin@${demoDomain}`).where('password_hash', 'is not', null).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Returns false when the database already holds a university (nothing is changed then). */
 export async function seedDemo(db: Db, hashPassword: (password: string) => Promise<string>, today = new Date()): Promise<boolean> {
   const existing = await db.selectFrom('faculty').select('id').limit(1).executeTakeFirst();

@@ -5,6 +5,7 @@ import { createDb, type Db } from '../db/client.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { seedDemo } from '../db/seed.ts';
+import { activeAdminCount } from './admin/first-admin.ts';
 import { hashPassword } from './auth/passwords.ts';
 import { loadTokenKey } from './media/media-token.ts';
 import type { Config } from './config.ts';
@@ -63,6 +64,9 @@ export async function startServices(config: Config, options: { role: ServicesRol
   }
   if (options.role === 'web') {
     if (config.seedDemo && (await seedDemo(db, hashPassword))) logger.info('demo university seeded');
+    if ((await activeAdminCount(db)) === 0) {
+      logger.warn('no administrator yet: create one with `npm run admin:create -- --email you@university.kg` (it prints a one-time sign-in link)');
+    }
     await fs.mkdir(config.spoolDir, { recursive: true });
     if (!config.s3) await fs.mkdir(config.mediaDir, { recursive: true });
   }

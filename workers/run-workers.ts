@@ -3,6 +3,8 @@ import type { JobHandler } from '../server/jobs/job-queue.ts';
 import type { JobName } from '../server/jobs/job-types.ts';
 import type { Services } from '../server/services.ts';
 import { cleanupAbandonedUploads } from './handlers/cleanup-abandoned-uploads.ts';
+import { importRun } from './handlers/import-run.ts';
+import { sendSignInLinks } from './handlers/send-sign-in-link.ts';
 import { closeExpiredTestAttempts } from './handlers/close-expired-attempts.ts';
 import { refreshReports } from './handlers/refresh-reports.ts';
 import { sendReminderEmails } from './handlers/send-reminder-email.ts';
@@ -21,6 +23,8 @@ const handlers: { [N in JobName]: HandlerFactory<N> | null } = {
   'close-expired-attempts': closeExpiredTestAttempts,
   'refresh-reports': refreshReports,
   'send-reminder-email': sendReminderEmails,
+  'import-run': importRun,
+  'send-sign-in-link': sendSignInLinks,
 };
 
 export async function startWorkers(services: Services): Promise<void> {

@@ -46,3 +46,13 @@ export function formatDateTime(iso: string, t: TFunction, timeZone: string): str
   const minute = parts.find((part) => part.type === 'minute')?.value ?? '00';
   return `${formatDate(iso, t, timeZone)}, ${hour}:${minute}`;
 }
+
+/** A full date and time (`2026-11-29 21:05`) in a time zone: the same on the server and in every browser. */
+export function formatTimestamp(iso: string, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone })
+      .formatToParts(new Date(iso))
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}

@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { currentTerm, listTeaching, listVisibleCabinets, openCabinet, type CabinetListRow, type TeachingRow } from '../../server/cabinets/cabinets.ts';
 import { markNotificationRead, unreadNotifications, type NotificationView } from '../../server/reports/reminders.ts';
-import { can, homeSections } from '../../server/auth/permissions.ts';
+import { can, homeSections, teachingEntries } from '../../server/auth/permissions.ts';
 import { reportLinksOf } from '../../server/reports/rollups.ts';
 import { LocalTime } from '../components/local-time.tsx';
 import { orRespond, requireUser } from '../guards.server.ts';
@@ -14,12 +14,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const sections = homeSections(user);
   const [term, reportLinks, notifications] = await Promise.all([currentTerm(db), reportLinksOf(db, user), unreadNotifications(db, user)]);
   const adminLink = can(user, 'admin.manage', {});
-  if (!term) return { sections, term: null, teaching: [], cabinets: [], reportLinks, adminLink, notifications };
+  const teachingLinks = teachingEntries(user).map((departmentId) => ({ to: `/departments/${departmentId}/teaching`, name: reportLinks.find((link) => link.id === departmentId)?.name ?? null }));
+  if (!term) return { sections, term: null, teaching: [], cabinets: [], reportLinks, teachingLinks, adminLink, notifications };
   const [teaching, cabinets] = await Promise.all([
     listTeaching(db, user, term.id),
     sections.overseeing || sections.studying ? listVisibleCabinets(db, user, term.id) : [],
   ]);
-  return { sections, term, teaching, cabinets, reportLinks, adminLink, notifications };
+  return { sections, term, teaching, cabinets, reportLinks, teachingLinks, adminLink, notifications };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -166,10 +167,10 @@ function CabinetsTable({ cabinets, main }: { cabinets: CabinetListRow[]; main: b
 
 export default function Home() {
   const { t } = useTranslation();
-  const { sections, term, teaching, cabinets, reportLinks, adminLink, notifications } = useLoaderData<typeof loader>();
+  const { sections, term, teaching, cabinets, reportLinks, teachingLinks, adminLink, notifications } = useLoaderData<typeof loader>();
   const busy = useNavigation().state === 'submitting';
   const links =
-    reportLinks.length > 0 || adminLink ? (
+    reportLinks.length > 0 || adminLink || teachingLinks.length > 0 ? (
       <ul className="home-links">
         {adminLink ? (
           <li>
@@ -182,6 +183,14 @@ export default function Home() {
           <li key={link.to}>
             <Link to={link.to} data-testid="report-link">
               {t(reportLinkLabels[link.level])}
+              {link.name ? ` · ${link.name}` : null}
+            </Link>
+          </li>
+        ))}
+        {teachingLinks.map((link) => (
+          <li key={link.to}>
+            <Link to={link.to} data-testid="teaching-link">
+              {t('admin.teaching.link')}
               {link.name ? ` · ${link.name}` : null}
             </Link>
           </li>

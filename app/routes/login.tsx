@@ -1,7 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
-import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
+import { hasDemoAccounts } from '../../db/seed.ts';
 import { logIn } from '../../server/auth/login.ts';
 import { sessionCookie } from '../../server/auth/sessions.ts';
 import { httpStatusOf, isAppError } from '../../server/errors.ts';
@@ -15,7 +16,8 @@ const loginSchema = z.object({
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getUser(request, context)) throw redirect('/');
-  return null;
+  // The demo's public password is shown only while the demo's accounts exist.
+  return { demo: await hasDemoAccounts(context.services.db) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -42,6 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Login() {
   const { t } = useTranslation();
   const result = useActionData<typeof action>();
+  const demo = useLoaderData<typeof loader>()?.demo ?? false;
   const [searchParams] = useSearchParams();
   const busy = useNavigation().state !== 'idle';
   return (
@@ -67,7 +70,7 @@ export default function Login() {
           {t('login.submit')}
         </button>
       </Form>
-      <p className="muted">{t('login.demoHint')}</p>
+      {demo ? <p className="muted">{t('login.demoHint')}</p> : null}
     </section>
   );
 }

@@ -6,13 +6,12 @@ import type { Db } from '../../db/client.ts';
 import type { Insertable, Kysely } from 'kysely';
 import type { Database, ItemStatus, LatePolicy, SubmissionFileTable } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { can, requirePermission, type CabinetScope, type Principal } from '../auth/permissions.ts';
+import { can, requirePermission, type CabinetScope, type Principal, type Actor } from '../auth/permissions.ts';
 import { createAssessment, localDateTime, type AssessmentPlace } from '../cabinets/assessment-items.ts';
 import { cabinetScopeQuery, isUuid, scopeOf } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
 import { extensionOf, kindByName } from '../uploads/file-types.ts';
 
-type Actor = { user: Principal; ip: string | null };
 const MiB = 1024 * 1024;
 
 /** The instructor's form. Dates are wall-clock times in the term's time zone (`2026-12-01T23:59`). */

@@ -213,3 +213,11 @@ export function roleNames(user: Principal): Role[] {
   if (user.groupIds.length > 0) held.add('student');
   return roleOrder.filter((role) => held.has(role));
 }
+
+/** Who does something, and from where (the audit log records both). */
+export type Actor = { user: Principal; ip: string | null };
+
+/** The departments whose teaching the person keeps as their head (the admin keeps all of them from /admin). */
+export function teachingEntries(user: Principal): string[] {
+  return user.roles.filter((grant) => grant.role === 'head' && grant.departmentId).map((grant) => grant.departmentId!);
+}

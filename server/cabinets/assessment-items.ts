@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { Database } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { requirePermission, type CabinetScope, type Principal } from '../auth/permissions.ts';
+import { requirePermission, type CabinetScope, type Principal, type Actor } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
 import { cabinetScopeQuery, isUuid, scopeOf } from './cabinets.ts';
 import { slotItemId } from './items.ts';
@@ -54,7 +54,6 @@ export async function assessmentItemId(trx: Kysely<Database>, place: AssessmentP
   return itemId;
 }
 
-type Actor = { user: Principal; ip: string | null };
 
 /**
  * Creates an assignment or a test: the place is checked, then in one transaction its item, its

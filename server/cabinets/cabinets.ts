@@ -16,6 +16,9 @@ import { dueAtEndOfWeek, planSlots } from './slot-plan.ts';
 
 export type TermInfo = { id: string; academicYear: string; semester: number; startsOn: string; weeks: number; timeZone: string };
 
+/** The university's time zone when no term says otherwise (the terms' default). */
+export const defaultTimeZone = 'Asia/Bishkek';
+
 /** The term running now, or the next one starting within 30 days (the `current_term` view's rule). */
 export async function currentTerm(db: Db): Promise<TermInfo | null> {
   const row = await db.selectFrom('current_term').selectAll().executeTakeFirst();

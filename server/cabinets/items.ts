@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { Database, ItemStatus, MediaFile } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { requirePermission, type CabinetScope, type Principal } from '../auth/permissions.ts';
+import { requirePermission, type CabinetScope, type Principal, type Actor } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
 import { isUuid, loadCabinetScope } from './cabinets.ts';
 
@@ -14,7 +14,6 @@ export const itemFieldsSchema = z.object({
 });
 export type ItemFields = z.infer<typeof itemFieldsSchema>;
 
-type Actor = { user: Principal; ip: string | null };
 
 async function editableCabinet(db: Kysely<Database>, user: Principal | null, cabinetId: string): Promise<CabinetScope> {
   const scope = await loadCabinetScope(db, cabinetId);

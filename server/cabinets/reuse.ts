@@ -6,11 +6,10 @@ import { sql, type Kysely } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import type { Database } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { requirePermission, type Principal } from '../auth/permissions.ts';
+import { requirePermission, type Principal, type Actor } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
 import { isUuid, loadCabinetScope } from './cabinets.ts';
 
-type Actor = { user: Principal; ip: string | null };
 
 export type ReuseSource = { cabinetId: string; academicYear: string; semester: number; items: number; questions: number };
 export type CopyResult = { items: number; files: number; questions: number; skipped: number };

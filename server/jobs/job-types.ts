@@ -10,7 +10,11 @@ export type JobPayloads = {
   'refresh-reports': Record<string, never>;
   /** E-mails an overdue reminder to its instructor (only when SMTP is configured). */
   'send-reminder-email': { notificationId: string };
+  /** Previews (or applies) an admin's import of the registrar's files (server/admin/imports.ts). */
+  'import-run': { runId: string; apply: boolean };
+  /** E-mails a person a new one-time sign-in link (only when SMTP is configured). */
+  'send-sign-in-link': { userId: string; createdBy: string | null };
 };
 export type JobName = keyof JobPayloads;
 
-export const jobNames = ['cleanup-abandoned-uploads', 'transcode-video', 'close-expired-attempts', 'refresh-reports', 'send-reminder-email'] as const satisfies readonly JobName[];
+export const jobNames = ['cleanup-abandoned-uploads', 'transcode-video', 'close-expired-attempts', 'refresh-reports', 'send-reminder-email', 'import-run', 'send-sign-in-link'] as const satisfies readonly JobName[];

@@ -4,14 +4,13 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import type { CaptionLanguage, MediaFile } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { can, requirePermission, type Principal } from '../auth/permissions.ts';
+import { can, requirePermission, type Principal, type Actor } from '../auth/permissions.ts';
 import { loadFileInCabinet, type FileInCabinet } from '../cabinets/items.ts';
 import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { isLocale } from '../i18n/i18n.ts';
 import { toWebVtt } from './captions.ts';
 
-type Actor = { user: Principal; ip: string | null };
 /** Watched share of a lecture from which it counts as completed. */
 export const COMPLETED_SHARE = 0.9;
 

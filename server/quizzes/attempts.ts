@@ -5,14 +5,13 @@ import { sql, type Kysely } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import type { Database } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { can, requirePermission, type Principal } from '../auth/permissions.ts';
+import { can, requirePermission, type Principal, type Actor } from '../auth/permissions.ts';
 import { isUuid } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
 import { answerFits, answerSchema, correctAnswer, creditFor, drawQuestions, questionForStudent, scoreOf, type Answer, type AttemptQuestion, type QuestionForStudent } from './grading.ts';
 import type { QuestionData } from './question-formats.ts';
 import { loadQuiz, reviewOpen, type QuizRules } from './quizzes.ts';
 
-type Actor = { user: Principal; ip: string | null };
 
 /** An answer sent just before the deadline may arrive a moment after it. */
 export const DEADLINE_GRACE_MS = 10_000;

@@ -3,12 +3,11 @@
 // the answers.
 import type { Db } from '../../db/client.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { requirePermission, type Principal } from '../auth/permissions.ts';
+import { requirePermission, type Principal, type Actor } from '../auth/permissions.ts';
 import { loadCabinetScope } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
 import { exportGift, importAiken, importGift, type ImportProblem, type QuestionData, type QuestionDraft } from './question-formats.ts';
 
-type Actor = { user: Principal; ip: string | null };
 export type BankFormat = 'gift' | 'aiken';
 export const MAX_BANK_FILE_BYTES = 2 * 1024 * 1024;
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Db } from '../../db/client.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { requirePermission, type Principal } from '../auth/permissions.ts';
+import { requirePermission, type Principal, type Actor } from '../auth/permissions.ts';
 import { isUuid, loadCabinetScope } from '../cabinets/cabinets.ts';
 import type { StoredFile } from '../media/file-response.ts';
 import { storageKeys, type MediaStorage } from '../storage/media-storage.ts';
@@ -16,7 +16,6 @@ import { AppError } from '../errors.ts';
 import type { AttemptQuestion } from './grading.ts';
 import { loadQuiz } from './quizzes.ts';
 
-type Actor = { user: Principal; ip: string | null };
 export const MAX_QUESTION_IMAGE_BYTES = 5 * 1024 * 1024;
 const imageTypes = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 

@@ -4,12 +4,11 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { Database, ItemStatus, ReviewPolicy } from '../../db/schema.ts';
-import type { CabinetScope, Principal } from '../auth/permissions.ts';
+import type { CabinetScope, Actor } from '../auth/permissions.ts';
 import { createAssessment, localDateTime, type AssessmentPlace } from '../cabinets/assessment-items.ts';
 import { cabinetScopeQuery, isUuid, scopeOf } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
 
-type Actor = { user: Principal; ip: string | null };
 
 const optionalCount = (max: number, message: string) =>
   z.union([z.literal('').transform(() => null), z.undefined().transform(() => null), z.coerce.number().int(message).min(1, message).max(max, message)]);

@@ -7,12 +7,11 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { SlotPolicy } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { requirePermission, type Principal } from '../auth/permissions.ts';
+import { requirePermission, type Actor } from '../auth/permissions.ts';
 import { currentTerm, isUuid } from '../cabinets/cabinets.ts';
 import { defaultSlotPolicy, dueAtEndOfWeek, planSlots } from '../cabinets/slot-plan.ts';
 import { AppError } from '../errors.ts';
 
-type Actor = { user: Principal; ip: string | null };
 
 export const policySchema = z.object({
   lectureHoursPerVideo: z.coerce.number().int('policy.bad_hours').min(1, 'policy.bad_hours').max(10, 'policy.bad_hours'),

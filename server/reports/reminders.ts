@@ -2,7 +2,7 @@
 // notification the instructor sees on their home page, listing what was overdue when it was sent.
 import type { Db } from '../../db/client.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { requirePermission, type Principal } from '../auth/permissions.ts';
+import { requirePermission, type Principal, type Actor } from '../auth/permissions.ts';
 import { currentTerm, isUuid } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
@@ -10,7 +10,6 @@ import { catchUp, type OverdueSlot } from './summaries.ts';
 
 export type { OverdueSlot };
 
-type Actor = { user: Principal; ip: string | null };
 export type InstructorOverdue = { instructorId: string; instructorName: string; slots: OverdueSlot[] };
 export type OverdueReminder = { departmentName: string; senderName: string; slots: OverdueSlot[] };
 

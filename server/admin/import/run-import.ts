@@ -11,7 +11,8 @@ import { loadSheets } from './import-load.ts';
 import { applyGroupMembers, applyPeople, applyRoles } from './import-people.ts';
 import { ImportProblem } from './import-problem.ts';
 import { emptyCounts, ProblemList, type ImportReport, type KindCounts } from './import-report.ts';
-import { defaultImportLimits, importSheets, type ImportLimits } from './import-sources.ts';
+import type { KindRows } from './export-university.ts';
+import { defaultImportLimits, importSheets, type ImportLimits, type KindSheet } from './import-sources.ts';
 import { applyDepartments, applyFaculties, applyGroups, applySubjects, applyTerms } from './import-structure.ts';
 import { applyTeaching } from './import-teaching.ts';
 
@@ -39,10 +40,10 @@ export type ImportProgress = {
   kinds: number;
 };
 
-export type RunImportInput = {
-  filePath: string;
-  /** The name the file was given (an uploaded CSV's name says its kind). */
-  fileName: string;
+/** A file (its path, and the name it was given: an uploaded CSV's name says its kind), or rows made in Kabinet (an admin's form). */
+export type ImportSource = { filePath: string; fileName: string } | { rows: KindRows[]; fileName: string };
+
+export type RunImportInput = ImportSource & {
   options: ImportOptions;
   /** Write it (else a preview). */
   apply: boolean;
@@ -51,6 +52,8 @@ export type RunImportInput = {
   actor: { id: string | null; ip: string | null };
   /** The import run this is, for the audit log. */
   runId?: string;
+  /** What the audit log records instead of `import.apply` (an admin's form writes one row). */
+  audit?: { action: string; objectType: string; objectId: string };
   limits?: ImportLimits;
 };
 
@@ -64,6 +67,14 @@ class RolledBack extends Error {
 }
 
 const IMPORT_LOCK = 72_017_014;
+
+/** Rows made in Kabinet as sheets: the header is row 1, the first data row row 2. */
+async function* rowSheets(kinds: KindRows[]): AsyncGenerator<KindSheet> {
+  for (const { kind, columns, rows } of kinds) {
+    const all = [columns, ...rows.map((row) => row.map((value) => (value === null ? '' : String(value))))];
+    yield { kind, source: kind, rows: (async function* () { for (const [i, cells] of all.entries()) yield { number: i + 1, cells, errorColumns: [] }; })() };
+  }
+}
 
 async function activeAdmins(db: ApplyContext['trx']): Promise<number> {
   const admins = await sql<{ n: string }>`
@@ -91,7 +102,7 @@ export async function runImport(db: Db, input: RunImportInput, onProgress: (prog
     await db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(${IMPORT_LOCK})`.execute(trx);
       const adminsBefore = await activeAdmins(trx);
-      const sheets = importSheets(input.filePath, input.fileName, input.limits ?? defaultImportLimits);
+      const sheets = 'rows' in input ? rowSheets(input.rows) : importSheets(input.filePath, input.fileName, input.limits ?? defaultImportLimits);
       const loaded = await loadSheets(trx, sheets, input.limits ?? defaultImportLimits, problems, (kind, rows) => {
         progress.rows[kind] = rows;
         onProgress(progress);
@@ -117,11 +128,9 @@ export async function runImport(db: Db, input: RunImportInput, onProgress: (prog
       const done = report('applied');
       await recordAudit(trx, {
         actorId: input.actor.id,
-        action: 'import.apply',
-        objectType: 'import',
-        objectId: input.runId ?? input.fileName,
+        ...(input.audit ?? { action: 'import.apply', objectType: 'import', objectId: input.runId ?? input.fileName }),
         ip: input.actor.ip,
-        data: { file: input.fileName, sync: input.options.sync, term: input.options.termCode, validOnly: input.applyValidOnly, kinds, problems: problems.count },
+        data: 'rows' in input ? { rows: input.rows } : { file: input.fileName, sync: input.options.sync, term: input.options.termCode, validOnly: input.applyValidOnly, kinds, problems: problems.count },
       });
       return done;
     });

@@ -1,0 +1,76 @@
+// A one-time sign-in link: the person chooses their password (10–256 characters) and is signed in.
+// A used, expired or unknown link says so and nothing else.
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { sessionCookie } from '../../server/auth/sessions.ts';
+import { passwordLimits } from '../../server/auth/password-rules.ts';
+import { findSignInLink, setPasswordWithLink } from '../../server/auth/sign-in-links.ts';
+import { formResult, isSecure } from '../guards.server.ts';
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const link = await findSignInLink(context.services.db, params.token ?? '');
+  // Not found: nothing is said about whom a dead link was for.
+  if (!link) return data({ person: null }, { status: 404, headers: { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' } });
+  return data({ person: { email: link.email, fullName: link.fullName } }, { headers: { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' } });
+}
+
+export const meta: MetaFunction = () => [{ title: 'Kabinet' }];
+
+const schema = z.object({ password: z.string().max(1024), confirm: z.string().max(1024) });
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { services, clientIp } = context;
+  const form = schema.safeParse(Object.fromEntries(await request.formData()));
+  if (!form.success || form.data.password !== form.data.confirm) return data({ error: { messageKey: 'signIn.mismatch', params: {} }, result: null }, { status: 400 });
+  const outcome = await formResult(
+    () => setPasswordWithLink(services.db, { token: params.token ?? '', password: form.data.password, ip: clientIp, userAgent: request.headers.get('user-agent'), sessionTtlMs: services.config.sessionTtlMs }),
+    [400, 404],
+  );
+  if ('result' in outcome && outcome.result) {
+    throw redirect('/', { headers: { 'Set-Cookie': sessionCookie(outcome.result.sessionToken, { secure: isSecure(request), maxAgeMs: services.config.sessionTtlMs }) } });
+  }
+  return outcome;
+}
+
+export default function SignInLink() {
+  const { t } = useTranslation();
+  const { person } = useLoaderData<typeof loader>();
+  const outcome = useActionData<typeof action>();
+  const busy = useNavigation().state !== 'idle';
+  const error = outcome && 'error' in outcome ? outcome.error : null;
+  if (!person) {
+    return (
+      <section className="login">
+        <h1>{t('signIn.title')}</h1>
+        <p role="alert">{t('signIn.linkInvalid')}</p>
+      </section>
+    );
+  }
+  return (
+    <section className="login">
+      <h1>{t('signIn.title')}</h1>
+      <p>{t('signIn.welcome', { name: person.fullName })}</p>
+      <Form method="post" replace>
+        <input type="hidden" name="username" autoComplete="username" value={person.email} />
+        <label>
+          {t('signIn.newPassword', { min: passwordLimits.min })}
+          <input name="password" type="password" autoComplete="new-password" minLength={passwordLimits.min} maxLength={passwordLimits.max} required autoFocus />
+        </label>
+        <label>
+          {t('signIn.confirm')}
+          <input name="confirm" type="password" autoComplete="new-password" minLength={passwordLimits.min} maxLength={passwordLimits.max} required />
+        </label>
+        {error ? (
+          <p className="form-error" role="alert">
+            {t(error.messageKey, error.params)}
+          </p>
+        ) : null}
+        <button type="submit" disabled={busy}>
+          {t('signIn.submit')}
+        </button>
+      </Form>
+    </section>
+  );
+}
