@@ -84,7 +84,7 @@ function Roles({ roles, pickers, zone, busy }: { roles: Awaited<ReturnType<typeo
             ) : (
               <Form method="post" className="inline">
                 <input type="hidden" name="assignmentId" value={grant.id} />
-                <button type="submit" name="intent" value="end-role" disabled={busy}>
+                <button type="submit" name="intent" value="end-role" className="secondary" disabled={busy}>
                   {t('admin.people.endRole')}
                 </button>
               </Form>
@@ -144,7 +144,7 @@ function Groups({ data, busy }: { data: Awaited<ReturnType<typeof loader>>; busy
             </Form>
             <Form method="post" className="inline">
               <input type="hidden" name="fromGroupId" value={group.id} />
-              <button type="submit" name="intent" value="membership" disabled={busy}>
+              <button type="submit" name="intent" value="membership" className="secondary" disabled={busy}>
                 {t('admin.people.endMembership')}
               </button>
             </Form>
@@ -191,7 +191,7 @@ export default function Person() {
         </p>
       ) : null}
       <section className="panel">
-        <h2>{t('admin.people.signInLink')}</h2>
+        <h2>{t('admin.people.account')}</h2>
         {result?.link ? (
           <p>
             <label>
@@ -204,7 +204,7 @@ export default function Person() {
           <button type="submit" name="intent" value="sign-in-link" disabled={busy || person.disabled}>
             {t('admin.people.makeLink')}
           </button>
-          <button type="submit" name="intent" value={person.disabled ? 'enable' : 'disable'} disabled={busy}>
+          <button type="submit" name="intent" value={person.disabled ? 'enable' : 'disable'} className={person.disabled ? 'secondary' : 'danger'} disabled={busy}>
             {t(person.disabled ? 'admin.people.enable' : 'admin.people.disable')}
           </button>
         </Form>

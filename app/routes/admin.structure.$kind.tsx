@@ -96,7 +96,7 @@ export default function StructurePage() {
             <tr key={row.id} className={row.archived ? 'archived' : undefined}>
               {shown.map((field) => (
                 <td key={field.name} data-label={t(`admin.fields.${field.name}`)}>
-                  {row.values[field.name]}
+                  {field.input.type === 'select' && row.values[field.name] ? t(`admin.values.${row.values[field.name]}`, { defaultValue: row.values[field.name] }) : row.values[field.name]}
                   {field.name === 'code' && row.archived ? <span className="badge">{t('admin.archived')}</span> : null}
                 </td>
               ))}
@@ -108,7 +108,7 @@ export default function StructurePage() {
                     {!row.archived ? <Link to={`?edit=${row.id}`}>{t('admin.edit')}</Link> : null}
                     <Form method="post">
                       <input type="hidden" name="id" value={row.id} />
-                      <button type="submit" name="intent" value={row.archived ? 'restore' : 'archive'} disabled={busy}>
+                      <button type="submit" name="intent" value={row.archived ? 'restore' : 'archive'} className="secondary" disabled={busy}>
                         {t(row.archived ? 'admin.restore' : 'admin.archive')}
                       </button>
                     </Form>

@@ -79,7 +79,7 @@ function Row({ row, groups, busy }: { row: TeachingRow; groups: Option[]; busy: 
       <td data-label={t('admin.actions')}>
         <Form method="post">
           <input type="hidden" name="teachingId" value={row.id} />
-          <button type="submit" name="intent" value={row.ended ? 'reopen' : 'end'} disabled={busy}>
+          <button type="submit" name="intent" value={row.ended ? 'reopen' : 'end'} className="secondary" disabled={busy}>
             {t(row.ended ? 'admin.teaching.reopen' : 'admin.teaching.end')}
           </button>
         </Form>

@@ -27,3 +27,28 @@ export async function logIn(page: Page, baseUrl: string, account: string): Promi
   await page.fill('input[name=password]', 'kabinet-demo');
   await Promise.all([page.waitForURL(`${baseUrl}/`), page.click('button[type=submit]:not([name])')]);
 }
+
+/**
+ * Collects what must not happen on a page: console errors, uncaught page errors, failed requests
+ * (a download the test cancels itself is not one). Check `problems()` is empty at the end.
+ */
+export function guardPage(page: Page): { problems: () => string[] } {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => {
+    const failure = request.failure()?.errorText ?? '';
+    if (!failure.includes('ERR_ABORTED')) problems.push(`request failed: ${request.url()} ${failure}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 500) problems.push(`server error: ${response.status()} ${response.url()}`);
+  });
+  return { problems: () => problems };
+}
+
+/** Whether the page is wider than its window (it would scroll sideways on a phone). */
+export async function scrollsSideways(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+}

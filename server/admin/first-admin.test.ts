@@ -1,0 +1,45 @@
+// An installation without the demo: the web process says how to make the first administrator, and
+// `npm run admin:create` makes one and prints a one-time sign-in link.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createEmptyDatabase } from '../../tests/helpers/test-db.ts';
+import { findSignInLink } from '../auth/sign-in-links.ts';
+import { loadConfig } from '../config.ts';
+import { startServices } from '../services.ts';
+import { activeAdminCount } from './first-admin.ts';
+
+let empty: Awaited<ReturnType<typeof createEmptyDatabase>>;
+beforeAll(async () => {
+  empty = await createEmptyDatabase();
+});
+afterAll(() => empty?.drop());
+
+const run = (args: string[]) =>
+  promisify(execFile)(process.execPath, ['server/admin-create-main.ts', ...args], { env: { ...process.env, DATABASE_URL: empty.url, PUBLIC_ORIGIN: 'https://kabinet.university.kg', LOG_LEVEL: 'warn' } });
+
+describe('the first administrator', () => {
+  it('is asked for in the web log while there is none, without the demo', async () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const services = await startServices(loadConfig({ NODE_ENV: 'test', DATABASE_URL: empty.url, SEED_DEMO: 'false', LOG_LEVEL: 'warn', DATA_DIR: '/tmp/kabinet-first-admin-test' }), { role: 'web' });
+    await services.close();
+    vi.restoreAllMocks();
+    expect(lines.filter((line) => line.includes('npm run admin:create'))).toHaveLength(1);
+    expect(await empty.db.selectFrom('app_user').select('id').execute()).toEqual([]);
+  });
+
+  it('is made from the command line with a one-time link to set the password', async () => {
+    await expect(run(['--email', 'not-an-email'])).rejects.toMatchObject({ code: 2 });
+    const { stdout } = await run(['--email', 'First.Admin@University.kg', '--name', 'Биринчи Админ']);
+    const link = /https:\/\/kabinet\.university\.kg\/sign-in\/([A-Za-z0-9_-]{43})/.exec(stdout);
+    expect(link).not.toBeNull();
+    expect(await findSignInLink(empty.db, link![1]!)).toMatchObject({ email: 'first.admin@university.kg', fullName: 'Биринчи Админ' });
+    expect(await activeAdminCount(empty.db)).toBe(1);
+    const audit = await empty.db.selectFrom('audit_event').select(['action', 'actor_id']).execute();
+    expect(audit).toEqual(expect.arrayContaining([{ action: 'admin.create', actor_id: null }]));
+  });
+});
