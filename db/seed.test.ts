@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testDatabaseForFile } from '../tests/helpers/test-db.ts';
-import { demoTermFor, seedDemo } from './seed.ts';
+import { demoTermFor, hasDemoAccounts, seedDemo } from './seed.ts';
 
 const file = testDatabaseForFile();
 
@@ -22,6 +22,7 @@ describe('demo seed', () => {
     expect(forms.map((f) => f.study_form).sort()).toEqual(['correspondence', 'distance', 'full_time']);
     const commission = await file.db.selectFrom('department').innerJoin('faculty', 'faculty.id', 'department.faculty_id').select(['department.kind', 'faculty.kind as facultyKind']).where('department.kind', '=', 'commission').executeTakeFirstOrThrow();
     expect(commission.facultyKind).toBe('college');
+    expect(await hasDemoAccounts(file.db)).toBe(true);
   });
 
   it('changes nothing when run again', async () => {

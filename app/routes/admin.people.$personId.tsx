@@ -41,7 +41,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const input = await readForm(request, intentSchema);
     switch (input.intent) {
       case 'update-person':
-        return { problems: await updatePerson(db, actor, personId, input), link: null };
+        return { problems: await updatePerson(db, actor, personId, input), link: null, emailed: false };
       case 'disable':
       case 'enable':
         await setDisabled(db, actor, personId, input.intent === 'disable');
@@ -56,12 +56,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await setMembership(db, actor, personId, { toGroupId: input.toGroupId || null, fromGroupId: input.fromGroupId || null });
         break;
       case 'sign-in-link': {
-        // Shown once to the admin, who gives it to the person; only its hash is kept.
-        const token = await issueSignInLink(db, actor, personId);
-        return { problems: {}, link: signInUrl(config.publicOrigin ?? new URL(request.url).origin, token) };
+        // E-mailed when SMTP is configured; else shown once to the admin, who gives it to the person. Only its hash is kept.
+        const token = await issueSignInLink(db, actor, personId, config.mail ? context.services.queue : null);
+        return { problems: {}, link: token ? signInUrl(config.publicOrigin ?? new URL(request.url).origin, token) : null, emailed: token === null };
       }
     }
-    return { problems: {}, link: null };
+    return { problems: {}, link: null, emailed: false };
   }, [400, 409]);
 }
 
@@ -192,6 +192,11 @@ export default function Person() {
       ) : null}
       <section className="panel">
         <h2>{t('admin.people.account')}</h2>
+        {result?.emailed ? (
+          <p className="notice" role="status" data-testid="sign-in-link-emailed">
+            {t('admin.people.linkEmailed', { email: person.email })}
+          </p>
+        ) : null}
         {result?.link ? (
           <p>
             <label>

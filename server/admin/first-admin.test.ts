@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { hasDemoAccounts } from '../../db/seed.ts';
 import { createEmptyDatabase } from '../../tests/helpers/test-db.ts';
 import { findSignInLink } from '../auth/sign-in-links.ts';
 import { loadConfig } from '../config.ts';
@@ -30,6 +31,8 @@ describe('the first administrator', () => {
     vi.restoreAllMocks();
     expect(lines.filter((line) => line.includes('npm run admin:create'))).toHaveLength(1);
     expect(await empty.db.selectFrom('app_user').select('id').execute()).toEqual([]);
+    // The login page shows the demo's password only while its accounts exist.
+    expect(await hasDemoAccounts(empty.db)).toBe(false);
   });
 
   it('is made from the command line with a one-time link to set the password', async () => {

@@ -98,7 +98,7 @@ describe('sign-in links', () => {
   it('set the password once, sign the person in, and die with a disabled account', async () => {
     const actor = await admin();
     const created = await createPerson(db(), actor, { email: 'link.person@university.kg', fullName: 'Шилтеме Адам', externalId: '', language: 'ky' });
-    const token = await issueSignInLink(db(), actor, created.id!);
+    const token = (await issueSignInLink(db(), actor, created.id!))!;
     expect(await findSignInLink(db(), token)).toMatchObject({ email: 'link.person@university.kg' });
     const stored = await db().selectFrom('sign_in_link').select('token_hash').where('user_id', '=', created.id!).executeTakeFirstOrThrow();
     expect(stored.token_hash).not.toContain(token);
@@ -110,7 +110,7 @@ describe('sign-in links', () => {
     expect(await findSignInLink(db(), token)).toBeNull();
     await expect(logIn(db(), { email: 'link.person@university.kg', password: 'a long enough passphrase', ip: '10.2.2.2', userAgent: null }, { sessionTtlMs: 60_000 })).resolves.toMatchObject({ userId: created.id });
 
-    const second = await issueSignInLink(db(), actor, created.id!);
+    const second = (await issueSignInLink(db(), actor, created.id!))!;
     await setDisabled(db(), actor, created.id!, true);
     expect(await findSignInLink(db(), second)).toBeNull();
     await expect(issueSignInLink(db(), actor, created.id!)).rejects.toMatchObject({ code: 'conflict' });

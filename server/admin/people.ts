@@ -12,6 +12,7 @@ import { createSignInLink } from '../auth/sign-in-links.ts';
 import { isUuid } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
 import { isLocale } from '../i18n/i18n.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
 import { importRoles, kindColumns } from './import/import-kinds.ts';
 
 export const peoplePageSize = 50;
@@ -353,12 +354,23 @@ export async function setMembership(db: Db, actor: Actor, personId: string, chan
   });
 }
 
-/** A one-time link for the person to set their password (the admin copies it, or it is e-mailed). */
-export async function issueSignInLink(db: Db, actor: Actor, personId: string): Promise<string> {
+/**
+ * A one-time link for the person to set their password. With e-mail configured (`mailer`), a job
+ * makes and e-mails it (the token then exists only in the e-mail) and null is returned; otherwise
+ * the token is returned for the admin to hand over.
+ */
+export async function issueSignInLink(db: Db, actor: Actor, personId: string, mailer: JobQueue | null = null): Promise<string | null> {
   requirePermission(actor.user, 'admin.manage', {});
   if (!isUuid(personId)) throw new AppError('not_found');
   const person = await db.selectFrom('app_user').select(['id', 'disabled_at']).where('id', '=', personId).executeTakeFirst();
   if (!person) throw new AppError('not_found');
   if (person.disabled_at) throw new AppError('conflict', 'admin.people.disabledNoLink');
+  if (mailer) {
+    await db.transaction().execute(async (trx) => {
+      await recordAudit(trx, { actorId: actor.user.id, action: 'sign_in_link.email', objectType: 'app_user', objectId: personId, ip: actor.ip });
+      await mailer.enqueue(trx, 'send-sign-in-link', { userId: personId, createdBy: actor.user.id });
+    });
+    return null;
+  }
   return createSignInLink(db, { userId: personId, createdBy: actor.user.id, ip: actor.ip });
 }

@@ -464,6 +464,7 @@ export const en = {
       account: 'Account',
     signInLink: 'Sign-in link',
       makeLink: 'Make a one-time sign-in link',
+      linkEmailed: 'A one-time sign-in link was e-mailed to {{email}}.',
       linkOnce: 'Give this link to the person; it works once, for 72 hours, and is shown only now:',
       disable: 'Disable',
       enable: 'Enable',

@@ -1,13 +1,18 @@
 // Importing the registrar's files into a real PostgreSQL: the demo university from a workbook into
 // an empty database, previews that write nothing, problems with their rows, sync mode, and the
 // refusals (the last admin, a file with problems).
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../db/client.ts';
 import { createEmptyDatabase, createTestDatabase, testDatabaseForFile } from '../../../tests/helpers/test-db.ts';
 import { sheet, tempDir, workbookFile } from '../../../tests/helpers/import-files.ts';
 import { checkSummaries, catchUp } from '../../reports/summaries.ts';
+import { translatorFor } from '../../i18n/i18n.ts';
 import { exportUniversity } from './export-university.ts';
+import { writeTemplate } from './import-template.ts';
 import type { ImportReport } from './import-report.ts';
 import { runImport, type RunImportInput } from './run-import.ts';
 
@@ -60,6 +65,26 @@ describe('the demo university from a workbook', () => {
     expect(again.kinds.group_members).toMatchObject({ rows: 60, unchanged: 60 });
     const audit = await empty.db.selectFrom('audit_event').select('action').where('action', '=', 'import.apply').execute();
     expect(audit).toHaveLength(2);
+  });
+});
+
+describe('the template', () => {
+  it('imports as it is, with no problem, into an empty database and beside the demo', async () => {
+    const fresh = await createEmptyDatabase();
+    try {
+      const file = path.join(dir, 'template.xlsx');
+      const out = createWriteStream(file);
+      await writeTemplate(out, translatorFor('ky'));
+      await finished(out);
+      for (const db of [fresh.db, seeded.db]) {
+        const report = await runImport(db, input(file));
+        expect(report.problems).toEqual([]);
+        expect(Object.keys(report.kinds)).toHaveLength(9);
+      }
+      expect((await runImport(fresh.db, input(file, { apply: true }))).outcome).toBe('applied');
+    } finally {
+      await fresh.drop();
+    }
   });
 });
 

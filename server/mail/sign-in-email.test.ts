@@ -1,0 +1,52 @@
+// Sign-in links by e-mail when SMTP is configured, through a real SMTP server on loopback: the admin
+// asks, a job makes the link and mails it in the person's language; the link in the mail works.
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { action as personAction } from '../../app/routes/admin.people.$personId.tsx';
+import { freePort } from '../../tests/helpers/free-port.ts';
+import { settle } from '../../tests/helpers/route-calls.ts';
+import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
+import { startWorkers } from '../../workers/run-workers.ts';
+import { findSignInLink } from '../auth/sign-in-links.ts';
+
+let smtp: SMTPServer;
+let server: TestServer;
+const received: string[] = [];
+
+beforeAll(async () => {
+  const port = await freePort();
+  smtp = new SMTPServer({
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        received.push(Buffer.concat(chunks).toString('utf8'));
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
+  server = await startTestServer({ env: { SMTP_URL: `smtp://127.0.0.1:${port}`, PUBLIC_ORIGIN: 'https://kabinet.example.kg' } });
+});
+afterAll(async () => {
+  await server?.close();
+  await new Promise<void>((resolve) => smtp?.close(resolve));
+});
+
+describe('sign-in link by e-mail', () => {
+  it('is made by the job and mailed in the person’s language; the admin never sees the token', async () => {
+    const personId = await server.userId('student20');
+    await server.services.db.updateTable('app_user').set({ locale: 'ru' }).where('id', '=', personId).execute();
+    const request = new Request(`http://kabinet.test/admin/people/${personId}`, { method: 'POST', headers: { cookie: await server.cookieFor('admin') }, body: new URLSearchParams({ intent: 'sign-in-link' }) });
+    const outcome = (await settle(() => personAction({ request, params: { personId }, context: { services: server.services, clientIp: '127.0.0.1' } }))) as { result: { link: string | null; emailed: boolean } };
+    expect(outcome.result).toMatchObject({ link: null, emailed: true });
+    await startWorkers(server.services);
+    await expect.poll(() => received.length, { timeout: 20_000 }).toBe(1);
+    const mail = await simpleParser(received[0]!);
+    expect(mail.subject).toBe('Ваша ссылка для входа в Kabinet');
+    const token = /https:\/\/kabinet\.example\.kg\/sign-in\/([A-Za-z0-9_-]{43})/.exec(mail.text ?? '')?.[1];
+    expect(await findSignInLink(server.services.db, token!)).toMatchObject({ userId: personId });
+  });
+});
