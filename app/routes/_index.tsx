@@ -17,8 +17,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const teachingLinks = teachingEntries(user).map((departmentId) => ({ to: `/departments/${departmentId}/teaching`, name: reportLinks.find((link) => link.id === departmentId)?.name ?? null }));
   if (!term) return { sections, term: null, teaching: [], cabinets: [], reportLinks, teachingLinks, adminLink, notifications };
   const [teaching, cabinets] = await Promise.all([
-    listTeaching(db, user, term.id),
-    sections.overseeing || sections.studying ? listVisibleCabinets(db, user, term.id) : [],
+    listTeaching(db, user, term.id, user.locale),
+    sections.overseeing || sections.studying ? listVisibleCabinets(db, user, term.id, user.locale) : [],
   ]);
   return { sections, term, teaching, cabinets, reportLinks, teachingLinks, adminLink, notifications };
 }

@@ -18,7 +18,7 @@ import { formResult, orRespond, readForm, requireUser } from '../guards.server.t
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const page = await orRespond(() => getCabinetPage(context.services.db, user, params.cabinetId ?? ''));
+  const page = await orRespond(() => getCabinetPage(context.services.db, user, params.cabinetId ?? '', new Date(), user.locale));
   // Earlier cabinets of the same subject to copy from: the instructor's own, shown to them only.
   const sources = page.canEdit ? await reuseSources(context.services.db, user, page.id) : [];
   // requestKey: a fresh one each time the page loads, so a double submit of "create" makes one item.

@@ -9,6 +9,7 @@ import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Actor, type Principal } from '../auth/permissions.ts';
 import { isUuid } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
+import { localName } from '../i18n/names.ts';
 import { kindColumns } from './import/import-kinds.ts';
 import type { ReportProblem } from './import/import-report.ts';
 import { runImport } from './import/run-import.ts';
@@ -31,9 +32,6 @@ export function isStructureKind(value: string): value is StructureKind {
 /** A row of a structure list: its id, whether it is archived, and its fields as the form shows them. */
 export type StructureRow = { id: string; archived: boolean; values: Record<string, string> };
 
-/** A name in the reader's language, falling back to the Kyrgyz one. */
-export const localName = (row: { name: string; name_ru: string | null; name_en: string | null }, locale: Locale) =>
-  (locale === 'ru' ? row.name_ru : locale === 'en' ? row.name_en : null) || row.name;
 
 /** Every row of a kind, as the form's fields (the same columns as the import), archived ones last. */
 const listQueries: Record<StructureKind, ReturnType<typeof sql>> = {

@@ -1,7 +1,8 @@
 // Cabinets: the current term, teaching assignments, opening a cabinet with its plan, and reading one.
 import { sql, type Selectable, type ExpressionBuilder, type Kysely } from 'kysely';
 import { executePrepared, type Db } from '../../db/client.ts';
-import type { CaptionLanguage, Database, FileKind, ItemStatus, ProcessingState, SlotKind } from '../../db/schema.ts';
+import type { CaptionLanguage, Database, FileKind, ItemStatus, Locale, ProcessingState, SlotKind } from '../../db/schema.ts';
+import { localName } from '../i18n/names.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
 import {
@@ -116,13 +117,13 @@ export type TeachingRow = {
 };
 
 /** This term's teaching assignments of an instructor, with the cabinet if it is open (ended ones only when they have one). */
-export async function listTeaching(db: Db, user: Principal, termId: string): Promise<TeachingRow[]> {
+export async function listTeaching(db: Db, user: Principal, termId: string, locale: Locale = 'ky'): Promise<TeachingRow[]> {
   if (!homeSections(user).teaching) return [];
   const rows = await db
     .selectFrom('teaching_assignment as ta')
     .innerJoin('subject', 'subject.id', 'ta.subject_id')
     .leftJoin('cabinet', 'cabinet.teaching_assignment_id', 'ta.id')
-    .select((eb) => ['ta.id', 'ta.ended_at', 'subject.code', 'subject.name', 'cabinet.id as cabinetId', groupNames(eb)])
+    .select((eb) => ['ta.id', 'ta.ended_at', 'subject.code', 'subject.name', 'subject.name_ru', 'subject.name_en', 'cabinet.id as cabinetId', groupNames(eb)])
     .where('ta.instructor_id', '=', user.id)
     .where('ta.term_id', '=', termId)
     .where((eb) => eb.or([eb('ta.ended_at', 'is', null), eb('cabinet.id', 'is not', null)]))
@@ -132,7 +133,7 @@ export async function listTeaching(db: Db, user: Principal, termId: string): Pro
   return rows.map((row) => ({
     teachingAssignmentId: row.id,
     subjectCode: row.code,
-    subjectName: row.name,
+    subjectName: localName(row, locale),
     groups: row.groups ?? [],
     cabinetId: row.cabinetId,
     ended: row.ended_at !== null,
@@ -212,7 +213,7 @@ export type CabinetListRow = {
 };
 
 /** Cabinets of a term the user may see, by the same rule as `cabinet.view`. */
-export async function listVisibleCabinets(db: Db, user: Principal, termId: string): Promise<CabinetListRow[]> {
+export async function listVisibleCabinets(db: Db, user: Principal, termId: string, locale: Locale = 'ky'): Promise<CabinetListRow[]> {
   const filters = visibleCabinets(user);
   if (filters.length === 0) return [];
   const query = cabinetsWithContext(db)
@@ -220,8 +221,12 @@ export async function listVisibleCabinets(db: Db, user: Principal, termId: strin
       'cabinet.id',
       'subject.code',
       'subject.name',
+      'subject.name_ru',
+      'subject.name_en',
       'instructor.full_name',
       'department.name as departmentName',
+      'department.name_ru as departmentNameRu',
+      'department.name_en as departmentNameEn',
       eb.selectFrom('slot').select(eb.fn.countAll<string>().as('n')).whereRef('slot.cabinet_id', '=', 'cabinet.id').as('required'),
       // Delivered by the one rule (the `slot_delivery` view, as the reports count).
       eb
@@ -260,9 +265,9 @@ export async function listVisibleCabinets(db: Db, user: Principal, termId: strin
   return rows.map((row) => ({
     cabinetId: row.id,
     subjectCode: row.code,
-    subjectName: row.name,
+    subjectName: localName(row, locale),
     instructorName: row.full_name,
-    departmentName: row.departmentName,
+    departmentName: localName({ name: row.departmentName, name_ru: row.departmentNameRu, name_en: row.departmentNameEn }, locale),
     requiredSlots: Number(row.required ?? 0),
     deliveredSlots: Number(row.delivered ?? 0),
   }));
@@ -325,7 +330,7 @@ export type CabinetPage = {
 };
 
 /** Everything the cabinet page shows, as this user may see it. */
-export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: string, now = new Date()): Promise<CabinetPage> {
+export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: string, now = new Date(), locale: Locale = 'ky'): Promise<CabinetPage> {
   const scope = await loadCabinetScope(db, cabinetId);
   if (!scope) throw new AppError('not_found');
   requirePermission(user, 'cabinet.view', scope);
@@ -336,6 +341,8 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
     .select((eb) => [
       'subject.code',
       'subject.name',
+      'subject.name_ru',
+      'subject.name_en',
       'instructor.full_name',
       'term.id as termId',
       'term.academic_year',
@@ -390,7 +397,7 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
   return {
     id: cabinetId,
     subjectCode: head.code,
-    subjectName: head.name,
+    subjectName: localName(head, locale),
     instructorName: head.full_name,
     groups: head.groups ?? [],
     term: {

@@ -1,0 +1,48 @@
+// Server rendering: Remix's default Node entry (streamed to browsers, whole to bots), with one
+// repair. React 18.3's renderToPipeableStream leaves a NUL byte in its output wherever a multi-byte
+// character (all of Kyrgyz and Russian) does not fit at the end of its 2 KB buffer: it sends the
+// whole buffer instead of the bytes written (fixed in React 19, facebook/react#26228). The bytes
+// around such a gap are whole characters, so dropping the NUL bytes restores the page exactly;
+// HTML text never carries a NUL of its own (React escapes nothing to it, browsers would show U+FFFD).
+import { PassThrough, Transform } from 'node:stream';
+import type { EntryContext } from '@remix-run/node';
+import { createReadableStreamFromReadable } from '@remix-run/node';
+import { RemixServer } from '@remix-run/react';
+import { isbot } from 'isbot';
+import { renderToPipeableStream } from 'react-dom/server';
+
+const ABORT_DELAY = 5_000;
+
+/** Passes bytes through without the NUL bytes React 18.3 leaves at buffer boundaries. */
+function withoutNulBytes(): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      callback(null, chunk.includes(0) ? chunk.filter((byte) => byte !== 0) : chunk);
+    },
+  });
+}
+
+export default function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext) {
+  // Bots and SPA mode get the whole page at once; browsers get the shell first.
+  const whole = isbot(request.headers.get('user-agent') ?? '') || remixContext.isSpaMode;
+  return new Promise<Response>((resolve, reject) => {
+    let shellRendered = false;
+    const ready = () => {
+      shellRendered = true;
+      const body = new PassThrough();
+      responseHeaders.set('Content-Type', 'text/html');
+      resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
+      pipe(withoutNulBytes()).pipe(body);
+    };
+    const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />, {
+      ...(whole ? { onAllReady: ready } : { onShellReady: ready }),
+      onShellError: reject,
+      onError(error: unknown) {
+        responseStatusCode = 500;
+        // Errors in the shell are logged by Remix itself; these came while streaming.
+        if (shellRendered) console.error(error);
+      },
+    });
+    setTimeout(abort, ABORT_DELAY);
+  });
+}
