@@ -41,9 +41,25 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
   return to;
 }
 
+/**
+ * A request's form, or a thrown 400: a body that is no form (another content type, malformed), or a
+ * field holding a NUL (no text column stores one).
+ */
+export async function formOf(request: Request): Promise<FormData> {
+  const invalid = () => Response.json({ messageKey: 'errors.invalid_input', params: {} } satisfies ErrorPayload, { status: 400 });
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    throw invalid();
+  }
+  for (const value of form.values()) if (typeof value === 'string' && value.includes('\0')) throw invalid();
+  return form;
+}
+
 /** The form's fields checked by `schema`, or a thrown 400 naming the first message people can read. */
 export async function readForm<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
-  const parsed = schema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = schema.safeParse(Object.fromEntries(await formOf(request)));
   if (parsed.success) return parsed.data;
   const messageKey = parsed.error.issues.find((issue) => issue.message.includes('.'))?.message ?? 'errors.invalid_input';
   throw Response.json({ messageKey, params: {} } satisfies ErrorPayload, { status: 400 });

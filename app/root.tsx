@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import {
   Form,
   isRouteErrorResponse,
@@ -22,6 +22,9 @@ import { createI18n } from './i18n.ts';
 import stylesUrl from './styles/app.css?url';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesUrl }];
+
+/** Pages without a title of their own are titled by the app's name (each route's `meta` replaces this). */
+export const meta: MetaFunction = () => [{ title: 'Kabinet' }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getUser(request, context);
@@ -76,7 +79,6 @@ export function Layout({ children }: { children: React.ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>Kabinet</title>
         <Meta />
         <Links />
       </head>

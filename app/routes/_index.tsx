@@ -6,7 +6,7 @@ import { markNotificationRead, unreadNotifications, type NotificationView } from
 import { can, homeSections, teachingEntries } from '../../server/auth/permissions.ts';
 import { reportLinksOf } from '../../server/reports/rollups.ts';
 import { LocalTime } from '../components/local-time.tsx';
-import { orRespond, requireUser } from '../guards.server.ts';
+import { formOf, orRespond, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -25,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const form = await request.formData();
+  const form = await formOf(request);
   if (form.get('intent') === 'mark-read') {
     await orRespond(() => markNotificationRead(context.services.db, user, String(form.get('notificationId') ?? '')));
     return null;
@@ -134,8 +134,8 @@ function CabinetsTable({ cabinets, main }: { cabinets: CabinetListRow[]; main: b
     <section>
       <SectionTitle text={t('home.cabinetsTitle')} main={main} />
       {cabinets.length === 0 ? <p>{t('home.noCabinets')}</p> : null}
-      <div className="table-wrap">
-        <table>
+      <div className="table-wrap" hidden={cabinets.length === 0}>
+        <table className="stack-table">
           <thead>
             <tr>
               <th>{t('home.subject')}</th>
@@ -147,12 +147,12 @@ function CabinetsTable({ cabinets, main }: { cabinets: CabinetListRow[]; main: b
           <tbody>
             {cabinets.map((row) => (
               <tr key={row.cabinetId}>
-                <td>
+                <td data-label={t('home.subject')}>
                   <Link to={`/cabinets/${row.cabinetId}`}>{row.subjectName}</Link> <span className="muted">{row.subjectCode}</span>
                 </td>
-                <td>{row.instructorName}</td>
-                <td>{row.departmentName}</td>
-                <td className="progress">
+                <td data-label={t('home.instructor')}>{row.instructorName}</td>
+                <td data-label={t('home.department')}>{row.departmentName}</td>
+                <td className="progress" data-label={t('home.progress')}>
                   <progress max={row.requiredSlots || 1} value={row.deliveredSlots} />{' '}
                   {t('home.progressValue', { delivered: row.deliveredSlots, required: row.requiredSlots })}
                 </td>

@@ -1,8 +1,9 @@
 // The admin's start page: what the university holds, and where to go next.
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { universityCounts } from '../../server/admin/people.ts';
+import { titled } from '../components/page-title.ts';
 import { orRespond, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -10,7 +11,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return orRespond(() => universityCounts(context.services.db, user));
 }
 
-export const meta: MetaFunction = () => [{ title: 'Kabinet · admin' }];
+export const meta = titled('admin.title');
+
+const countLinks = {
+  faculties: '/admin/structure/faculties',
+  departments: '/admin/structure/departments',
+  subjects: '/admin/structure/subjects',
+  groups: '/admin/structure/groups',
+  people: '/admin/people?state=active',
+  cabinets: '/admin/teaching',
+} as const;
 
 export default function AdminHome() {
   const { t } = useTranslation();
@@ -21,7 +31,7 @@ export default function AdminHome() {
       <ul className="cards" data-testid="admin-counts">
         {(Object.keys(counts) as Array<keyof typeof counts>).map((key) => (
           <li key={key} className="card">
-            <span>{t(`admin.counts.${key}`)}</span>
+            <Link to={countLinks[key]}>{t(`admin.counts.${key}`)}</Link>
             <strong>{counts[key]}</strong>
           </li>
         ))}

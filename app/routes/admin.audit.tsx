@@ -1,11 +1,12 @@
 // The audit log for the admin: who did what to which object, when and from where; filter by person,
 // action, object and dates; newest first, a page at a time; the same rows as CSV.
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { auditFiltersOf, auditPage } from '../../server/admin/audit-viewer.ts';
 import { currentTerm, defaultTimeZone } from '../../server/cabinets/cabinets.ts';
 import { formatTimestamp } from '../components/format.ts';
+import { titled } from '../components/page-title.ts';
 import { orRespond, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -16,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return orRespond(async () => ({ ...(await auditPage(db, user, auditFiltersOf(params), timeZone, params.get('after'))), timeZone }));
 }
 
-export const meta: MetaFunction = () => [{ title: 'Kabinet · audit' }];
+export const meta = titled('admin.nav.audit');
 
 export default function AuditLog() {
   const { t } = useTranslation();

@@ -1,13 +1,14 @@
 // One import: its live progress while the worker reads and checks it (the page refreshes itself; the
 // admin may leave and come back), then the preview's counts and problems, and the button that
 // applies it — for all rows, or for the valid rows only when the admin chooses so.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { applyImport, importRun, type ImportRunView } from '../../server/admin/imports.ts';
 import { ImportCounts, ImportProblems } from '../components/admin/import-report.tsx';
+import { titled } from '../components/page-title.ts';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -15,7 +16,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return orRespond(() => importRun(context.services.db, user, params.runId ?? ''));
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.fileName} · Kabinet` : 'Kabinet' }];
+export const meta = titled<typeof loader>('admin.nav.imports', (data) => data.fileName);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);

@@ -14,7 +14,6 @@ import {
   unstable_parseMultipartFormData,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
-  type MetaFunction,
   type UploadHandler,
 } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
@@ -26,6 +25,7 @@ import { currentTerm, defaultTimeZone } from '../../server/cabinets/cabinets.ts'
 import { AppError } from '../../server/errors.ts';
 import { ImportCounts } from '../components/admin/import-report.tsx';
 import { formatTimestamp } from '../components/format.ts';
+import { titled } from '../components/page-title.ts';
 import { formResult, orRespond, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -41,7 +41,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
 }
 
-export const meta: MetaFunction = () => [{ title: 'Kabinet · imports' }];
+export const meta = titled('admin.nav.imports');
 
 /**
  * The upload, streamed to a file of its own and cut off at the import's size limit. (Remix's file
@@ -74,7 +74,7 @@ async function readUpload(request: Request, directory: string): Promise<{ form: 
     return { form, file: saved.file };
   } catch (error) {
     if (saved.file) await fs.rm(saved.file.path, { force: true });
-    if (error instanceof MaxPartSizeExceededError) throw new AppError('upload_too_large', 'import.problems.file_too_large', { maxMib: max / 2 ** 20 });
+    if (error instanceof MaxPartSizeExceededError && error.field === 'file') throw new AppError('upload_too_large', 'import.problems.file_too_large', { maxMib: max / 2 ** 20 });
     throw new AppError('invalid_input');
   }
 }
@@ -89,6 +89,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!file) throw new AppError('invalid_input', 'admin.imports.fileRequired');
     try {
       const term = String(form.get('term') ?? '');
+      if (term.includes('\0')) throw new AppError('invalid_input');
       return await startImport(context.services, actor, { localPath: file.path, fileName: file.name, termCode: term || null, sync: form.get('sync') === 'on' });
     } finally {
       await fs.rm(file.path, { force: true });

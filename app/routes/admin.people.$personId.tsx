@@ -1,6 +1,6 @@
 // One person for the admin: details, disable or enable (sessions end at once), roles with their
 // scope, group memberships (move, add, end; ended ones kept), and a one-time sign-in link.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,17 +11,18 @@ import { signInUrl } from '../../server/auth/sign-in-links.ts';
 import { currentTerm, defaultTimeZone } from '../../server/cabinets/cabinets.ts';
 import { formatTimestamp } from '../components/format.ts';
 import { PersonFieldsForm } from '../components/admin/person-fields.tsx';
+import { titled } from '../components/page-title.ts';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   return orRespond(async () => {
-    const [page, pickers, term] = await Promise.all([personPage(context.services.db, user, params.personId ?? ''), peoplePickers(context.services.db), currentTerm(context.services.db)]);
+    const [page, pickers, term] = await Promise.all([personPage(context.services.db, user, params.personId ?? ''), peoplePickers(context.services.db, user.locale), currentTerm(context.services.db)]);
     return { ...page, pickers, timeZone: term?.timeZone ?? defaultTimeZone };
   });
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.person.fullName} · Kabinet` : 'Kabinet' }];
+export const meta = titled<typeof loader>('admin.nav.people', (data) => data.person.fullName);
 
 const id = z.string().max(64);
 const intentSchema = z.discriminatedUnion('intent', [
@@ -92,22 +93,28 @@ function Roles({ roles, pickers, zone, busy }: { roles: Awaited<ReturnType<typeo
           </li>
         ))}
       </ul>
-      <Form method="post" className="inline-form">
-        <select name="role" value={role} onChange={(event) => setRole(event.target.value)} aria-label={t('admin.people.role')}>
-          {importRoles.map((each) => (
-            <option key={each} value={each}>
-              {t(`roles.${each}`)}
-            </option>
-          ))}
-        </select>
-        {scopes.length ? (
-          <select name="scopeId" aria-label={t('admin.people.scope')} required>
-            {scopes.map((scope) => (
-              <option key={scope.id} value={scope.id}>
-                {scope.label}
+      <Form method="post" className="form-grid">
+        <label>
+          {t('admin.people.role')}
+          <select name="role" value={role} onChange={(event) => setRole(event.target.value)}>
+            {importRoles.map((each) => (
+              <option key={each} value={each}>
+                {t(`roles.${each}`)}
               </option>
             ))}
           </select>
+        </label>
+        {scopes.length ? (
+          <label>
+            {t('admin.people.scope')}
+            <select name="scopeId" required>
+              {scopes.map((scope) => (
+                <option key={scope.id} value={scope.id}>
+                  {scope.label}
+                </option>
+              ))}
+            </select>
+          </label>
         ) : null}
         <button type="submit" name="intent" value="add-role" disabled={busy}>
           {t('admin.people.addRole')}
@@ -119,9 +126,10 @@ function Roles({ roles, pickers, zone, busy }: { roles: Awaited<ReturnType<typeo
 
 function Groups({ data, busy }: { data: Awaited<ReturnType<typeof loader>>; busy: boolean }) {
   const { t } = useTranslation();
+  const current = new Set(data.groups.map((group) => group.id));
   const groupSelect = (
     <select name="toGroupId" aria-label={t('admin.people.group')} required>
-      {data.pickers.groups.map((group) => (
+      {data.pickers.groups.filter((group) => !current.has(group.id)).map((group) => (
         <option key={group.id} value={group.id}>
           {group.label}
         </option>
@@ -166,6 +174,16 @@ function Groups({ data, busy }: { data: Awaited<ReturnType<typeof loader>>; busy
   );
 }
 
+function CopyButton({ text }: { text: string }) {
+  const { t } = useTranslation();
+  const [copied, setCopied] = useState(false);
+  return (
+    <button type="button" className="secondary" onClick={() => void navigator.clipboard?.writeText(text).then(() => setCopied(true), () => undefined)}>
+      {copied ? t('admin.copied') : t('admin.copy')}
+    </button>
+  );
+}
+
 export default function Person() {
   const { t } = useTranslation();
   const data = useLoaderData<typeof loader>();
@@ -190,6 +208,11 @@ export default function Person() {
           {t(error.messageKey, error.params)}
         </p>
       ) : null}
+      {result && !result.link && !result.emailed && Object.keys(result.problems).length === 0 ? (
+        <p className="notice" role="status">
+          {t('admin.saved')}
+        </p>
+      ) : null}
       <section className="panel">
         <h2>{t('admin.people.account')}</h2>
         {result?.emailed ? (
@@ -203,13 +226,23 @@ export default function Person() {
               {t('admin.people.linkOnce')}
               <input readOnly value={result.link} data-testid="sign-in-link" onFocus={(event) => event.currentTarget.select()} />
             </label>
+            <CopyButton text={result.link} />
           </p>
         ) : null}
         <Form method="post" className="actions">
           <button type="submit" name="intent" value="sign-in-link" disabled={busy || person.disabled}>
             {t('admin.people.makeLink')}
           </button>
-          <button type="submit" name="intent" value={person.disabled ? 'enable' : 'disable'} className={person.disabled ? 'secondary' : 'danger'} disabled={busy}>
+          <button
+            type="submit"
+            name="intent"
+            value={person.disabled ? 'enable' : 'disable'}
+            className={person.disabled ? 'secondary' : 'danger'}
+            disabled={busy}
+            onClick={(event) => {
+              if (!person.disabled && !window.confirm(t('admin.people.confirmDisable'))) event.preventDefault();
+            }}
+          >
             {t(person.disabled ? 'admin.people.enable' : 'admin.people.disable')}
           </button>
         </Form>

@@ -1,12 +1,14 @@
 // The admin's people: search by name, e-mail or external id, filter by role, faculty, department,
 // group and state, a page at a time; and a form to add one person.
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { createPerson, peoplePickers, searchPeople, type PeopleFilters } from '../../server/admin/people.ts';
 import { filterRoles, personStates } from '../../server/admin/people-filters.ts';
+import { isUuid } from '../../server/cabinets/cabinets.ts';
 import { PersonFieldsForm } from '../components/admin/person-fields.tsx';
+import { titled } from '../components/page-title.ts';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 
 function filtersOf(params: URLSearchParams): PeopleFilters {
@@ -25,19 +27,19 @@ function filtersOf(params: URLSearchParams): PeopleFilters {
 function afterOf(params: URLSearchParams): { name: string; id: string } | null {
   const name = params.get('afterName');
   const id = params.get('afterId');
-  return name !== null && id ? { name: name.slice(0, 300), id } : null;
+  return name !== null && id && isUuid(id) ? { name: name.slice(0, 300), id } : null;
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const params = new URL(request.url).searchParams;
   return orRespond(async () => {
-    const [page, pickers] = await Promise.all([searchPeople(context.services.db, user, filtersOf(params), afterOf(params)), peoplePickers(context.services.db)]);
+    const [page, pickers] = await Promise.all([searchPeople(context.services.db, user, filtersOf(params), afterOf(params)), peoplePickers(context.services.db, user.locale)]);
     return { ...page, pickers };
   });
 }
 
-export const meta: MetaFunction = () => [{ title: 'Kabinet · people' }];
+export const meta = titled('admin.nav.people');
 
 const personSchema = z.object({
   email: z.string().max(400).default(''),
@@ -85,6 +87,10 @@ export default function People() {
   return (
     <section>
       <h1>{t('admin.nav.people')}</h1>
+      <details className="panel" open={Boolean(created && 'result' in created && created.result?.problems && Object.keys(created.result.problems).length)}>
+        <summary>{t('admin.people.add')}</summary>
+        <PersonFieldsForm intent="create" values={created && 'result' in created ? created.result?.fields : undefined} problems={created && 'result' in created ? created.result?.problems : undefined} busy={busy} />
+      </details>
       <Form method="get" className="filters" role="search">
         <label className="wide">
           {t('admin.people.search')}
@@ -135,10 +141,6 @@ export default function People() {
           </Link>
         </p>
       ) : null}
-      <details className="panel" open={Boolean(created && 'result' in created && created.result?.problems && Object.keys(created.result.problems).length)}>
-        <summary>{t('admin.people.add')}</summary>
-        <PersonFieldsForm intent="create" values={created && 'result' in created ? created.result?.fields : undefined} problems={created && 'result' in created ? created.result?.problems : undefined} busy={busy} />
-      </details>
     </section>
   );
 }

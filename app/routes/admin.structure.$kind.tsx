@@ -1,7 +1,7 @@
 // The admin's structure pages (/admin/structure/faculties | departments | subjects | groups | terms):
 // a list to search, a form to add, an edit form per row (the code stays: it is the registrar's key),
 // archive and restore.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, NavLink, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
@@ -9,6 +9,7 @@ import { isStructureKind, listStructure, saveStructure, setArchived, structurePa
 import { structureFields, structureKinds, type StructureKind } from '../../server/admin/structure-fields.ts';
 import { AppError } from '../../server/errors.ts';
 import { StructureForm } from '../components/admin/structure-form.tsx';
+import { titled } from '../components/page-title.ts';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 
 function kindOf(params: { kind?: string }): StructureKind {
@@ -26,7 +27,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.kind} · Kabinet` : 'Kabinet' }];
+export const meta = titled('admin.nav.structure');
 
 const intentSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.enum(['create', 'update']) }).catchall(z.string().max(400)),
@@ -54,7 +55,9 @@ export default function StructurePage() {
   const { kind, rows, total, pickers, pageSize } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>()?.result;
   const [params] = useSearchParams();
-  const editing = params.get('edit');
+  // A saved edit closes its form; a saved "add" empties it (a new key).
+  const editing = result?.saved === 'update' ? null : params.get('edit');
+  const createKey = result?.saved === 'create' ? `created-${rows.length}-${total}` : 'create';
   const busy = useNavigation().state !== 'idle';
   const fields = structureFields(kind);
   const shown = fields.filter((field) => !field.name.startsWith('name_') || field.name === 'name_ky').slice(0, 5);
@@ -70,7 +73,7 @@ export default function StructurePage() {
       <h1>{t(`admin.kinds.${kind}`)}</h1>
       <details className="panel" open={Boolean(result?.problems.length && !editing)}>
         <summary>{t('admin.structure.add')}</summary>
-        <StructureForm kind={kind} intent="create" pickers={pickers} values={!editing ? result?.values : undefined} problems={!editing ? result?.problems : undefined} busy={busy} />
+        <StructureForm key={createKey} kind={kind} intent="create" pickers={pickers} values={!editing && !result?.saved ? result?.values : undefined} problems={!editing ? result?.problems : undefined} busy={busy} />
       </details>
       <Form method="get" className="inline-form" role="search">
         <input type="search" name="q" defaultValue={params.get('q') ?? ''} aria-label={t('admin.search')} placeholder={t('admin.search')} />
@@ -95,7 +98,7 @@ export default function StructurePage() {
           {rows.map((row) => (
             <tr key={row.id} className={row.archived ? 'archived' : undefined}>
               {shown.map((field) => (
-                <td key={field.name} data-label={t(`admin.fields.${field.name}`)}>
+                <td key={field.name} data-label={t(`admin.fields.${field.name}`)} className={field.name === 'code' ? 'code' : undefined}>
                   {field.input.type === 'select' && row.values[field.name] ? t(`admin.values.${row.values[field.name]}`, { defaultValue: row.values[field.name] }) : row.values[field.name]}
                   {field.name === 'code' && row.archived ? <span className="badge">{t('admin.archived')}</span> : null}
                 </td>

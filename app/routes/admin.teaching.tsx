@@ -1,12 +1,13 @@
 // The admin's way into teaching: every department (each opens its teaching page), and the term
 // rollover — the next term, with a term's teaching copied into it as a starting point.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { peoplePickers } from '../../server/admin/people.ts';
 import { requirePermission } from '../../server/auth/permissions.ts';
 import { rolloverTerm } from '../../server/admin/teaching.ts';
+import { titled } from '../components/page-title.ts';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -14,12 +15,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db } = context.services;
   return orRespond(async () => {
     requirePermission(user, 'admin.manage', {});
-    const [pickers, terms] = await Promise.all([peoplePickers(db), db.selectFrom('term').select(['id', 'code', 'starts_on']).where('archived_at', 'is', null).orderBy('starts_on', 'desc').execute()]);
+    const [pickers, terms] = await Promise.all([peoplePickers(db, user.locale), db.selectFrom('term').select(['id', 'code', 'starts_on']).where('archived_at', 'is', null).orderBy('starts_on', 'desc').execute()]);
     return { departments: pickers.departments, terms: terms.map((term) => ({ id: term.id, label: `${term.code} (${term.starts_on})` })) };
   });
 }
 
-export const meta: MetaFunction = () => [{ title: 'Kabinet · teaching' }];
+export const meta = titled('admin.nav.teaching');
 
 const rolloverSchema = z.object({
   fromTermId: z.string().max(64).default(''),
@@ -49,7 +50,7 @@ export default function AdminTeaching() {
   const problem = (field: string) =>
     result?.problems[field] ? (
       <span className="form-error" role="alert">
-        {t(`import.problems.${result.problems[field]}`, { code: '', max: 64, min: 1, year: '', values: '' })}
+        {t(`import.problems.${result.problems[field]}`, { code: result.code ?? '', max: 64, min: 1, year: '', values: '' })}
       </span>
     ) : null;
   return (

@@ -1,20 +1,21 @@
 // A department's teaching in a term, for the admin and the department's head: who teaches which
 // subject to which groups. Add an assignment, change its groups (the cabinet is re-scoped and keeps
 // what was delivered), end it or bring it back.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { addTeaching, setTeachingEnded, setTeachingGroups, teachingPage, type TeachingRow } from '../../server/admin/teaching.ts';
-import { formResult, orRespond, requireUser } from '../guards.server.ts';
+import { titled } from '../components/page-title.ts';
+import { formOf, formResult, orRespond, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const termId = new URL(request.url).searchParams.get('term');
-  return orRespond(() => teachingPage(context.services.db, user, params.departmentId ?? '', termId));
+  return orRespond(() => teachingPage(context.services.db, user, params.departmentId ?? '', termId, user.locale));
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.department.name} · Kabinet` : 'Kabinet' }];
+export const meta = titled<typeof loader>('admin.nav.teaching', (data) => data.department.name);
 
 const ids = z.array(z.string().max(64)).max(50);
 const intentSchema = z.discriminatedUnion('intent', [
@@ -28,7 +29,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = { user, ip: context.clientIp };
   const { db } = context.services;
   return formResult(async () => {
-    const form = await request.formData();
+    const form = await formOf(request);
     const parsed = intentSchema.safeParse({ ...Object.fromEntries(form), groupIds: form.getAll('groupIds') });
     if (!parsed.success) throw Response.json({ messageKey: 'errors.invalid_input', params: {} }, { status: 400 });
     const input = parsed.data;
@@ -90,12 +91,16 @@ function Row({ row, groups, busy }: { row: TeachingRow; groups: Option[]; busy: 
 
 export default function DepartmentTeaching() {
   const { t } = useTranslation();
-  const { department, terms, term, teaching, pickers } = useLoaderData<typeof loader>();
+  const { department, terms, term, teaching, pickers, backTo } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const error = outcome && 'error' in outcome ? outcome.error : null;
+  const saved = outcome && 'result' in outcome ? outcome.result?.saved : null;
   const busy = useNavigation().state !== 'idle';
   return (
     <section>
+      <p>
+        <Link to={backTo}>← {t(backTo === '/' ? 'nav.home' : 'admin.nav.teaching')}</Link>
+      </p>
       <h1>{t('admin.teaching.title', { department: department.name })}</h1>
       <Form method="get" className="inline-form">
         <select name="term" defaultValue={term?.id} aria-label={t('admin.kinds.terms')}>
@@ -112,6 +117,12 @@ export default function DepartmentTeaching() {
           {t(error.messageKey, error.params)}
         </p>
       ) : null}
+      {saved ? (
+        <p className="notice" role="status">
+          {t('admin.saved')}
+        </p>
+      ) : null}
+      {term && teaching.length === 0 ? <p>{t('admin.teaching.none')}</p> : null}
       {term ? (
         <>
           <table className="stack-table" data-testid="teaching">

@@ -1,11 +1,11 @@
 import { redirect, type ActionFunctionArgs } from '@remix-run/node';
 import { stringifySetCookie } from 'cookie';
 import { isLocale, LOCALE_COOKIE } from '../../server/i18n/i18n.ts';
-import { getUser, isSecure, safeRedirect } from '../guards.server.ts';
+import { formOf, getUser, isSecure, safeRedirect } from '../guards.server.ts';
 
 // Anyone may choose a language: it is kept in a cookie, and on the account when logged in.
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await formOf(request);
   const locale = form.get('locale');
   const back = safeRedirect(form.get('redirectTo'));
   if (!isLocale(locale)) return redirect(back);

@@ -6,7 +6,7 @@ import { hasDemoAccounts } from '../../db/seed.ts';
 import { logIn } from '../../server/auth/login.ts';
 import { sessionCookie } from '../../server/auth/sessions.ts';
 import { httpStatusOf, isAppError } from '../../server/errors.ts';
-import { getUser, isSecure, safeRedirect, type ErrorPayload } from '../guards.server.ts';
+import { formOf, getUser, isSecure, safeRedirect, type ErrorPayload } from '../guards.server.ts';
 
 const loginSchema = z.object({
   email: z.string().trim().min(1).max(254),
@@ -21,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = loginSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = loginSchema.safeParse(Object.fromEntries(await formOf(request)));
   if (!parsed.success) return data({ error: { messageKey: 'login.invalid', params: {} } satisfies ErrorPayload }, { status: 400 });
   const { services, clientIp } = context;
   try {

@@ -1,13 +1,14 @@
 // A one-time sign-in link: the person chooses their password (10–256 characters) and is signed in.
 // A used, expired or unknown link says so and nothing else.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { sessionCookie } from '../../server/auth/sessions.ts';
 import { passwordLimits } from '../../server/auth/password-rules.ts';
 import { findSignInLink, setPasswordWithLink } from '../../server/auth/sign-in-links.ts';
-import { formResult, isSecure } from '../guards.server.ts';
+import { titled } from '../components/page-title.ts';
+import { formOf, formResult, isSecure } from '../guards.server.ts';
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const link = await findSignInLink(context.services.db, params.token ?? '');
@@ -16,13 +17,16 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   return data({ person: { email: link.email, fullName: link.fullName } }, { headers: { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' } });
 }
 
-export const meta: MetaFunction = () => [{ title: 'Kabinet' }];
+export const meta = titled('signIn.title');
+
+/** The page carries the person's name and the link: never cached, never sent on as a referrer. */
+export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 const schema = z.object({ password: z.string().max(1024), confirm: z.string().max(1024) });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { services, clientIp } = context;
-  const form = schema.safeParse(Object.fromEntries(await request.formData()));
+  const form = schema.safeParse(Object.fromEntries(await formOf(request)));
   if (!form.success || form.data.password !== form.data.confirm) return data({ error: { messageKey: 'signIn.mismatch', params: {} }, result: null }, { status: 400 });
   const outcome = await formResult(
     () => setPasswordWithLink(services.db, { token: params.token ?? '', password: form.data.password, ip: clientIp, userAgent: request.headers.get('user-agent'), sessionTtlMs: services.config.sessionTtlMs }),
@@ -43,8 +47,11 @@ export default function SignInLink() {
   if (!person) {
     return (
       <section className="login">
-        <h1>{t('signIn.title')}</h1>
+        <h1>{t('admin.people.signInLink')}</h1>
         <p role="alert">{t('signIn.linkInvalid')}</p>
+        <p>
+          <Link to="/login">{t('signIn.toLogin')}</Link>
+        </p>
       </section>
     );
   }

@@ -9,12 +9,7 @@ import { createSignInLink } from '../auth/sign-in-links.ts';
 import { AppError } from '../errors.ts';
 import { kindColumns } from './import/import-kinds.ts';
 
-export async function activeAdminCount(db: Db): Promise<number> {
-  const row = await sql<{ n: string }>`
-    select count(*) as n from role_assignment ra join app_user u on u.id = ra.user_id
-    where ra.role = 'admin' and ra.ended_at is null and u.disabled_at is null`.execute(db);
-  return Number(row.rows[0]?.n ?? 0);
-}
+export { activeAdminCount } from './admin-guard.ts';
 
 /** Makes (or finds) the person with this e-mail, gives them the admin role, and returns a sign-in link token. */
 export async function createAdmin(db: Db, input: { email: string; fullName: string }): Promise<{ userId: string; token: string; created: boolean }> {

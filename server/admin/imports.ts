@@ -123,7 +123,10 @@ export async function applyImport(db: Db, queue: JobQueue, actor: Actor, runId: 
       .where('state', '=', 'previewed')
       .returning('id')
       .executeTakeFirst();
-    if (!run) throw new AppError('conflict', 'admin.imports.notPreviewed');
+    if (!run) {
+      const exists = await trx.selectFrom('import_run').select('id').where('id', '=', runId).executeTakeFirst();
+      throw exists ? new AppError('conflict', 'admin.imports.notPreviewed') : new AppError('not_found');
+    }
     await recordAudit(trx, { actorId: actor.user.id, action: 'import.apply_requested', objectType: 'import', objectId: runId, ip: actor.ip, data: { validOnly } });
     await queue.enqueue(trx, 'import-run', { runId, apply: true });
   });

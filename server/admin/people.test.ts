@@ -7,6 +7,9 @@ import { can } from '../auth/permissions.ts';
 import { createSession, findSessionUser } from '../auth/sessions.ts';
 import { findSignInLink, setPasswordWithLink } from '../auth/sign-in-links.ts';
 import { logIn } from '../auth/login.ts';
+import { sheet, tempDir, workbookFile } from '../../tests/helpers/import-files.ts';
+import { activeAdminCount, lockAdminRoles } from './admin-guard.ts';
+import { runImport } from './import/run-import.ts';
 import { addRole, createPerson, endRole, issueSignInLink, searchPeople, setDisabled, setMembership, updatePerson } from './people.ts';
 
 const file = testDatabaseForFile();
@@ -114,5 +117,38 @@ describe('sign-in links', () => {
     await setDisabled(db(), actor, created.id!, true);
     expect(await findSignInLink(db(), second)).toBeNull();
     await expect(issueSignInLink(db(), actor, created.id!)).rejects.toMatchObject({ code: 'conflict' });
+    // Enabling the account again does not bring its old link back.
+    await setDisabled(db(), actor, created.id!, false);
+    expect(await findSignInLink(db(), second)).toBeNull();
+  });
+
+  it('leave one live link however many are made at once', async () => {
+    const actor = await admin();
+    const id = await idOf('student9');
+    const tokens = await Promise.all(Array.from({ length: 8 }, () => issueSignInLink(db(), actor, id)));
+    const live = await Promise.all(tokens.map((token) => findSignInLink(db(), token!)));
+    expect(live.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe('the last administrator', () => {
+  it('survives an import disabling one admin while the other ends their own role', async () => {
+    const actor = await admin();
+    const second = await createPerson(db(), actor, { email: 'second.admin@university.kg', fullName: 'Экинчи Админ', externalId: 'EXT-ADM2', language: 'ky' });
+    await addRole(db(), actor, second.id!, { role: 'admin', scopeId: '' });
+    const dir = await tempDir();
+    const file = await workbookFile(dir, [sheet('people', ['external_id', 'email', 'full_name', 'status'], [['EXT-ADM2', 'second.admin@university.kg', 'Экинчи Админ', 'disabled']])], 'disable-admin.xlsx');
+    const ownAdminRole = await db().selectFrom('role_assignment').select('id').where('user_id', '=', actor.user.id).where('role', '=', 'admin').where('ended_at', 'is', null).executeTakeFirstOrThrow();
+    // The admin ends their own admin role on the people page (locked, not yet committed) while the
+    // import disabling the other admin runs: the import must count the admins only after it.
+    const report = await db().transaction().execute(async (trx) => {
+      await lockAdminRoles(trx);
+      await trx.updateTable('role_assignment').set({ ended_at: new Date() }).where('id', '=', ownAdminRole.id).execute();
+      const importing = runImport(db(), { filePath: file, fileName: 'disable-admin.xlsx', options: { termCode: null, sync: false }, apply: true, applyValidOnly: false, actor: { id: actor.user.id, ip: null } });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return { importing };
+    });
+    expect((await report.importing).problems.map((p) => p.key)).toEqual(['no_admin_left']);
+    expect(await activeAdminCount(db())).toBe(1);
   });
 });

@@ -8,11 +8,13 @@ import type { AssignedRole, Database, Locale } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Actor, type Principal } from '../auth/permissions.ts';
 import { revokeSessionsOf } from '../auth/sessions.ts';
-import { createSignInLink } from '../auth/sign-in-links.ts';
+import { createSignInLink, endSignInLinks } from '../auth/sign-in-links.ts';
 import { isUuid } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
 import { isLocale } from '../i18n/i18n.ts';
+import { localName } from '../i18n/names.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
+import { activeAdminCount, lockAdminRoles } from './admin-guard.ts';
 import { importRoles, kindColumns } from './import/import-kinds.ts';
 
 export const peoplePageSize = 50;
@@ -116,15 +118,15 @@ export async function searchPeople(db: Db, user: Principal, filters: PeopleFilte
 }
 
 /** The choices the people pages offer: faculties, departments, groups (not archived). */
-export async function peoplePickers(db: Db) {
+export async function peoplePickers(db: Db, locale: Locale = 'ky') {
   const [faculties, departments, groups] = await Promise.all([
-    db.selectFrom('faculty').select(['id', 'code', 'name']).where('archived_at', 'is', null).orderBy('code').execute(),
-    db.selectFrom('department').select(['id', 'code', 'name', 'faculty_id']).where('archived_at', 'is', null).orderBy('code').execute(),
+    db.selectFrom('faculty').select(['id', 'code', 'name', 'name_ru', 'name_en']).where('archived_at', 'is', null).orderBy('code').execute(),
+    db.selectFrom('department').select(['id', 'code', 'name', 'name_ru', 'name_en', 'faculty_id']).where('archived_at', 'is', null).orderBy('code').execute(),
     db.selectFrom('study_group').select(['id', 'name']).where('archived_at', 'is', null).orderBy('name').execute(),
   ]);
   return {
-    faculties: faculties.map((f) => ({ id: f.id, label: `${f.code} · ${f.name}` })),
-    departments: departments.map((d) => ({ id: d.id, label: `${d.code} · ${d.name}` })),
+    faculties: faculties.map((f) => ({ id: f.id, label: `${f.code} · ${localName(f, locale)}` })),
+    departments: departments.map((d) => ({ id: d.id, label: `${d.code} · ${localName(d, locale)}` })),
     groups: groups.map((g) => ({ id: g.id, label: g.name })),
   };
 }
@@ -247,27 +249,16 @@ export async function updatePerson(db: Db, actor: Actor, personId: string, field
   });
 }
 
-/** Refuses a change after which no active person holds the admin role (checked inside the change's transaction). */
+/** Refuses a change after which no active person holds the admin role (after `lockAdminRoles`, inside the change's transaction). */
 async function requireAnAdminLeft(trx: Transaction<Database>): Promise<void> {
-  const admins = await trx
-    .selectFrom('role_assignment as ra')
-    .innerJoin('app_user as u', 'u.id', 'ra.user_id')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('ra.role', '=', 'admin')
-    .where('ra.ended_at', 'is', null)
-    .where('u.disabled_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  if (Number(admins.n) === 0) throw new AppError('conflict', 'admin.people.lastAdmin');
+  if ((await activeAdminCount(trx)) === 0) throw new AppError('conflict', 'admin.people.lastAdmin');
 }
-
-/** The admin-role lock: changes that could remove the last admin run one at a time. */
-const adminRoleLock = (trx: Transaction<Database>) => sql`select pg_advisory_xact_lock(72017015)`.execute(trx);
 
 export async function setDisabled(db: Db, actor: Actor, personId: string, disabled: boolean): Promise<void> {
   requirePermission(actor.user, 'admin.manage', {});
   if (!isUuid(personId)) throw new AppError('not_found');
   await db.transaction().execute(async (trx) => {
-    await adminRoleLock(trx);
+    await lockAdminRoles(trx);
     const updated = await trx
       .updateTable('app_user')
       .set({ disabled_at: disabled ? new Date() : null, updated_at: new Date() })
@@ -278,16 +269,22 @@ export async function setDisabled(db: Db, actor: Actor, personId: string, disabl
     if (disabled) {
       await requireAnAdminLeft(trx);
       await revokeSessionsOf(trx, personId);
+      await endSignInLinks(trx, personId);
     }
     await recordAudit(trx, { actorId: actor.user.id, action: disabled ? 'person.disable' : 'person.enable', objectType: 'app_user', objectId: personId, ip: actor.ip });
   });
+}
+
+/** The person must exist (a well-formed id of nobody is "not found", not a database error). */
+async function requirePerson(db: Kysely<Database>, personId: string): Promise<void> {
+  if (!isUuid(personId) || !(await db.selectFrom('app_user').select('id').where('id', '=', personId).executeTakeFirst())) throw new AppError('not_found');
 }
 
 export type RoleInput = { role: string; scopeId: string };
 
 export async function addRole(db: Db, actor: Actor, personId: string, input: RoleInput): Promise<void> {
   requirePermission(actor.user, 'admin.manage', {});
-  if (!isUuid(personId)) throw new AppError('not_found');
+  await requirePerson(db, personId);
   const role = importRoles.find((each) => each === input.role);
   if (!role) throw new AppError('invalid_input', 'admin.people.badRole');
   const university = role === 'admin' || role === 'vice_rector';
@@ -315,7 +312,7 @@ export async function endRole(db: Db, actor: Actor, assignmentId: string): Promi
   requirePermission(actor.user, 'admin.manage', {});
   if (!isUuid(assignmentId)) throw new AppError('not_found');
   await db.transaction().execute(async (trx) => {
-    await adminRoleLock(trx);
+    await lockAdminRoles(trx);
     const ended = await trx.updateTable('role_assignment').set({ ended_at: new Date() }).where('id', '=', assignmentId).where('ended_at', 'is', null).returning(['user_id', 'role']).executeTakeFirst();
     if (!ended) throw new AppError('not_found');
     await requireAnAdminLeft(trx);
@@ -329,7 +326,8 @@ export async function endRole(db: Db, actor: Actor, assignmentId: string): Promi
  */
 export async function setMembership(db: Db, actor: Actor, personId: string, change: { toGroupId: string | null; fromGroupId: string | null }): Promise<void> {
   requirePermission(actor.user, 'admin.manage', {});
-  if (!isUuid(personId) || (change.toGroupId && !isUuid(change.toGroupId)) || (change.fromGroupId && !isUuid(change.fromGroupId))) throw new AppError('not_found');
+  if ((change.toGroupId && !isUuid(change.toGroupId)) || (change.fromGroupId && !isUuid(change.fromGroupId))) throw new AppError('not_found');
+  await requirePerson(db, personId);
   await db.transaction().execute(async (trx) => {
     if (change.fromGroupId) {
       const ended = await trx.deleteFrom('group_student').where('group_id', '=', change.fromGroupId).where('student_id', '=', personId).returning(['created_at']).executeTakeFirst();

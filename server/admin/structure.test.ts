@@ -68,7 +68,11 @@ describe("a department's teaching", () => {
     const input = { termId: page.term!.id, instructorId: instructor.id, subjectId: physics.id, groupIds: [groups['ПМИ-1-24']!] };
     await expect(addTeaching(db(), head, department, input)).rejects.toMatchObject({ code: 'invalid_input' });
     const math = await db().selectFrom('subject').select('id').where('code', '=', 'MATH-101').executeTakeFirstOrThrow();
+    // The head assigns their own department's instructors, not another department's.
+    const physicist = await db().selectFrom('app_user').select('id').where('email', '=', 'instructor3@demo.kabinet.kg').executeTakeFirstOrThrow();
+    await expect(addTeaching(db(), head, department, { ...input, subjectId: math.id, instructorId: physicist.id })).rejects.toMatchObject({ messageKey: 'admin.teaching.incomplete' });
     expect(await addTeaching(db(), head, department, { ...input, subjectId: math.id })).toMatch(/^[0-9a-f-]{36}$/);
+    await expect(addTeaching(db(), head, department, { ...input, subjectId: math.id })).rejects.toMatchObject({ messageKey: 'admin.teaching.exists' });
     await catchUp(db());
     expect(await checkSummaries(db(), page.term!.id)).toEqual([]);
   });

@@ -6,9 +6,11 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { requirePermission, type Actor, type Principal } from '../auth/permissions.ts';
+import { can, requirePermission, type Actor, type Principal } from '../auth/permissions.ts';
 import { isUuid, termInfo, type TermInfo } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
+import { localName } from '../i18n/names.ts';
+import type { Locale } from '../../db/schema.ts';
 import { parseRow } from './import/import-kinds.ts';
 
 export type TeachingRow = {
@@ -23,7 +25,7 @@ export type TeachingRow = {
 };
 
 async function departmentOf(db: Db, user: Principal, departmentId: string) {
-  const department = isUuid(departmentId) ? await db.selectFrom('department').select(['id', 'code', 'name', 'faculty_id']).where('id', '=', departmentId).executeTakeFirst() : undefined;
+  const department = isUuid(departmentId) ? await db.selectFrom('department').select(['id', 'code', 'name', 'name_ru', 'name_en', 'faculty_id']).where('id', '=', departmentId).executeTakeFirst() : undefined;
   if (!department) throw new AppError(user ? 'not_found' : 'unauthorized');
   requirePermission(user, 'teaching.edit', { departmentId: department.id });
   return department;
@@ -37,7 +39,7 @@ async function termsFor(db: Db, termId: string | null): Promise<{ terms: TermInf
   return { terms, term: terms.find((t) => t.id === termId) ?? terms.find((t) => t.id === current?.id) ?? terms[0] ?? null };
 }
 
-export async function teachingPage(db: Db, user: Principal, departmentId: string, termId: string | null) {
+export async function teachingPage(db: Db, user: Principal, departmentId: string, termId: string | null, locale: Locale = 'ky') {
   const department = await departmentOf(db, user, departmentId);
   const { terms, term } = await termsFor(db, termId);
   const [rows, instructors, subjects, groups] = await Promise.all([
@@ -94,7 +96,9 @@ export async function teachingPage(db: Db, user: Principal, departmentId: string
     ended: row.ended_at !== null,
   }));
   return {
-    department: { id: department.id, code: department.code, name: department.name },
+    department: { id: department.id, code: department.code, name: localName(department, locale) },
+    /** The admin came from /admin/teaching; a head from their home page. */
+    backTo: can(user, 'admin.manage', {}) ? '/admin/teaching' : '/',
     terms,
     term,
     teaching,
@@ -109,7 +113,7 @@ async function checkGroups(db: Db, instructorId: string, groupIds: string[]): Pr
   const found = await db.selectFrom('study_group').select('id').where('id', 'in', ids).where('archived_at', 'is', null).execute();
   if (found.length !== ids.length) throw new AppError('invalid_input', 'admin.teaching.groupsRequired');
   const studies = await db.selectFrom('group_student').select('group_id').where('student_id', '=', instructorId).where('group_id', 'in', ids).executeTakeFirst();
-  if (studies) throw new AppError('conflict', 'admin.people.teachesGroup');
+  if (studies) throw new AppError('conflict', 'admin.teaching.studiesInGroup');
   return ids;
 }
 
@@ -122,12 +126,14 @@ export async function addTeaching(db: Db, actor: Actor, departmentId: string, in
   const [term, subject, instructor] = await Promise.all([
     db.selectFrom('term').select('id').where('id', '=', input.termId).where('archived_at', 'is', null).executeTakeFirst(),
     db.selectFrom('subject').select('id').where('id', '=', input.subjectId).where('department_id', '=', department.id).where('archived_at', 'is', null).executeTakeFirst(),
+    // An instructor of this department (what the page offers): a head assigns their own staff.
     db
       .selectFrom('role_assignment as ra')
       .innerJoin('app_user as u', 'u.id', 'ra.user_id')
       .select('u.id')
       .where('u.id', '=', input.instructorId)
       .where('ra.role', '=', 'instructor')
+      .where('ra.department_id', '=', department.id)
       .where('ra.ended_at', 'is', null)
       .where('u.disabled_at', 'is', null)
       .executeTakeFirst(),
@@ -135,6 +141,8 @@ export async function addTeaching(db: Db, actor: Actor, departmentId: string, in
   if (!term || !subject || !instructor) throw new AppError('invalid_input', 'admin.teaching.incomplete');
   const groupIds = await checkGroups(db, input.instructorId, input.groupIds);
   return db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom('teaching_assignment').select(['id', 'ended_at']).where('term_id', '=', term.id).where('instructor_id', '=', instructor.id).where('subject_id', '=', subject.id).executeTakeFirst();
+    if (existing && !existing.ended_at) throw new AppError('conflict', 'admin.teaching.exists');
     const row = await trx
       .insertInto('teaching_assignment')
       .values({ term_id: term.id, instructor_id: instructor.id, subject_id: subject.id })
@@ -197,7 +205,9 @@ export type RolloverInput = { fromTermId: string; code: string; academicYear: st
  * `fromTermId` into it: assignments not ended, of subjects not archived, by instructors still
  * active, with their groups not archived. Groups are not bound to terms: they carry on as they are.
  */
-export async function rolloverTerm(db: Db, actor: Actor, input: RolloverInput): Promise<{ termId: string; copied: number; problems: Record<string, string> }> {
+export type RolloverResult = { termId: string; copied: number; problems: Record<string, string>; code?: string };
+
+export async function rolloverTerm(db: Db, actor: Actor, input: RolloverInput): Promise<RolloverResult> {
   requirePermission(actor.user, 'admin.manage', {});
   const fields = ['code', 'academic_year', 'semester', 'starts_on', 'weeks', 'time_zone'];
   const parsed = parseRow('terms', fields, [input.code, input.academicYear, input.semester, input.startsOn, input.weeks, input.timeZone || 'Asia/Bishkek']);
@@ -205,13 +215,13 @@ export async function rolloverTerm(db: Db, actor: Actor, input: RolloverInput): 
   if (parsed.problems.length) return { termId: '', copied: 0, problems };
   const { row } = parsed;
   const term = { code: row.code!, academic_year: row.academic_year!, semester: row.semester === 2 ? (2 as const) : (1 as const), starts_on: row.starts_on!, weeks: row.weeks!, time_zone: row.time_zone ?? 'Asia/Bishkek' };
-  return db.transaction().execute(async (trx): Promise<{ termId: string; copied: number; problems: Record<string, string> }> => {
+  return db.transaction().execute(async (trx): Promise<RolloverResult> => {
     const clash = await trx
       .selectFrom('term')
       .select(['code'])
       .where((eb) => eb.or([eb('code', '=', term.code), eb.and([eb('academic_year', '=', term.academic_year), eb('semester', '=', term.semester)])]))
       .executeTakeFirst();
-    if (clash) return { termId: '', copied: 0, problems: { code: clash.code === term.code ? 'code_taken' : 'term_exists' } };
+    if (clash) return { termId: '', copied: 0, problems: { code: clash.code === term.code ? 'code_taken' : 'term_exists' }, code: clash.code };
     const created = await trx
       .insertInto('term')
       .values(term)

@@ -26,14 +26,25 @@ export function checkNewPassword(password: string): void {
 /** Makes a link for `userId` (any earlier unused link of theirs stops working). Returns the token. */
 export async function createSignInLink(db: Kysely<Database>, input: { userId: string; createdBy: string | null; ip: string | null; ttlMs?: number }): Promise<string> {
   const token = randomBytes(32).toString('base64url');
-  const now = new Date();
-  await db.updateTable('sign_in_link').set({ used_at: now }).where('user_id', '=', input.userId).where('used_at', 'is', null).execute();
-  await db
-    .insertInto('sign_in_link')
-    .values({ token_hash: hashToken(token), user_id: input.userId, created_by: input.createdBy, expires_at: new Date(now.getTime() + (input.ttlMs ?? signInLinkTtlMs)) })
-    .execute();
-  await recordAudit(db, { actorId: input.createdBy, action: 'sign_in_link.create', objectType: 'app_user', objectId: input.userId, ip: input.ip });
+  const make = async (trx: Kysely<Database>) => {
+    // One live link per person: links made at once for the same person wait for each other.
+    await trx.selectFrom('app_user').select('id').where('id', '=', input.userId).forUpdate().execute();
+    const now = new Date();
+    await endSignInLinks(trx, input.userId);
+    await trx
+      .insertInto('sign_in_link')
+      .values({ token_hash: hashToken(token), user_id: input.userId, created_by: input.createdBy, expires_at: new Date(now.getTime() + (input.ttlMs ?? signInLinkTtlMs)) })
+      .execute();
+    await recordAudit(trx, { actorId: input.createdBy, action: 'sign_in_link.create', objectType: 'app_user', objectId: input.userId, ip: input.ip });
+  };
+  if (db.isTransaction) await make(db);
+  else await db.transaction().execute(make);
   return token;
+}
+
+/** Ends a person's unused links (a newer link, or the account disabled: enabling it again does not revive them). */
+export async function endSignInLinks(db: Kysely<Database>, userId: string): Promise<void> {
+  await db.updateTable('sign_in_link').set({ used_at: new Date() }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
 }
 
 export function signInUrl(origin: string, token: string): string {
@@ -64,7 +75,8 @@ export async function setPasswordWithLink(
   input: { token: string; password: string; ip: string | null; userAgent: string | null; sessionTtlMs: number },
 ): Promise<{ sessionToken: string; userId: string }> {
   checkNewPassword(input.password);
-  if (!tokenShape.test(input.token)) throw new AppError('not_found', 'signIn.linkInvalid');
+  // A dead or made-up link is refused before the (deliberately slow) hash is spent on it.
+  if (!(await findSignInLink(db, input.token))) throw new AppError('not_found', 'signIn.linkInvalid');
   const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (trx) => {
     const link = await trx

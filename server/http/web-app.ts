@@ -9,7 +9,8 @@ import express, { type Express } from 'express';
 import { sql } from 'kysely';
 import { AppError } from '../errors.ts';
 import type { Services } from '../services.ts';
-import { negotiateLocale } from '../i18n/i18n.ts';
+import { negotiateLocale, translatorFor } from '../i18n/i18n.ts';
+import { limitBodies } from './body-limits.ts';
 import { translatedError } from './request-context.ts';
 import { sameOriginOnly } from './same-origin.ts';
 import { createTusEndpoint, UPLOADS_PATH } from './tus-uploads.ts';
@@ -49,6 +50,11 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
     }
   });
 
+  const bodyLimit = limitBodies((refusal, req, res) => {
+    const t = translatorFor(negotiateLocale(webHeaders(req.headers)));
+    res.status(refusal.status).type('text/plain').send(t(refusal.messageKey, refusal.params));
+  });
+
   app.use(
     sameOriginOnly({
       publicOrigin: services.config.publicOrigin,
@@ -58,6 +64,9 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
       },
     }),
   );
+
+  // Bodies are limited everywhere but the tus endpoint, which checks each upload's declared size itself.
+  app.use((req, res, next) => (req.path.startsWith(UPLOADS_PATH) ? next() : bodyLimit(req, res, next)));
 
   const tus = createTusEndpoint(services);
   closers.push(tus.close);

@@ -12,8 +12,9 @@ export function ImportCounts({ report, compact = false }: { report: ImportReport
   const kinds = importKinds.flatMap((kind) => (report.kinds[kind] ? [[kind, report.kinds[kind]] as const] : []));
   if (compact) {
     const sum = (field: (typeof counts)[number]) => kinds.reduce((n, [, k]) => n + k[field], 0);
-    return <span className="muted">{t('admin.imports.compact', { created: sum('created'), updated: sum('updated'), disabled: sum('disabled'), errors: report.rowsWithProblems })}</span>;
+    return <span className="muted">{t('admin.imports.compact', { created: sum('created'), updated: sum('updated'), disabled: sum('disabled'), errors: report.problemCount })}</span>;
   }
+  if (kinds.length === 0) return null;
   return (
     <table className="stack-table" data-testid="import-counts">
       <thead>
@@ -52,6 +53,7 @@ export function ImportProblems({ problems, total }: { problems: ReportProblem[];
             <th>{t('admin.imports.sheet')}</th>
             <th>{t('admin.imports.row')}</th>
             <th>{t('admin.imports.column')}</th>
+            <th>{t('admin.imports.value')}</th>
             <th>{t('admin.imports.reason')}</th>
           </tr>
         </thead>
@@ -61,6 +63,9 @@ export function ImportProblems({ problems, total }: { problems: ReportProblem[];
               <td data-label={t('admin.imports.sheet')}>{problem.source ?? '—'}</td>
               <td data-label={t('admin.imports.row')}>{problem.row ?? '—'}</td>
               <td data-label={t('admin.imports.column')}>{problem.column ?? '—'}</td>
+              <td data-label={t('admin.imports.value')} className="break">
+                {problem.value ?? ''}
+              </td>
               <td data-label={t('admin.imports.reason')}>{t(`import.problems.${problem.key}`, problem.params ?? {})}</td>
             </tr>
           ))}

@@ -153,7 +153,22 @@ describe('hostile files', () => {
     const target = await zipFile('bomb.xlsx', { ...workbookParts('faculties'), 'xl/worksheets/sheet1.xml': zeros });
     expect((await fs.stat(target)).size).toBeLessThan(5 * 2 ** 20);
     const report = await preview(target);
-    expect(report.problems.map((p) => [p.key, p.params])).toEqual([['zip_too_large_unpacked', { maxMib: defaultImportLimits.maxUnpackedBytes / 2 ** 20 }]]);
+    expect(report.problems.map((p) => [p.key, p.params])).toEqual([['zip_too_large_unpacked', { maxMib: defaultImportLimits.maxPartBytes / 2 ** 20 }]]);
+  });
+
+  it('refuses cells outside Excel\'s bounds and text longer than any cell, without holding it', async () => {
+    const header = `<row r="1">${inline('A1', 'code')}${inline('B1', 'name_ky')}</row>`;
+    const sheets = {
+      'far-column.xlsx': `<worksheet><sheetData>${header}<row r="2">${inline('ZZZZZZZZ2', 'x')}</row></sheetData></worksheet>`,
+      'far-row.xlsx': `<worksheet><sheetData>${header}<row r="99999999999">${inline('A99999999999', 'x')}</row></sheetData></worksheet>`,
+      'long-text.xlsx': `<worksheet><sheetData>${header}<row r="2">${inline('A2', 'a'.repeat(4 * 2 ** 20))}</row></sheetData></worksheet>`,
+    };
+    for (const [name, xml] of Object.entries(sheets)) {
+      const target = await zipFile(name, { ...workbookParts('faculties'), 'xl/worksheets/sheet1.xml': xml });
+      const before = process.memoryUsage().rss;
+      expect(keys(await preview(target))).toEqual(['unreadable_workbook']);
+      expect(process.memoryUsage().rss - before).toBeLessThan(200 * 2 ** 20);
+    }
   });
 
   it('stops reading a zip entry that unpacks to more than it declares', async () => {

@@ -75,7 +75,10 @@ async function loadSheet(trx: Transaction<Database>, sheet: KindSheet, limits: I
     cells.forEach((cell, index) => {
       if (index >= fields.length && cell.trim() !== '') rowProblems.push({ column: null, key: 'cell_without_header', params: { column: index + 1 } });
     });
-    for (const problem of rowProblems) problems.add({ kind, source, row: number, ...problem });
+    for (const problem of rowProblems) {
+      const text = problem.column ? cells[fields.indexOf(problem.column)]?.trim() : undefined;
+      problems.add({ kind, source, row: number, ...problem, ...(text ? { value: text.slice(0, 80) } : {}) });
+    }
     batch.push({ rowNo: number, values: parsed.row, ok: rowProblems.length === 0 });
     if (batch.length >= batchSize) {
       await insertBatch(trx, kind, batch);

@@ -13,6 +13,8 @@ export type ReportProblem = {
   column: string | null;
   key: string;
   params?: Record<string, string | number>;
+  /** The cell's text as the file has it (its first 80 characters), for a problem with one cell. */
+  value?: string;
   /** The file or a whole sheet cannot be used: even "apply the valid rows only" is refused. */
   blocking?: boolean;
 };
@@ -49,6 +51,12 @@ export class ProblemList {
     if (problem.blocking) this.blocking += 1;
     if (problem.row !== null) this.rows.add(`${problem.kind}:${problem.row}`);
     if (this.items.length < ProblemList.kept) this.items.push(problem);
+  }
+
+  /** In the order kinds are written, then by row: as the admin reads the file. */
+  sort(order: readonly string[]): void {
+    const rank = (problem: ReportProblem) => (problem.kind === null ? -1 : order.indexOf(problem.kind));
+    this.items.sort((a, b) => rank(a) - rank(b) || (a.row ?? 0) - (b.row ?? 0));
   }
 
   get rowCount(): number {

@@ -14,11 +14,13 @@ export type ImportLimits = {
   maxFileBytes: number;
   /** Everything a zip or workbook unpacks to. */
   maxUnpackedBytes: number;
+  /** One part of a workbook (a sheet, the shared strings) or one CSV file of a zip, unpacked. */
+  maxPartBytes: number;
   /** Non-empty rows of one sheet or file. */
   maxRowsPerSheet: number;
 };
 
-export const defaultImportLimits: ImportLimits = { maxFileBytes: 64 * 2 ** 20, maxUnpackedBytes: 512 * 2 ** 20, maxRowsPerSheet: 200_000 };
+export const defaultImportLimits: ImportLimits = { maxFileBytes: 64 * 2 ** 20, maxUnpackedBytes: 512 * 2 ** 20, maxPartBytes: 128 * 2 ** 20, maxRowsPerSheet: 200_000 };
 
 export type KindSheet = { kind: ImportKind; source: string; rows: AsyncIterable<SourceRow> };
 
@@ -54,11 +56,12 @@ export async function* importSheets(filePath: string, fileName: string, limits: 
   await handle.read(head, 0, 4, 0);
   await handle.close();
   if (!looksLikeZip(head)) {
+    if (/\.(xlsx|zip)$/i.test(fileName)) throw new ImportProblem('not_a_zip');
     const kind = kindOf(path.basename(fileName));
     if (kind !== 'skip') yield { kind, source: path.basename(fileName), rows: csvRows(openFile(filePath), csvLimits) };
     return;
   }
-  const zip = await openSafeZip(filePath, { maxUnpackedBytes: limits.maxUnpackedBytes, maxEntries: 1000 });
+  const zip = await openSafeZip(filePath, { maxUnpackedBytes: limits.maxUnpackedBytes, maxEntryBytes: limits.maxPartBytes, maxEntries: 1000 });
   try {
     if (isWorkbook(zip)) {
       for await (const sheet of workbookSheets(zip)) {

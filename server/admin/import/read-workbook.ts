@@ -20,6 +20,29 @@ type Handlers = {
   close?: (tag: SaxesTagPlain) => void;
 };
 
+/** Excel's own bounds: a cell is at most 32,767 characters, a sheet 16,384 columns and 1,048,576 rows. */
+const maxColumn = 16_383;
+const maxRow = 1_048_576;
+/** Characters between two tags: a cell's text, escaped, fits well within this. */
+const maxTextRun = 256 * 1024;
+
+/**
+ * Refuses XML whose text between two tags runs longer than any cell can be: saxes would hold such a
+ * run whole in memory before handing it over. `carried` is the run left open by earlier chunks.
+ */
+function checkTextRuns(chunk: string, carried: number): number {
+  let run = carried;
+  let from = 0;
+  for (let at = chunk.indexOf('<'); at !== -1; at = chunk.indexOf('<', from)) {
+    if (run + (at - from) > maxTextRun) throw new ImportProblem('unreadable_workbook');
+    run = 0;
+    from = at + 1;
+  }
+  run += chunk.length - from;
+  if (run > maxTextRun) throw new ImportProblem('unreadable_workbook');
+  return run;
+}
+
 /** Parses one part of the workbook, calling the handlers; after each chunk, `drain` may yield what they built. */
 async function* parsePart<T>(zip: SafeZip, name: string, handlers: Handlers, drain: () => T[]): AsyncGenerator<T> {
   const parser = new SaxesParser();
@@ -27,9 +50,12 @@ async function* parsePart<T>(zip: SafeZip, name: string, handlers: Handlers, dra
   if (handlers.text) parser.on('text', handlers.text);
   if (handlers.close) parser.on('closetag', handlers.close);
   const decoder = new TextDecoder('utf-8');
+  let run = 0;
   try {
     for await (const chunk of await zip.open(name)) {
-      parser.write(decoder.decode(chunk as Buffer, { stream: true }));
+      const text = decoder.decode(chunk as Buffer, { stream: true });
+      run = checkTextRuns(text, run);
+      parser.write(text);
       yield* drain();
     }
     parser.write(decoder.decode());
@@ -175,11 +201,14 @@ function sheetRows(zip: SafeZip, part: string, shared: string[], dateStyles: Set
         const name = localName(tag.name);
         if (name === 'row') {
           const number = Number(tag.attributes.r ?? nextRow);
+          if (!Number.isInteger(number) || number < 1 || number > maxRow) throw new ImportProblem('unreadable_workbook');
           row = { number, cells: [], errorColumns: [] };
           nextRow = number + 1;
         } else if (name === 'c' && row) {
           const reference = String(tag.attributes.r ?? '');
-          cell = { column: reference ? columnIndex(reference) : row.cells.length, type: String(tag.attributes.t ?? 'n'), style: Number(tag.attributes.s ?? 0), value: '', inline: [] };
+          const column = reference ? columnIndex(reference) : row.cells.length;
+          if (column < 0 || column > maxColumn) throw new ImportProblem('unreadable_workbook');
+          cell = { column, type: String(tag.attributes.t ?? 'n'), style: Number(tag.attributes.s ?? 0), value: '', inline: [] };
         } else if (cell && name === 'v') textTarget = 'value';
         else if (cell && name === 't') textTarget = 'inline';
       },

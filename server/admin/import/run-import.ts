@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../../db/client.ts';
 import { recordAudit } from '../../audit/audit-log.ts';
+import { activeAdminCount, lockAdminRoles } from '../admin-guard.ts';
 import { importKinds, type ImportKind } from './import-kinds.ts';
 import { okRows, type ApplyContext, type ImportOptions, type Written } from './import-flags.ts';
 import { loadSheets } from './import-load.ts';
@@ -76,19 +77,15 @@ async function* rowSheets(kinds: KindRows[]): AsyncGenerator<KindSheet> {
   }
 }
 
-async function activeAdmins(db: ApplyContext['trx']): Promise<number> {
-  const admins = await sql<{ n: string }>`
-    select count(*) as n from role_assignment ra join app_user u on u.id = ra.user_id
-    where ra.role = 'admin' and ra.ended_at is null and u.disabled_at is null`.execute(db);
-  return Number(admins.rows[0]?.n ?? 0);
-}
 
 export async function runImport(db: Db, input: RunImportInput, onProgress: (progress: ImportProgress) => void = () => undefined): Promise<ImportReport> {
   const started = performance.now();
   const problems = new ProblemList();
   const kinds: Partial<Record<ImportKind, KindCounts>> = {};
   const progress: ImportProgress = { phase: 'reading', rows: {}, written: 0, kinds: 0 };
-  const report = (outcome: ImportReport['outcome']): ImportReport => ({
+  const report = (outcome: ImportReport['outcome']): ImportReport => {
+    problems.sort(importKinds);
+    return {
     outcome,
     sync: input.options.sync,
     term: input.options.termCode,
@@ -97,11 +94,12 @@ export async function runImport(db: Db, input: RunImportInput, onProgress: (prog
     problemCount: problems.count,
     rowsWithProblems: problems.rowCount,
     seconds: Math.round((performance.now() - started) / 10) / 100,
-  });
+    };
+  };
   try {
     await db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(${IMPORT_LOCK})`.execute(trx);
-      const adminsBefore = await activeAdmins(trx);
+      const adminsBefore = await activeAdminCount(trx);
       const sheets = 'rows' in input ? rowSheets(input.rows) : importSheets(input.filePath, input.fileName, input.limits ?? defaultImportLimits);
       const loaded = await loadSheets(trx, sheets, input.limits ?? defaultImportLimits, problems, (kind, rows) => {
         progress.rows[kind] = rows;
@@ -117,10 +115,13 @@ export async function runImport(db: Db, input: RunImportInput, onProgress: (prog
         progress.written += 1;
         onProgress(progress);
       }
-      // An import may not take away the last administrator (an empty database has none to take).
-      if (adminsBefore > 0 && (await activeAdmins(trx)) === 0) problems.add({ kind: null, source: null, row: null, column: null, key: 'no_admin_left', blocking: true });
-      // Whoever the import disabled is signed out at once.
+      // An import may not take away the last administrator (an empty database has none to take),
+      // nor may it and a change on the people page together: both count after the same lock.
+      await lockAdminRoles(trx);
+      if (adminsBefore > 0 && (await activeAdminCount(trx)) === 0) problems.add({ kind: null, source: null, row: null, column: null, key: 'no_admin_left', blocking: true });
+      // Whoever the import disabled is signed out at once, and their sign-in links die.
       await sql`update session s set revoked_at = ${ctx.now} from app_user u where u.id = s.user_id and u.disabled_at is not null and s.revoked_at is null`.execute(trx);
+      await sql`update sign_in_link l set used_at = ${ctx.now} from app_user u where u.id = l.user_id and u.disabled_at is not null and l.used_at is null`.execute(trx);
       for (const kind of present) kinds[kind]!.errors = problems.rowsOf(kind);
 
       if (!input.apply) throw new RolledBack(report('preview'));

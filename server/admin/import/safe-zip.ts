@@ -5,7 +5,8 @@ import type { Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { ImportProblem } from './import-problem.ts';
 
-export type ZipLimits = { maxUnpackedBytes: number; maxEntries: number };
+/** The whole archive unpacked, one entry unpacked (a sheet or the shared strings), and how many entries. */
+export type ZipLimits = { maxUnpackedBytes: number; maxEntryBytes: number; maxEntries: number };
 
 export type SafeZip = {
   /** Entry names (files only), in the archive's order. */
@@ -40,6 +41,7 @@ export async function openSafeZip(path: string, limits: ZipLimits): Promise<Safe
         if (!entry.fileName.endsWith('/')) {
           unpacked += entry.uncompressedSize;
           entries.set(entry.fileName, entry);
+          if (entry.uncompressedSize > limits.maxEntryBytes) return reject(new ImportProblem('zip_too_large_unpacked', { maxMib: Math.floor(limits.maxEntryBytes / 2 ** 20) }));
         }
         if (entries.size > limits.maxEntries) return reject(new ImportProblem('zip_too_many_entries', { max: limits.maxEntries }));
         if (unpacked > limits.maxUnpackedBytes) return reject(new ImportProblem('zip_too_large_unpacked', { maxMib: Math.floor(limits.maxUnpackedBytes / 2 ** 20) }));
