@@ -2,7 +2,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import { universityCounts } from '../../server/admin/people.ts';
+import { universityCounts } from '../../server/admin/people-search.ts';
 import { titled } from '../components/page-title.ts';
 import { orRespond, requireUser } from '../guards.server.ts';
 

@@ -4,7 +4,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { createPerson, peoplePickers, searchPeople, type PeopleFilters } from '../../server/admin/people.ts';
+import { peoplePickers, searchPeople, type PeopleFilters } from '../../server/admin/people-search.ts';
+import { createPerson } from '../../server/admin/people.ts';
 import { filterRoles, personStates } from '../../server/admin/people-filters.ts';
 import { isUuid } from '../../server/cabinets/cabinets.ts';
 import { PersonFieldsForm } from '../components/admin/person-fields.tsx';

@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { peoplePickers } from '../../server/admin/people.ts';
+import { peoplePickers } from '../../server/admin/people-search.ts';
 import { requirePermission } from '../../server/auth/permissions.ts';
 import { rolloverTerm } from '../../server/admin/teaching.ts';
 import { titled } from '../components/page-title.ts';

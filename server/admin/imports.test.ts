@@ -12,6 +12,7 @@ import { sheet, tempDir, workbookFile } from '../../tests/helpers/import-files.t
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { revokeSession } from '../auth/sessions.ts';
+import { importRun } from '../../workers/handlers/import-run.ts';
 import { runImportJob } from './imports.ts';
 
 let server: TestServer;
@@ -107,6 +108,16 @@ describe('uploading an import', () => {
     // The job delivered twice does nothing the second time.
     await job(runId, true);
     expect(await server.services.db.selectFrom('faculty').select('code').where('code', 'like', 'UP-%').execute()).toEqual([{ code: 'UP-1' }]);
+  });
+
+  it('does not run a delivery again after the worker died on it: the run is marked failed', async () => {
+    const run = await server.services.db
+      .insertInto('import_run')
+      .values({ created_by: await server.userId('admin'), file_name: 'killer.xlsx', storage_key: 'imports/none/upload', byte_size: 1, state: 'previewing' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await importRun(server.services)({ runId: run.id, apply: false }, { id: 'job', retryCount: 1, retryLimit: 3, signal: new AbortController().signal });
+    expect((await runOf(run.id)).state).toBe('failed');
   });
 
   it('sends an admin whose session ended during the preview to log in, and applies nothing', async () => {

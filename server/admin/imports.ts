@@ -132,6 +132,16 @@ export async function applyImport(db: Db, queue: JobQueue, actor: Actor, runId: 
   });
 }
 
+/** Marks a run that cannot go on as failed (unless it already ended). */
+export async function failImportRun(db: Db, runId: string): Promise<void> {
+  await db
+    .updateTable('import_run')
+    .set({ state: 'failed', failure_key: 'errors.unexpected', updated_at: new Date() })
+    .where('id', '=', runId)
+    .where('state', 'in', ['previewing', 'applying'])
+    .execute();
+}
+
 /** The worker's part: reads the stored file into a local one, runs the import, and records its progress and report. */
 export async function runImportJob(services: { db: Db; storage: MediaStorage; logger: Logger; workDir: string }, job: { runId: string; apply: boolean }): Promise<void> {
   const { db, storage, logger } = services;
@@ -176,7 +186,7 @@ export async function runImportJob(services: { db: Db; storage: MediaStorage; lo
     logger.info('import run', { runId: run.id, outcome: report.outcome, seconds: report.seconds, problems: report.problemCount });
   } catch (error) {
     await writing.catch(() => undefined);
-    await db.updateTable('import_run').set({ state: 'failed', failure_key: 'errors.unexpected', updated_at: new Date() }).where('id', '=', run.id).execute();
+    await failImportRun(db, run.id);
     throw error;
   } finally {
     await fs.rm(dir, { recursive: true, force: true });

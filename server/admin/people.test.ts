@@ -10,7 +10,8 @@ import { logIn } from '../auth/login.ts';
 import { sheet, tempDir, workbookFile } from '../../tests/helpers/import-files.ts';
 import { activeAdminCount, lockAdminRoles } from './admin-guard.ts';
 import { runImport } from './import/run-import.ts';
-import { addRole, createPerson, endRole, issueSignInLink, searchPeople, setDisabled, setMembership, updatePerson } from './people.ts';
+import { searchPeople } from './people-search.ts';
+import { addRole, createPerson, endRole, issueSignInLink, setDisabled, setMembership, updatePerson } from './people.ts';
 
 const file = testDatabaseForFile();
 const db = () => file.db;
