@@ -3,7 +3,7 @@
 import type { AppLoadContext } from '@remix-run/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoScopeOf } from '../tests/helpers/demo-cabinet.ts';
-import { settle, statusOf } from '../tests/helpers/route-calls.ts';
+import { routeRequest, settle, statusOf } from '../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../tests/helpers/test-server.ts';
 import * as adminLayout from './routes/admin.tsx';
 import * as adminHome from './routes/admin._index.tsx';
@@ -63,15 +63,10 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-function request(path: string, cookie: string | undefined, form?: Record<string, string>): Request {
-  const headers: Record<string, string> = cookie ? { cookie } : {};
-  return new Request(`http://kabinet.test${path}`, form ? { method: 'POST', headers, body: new URLSearchParams(form) } : { headers });
-}
-
 async function outcomes(account: string): Promise<Record<Column, number>> {
   const cookie = account === 'anonymous' ? undefined : await server.cookieFor(account);
-  const get = (path: string, params: Record<string, string> = {}) => ({ request: request(path, cookie), params, context });
-  const post = (path: string, form: Record<string, string>, params: Record<string, string> = {}) => ({ request: request(path, cookie, form), params, context });
+  const get = (path: string, params: Record<string, string> = {}) => ({ request: routeRequest(path, cookie), params, context });
+  const post = (path: string, form: Record<string, string>, params: Record<string, string> = {}) => ({ request: routeRequest(path, cookie, form), params, context });
   const run: Record<Column, () => Promise<unknown>> = {
     layout: () => adminLayout.loader(get('/admin')),
     home: () => adminHome.loader(get('/admin')),

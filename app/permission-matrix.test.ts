@@ -7,6 +7,7 @@ import type { Db } from '../db/client.ts';
 import type { RoleAssignmentTable } from '../db/schema.ts';
 import { currentTerm, openCabinet } from '../server/cabinets/cabinets.ts';
 import { demoCabinet, demoScopeOf, principal } from '../tests/helpers/demo-cabinet.ts';
+import { routeRequest } from '../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../tests/helpers/test-server.ts';
 import { tusCreate, tusUploadWhole } from '../tests/helpers/tus-requests.ts';
 import * as cabinetRoute from './routes/cabinets.$cabinetId.tsx';
@@ -112,38 +113,33 @@ async function teacherWithAnotherRole(db: Db, account: string, other: Omit<Inser
 }
 afterAll(() => server?.close());
 
-function request(path: string, cookie: string | undefined, form?: Record<string, string>): Request {
-  const headers: Record<string, string> = cookie ? { cookie } : {};
-  return new Request(`http://kabinet.test${path}`, form ? { method: 'POST', headers, body: new URLSearchParams(form) } : { headers });
-}
-
 async function outcomes(account: string): Promise<Record<Column, number>> {
   const cookie = account === 'anonymous' ? undefined : await server.cookieFor(account);
   const params = { cabinetId: ids.cabinet };
   const tusHeaders = { 'Tus-Resumable': '1.0.0', ...(cookie ? { Cookie: cookie } : {}) };
   const run: Record<Column, () => Promise<unknown>> = {
-    home: () => homeRoute.loader({ request: request('/', cookie), params: {}, context }),
-    open: () => homeRoute.action({ request: request('/', cookie, { teachingAssignmentId: ids.teaching }), params: {}, context }),
-    cabinet: () => cabinetRoute.loader({ request: request(`/cabinets/${ids.cabinet}`, cookie), params, context }),
+    home: () => homeRoute.loader({ request: routeRequest('/', cookie), params: {}, context }),
+    open: () => homeRoute.action({ request: routeRequest('/', cookie, { teachingAssignmentId: ids.teaching }), params: {}, context }),
+    cabinet: () => cabinetRoute.loader({ request: routeRequest(`/cabinets/${ids.cabinet}`, cookie), params, context }),
     createItem: () =>
-      cabinetRoute.action({ request: request(`/cabinets/${ids.cabinet}`, cookie, { intent: 'create-item', title: `by ${account}` }), params, context }),
+      cabinetRoute.action({ request: routeRequest(`/cabinets/${ids.cabinet}`, cookie, { intent: 'create-item', title: `by ${account}` }), params, context }),
     updateItem: () =>
-      cabinetRoute.action({ request: request(`/cabinets/${ids.cabinet}`, cookie, { intent: 'update-item', itemId: ids.draftItem, title: `by ${account}` }), params, context }),
+      cabinetRoute.action({ request: routeRequest(`/cabinets/${ids.cabinet}`, cookie, { intent: 'update-item', itemId: ids.draftItem, title: `by ${account}` }), params, context }),
     publish: () =>
-      cabinetRoute.action({ request: request(`/cabinets/${ids.cabinet}`, cookie, { intent: 'publish', itemId: ids.itemToPublish }), params, context }),
+      cabinetRoute.action({ request: routeRequest(`/cabinets/${ids.cabinet}`, cookie, { intent: 'publish', itemId: ids.itemToPublish }), params, context }),
     unpublish: () =>
-      cabinetRoute.action({ request: request(`/cabinets/${ids.cabinet}`, cookie, { intent: 'unpublish', itemId: ids.itemToUnpublish }), params, context }),
-    filePublished: () => fileRoute.loader({ request: request(`/files/${ids.publishedFile}`, cookie), params: { fileId: ids.publishedFile }, context }),
-    fileDraft: () => fileRoute.loader({ request: request(`/files/${ids.draftFile}`, cookie), params: { fileId: ids.draftFile }, context }),
+      cabinetRoute.action({ request: routeRequest(`/cabinets/${ids.cabinet}`, cookie, { intent: 'unpublish', itemId: ids.itemToUnpublish }), params, context }),
+    filePublished: () => fileRoute.loader({ request: routeRequest(`/files/${ids.publishedFile}`, cookie), params: { fileId: ids.publishedFile }, context }),
+    fileDraft: () => fileRoute.loader({ request: routeRequest(`/files/${ids.draftFile}`, cookie), params: { fileId: ids.draftFile }, context }),
     tusCreate: async () => tusCreate(server.url, { cookie, length: '100', metadata: { cabinetId: ids.cabinet, slotId: ids.slot, filename: 'c.pdf' } }),
     tusHead: async () => fetch(ids.uploadUrl, { method: 'HEAD', headers: tusHeaders }),
-    headTeacherCabinet: () => cabinetRoute.loader({ request: request(`/cabinets/${ids.headTeacherCabinet}`, cookie), params: { cabinetId: ids.headTeacherCabinet }, context }),
+    headTeacherCabinet: () => cabinetRoute.loader({ request: routeRequest(`/cabinets/${ids.headTeacherCabinet}`, cookie), params: { cabinetId: ids.headTeacherCabinet }, context }),
     headTeacherCreateItem: () =>
-      cabinetRoute.action({ request: request(`/cabinets/${ids.headTeacherCabinet}`, cookie, { intent: 'create-item', title: `by ${account}` }), params: { cabinetId: ids.headTeacherCabinet }, context }),
-    deanTeacherCabinet: () => cabinetRoute.loader({ request: request(`/cabinets/${ids.deanTeacherCabinet}`, cookie), params: { cabinetId: ids.deanTeacherCabinet }, context }),
+      cabinetRoute.action({ request: routeRequest(`/cabinets/${ids.headTeacherCabinet}`, cookie, { intent: 'create-item', title: `by ${account}` }), params: { cabinetId: ids.headTeacherCabinet }, context }),
+    deanTeacherCabinet: () => cabinetRoute.loader({ request: routeRequest(`/cabinets/${ids.deanTeacherCabinet}`, cookie), params: { cabinetId: ids.deanTeacherCabinet }, context }),
     deanTeacherCreateItem: () =>
-      cabinetRoute.action({ request: request(`/cabinets/${ids.deanTeacherCabinet}`, cookie, { intent: 'create-item', title: `by ${account}` }), params: { cabinetId: ids.deanTeacherCabinet }, context }),
-    departmentReport: () => reportRoute.loader({ request: request(`/reports/departments/${ids.department}`, cookie), params: { departmentId: ids.department }, context }),
+      cabinetRoute.action({ request: routeRequest(`/cabinets/${ids.deanTeacherCabinet}`, cookie, { intent: 'create-item', title: `by ${account}` }), params: { cabinetId: ids.deanTeacherCabinet }, context }),
+    departmentReport: () => reportRoute.loader({ request: routeRequest(`/reports/departments/${ids.department}`, cookie), params: { departmentId: ids.department }, context }),
   };
   const result = {} as Record<Column, number>;
   for (const column of columns) result[column] = await statusOf(run[column]);

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { applyImport, importRun, type ImportRunView } from '../../server/admin/imports.ts';
 import { ImportCounts, ImportProblems } from '../components/admin/import-report.tsx';
 import { titled } from '../components/page-title.ts';
+import { FormError } from '../components/form-error.tsx';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -96,11 +97,7 @@ export default function ImportRunPage() {
       ) : null}
       {run.state === 'previewed' && report ? (
         <Form method="post" className="panel" data-testid="import-apply">
-          {error ? (
-            <p className="form-error" role="alert">
-              {t(error.messageKey, error.params)}
-            </p>
-          ) : null}
+          <FormError error={error} />
           {report.problemCount > 0 && !blocking ? (
             <label className="check">
               <input type="checkbox" name="validOnly" /> {t('admin.imports.validOnly', { count: report.rowsWithProblems })}

@@ -26,6 +26,7 @@ import { AppError } from '../../server/errors.ts';
 import { ImportCounts } from '../components/admin/import-report.tsx';
 import { formatTimestamp } from '../components/format.ts';
 import { titled } from '../components/page-title.ts';
+import { FormError } from '../components/form-error.tsx';
 import { formResult, orRespond, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -134,11 +135,7 @@ export default function Imports() {
           <input type="checkbox" name="sync" /> {t('admin.imports.sync')}
         </label>
         <p className="muted">{t('admin.imports.syncHint')}</p>
-        {error ? (
-          <p className="form-error" role="alert">
-            {t(error.messageKey, error.params)}
-          </p>
-        ) : null}
+        <FormError error={error} />
         <button type="submit" disabled={busy}>
           {t('admin.imports.preview')}
         </button>

@@ -13,6 +13,7 @@ import { currentTerm, defaultTimeZone } from '../../server/cabinets/cabinets.ts'
 import { formatTimestamp } from '../components/format.ts';
 import { PersonFieldsForm } from '../components/admin/person-fields.tsx';
 import { titled } from '../components/page-title.ts';
+import { FormError } from '../components/form-error.tsx';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -204,11 +205,7 @@ export default function Person() {
       <p className="muted">
         {person.hasPassword ? t('admin.people.hasPassword') : t('admin.people.states.no_password')} · {t('admin.people.sessions', { count: data.activeSessions })}
       </p>
-      {error ? (
-        <p className="form-error" role="alert">
-          {t(error.messageKey, error.params)}
-        </p>
-      ) : null}
+      <FormError error={error} />
       {result && !result.link && !result.emailed && Object.keys(result.problems).length === 0 ? (
         <p className="notice" role="status">
           {t('admin.saved')}

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { addTeaching, setTeachingEnded, setTeachingGroups, teachingPage, type TeachingRow } from '../../server/admin/teaching.ts';
 import { titled } from '../components/page-title.ts';
+import { FormError } from '../components/form-error.tsx';
 import { formOf, formResult, orRespond, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -41,6 +42,21 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 type Option = { id: string; label: string };
+
+function Picker({ name, label, options }: { name: string; label: string; options: Option[] }) {
+  return (
+    <label>
+      {label}
+      <select name={name} required>
+        {options.map((option) => (
+          <option key={option.id} value={option.id}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 function GroupPicker({ groups, selected }: { groups: Option[]; selected: string[] }) {
   const { t } = useTranslation();
@@ -112,11 +128,7 @@ export default function DepartmentTeaching() {
         </select>
         <button type="submit">{t('report.show')}</button>
       </Form>
-      {error ? (
-        <p className="form-error" role="alert">
-          {t(error.messageKey, error.params)}
-        </p>
-      ) : null}
+      <FormError error={error} />
       {saved ? (
         <p className="notice" role="status">
           {t('admin.saved')}
@@ -144,26 +156,8 @@ export default function DepartmentTeaching() {
             <summary>{t('admin.teaching.add')}</summary>
             <Form method="post" className="form-grid" data-testid="teaching-add">
               <input type="hidden" name="termId" value={term.id} />
-              <label>
-                {t('home.instructor')}
-                <select name="instructorId" required>
-                  {pickers.instructors.map((option) => (
-                    <option key={option.id} value={option.id}>
-                      {option.label}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label>
-                {t('home.subject')}
-                <select name="subjectId" required>
-                  {pickers.subjects.map((option) => (
-                    <option key={option.id} value={option.id}>
-                      {option.label}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <Picker name="instructorId" label={t('home.instructor')} options={pickers.instructors} />
+              <Picker name="subjectId" label={t('home.subject')} options={pickers.subjects} />
               <label>
                 {t('admin.teaching.groups')}
                 <GroupPicker groups={pickers.groups} selected={[]} />

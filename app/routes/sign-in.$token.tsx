@@ -8,6 +8,7 @@ import { sessionCookie } from '../../server/auth/sessions.ts';
 import { passwordLimits } from '../../server/auth/password-rules.ts';
 import { findSignInLink, setPasswordWithLink } from '../../server/auth/sign-in-links.ts';
 import { titled } from '../components/page-title.ts';
+import { FormError } from '../components/form-error.tsx';
 import { formOf, formResult, isSecure } from '../guards.server.ts';
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
@@ -69,11 +70,7 @@ export default function SignInLink() {
           {t('signIn.confirm')}
           <input name="confirm" type="password" autoComplete="new-password" minLength={passwordLimits.min} maxLength={passwordLimits.max} required />
         </label>
-        {error ? (
-          <p className="form-error" role="alert">
-            {t(error.messageKey, error.params)}
-          </p>
-        ) : null}
+        <FormError error={error} />
         <button type="submit" disabled={busy}>
           {t('signIn.submit')}
         </button>

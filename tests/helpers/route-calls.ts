@@ -12,3 +12,9 @@ export async function settle(call: () => Promise<unknown>): Promise<unknown> {
 /** A Response's status, or that of Remix's `data(…, { status })`, or 200. */
 export const statusOf = (value: unknown): number =>
   value instanceof Response ? value.status : ((value as { init?: { status?: number } } | null)?.init?.status ?? 200);
+
+/** A request as a browser sends it to a route: a GET, or a POST of a form; with a session cookie or none. */
+export function routeRequest(path: string, cookie: string | undefined, form?: Record<string, string>): Request {
+  const headers: Record<string, string> = cookie ? { cookie } : {};
+  return new Request(`http://kabinet.test${path}`, form ? { method: 'POST', headers, body: new URLSearchParams(form) } : { headers });
+}

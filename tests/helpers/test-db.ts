@@ -25,6 +25,11 @@ export async function createTestDatabase(): Promise<{ url: string; db: Db; drop:
     }
   }
   await admin.destroy();
+  return opened(name);
+}
+
+/** A client of a database of the test cluster, and how to drop that database. */
+function opened(name: string): { url: string; db: Db; drop: () => Promise<void> } {
   const url = clusterUrl(name);
   const db = createDb(url, { max: 5 });
   return {
@@ -63,17 +68,7 @@ export async function createEmptyDatabase(): Promise<{ url: string; db: Db; drop
   const admin = createDb(clusterUrl('postgres'), { max: 1 });
   await sql`create database ${sql.id(name)}`.execute(admin);
   await admin.destroy();
-  const url = clusterUrl(name);
-  const db = createDb(url, { max: 5 });
-  await migrateToLatest(db);
-  return {
-    url,
-    db,
-    drop: async () => {
-      await db.destroy();
-      const cleanup = createDb(clusterUrl('postgres'), { max: 1 });
-      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(cleanup);
-      await cleanup.destroy();
-    },
-  };
+  const database = opened(name);
+  await migrateToLatest(database.db);
+  return database;
 }

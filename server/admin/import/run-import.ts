@@ -14,6 +14,7 @@ import { ImportProblem } from './import-problem.ts';
 import { emptyCounts, ProblemList, type ImportReport, type KindCounts } from './import-report.ts';
 import type { KindRows } from './export-university.ts';
 import { defaultImportLimits, importSheets, type ImportLimits, type KindSheet } from './import-sources.ts';
+import type { SourceRow } from './read-workbook.ts';
 import { applyDepartments, applyFaculties, applyGroups, applySubjects, applyTerms } from './import-structure.ts';
 import { applyTeaching } from './import-teaching.ts';
 
@@ -73,10 +74,13 @@ const IMPORT_LOCK = 72_017_014;
 async function* rowSheets(kinds: KindRows[]): AsyncGenerator<KindSheet> {
   for (const { kind, columns, rows } of kinds) {
     const all = [columns, ...rows.map((row) => row.map((value) => (value === null ? '' : String(value))))];
-    yield { kind, source: kind, rows: (async function* () { for (const [i, cells] of all.entries()) yield { number: i + 1, cells, errorColumns: [] }; })() };
+    yield { kind, source: kind, rows: numbered(all) };
   }
 }
 
+async function* numbered(rows: string[][]): AsyncGenerator<SourceRow> {
+  for (const [i, cells] of rows.entries()) yield { number: i + 1, cells, errorColumns: [] };
+}
 
 export async function runImport(db: Db, input: RunImportInput, onProgress: (progress: ImportProgress) => void = () => undefined): Promise<ImportReport> {
   const started = performance.now();
@@ -86,14 +90,14 @@ export async function runImport(db: Db, input: RunImportInput, onProgress: (prog
   const report = (outcome: ImportReport['outcome']): ImportReport => {
     problems.sort(importKinds);
     return {
-    outcome,
-    sync: input.options.sync,
-    term: input.options.termCode,
-    kinds,
-    problems: problems.items,
-    problemCount: problems.count,
-    rowsWithProblems: problems.rowCount,
-    seconds: Math.round((performance.now() - started) / 10) / 100,
+      outcome,
+      sync: input.options.sync,
+      term: input.options.termCode,
+      kinds,
+      problems: problems.items,
+      problemCount: problems.count,
+      rowsWithProblems: problems.rowCount,
+      seconds: Math.round((performance.now() - started) / 10) / 100,
     };
   };
   try {
@@ -126,14 +130,12 @@ export async function runImport(db: Db, input: RunImportInput, onProgress: (prog
 
       if (!input.apply) throw new RolledBack(report('preview'));
       if (problems.blocking > 0 || (problems.count > 0 && !input.applyValidOnly)) throw new RolledBack(report('refused'));
-      const done = report('applied');
       await recordAudit(trx, {
         actorId: input.actor.id,
         ...(input.audit ?? { action: 'import.apply', objectType: 'import', objectId: input.runId ?? input.fileName }),
         ip: input.actor.ip,
         data: 'rows' in input ? { rows: input.rows } : { file: input.fileName, sync: input.options.sync, term: input.options.termCode, validOnly: input.applyValidOnly, kinds, problems: problems.count },
       });
-      return done;
     });
     progress.phase = 'done';
     onProgress(progress);
