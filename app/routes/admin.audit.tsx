@@ -71,7 +71,7 @@ export default function AuditLog() {
                 <code>{row.action}</code>
               </td>
               <td data-label={t('admin.audit.object')} className="break">
-                {row.objectType} {row.objectId}
+                {row.objectType} {row.objectName ?? row.objectId}
               </td>
               <td data-label={t('admin.audit.details')} className="break small">
                 {row.ip ? `${row.ip} · ` : ''}

@@ -24,6 +24,10 @@ describe('audit log viewer', () => {
     expect((await auditPage(file.db, admin, { ...none, to: '2000-01-01' }, 'Asia/Bishkek', null)).rows).toHaveLength(0);
     expect((await auditPage(file.db, admin, { ...none, action: 'import' }, 'Asia/Bishkek', 'not-a-cursor')).rows).toHaveLength(1);
     await expect(auditPage(file.db, head, none, 'Asia/Bishkek', null)).rejects.toMatchObject({ code: 'forbidden' });
+    // An event about a person names them.
+    await recordAudit(file.db, { actorId: admin.id, action: 'person.disable', objectType: 'app_user', objectId: head.id });
+    const [aboutHead] = (await auditPage(file.db, admin, { ...none, action: 'person.disable' }, 'Asia/Bishkek', null)).rows;
+    expect(aboutHead!.objectName).toBe(head.fullName);
   });
 
   it('exports every matching row as CSV with formulas made inert', async () => {

@@ -10,7 +10,19 @@ import { calendarDate } from './import/import-kinds.ts';
 export const auditPageSize = 100;
 
 export type AuditFilters = { person: string; action: string; objectType: string; objectId: string; from: string; to: string };
-export type AuditRow = { id: string; at: string; actor: string | null; actorEmail: string | null; action: string; objectType: string; objectId: string; ip: string | null; data: string };
+export type AuditRow = {
+  id: string;
+  at: string;
+  actor: string | null;
+  actorEmail: string | null;
+  action: string;
+  objectType: string;
+  objectId: string;
+  /** The person the event is about, when it is about a person (more readable than their id). */
+  objectName: string | null;
+  ip: string | null;
+  data: string;
+};
 /** The id of the last row of a page: the next page starts after it (ids grow with time). */
 export type AuditCursor = string;
 
@@ -26,7 +38,13 @@ const dateOrNull = (text: string) => {
 };
 
 function filtered(db: Db, filters: AuditFilters, timeZone: string) {
-  let query = db.selectFrom('audit_event as a').leftJoin('app_user as u', 'u.id', 'a.actor_id');
+  let query = db
+    .selectFrom('audit_event as a')
+    .leftJoin('app_user as u', 'u.id', 'a.actor_id')
+    .leftJoin('app_user as o', (join) =>
+      // By the person's primary key (a cast id compared as text would read every person).
+      join.on(sql<boolean>`o.id = case when a.object_type = 'app_user' and a.object_id ~ '^[0-9a-f-]{36}$' then a.object_id::uuid end`),
+    );
   const person = filters.person.trim().toLowerCase().slice(0, 100);
   if (person) query = query.where('u.search', 'like', `%${person.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   const action = filters.action.trim().slice(0, 100);
@@ -46,7 +64,7 @@ async function page(db: Db, filters: AuditFilters, timeZone: string, after: Audi
   let query = filtered(db, filters, timeZone);
   if (after !== null && /^\d{1,18}$/.test(after)) query = query.where('a.id', '<', after);
   const rows = await query
-    .select(['a.id', 'a.at', 'u.full_name', 'u.email', 'a.action', 'a.object_type', 'a.object_id', 'a.ip', sql<string>`a.data::text`.as('data')])
+    .select(['a.id', 'a.at', 'u.full_name', 'u.email', 'a.action', 'a.object_type', 'a.object_id', 'o.full_name as object_name', 'a.ip', sql<string>`a.data::text`.as('data')])
     .orderBy('a.id', 'desc')
     .limit(limit)
     .execute();
@@ -58,6 +76,7 @@ async function page(db: Db, filters: AuditFilters, timeZone: string, after: Audi
     action: row.action,
     objectType: row.object_type,
     objectId: row.object_id,
+    objectName: row.object_name ?? null,
     ip: row.ip,
     data: row.data.length > 500 ? `${row.data.slice(0, 500)}…` : row.data,
   }));
@@ -86,7 +105,7 @@ export async function* auditCsv(db: Db, user: Principal, filters: AuditFilters, 
   for (;;) {
     const rows = await page(db, filters, timeZone, after, 2000);
     if (rows.length === 0) return;
-    yield rows.map((row) => [row.at, row.actor, row.actorEmail, row.action, row.objectType, row.objectId, row.ip, row.data].map(csvField).join(',')).join('\r\n') + '\r\n';
+    yield rows.map((row) => [row.at, row.actor, row.actorEmail, row.action, row.objectType, row.objectName ?? row.objectId, row.ip, row.data].map(csvField).join(',')).join('\r\n') + '\r\n';
     after = rows.at(-1)!.id;
   }
 }
