@@ -79,7 +79,7 @@ describe.skipIf(!hasBrowser)('bringing in the registrar\'s files (Chromium)', ()
 
     await uploadAndWait(admin, await workbookFile(dir, registrarFile(term, true), 'faulty.xlsx'));
     const problems = admin.locator('[data-testid=import-problem]');
-    expect(await problems.count()).toBe(3);
+    await expect.poll(() => problems.count()).toBe(3);
     // In the order the kinds are written, each with its row and the cell's text.
     expect(await problems.evaluateAll((rows) => rows.map((row) => `${row.children[0]!.textContent}:${row.getAttribute('data-row')}`))).toEqual(['subjects:3', 'people:4', 'teaching:2']);
     expect(await problems.first().textContent()).toContain('отуз эки');
@@ -90,10 +90,10 @@ describe.skipIf(!hasBrowser)('bringing in the registrar\'s files (Chromium)', ()
     await admin.setViewportSize({ width: 1366, height: 768 });
 
     await uploadAndWait(admin, await workbookFile(dir, registrarFile(term, false), 'fixed.xlsx'));
-    expect(await problems.count()).toBe(0);
+    await expect.poll(() => problems.count()).toBe(0);
     await admin.locator('[data-testid=import-apply] button[type=submit]').click();
     await expect.poll(() => admin.locator('[data-testid=import-state]').getAttribute('data-state'), { timeout: 30_000 }).toBe('applied');
-    expect(await admin.locator('[data-kind=people] [data-count=created]').textContent()).toBe('3');
+    await expect.poll(() => admin.locator('[data-kind=people] [data-count=created]').textContent()).toBe('3');
 
     // The new instructor gets a sign-in link from the admin.
     await admin.goto(`${server.url}/admin/people?q=E2E-T1`);
@@ -122,7 +122,7 @@ describe.skipIf(!hasBrowser)('bringing in the registrar\'s files (Chromium)', ()
     const head = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
     const headGuard = guardPage(head);
     await logIn(head, server.url, 'head');
-    expect(await head.locator('[data-testid=teaching] .card', { hasText: 'CS-202' }).count()).toBe(1);
+    await expect.poll(() => head.locator('[data-testid=teaching] .card', { hasText: 'CS-202' }).count()).toBe(1);
     await head.locator('[data-testid=teaching] .card', { hasText: 'CS-202' }).getByRole('button', { name: ky.home.openCabinet }).click();
     await head.waitForURL(/\/cabinets\/[0-9a-f-]{36}$/);
     await head.goto(`${server.url}/`);
