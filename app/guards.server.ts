@@ -6,7 +6,7 @@ import { findUserByCookie, type SessionUser } from '../server/auth/sessions.ts';
 import { httpStatusOf, isAppError } from '../server/errors.ts';
 
 export async function getUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
-  return findUserByCookie(context.services.db, request.headers.get('cookie'));
+  return findUserByCookie(context.services.db, request.headers.get('cookie'), context.services.config.sessionIdleMs);
 }
 
 export async function requireUser(request: Request, context: AppLoadContext): Promise<SessionUser> {
@@ -31,14 +31,26 @@ export async function orRespond<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function isSecure(request: Request): boolean {
-  return new URL(request.url).protocol === 'https:';
+/** Whether cookies must be `Secure`: the request came over https, or the public address is https (a TLS proxy in front). */
+export function isSecure(request: Request, context: AppLoadContext): boolean {
+  return new URL(request.url).protocol === 'https:' || (context.services.config.publicOrigin?.startsWith('https:') ?? false);
 }
 
-/** A safe place to go after login: a path on this site, never another origin. */
+/**
+ * A safe place to go after login: a path on this site, never another origin. Browsers forgive a
+ * lot (`/\\evil`, `/\t/evil`, `/%2F/evil`), so anything with a backslash, a control character, an
+ * encoded slash or a second leading slash is refused, and what is left must parse to this origin.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback;
-  return to;
+  if (typeof to !== 'string' || to.length > 2000 || !to.startsWith('/') || to.startsWith('//')) return fallback;
+  if (to.includes('\\') || [...to].some((char) => char.charCodeAt(0) < 32 || char.charCodeAt(0) === 127) || /%2f|%5c|%09|%0a|%0d|%00/i.test(to)) return fallback;
+  const base = 'http://kabinet.invalid';
+  try {
+    const url = new URL(to, base);
+    return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : fallback;
+  } catch {
+    return fallback;
+  }
 }
 
 /**

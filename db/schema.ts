@@ -259,9 +259,15 @@ export interface SessionTable {
 }
 
 export interface LoginThrottleTable {
+  /** `pair:<e-mail>|<address>`, `account:<e-mail>` or `address:<address>`. */
   key: string;
+  /** Attempts counted (each counts itself before its password is checked; a success takes its own back). */
   failures: number;
   blocked_until: Timestamp;
+  updated_at: Generated<Date>;
+  /** Failures allowed before delays start, and the longest delay, for this kind of key. */
+  free_failures: Generated<number>;
+  max_delay_seconds: Generated<number>;
 }
 
 export interface AuditEventTable {

@@ -2,6 +2,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { sessionIdleDefaults } from './auth/session-limits.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -18,7 +19,14 @@ const envSchema = z.object({
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   SEED_DEMO: bool.default(true),
   SESSION_TTL_DAYS: z.coerce.number().positive().default(30),
-  TRUST_PROXY: bool.default(false),
+  SESSION_IDLE_HOURS_STAFF: z.coerce.number().positive().default(sessionIdleDefaults.staffHours),
+  SESSION_IDLE_DAYS_STUDENTS: z.coerce.number().positive().default(sessionIdleDefaults.studentDays),
+  // How many reverse proxies in front add X-Forwarded-For (false: none; true: one).
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|yes|no|[0-9]|1[0-9])$/, 'false, true, or the number of proxies in front (0–19)')
+    .default('false')
+    .transform((value) => (value === 'true' || value === 'yes' ? 1 : value === 'false' || value === 'no' ? 0 : Number(value))),
   PUBLIC_ORIGIN: z.url().optional(),
   MEDIA_DIR: z.string().optional(),
   UPLOAD_SPOOL_DIR: z.string().optional(),
@@ -69,7 +77,10 @@ export type Config = {
   embeddedPgPort: number;
   seedDemo: boolean;
   sessionTtlMs: number;
-  trustProxy: boolean;
+  /** A session unused this long ends: staff (anyone holding a role) and students. */
+  sessionIdleMs: { staff: number; students: number };
+  /** Reverse proxies in front whose X-Forwarded-For is believed (0: none). */
+  trustProxy: number;
   publicOrigin: string | undefined;
   mediaDir: string;
   spoolDir: string;
@@ -113,6 +124,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     embeddedPgPort: env.EMBEDDED_PG_PORT,
     seedDemo: env.SEED_DEMO,
     sessionTtlMs: env.SESSION_TTL_DAYS * 24 * 3600 * 1000,
+    sessionIdleMs: { staff: env.SESSION_IDLE_HOURS_STAFF * 3600 * 1000, students: env.SESSION_IDLE_DAYS_STUDENTS * 24 * 3600 * 1000 },
     trustProxy: env.TRUST_PROXY,
     publicOrigin: env.PUBLIC_ORIGIN ? new URL(env.PUBLIC_ORIGIN).origin : undefined,
     mediaDir: path.resolve(env.MEDIA_DIR ?? path.join(dataDir, 'media')),

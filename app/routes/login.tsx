@@ -6,6 +6,7 @@ import { hasDemoAccounts } from '../../db/seed.ts';
 import { logIn } from '../../server/auth/login.ts';
 import { sessionCookie } from '../../server/auth/sessions.ts';
 import { httpStatusOf, isAppError } from '../../server/errors.ts';
+import { chosenLocale } from '../../server/i18n/i18n.ts';
 import { formOf, getUser, isSecure, safeRedirect, type ErrorPayload } from '../guards.server.ts';
 
 const loginSchema = z.object({
@@ -27,11 +28,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     const { token } = await logIn(
       services.db,
-      { email: parsed.data.email, password: parsed.data.password, ip: clientIp, userAgent: request.headers.get('user-agent') },
+      // The language chosen on this page (its cookie) becomes the person's.
+      { email: parsed.data.email, password: parsed.data.password, ip: clientIp, userAgent: request.headers.get('user-agent'), locale: chosenLocale(request.headers) },
       { sessionTtlMs: services.config.sessionTtlMs },
     );
     return redirect(safeRedirect(parsed.data.redirectTo), {
-      headers: { 'Set-Cookie': sessionCookie(token, { secure: isSecure(request), maxAgeMs: services.config.sessionTtlMs }) },
+      headers: { 'Set-Cookie': sessionCookie(token, { secure: isSecure(request, context), maxAgeMs: services.config.sessionTtlMs }) },
     });
   } catch (error) {
     if (!isAppError(error)) throw error;

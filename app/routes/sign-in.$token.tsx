@@ -34,7 +34,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     [400, 404],
   );
   if ('result' in outcome && outcome.result) {
-    throw redirect('/', { headers: { 'Set-Cookie': sessionCookie(outcome.result.sessionToken, { secure: isSecure(request), maxAgeMs: services.config.sessionTtlMs }) } });
+    throw redirect('/', { headers: { 'Set-Cookie': sessionCookie(outcome.result.sessionToken, { secure: isSecure(request, context), maxAgeMs: services.config.sessionTtlMs }) } });
   }
   return outcome;
 }

@@ -14,6 +14,7 @@ import * as reportRebuild from './2026-11-27T0200-report-rebuild.ts';
 import * as reportIndexes from './2026-11-27T0300-report-indexes.ts';
 import * as reportJob from './2026-11-27T0400-report-job.ts';
 import * as administration from './2026-11-29T1000-administration.ts';
+import * as loginThrottle from './2026-11-29T2300-login-throttle.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-26T0700-foundation': foundation,
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T0300-report-indexes': reportIndexes,
   '2026-11-27T0400-report-job': reportJob,
   '2026-11-29T1000-administration': administration,
+  '2026-11-29T2300-login-throttle': loginThrottle,
 };

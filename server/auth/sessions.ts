@@ -5,6 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import { executePrepared, type Db } from '../../db/client.ts';
 import type { Database, Locale } from '../../db/schema.ts';
 import type { Principal, RoleGrant } from './permissions.ts';
+import { defaultSessionIdle, type SessionIdle } from './session-limits.ts';
 
 export const SESSION_COOKIE = 'kabinet_session';
 const touchAfterMs = 10 * 60 * 1000;
@@ -38,7 +39,7 @@ export function readSessionToken(cookieHeader: string | null | undefined): strin
   return token && /^[A-Za-z0-9_-]{43}$/.test(token) ? token : null;
 }
 
-export async function findSessionUser(db: Db, token: string | null): Promise<SessionUser | null> {
+export async function findSessionUser(db: Db, token: string | null, idle: SessionIdle = defaultSessionIdle): Promise<SessionUser | null> {
   if (!token) return null;
   // One prepared statement on every request: the person, their current roles and their groups.
   const [row] = await executePrepared(
@@ -68,7 +69,15 @@ export async function findSessionUser(db: Db, token: string | null): Promise<Ses
       .where('session.token_hash', '=', hashToken(token))
       .where('session.revoked_at', 'is', null)
       .where('session.expires_at', '>', new Date())
-      .where('app_user.disabled_at', 'is', null),
+      .where('app_user.disabled_at', 'is', null)
+      // Unused for too long: staff after a working day, students after a month (session-limits.ts).
+      .where((eb) =>
+        eb(
+          'session.last_seen_at',
+          '>',
+          sql<Date>`now() - (case when exists (select 1 from role_assignment r where r.user_id = app_user.id and r.ended_at is null) then ${idle.staff}::double precision else ${idle.students}::double precision end) * interval '1 millisecond'`,
+        ),
+      ),
   );
   if (!row) return null;
   if (Date.now() - row.last_seen_at.getTime() > touchAfterMs) {
@@ -85,8 +94,8 @@ export async function findSessionUser(db: Db, token: string | null): Promise<Ses
 }
 
 /** The user behind a request's `Cookie` header, or null. */
-export function findUserByCookie(db: Db, cookieHeader: string | null | undefined): Promise<SessionUser | null> {
-  return findSessionUser(db, readSessionToken(cookieHeader));
+export function findUserByCookie(db: Db, cookieHeader: string | null | undefined, idle: SessionIdle = defaultSessionIdle): Promise<SessionUser | null> {
+  return findSessionUser(db, readSessionToken(cookieHeader), idle);
 }
 
 export async function revokeSession(db: Db, token: string): Promise<void> {

@@ -68,7 +68,7 @@ export function createTusEndpoint(services: Services): TusEndpoint {
     // A safety net for every PATCH body; each kind's own limit is checked when the upload is created.
     maxSize: Math.max(config.uploadLimits.video, config.uploadLimits.document),
     async onIncomingRequest(req, uploadId) {
-      const findUser = () => findUserByCookie(db, req.headers.get('cookie'));
+      const findUser = () => findUserByCookie(db, req.headers.get('cookie'), config.sessionIdleMs);
       try {
         // The size must be known up front, so that each kind's limit holds before a byte is stored.
         if (req.headers.get('upload-defer-length') !== null) throw new AppError('invalid_upload', 'upload.length_required');
@@ -120,7 +120,7 @@ export function createTusEndpoint(services: Services): TusEndpoint {
       return upload;
     },
     async authorize(req, uploadId) {
-      const findUser = () => findUserByCookie(db, req.get('cookie') ?? null);
+      const findUser = () => findUserByCookie(db, req.get('cookie') ?? null, config.sessionIdleMs);
       patchUsers.set(req, await authorizeUploadRequest(db, findUser, uploadId, 'PATCH'));
     },
     finish: (req, upload) => finish(upload, req.ip ?? null),

@@ -15,7 +15,7 @@ export const SUBMISSIONS_ZIP_PATH = '/assignments/:assignmentId/submissions.zip'
 
 export function createSubmissionsZipRoute(services: Services) {
   return async (req: ExpressRequest, res: ExpressResponse): Promise<void> => {
-    const user = await findUserByCookie(services.db, req.headers.cookie ?? null);
+    const user = await findUserByCookie(services.db, req.headers.cookie ?? null, services.config.sessionIdleMs);
     let found;
     try {
       found = await latestSubmissionFiles(services.db, user, req.params.assignmentId ?? '');

@@ -29,13 +29,17 @@ export function translatorFor(locale: Locale): TFunction {
   return t;
 }
 
+/** The language chosen with the switcher (its cookie), if any. */
+export function chosenLocale(headers: Headers): Locale | null {
+  const cookieHeader = headers.get('cookie');
+  const fromCookie = cookieHeader ? parseCookie(cookieHeader)[LOCALE_COOKIE] : undefined;
+  return isLocale(fromCookie) ? fromCookie : null;
+}
+
 /**
  * The user's saved choice, else the language cookie, else Kyrgyz. The browser's Accept-Language is
  * not used: most machines at the university run Russian or English systems, and Kyrgyz is the default.
  */
 export function negotiateLocale(headers: Headers, userLocale?: Locale | null): Locale {
-  if (userLocale) return userLocale;
-  const cookieHeader = headers.get('cookie');
-  const fromCookie = cookieHeader ? parseCookie(cookieHeader)[LOCALE_COOKIE] : undefined;
-  return isLocale(fromCookie) ? fromCookie : defaultLocale;
+  return userLocale ?? chosenLocale(headers) ?? defaultLocale;
 }
