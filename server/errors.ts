@@ -45,6 +45,11 @@ export function httpStatusOf(code: ErrorCode): number {
   return statusByCode[code];
 }
 
+/**
+ * By its name and code, not `instanceof`: the Remix build bundles its own copy of this module, and
+ * an AppError thrown by a service the server made from source (the password threads) must still be one.
+ */
 export function isAppError(error: unknown): error is AppError {
-  return error instanceof AppError;
+  if (!(error instanceof Error) || error.name !== 'AppError' || !('code' in error)) return false;
+  return typeof error.code === 'string' && error.code in statusByCode;
 }

@@ -6,7 +6,8 @@ import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { seedDemo } from '../db/seed.ts';
 import { activeAdminCount } from './admin/first-admin.ts';
-import { hashPassword } from './auth/passwords.ts';
+import { createPasswordPool } from './auth/password-pool.ts';
+import { createPasswords, type Passwords } from './auth/passwords.ts';
 import { loadTokenKey } from './media/media-token.ts';
 import type { Config } from './config.ts';
 import { startJobQueue, type JobQueue } from './jobs/job-queue.ts';
@@ -20,6 +21,8 @@ export type Services = {
   storage: MediaStorage;
   queue: JobQueue;
   logger: Logger;
+  /** Password hashing on its own threads (password-pool.ts). */
+  passwords: Passwords;
   /** HMAC key of `/media` tokens (media-token.ts). */
   mediaTokenKey: Buffer;
   /** The database's address, for a connection of one's own (the report refresher's LISTEN). */
@@ -58,12 +61,15 @@ export async function startServices(config: Config, options: { role: ServicesRol
   }
   const db = createDb(databaseUrl);
   closers.unshift(() => db.destroy());
+  const passwordPool = createPasswordPool();
+  closers.unshift(() => passwordPool.close());
+  const passwords = createPasswords(passwordPool);
   if (options.role !== 'worker') {
     const applied = await migrateToLatest(db);
     if (applied.length) logger.info('migrations applied', { applied });
   }
   if (options.role === 'web') {
-    if (config.seedDemo && (await seedDemo(db, hashPassword))) logger.info('demo university seeded');
+    if (config.seedDemo && (await seedDemo(db, passwords.hash))) logger.info('demo university seeded');
     if ((await activeAdminCount(db)) === 0) {
       logger.warn('no administrator yet: create one with `npm run admin:create -- --email you@university.kg` (it prints a one-time sign-in link)');
     }
@@ -78,6 +84,7 @@ export async function startServices(config: Config, options: { role: ServicesRol
     storage: await createStorage(config),
     queue,
     logger,
+    passwords,
     mediaTokenKey: loadTokenKey(config.media, config.dataDir),
     databaseUrl,
     onClose: (close) => closers.unshift(close),

@@ -7,7 +7,8 @@ import { createDb } from '../db/client.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { seedDemo } from '../db/seed.ts';
-import { hashPassword } from '../server/auth/passwords.ts';
+import { createPasswordPool } from '../server/auth/password-pool.ts';
+import { createPasswords } from '../server/auth/passwords.ts';
 import { startJobQueue } from '../server/jobs/job-queue.ts';
 import { sharedBuildRoot } from './helpers/build-app.ts';
 import { freePort } from './helpers/free-port.ts';
@@ -32,7 +33,9 @@ export default async function setup(project: TestProject) {
   const templateUrl = cluster.url(TEMPLATE_DB);
   const db = createDb(templateUrl, { max: 2 });
   await migrateToLatest(db);
-  await seedDemo(db, hashPassword);
+  const passwordPool = createPasswordPool();
+  await seedDemo(db, createPasswords(passwordPool).hash);
+  await passwordPool.close();
   await db.destroy();
   // The queue's schema too, so that no test file pays for creating it.
   const queue = await startJobQueue(templateUrl, { schedule: false });

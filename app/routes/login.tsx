@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
@@ -30,7 +30,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       services.db,
       // The language chosen on this page (its cookie) becomes the person's.
       { email: parsed.data.email, password: parsed.data.password, ip: clientIp, userAgent: request.headers.get('user-agent'), locale: chosenLocale(request.headers) },
-      { sessionTtlMs: services.config.sessionTtlMs },
+      { sessionTtlMs: services.config.sessionTtlMs, passwords: services.passwords },
     );
     return redirect(safeRedirect(parsed.data.redirectTo), {
       headers: { 'Set-Cookie': sessionCookie(token, { secure: isSecure(request, context), maxAgeMs: services.config.sessionTtlMs }) },
@@ -38,10 +38,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (error) {
     if (!isAppError(error)) throw error;
     const status = httpStatusOf(error.code);
-    const headers: HeadersInit = error.code === 'too_many_requests' ? { 'Retry-After': String(error.params.seconds ?? 1) } : {};
+    // Waiting (throttled) or the password threads busy: either way, when to try again.
+    const headers: HeadersInit = error.code === 'too_many_requests' || error.code === 'unavailable' ? { 'Retry-After': String(error.params.seconds ?? 1) } : {};
     return data({ error: { messageKey: error.messageKey, params: error.params } satisfies ErrorPayload }, { status, headers });
   }
 }
+
+/** A form posted without JavaScript gets the page: it still says when to try again. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get('Retry-After');
+  return retryAfter ? { 'Retry-After': retryAfter } : new Headers();
+};
 
 export default function Login() {
   const { t } = useTranslation();

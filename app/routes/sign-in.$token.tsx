@@ -30,7 +30,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = schema.safeParse(Object.fromEntries(await formOf(request)));
   if (!form.success || form.data.password !== form.data.confirm) return data({ error: { messageKey: 'signIn.mismatch', params: {} }, result: null }, { status: 400 });
   const outcome = await formResult(
-    () => setPasswordWithLink(services.db, { token: params.token ?? '', password: form.data.password, ip: clientIp, userAgent: request.headers.get('user-agent'), sessionTtlMs: services.config.sessionTtlMs }),
+    () => setPasswordWithLink(services.db, { token: params.token ?? '', password: form.data.password, ip: clientIp, userAgent: request.headers.get('user-agent'), sessionTtlMs: services.config.sessionTtlMs, passwords: services.passwords }),
     [400, 404],
   );
   if ('result' in outcome && outcome.result) {

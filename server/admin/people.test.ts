@@ -2,6 +2,7 @@
 // at once), roles (never the last admin), memberships kept when they end, and sign-in links.
 import { describe, expect, it } from 'vitest';
 import { principal } from '../../tests/helpers/demo-cabinet.ts';
+import { testPasswords } from '../../tests/helpers/passwords.ts';
 import { testDatabaseForFile } from '../../tests/helpers/test-db.ts';
 import { can } from '../auth/permissions.ts';
 import { createSession, findSessionUser } from '../auth/sessions.ts';
@@ -59,10 +60,10 @@ describe('a person', () => {
     expect(await findSessionUser(db(), token)).not.toBeNull();
     await setDisabled(db(), actor, id, true);
     expect(await findSessionUser(db(), token)).toBeNull();
-    await expect(logIn(db(), { email: 'student7@demo.kabinet.kg', password: 'kabinet-demo', ip: '10.1.1.1', userAgent: null }, { sessionTtlMs: 60_000 })).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(logIn(db(), { email: 'student7@demo.kabinet.kg', password: 'kabinet-demo', ip: '10.1.1.1', userAgent: null }, { sessionTtlMs: 60_000, passwords: testPasswords() })).rejects.toMatchObject({ code: 'unauthorized' });
     await setDisabled(db(), actor, id, false);
     expect(await findSessionUser(db(), token)).toBeNull();
-    await expect(logIn(db(), { email: 'student7@demo.kabinet.kg', password: 'kabinet-demo', ip: '10.1.1.2', userAgent: null }, { sessionTtlMs: 60_000 })).resolves.toMatchObject({ userId: id });
+    await expect(logIn(db(), { email: 'student7@demo.kabinet.kg', password: 'kabinet-demo', ip: '10.1.1.2', userAgent: null }, { sessionTtlMs: 60_000, passwords: testPasswords() })).resolves.toMatchObject({ userId: id });
   });
 
   it('gets and loses roles, the new access taking effect at the next request; the last admin cannot go', async () => {
@@ -106,13 +107,13 @@ describe('sign-in links', () => {
     expect(await findSignInLink(db(), token)).toMatchObject({ email: 'link.person@university.kg' });
     const stored = await db().selectFrom('sign_in_link').select('token_hash').where('user_id', '=', created.id!).executeTakeFirstOrThrow();
     expect(stored.token_hash).not.toContain(token);
-    await expect(setPasswordWithLink(db(), { token, password: 'short', ip: null, userAgent: null, sessionTtlMs: 60_000 })).rejects.toMatchObject({ messageKey: 'signIn.passwordTooShort' });
+    await expect(setPasswordWithLink(db(), { token, password: 'short', ip: null, userAgent: null, sessionTtlMs: 60_000, passwords: testPasswords() })).rejects.toMatchObject({ messageKey: 'signIn.passwordTooShort' });
 
     // Two tabs submit at once: one sets the password, the other finds the link used.
-    const attempts = await Promise.allSettled([0, 1].map(() => setPasswordWithLink(db(), { token, password: 'a long enough passphrase', ip: null, userAgent: null, sessionTtlMs: 60_000 })));
+    const attempts = await Promise.allSettled([0, 1].map(() => setPasswordWithLink(db(), { token, password: 'a long enough passphrase', ip: null, userAgent: null, sessionTtlMs: 60_000, passwords: testPasswords() })));
     expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
     expect(await findSignInLink(db(), token)).toBeNull();
-    await expect(logIn(db(), { email: 'link.person@university.kg', password: 'a long enough passphrase', ip: '10.2.2.2', userAgent: null }, { sessionTtlMs: 60_000 })).resolves.toMatchObject({ userId: created.id });
+    await expect(logIn(db(), { email: 'link.person@university.kg', password: 'a long enough passphrase', ip: '10.2.2.2', userAgent: null }, { sessionTtlMs: 60_000, passwords: testPasswords() })).resolves.toMatchObject({ userId: created.id });
 
     const second = (await issueSignInLink(db(), actor, created.id!))!;
     await setDisabled(db(), actor, created.id!, true);

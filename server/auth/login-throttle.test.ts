@@ -2,13 +2,14 @@
 // account locked from one address while its owner signs in from another, a campus behind one NAT.
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { testPasswords } from '../../tests/helpers/passwords.ts';
 import { testDatabaseForFile } from '../../tests/helpers/test-db.ts';
 import { logIn } from './login.ts';
 import { throttleLimits } from './login-throttle.ts';
 
 const file = testDatabaseForFile();
 const attempt = (email: string, password: string, ip: string) =>
-  logIn(file.db, { email, password, ip, userAgent: null }, { sessionTtlMs: 60_000 }).then(
+  logIn(file.db, { email, password, ip, userAgent: null }, { sessionTtlMs: 60_000, passwords: testPasswords() }).then(
     () => 200,
     (error: { code?: string; message?: string }) => (error.code === 'too_many_requests' ? 429 : error.code === 'unauthorized' ? 401 : `500 ${error.message}`),
   );

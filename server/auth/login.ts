@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.ts';
 import type { Locale } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { attemptSucceeded, reserveAttempt, throttleKeys } from './login-throttle.ts';
-import { verifyAgainstDummy, verifyPassword } from './passwords.ts';
+import type { Passwords } from './passwords.ts';
 import { createSession } from './sessions.ts';
 
 export type LoginInput = {
@@ -16,7 +16,7 @@ export type LoginInput = {
   locale?: Locale | null;
 };
 
-export async function logIn(db: Db, input: LoginInput, options: { sessionTtlMs: number }): Promise<{ token: string; userId: string }> {
+export async function logIn(db: Db, input: LoginInput, options: { sessionTtlMs: number; passwords: Passwords }): Promise<{ token: string; userId: string }> {
   const email = input.email.trim().toLowerCase();
   const keys = throttleKeys(email, input.ip);
   const reserved = await reserveAttempt(db, keys);
@@ -24,9 +24,14 @@ export async function logIn(db: Db, input: LoginInput, options: { sessionTtlMs: 
 
   const user = await db.selectFrom('app_user').select(['id', 'password_hash']).where('email', '=', email).where('disabled_at', 'is', null).executeTakeFirst();
   // A person who has not set a password yet (imported, waiting for a sign-in link) costs the same hash.
-  const ok = user?.password_hash ? await verifyPassword(input.password, user.password_hash) : await verifyAgainstDummy(input.password);
+  const { passwords } = options;
+  const ok = user?.password_hash ? await passwords.verify(input.password, user.password_hash) : await passwords.verifyDummy(input.password);
   if (!user?.password_hash || !ok) throw new AppError('unauthorized', 'login.invalid');
   await attemptSucceeded(db, keys);
+  // A hash from older parameters is replaced now that the password is at hand.
+  if (passwords.outdated(user.password_hash)) {
+    await db.updateTable('app_user').set({ password_hash: await passwords.hash(input.password) }).where('id', '=', user.id).execute();
+  }
   if (input.locale) await db.updateTable('app_user').set({ locale: input.locale }).where('id', '=', user.id).where('locale', '<>', input.locale).execute();
   const token = await createSession(db, { userId: user.id, ttlMs: options.sessionTtlMs, ip: input.ip, userAgent: input.userAgent });
   return { token, userId: user.id };

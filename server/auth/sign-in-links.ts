@@ -8,7 +8,7 @@ import type { Database } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
 import { passwordLimits } from './password-rules.ts';
-import { hashPassword } from './passwords.ts';
+import type { Passwords } from './passwords.ts';
 import { createSession, revokeSessionsOf } from './sessions.ts';
 
 export const SIGN_IN_LINK_PATH = '/sign-in';
@@ -72,12 +72,12 @@ export async function findSignInLink(db: Db, token: string): Promise<{ userId: s
  */
 export async function setPasswordWithLink(
   db: Db,
-  input: { token: string; password: string; ip: string | null; userAgent: string | null; sessionTtlMs: number },
+  input: { token: string; password: string; ip: string | null; userAgent: string | null; sessionTtlMs: number; passwords: Passwords },
 ): Promise<{ sessionToken: string; userId: string }> {
   checkNewPassword(input.password);
   // A dead or made-up link is refused before the (deliberately slow) hash is spent on it.
   if (!(await findSignInLink(db, input.token))) throw new AppError('not_found', 'signIn.linkInvalid');
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await input.passwords.hash(input.password);
   return db.transaction().execute(async (trx) => {
     const link = await trx
       .selectFrom('sign_in_link as l')

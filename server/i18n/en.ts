@@ -17,6 +17,7 @@ export const en = {
     password: 'Password',
     submit: 'Log in',
     invalid: 'Wrong email or password.',
+    busy: 'Many people are signing in right now. Try again in {{seconds}} seconds.',
     throttled: 'Too many failed attempts. Try again in {{seconds}} s.',
     demoHint: 'Demo accounts use the password kabinet-demo.',
   },

@@ -19,6 +19,7 @@ export const ru: Dictionary = {
     password: 'Пароль',
     submit: 'Войти',
     invalid: 'Неверная почта или пароль.',
+    busy: 'Сейчас входит слишком много людей. Попробуйте через {{seconds}} с.',
     throttled: 'Слишком много неудачных попыток. Повторите через {{seconds}} с.',
     demoHint: 'У демо-учётных записей пароль kabinet-demo.',
   },

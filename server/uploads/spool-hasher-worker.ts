@@ -1,9 +1,8 @@
 // Worker thread of spool-hasher.ts: hashes each followed file up to its current end, again and again.
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
-import { basename } from 'node:path';
 import { parentPort } from 'node:worker_threads';
+import { lowerThisThreadsPriority } from '../thread-priority.ts';
 
 type Waiter = { size: number; requestId: string };
 type Followed = { path: string; hash: Hash; offset: number; fd: number | null; waiters: Waiter[]; idleSince: number };
@@ -23,17 +22,9 @@ let timer: NodeJS.Timeout | null = null;
  * (nice 19), so that on a busy machine the threads that receive bytes and answer requests have the
  * cores first. It falls behind during an upload and catches up in the gaps; at nice 10 it took enough
  * of them to cost the benchmark's 8 MiB uploads 6–11 % (decision 017). It shares the idle cores
- * with ffmpeg (also nice 19) thread for thread. Linux names a thread by its id in
- * `/proc/thread-self`; elsewhere the thread keeps the process's priority.
+ * with ffmpeg (also nice 19) thread for thread.
  */
-function lowerThisThreadsPriority(): void {
-  try {
-    os.setPriority(Number(basename(fs.readlinkSync('/proc/thread-self'))), 19);
-  } catch {
-    // Not Linux: hash at the process's priority.
-  }
-}
-lowerThisThreadsPriority();
+lowerThisThreadsPriority(19);
 
 const start = (path: string): Followed => ({ path, hash: createHash('sha256'), offset: 0, fd: null, waiters: [], idleSince: Date.now() });
 
