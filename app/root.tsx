@@ -57,10 +57,10 @@ function Header({ locale, user }: { locale: Locale; user: { fullName: string; ro
       <LanguageSwitcher locale={locale} />
       {user ? (
         <div className="who">
-          <span>
+          <Link to="/account" className="account-link">
             {user.fullName}
             {user.roles.length > 0 ? ` · ${user.roles.map((role) => t(`roles.${role}`)).join(', ')}` : null}
-          </span>
+          </Link>
           <Form method="post" action="/logout">
             <button type="submit">{t('nav.logout')}</button>
           </Form>

@@ -17,7 +17,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('.data'),
   DATABASE_URL: z.url().optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
-  SEED_DEMO: bool.default(true),
+  SEED_DEMO: bool.optional(),
   SESSION_TTL_DAYS: z.coerce.number().positive().default(30),
   SESSION_IDLE_HOURS_STAFF: z.coerce.number().positive().default(sessionIdleDefaults.staffHours),
   SESSION_IDLE_DAYS_STUDENTS: z.coerce.number().positive().default(sessionIdleDefaults.studentDays),
@@ -122,7 +122,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir,
     databaseUrl: env.DATABASE_URL,
     embeddedPgPort: env.EMBEDDED_PG_PORT,
-    seedDemo: env.SEED_DEMO,
+    // The demo is there for a newcomer's `npm start`; an operator who says NODE_ENV=production gets it only by asking.
+    seedDemo: env.SEED_DEMO ?? cleaned.NODE_ENV !== 'production',
     sessionTtlMs: env.SESSION_TTL_DAYS * 24 * 3600 * 1000,
     sessionIdleMs: { staff: env.SESSION_IDLE_HOURS_STAFF * 3600 * 1000, students: env.SESSION_IDLE_DAYS_STUDENTS * 24 * 3600 * 1000 },
     trustProxy: env.TRUST_PROXY,

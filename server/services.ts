@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createDb, type Db } from '../db/client.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { seedDemo } from '../db/seed.ts';
+import { demoDomain, demoPassword, seedDemo } from '../db/seed.ts';
 import { activeAdminCount } from './admin/first-admin.ts';
 import { createPasswordPool } from './auth/password-pool.ts';
 import { createPasswords, type Passwords } from './auth/passwords.ts';
@@ -70,6 +70,9 @@ export async function startServices(config: Config, options: { role: ServicesRol
   }
   if (options.role === 'web') {
     if (config.seedDemo && (await seedDemo(db, passwords.hash))) logger.info('demo university seeded');
+    if (await demoPasswordWorks(db, passwords)) {
+      logger.warn(`demo accounts with the public password "${demoPassword}" exist: fine for trying Kabinet, never for real use (start a real installation with SEED_DEMO=false)`);
+    }
     if ((await activeAdminCount(db)) === 0) {
       logger.warn('no administrator yet: create one with `npm run admin:create -- --email you@university.kg` (it prints a one-time sign-in link)');
     }
@@ -92,6 +95,12 @@ export async function startServices(config: Config, options: { role: ServicesRol
       for (const close of closers) await close().catch((error) => logger.warn('close failed', { error: String(error) }));
     },
   };
+}
+
+/** Whether the demo's administrator still signs in with the public demo password. */
+async function demoPasswordWorks(db: Db, passwords: Passwords): Promise<boolean> {
+  const admin = await db.selectFrom('app_user').select('password_hash').where('email', '=', `admin@${demoDomain}`).where('disabled_at', 'is', null).executeTakeFirst();
+  return admin?.password_hash ? passwords.verify(demoPassword, admin.password_hash) : false;
 }
 
 async function ensureDatabase(adminUrl: string, name: string): Promise<void> {

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hasDemoAccounts } from '../../db/seed.ts';
-import { createEmptyDatabase } from '../../tests/helpers/test-db.ts';
+import { createEmptyDatabase, createTestDatabase } from '../../tests/helpers/test-db.ts';
 import { findSignInLink } from '../auth/sign-in-links.ts';
 import { loadConfig } from '../config.ts';
 import { startServices } from '../services.ts';
@@ -18,6 +18,30 @@ afterAll(() => empty?.drop());
 
 const run = (args: string[]) =>
   promisify(execFile)(process.execPath, ['server/admin-create-main.ts', ...args], { env: { ...process.env, DATABASE_URL: empty.url, PUBLIC_ORIGIN: 'https://kabinet.university.kg', LOG_LEVEL: 'warn' } });
+
+describe('the demo', () => {
+  it('is announced in the start log while its public password works', async () => {
+    const demo = await createTestDatabase();
+    try {
+      const warnings = async () => {
+        const lines: string[] = [];
+        vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+          lines.push(String(chunk));
+          return true;
+        });
+        const services = await startServices(loadConfig({ NODE_ENV: 'test', DATABASE_URL: demo.url, LOG_LEVEL: 'warn', DATA_DIR: '/tmp/kabinet-demo-warning-test' }), { role: 'web' });
+        await services.close();
+        vi.restoreAllMocks();
+        return lines.filter((line) => line.includes('public password')).length;
+      };
+      expect(await warnings()).toBe(1);
+      await demo.db.updateTable('app_user').set({ password_hash: 'scrypt$65536$8$2$changed$changed' }).where('email', '=', 'admin@demo.kabinet.kg').execute();
+      expect(await warnings()).toBe(0);
+    } finally {
+      await demo.drop();
+    }
+  });
+});
 
 describe('the first administrator', () => {
   it('is asked for in the web log while there is none, without the demo', async () => {

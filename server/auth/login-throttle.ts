@@ -17,9 +17,11 @@ export const throttleLimits = {
 
 export type ThrottleKeys = { pair: string; account: string; address: string };
 
-export function throttleKeys(email: string, address: string | null): ThrottleKeys {
+/** The keys of an attempt; `purpose` keeps "forgot password" requests apart from logins. */
+export function throttleKeys(email: string, address: string | null, purpose: 'login' | 'reset' = 'login'): ThrottleKeys {
   const where = address ?? 'unknown';
-  return { pair: `pair:${email}|${where}`, account: `account:${email}`, address: `address:${where}` };
+  const prefix = purpose === 'login' ? '' : `${purpose}-`;
+  return { pair: `${prefix}pair:${email}|${where}`, account: `${prefix}account:${email}`, address: `${prefix}address:${where}` };
 }
 
 const order = ['pair', 'account', 'address'] as const;

@@ -3,6 +3,7 @@
 // memory (64 MiB a hash), so that a core's worth of logins at once stays within memory (decision
 // 021). A hash of other parameters still verifies, and is replaced at the next login.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { isCommonPassword } from './common-passwords.ts';
 import type { PasswordPool } from './password-pool.ts';
 
 const params = { N: 2 ** 16, r: 8, p: 2 };
@@ -12,6 +13,8 @@ const keyLength = 32;
 export type Passwords = {
   hash(password: string): Promise<string>;
   verify(password: string, stored: string): Promise<boolean>;
+  /** Whether a new password is one of the common ones (common-passwords.ts). */
+  isCommon(password: string): boolean;
   /** Whether a stored hash was made with other parameters than today's (then hash it anew). */
   outdated(stored: string): boolean;
   /** Spends the same time as a real check, so unknown e-mails cannot be told apart by timing. */
@@ -36,6 +39,7 @@ export function createPasswords(pool: Pick<PasswordPool, 'derive'>): Passwords {
   return {
     hash,
     verify,
+    isCommon: isCommonPassword,
     outdated: (stored) => !stored.startsWith(['scrypt', params.N, params.r, params.p, ''].join('$')),
     async verifyDummy(password) {
       dummyHash ??= hash('dummy-password-for-timing');

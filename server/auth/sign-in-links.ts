@@ -7,7 +7,7 @@ import type { Db } from '../../db/client.ts';
 import type { Database } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
-import { passwordLimits } from './password-rules.ts';
+import { checkNewPassword } from './new-password.ts';
 import type { Passwords } from './passwords.ts';
 import { createSession, revokeSessionsOf } from './sessions.ts';
 
@@ -18,10 +18,6 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 const tokenShape = /^[A-Za-z0-9_-]{43}$/;
 
 
-export function checkNewPassword(password: string): void {
-  if ([...password].length < passwordLimits.min) throw new AppError('invalid_input', 'signIn.passwordTooShort', { min: passwordLimits.min });
-  if ([...password].length > passwordLimits.max) throw new AppError('invalid_input', 'signIn.passwordTooLong', { max: passwordLimits.max });
-}
 
 /** Makes a link for `userId` (any earlier unused link of theirs stops working). Returns the token. */
 export async function createSignInLink(db: Kysely<Database>, input: { userId: string; createdBy: string | null; ip: string | null; ttlMs?: number }): Promise<string> {
@@ -74,7 +70,7 @@ export async function setPasswordWithLink(
   db: Db,
   input: { token: string; password: string; ip: string | null; userAgent: string | null; sessionTtlMs: number; passwords: Passwords },
 ): Promise<{ sessionToken: string; userId: string }> {
-  checkNewPassword(input.password);
+  checkNewPassword(input.password, input.passwords);
   // A dead or made-up link is refused before the (deliberately slow) hash is spent on it.
   if (!(await findSignInLink(db, input.token))) throw new AppError('not_found', 'signIn.linkInvalid');
   const passwordHash = await input.passwords.hash(input.password);

@@ -4,6 +4,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { action as personAction } from '../../app/routes/admin.people.$personId.tsx';
+import { action as forgotAction } from '../../app/routes/forgot-password.tsx';
 import { freePort } from '../../tests/helpers/free-port.ts';
 import { settle } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
@@ -48,5 +49,16 @@ describe('sign-in link by e-mail', () => {
     expect(mail.subject).toBe('Ваша ссылка для входа в Kabinet');
     const token = /https:\/\/kabinet\.example\.kg\/sign-in\/([A-Za-z0-9_-]{43})/.exec(mail.text ?? '')?.[1];
     expect(await findSignInLink(server.services.db, token!)).toMatchObject({ userId: personId });
+  });
+
+  it('is what "forgot password" sends to a known address, and nothing goes to an unknown one', async () => {
+    const ask = (email: string) =>
+      settle(() => forgotAction({ request: new Request('http://kabinet.test/forgot-password', { method: 'POST', body: new URLSearchParams({ email }) }), params: {}, context: { services: server.services, clientIp: '10.6.0.1' } }));
+    const before = received.length;
+    expect(await ask('nobody.here@demo.kabinet.kg')).toEqual({ sent: true, error: null });
+    expect(await ask('Student21@demo.kabinet.kg')).toEqual({ sent: true, error: null });
+    await expect.poll(() => received.length, { timeout: 20_000 }).toBe(before + 1);
+    const mail = await simpleParser(received.at(-1)!);
+    expect(mail.to && 'text' in mail.to ? mail.to.text : '').toContain('student21@demo.kabinet.kg');
   });
 });

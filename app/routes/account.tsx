@@ -1,0 +1,120 @@
+// One's own account: change the password (the other sessions end), see the open sessions, and sign
+// out everywhere.
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { changePassword, endSessions, ownSessions } from '../../server/auth/account.ts';
+import { passwordLimits } from '../../server/auth/password-rules.ts';
+import { clearSessionCookie, readSessionToken } from '../../server/auth/sessions.ts';
+import { currentTerm, defaultTimeZone } from '../../server/cabinets/cabinets.ts';
+import { FormError } from '../components/form-error.tsx';
+import { formatTimestamp } from '../components/format.ts';
+import { titled } from '../components/page-title.ts';
+import { formResult, isSecure, readForm, requireUser } from '../guards.server.ts';
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const { db } = context.services;
+  const [sessions, term] = await Promise.all([ownSessions(db, user.id, readSessionToken(request.headers.get('cookie'))), currentTerm(db)]);
+  return { email: user.email, sessions, timeZone: term?.timeZone ?? defaultTimeZone };
+}
+
+export const meta = titled('account.title');
+
+const intentSchema = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('password'), current: z.string().max(1024), next: z.string().max(1024), confirm: z.string().max(1024) }),
+  z.object({ intent: z.enum(['end-others', 'end-all']) }),
+]);
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const actor = { user, ip: context.clientIp };
+  const token = readSessionToken(request.headers.get('cookie'));
+  const { db, passwords } = context.services;
+  const outcome = await formResult(async () => {
+    const input = await readForm(request, intentSchema);
+    if (input.intent === 'password') {
+      if (input.next !== input.confirm) throw Response.json({ messageKey: 'signIn.mismatch', params: {} }, { status: 400 });
+      await changePassword(db, passwords, actor, { current: input.current, next: input.next, currentToken: token });
+      return { done: 'password' as const };
+    }
+    await endSessions(db, actor, input.intent === 'end-others' ? token : null);
+    return { done: input.intent };
+  }, [400, 429]);
+  if ('result' in outcome && outcome.result?.done === 'end-all') {
+    throw redirect('/login', { headers: { 'Set-Cookie': clearSessionCookie({ secure: isSecure(request, context) }) } });
+  }
+  return outcome;
+}
+
+export default function Account() {
+  const { t } = useTranslation();
+  const { email, sessions, timeZone } = useLoaderData<typeof loader>();
+  const outcome = useActionData<typeof action>();
+  const busy = useNavigation().state !== 'idle';
+  const done = outcome && 'result' in outcome ? outcome.result?.done : null;
+  const error = outcome && 'error' in outcome ? outcome.error : null;
+  return (
+    <section>
+      <h1>{t('account.title')}</h1>
+      <p className="muted">{email}</p>
+      <section className="panel">
+        <h2>{t('account.changePassword')}</h2>
+        {done === 'password' ? (
+          <p className="notice" role="status" data-testid="password-changed">
+            {t('account.passwordChanged')}
+          </p>
+        ) : null}
+        <Form method="post" className="form-grid" data-testid="change-password">
+          <input type="hidden" name="username" autoComplete="username" value={email} />
+          <label>
+            {t('account.current')}
+            <input name="current" type="password" autoComplete="current-password" required maxLength={passwordLimits.max} />
+          </label>
+          <label>
+            {t('signIn.newPassword', { min: passwordLimits.min })}
+            <input name="next" type="password" autoComplete="new-password" required minLength={passwordLimits.min} maxLength={passwordLimits.max} />
+          </label>
+          <label>
+            {t('signIn.confirm')}
+            <input name="confirm" type="password" autoComplete="new-password" required minLength={passwordLimits.min} maxLength={passwordLimits.max} />
+          </label>
+          <FormError error={error} />
+          <button type="submit" name="intent" value="password" disabled={busy}>
+            {t('account.changePassword')}
+          </button>
+        </Form>
+      </section>
+      <section className="panel">
+        <h2>{t('account.sessions')}</h2>
+        {done === 'end-others' ? (
+          <p className="notice" role="status">
+            {t('account.othersEnded')}
+          </p>
+        ) : null}
+        <ul className="plain" data-testid="sessions">
+          {sessions.map((session) => (
+            <li key={session.id}>
+              <span className="break">
+                {session.userAgent ?? '—'} {session.current ? <span className="badge current">{t('account.thisDevice')}</span> : null}
+                <br />
+                <span className="muted small">
+                  {session.ip ?? '—'} · {t('account.lastSeen', { at: formatTimestamp(session.lastSeenAt, timeZone) })}
+                </span>
+              </span>
+            </li>
+          ))}
+        </ul>
+        <Form method="post" className="actions">
+          <button type="submit" name="intent" value="end-others" className="secondary" disabled={busy}>
+            {t('account.endOthers')}
+          </button>
+          <button type="submit" name="intent" value="end-all" className="danger" disabled={busy}>
+            {t('account.endAll')}
+          </button>
+        </Form>
+      </section>
+    </section>
+  );
+}
