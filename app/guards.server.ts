@@ -36,6 +36,17 @@ export function isSecure(request: Request, context: AppLoadContext): boolean {
   return new URL(request.url).protocol === 'https:' || (context.services.config.publicOrigin?.startsWith('https:') ?? false);
 }
 
+/** The site's address as people reach it: PUBLIC_ORIGIN, else the request's own. */
+export function publicOriginOf(request: Request, context: AppLoadContext): string {
+  return context.services.config.publicOrigin ?? new URL(request.url).origin;
+}
+
+/** Whether (and under what name) the sign-in pages offer the university's single sign-on. */
+export function ssoOffer(context: AppLoadContext): { name: string | null } | null {
+  const { oidc } = context.services;
+  return oidc ? { name: oidc.displayName ?? null } : null;
+}
+
 /**
  * A safe place to go after login: a path on this site, never another origin. Browsers forgive a
  * lot (`/\\evil`, `/\t/evil`, `/%2F/evil`), so anything with a backslash, a control character, an

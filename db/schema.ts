@@ -145,6 +145,27 @@ export interface SignInLinkTable {
   used_at: NullableTimestamp;
 }
 
+/** A single sign-on under way (oidc.ts): found by the hash of the browser's cookie, taken once. */
+export interface OidcLoginTable {
+  binding_hash: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  redirect_to: string;
+  ip: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
+/** A person as an identity provider knows them (its issuer and subject). */
+export interface ExternalIdentityTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  created_at: CreatedAt;
+  last_used_at: Generated<Date>;
+}
+
 export type ImportState = 'previewing' | 'previewed' | 'applying' | 'applied' | 'failed';
 export interface ImportRunTable {
   id: Generated<string>;
@@ -425,6 +446,8 @@ export interface Database {
   role_assignment: RoleAssignmentTable;
   group_student_ended: GroupStudentEndedTable;
   sign_in_link: SignInLinkTable;
+  oidc_login: OidcLoginTable;
+  external_identity: ExternalIdentityTable;
   import_run: ImportRunTable;
   subject: SubjectTable;
   term: TermTable;

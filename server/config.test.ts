@@ -34,4 +34,19 @@ describe('loadConfig', () => {
   it('fails fast with a readable message', () => {
     expect(() => loadConfig({ PORT: 'eighty', SEED_DEMO: 'maybe' })).toThrow(/Invalid environment:\n {2}PORT: .*\n {2}SEED_DEMO: /);
   });
+
+  it('configures single sign-on only when it can work', () => {
+    expect(loadConfig({}).oidc).toBeUndefined();
+    const config = loadConfig({ OIDC_ISSUER: 'https://sso.university.kg/realms/kabinet', OIDC_CLIENT_ID: 'kabinet', OIDC_EMAIL_DOMAINS: '@University.kg, college.university.kg', PASSWORD_LOGIN: 'staff' });
+    expect(config.oidc).toMatchObject({ issuer: 'https://sso.university.kg/realms/kabinet', emailClaim: 'email', emailDomains: ['university.kg', 'college.university.kg'], createStudents: false, scopes: 'openid email profile' });
+    expect(config.passwordLogin).toBe('staff');
+    expect(loadConfig({ OIDC_ISSUER: 'http://127.0.0.1:8080', OIDC_CLIENT_ID: 'kabinet' }).oidc?.issuer).toBe('http://127.0.0.1:8080');
+    expect(() => loadConfig({ OIDC_ISSUER: 'http://sso.university.kg', OIDC_CLIENT_ID: 'kabinet' })).toThrow(/OIDC_ISSUER: must be https/);
+    expect(() => loadConfig({ OIDC_ISSUER: 'https://sso.university.kg' })).toThrow(/OIDC_CLIENT_ID: required/);
+    // Nobody could sign in: no passwords and no provider.
+    expect(() => loadConfig({ PASSWORD_LOGIN: 'none' })).toThrow(/PASSWORD_LOGIN=none needs single sign-on/);
+    expect(() => loadConfig({ OIDC_ISSUER: 'https://sso.university.kg', OIDC_CLIENT_ID: 'k', OIDC_EMAIL_DOMAINS: 'not a domain' })).toThrow(/OIDC_EMAIL_DOMAINS/);
+    expect(() => loadConfig({ OIDC_ISSUER: 'https://sso.university.kg', OIDC_CLIENT_ID: 'k', OIDC_SCOPES: 'email profile' })).toThrow(/OIDC_SCOPES/);
+  });
 });
+

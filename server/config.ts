@@ -51,6 +51,18 @@ const envSchema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   SMTP_FROM: z.string().min(3).default('Kabinet <no-reply@kabinet.local>'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // Single sign-on (OpenID Connect); see the README for Keycloak, Google Workspace and Entra ID.
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).max(500).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
+  OIDC_EMAIL_CLAIM: z.string().regex(/^[A-Za-z0-9_:.-]{1,100}$/, 'a claim name').default('email'),
+  OIDC_EXTERNAL_ID_CLAIM: z.string().regex(/^[A-Za-z0-9_:.-]{1,100}$/, 'a claim name').optional(),
+  OIDC_TRUST_EMAIL: bool.default(false),
+  OIDC_EMAIL_DOMAINS: z.string().max(2000).optional(),
+  OIDC_DISPLAY_NAME: z.string().min(1).max(60).optional(),
+  OIDC_SCOPES: z.string().regex(/^openid( [\x21-\x7e]+)*$/, 'space-separated scopes starting with openid').default('openid email profile'),
+  OIDC_CREATE_STUDENTS: bool.default(false),
+  PASSWORD_LOGIN: z.enum(['all', 'staff', 'none']).default('all'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -94,6 +106,31 @@ export type Config = {
   /** E-mail for reminders; unset: reminders are in-app only. */
   mail: { url: string; from: string } | undefined;
   logLevel: Env['LOG_LEVEL'];
+  /** Single sign-on; unset: passwords only. */
+  oidc: OidcConfig | undefined;
+  /** Who may sign in with a password: everyone, staff only (students use single sign-on), or nobody. */
+  passwordLogin: PasswordLogin;
+};
+
+export type PasswordLogin = Env['PASSWORD_LOGIN'];
+
+export type OidcConfig = {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  /** The claim that holds the person's e-mail (`email`; `preferred_username` or `upn` on Entra ID). */
+  emailClaim: string;
+  /** A claim holding the registrar's id of the person (matched against imported external ids). */
+  externalIdClaim: string | undefined;
+  /** Believe the e-mail claim without `email_verified` (a directory the university runs, e.g. Entra ID). */
+  trustEmail: boolean;
+  /** E-mail domains accepted (lower case); empty: any. */
+  emailDomains: string[];
+  /** What the button names ("KNU ID"); unset: a translated "single sign-on". */
+  displayName: string | undefined;
+  scopes: string;
+  /** Someone the university's provider knows but Kabinet does not becomes a student (else is refused). */
+  createStudents: boolean;
 };
 
 export type S3Config = {
@@ -110,8 +147,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid environment:\n${lines.join('\n')}\nSee .env.example.`);
+    throw invalidEnvironment(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const env = parsed.data;
   const dataDir = path.resolve(env.DATA_DIR);
@@ -155,5 +191,46 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       : undefined,
     mail: env.SMTP_URL ? { url: env.SMTP_URL, from: env.SMTP_FROM } : undefined,
     logLevel: env.LOG_LEVEL,
+    oidc: oidcConfig(env),
+    passwordLogin: env.PASSWORD_LOGIN,
+  };
+}
+
+function invalidEnvironment(problems: string[]): Error {
+  return new Error(`Invalid environment:\n${problems.map((line) => `  ${line}`).join('\n')}\nSee .env.example.`);
+}
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function oidcConfig(env: Env): OidcConfig | undefined {
+  const problems: string[] = [];
+  if (!env.OIDC_ISSUER) {
+    if (env.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID is set but OIDC_ISSUER is not');
+    if (env.PASSWORD_LOGIN !== 'all') problems.push(`PASSWORD_LOGIN=${env.PASSWORD_LOGIN} needs single sign-on (OIDC_ISSUER), or nobody could sign in`);
+    if (problems.length) throw invalidEnvironment(problems);
+    return undefined;
+  }
+  const issuer = new URL(env.OIDC_ISSUER);
+  // Tokens and the client secret travel to the provider: in the clear only on this machine.
+  if (issuer.protocol !== 'https:' && !loopbackHosts.has(issuer.hostname)) problems.push('OIDC_ISSUER: must be https (http only on loopback)');
+  if (!env.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID: required with OIDC_ISSUER');
+  const emailDomains = (env.OIDC_EMAIL_DOMAINS ?? '')
+    .split(/[\s,]+/)
+    .map((domain) => domain.trim().toLowerCase().replace(/^@/, ''))
+    .filter(Boolean);
+  if (emailDomains.some((domain) => !/^[a-z0-9.-]+\.[a-z]{2,}$/.test(domain))) problems.push('OIDC_EMAIL_DOMAINS: comma-separated domains like university.kg');
+  if (problems.length) throw invalidEnvironment(problems);
+  return {
+    // Compared with the ID token's `iss` as the provider writes it: kept as configured.
+    issuer: env.OIDC_ISSUER,
+    clientId: env.OIDC_CLIENT_ID!,
+    clientSecret: env.OIDC_CLIENT_SECRET,
+    emailClaim: env.OIDC_EMAIL_CLAIM,
+    externalIdClaim: env.OIDC_EXTERNAL_ID_CLAIM,
+    trustEmail: env.OIDC_TRUST_EMAIL,
+    emailDomains,
+    displayName: env.OIDC_DISPLAY_NAME,
+    scopes: env.OIDC_SCOPES,
+    createStudents: env.OIDC_CREATE_STUDENTS,
   };
 }

@@ -6,6 +6,7 @@ import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { demoDomain, demoPassword, seedDemo } from '../db/seed.ts';
 import { activeAdminCount } from './admin/first-admin.ts';
+import { createOidc, type Oidc } from './auth/oidc.ts';
 import { createPasswordPool } from './auth/password-pool.ts';
 import { createPasswords, type Passwords } from './auth/passwords.ts';
 import { loadTokenKey } from './media/media-token.ts';
@@ -23,6 +24,8 @@ export type Services = {
   logger: Logger;
   /** Password hashing on its own threads (password-pool.ts). */
   passwords: Passwords;
+  /** Single sign-on with the university's provider (oidc.ts); undefined when not configured. */
+  oidc: Oidc | undefined;
   /** HMAC key of `/media` tokens (media-token.ts). */
   mediaTokenKey: Buffer;
   /** The database's address, for a connection of one's own (the report refresher's LISTEN). */
@@ -63,7 +66,7 @@ export async function startServices(config: Config, options: { role: ServicesRol
   closers.unshift(() => db.destroy());
   const passwordPool = createPasswordPool();
   closers.unshift(() => passwordPool.close());
-  const passwords = createPasswords(passwordPool);
+  const passwords = createPasswords(passwordPool, config.passwordLogin);
   if (options.role !== 'worker') {
     const applied = await migrateToLatest(db);
     if (applied.length) logger.info('migrations applied', { applied });
@@ -88,6 +91,7 @@ export async function startServices(config: Config, options: { role: ServicesRol
     queue,
     logger,
     passwords,
+    oidc: config.oidc ? createOidc(config.oidc, logger) : undefined,
     mediaTokenKey: loadTokenKey(config.media, config.dataDir),
     databaseUrl,
     onClose: (close) => closers.unshift(close),

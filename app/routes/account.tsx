@@ -5,19 +5,24 @@ import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { changePassword, endSessions, ownSessions } from '../../server/auth/account.ts';
+import { passwordAllowed } from '../../server/auth/password-login.ts';
 import { passwordLimits } from '../../server/auth/password-rules.ts';
 import { clearSessionCookie, readSessionToken } from '../../server/auth/sessions.ts';
 import { currentTerm, defaultTimeZone } from '../../server/cabinets/cabinets.ts';
 import { FormError } from '../components/form-error.tsx';
 import { formatTimestamp } from '../components/format.ts';
 import { titled } from '../components/page-title.ts';
-import { formResult, isSecure, readForm, requireUser } from '../guards.server.ts';
+import { formResult, isSecure, readForm, requireUser, ssoOffer } from '../guards.server.ts';
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { db } = context.services;
-  const [sessions, term] = await Promise.all([ownSessions(db, user.id, readSessionToken(request.headers.get('cookie'))), currentTerm(db)]);
-  return { email: user.email, sessions, timeZone: term?.timeZone ?? defaultTimeZone };
+  const { db, passwords } = context.services;
+  const [sessions, term, passwordUsable] = await Promise.all([
+    ownSessions(db, user.id, readSessionToken(request.headers.get('cookie'))),
+    currentTerm(db),
+    passwordAllowed(db, user.id, passwords.policy),
+  ]);
+  return { email: user.email, sessions, timeZone: term?.timeZone ?? defaultTimeZone, passwordUsable, sso: ssoOffer(context) };
 }
 
 export const meta = titled('account.title');
@@ -41,7 +46,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     await endSessions(db, actor, input.intent === 'end-others' ? token : null);
     return { done: input.intent };
-  }, [400, 429]);
+  }, [400, 403, 429]);
   if ('result' in outcome && outcome.result?.done === 'end-all') {
     throw redirect('/login', { headers: { 'Set-Cookie': clearSessionCookie({ secure: isSecure(request, context) }) } });
   }
@@ -50,7 +55,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Account() {
   const { t } = useTranslation();
-  const { email, sessions, timeZone } = useLoaderData<typeof loader>();
+  const { email, sessions, timeZone, passwordUsable, sso } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   const done = outcome && 'result' in outcome ? outcome.result?.done : null;
@@ -66,25 +71,29 @@ export default function Account() {
             {t('account.passwordChanged')}
           </p>
         ) : null}
-        <Form method="post" className="form-grid" data-testid="change-password">
-          <input type="hidden" name="username" autoComplete="username" value={email} />
-          <label>
-            {t('account.current')}
-            <input name="current" type="password" autoComplete="current-password" required maxLength={passwordLimits.max} />
-          </label>
-          <label>
-            {t('signIn.newPassword', { min: passwordLimits.min })}
-            <input name="next" type="password" autoComplete="new-password" required minLength={passwordLimits.min} maxLength={passwordLimits.max} />
-          </label>
-          <label>
-            {t('signIn.confirm')}
-            <input name="confirm" type="password" autoComplete="new-password" required minLength={passwordLimits.min} maxLength={passwordLimits.max} />
-          </label>
-          <FormError error={error} />
-          <button type="submit" name="intent" value="password" disabled={busy}>
-            {t('account.changePassword')}
-          </button>
-        </Form>
+        {passwordUsable ? (
+          <Form method="post" className="form-grid" data-testid="change-password">
+            <input type="hidden" name="username" autoComplete="username" value={email} />
+            <label>
+              {t('account.current')}
+              <input name="current" type="password" autoComplete="current-password" required maxLength={passwordLimits.max} />
+            </label>
+            <label>
+              {t('signIn.newPassword', { min: passwordLimits.min })}
+              <input name="next" type="password" autoComplete="new-password" required minLength={passwordLimits.min} maxLength={passwordLimits.max} />
+            </label>
+            <label>
+              {t('signIn.confirm')}
+              <input name="confirm" type="password" autoComplete="new-password" required minLength={passwordLimits.min} maxLength={passwordLimits.max} />
+            </label>
+            <FormError error={error} />
+            <button type="submit" name="intent" value="password" disabled={busy}>
+              {t('account.changePassword')}
+            </button>
+          </Form>
+        ) : (
+          <p data-testid="password-off">{sso?.name ? t('sso.passwordOff', { name: sso.name }) : t('sso.passwordOffDefault')}</p>
+        )}
       </section>
       <section className="panel">
         <h2>{t('account.sessions')}</h2>

@@ -14,7 +14,7 @@ import { formatTimestamp } from '../components/format.ts';
 import { PersonFieldsForm } from '../components/admin/person-fields.tsx';
 import { titled } from '../components/page-title.ts';
 import { FormError } from '../components/form-error.tsx';
-import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
+import { formResult, orRespond, publicOriginOf, readForm, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -60,8 +60,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         break;
       case 'sign-in-link': {
         // E-mailed when SMTP is configured; else shown once to the admin, who gives it to the person. Only its hash is kept.
-        const token = await issueSignInLink(db, actor, personId, config.mail ? context.services.queue : null);
-        return { problems: {}, link: token ? signInUrl(config.publicOrigin ?? new URL(request.url).origin, token) : null, emailed: token === null };
+        const token = await issueSignInLink(db, actor, personId, { mailer: config.mail ? context.services.queue : null, policy: config.passwordLogin });
+        return { problems: {}, link: token ? signInUrl(publicOriginOf(request, context), token) : null, emailed: token === null };
       }
     }
     return { problems: {}, link: null, emailed: false };

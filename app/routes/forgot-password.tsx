@@ -7,11 +7,14 @@ import { requestPasswordReset } from '../../server/auth/account.ts';
 import { isAppError } from '../../server/errors.ts';
 import { FormError } from '../components/form-error.tsx';
 import { titled } from '../components/page-title.ts';
-import { readForm, type ErrorPayload } from '../guards.server.ts';
+import { SsoButton } from '../components/sso-button.tsx';
+import { readForm, ssoOffer, type ErrorPayload } from '../guards.server.ts';
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  // Without e-mail, links come from the administrator: the page says so instead of a form.
-  return { byMail: Boolean(context.services.config.mail) };
+  const { config } = context.services;
+  // Without e-mail, links come from the administrator: the page says so instead of a form. Without
+  // passwords at all, it points to the university's sign-in.
+  return { byMail: Boolean(config.mail), passwordsOff: config.passwordLogin === 'none', sso: ssoOffer(context) };
 }
 
 export const meta = titled('forgot.title');
@@ -25,7 +28,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { email } = await readForm(request, z.object({ email: z.string().trim().min(3).max(254) }));
   const { services, clientIp } = context;
   try {
-    await requestPasswordReset(services.db, services.config.mail ? services.queue : null, { email, ip: clientIp });
+    await requestPasswordReset(services.db, services.config.mail ? services.queue : null, { email, ip: clientIp, policy: services.config.passwordLogin });
     return { sent: true, error: null };
   } catch (error) {
     if (!isAppError(error) || error.code !== 'too_many_requests') throw error;
@@ -36,13 +39,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function ForgotPassword() {
   const { t } = useTranslation();
-  const { byMail } = useLoaderData<typeof loader>();
+  const { byMail, passwordsOff, sso } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   return (
     <section className="login">
       <h1>{t('forgot.title')}</h1>
-      {!byMail ? (
+      {passwordsOff ? (
+        <>
+          <p data-testid="password-off">{sso?.name ? t('sso.passwordOff', { name: sso.name }) : t('sso.passwordOffDefault')}</p>
+          {sso ? <SsoButton sso={sso} redirectTo="/" /> : null}
+        </>
+      ) : !byMail ? (
         <p>{t('forgot.askAdmin')}</p>
       ) : outcome?.sent ? (
         <p role="status" data-testid="forgot-sent">

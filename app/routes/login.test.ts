@@ -1,6 +1,10 @@
 import type { AppLoadContext } from '@remix-run/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOidc } from '../../server/auth/oidc.ts';
 import { findSessionUser, readSessionToken } from '../../server/auth/sessions.ts';
+import { loadConfig } from '../../server/config.ts';
+import { createLogger } from '../../server/logger.ts';
+import { freePort } from '../../tests/helpers/free-port.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { action as logoutAction } from './logout.tsx';
 import { action as loginAction } from './login.tsx';
@@ -105,4 +109,15 @@ describe('login', () => {
     expect(response.headers.get('set-cookie')).toMatch(/Max-Age=0/);
     expect(await findSessionUser(server.services.db, token)).toBeNull();
   });
+
+  it('says when the university sign-in cannot be reached, and when to try again', async () => {
+    const closed = await freePort();
+    const oidc = createOidc(loadConfig({ OIDC_ISSUER: `http://127.0.0.1:${closed}`, OIDC_CLIENT_ID: 'kabinet' }).oidc!, createLogger('silent'));
+    const request = new Request('http://kabinet.test/login', { method: 'POST', body: new URLSearchParams({ intent: 'sso', redirectTo: '/' }) });
+    const result = (await loginAction({ request, params: {}, context: { services: { ...server.services, oidc }, clientIp: '10.0.0.9' } })) as unknown as { data: unknown; init: ResponseInit };
+    expect(result.init.status).toBe(503);
+    expect(new Headers(result.init.headers).get('Retry-After')).toBe('30');
+    expect(result.data).toEqual({ error: { messageKey: 'sso.unavailable', params: { seconds: 30 } } });
+  });
 });
+

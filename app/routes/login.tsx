@@ -4,10 +4,13 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { hasDemoAccounts } from '../../db/seed.ts';
 import { logIn } from '../../server/auth/login.ts';
+import { OIDC_CALLBACK_PATH } from '../../server/auth/oidc.ts';
 import { sessionCookie } from '../../server/auth/sessions.ts';
-import { httpStatusOf, isAppError } from '../../server/errors.ts';
+import { ssoBindingCookie } from '../../server/auth/sso-cookie.ts';
+import { AppError, httpStatusOf, isAppError } from '../../server/errors.ts';
 import { chosenLocale } from '../../server/i18n/i18n.ts';
-import { formOf, getUser, isSecure, safeRedirect, type ErrorPayload } from '../guards.server.ts';
+import { SsoButton } from '../components/sso-button.tsx';
+import { formOf, getUser, isSecure, publicOriginOf, safeRedirect, ssoOffer, type ErrorPayload } from '../guards.server.ts';
 
 const loginSchema = z.object({
   email: z.string().trim().min(1).max(254),
@@ -17,15 +20,31 @@ const loginSchema = z.object({
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getUser(request, context)) throw redirect('/');
-  // The demo's public password is shown only while the demo's accounts exist.
-  return { demo: await hasDemoAccounts(context.services.db) };
+  const { services } = context;
+  return {
+    // The demo's public password is shown only while the demo's accounts exist.
+    demo: await hasDemoAccounts(services.db),
+    sso: ssoOffer(context),
+    passwords: services.config.passwordLogin,
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = loginSchema.safeParse(Object.fromEntries(await formOf(request)));
-  if (!parsed.success) return data({ error: { messageKey: 'login.invalid', params: {} } satisfies ErrorPayload }, { status: 400 });
+  const form = Object.fromEntries(await formOf(request));
   const { services, clientIp } = context;
   try {
+    if (form.intent === 'sso') {
+      // Off to the university's provider; it sends the browser back to /auth/oidc/callback.
+      if (!services.oidc) throw new AppError('not_found');
+      const { authorizationUrl, binding } = await services.oidc.start(services.db, {
+        redirectTo: safeRedirect(form.redirectTo),
+        ip: clientIp,
+        redirectUri: new URL(OIDC_CALLBACK_PATH, publicOriginOf(request, context)).href,
+      });
+      return redirect(authorizationUrl, { headers: { 'Set-Cookie': ssoBindingCookie(binding, { secure: isSecure(request, context) }) } });
+    }
+    const parsed = loginSchema.safeParse(form);
+    if (!parsed.success) return data({ error: { messageKey: 'login.invalid', params: {} } satisfies ErrorPayload }, { status: 400 });
     const { token } = await logIn(
       services.db,
       // The language chosen on this page (its cookie) becomes the person's.
@@ -53,36 +72,46 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
 export default function Login() {
   const { t } = useTranslation();
   const result = useActionData<typeof action>();
-  const demo = useLoaderData<typeof loader>()?.demo ?? false;
+  const { demo, sso, passwords } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
+  const redirectTo = searchParams.get('redirectTo') ?? '/';
   const busy = useNavigation().state !== 'idle';
+  const error = result?.error ? (
+    <p className="form-error" role="alert">
+      {t(result.error.messageKey, result.error.params)}
+    </p>
+  ) : null;
   return (
     <section className="login">
       <h1>{t('login.title')}</h1>
       <p className="muted">{t('app.tagline')}</p>
-      <Form method="post" replace>
-        <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
-        <label>
-          {t('login.email')}
-          <input name="email" type="email" autoComplete="username" required autoFocus />
-        </label>
-        <label>
-          {t('login.password')}
-          <input name="password" type="password" autoComplete="current-password" required />
-        </label>
-        {result?.error ? (
-          <p className="form-error" role="alert">
-            {t(result.error.messageKey, result.error.params)}
+      {sso ? <SsoButton sso={sso} redirectTo={redirectTo} /> : null}
+      {passwords === 'none' ? (
+        error
+      ) : (
+        <>
+          {sso ? <p className="muted or">{passwords === 'staff' ? t('sso.orStaff') : t('sso.or')}</p> : null}
+          <Form method="post" replace>
+            <input type="hidden" name="redirectTo" value={redirectTo} />
+            <label>
+              {t('login.email')}
+              <input name="email" type="email" autoComplete="username" required autoFocus={!sso} />
+            </label>
+            <label>
+              {t('login.password')}
+              <input name="password" type="password" autoComplete="current-password" required />
+            </label>
+            {error}
+            <button type="submit" disabled={busy}>
+              {t('login.submit')}
+            </button>
+          </Form>
+          <p>
+            <Link to="/forgot-password">{t('forgot.link')}</Link>
           </p>
-        ) : null}
-        <button type="submit" disabled={busy}>
-          {t('login.submit')}
-        </button>
-      </Form>
-      <p>
-        <Link to="/forgot-password">{t('forgot.link')}</Link>
-      </p>
-      {demo ? <p className="muted">{t('login.demoHint')}</p> : null}
+          {demo ? <p className="muted">{t('login.demoHint')}</p> : null}
+        </>
+      )}
     </section>
   );
 }

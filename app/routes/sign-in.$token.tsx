@@ -6,16 +6,21 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { sessionCookie } from '../../server/auth/sessions.ts';
 import { passwordLimits } from '../../server/auth/password-rules.ts';
+import { passwordAllowed } from '../../server/auth/password-login.ts';
 import { findSignInLink, setPasswordWithLink } from '../../server/auth/sign-in-links.ts';
 import { titled } from '../components/page-title.ts';
 import { FormError } from '../components/form-error.tsx';
-import { formOf, formResult, isSecure } from '../guards.server.ts';
+import { SsoButton } from '../components/sso-button.tsx';
+import { formOf, formResult, isSecure, ssoOffer } from '../guards.server.ts';
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const link = await findSignInLink(context.services.db, params.token ?? '');
+  const { db, passwords } = context.services;
+  const link = await findSignInLink(db, params.token ?? '');
   // Not found: nothing is said about whom a dead link was for.
   if (!link) return data({ person: null }, { status: 404, headers: { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' } });
-  return data({ person: { email: link.email, fullName: link.fullName } }, { headers: { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' } });
+  // Someone who signs in through the university's provider is sent there instead of choosing a password.
+  const passwordUsable = await passwordAllowed(db, link.userId, passwords.policy);
+  return data({ person: { email: link.email, fullName: link.fullName }, passwordUsable, sso: ssoOffer(context) }, { headers: { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' } });
 }
 
 export const meta = titled('signIn.title');
@@ -31,7 +36,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!form.success || form.data.password !== form.data.confirm) return data({ error: { messageKey: 'signIn.mismatch', params: {} }, result: null }, { status: 400 });
   const outcome = await formResult(
     () => setPasswordWithLink(services.db, { token: params.token ?? '', password: form.data.password, ip: clientIp, userAgent: request.headers.get('user-agent'), sessionTtlMs: services.config.sessionTtlMs, passwords: services.passwords }),
-    [400, 404],
+    [400, 403, 404],
   );
   if ('result' in outcome && outcome.result) {
     throw redirect('/', { headers: { 'Set-Cookie': sessionCookie(outcome.result.sessionToken, { secure: isSecure(request, context), maxAgeMs: services.config.sessionTtlMs }) } });
@@ -41,7 +46,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function SignInLink() {
   const { t } = useTranslation();
-  const { person } = useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
+  const { person } = loaded;
   const outcome = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   const error = outcome && 'error' in outcome ? outcome.error : null;
@@ -53,6 +59,16 @@ export default function SignInLink() {
         <p>
           <Link to="/login">{t('signIn.toLogin')}</Link>
         </p>
+      </section>
+    );
+  }
+  if ('passwordUsable' in loaded && !loaded.passwordUsable) {
+    return (
+      <section className="login">
+        <h1>{t('signIn.title')}</h1>
+        <p>{t('signIn.welcome', { name: person.fullName })}</p>
+        <p data-testid="password-off">{loaded.sso?.name ? t('sso.passwordOff', { name: loaded.sso.name }) : t('sso.passwordOffDefault')}</p>
+        {loaded.sso ? <SsoButton sso={loaded.sso} redirectTo="/" /> : null}
       </section>
     );
   }

@@ -6,11 +6,13 @@ import type { Db } from '../../db/client.ts';
 import type { Database, Locale } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Actor } from '../auth/permissions.ts';
+import { passwordAllowed } from '../auth/password-login.ts';
 import { revokeSessionsOf } from '../auth/sessions.ts';
 import { createSignInLink, endSignInLinks } from '../auth/sign-in-links.ts';
 import { isUuid } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
 import { isLocale } from '../i18n/i18n.ts';
+import type { PasswordLogin } from '../config.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { activeAdminCount, lockAdminRoles } from './admin-guard.ts';
 import { importRoles, kindColumns } from './import/import-kinds.ts';
@@ -191,12 +193,15 @@ export async function setMembership(db: Db, actor: Actor, personId: string, chan
  * makes and e-mails it (the token then exists only in the e-mail) and null is returned; otherwise
  * the token is returned for the admin to hand over.
  */
-export async function issueSignInLink(db: Db, actor: Actor, personId: string, mailer: JobQueue | null = null): Promise<string | null> {
+export async function issueSignInLink(db: Db, actor: Actor, personId: string, options: { mailer?: JobQueue | null; policy?: PasswordLogin } = {}): Promise<string | null> {
+  const { mailer = null, policy = 'all' } = options;
   requirePermission(actor.user, 'admin.manage', {});
   if (!isUuid(personId)) throw new AppError('not_found');
   const person = await db.selectFrom('app_user').select(['id', 'disabled_at']).where('id', '=', personId).executeTakeFirst();
   if (!person) throw new AppError('not_found');
   if (person.disabled_at) throw new AppError('conflict', 'admin.people.disabledNoLink');
+  // A password they could not use: they sign in through the university's provider.
+  if (!(await passwordAllowed(db, personId, policy))) throw new AppError('conflict', 'admin.people.ssoNoLink');
   if (mailer) {
     await db.transaction().execute(async (trx) => {
       await recordAudit(trx, { actorId: actor.user.id, action: 'sign_in_link.email', objectType: 'app_user', objectId: personId, ip: actor.ip });

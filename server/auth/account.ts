@@ -3,11 +3,13 @@
 // which says the same whether or not the address is known.
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
+import type { PasswordLogin } from '../config.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { attemptSucceeded, reserveAttempt, throttleKeys } from './login-throttle.ts';
 import { checkNewPassword } from './new-password.ts';
+import { passwordAllowed, requirePasswordAllowed } from './password-login.ts';
 import type { Passwords } from './passwords.ts';
 import type { Actor } from './permissions.ts';
 
@@ -57,6 +59,7 @@ export async function changePassword(
   input: { current: string; next: string; currentToken: string | null },
 ): Promise<void> {
   checkNewPassword(input.next, passwords);
+  await requirePasswordAllowed(db, actor.user.id, passwords.policy);
   const keys = throttleKeys(actor.user.email, actor.ip);
   const reserved = await reserveAttempt(db, keys);
   if (!reserved.ok) throw new AppError('too_many_requests', 'login.throttled', { seconds: reserved.retryAfterSeconds });
@@ -79,13 +82,14 @@ export async function changePassword(
  * it; its token exists only in the e-mail). Throttled like a login; whether the address is known is
  * never told, and neither is whether a link went out.
  */
-export async function requestPasswordReset(db: Db, mailer: JobQueue | null, input: { email: string; ip: string | null }): Promise<void> {
+export async function requestPasswordReset(db: Db, mailer: JobQueue | null, input: { email: string; ip: string | null; policy: PasswordLogin }): Promise<void> {
   const email = input.email.trim().toLowerCase();
   const reserved = await reserveAttempt(db, throttleKeys(email, input.ip, 'reset'));
   if (!reserved.ok) throw new AppError('too_many_requests', 'login.throttled', { seconds: reserved.retryAfterSeconds });
   if (!mailer) return;
   const person = await db.selectFrom('app_user').select('id').where('email', '=', email).where('disabled_at', 'is', null).executeTakeFirst();
-  if (!person) return;
+  // Nobody to send to, or someone who signs in through the university's provider: the same answer.
+  if (!person || !(await passwordAllowed(db, person.id, input.policy))) return;
   await db.transaction().execute(async (trx) => {
     await recordAudit(trx, { actorId: null, action: 'sign_in_link.reset_requested', objectType: 'app_user', objectId: person.id, ip: input.ip });
     await mailer.enqueue(trx, 'send-sign-in-link', { userId: person.id, createdBy: null });

@@ -5,6 +5,7 @@ import type { Locale } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { attemptSucceeded, reserveAttempt, throttleKeys } from './login-throttle.ts';
 import type { Passwords } from './passwords.ts';
+import { requirePasswordAllowed } from './password-login.ts';
 import { createSession } from './sessions.ts';
 
 export type LoginInput = {
@@ -17,6 +18,9 @@ export type LoginInput = {
 };
 
 export async function logIn(db: Db, input: LoginInput, options: { sessionTtlMs: number; passwords: Passwords }): Promise<{ token: string; userId: string }> {
+  const { passwords } = options;
+  // Nobody signs in with a password here: no hash is spent on saying so.
+  if (passwords.policy === 'none') throw new AppError('forbidden', 'login.useSso');
   const email = input.email.trim().toLowerCase();
   const keys = throttleKeys(email, input.ip);
   const reserved = await reserveAttempt(db, keys);
@@ -24,10 +28,11 @@ export async function logIn(db: Db, input: LoginInput, options: { sessionTtlMs: 
 
   const user = await db.selectFrom('app_user').select(['id', 'password_hash']).where('email', '=', email).where('disabled_at', 'is', null).executeTakeFirst();
   // A person who has not set a password yet (imported, waiting for a sign-in link) costs the same hash.
-  const { passwords } = options;
   const ok = user?.password_hash ? await passwords.verify(input.password, user.password_hash) : await passwords.verifyDummy(input.password);
   if (!user?.password_hash || !ok) throw new AppError('unauthorized', 'login.invalid');
   await attemptSucceeded(db, keys);
+  // The right password of someone who signs in through the university's provider: said so, no session.
+  await requirePasswordAllowed(db, user.id, passwords.policy);
   // A hash from older parameters is replaced now that the password is at hand.
   if (passwords.outdated(user.password_hash)) {
     await db.updateTable('app_user').set({ password_hash: await passwords.hash(input.password) }).where('id', '=', user.id).execute();

@@ -3,6 +3,7 @@
 // memory (64 MiB a hash), so that a core's worth of logins at once stays within memory (decision
 // 021). A hash of other parameters still verifies, and is replaced at the next login.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { PasswordLogin } from '../config.ts';
 import { isCommonPassword } from './common-passwords.ts';
 import type { PasswordPool } from './password-pool.ts';
 
@@ -19,9 +20,11 @@ export type Passwords = {
   outdated(stored: string): boolean;
   /** Spends the same time as a real check, so unknown e-mails cannot be told apart by timing. */
   verifyDummy(password: string): Promise<false>;
+  /** Who may sign in with a password at all (PASSWORD_LOGIN; password-login.ts). */
+  policy: PasswordLogin;
 };
 
-export function createPasswords(pool: Pick<PasswordPool, 'derive'>): Passwords {
+export function createPasswords(pool: Pick<PasswordPool, 'derive'>, policy: PasswordLogin = 'all'): Passwords {
   const derive = (password: string, salt: Buffer, options: typeof params) => pool.derive({ password, salt, keyLength, ...options });
   const hash = async (password: string) => {
     const salt = randomBytes(16);
@@ -40,6 +43,7 @@ export function createPasswords(pool: Pick<PasswordPool, 'derive'>): Passwords {
     hash,
     verify,
     isCommon: isCommonPassword,
+    policy,
     outdated: (stored) => !stored.startsWith(['scrypt', params.N, params.r, params.p, ''].join('$')),
     async verifyDummy(password) {
       dummyHash ??= hash('dummy-password-for-timing');

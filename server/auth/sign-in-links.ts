@@ -8,6 +8,7 @@ import type { Database } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
 import { checkNewPassword } from './new-password.ts';
+import { requirePasswordAllowed } from './password-login.ts';
 import type { Passwords } from './passwords.ts';
 import { createSession, revokeSessionsOf } from './sessions.ts';
 
@@ -72,7 +73,9 @@ export async function setPasswordWithLink(
 ): Promise<{ sessionToken: string; userId: string }> {
   checkNewPassword(input.password, input.passwords);
   // A dead or made-up link is refused before the (deliberately slow) hash is spent on it.
-  if (!(await findSignInLink(db, input.token))) throw new AppError('not_found', 'signIn.linkInvalid');
+  const live = await findSignInLink(db, input.token);
+  if (!live) throw new AppError('not_found', 'signIn.linkInvalid');
+  await requirePasswordAllowed(db, live.userId, input.passwords.policy);
   const passwordHash = await input.passwords.hash(input.password);
   return db.transaction().execute(async (trx) => {
     const link = await trx

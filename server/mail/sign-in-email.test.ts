@@ -61,4 +61,17 @@ describe('sign-in link by e-mail', () => {
     const mail = await simpleParser(received.at(-1)!);
     expect(mail.to && 'text' in mail.to ? mail.to.text : '').toContain('student21@demo.kabinet.kg');
   });
+
+  it('goes only to staff when students sign in through single sign-on (PASSWORD_LOGIN=staff)', async () => {
+    const services = { ...server.services, config: { ...server.services.config, passwordLogin: 'staff' as const } };
+    const ask = (email: string) =>
+      settle(() => forgotAction({ request: new Request('http://kabinet.test/forgot-password', { method: 'POST', body: new URLSearchParams({ email }) }), params: {}, context: { services, clientIp: '10.6.0.2' } }));
+    const before = received.length;
+    // The same answer for both; only the head of department gets a mail.
+    expect(await ask('student22@demo.kabinet.kg')).toEqual({ sent: true, error: null });
+    expect(await ask('head@demo.kabinet.kg')).toEqual({ sent: true, error: null });
+    await expect.poll(() => received.length, { timeout: 20_000 }).toBe(before + 1);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(received.slice(before).map((raw) => /^To: (.*)$/m.exec(raw)?.[1])).toEqual([expect.stringContaining('head@demo.kabinet.kg')]);
+  });
 });

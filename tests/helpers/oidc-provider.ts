@@ -1,0 +1,144 @@
+// A real OpenID provider on loopback (oidc-provider) for single sign-on tests. Its login page signs
+// in, at once, whoever the test named with `signInAs` (or cancels when nobody is named), and the
+// test may `tamper` with the ID token the token endpoint returns: re-signed with the provider's own
+// key, so that only the changed claim is wrong.
+import { generateKeyPair, exportJWK, decodeJwt, SignJWT, type JWTPayload } from 'jose';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Provider from 'oidc-provider';
+
+export type AccountClaims = { email?: string; email_verified?: boolean; name?: string; employee_id?: string };
+
+export type TestProvider = {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The provider's people, by subject. */
+  accounts: Map<string, AccountClaims>;
+  /** Who the next visit to the login page signs in as; null: the person cancels. */
+  signInAs(subject: string | null): void;
+  /** Changes the next ID tokens' claims (null: leave them alone). */
+  tamper(change: ((claims: JWTPayload) => JWTPayload) | null): void;
+  /** Registers the relying parties' callback addresses (before their first sign-in). */
+  allowRedirects(uris: string[]): void;
+  close(): Promise<void>;
+};
+
+type Stored = Record<string, unknown> & { uid?: string; userCode?: string; grantId?: string; consumed?: number };
+
+/** The provider's storage for one test run: a map per model (the provider's own one warns on every start). */
+function memoryAdapter() {
+  const all = new Map<string, Map<string, Stored>>();
+  return class TestAdapter {
+    private readonly rows: Map<string, Stored>;
+    constructor(name: string) {
+      this.rows = all.get(name) ?? new Map();
+      all.set(name, this.rows);
+    }
+    async upsert(id: string, payload: Stored) {
+      this.rows.set(id, payload);
+    }
+    async find(id: string) {
+      return this.rows.get(id);
+    }
+    async findByUid(uid: string) {
+      return [...this.rows.values()].find((row) => row.uid === uid);
+    }
+    async findByUserCode(userCode: string) {
+      return [...this.rows.values()].find((row) => row.userCode === userCode);
+    }
+    async consume(id: string) {
+      const row = this.rows.get(id);
+      if (row) row.consumed = Math.floor(Date.now() / 1000);
+    }
+    async destroy(id: string) {
+      this.rows.delete(id);
+    }
+    async revokeByGrantId(grantId: string) {
+      for (const [id, row] of this.rows) if (row.grantId === grantId) this.rows.delete(id);
+    }
+  };
+}
+
+export async function startTestProvider(): Promise<TestProvider> {
+  const accounts = new Map<string, AccountClaims>();
+  let next: string | null = null;
+  let change: ((claims: JWTPayload) => JWTPayload) | null = null;
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const jwk = { ...(await exportJWK(privateKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
+  const clientId = 'kabinet';
+  const clientSecret = 'kabinet-test-secret-0123456789';
+  let provider: Provider | undefined;
+  let callback: ReturnType<Provider['callback']> | undefined;
+
+  const server = http.createServer((req, res) => {
+    if (!provider || !callback) {
+      res.writeHead(503).end();
+      return;
+    }
+    if (req.url?.startsWith('/interaction/')) {
+      void interact(provider, req, res).catch((error: unknown) => res.writeHead(500).end(String(error)));
+      return;
+    }
+    void callback(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  // The login and consent pages, done at once for the person the test named.
+  async function interact(op: Provider, req: http.IncomingMessage, res: http.ServerResponse) {
+    const details = await op.interactionDetails(req, res);
+    const subject = next;
+    if (!subject) {
+      await op.interactionFinished(req, res, { error: 'access_denied', error_description: 'The person cancelled.' }, { mergeWithLastSubmission: false });
+      return;
+    }
+    const grant = new op.Grant({ accountId: subject, clientId: String(details.params.client_id) });
+    grant.addOIDCScope(String(details.params.scope));
+    const grantId = await grant.save();
+    await op.interactionFinished(req, res, { login: { accountId: subject }, consent: { grantId } }, { mergeWithLastSubmission: false });
+  }
+
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    accounts,
+    signInAs(subject) {
+      next = subject;
+    },
+    tamper(nextChange) {
+      change = nextChange;
+    },
+    allowRedirects(uris) {
+      provider = new Provider(issuer, {
+        clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: uris, token_endpoint_auth_method: 'client_secret_post' }],
+        jwks: { keys: [jwk] },
+        cookies: { keys: ['test-cookie-key-0123456789'] },
+        claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], employee: ['employee_id'] },
+        features: { devInteractions: { enabled: false } },
+        interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+        pkce: { required: () => true },
+        adapter: memoryAdapter(),
+        ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
+        async findAccount(_ctx, sub) {
+          const claims = accounts.get(sub);
+          return claims ? { accountId: sub, claims: async () => ({ sub, ...claims }) } : undefined;
+        },
+      });
+      // A token response whose ID token the test wants changed: same key, same header, other claims.
+      provider.use(async (ctx, nextMiddleware) => {
+        await nextMiddleware();
+        const body = ctx.body as { id_token?: string } | undefined;
+        if (ctx.path !== '/token' || !change || !body?.id_token) return;
+        const claims = change(decodeJwt(body.id_token));
+        ctx.body = { ...body, id_token: await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: jwk.kid, typ: 'JWT' }).sign(privateKey) };
+      });
+      callback = provider.callback();
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
