@@ -20,7 +20,7 @@ import * as adminTeaching from './routes/admin.teaching.tsx';
 import * as teaching from './routes/departments.$departmentId.teaching.tsx';
 
 const columns = [
-  'layout', 'home', 'structure', 'structureCreate', 'people', 'person', 'personDisable', 'teaching', 'rollover', 'imports', 'importRun', 'importUpload',
+  'layout', 'home', 'structure', 'structureCreate', 'people', 'person', 'personDisable', 'personUnlink', 'teaching', 'rollover', 'imports', 'importRun', 'importUpload',
   'importApply', 'audit', 'auditCsv', 'template', 'export', 'ownTeaching', 'otherTeaching', 'ownTeachingAdd',
 ] as const;
 type Column = (typeof columns)[number];
@@ -28,13 +28,13 @@ type Column = (typeof columns)[number];
 // "own" and "other" teaching: department 1 (head's) and department 2 (head2's). 302 = to login,
 // 200 = allowed, 403 = refused. Refused actions change nothing (checked below).
 const staff = (own: number, other: number, ownAdd: number) => ({
-  layout: 403, home: 403, structure: 403, structureCreate: 403, people: 403, person: 403, personDisable: 403, teaching: 403, rollover: 403, imports: 403,
+  layout: 403, home: 403, structure: 403, structureCreate: 403, people: 403, person: 403, personDisable: 403, personUnlink: 403, teaching: 403, rollover: 403, imports: 403,
   importRun: 403, importUpload: 403, importApply: 403, audit: 403, auditCsv: 403, template: 403, export: 403, ownTeaching: own, otherTeaching: other, ownTeachingAdd: ownAdd,
 });
 // prettier-ignore
 const expected: Record<string, Record<Column, number>> = {
-  anonymous:  { layout: 302, home: 302, structure: 302, structureCreate: 302, people: 302, person: 302, personDisable: 302, teaching: 302, rollover: 302, imports: 302, importRun: 302, importUpload: 302, importApply: 302, audit: 302, auditCsv: 302, template: 302, export: 302, ownTeaching: 302, otherTeaching: 302, ownTeachingAdd: 302 },
-  admin:      { layout: 200, home: 200, structure: 200, structureCreate: 200, people: 200, person: 200, personDisable: 200, teaching: 200, rollover: 200, imports: 200, importRun: 200, importUpload: 400, importApply: 409, audit: 200, auditCsv: 200, template: 200, export: 200, ownTeaching: 200, otherTeaching: 200, ownTeachingAdd: 400 },
+  anonymous:  { layout: 302, home: 302, structure: 302, structureCreate: 302, people: 302, person: 302, personDisable: 302, personUnlink: 302, teaching: 302, rollover: 302, imports: 302, importRun: 302, importUpload: 302, importApply: 302, audit: 302, auditCsv: 302, template: 302, export: 302, ownTeaching: 302, otherTeaching: 302, ownTeachingAdd: 302 },
+  admin:      { layout: 200, home: 200, structure: 200, structureCreate: 200, people: 200, person: 200, personDisable: 200, personUnlink: 404, teaching: 200, rollover: 200, imports: 200, importRun: 200, importUpload: 400, importApply: 409, audit: 200, auditCsv: 200, template: 200, export: 200, ownTeaching: 200, otherTeaching: 200, ownTeachingAdd: 400 },
   rector:     staff(403, 403, 403),
   dean:       staff(403, 403, 403),
   head:       staff(200, 403, 400),
@@ -75,6 +75,8 @@ async function outcomes(account: string): Promise<Record<Column, number>> {
     people: () => people.loader(get('/admin/people?q=demo')),
     person: () => person.loader(get(`/admin/people/${ids.person}`, { personId: ids.person })),
     personDisable: () => person.action(post(`/admin/people/${ids.person}`, { intent: 'enable' }, { personId: ids.person })),
+    // No such link: the admin is told so (404), anyone else is refused before anything is read.
+    personUnlink: () => person.action(post(`/admin/people/${ids.person}`, { intent: 'unlink-sso', issuer: 'https://sso.example', subject: 'nobody' }, { personId: ids.person })),
     teaching: () => adminTeaching.loader(get('/admin/teaching')),
     rollover: () => adminTeaching.action(post('/admin/teaching', { code: '', academicYear: '', semester: '1', startsOn: '', weeks: '16' })),
     imports: () => imports.loader(get('/admin/imports')),

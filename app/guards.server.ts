@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { AppLoadContext } from '@remix-run/node';
 import { findUserByCookie, type SessionUser } from '../server/auth/sessions.ts';
 import { httpStatusOf, isAppError } from '../server/errors.ts';
+import type { SsoOffer } from './components/sso-button.tsx';
 
 export async function getUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
   return findUserByCookie(context.services.db, request.headers.get('cookie'), context.services.config.sessionIdleMs);
@@ -42,7 +43,7 @@ export function publicOriginOf(request: Request, context: AppLoadContext): strin
 }
 
 /** Whether (and under what name) the sign-in pages offer the university's single sign-on. */
-export function ssoOffer(context: AppLoadContext): { name: string | null } | null {
+export function ssoOffer(context: AppLoadContext): SsoOffer {
   const { oidc } = context.services;
   return oidc ? { name: oidc.displayName ?? null } : null;
 }
@@ -50,7 +51,8 @@ export function ssoOffer(context: AppLoadContext): { name: string | null } | nul
 /**
  * A safe place to go after login: a path on this site, never another origin. Browsers forgive a
  * lot (`/\\evil`, `/\t/evil`, `/%2F/evil`), so anything with a backslash, a control character, an
- * encoded slash or a second leading slash is refused, and what is left must parse to this origin.
+ * encoded slash or a second leading slash is refused, and what is left must parse to this origin
+ * and still start with a single slash.
  */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
   if (typeof to !== 'string' || to.length > 2000 || !to.startsWith('/') || to.startsWith('//')) return fallback;
@@ -58,7 +60,9 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
   const base = 'http://kabinet.invalid';
   try {
     const url = new URL(to, base);
-    return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : fallback;
+    const path = `${url.pathname}${url.search}${url.hash}`;
+    // Dot segments collapse: `/.//evil` parses to `//evil`, another site once more.
+    return url.origin === base && !path.startsWith('//') ? path : fallback;
   } catch {
     return fallback;
   }

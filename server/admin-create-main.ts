@@ -16,7 +16,7 @@ if (!values.email) {
 const config = loadConfig(process.env);
 const services = await startServices({ ...config, logLevel: 'warn' }, { role: 'tool' });
 try {
-  const { token, created } = await createAdmin(services.db, { email: values.email, fullName: values.name ?? '', link: config.passwordLogin !== 'none' });
+  const { token, created } = await createAdmin(services.db, { email: values.email, fullName: values.name ?? '', link: services.passwords.policy !== 'none' });
   const origin = config.publicOrigin ?? `http://localhost:${config.port}`;
   process.stdout.write(`${created ? 'Administrator created' : 'Administrator role given'}: ${values.email}\n`);
   if (token) process.stdout.write(`Open this link within 72 hours to set the password (it works once):\n${signInUrl(origin, token)}\n`);

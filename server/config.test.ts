@@ -37,7 +37,8 @@ describe('loadConfig', () => {
 
   it('configures single sign-on only when it can work', () => {
     expect(loadConfig({}).oidc).toBeUndefined();
-    const config = loadConfig({ OIDC_ISSUER: 'https://sso.university.kg/realms/kabinet', OIDC_CLIENT_ID: 'kabinet', OIDC_EMAIL_DOMAINS: '@University.kg, college.university.kg', PASSWORD_LOGIN: 'staff' });
+    const sso = { OIDC_ISSUER: 'https://sso.university.kg/realms/kabinet', OIDC_CLIENT_ID: 'kabinet', PUBLIC_ORIGIN: 'https://kabinet.university.kg' };
+    const config = loadConfig({ ...sso, OIDC_EMAIL_DOMAINS: '@University.kg, college.university.kg', PASSWORD_LOGIN: 'staff' });
     expect(config.oidc).toMatchObject({ issuer: 'https://sso.university.kg/realms/kabinet', emailClaim: 'email', emailDomains: ['university.kg', 'college.university.kg'], createStudents: false, scopes: 'openid email profile' });
     expect(config.passwordLogin).toBe('staff');
     expect(loadConfig({ OIDC_ISSUER: 'http://127.0.0.1:8080', OIDC_CLIENT_ID: 'kabinet' }).oidc?.issuer).toBe('http://127.0.0.1:8080');
@@ -45,8 +46,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ OIDC_ISSUER: 'https://sso.university.kg' })).toThrow(/OIDC_CLIENT_ID: required/);
     // Nobody could sign in: no passwords and no provider.
     expect(() => loadConfig({ PASSWORD_LOGIN: 'none' })).toThrow(/PASSWORD_LOGIN=none needs single sign-on/);
-    expect(() => loadConfig({ OIDC_ISSUER: 'https://sso.university.kg', OIDC_CLIENT_ID: 'k', OIDC_EMAIL_DOMAINS: 'not a domain' })).toThrow(/OIDC_EMAIL_DOMAINS/);
-    expect(() => loadConfig({ OIDC_ISSUER: 'https://sso.university.kg', OIDC_CLIENT_ID: 'k', OIDC_SCOPES: 'email profile' })).toThrow(/OIDC_SCOPES/);
+    expect(() => loadConfig({ ...sso, OIDC_EMAIL_DOMAINS: 'not a domain' })).toThrow(/OIDC_EMAIL_DOMAINS/);
+    expect(() => loadConfig({ ...sso, OIDC_SCOPES: 'email profile' })).toThrow(/OIDC_SCOPES/);
+    // The callback is PUBLIC_ORIGIN's, never a Host header's.
+    expect(() => loadConfig({ OIDC_ISSUER: 'https://sso.university.kg', OIDC_CLIENT_ID: 'k' })).toThrow(/PUBLIC_ORIGIN: required/);
+    // Open doors: any verified account as a student, any e-mail claim believed, any Entra tenant's.
+    expect(() => loadConfig({ ...sso, OIDC_CREATE_STUDENTS: 'true' })).toThrow(/OIDC_CREATE_STUDENTS: needs OIDC_EMAIL_DOMAINS/);
+    expect(() => loadConfig({ ...sso, OIDC_TRUST_EMAIL: 'true' })).toThrow(/OIDC_TRUST_EMAIL: needs OIDC_EMAIL_DOMAINS/);
+    expect(() => loadConfig({ ...sso, OIDC_ISSUER: 'https://login.microsoftonline.com/organizations/v2.0', OIDC_TRUST_EMAIL: 'true', OIDC_EMAIL_DOMAINS: 'university.kg' })).toThrow(/single-tenant/);
+    expect(loadConfig({ ...sso, OIDC_ISSUER: 'https://login.microsoftonline.com/8f3c1e2a-1111-2222-3333-444455556666/v2.0', OIDC_TRUST_EMAIL: 'true', OIDC_EMAIL_DOMAINS: 'university.kg' }).oidc?.trustEmail).toBe(true);
   });
 });
 

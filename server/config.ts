@@ -202,6 +202,9 @@ function invalidEnvironment(problems: string[]): Error {
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/** Whether a URL's hostname is this machine (where plain http is acceptable). */
+export const isLoopbackHost = (hostname: string): boolean => loopbackHosts.has(hostname);
+
 function oidcConfig(env: Env): OidcConfig | undefined {
   const problems: string[] = [];
   if (!env.OIDC_ISSUER) {
@@ -212,13 +215,21 @@ function oidcConfig(env: Env): OidcConfig | undefined {
   }
   const issuer = new URL(env.OIDC_ISSUER);
   // Tokens and the client secret travel to the provider: in the clear only on this machine.
-  if (issuer.protocol !== 'https:' && !loopbackHosts.has(issuer.hostname)) problems.push('OIDC_ISSUER: must be https (http only on loopback)');
+  const loopback = isLoopbackHost(issuer.hostname);
+  if (issuer.protocol !== 'https:' && !loopback) problems.push('OIDC_ISSUER: must be https (http only on loopback)');
   if (!env.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID: required with OIDC_ISSUER');
+  // The provider sends people back to PUBLIC_ORIGIN/auth/oidc/callback, not to whatever Host a request names.
+  if (!env.PUBLIC_ORIGIN && !loopback) problems.push('PUBLIC_ORIGIN: required with OIDC_ISSUER (the callback address registered at the provider)');
   const emailDomains = (env.OIDC_EMAIL_DOMAINS ?? '')
     .split(/[\s,]+/)
     .map((domain) => domain.trim().toLowerCase().replace(/^@/, ''))
     .filter(Boolean);
   if (emailDomains.some((domain) => !/^[a-z0-9.-]+\.[a-z]{2,}$/.test(domain))) problems.push('OIDC_EMAIL_DOMAINS: comma-separated domains like university.kg');
+  // Without a domain list, these would let any account the provider vouches for in: every Gmail user, every Entra tenant.
+  if (emailDomains.length === 0 && env.OIDC_CREATE_STUDENTS) problems.push('OIDC_CREATE_STUDENTS: needs OIDC_EMAIL_DOMAINS');
+  if (emailDomains.length === 0 && env.OIDC_TRUST_EMAIL) problems.push('OIDC_TRUST_EMAIL: needs OIDC_EMAIL_DOMAINS');
+  // A multi-tenant Entra ID issuer accepts tokens from any tenant, whose admins write any e-mail they like.
+  if (env.OIDC_TRUST_EMAIL && /^\/(common|organizations|consumers)(\/|$)/i.test(issuer.pathname)) problems.push('OIDC_TRUST_EMAIL: only with a single-tenant issuer (the tenant id, not common or organizations)');
   if (problems.length) throw invalidEnvironment(problems);
   return {
     // Compared with the ID token's `iss` as the provider writes it: kept as configured.

@@ -73,7 +73,7 @@ export async function startServices(config: Config, options: { role: ServicesRol
   }
   if (options.role === 'web') {
     if (config.seedDemo && (await seedDemo(db, passwords.hash))) logger.info('demo university seeded');
-    if (await demoPasswordWorks(db, passwords)) {
+    if (passwords.policy !== 'none' && (await demoPasswordWorks(db, passwords))) {
       logger.warn(`demo accounts with the public password "${demoPassword}" exist: fine for trying Kabinet, never for real use (start a real installation with SEED_DEMO=false)`);
     }
     if ((await activeAdminCount(db)) === 0) {
@@ -91,7 +91,8 @@ export async function startServices(config: Config, options: { role: ServicesRol
     queue,
     logger,
     passwords,
-    oidc: config.oidc ? createOidc(config.oidc, logger) : undefined,
+    // Only the web process signs people in (and discovers the provider at start).
+    oidc: config.oidc && options.role === 'web' ? createOidc(config.oidc, logger) : undefined,
     mediaTokenKey: loadTokenKey(config.media, config.dataDir),
     databaseUrl,
     onClose: (close) => closers.unshift(close),

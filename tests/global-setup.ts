@@ -34,7 +34,7 @@ export default async function setup(project: TestProject) {
   const db = createDb(templateUrl, { max: 2 });
   await migrateToLatest(db);
   const passwordPool = createPasswordPool();
-  await seedDemo(db, createPasswords(passwordPool).hash);
+  await seedDemo(db, createPasswords(passwordPool, 'all').hash);
   await passwordPool.close();
   await db.destroy();
   // The queue's schema too, so that no test file pays for creating it.

@@ -1,8 +1,10 @@
-// The button that starts single sign-on: a plain form post to /login (the browser then goes to the
-// university's provider), so it works before the page's scripts have loaded.
+// Single sign-on on the sign-in pages: the button that starts it — a plain form post to /login
+// (the browser then goes to the university's provider), so it works before the page's scripts
+// have loaded — and the sentence for people who have no password in Kabinet.
 import { Form } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 
+/** Whether (and under what name) the pages offer single sign-on (`ssoOffer` in guards.server.ts). */
 export type SsoOffer = { name: string | null } | null;
 
 export function SsoButton({ sso, redirectTo }: { sso: NonNullable<SsoOffer>; redirectTo: string }) {
@@ -16,4 +18,10 @@ export function SsoButton({ sso, redirectTo }: { sso: NonNullable<SsoOffer>; red
       </button>
     </Form>
   );
+}
+
+/** "You sign in with KNU ID: Kabinet keeps no password for you." */
+export function PasswordOff({ sso }: { sso: SsoOffer }) {
+  const { t } = useTranslation();
+  return <p data-testid="password-off">{sso?.name ? t('sso.passwordOff', { name: sso.name }) : t('sso.passwordOffDefault')}</p>;
 }

@@ -11,6 +11,7 @@ import { clearSessionCookie, readSessionToken } from '../../server/auth/sessions
 import { currentTerm, defaultTimeZone } from '../../server/cabinets/cabinets.ts';
 import { FormError } from '../components/form-error.tsx';
 import { formatTimestamp } from '../components/format.ts';
+import { PasswordOff } from '../components/sso-button.tsx';
 import { titled } from '../components/page-title.ts';
 import { formResult, isSecure, readForm, requireUser, ssoOffer } from '../guards.server.ts';
 
@@ -92,7 +93,7 @@ export default function Account() {
             </button>
           </Form>
         ) : (
-          <p data-testid="password-off">{sso?.name ? t('sso.passwordOff', { name: sso.name }) : t('sso.passwordOffDefault')}</p>
+          <PasswordOff sso={sso} />
         )}
       </section>
       <section className="panel">

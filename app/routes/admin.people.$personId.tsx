@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { importRoles } from '../../server/admin/import/import-kinds.ts';
 import { peoplePickers, personPage } from '../../server/admin/people-search.ts';
-import { addRole, endRole, issueSignInLink, setDisabled, setMembership, updatePerson } from '../../server/admin/people.ts';
+import { addRole, endRole, issueSignInLink, setDisabled, setMembership, unlinkIdentity, updatePerson } from '../../server/admin/people.ts';
 import { signInUrl } from '../../server/auth/sign-in-links.ts';
 import { currentTerm, defaultTimeZone } from '../../server/cabinets/cabinets.ts';
 import { formatTimestamp } from '../components/format.ts';
@@ -33,6 +33,7 @@ const intentSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('add-role'), role: z.string().max(20), scopeId: z.string().max(64).default('') }),
   z.object({ intent: z.literal('end-role'), assignmentId: id }),
   z.object({ intent: z.literal('membership'), toGroupId: z.string().max(64).default(''), fromGroupId: z.string().max(64).default('') }),
+  z.object({ intent: z.literal('unlink-sso'), issuer: z.string().max(500), subject: z.string().max(500) }),
 ]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -58,9 +59,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case 'membership':
         await setMembership(db, actor, personId, { toGroupId: input.toGroupId || null, fromGroupId: input.fromGroupId || null });
         break;
+      case 'unlink-sso':
+        await unlinkIdentity(db, actor, personId, input);
+        break;
       case 'sign-in-link': {
         // E-mailed when SMTP is configured; else shown once to the admin, who gives it to the person. Only its hash is kept.
-        const token = await issueSignInLink(db, actor, personId, { mailer: config.mail ? context.services.queue : null, policy: config.passwordLogin });
+        const token = await issueSignInLink(db, actor, personId, { mailer: config.mail ? context.services.queue : null, policy: context.services.passwords.policy });
         return { problems: {}, link: token ? signInUrl(publicOriginOf(request, context), token) : null, emailed: token === null };
       }
     }
@@ -226,6 +230,26 @@ export default function Person() {
             </label>
             <CopyButton text={result.link} />
           </p>
+        ) : null}
+        {data.identities.length > 0 ? (
+          <ul className="plain" data-testid="identities">
+            {data.identities.map((identity) => (
+              <li key={`${identity.issuer} ${identity.subject}`}>
+                <Form method="post" className="actions">
+                  <span className="break">
+                    {t('admin.people.ssoLinked', { since: formatTimestamp(identity.since, data.timeZone), lastUsed: formatTimestamp(identity.lastUsed, data.timeZone) })}
+                    <br />
+                    <span className="muted small">{identity.subject}</span>
+                  </span>
+                  <input type="hidden" name="issuer" value={identity.issuer} />
+                  <input type="hidden" name="subject" value={identity.subject} />
+                  <button type="submit" name="intent" value="unlink-sso" className="secondary" disabled={busy}>
+                    {t('admin.people.ssoUnlink')}
+                  </button>
+                </Form>
+              </li>
+            ))}
+          </ul>
         ) : null}
         <Form method="post" className="actions">
           <button type="submit" name="intent" value="sign-in-link" disabled={busy || person.disabled}>

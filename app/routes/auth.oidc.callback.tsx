@@ -14,7 +14,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { services, clientIp } = context;
   if (!services.oidc) throw new Response('Not Found', { status: 404 });
   const secure = isSecure(request, context);
-  const headers = new Headers({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
+  const headers = new Headers({ 'Cache-Control': 'no-store' });
   // The binding is used up whatever happens next.
   headers.append('Set-Cookie', clearSsoBindingCookie({ secure }));
   const url = new URL(request.url);

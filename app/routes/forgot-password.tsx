@@ -7,14 +7,14 @@ import { requestPasswordReset } from '../../server/auth/account.ts';
 import { isAppError } from '../../server/errors.ts';
 import { FormError } from '../components/form-error.tsx';
 import { titled } from '../components/page-title.ts';
-import { SsoButton } from '../components/sso-button.tsx';
+import { PasswordOff, SsoButton } from '../components/sso-button.tsx';
 import { readForm, ssoOffer, type ErrorPayload } from '../guards.server.ts';
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const { config } = context.services;
   // Without e-mail, links come from the administrator: the page says so instead of a form. Without
   // passwords at all, it points to the university's sign-in.
-  return { byMail: Boolean(config.mail), passwordsOff: config.passwordLogin === 'none', sso: ssoOffer(context) };
+  return { byMail: Boolean(config.mail), passwordsOff: context.services.passwords.policy === 'none', sso: ssoOffer(context) };
 }
 
 export const meta = titled('forgot.title');
@@ -28,7 +28,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { email } = await readForm(request, z.object({ email: z.string().trim().min(3).max(254) }));
   const { services, clientIp } = context;
   try {
-    await requestPasswordReset(services.db, services.config.mail ? services.queue : null, { email, ip: clientIp, policy: services.config.passwordLogin });
+    await requestPasswordReset(services.db, services.config.mail ? services.queue : null, { email, ip: clientIp, policy: services.passwords.policy });
     return { sent: true, error: null };
   } catch (error) {
     if (!isAppError(error) || error.code !== 'too_many_requests') throw error;
@@ -47,7 +47,7 @@ export default function ForgotPassword() {
       <h1>{t('forgot.title')}</h1>
       {passwordsOff ? (
         <>
-          <p data-testid="password-off">{sso?.name ? t('sso.passwordOff', { name: sso.name }) : t('sso.passwordOffDefault')}</p>
+          <PasswordOff sso={sso} />
           {sso ? <SsoButton sso={sso} redirectTo="/" /> : null}
         </>
       ) : !byMail ? (

@@ -5,6 +5,7 @@ import { findSessionUser, readSessionToken } from '../../server/auth/sessions.ts
 import { loadConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { freePort } from '../../tests/helpers/free-port.ts';
+import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { action as logoutAction } from './logout.tsx';
 import { action as loginAction } from './login.tsx';
@@ -61,7 +62,7 @@ describe('login', () => {
     const response = await logIn('student2@demo.kabinet.kg', 'wrong');
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error: { messageKey: 'login.invalid', params: {} } });
-    const payloads = ['//evil.example', '/%09/evil.example/', '/\t/evil.example', '/\\evil.example', '/%2F%2Fevil.example', '/%5Cevil.example', 'https://evil.example', '/\r\nLocation: https://evil.example', 'javascript:alert(1)'];
+    const payloads = ['//evil.example', '/%09/evil.example/', '/\t/evil.example', '/\\evil.example', '/%2F%2Fevil.example', '/%5Cevil.example', 'https://evil.example', '/\r\nLocation: https://evil.example', 'javascript:alert(1)', '/.//evil.example', '/..//evil.example', '/x/../..//evil.example'];
     for (const redirectTo of payloads) {
       const offsite = new Request('http://kabinet.test/login', { method: 'POST', body: new URLSearchParams({ email: 'student3@demo.kabinet.kg', password: 'kabinet-demo', redirectTo }) });
       const result = (await loginAction({ request: offsite, params: {}, context: contextFrom('10.0.0.9') })) as Response;
@@ -114,10 +115,9 @@ describe('login', () => {
     const closed = await freePort();
     const oidc = createOidc(loadConfig({ OIDC_ISSUER: `http://127.0.0.1:${closed}`, OIDC_CLIENT_ID: 'kabinet' }).oidc!, createLogger('silent'));
     const request = new Request('http://kabinet.test/login', { method: 'POST', body: new URLSearchParams({ intent: 'sso', redirectTo: '/' }) });
-    const result = (await loginAction({ request, params: {}, context: { services: { ...server.services, oidc }, clientIp: '10.0.0.9' } })) as unknown as { data: unknown; init: ResponseInit };
-    expect(result.init.status).toBe(503);
-    expect(new Headers(result.init.headers).get('Retry-After')).toBe('30');
-    expect(result.data).toEqual({ error: { messageKey: 'sso.unavailable', params: { seconds: 30 } } });
+    const result = await settle(() => loginAction({ request, params: {}, context: { services: { ...server.services, oidc }, clientIp: '10.0.0.9' } }));
+    expect(statusOf(result)).toBe(503);
+    expect(result).toMatchObject({ data: { error: { messageKey: 'sso.unavailable', params: { seconds: 30 } } }, init: { headers: { 'Retry-After': '30' } } });
   });
 });
 

@@ -4,9 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { hasDemoAccounts } from '../../db/seed.ts';
 import { logIn } from '../../server/auth/login.ts';
-import { OIDC_CALLBACK_PATH } from '../../server/auth/oidc.ts';
 import { sessionCookie } from '../../server/auth/sessions.ts';
-import { ssoBindingCookie } from '../../server/auth/sso-cookie.ts';
+import { SSO_CALLBACK_PATH, ssoBindingCookie } from '../../server/auth/sso-cookie.ts';
 import { AppError, httpStatusOf, isAppError } from '../../server/errors.ts';
 import { chosenLocale } from '../../server/i18n/i18n.ts';
 import { SsoButton } from '../components/sso-button.tsx';
@@ -25,7 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // The demo's public password is shown only while the demo's accounts exist.
     demo: await hasDemoAccounts(services.db),
     sso: ssoOffer(context),
-    passwords: services.config.passwordLogin,
+    passwords: services.passwords.policy,
   };
 }
 
@@ -39,7 +38,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const { authorizationUrl, binding } = await services.oidc.start(services.db, {
         redirectTo: safeRedirect(form.redirectTo),
         ip: clientIp,
-        redirectUri: new URL(OIDC_CALLBACK_PATH, publicOriginOf(request, context)).href,
+        redirectUri: new URL(SSO_CALLBACK_PATH, publicOriginOf(request, context)).href,
       });
       return redirect(authorizationUrl, { headers: { 'Set-Cookie': ssoBindingCookie(binding, { secure: isSecure(request, context) }) } });
     }

@@ -10,14 +10,14 @@ import { passwordAllowed } from '../../server/auth/password-login.ts';
 import { findSignInLink, setPasswordWithLink } from '../../server/auth/sign-in-links.ts';
 import { titled } from '../components/page-title.ts';
 import { FormError } from '../components/form-error.tsx';
-import { SsoButton } from '../components/sso-button.tsx';
+import { PasswordOff, SsoButton } from '../components/sso-button.tsx';
 import { formOf, formResult, isSecure, ssoOffer } from '../guards.server.ts';
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const { db, passwords } = context.services;
   const link = await findSignInLink(db, params.token ?? '');
   // Not found: nothing is said about whom a dead link was for.
-  if (!link) return data({ person: null }, { status: 404, headers: { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' } });
+  if (!link) return data({ person: null, passwordUsable: false, sso: null }, { status: 404, headers: { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' } });
   // Someone who signs in through the university's provider is sent there instead of choosing a password.
   const passwordUsable = await passwordAllowed(db, link.userId, passwords.policy);
   return data({ person: { email: link.email, fullName: link.fullName }, passwordUsable, sso: ssoOffer(context) }, { headers: { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' } });
@@ -46,8 +46,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function SignInLink() {
   const { t } = useTranslation();
-  const loaded = useLoaderData<typeof loader>();
-  const { person } = loaded;
+  const { person, passwordUsable, sso } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   const error = outcome && 'error' in outcome ? outcome.error : null;
@@ -62,13 +61,13 @@ export default function SignInLink() {
       </section>
     );
   }
-  if ('passwordUsable' in loaded && !loaded.passwordUsable) {
+  if (!passwordUsable) {
     return (
       <section className="login">
         <h1>{t('signIn.title')}</h1>
         <p>{t('signIn.welcome', { name: person.fullName })}</p>
-        <p data-testid="password-off">{loaded.sso?.name ? t('sso.passwordOff', { name: loaded.sso.name }) : t('sso.passwordOffDefault')}</p>
-        {loaded.sso ? <SsoButton sso={loaded.sso} redirectTo="/" /> : null}
+        <PasswordOff sso={sso} />
+        {sso ? <SsoButton sso={sso} redirectTo="/" /> : null}
       </section>
     );
   }

@@ -126,7 +126,7 @@ export async function personPage(db: Db, user: Principal, personId: string) {
   if (!isUuid(personId)) throw new AppError('not_found');
   const person = await db.selectFrom('app_user').selectAll().where('id', '=', personId).executeTakeFirst();
   if (!person) throw new AppError('not_found');
-  const [roles, groups, endedGroups, sessions] = await Promise.all([
+  const [roles, groups, endedGroups, sessions, identities] = await Promise.all([
     db
       .selectFrom('role_assignment as ra')
       .leftJoin('faculty as f', 'f.id', 'ra.faculty_id')
@@ -146,6 +146,7 @@ export async function personPage(db: Db, user: Principal, personId: string) {
       .limit(20)
       .execute(),
     db.selectFrom('session').select((eb) => eb.fn.countAll<string>().as('n')).where('user_id', '=', personId).where('revoked_at', 'is', null).where('expires_at', '>', new Date()).executeTakeFirstOrThrow(),
+    db.selectFrom('external_identity').select(['issuer', 'subject', 'created_at', 'last_used_at']).where('user_id', '=', personId).orderBy('created_at').execute(),
   ]);
   return {
     person: {
@@ -168,5 +169,7 @@ export async function personPage(db: Db, user: Principal, personId: string) {
     groups: groups.map((g) => ({ id: g.id, name: g.name, since: g.created_at.toISOString() })),
     endedGroups: endedGroups.map((g) => ({ name: g.name, startedAt: g.started_at.toISOString(), endedAt: g.ended_at.toISOString() })),
     activeSessions: Number(sessions.n),
+    /** The person's accounts at the single sign-on provider. */
+    identities: identities.map((i) => ({ issuer: i.issuer, subject: i.subject, since: i.created_at.toISOString(), lastUsed: i.last_used_at.toISOString() })),
   };
 }

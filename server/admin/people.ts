@@ -157,6 +157,20 @@ export async function endRole(db: Db, actor: Actor, assignmentId: string): Promi
 }
 
 /**
+ * Forgets which provider account a person signs in with (the address went to someone new, or the
+ * account was made anew): their next single sign-on links again by registrar id or e-mail.
+ */
+export async function unlinkIdentity(db: Db, actor: Actor, personId: string, identity: { issuer: string; subject: string }): Promise<void> {
+  requirePermission(actor.user, 'admin.manage', {});
+  if (!isUuid(personId)) throw new AppError('not_found');
+  await db.transaction().execute(async (trx) => {
+    const removed = await trx.deleteFrom('external_identity').where('user_id', '=', personId).where('issuer', '=', identity.issuer).where('subject', '=', identity.subject).returning('subject').executeTakeFirst();
+    if (!removed) throw new AppError('not_found');
+    await recordAudit(trx, { actorId: actor.user.id, action: 'sso.unlink', objectType: 'app_user', objectId: personId, ip: actor.ip, data: identity });
+  });
+}
+
+/**
  * Puts a student in a group; `fromGroupId` (a move) ends their membership there first. An ended
  * membership is kept in `group_student_ended`.
  */
@@ -193,8 +207,8 @@ export async function setMembership(db: Db, actor: Actor, personId: string, chan
  * makes and e-mails it (the token then exists only in the e-mail) and null is returned; otherwise
  * the token is returned for the admin to hand over.
  */
-export async function issueSignInLink(db: Db, actor: Actor, personId: string, options: { mailer?: JobQueue | null; policy?: PasswordLogin } = {}): Promise<string | null> {
-  const { mailer = null, policy = 'all' } = options;
+export async function issueSignInLink(db: Db, actor: Actor, personId: string, options: { mailer: JobQueue | null; policy: PasswordLogin }): Promise<string | null> {
+  const { mailer, policy } = options;
   requirePermission(actor.user, 'admin.manage', {});
   if (!isUuid(personId)) throw new AppError('not_found');
   const person = await db.selectFrom('app_user').select(['id', 'disabled_at']).where('id', '=', personId).executeTakeFirst();

@@ -27,12 +27,13 @@ export async function logIn(db: Db, input: LoginInput, options: { sessionTtlMs: 
   if (!reserved.ok) throw new AppError('too_many_requests', 'login.throttled', { seconds: reserved.retryAfterSeconds });
 
   const user = await db.selectFrom('app_user').select(['id', 'password_hash']).where('email', '=', email).where('disabled_at', 'is', null).executeTakeFirst();
+  // Someone who signs in through the university's provider is told so before the password is
+  // checked: whether it is right would help a guesser at the provider, where it may be the same.
+  if (user) await requirePasswordAllowed(db, user.id, passwords.policy);
   // A person who has not set a password yet (imported, waiting for a sign-in link) costs the same hash.
   const ok = user?.password_hash ? await passwords.verify(input.password, user.password_hash) : await passwords.verifyDummy(input.password);
   if (!user?.password_hash || !ok) throw new AppError('unauthorized', 'login.invalid');
   await attemptSucceeded(db, keys);
-  // The right password of someone who signs in through the university's provider: said so, no session.
-  await requirePasswordAllowed(db, user.id, passwords.policy);
   // A hash from older parameters is replaced now that the password is at hand.
   if (passwords.outdated(user.password_hash)) {
     await db.updateTable('app_user').set({ password_hash: await passwords.hash(input.password) }).where('id', '=', user.id).execute();

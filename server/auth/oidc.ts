@@ -1,32 +1,29 @@
 // Single sign-on with the university's OpenID provider (openid-client): the authorization code flow
-// with PKCE, state and nonce. A sign-in under way is a row found by the hash of a cookie only this
-// browser holds, and is taken once: a callback from another browser, a second use of a code, or a
-// forged state finds nothing. The person is found by the provider's subject (remembered at the
-// first sign-in), else the registrar's id, else a verified e-mail; nobody is made up unless asked.
+// with PKCE, state and nonce, the ID token's signature checked against the provider's keys. A
+// sign-in under way is a row found by the hash of a cookie only this browser holds, and is taken
+// once: a callback from another browser, a second use of a callback, or a forged state finds
+// nothing. Who the claims name is sso-people.ts's business.
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import * as client from 'openid-client';
 import type { Db } from '../../db/client.ts';
 import type { Locale } from '../../db/schema.ts';
-import { recordAudit } from '../audit/audit-log.ts';
-import type { OidcConfig } from '../config.ts';
+import { isLoopbackHost, type OidcConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { createSession } from './sessions.ts';
+import { findPerson, type Claims } from './sso-people.ts';
+import { ssoPendingTtlMs } from './sso-cookie.ts';
 
-export const OIDC_COOKIE = 'kabinet_sso';
-export const OIDC_START_PATH = '/auth/oidc/start';
-export const OIDC_CALLBACK_PATH = '/auth/oidc/callback';
-/** How long a person may spend at the provider (typing a password, a second factor). */
-export const pendingTtlMs = 15 * 60 * 1000;
-/** Sign-ins under way per address: a campus behind one NAT, not a script filling the table. */
+/** Sign-ins under way per address (an IPv6 /64 counts as one): beyond it, its oldest are forgotten. */
 const pendingPerAddress = 200;
+/** Sign-ins under way in all: beyond it, the oldest are forgotten (an attacker with many addresses). */
+const pendingInAll = 50_000;
 /** After the provider could not be reached, when to try discovery again. */
 const rediscoverAfterMs = 30 * 1000;
 
 const hash = (value: string) => createHash('sha256').update(value).digest('hex');
 const bindingShape = /^[A-Za-z0-9_-]{43}$/;
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export type Oidc = {
   /** What the sign-in button names ("KNU ID"), or undefined for a translated "single sign-on". */
@@ -34,7 +31,7 @@ export type Oidc = {
   /** Starts a sign-in: where to send the browser, and the cookie value that binds it. */
   start(db: Db, input: { redirectTo: string; ip: string | null; redirectUri: string }): Promise<{ authorizationUrl: string; binding: string }>;
   /** Finishes it from the provider's redirect: a new session for the person it names. */
-  finish(db: Db, input: FinishInput): Promise<{ token: string; userId: string; redirectTo: string }>;
+  finish(db: Db, input: FinishInput): Promise<{ token: string; redirectTo: string }>;
 };
 
 export type FinishInput = {
@@ -48,73 +45,15 @@ export type FinishInput = {
   sessionTtlMs: number;
 };
 
+type Tokens = Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
+
 export function createOidc(config: OidcConfig, logger: Logger): Oidc {
-  let discovered: { at: number; configuration: Promise<client.Configuration> } | undefined;
-
-  // Discovery happens at first use and is kept: the web app starts even while the provider is down.
-  function configuration(): Promise<client.Configuration> {
-    if (!discovered) {
-      const issuer = new URL(config.issuer);
-      const configurationPromise = client.discovery(issuer, config.clientId, config.clientSecret, undefined, {
-        execute: loopbackHosts.has(issuer.hostname) ? [client.allowInsecureRequests] : [],
-        timeout: 10,
-      });
-      const attempt = { at: Date.now(), configuration: configurationPromise };
-      discovered = attempt;
-      configurationPromise.catch((error: unknown) => {
-        logger.error('single sign-on: the provider could not be discovered', { issuer: config.issuer, error: describe(error) });
-        setTimeout(() => {
-          if (discovered === attempt) discovered = undefined;
-        }, rediscoverAfterMs).unref();
-      });
-    }
-    return discovered.configuration.catch(() => {
-      throw new AppError('unavailable', 'sso.unavailable', { seconds: Math.ceil(rediscoverAfterMs / 1000) });
-    });
-  }
-
+  const provider = discoverer(config, logger);
+  // At once, so that a wrong issuer shows in the start log rather than at someone's first sign-in.
+  void provider().catch(() => undefined);
   return {
     displayName: config.displayName,
-
-    async start(db, input) {
-      const provider = await configuration();
-      // Sign-ins nobody finished are forgotten here, at the next start.
-      await db.deleteFrom('oidc_login').where('expires_at', '<', new Date()).execute();
-      if (input.ip) {
-        const { count } = await db
-          .selectFrom('oidc_login')
-          .select((eb) => eb.fn.countAll<string>().as('count'))
-          .where('ip', '=', input.ip)
-          .executeTakeFirstOrThrow();
-        if (Number(count) >= pendingPerAddress) throw new AppError('too_many_requests', 'login.throttled', { seconds: 60 });
-      }
-      const binding = randomBytes(32).toString('base64url');
-      const state = client.randomState();
-      const nonce = client.randomNonce();
-      const codeVerifier = client.randomPKCECodeVerifier();
-      await db
-        .insertInto('oidc_login')
-        .values({
-          binding_hash: hash(binding),
-          state,
-          nonce,
-          code_verifier: codeVerifier,
-          redirect_to: input.redirectTo,
-          ip: input.ip,
-          expires_at: new Date(Date.now() + pendingTtlMs),
-        })
-        .execute();
-      const authorizationUrl = client.buildAuthorizationUrl(provider, {
-        redirect_uri: input.redirectUri,
-        scope: config.scopes,
-        state,
-        nonce,
-        code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
-        code_challenge_method: 'S256',
-      });
-      return { authorizationUrl: authorizationUrl.href, binding };
-    },
-
+    start: async (db, input) => startSignIn(db, await provider(), config, input),
     async finish(db, input) {
       const params = input.currentUrl.searchParams;
       // Taken at once, whatever follows: a sign-in is tried once.
@@ -124,111 +63,125 @@ export function createOidc(config: OidcConfig, logger: Logger): Oidc {
           : undefined;
       if (params.get('error') === 'access_denied') throw new AppError('invalid_input', 'sso.cancelled');
       if (!pending || pending.expires_at.getTime() < Date.now()) throw new AppError('invalid_input', 'sso.expired');
-      const provider = await configuration();
-      let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
+      const configuration = await provider();
+      let tokens: Tokens;
       try {
-        tokens = await client.authorizationCodeGrant(provider, input.currentUrl, {
+        tokens = await client.authorizationCodeGrant(configuration, input.currentUrl, {
           expectedState: pending.state,
           expectedNonce: pending.nonce,
           pkceCodeVerifier: pending.code_verifier,
           idTokenExpected: true,
         });
       } catch (error) {
-        // A wrong state, a used code, a token for another client, an expired one …: all refused alike.
-        logger.warn('single sign-on refused', { error: describe(error), ip: input.ip });
-        throw new AppError('invalid_input', 'sso.failed');
+        throw refusal(error, logger, input.ip);
       }
-      const claims = await claimsOf(provider, tokens, config, logger);
-      const userId = await findPerson(db, config, provider.serverMetadata().issuer, claims, { ip: input.ip, locale: input.locale });
+      const claims = await claimsOf(configuration, tokens, config, logger);
+      const userId = await findPerson(db, config, claims, { ip: input.ip, locale: input.locale });
       if (input.locale) await db.updateTable('app_user').set({ locale: input.locale }).where('id', '=', userId).where('locale', '<>', input.locale).execute();
       const token = await createSession(db, { userId, ttlMs: input.sessionTtlMs, ip: input.ip, userAgent: input.userAgent });
-      return { token, userId, redirectTo: pending.redirect_to };
+      return { token, redirectTo: pending.redirect_to };
     },
   };
 }
 
-type Claims = Record<string, unknown> & { sub: string };
+/** The provider's configuration, discovered once and kept; after a failure, tried again in 30 seconds. */
+function discoverer(config: OidcConfig, logger: Logger): () => Promise<client.Configuration> {
+  let discovered: Promise<client.Configuration> | undefined;
+  return () => {
+    if (!discovered) {
+      const issuer = new URL(config.issuer);
+      const attempt = client.discovery(issuer, config.clientId, config.clientSecret, undefined, {
+        // The ID token's signature too (openid-client trusts the TLS of the token endpoint otherwise).
+        execute: isLoopbackHost(issuer.hostname) ? [client.allowInsecureRequests, client.enableNonRepudiationChecks] : [client.enableNonRepudiationChecks],
+        timeout: 10,
+      });
+      discovered = attempt;
+      attempt.catch((error: unknown) => {
+        logger.error('single sign-on: the provider could not be discovered (check OIDC_ISSUER)', { issuer: config.issuer, error: describe(error) });
+        setTimeout(() => {
+          if (discovered === attempt) discovered = undefined;
+        }, rediscoverAfterMs).unref();
+      });
+    }
+    return discovered.catch(() => {
+      throw new AppError('unavailable', 'sso.unavailable', { seconds: rediscoverAfterMs / 1000 });
+    });
+  };
+}
+
+async function startSignIn(db: Db, configuration: client.Configuration, config: OidcConfig, input: Parameters<Oidc['start']>[1]) {
+  const binding = randomBytes(32).toString('base64url');
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const codeVerifier = client.randomPKCECodeVerifier();
+  const address = addressKey(input.ip);
+  await db.transaction().execute(async (trx) => {
+    // Sign-ins nobody finished are forgotten here; so are an address's (and everyone's) oldest
+    // beyond the caps: a flood from behind the campus NAT cannot stop the next person starting.
+    await trx.deleteFrom('oidc_login').where('expires_at', '<', new Date()).execute();
+    await trx
+      .insertInto('oidc_login')
+      .values({ binding_hash: hash(binding), state, nonce, code_verifier: codeVerifier, redirect_to: input.redirectTo, ip: address, expires_at: new Date(Date.now() + ssoPendingTtlMs) })
+      .execute();
+    await sql`
+      delete from oidc_login where binding_hash in (
+        (select binding_hash from oidc_login where ip is not distinct from ${address} order by expires_at desc offset ${pendingPerAddress})
+        union all
+        (select binding_hash from oidc_login order by expires_at desc offset ${pendingInAll}))
+    `.execute(trx);
+  });
+  const authorizationUrl = client.buildAuthorizationUrl(configuration, {
+    redirect_uri: input.redirectUri,
+    scope: config.scopes,
+    state,
+    nonce,
+    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+  });
+  return { authorizationUrl: authorizationUrl.href, binding };
+}
+
+/** An address as one party: IPv4 whole, IPv6 by its /64 (one household or phone has them all). */
+function addressKey(ip: string | null): string | null {
+  if (!ip || !ip.includes(':') || ip.startsWith('::ffff:')) return ip;
+  const groups = ip.split('::');
+  const head = groups[0] ? groups[0].split(':') : [];
+  const tail = groups[1] !== undefined ? (groups[1] ? groups[1].split(':') : []) : [];
+  const full = [...head, ...Array<string>(Math.max(0, 8 - head.length - tail.length)).fill('0'), ...tail];
+  return `${full.slice(0, 4).join(':')}::/64`;
+}
 
 /** The ID token's claims, completed from the userinfo endpoint when the ones we match on are not in it. */
-async function claimsOf(
-  provider: client.Configuration,
-  tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>,
-  config: OidcConfig,
-  logger: Logger,
-): Promise<Claims> {
+async function claimsOf(configuration: client.Configuration, tokens: Tokens, config: OidcConfig, logger: Logger): Promise<Claims> {
   const idClaims = tokens.claims();
   if (!idClaims) throw new AppError('invalid_input', 'sso.failed');
   const wanted = [config.emailClaim, config.externalIdClaim, 'name'].filter((claim): claim is string => Boolean(claim));
-  if (wanted.every((claim) => claim in idClaims) || !provider.serverMetadata().userinfo_endpoint) return idClaims as Claims;
+  if (wanted.every((claim) => claim in idClaims) || !configuration.serverMetadata().userinfo_endpoint) return idClaims as Claims;
   try {
-    const info = await client.fetchUserInfo(provider, tokens.access_token, idClaims.sub);
+    const info = await client.fetchUserInfo(configuration, tokens.access_token, idClaims.sub);
     // The signed ID token wins where both say something.
     return { ...info, ...idClaims } as Claims;
   } catch (error) {
+    // Without them the person would be told they are unknown: say the provider is the trouble.
     logger.warn('single sign-on: userinfo failed', { error: describe(error) });
-    return idClaims as Claims;
+    throw new AppError('unavailable', 'sso.unavailable', { seconds: rediscoverAfterMs / 1000 });
   }
 }
 
-const text = (value: unknown, max = 320): string | undefined => (typeof value === 'string' && value.trim() && value.length <= max ? value.trim() : undefined);
-
-function displayNameOf(claims: Claims, email: string): string {
-  const name = text(claims.name, 200) ?? [text(claims.given_name, 100), text(claims.family_name, 100)].filter(Boolean).join(' ');
-  return name || email;
-}
-
-/** The person the claims name (see the top of this file); refuses with a message the person can act on. */
-async function findPerson(db: Db, config: OidcConfig, issuer: string, claims: Claims, context: { ip: string | null; locale: Locale | null }): Promise<string> {
-  const email = text(claims[config.emailClaim])?.toLowerCase();
-  const emailVerified = config.trustEmail || claims.email_verified === true || claims.email_verified === 'true';
-  const emailAllowed = (address: string) => config.emailDomains.length === 0 || config.emailDomains.includes(address.slice(address.lastIndexOf('@') + 1));
-  const externalId = config.externalIdClaim ? text(claims[config.externalIdClaim], 100) : undefined;
-
-  return db.transaction().execute(async (trx) => {
-    const known = await trx
-      .selectFrom('external_identity as i')
-      .innerJoin('app_user as u', 'u.id', 'i.user_id')
-      .select(['u.id', 'u.disabled_at'])
-      .where('i.issuer', '=', issuer)
-      .where('i.subject', '=', claims.sub)
-      .executeTakeFirst();
-    let person = known;
-    let matchedBy = 'subject';
-    if (!person && externalId) {
-      person = await trx.selectFrom('app_user').select(['id', 'disabled_at']).where('external_id', '=', externalId).executeTakeFirst();
-      matchedBy = 'external_id';
-    }
-    if (!person && email) {
-      if (!emailVerified) throw new AppError('forbidden', 'sso.unverified', { email });
-      if (!emailAllowed(email)) throw new AppError('forbidden', 'sso.domain', { email });
-      person = await trx.selectFrom('app_user').select(['id', 'disabled_at']).where('email', '=', email).executeTakeFirst();
-      matchedBy = 'email';
-    }
-    if (!person) {
-      if (!email || !emailVerified || !config.createStudents) throw new AppError('forbidden', 'sso.unknown', { email: email ?? claims.sub.slice(0, 100) });
-      // Asked for (OIDC_CREATE_STUDENTS): a student with no group yet, until an import places them.
-      const created = await trx
-        .insertInto('app_user')
-        .values({ email, full_name: displayNameOf(claims, email), password_hash: null, external_id: externalId ?? null, ...(context.locale ? { locale: context.locale } : {}) })
-        .onConflict((oc) => oc.doNothing())
-        .returning(['id', 'disabled_at'])
-        .executeTakeFirst();
-      if (!created) throw new AppError('conflict', 'sso.failed');
-      await recordAudit(trx, { actorId: created.id, action: 'sso.create_student', objectType: 'app_user', objectId: created.id, ip: context.ip, data: { issuer } });
-      person = created;
-      matchedBy = 'created';
-    }
-    if (person.disabled_at) throw new AppError('forbidden', 'sso.disabled');
-    await trx
-      .insertInto('external_identity')
-      .values({ issuer, subject: claims.sub, user_id: person.id })
-      .onConflict((oc) => oc.columns(['issuer', 'subject']).doUpdateSet({ last_used_at: sql`now()` }))
-      .execute();
-    if (matchedBy !== 'subject') {
-      await recordAudit(trx, { actorId: person.id, action: 'sso.link', objectType: 'app_user', objectId: person.id, ip: context.ip, data: { issuer, matchedBy } });
-    }
-    return person.id;
-  });
+/**
+ * What a failed code exchange tells the person: the provider unreachable or failing (503, try
+ * again), or an answer refused — a wrong state, a used code, a token for another client or past its
+ * time, a bad signature (400, start again).
+ */
+function refusal(error: unknown, logger: Logger, ip: string | null): AppError {
+  const unreachable =
+    (error instanceof TypeError && error.message === 'fetch failed') ||
+    (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) ||
+    (error instanceof client.ResponseBodyError && error.status >= 500) ||
+    // A gateway's error page instead of the token endpoint's JSON.
+    (error instanceof client.ClientError && (error.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || error.code === 'OAUTH_RESPONSE_IS_NOT_JSON'));
+  logger.warn(unreachable ? 'single sign-on: the provider failed' : 'single sign-on refused', { error: describe(error), ip });
+  return unreachable ? new AppError('unavailable', 'sso.unavailable', { seconds: rediscoverAfterMs / 1000 }) : new AppError('invalid_input', 'sso.failed');
 }
 
 function describe(error: unknown): string {

@@ -24,7 +24,7 @@ export type Passwords = {
   policy: PasswordLogin;
 };
 
-export function createPasswords(pool: Pick<PasswordPool, 'derive'>, policy: PasswordLogin = 'all'): Passwords {
+export function createPasswords(pool: Pick<PasswordPool, 'derive'>, policy: PasswordLogin): Passwords {
   const derive = (password: string, salt: Buffer, options: typeof params) => pool.derive({ password, salt, keyLength, ...options });
   const hash = async (password: string) => {
     const salt = randomBytes(16);

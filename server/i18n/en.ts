@@ -36,6 +36,7 @@ export const en = {
     unverified: 'The university sign-in has not confirmed the address {{email}}. Ask the administrator.',
     domain: "The address {{email}} is not one of the university's. Sign in with your university account.",
     unknown: 'Kabinet has no account for {{email}} yet. Ask the administrator (or your department) to add you.',
+    conflict: "This university account does not match the Kabinet account with this address. Ask the administrator to check it.",
     disabled: 'Your account is disabled. Ask the administrator.',
     unavailable: "The university's sign-in service is not answering. Try again in {{seconds}} seconds.",
   },
@@ -507,6 +508,8 @@ export const en = {
       teachesGroup: 'This person teaches that group and cannot study in it.',
       disabledNoLink: 'A disabled person gets no sign-in link: enable them first.',
       ssoNoLink: 'This person signs in through single sign-on: there is no password to set.',
+      ssoLinked: 'Signs in with the university account since {{since}} (last {{lastUsed}})',
+      ssoUnlink: 'Remove this link',
     },
     teaching: {
       title: 'Teaching: {{department}}',

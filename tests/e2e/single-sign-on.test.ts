@@ -192,7 +192,7 @@ describe('single sign-on', () => {
     expect((await sessionOf(kabinet, own))?.email).toBe('student4@demo.kabinet.kg');
   });
 
-  it('refuses a replayed code, also inside a new sign-in', async () => {
+  it('refuses a callback used twice, and a used code carried into a new sign-in', async () => {
     provider.accounts.set('sub-replay', { email: 'student5@demo.kabinet.kg', email_verified: true });
     const { browser, callbackUrl, response } = await signIn(kabinet, 'sub-replay');
     expect(response.status).toBe(302);
@@ -209,11 +209,27 @@ describe('single sign-on', () => {
     expect(await sessionOf(kabinet, refused)).toBeNull();
   });
 
-  it('refuses an ID token made for another client, and one past its time', async () => {
+  it('gives one session from one sign-in, however many callbacks race with its cookie', async () => {
+    provider.accounts.set('sub-race', { email: 'student8@demo.kabinet.kg', email_verified: true });
+    const browser = new Browser();
+    const callbackUrl = await atProvider(browser, await pressSso(browser, kabinet), 'sub-race');
+    const cookie = `kabinet_sso=${browser.cookie(kabinet.url, 'kabinet_sso')}`;
+    const answers = await Promise.all(Array.from({ length: 10 }, () => fetch(callbackUrl, { headers: { cookie }, redirect: 'manual' })));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([302, ...Array<number>(9).fill(400)]);
+    const sessions = await kabinet.services.db.selectFrom('session').select('token_hash').where('user_id', '=', await kabinet.userId('student8')).execute();
+    expect(sessions).toHaveLength(1);
+  });
+
+  it('refuses an ID token made for another client, one past its time, and one signed by another key', async () => {
     provider.accounts.set('sub-token', { email: 'student6@demo.kabinet.kg', email_verified: true });
     const now = Math.floor(Date.now() / 1000);
-    for (const change of [(claims: Record<string, unknown>) => ({ ...claims, aud: 'another-app' }), (claims: Record<string, unknown>) => ({ ...claims, iat: now - 7200, exp: now - 3600 })]) {
-      provider.tamper(change);
+    const tampered = [
+      { change: (claims: Record<string, unknown>) => ({ ...claims, aud: 'another-app' }), signer: 'provider' },
+      { change: (claims: Record<string, unknown>) => ({ ...claims, iat: now - 7200, exp: now - 3600 }), signer: 'provider' },
+      { change: (claims: Record<string, unknown>) => claims, signer: 'stranger' },
+    ] as const;
+    for (const { change, signer } of tampered) {
+      provider.tamper(change, signer);
       try {
         const { response, body } = await signIn(kabinet, 'sub-token');
         expect(response.status).toBe(400);
@@ -250,6 +266,17 @@ describe('single sign-on', () => {
     expect(cancelled.response.status).toBe(400);
     expect(cancelled.body).toContain(translated('cancelled'));
     for (const attempt of [unverified, stranger, disabled, cancelled]) expect(await sessionOf(kabinet, attempt.response)).toBeNull();
+  });
+
+  it('keeps at most 200 sign-ins under way per address, forgetting the oldest, so the next one always starts', async () => {
+    const oidc = kabinet.services.oidc!;
+    const starts = [];
+    for (let i = 0; i < 230; i++) starts.push(await oidc.start(kabinet.services.db, { redirectTo: '/', ip: '2001:db8:1:2:3:4:5:6', redirectUri: `${kabinet.url}/auth/oidc/callback` }));
+    // Another address of the same IPv6 /64 is the same party.
+    await oidc.start(kabinet.services.db, { redirectTo: '/', ip: '2001:db8:1:2::99', redirectUri: `${kabinet.url}/auth/oidc/callback` });
+    const pending = await kabinet.services.db.selectFrom('oidc_login').select((eb) => eb.fn.countAll<string>().as('n')).where('ip', '=', '2001:db8:1:2::/64').executeTakeFirstOrThrow();
+    expect(pending.n).toBe('200');
+    expect(starts.at(-1)!.authorizationUrl.startsWith(provider.issuer)).toBe(true);
   });
 
   it('lets staff use passwords and sends students to single sign-on (PASSWORD_LOGIN=staff)', async () => {

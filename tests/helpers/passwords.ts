@@ -6,6 +6,6 @@ import { createPasswords, type Passwords } from '../../server/auth/passwords.ts'
 let passwords: Passwords | undefined;
 
 export function testPasswords(): Passwords {
-  passwords ??= createPasswords(createPasswordPool());
+  passwords ??= createPasswords(createPasswordPool(), 'all');
   return passwords;
 }

@@ -1,5 +1,6 @@
 // What the registrar's files hold: the kinds (one sheet or CSV file each), their canonical columns
 // with Russian aliases, and how one cell becomes a value or a translated problem. Pure: no I/O.
+import { normalizeEmail } from '../../auth/email-address.ts';
 
 export const importKinds = ['faculties', 'departments', 'subjects', 'terms', 'groups', 'people', 'roles', 'group_members', 'teaching'] as const;
 export type ImportKind = (typeof importKinds)[number];
@@ -41,11 +42,10 @@ function oneOf<T extends string>(values: readonly T[], aliases: Record<string, T
   };
 }
 
-// An e-mail as people write it: one @, no spaces, a dot in the domain (RFC 5321 lengths).
+// An e-mail as people write it (email-address.ts).
 const email: Column<string>['parse'] = (text) => {
-  const lower = text.toLowerCase();
-  const valid = lower.length <= 254 && /^[^\s@]{1,64}@[^\s@]+\.[^\s@.]{2,}$/u.test(lower) && !lower.includes('..');
-  return valid ? ok(lower) : problem('bad_email');
+  const address = normalizeEmail(text);
+  return address ? ok(address) : problem('bad_email');
 };
 
 /** A date as a registrar's spreadsheet gives it: ISO (2026-09-07), dd.mm.yyyy, or a date cell. */
