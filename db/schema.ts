@@ -178,6 +178,8 @@ export interface ImportRunTable {
   sync: Generated<boolean>;
   state: ImportState;
   apply_valid_only: Generated<boolean>;
+  /** E-mail the people the import adds a sign-in link when it is applied. */
+  invite: Generated<boolean>;
   /** `ImportProgress` (server/admin/import/import-run.ts). */
   progress: ColumnType<unknown, string | undefined, string>;
   /** `ImportReport` (server/admin/import/import-report.ts). */

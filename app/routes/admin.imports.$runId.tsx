@@ -10,20 +10,26 @@ import { applyImport, importRun, type ImportRunView } from '../../server/admin/i
 import { ImportCounts, ImportProblems } from '../components/admin/import-report.tsx';
 import { titled } from '../components/page-title.ts';
 import { FormError } from '../components/form-error.tsx';
+import { AppError } from '../../server/errors.ts';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  return orRespond(() => importRun(context.services.db, user, params.runId ?? ''));
+  const run = await orRespond(() => importRun(context.services.db, user, params.runId ?? ''));
+  // Invitations go by e-mail, and only to people who may have a password.
+  return { ...run, canInvite: canInvite(context) };
 }
+
+const canInvite = (context: LoaderFunctionArgs['context']) => Boolean(context.services.config.mail) && context.services.passwords.policy !== 'none';
 
 export const meta = titled<typeof loader>('admin.nav.imports', (data) => data.fileName);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   return formResult(async () => {
-    const input = await readForm(request, z.object({ validOnly: z.enum(['on']).optional() }));
-    await applyImport(context.services.db, context.services.queue, { user, ip: context.clientIp }, params.runId ?? '', input.validOnly === 'on');
+    const input = await readForm(request, z.object({ validOnly: z.enum(['on']).optional(), invite: z.enum(['on']).optional() }));
+    if (input.invite && !canInvite(context)) throw new AppError('invalid_input', 'admin.imports.inviteUnavailable');
+    await applyImport(context.services.db, context.services.queue, { user, ip: context.clientIp }, params.runId ?? '', { validOnly: input.validOnly === 'on', invite: input.invite === 'on' });
     return { requested: true };
   }, [400, 409]);
 }
@@ -89,6 +95,7 @@ export default function ImportRunPage() {
           {report.outcome === 'applied' ? (
             <p className="notice" role="status" data-testid="import-applied">
               {t('admin.imports.applied', { seconds: report.seconds })}
+              {report.invited ? <span data-testid="import-invited"> {t('admin.imports.invited', { count: report.invited })}</span> : null}
             </p>
           ) : null}
           <ImportCounts report={report} />
@@ -101,6 +108,11 @@ export default function ImportRunPage() {
           {report.problemCount > 0 && !blocking ? (
             <label className="check">
               <input type="checkbox" name="validOnly" /> {t('admin.imports.validOnly', { count: report.rowsWithProblems })}
+            </label>
+          ) : null}
+          {run.canInvite && (report.kinds.people?.created ?? 0) > 0 ? (
+            <label className="check">
+              <input type="checkbox" name="invite" data-testid="import-invite" /> {t('admin.imports.invite', { count: report.kinds.people!.created })}
             </label>
           ) : null}
           <button type="submit" disabled={busy || blocking}>

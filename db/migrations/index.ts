@@ -16,6 +16,7 @@ import * as reportJob from './2026-11-27T0400-report-job.ts';
 import * as administration from './2026-11-29T1000-administration.ts';
 import * as loginThrottle from './2026-11-29T2300-login-throttle.ts';
 import * as singleSignOn from './2026-11-29T2330-single-sign-on.ts';
+import * as importInvitations from './2026-11-29T2345-import-invitations.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-26T0700-foundation': foundation,
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T1000-administration': administration,
   '2026-11-29T2300-login-throttle': loginThrottle,
   '2026-11-29T2330-single-sign-on': singleSignOn,
+  '2026-11-29T2345-import-invitations': importInvitations,
 };

@@ -18,6 +18,7 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Logger } from '../logger.ts';
 import type { MediaStorage } from '../storage/media-storage.ts';
 import type { ImportReport } from './import/import-report.ts';
+import type { Invitations } from './import/import-people.ts';
 import { runImport, type ImportProgress } from './import/run-import.ts';
 
 const storageKey = (runId: string) => `imports/${runId}/upload`;
@@ -111,14 +112,17 @@ export async function startImport(services: { db: Db; storage: MediaStorage; que
   return runId;
 }
 
-/** Asks for a previewed run to be applied (once: a second request finds it no longer previewed). */
-export async function applyImport(db: Db, queue: JobQueue, actor: Actor, runId: string, validOnly: boolean): Promise<void> {
+/**
+ * Asks for a previewed run to be applied (once: a second request finds it no longer previewed):
+ * all its rows or only the valid ones, e-mailing the people it adds a sign-in link or not.
+ */
+export async function applyImport(db: Db, queue: JobQueue, actor: Actor, runId: string, choice: { validOnly: boolean; invite: boolean }): Promise<void> {
   requirePermission(actor.user, 'admin.manage', {});
   if (!isUuid(runId)) throw new AppError('not_found');
   await db.transaction().execute(async (trx) => {
     const run = await trx
       .updateTable('import_run')
-      .set({ state: 'applying', apply_valid_only: validOnly, progress: '{}', updated_at: new Date() })
+      .set({ state: 'applying', apply_valid_only: choice.validOnly, invite: choice.invite, progress: '{}', updated_at: new Date() })
       .where('id', '=', runId)
       .where('state', '=', 'previewed')
       .returning('id')
@@ -127,7 +131,7 @@ export async function applyImport(db: Db, queue: JobQueue, actor: Actor, runId: 
       const exists = await trx.selectFrom('import_run').select('id').where('id', '=', runId).executeTakeFirst();
       throw exists ? new AppError('conflict', 'admin.imports.notPreviewed') : new AppError('not_found');
     }
-    await recordAudit(trx, { actorId: actor.user.id, action: 'import.apply_requested', objectType: 'import', objectId: runId, ip: actor.ip, data: { validOnly } });
+    await recordAudit(trx, { actorId: actor.user.id, action: 'import.apply_requested', objectType: 'import', objectId: runId, ip: actor.ip, data: choice });
     await queue.enqueue(trx, 'import-run', { runId, apply: true });
   });
 }
@@ -142,8 +146,14 @@ export async function failImportRun(db: Db, runId: string): Promise<void> {
     .execute();
 }
 
-/** The worker's part: reads the stored file into a local one, runs the import, and records its progress and report. */
-export async function runImportJob(services: { db: Db; storage: MediaStorage; logger: Logger; workDir: string }, job: { runId: string; apply: boolean }): Promise<void> {
+/**
+ * The worker's part: reads the stored file into a local one, runs the import, and records its
+ * progress and report. `invitations`: where sign-in links go (only with SMTP configured).
+ */
+export async function runImportJob(
+  services: { db: Db; storage: MediaStorage; logger: Logger; workDir: string; invitations: Invitations | undefined },
+  job: { runId: string; apply: boolean },
+): Promise<void> {
   const { db, storage, logger } = services;
   const run = await db.selectFrom('import_run').selectAll().where('id', '=', job.runId).executeTakeFirst();
   if (!run) return logger.warn('import run not found', { runId: job.runId });
@@ -176,6 +186,7 @@ export async function runImportJob(services: { db: Db; storage: MediaStorage; lo
         applyValidOnly: run.apply_valid_only,
         actor: { id: run.created_by, ip: null },
         runId: run.id,
+        invite: run.invite ? services.invitations : undefined,
       },
       onProgress,
     );

@@ -1,16 +1,28 @@
 // Who may sign in with a password (PASSWORD_LOGIN): everyone, staff only (anyone holding a role;
 // students use single sign-on), or nobody. The others are sent to the university's sign-in; links
-// to set a password, "forgot password" and changing one follow the same rule.
-import type { Kysely } from 'kysely';
+// to set a password, "forgot password", changing one and an import's invitations follow the same rule.
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { PasswordLogin } from '../config.ts';
 import { AppError } from '../errors.ts';
 
+/** Of these people, the ones who may use a password (in no particular order). */
+export async function allowedPasswords(db: Kysely<Database>, userIds: readonly string[], policy: PasswordLogin): Promise<string[]> {
+  if (policy === 'none' || userIds.length === 0) return [];
+  if (policy === 'all') return [...userIds];
+  // One array parameter: an import's 40,000 people are more than a statement's 65,535 parameters allow as a list.
+  const staff = await db
+    .selectFrom('role_assignment')
+    .select('user_id')
+    .distinct()
+    .where(sql<boolean>`user_id = any(${[...userIds]}::uuid[])`)
+    .where('ended_at', 'is', null)
+    .execute();
+  return staff.map((row) => row.user_id);
+}
+
 export async function passwordAllowed(db: Kysely<Database>, userId: string, policy: PasswordLogin): Promise<boolean> {
-  if (policy === 'all') return true;
-  if (policy === 'none') return false;
-  const role = await db.selectFrom('role_assignment').select('id').where('user_id', '=', userId).where('ended_at', 'is', null).limit(1).executeTakeFirst();
-  return role !== undefined;
+  return (await allowedPasswords(db, [userId], policy)).length === 1;
 }
 
 /** Refuses, with a message pointing to single sign-on, a person who may not use a password. */

@@ -533,6 +533,9 @@ export const en = {
       done: 'The term was created; teaching assignments copied: {{count}}.',
     },
     imports: {
+      invite: 'E-mail each of the {{count}} people this import adds a link to set their password',
+      invited: 'Sign-in links e-mailed: {{count}}.',
+      inviteUnavailable: 'Sign-in links go by e-mail, which is not set up here (SMTP_URL).',
       template: 'Download the template (XLSX)',
       export: 'Download the university as it stands (XLSX)',
       file: 'File: XLSX, CSV, or a zip of CSV files (at most {{maxMib}} MB)',

@@ -10,6 +10,8 @@ import { freePort } from '../../tests/helpers/free-port.ts';
 import { settle } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { startWorkers } from '../../workers/run-workers.ts';
+import { sheet } from '../../tests/helpers/import-files.ts';
+import { runImport } from '../admin/import/run-import.ts';
 import { findSignInLink } from '../auth/sign-in-links.ts';
 
 let smtp: SMTPServer;
@@ -77,4 +79,41 @@ describe('sign-in link by e-mail', () => {
     const studentJobs = await sql<{ n: string }>`select count(*) as n from pgboss.job where name = 'send-sign-in-link' and data->>'userId' = ${await server.userId('student22')}`.execute(server.services.db);
     expect(studentJobs.rows[0]!.n).toBe('0');
   });
+
+  it('goes to the people an applied import adds, when asked, and under PASSWORD_LOGIN=staff only to staff', async () => {
+    const before = received.length;
+    const report = await runImport(server.services.db, {
+      rows: [
+        sheet('people', ['external_id', 'email', 'full_name', 'language'], [
+          ['INV-T', 'invited.teacher@university.kg', 'Чакырылган Окутуучу', 'ky'],
+          ['INV-S', 'invited.student@university.kg', 'Чакырылган Студент', 'ky'],
+        ]),
+        sheet('roles', ['person', 'role', 'scope_code'], [['INV-T', 'instructor', 'AMI']]),
+      ],
+      fileName: 'people.xlsx',
+      options: { termCode: null, sync: false },
+      apply: true,
+      applyValidOnly: false,
+      actor: { id: null, ip: null },
+      invite: { queue: server.services.queue, policy: 'staff' },
+    });
+    expect(report).toMatchObject({ outcome: 'applied', invited: 1 });
+    await expect.poll(() => received.length, { timeout: 20_000 }).toBe(before + 1);
+    const mail = await simpleParser(received.at(-1)!);
+    expect(mail.to && 'text' in mail.to ? mail.to.text : '').toContain('invited.teacher@university.kg');
+    const token = /https:\/\/kabinet\.example\.kg\/sign-in\/([A-Za-z0-9_-]{43})/.exec(mail.text ?? '')?.[1];
+    expect(await findSignInLink(server.services.db, token!)).toMatchObject({ email: 'invited.teacher@university.kg' });
+    // A preview invites nobody, whatever it is asked.
+    const preview = await runImport(server.services.db, {
+      rows: [sheet('people', ['external_id', 'email', 'full_name'], [['INV-P', 'previewed@university.kg', 'Алдын ала']])],
+      fileName: 'people.xlsx',
+      options: { termCode: null, sync: false },
+      apply: false,
+      applyValidOnly: false,
+      actor: { id: null, ip: null },
+      invite: { queue: server.services.queue, policy: 'all' },
+    });
+    expect(preview).toMatchObject({ outcome: 'preview', invited: 0 });
+  });
 });
+

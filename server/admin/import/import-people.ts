@@ -1,7 +1,11 @@
 // Applies the people kinds of an import: people (matched by external id, else by e-mail), their
 // roles, and group memberships. Sync mode disables and ends only what belongs to people with an
 // external id, the people the registrar manages: accounts made by hand are never touched.
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../../db/schema.ts';
+import { allowedPasswords } from '../../auth/password-login.ts';
+import type { PasswordLogin } from '../../config.ts';
+import type { JobQueue } from '../../jobs/job-queue.ts';
 import type { ImportKind } from './import-kinds.ts';
 import { flag, flagDuplicates, type ApplyContext, type Written } from './import-flags.ts';
 import { tableOf } from './import-load.ts';
@@ -139,4 +143,22 @@ export async function applyGroupMembers(ctx: ApplyContext): Promise<Written> {
     disabled = count(ended);
   }
   return { created: count(created), updated: 0, disabled };
+}
+
+/** Where an applied import's invitations go, and the rule for who may have a password. */
+export type Invitations = { queue: JobQueue; policy: PasswordLogin };
+
+/**
+ * A sign-in link by e-mail (a job each, in the import's transaction) for everyone this import
+ * added — made in this transaction, active, without a password — who may use one. Returns how many.
+ */
+export async function inviteNewPeople(trx: Kysely<Database>, invitations: Invitations, createdBy: string | null): Promise<number> {
+  const added = await trx.selectFrom('app_user').select('id').where('created_at', '=', sql<Date>`now()`).where('password_hash', 'is', null).where('disabled_at', 'is', null).execute();
+  const invited = await allowedPasswords(
+    trx,
+    added.map((row) => row.id),
+    invitations.policy,
+  );
+  await invitations.queue.enqueueMany(trx, 'send-sign-in-link', invited.map((userId) => ({ userId, createdBy })));
+  return invited.length;
 }

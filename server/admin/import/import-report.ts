@@ -35,6 +35,8 @@ export type ImportReport = {
   problemCount: number;
   /** Rows with at least one problem (what `errors` counts in the CLI's line). */
   rowsWithProblems: number;
+  /** People the applied import e-mailed a sign-in link (absent in reports from before invitations). */
+  invited?: number;
   seconds: number;
 };
 
@@ -80,5 +82,6 @@ export function summaryLine(report: ImportReport): string {
     unchanged: pick('unchanged'),
     disabled: pick('disabled'),
     errors: report.rowsWithProblems,
+    invited: report.invited ?? 0,
   });
 }

@@ -9,7 +9,7 @@ import { activeAdminCount, lockAdminRoles } from '../admin-guard.ts';
 import { importKinds, type ImportKind } from './import-kinds.ts';
 import { okRows, type ApplyContext, type ImportOptions, type Written } from './import-flags.ts';
 import { loadSheets } from './import-load.ts';
-import { applyGroupMembers, applyPeople, applyRoles } from './import-people.ts';
+import { applyGroupMembers, applyPeople, applyRoles, inviteNewPeople, type Invitations } from './import-people.ts';
 import { ImportProblem } from './import-problem.ts';
 import { emptyCounts, ProblemList, type ImportReport, type KindCounts } from './import-report.ts';
 import type { KindRows } from './export-university.ts';
@@ -54,6 +54,8 @@ export type RunImportInput = ImportSource & {
   actor: { id: string | null; ip: string | null };
   /** The import run this is, for the audit log. */
   runId?: string;
+  /** When applied, e-mail the people it adds a sign-in link (SMTP configured; the admin asked). */
+  invite?: Invitations;
   /** What the audit log records instead of `import.apply` (an admin's form writes one row). */
   audit?: { action: string; objectType: string; objectId: string };
   limits?: ImportLimits;
@@ -87,6 +89,7 @@ export async function runImport(db: Db, input: RunImportInput, onProgress: (prog
   const problems = new ProblemList();
   const kinds: Partial<Record<ImportKind, KindCounts>> = {};
   const progress: ImportProgress = { phase: 'reading', rows: {}, written: 0, kinds: 0 };
+  let invited = 0;
   const report = (outcome: ImportReport['outcome']): ImportReport => {
     problems.sort(importKinds);
     return {
@@ -97,6 +100,7 @@ export async function runImport(db: Db, input: RunImportInput, onProgress: (prog
       problems: problems.items,
       problemCount: problems.count,
       rowsWithProblems: problems.rowCount,
+      invited,
       seconds: Math.round((performance.now() - started) / 10) / 100,
     };
   };
@@ -130,11 +134,12 @@ export async function runImport(db: Db, input: RunImportInput, onProgress: (prog
 
       if (!input.apply) throw new RolledBack(report('preview'));
       if (problems.blocking > 0 || (problems.count > 0 && !input.applyValidOnly)) throw new RolledBack(report('refused'));
+      if (input.invite) invited = await inviteNewPeople(trx, input.invite, input.actor.id);
       await recordAudit(trx, {
         actorId: input.actor.id,
         ...(input.audit ?? { action: 'import.apply', objectType: 'import', objectId: input.runId ?? input.fileName }),
         ip: input.actor.ip,
-        data: 'rows' in input ? { rows: input.rows } : { file: input.fileName, sync: input.options.sync, term: input.options.termCode, validOnly: input.applyValidOnly, kinds, problems: problems.count },
+        data: 'rows' in input ? { rows: input.rows } : { file: input.fileName, sync: input.options.sync, term: input.options.termCode, validOnly: input.applyValidOnly, kinds, problems: problems.count, invited },
       });
     });
     progress.phase = 'done';
