@@ -37,7 +37,8 @@ export async function startKabinetProcess(work: string, env: Record<string, stri
       const event = line.startsWith('{') ? (JSON.parse(line) as { message?: string; url?: string }) : undefined;
       return event?.message === 'Kabinet is listening' ? event.url!.replace('localhost', '127.0.0.1') : undefined;
     },
-    { ...process.env, NODE_ENV: 'production', PORT: '0', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), RUN_WORKER: 'false', LOG_LEVEL: 'info', ...env },
+    // Production as operators run it, with the demo asked for by name (benches sign its people in).
+    { ...process.env, NODE_ENV: 'production', SEED_DEMO: 'true', PORT: '0', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), RUN_WORKER: 'false', LOG_LEVEL: 'info', ...env },
   );
   return { child: started.child, url: started.info, pgPort, dataDir };
 }
