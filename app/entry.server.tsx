@@ -5,7 +5,7 @@
 // around such a gap are whole characters, so dropping the NUL bytes restores the page exactly;
 // HTML text never carries a NUL of its own (React escapes nothing to it, browsers would show U+FFFD).
 import { PassThrough, Transform } from 'node:stream';
-import type { EntryContext } from '@remix-run/node';
+import type { EntryContext, HandleErrorFunction } from '@remix-run/node';
 import { createReadableStreamFromReadable } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
 import { isbot } from 'isbot';
@@ -21,6 +21,16 @@ function withoutNulBytes(): Transform {
     },
   });
 }
+
+/** A refusal (a 404, a 403 thrown as a Response) is an answer, not a failure: only failures are logged. */
+const isAnswer = (error: unknown) =>
+  error instanceof Response || (typeof error === 'object' && error !== null && 'status' in error && 'internal' in error && typeof error.status === 'number' && error.status < 500);
+
+/** What the server log gets of an error in a loader or action: failures only, not refusals or hang-ups. */
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted || isAnswer(error)) return;
+  console.error(error);
+};
 
 export default function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext) {
   // Bots and SPA mode get the whole page at once; browsers get the shell first.

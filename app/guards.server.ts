@@ -3,11 +3,12 @@ import { data, redirect } from '@remix-run/node';
 import type { z } from 'zod';
 import type { AppLoadContext } from '@remix-run/node';
 import { findUserByCookie, type SessionUser } from '../server/auth/sessions.ts';
-import { httpStatusOf, isAppError } from '../server/errors.ts';
+import { answerableError, httpStatusOf } from '../server/errors.ts';
 import type { SsoOffer } from './components/sso-button.tsx';
 
+/** Who is asking; the first thing nearly every page asks the database, so an outage answers 503 here. */
 export async function getUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
-  return findUserByCookie(context.services.db, request.headers.get('cookie'), context.services.config.sessionIdleMs);
+  return orRespond(() => findUserByCookie(context.services.db, request.headers.get('cookie'), context.services.config.sessionIdleMs));
 }
 
 export async function requireUser(request: Request, context: AppLoadContext): Promise<SessionUser> {
@@ -21,14 +22,20 @@ export async function requireUser(request: Request, context: AppLoadContext): Pr
 
 export type ErrorPayload = { messageKey: string; params: Record<string, string | number> };
 
-/** Runs a capability call; an AppError becomes a thrown Response with its status and message key. */
+/**
+ * Runs a capability call; an AppError — or the database gone, the disk full (`answerableError`) —
+ * becomes a thrown Response with its status, message key and, when waiting helps, `Retry-After`.
+ */
 export async function orRespond<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (!isAppError(error)) throw error;
-    const payload: ErrorPayload = { messageKey: error.messageKey, params: error.params };
-    throw Response.json(payload, { status: httpStatusOf(error.code) });
+    const answer = answerableError(error);
+    if (!answer) throw error;
+    const payload: ErrorPayload = { messageKey: answer.messageKey, params: answer.params };
+    const seconds = answer.params.seconds;
+    const headers: HeadersInit = (answer.code === 'unavailable' || answer.code === 'too_many_requests') && seconds !== undefined ? { 'Retry-After': String(seconds) } : {};
+    throw Response.json(payload, { status: httpStatusOf(answer.code), headers });
   }
 }
 

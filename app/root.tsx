@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import {
   Form,
   isRouteErrorResponse,
@@ -25,6 +25,12 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesUrl 
 
 /** Pages without a title of their own are titled by the app's name (each route's `meta` replaces this). */
 export const meta: MetaFunction = () => [{ title: 'Kabinet' }];
+
+/** A page refused while the database is away still says when to try again. */
+export const headers: HeadersFunction = ({ errorHeaders }) => {
+  const retryAfter = errorHeaders?.get('Retry-After');
+  return retryAfter ? { 'Retry-After': retryAfter } : new Headers();
+};
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getUser(request, context);

@@ -8,7 +8,8 @@ import { storageKeys, type MediaStorage } from '../storage/media-storage.ts';
 export const MEDIA_PATH = '/media';
 
 const types: Record<string, string> = { m3u8: 'application/vnd.apple.mpegurl', ts: 'video/mp2t', jpg: 'image/jpeg', vtt: 'text/vtt; charset=utf-8' };
-const filePattern = /^(?:[a-z0-9]+\/)?[a-z0-9_]+\.(m3u8|ts|jpg|vtt)$/;
+// What the transcoder writes: a rendition folder and a short name (longer ones name nothing, and the file system would refuse them).
+const filePattern = /^(?:[a-z0-9]{1,32}\/)?[a-z0-9_]{1,64}\.(m3u8|ts|jpg|vtt)$/;
 
 /**
  * A token opens the files of one video's published output for one user until it expires; a forged,

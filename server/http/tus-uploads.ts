@@ -2,7 +2,7 @@
 import { FileStore } from '@tus/file-store';
 import { EVENTS, MemoryLocker, Server, type Upload } from '@tus/server';
 import type { SessionUser } from '../auth/sessions.ts';
-import { AppError, isAppError } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { authorizeUploadRequest, beginUpload, finishUpload, forgetUpload } from '../uploads/uploads.ts';
 import { createSpoolHasher } from '../uploads/spool-hasher.ts';
@@ -33,8 +33,8 @@ export function createTusEndpoint(services: Services): TusEndpoint {
 
   /** The translated answer to a refused request; anything but a refusal is logged. */
   const explain = (headers: Headers, user: SessionUser | null | undefined, error: unknown) => {
-    if (!isAppError(error)) services.logger.error('upload failed', { error: String(error), stack: (error as Error)?.stack });
-    const { status, message } = translatedError(error, negotiateLocale(headers, user?.locale));
+    const { status, message, bug } = translatedError(error, negotiateLocale(headers, user?.locale));
+    if (bug) services.logger.error('upload failed', { error: String(error), stack: (error as Error)?.stack });
     return { status, body: `${message}\n` };
   };
   const reject = (req: Request, error: unknown): TusRejection => {

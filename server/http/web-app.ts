@@ -11,6 +11,8 @@ import { AppError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { negotiateLocale, translatorFor } from '../i18n/i18n.ts';
 import { limitBodies } from './body-limits.ts';
+import { answeringBuild } from './remix-answers.ts';
+import { asyncRoute, errorResponder } from './error-responses.ts';
 import { translatedError } from './request-context.ts';
 import { sameOriginOnly } from './same-origin.ts';
 import { createTusEndpoint, UPLOADS_PATH } from './tus-uploads.ts';
@@ -41,14 +43,14 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
     next();
   });
 
-  app.get('/healthz', async (_req, res) => {
+  app.get('/healthz', asyncRoute(async (_req, res) => {
     try {
       await sql`select 1`.execute(services.db);
       res.json({ ok: true, storage: services.storage.kind });
     } catch {
       res.status(503).json({ ok: false });
     }
-  });
+  }));
 
   const bodyLimit = limitBodies((refusal, req, res) => {
     const t = translatorFor(negotiateLocale(webHeaders(req.headers)));
@@ -70,8 +72,8 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
 
   const tus = createTusEndpoint(services);
   closers.push(tus.close);
-  app.get(`${MEDIA_PATH}/:token/*`, createMediaRoute(services.storage, services.mediaTokenKey));
-  app.get(SUBMISSIONS_ZIP_PATH, createSubmissionsZipRoute(services));
+  app.get(`${MEDIA_PATH}/:token/*`, asyncRoute(createMediaRoute(services.storage, services.mediaTokenKey)));
+  app.get(SUBMISSIONS_ZIP_PATH, asyncRoute(createSubmissionsZipRoute(services)));
   app.patch(`${UPLOADS_PATH}/:id`, (req, res) => tus.receivePatch(req, res));
   app.all([UPLOADS_PATH, `${UPLOADS_PATH}/*`], async (req, res) => {
     try {
@@ -90,7 +92,7 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
     app.all(
       '*',
       createRequestHandler({
-        build: () => devServer.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>,
+        build: async () => answeringBuild((await devServer.ssrLoadModule('virtual:remix/server-build')) as ServerBuild, services.logger),
         getLoadContext: (req) => ({ services, clientIp: req.ip ?? null }),
         mode: 'development',
       }),
@@ -99,8 +101,10 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
     const buildDir = path.resolve(options.buildDir ?? 'build');
     app.use('/assets', express.static(path.join(buildDir, 'client/assets'), { immutable: true, maxAge: '1y' }));
     app.use(express.static(path.join(buildDir, 'client'), { maxAge: '1h' }));
-    const build = (await import(pathToFileURL(path.join(buildDir, 'server/index.js')).href)) as ServerBuild;
+    const build = answeringBuild((await import(pathToFileURL(path.join(buildDir, 'server/index.js')).href)) as ServerBuild, services.logger);
     app.all('*', createRequestHandler({ build, getLoadContext: (req) => ({ services, clientIp: req.ip ?? null }), mode: 'production' }));
   }
+  // Last: whatever failed above (a malformed address, a file name that cannot exist, the database gone).
+  app.use(errorResponder(services.logger));
   return { app, close: async () => { for (const close of closers) await close(); } };
 }

@@ -41,6 +41,8 @@ export const en = {
     unavailable: "The university's sign-in service is not answering. Try again in {{seconds}} seconds.",
   },
   errors: {
+    storage_full: 'The server’s storage is full. Your work was not saved; please tell the administrator.',
+    bad_url: 'This address is not valid.',
     unauthorized: 'Please log in.',
     forbidden: 'You are not allowed to do this.',
     not_found: 'Not found.',

@@ -1,0 +1,87 @@
+// A web process that cannot be knocked over (issue 16), over real HTTP to the built app: a malformed
+// address or a file name that cannot exist is answered, not thrown; while the database refuses
+// connections every kind of request says 503 with a time to try again, in the asker's language, and
+// the same requests work again once it is back; a 404 is an answer, not a failure in the log.
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createDb } from '../../db/client.ts';
+import { signMediaToken } from '../../server/media/media-token.ts';
+import { ky } from '../../server/i18n/ky.ts';
+import { sharedBuild } from '../helpers/build-app.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ remix: 'build', buildDir: await sharedBuild() });
+}, 240_000);
+afterAll(() => server?.close());
+
+const html = { accept: 'text/html' };
+
+/** The database stops taking connections (and drops the open ones) until `restore` is called. */
+async function refuseConnections(): Promise<() => Promise<void>> {
+  const url = server.services.config.databaseUrl!;
+  const name = new URL(url).pathname.slice(1);
+  const admin = createDb(url.replace(`/${name}`, '/postgres'), { max: 1 });
+  await sql`alter database ${sql.id(name)} with allow_connections false`.execute(admin);
+  await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid()`.execute(admin);
+  return async () => {
+    await sql`alter database ${sql.id(name)} with allow_connections true`.execute(admin);
+    await admin.destroy();
+  };
+}
+
+describe('a web process that cannot be knocked over', () => {
+  it('answers a malformed address with a translated 400 and nothing of the inside', async () => {
+    for (const path of ['/%E0%A4%A', '/assets/%E0%A4%A', '/cabinets/%E0%A4%A']) {
+      const response = await fetch(`${server.url}${path}`, { headers: html });
+      const body = await response.text();
+      expect([path, response.status]).toEqual([path, 400]);
+      expect(body).toContain(ky.errors.bad_url);
+      expect(body).not.toMatch(/URIError|node_modules|at [\w.]+ \(/);
+    }
+  });
+
+  it('answers a media file name that cannot exist with 404, and keeps serving', async () => {
+    const mediaFileId = '00000000-0000-4000-8000-000000000001';
+    const token = signMediaToken(server.services.mediaTokenKey, { userId: await server.userId('student'), mediaFileId, attempt: '0123456789ab', expiresAt: Date.now() + 60_000 });
+    for (const name of [`${'a'.repeat(300)}.ts`, `${'b'.repeat(70)}/seg_1.ts`, 'v0/seg_00001.ts']) {
+      expect((await fetch(`${server.url}/media/${token}/${name}`)).status).toBe(404);
+    }
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it('says 503 with Retry-After while the database refuses connections, to pages, data, downloads and health alike', async () => {
+    const cookie = await server.cookieFor('instructor');
+    const restore = await refuseConnections();
+    try {
+      const page = await fetch(`${server.url}/`, { headers: { ...html, cookie } });
+      expect(page.status).toBe(503);
+      expect(page.headers.get('retry-after')).toBe('5');
+      expect(await page.text()).toContain(ky.errors.unavailable);
+      const login = await fetch(`${server.url}/login`, { headers: html });
+      expect(login.status).toBe(503);
+      const data = await fetch(`${server.url}/_root.data`, { headers: { cookie } });
+      expect(data.status).toBe(503);
+      const zip = await fetch(`${server.url}/assignments/00000000-0000-4000-8000-000000000002/submissions.zip`, { headers: { cookie } });
+      expect([zip.status, zip.headers.get('retry-after')]).toEqual([503, '5']);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(503);
+    } finally {
+      await restore();
+    }
+    await expect.poll(async () => (await fetch(`${server.url}/`, { headers: { ...html, cookie } })).status, { timeout: 10_000 }).toBe(200);
+  });
+
+  it('does not log a 404 as a failure', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const response = await fetch(`${server.url}/no-such-page`, { headers: html });
+      expect(response.status).toBe(404);
+      expect(await response.text()).toContain(ky.errors.not_found);
+      expect(logged).not.toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+    }
+  });
+});
