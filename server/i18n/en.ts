@@ -54,7 +54,7 @@ export const en = {
     too_many_requests: 'Too many requests. Try again later.',
     cross_origin: 'Request from another site refused.',
     unavailable: 'The service is temporarily unavailable.',
-    body_too_large: 'The request is too large (at most {{maxMib}} MB).',
+    body_too_large: 'The request is too large (at most {{maxMb}} MB).',
     length_required: 'The request must declare its length.',
     unexpected: 'Something went wrong. Please try again.',
     title: 'Error {{status}}',

@@ -2,7 +2,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -14,15 +13,18 @@ export async function buildApp(outDir: string): Promise<void> {
   });
 }
 
-/** The folder the first test file to ask builds into; the others wait for it. One per test run. */
-export const sharedBuildRoot = (runPid = process.ppid) => path.join(os.tmpdir(), `kabinet-build-${runPid}`);
+/**
+ * The folder the first test file to ask builds into; the others wait for it. One per test run,
+ * inside the project so that a process started from the build finds node_modules.
+ */
+export const sharedBuildRoot = (runPid = process.ppid) => path.resolve('node_modules/.cache', `kabinet-build-${runPid}`);
 
 export async function sharedBuild(): Promise<string> {
   const root = sharedBuildRoot();
   const out = path.join(root, 'build');
   const done = path.join(root, 'done');
   try {
-    await fs.mkdir(root);
+    await fs.mkdir(root, { recursive: false });
   } catch {
     // Another test file is building: wait for it (a failed build leaves `failed`).
     for (;;) {

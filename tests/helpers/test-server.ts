@@ -1,11 +1,11 @@
 // Starts Kabinet's real web app (tus, health, optionally the Remix build) on loopback for a test file.
 import { afterAll, beforeAll } from 'vitest';
 import fs from 'node:fs/promises';
-import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createSession } from '../../server/auth/sessions.ts';
 import { loadConfig } from '../../server/config.ts';
+import { serveWeb } from '../../server/http/http-server.ts';
 import { createWebApp, type RemixMode } from '../../server/http/web-app.ts';
 import { startServices, type Services } from '../../server/services.ts';
 import { createTestDatabase } from './test-db.ts';
@@ -33,10 +33,8 @@ export async function startTestServer(options: { remix?: RemixMode; buildDir?: s
   });
   const services = await startServices(config, { role: 'web' });
   const web = await createWebApp(services, { remix: options.remix ?? 'none', buildDir: options.buildDir });
-  const server: Server = await new Promise((resolve) => {
-    const s = web.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = server.address() as { port: number };
+  const running = await serveWeb(web, { port: 0, host: '127.0.0.1', http: config.http, logger: services.logger });
+  const { port } = running;
   const userId = async (account: string) => {
     const row = await services.db.selectFrom('app_user').select('id').where('email', '=', `${account}@demo.kabinet.kg`).executeTakeFirstOrThrow();
     return row.id;
@@ -51,8 +49,7 @@ export async function startTestServer(options: { remix?: RemixMode; buildDir?: s
       return `kabinet_session=${token}`;
     },
     async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await running.drain(0);
       await web.close();
       await services.close();
       await database.drop();

@@ -1,0 +1,41 @@
+// Sends a request over a raw socket, its body a few bytes at a time: for tests of slow senders
+// and of requests still running when a process stops.
+import net from 'node:net';
+
+export type TrickleOutcome = { status: number | null; sent: number; cutAfterMs: number | null };
+export type RawHead = Record<string, string> & { line: string };
+
+/** Sends `head` then `body`, `piece` bytes every `everyMs`; resolves with the answer's status, or how long until the server cut it. */
+export function trickle(baseUrl: string, head: RawHead, body: Buffer, piece: number, everyMs: number): Promise<TrickleOutcome> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const socket = net.connect(Number(port), hostname);
+    let sent = 0;
+    let answer = '';
+    let timer: NodeJS.Timeout | undefined;
+    socket.on('connect', () => {
+      const { line, ...headers } = head;
+      const fields = { Host: `${hostname}:${port}`, Origin: baseUrl, 'Content-Length': String(body.length), ...headers };
+      socket.write(`${line}\r\n${Object.entries(fields).map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n`);
+      timer = setInterval(() => {
+        if (socket.destroyed || sent >= body.length) return clearInterval(timer);
+        socket.write(body.subarray(sent, sent + piece));
+        sent = Math.min(body.length, sent + piece);
+      }, everyMs);
+    });
+    socket.on('data', (chunk) => {
+      answer += chunk.toString('latin1');
+      socket.end();
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearInterval(timer);
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1];
+      resolve({ status: status ? Number(status) : null, sent, cutAfterMs: status ? null : Date.now() - started });
+    });
+  });
+}
+
+/** A form POST's head for `trickle`. */
+export const formHead = (path: string, extra: Record<string, string> = {}): RawHead => ({ line: `POST ${path} HTTP/1.1`, 'Content-Type': 'application/x-www-form-urlencoded', ...extra });
