@@ -8,7 +8,9 @@ import type { SsoOffer } from './components/sso-button.tsx';
 
 /** Who is asking; the first thing nearly every page asks the database, so an outage answers 503 here. */
 export async function getUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
-  return orRespond(() => findUserByCookie(context.services.db, request.headers.get('cookie'), context.services.config.sessionIdleMs));
+  const user = await orRespond(() => findUserByCookie(context.services.db, request.headers.get('cookie'), context.services.config.sessionIdleMs));
+  if (user && context.requestInfo) context.requestInfo.userId = user.id;
+  return user;
 }
 
 export async function requireUser(request: Request, context: AppLoadContext): Promise<SessionUser> {

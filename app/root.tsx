@@ -19,6 +19,7 @@ import { locales, negotiateLocale } from '../server/i18n/i18n.ts';
 import { roleNames } from '../server/auth/permissions.ts';
 import { getUser } from './guards.server.ts';
 import { createI18n } from './i18n.ts';
+import { useNonce } from './nonce.ts';
 import stylesUrl from './styles/app.css?url';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesUrl }];
@@ -80,6 +81,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>('root');
   const locale = data?.locale ?? 'ky';
   const i18n = useMemo(() => createI18n(locale), [locale]);
+  const nonce = useNonce();
   return (
     <html lang={locale}>
       <head>
@@ -93,8 +95,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
           <Header locale={locale} user={data?.user ?? null} />
           <main>{children}</main>
         </I18nextProvider>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -44,10 +44,20 @@ function sendPreparedByName(client: pg.PoolClient): void {
   };
 }
 
+const pools = new WeakMap<Db, pg.Pool>();
+
+/** How the connections of a database made by `createDb` are used right now (for the metrics). */
+export function poolUse(db: Db): { total: number; idle: number; waiting: number } | null {
+  const pool = pools.get(db);
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
+}
+
 export function createDb(connectionString: string, options: { max?: number } = {}): Db {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
   pool.on('connect', sendPreparedByName);
   // An idle connection dropped by the server (restart, failover) is discarded; the next query reconnects.
   pool.on('error', () => undefined);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
 }

@@ -71,6 +71,7 @@ export async function startEmbeddedPostgres(options: {
   });
   if (process.getuid?.() === 0) await allowTraverse(path.dirname(dir));
   if (!existsSync(path.join(dir, 'PG_VERSION'))) await cluster.initialise();
+  await stopLeftBehindPostmaster(dir);
   try {
     await cluster.start();
   } catch (error) {
@@ -91,4 +92,39 @@ async function allowTraverse(dir: string): Promise<void> {
     if ((mode & 0o001) === 0) await fs.chmod(current, (mode & 0o7777) | 0o001);
     if (path.dirname(current) === current) break;
   }
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * A web process killed with SIGKILL (or by the kernel when memory ran out) runs no cleanup: its
+ * PostgreSQL keeps running and holds the data folder, and the next start would fail on
+ * `postmaster.pid`. The caller owns the data folder (services.ts holds DATA_DIR's lock), so a
+ * postmaster still running on it was left behind: it is asked for a fast shutdown (SIGINT: running
+ * transactions roll back, everything committed stays), then started again normally. A stale
+ * `postmaster.pid` whose process is gone needs nothing: PostgreSQL replaces it.
+ */
+export async function stopLeftBehindPostmaster(dir: string): Promise<void> {
+  const pidFile = await fs.readFile(path.join(dir, 'postmaster.pid'), 'utf8').catch(() => null);
+  const [pidLine, dirLine] = pidFile?.split('\n') ?? [];
+  const pid = Number(pidLine);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid) || path.resolve(dirLine ?? '') !== dir) return;
+  const command = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (command && !command.includes('postgres')) return;
+  process.stderr.write(`Embedded PostgreSQL (pid ${pid}) was left running by a process that ended without stopping it: stopping it before starting again.\n`);
+  for (const [signal, waitMs] of [['SIGINT', 60_000], ['SIGQUIT', 10_000]] as const) {
+    process.kill(pid, signal);
+    for (const deadline = Date.now() + waitMs; Date.now() < deadline; ) {
+      if (!alive(pid)) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`Embedded PostgreSQL (pid ${pid}) in ${dir} does not stop; stop it by hand, then start again.`);
 }

@@ -68,6 +68,8 @@ const envSchema = z.object({
   MULTIPART_BODY_LIMIT_MIB: z.coerce.number().int().min(1).max(1024).default(70),
   SLOW_BODY_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   SLOW_BODY_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(0).max(10 * MiB).default(1024),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').max(200).optional(),
   KABINET_BUILD_DIR: z.string().min(1).default('build'),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(25),
 });
@@ -118,6 +120,10 @@ export type Config = {
   /** Who may sign in with a password: everyone, staff only (students use single sign-on), or nobody. */
   passwordLogin: PasswordLogin;
   http: HttpConfig;
+  /** The bearer token that opens `GET /metrics`; unset: no metrics over HTTP. */
+  metricsToken: string | undefined;
+  /** A standalone worker serves `/metrics` on this port (the web process serves it on its own port). */
+  metricsPort: number | undefined;
   /** Where `npm run build` put the app (`build`). */
   buildDir: string;
 };
@@ -213,6 +219,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     oidc: oidcConfig(env),
     passwordLogin: env.PASSWORD_LOGIN,
     buildDir: path.resolve(env.KABINET_BUILD_DIR),
+    metricsToken: env.METRICS_TOKEN,
+    metricsPort: env.METRICS_PORT,
     http: {
       bodyLimits: { form: env.FORM_BODY_LIMIT_KB * 1000, multipart: env.MULTIPART_BODY_LIMIT_MIB * MiB },
       slowBody: { minBytesPerSecond: env.SLOW_BODY_MIN_BYTES_PER_SECOND, windowMs: env.SLOW_BODY_SECONDS * 1000 },

@@ -3,6 +3,7 @@ import { startWorkers } from '../workers/run-workers.ts';
 import { loadConfig } from './config.ts';
 import { serveWeb } from './http/http-server.ts';
 import { createWebApp } from './http/web-app.ts';
+import { metrics } from './metrics.ts';
 import { startServices } from './services.ts';
 import { onShutdown } from './shutdown.ts';
 
@@ -14,8 +15,12 @@ if (config.runWorker) await startWorkers(services);
 const running = await serveWeb(web, { port: config.port, host: config.host, http: config.http, logger: services.logger });
 services.logger.info('Kabinet is listening', { url: `http://localhost:${running.port}`, worker: config.runWorker });
 
-onShutdown(services.logger, async () => {
-  await running.drain(config.http.shutdownGraceMs);
-  await web.close();
-  await services.close();
-});
+onShutdown(
+  services.logger,
+  async () => {
+    await running.drain(config.http.shutdownGraceMs);
+    await web.close();
+    await services.close();
+  },
+  { onUnhandledRejection: () => metrics.unhandledRejections.inc() },
+);

@@ -1,7 +1,7 @@
 // Builds the shared services once (database, storage, queue, logger) for the web process and workers.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { createDb, type Db } from '../db/client.ts';
+import { createDb, poolUse, type Db } from '../db/client.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { demoDomain, demoPassword, seedDemo } from '../db/seed.ts';
@@ -12,7 +12,11 @@ import { createPasswords, type Passwords } from './auth/passwords.ts';
 import { loadTokenKey } from './media/media-token.ts';
 import type { Config } from './config.ts';
 import { startJobQueue, type JobQueue } from './jobs/job-queue.ts';
+import type { DestinationStream } from 'pino';
 import { createLogger, type Logger } from './logger.ts';
+import { gaugeOnScrape } from './metrics.ts';
+import { createTextPool, type TextPool } from './text/text-pool.ts';
+import { claimDataDir } from './data-dir.ts';
 import { createLocalStorage } from './storage/local-storage.ts';
 import type { MediaStorage } from './storage/media-storage.ts';
 
@@ -24,6 +28,8 @@ export type Services = {
   logger: Logger;
   /** Password hashing on its own threads (password-pool.ts). */
   passwords: Passwords;
+  /** Markdown and question banks parsed on a worker thread, with deadlines (text-pool.ts). */
+  text: TextPool;
   /** Single sign-on with the university's provider (oidc.ts); undefined when not configured. */
   oidc: Oidc | undefined;
   /** HMAC key of `/media` tokens (media-token.ts). */
@@ -50,9 +56,10 @@ async function createStorage(config: Config): Promise<MediaStorage> {
  */
 export type ServicesRole = 'web' | 'worker' | 'tool';
 
-export async function startServices(config: Config, options: { role: ServicesRole }): Promise<Services> {
-  const logger = createLogger(config.logLevel);
+export async function startServices(config: Config, options: { role: ServicesRole; logTo?: DestinationStream }): Promise<Services> {
+  const logger = createLogger(config.logLevel, options.logTo);
   const closers: Array<() => Promise<void>> = [];
+  const releaseDataDir = await claimDataDir(config.dataDir, { lock: options.role === 'web' && !config.databaseUrl });
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     if (options.role === 'worker') throw new Error('A standalone worker needs DATABASE_URL (the embedded database belongs to the web process).');
@@ -62,11 +69,18 @@ export async function startServices(config: Config, options: { role: ServicesRol
     closers.push(() => cluster.stop());
     logger.info('embedded postgres started', { port: config.embeddedPgPort, dir: path.join(config.dataDir, 'postgres') });
   }
+  // Released last, once the embedded database has stopped.
+  closers.push(releaseDataDir);
+  // Files this process makes from here on (spool, media, work folders, the token key) are the
+  // owner's only. Not before: as root, the embedded database's setup hands files to its own user.
+  process.umask(0o077);
   const db = createDb(databaseUrl);
   closers.unshift(() => db.destroy());
   const passwordPool = createPasswordPool();
   closers.unshift(() => passwordPool.close());
   const passwords = createPasswords(passwordPool, config.passwordLogin);
+  const text = createTextPool();
+  closers.unshift(() => text.close());
   if (options.role !== 'worker') {
     const applied = await migrateToLatest(db);
     if (applied.length) logger.info('migrations applied', { applied });
@@ -84,6 +98,7 @@ export async function startServices(config: Config, options: { role: ServicesRol
   }
   const queue = await startJobQueue(databaseUrl, { schedule: options.role === 'web' || (options.role === 'worker' && config.runWorker) });
   closers.unshift(() => queue.stop());
+  measureOnScrape(db, queue);
   return {
     config,
     db,
@@ -91,6 +106,7 @@ export async function startServices(config: Config, options: { role: ServicesRol
     queue,
     logger,
     passwords,
+    text,
     // Only the web process signs people in (and discovers the provider at start).
     oidc: config.oidc && options.role === 'web' ? createOidc(config.oidc, logger) : undefined,
     mediaTokenKey: loadTokenKey(config.media, config.dataDir),
@@ -100,6 +116,20 @@ export async function startServices(config: Config, options: { role: ServicesRol
       for (const close of closers) await close().catch((error) => logger.warn('close failed', { error: String(error) }));
     },
   };
+}
+
+/** The queue's depths and the database pool's use, read when /metrics is scraped. */
+function measureOnScrape(db: Db, queue: JobQueue): void {
+  gaugeOnScrape('kabinet_jobs', 'Jobs per queue: waiting (queued) and running (active)', ['queue', 'state'], async () =>
+    (await queue.depths()).flatMap(({ queue: name, queued, active }) => [
+      { labels: { queue: name, state: 'queued' }, value: queued },
+      { labels: { queue: name, state: 'active' }, value: active },
+    ]),
+  );
+  gaugeOnScrape('kabinet_db_pool_connections', 'Database connections of this process: total, idle, and queries waiting for one', ['state'], () => {
+    const use = poolUse(db);
+    return use ? Object.entries(use).map(([state, value]) => ({ labels: { state }, value })) : [];
+  });
 }
 
 /** Whether the demo's administrator still signs in with the public demo password. */

@@ -1,14 +1,6 @@
 // Instructions an instructor writes with light formatting (Markdown: paragraphs, **bold**,
-// *italic*, lists, links, headings). react-markdown renders no raw HTML and drops unsafe link
-// schemes (javascript:), so a student's browser runs nothing an instructor typed.
-import Markdown from 'react-markdown';
-
-export function FormattedText({ text, className }: { text: string; className?: string }) {
-  return (
-    <div className={className} data-testid="formatted-text">
-      <Markdown skipHtml components={{ a: ({ href, children }) => <a href={href} rel="noopener noreferrer nofollow" target="_blank">{children}</a> }}>
-        {text}
-      </Markdown>
-    </div>
-  );
+// *italic*, lists, links, headings), shown as the safe HTML the server rendered for them on a
+// worker thread (server/text/text-pool.ts: no raw HTML, no javascript: links, a deadline).
+export function FormattedText({ html, className }: { html: string; className?: string }) {
+  return <div className={className} data-testid="formatted-text" dangerouslySetInnerHTML={{ __html: html }} />;
 }

@@ -16,7 +16,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const page = await orRespond(() => assignmentPage(context.services.db, user, params.assignmentId ?? ''));
   const student = new URL(request.url).searchParams.get('student');
-  return { page, chunkSize: context.services.config.uploadChunkBytes, now: new Date().toISOString(), student };
+  const instructionsHtml = await context.services.text.formatted(page.rules.instructions);
+  return { page, instructionsHtml, chunkSize: context.services.config.uploadChunkBytes, now: new Date().toISOString(), student };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title: loaded?.page.rules.title ?? 'Kabinet' }];
@@ -125,7 +126,7 @@ function GradeOne({ page, studentId }: { page: Loaded['page']; studentId: string
 }
 
 export default function AssignmentPage() {
-  const { page, chunkSize, now, student } = useLoaderData<typeof loader>();
+  const { page, instructionsHtml, chunkSize, now, student } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t, i18n } = useTranslation();
   const busy = useNavigation().state === 'submitting';
@@ -146,7 +147,7 @@ export default function AssignmentPage() {
         {t('assignment.due')} <LocalTime iso={rules.dueAt} termZone={zone} /> · <Countdown dueAt={rules.dueAt} now={now} /> ·{' '}
         {t(rules.latePolicy === 'refuse' ? 'assignment.refuseLate' : 'assignment.acceptLate')} · {t('assignment.maxScoreShown', { max: rules.maxScore })}
       </p>
-      {rules.instructions ? <FormattedText className="instructions" text={rules.instructions} /> : null}
+      {instructionsHtml ? <FormattedText className="instructions" html={instructionsHtml} /> : null}
       {result?.error ? (
         <p className="form-error" role="alert">
           {t(result.error.messageKey, result.error.params)}

@@ -29,7 +29,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       await setQuestionImage(context.services.db, context.services.storage, actor, input.questionId, bytes);
       return null;
     }
-    return importQuestions(context.services.db, actor, params.cabinetId ?? '', input.format, bytes);
+    return importQuestions(context.services.db, actor, params.cabinetId ?? '', input.format, bytes, context.services.text.questions);
   }, [400, 415]);
 }
 

@@ -15,7 +15,7 @@ import { formResult, orRespond, readForm, requireUser } from '../guards.server.t
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const page = await orRespond(() => quizPage(context.services.db, user, params.quizId ?? ''));
-  return { page, now: new Date().toISOString() };
+  return { page, instructionsHtml: await context.services.text.formatted(page.rules.instructions), now: new Date().toISOString() };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title: loaded?.page.rules.title ?? 'Kabinet' }];
@@ -211,7 +211,7 @@ function Results({ page }: { page: Page }) {
 
 export default function QuizPage() {
   const { t } = useTranslation();
-  const { page, now } = useLoaderData<typeof loader>();
+  const { page, instructionsHtml, now } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <section className="assignment">
@@ -219,7 +219,7 @@ export default function QuizPage() {
         <Link to={`/cabinets/${page.rules.cabinetId}`}>← {t('cabinet.title')}</Link>
       </p>
       <h1>{page.rules.title}</h1>
-      {page.rules.instructions ? <FormattedText className="instructions" text={page.rules.instructions} /> : null}
+      {instructionsHtml ? <FormattedText className="instructions" html={instructionsHtml} /> : null}
       <Rules page={page} />
       {result?.error ? (
         <p className="form-error" role="alert">

@@ -2,13 +2,14 @@
 // `npm run admin:create` makes one and prints a one-time sign-in link.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasDemoAccounts } from '../../db/seed.ts';
 import { createEmptyDatabase, createTestDatabase } from '../../tests/helpers/test-db.ts';
 import { findSignInLink } from '../auth/sign-in-links.ts';
 import { loadConfig } from '../config.ts';
 import { startServices } from '../services.ts';
 import { activeAdminCount } from './first-admin.ts';
+import { logCapture } from '../../tests/helpers/log-capture.ts';
 
 let empty: Awaited<ReturnType<typeof createEmptyDatabase>>;
 beforeAll(async () => {
@@ -24,14 +25,9 @@ describe('the demo', () => {
     const demo = await createTestDatabase();
     try {
       const warnings = async () => {
-        const lines: string[] = [];
-        vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-          lines.push(String(chunk));
-          return true;
-        });
-        const services = await startServices(loadConfig({ NODE_ENV: 'test', DATABASE_URL: demo.url, LOG_LEVEL: 'warn', DATA_DIR: '/tmp/kabinet-demo-warning-test' }), { role: 'web' });
+        const { stream, lines } = logCapture();
+        const services = await startServices(loadConfig({ NODE_ENV: 'test', DATABASE_URL: demo.url, LOG_LEVEL: 'warn', DATA_DIR: '/tmp/kabinet-demo-warning-test' }), { role: 'web', logTo: stream });
         await services.close();
-        vi.restoreAllMocks();
         return lines.filter((line) => line.includes('public password')).length;
       };
       expect(await warnings()).toBe(1);
@@ -45,14 +41,9 @@ describe('the demo', () => {
 
 describe('the first administrator', () => {
   it('is asked for in the web log while there is none, without the demo', async () => {
-    const lines: string[] = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    const services = await startServices(loadConfig({ NODE_ENV: 'test', DATABASE_URL: empty.url, SEED_DEMO: 'false', LOG_LEVEL: 'warn', DATA_DIR: '/tmp/kabinet-first-admin-test' }), { role: 'web' });
+    const { stream, lines } = logCapture();
+    const services = await startServices(loadConfig({ NODE_ENV: 'test', DATABASE_URL: empty.url, SEED_DEMO: 'false', LOG_LEVEL: 'warn', DATA_DIR: '/tmp/kabinet-first-admin-test' }), { role: 'web', logTo: stream });
     await services.close();
-    vi.restoreAllMocks();
     expect(lines.filter((line) => line.includes('npm run admin:create'))).toHaveLength(1);
     expect(await empty.db.selectFrom('app_user').select('id').execute()).toEqual([]);
     // The login page shows the demo's password only while its accounts exist.

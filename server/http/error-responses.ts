@@ -6,6 +6,7 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import { AppError } from '../errors.ts';
 import { negotiateLocale, translatorFor } from '../i18n/i18n.ts';
 import type { Logger } from '../logger.ts';
+import { loggablePath } from './access-log.ts';
 import { translatedError } from './request-context.ts';
 import { webHeaders } from './web-request.ts';
 
@@ -32,7 +33,7 @@ export function errorResponder(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const locale = negotiateLocale(webHeaders(req.headers));
     const answer = translatedError(requestError(error) ?? error, locale);
-    if (answer.bug) logger.error('request failed', { method: req.method, url: req.originalUrl.slice(0, 500), error: error instanceof Error ? error.stack : String(error) });
+    if (answer.bug) logger.error('request failed', { method: req.method, path: loggablePath(req.originalUrl), error: error instanceof Error ? error.stack : String(error) });
     else if (answer.status >= 500 && Date.now() - outageLoggedAt > 10_000) {
       outageLoggedAt = Date.now();
       logger.warn('answering while the database or storage is away', { status: answer.status, error: String(error) });

@@ -4,6 +4,7 @@ import type { Request as ExpressRequest, Response as ExpressResponse } from 'exp
 import { requestedRange } from '../media/file-response.ts';
 import { verifyMediaToken } from '../media/media-token.ts';
 import { storageKeys, type MediaStorage } from '../storage/media-storage.ts';
+import { requestInfo } from './access-log.ts';
 
 export const MEDIA_PATH = '/media';
 
@@ -27,6 +28,7 @@ export function createMediaRoute(storage: MediaStorage, tokenKey: Buffer) {
       res.status(403).type('text/plain').send('Forbidden\n');
       return;
     }
+    requestInfo(res).userId = grant.userId;
     if (!match) {
       res.status(404).end();
       return;

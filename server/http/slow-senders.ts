@@ -5,6 +5,7 @@
 // chunks may take hours). Headers have their own limit (server.headersTimeout).
 import type { IncomingMessage, Server } from 'node:http';
 import type { Logger } from '../logger.ts';
+import { loggablePath } from './access-log.ts';
 
 type Watch = { samples: Array<{ at: number; bytes: number }> };
 
@@ -38,7 +39,7 @@ export function cutSlowSenders(server: Server, options: { minBytesPerSecond: num
       const rate = ((req.socket.bytesRead - oldest.bytes) * 1000) / (now - oldest.at);
       if (rate >= minBytesPerSecond) continue;
       watched.delete(req);
-      logger.warn('slow request body cut', { method: req.method, path: req.url?.split('?')[0], bytesPerSecond: Math.round(rate), ip: req.socket.remoteAddress });
+      logger.warn('slow request body cut', { method: req.method, path: loggablePath(req.url ?? ''), bytesPerSecond: Math.round(rate), ip: req.socket.remoteAddress });
       req.socket.destroy();
     }
   }, step);

@@ -8,6 +8,7 @@ import type { Locker, Upload } from '@tus/server';
 import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
 import { AppError } from '../errors.ts';
 import { keepFlushing, spoolPaths, uploadIdPattern } from '../uploads/upload-spool.ts';
+import { metrics } from '../metrics.ts';
 
 const TUS_VERSION = '1.0.0';
 const OFFSET_CONTENT_TYPE = 'application/offset+octet-stream';
@@ -111,6 +112,7 @@ async function writeBody(req: ExpressRequest, file: string, offset: number, room
   // A large buffer lets writes queue while one is on the disk, so they go out together (writev).
   const out = fs.createWriteStream(file, { flags: 'r+', start: offset, highWaterMark: 1024 * 1024 });
   const stopFlushing = keepFlushing(file);
+  metrics.uploadsInFlight.inc();
   try {
     await pipeline(req, limit, out, { signal: stop });
   } catch (error) {
@@ -119,6 +121,8 @@ async function writeBody(req: ExpressRequest, file: string, offset: number, room
   } finally {
     if (!out.closed) await once(out, 'close');
     stopFlushing();
+    metrics.uploadsInFlight.dec();
+    metrics.uploadBytes.inc(out.bytesWritten);
   }
   return out.bytesWritten;
 }

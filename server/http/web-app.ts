@@ -5,16 +5,20 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
+import compression from 'compression';
 import express, { type Express } from 'express';
-import { sql } from 'kysely';
 import { AppError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { negotiateLocale, translatorFor } from '../i18n/i18n.ts';
 import { limitBodies } from './body-limits.ts';
+import { metricsRoute } from './metrics-route.ts';
+import { healthCheck } from './health.ts';
+import { accessLog, requestInfo, type RequestInfo } from './access-log.ts';
 import { answeringBuild } from './remix-answers.ts';
 import { asyncRoute, errorResponder } from './error-responses.ts';
 import { translatedError } from './request-context.ts';
 import { sameOriginOnly } from './same-origin.ts';
+import { cspNonce, directMediaOrigin, privatePages, securityHeaders } from './security-headers.ts';
 import { createTusEndpoint, UPLOADS_PATH } from './tus-uploads.ts';
 import { sendWebResponse, webHeaders, webRequestFrom } from './web-request.ts';
 
@@ -24,6 +28,10 @@ declare module '@remix-run/node' {
   interface AppLoadContext {
     services: Services;
     clientIp: string | null;
+    /** This response's Content-Security-Policy nonce (security-headers.ts). */
+    cspNonce?: string;
+    /** What the access log and metrics learn while the request runs (access-log.ts). */
+    requestInfo?: RequestInfo;
   }
 }
 
@@ -41,31 +49,34 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
   app.set('trust proxy', services.config.trustProxy);
   const closers: Array<() => Promise<void>> = [];
 
+  app.use(accessLog(services.logger));
   app.use((_req, res, next) => {
     // A stopping process answers what arrives on open connections, then lets them close.
     if (readiness.draining) res.set('Connection', 'close');
-    res.set({
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'same-origin',
-      'X-Frame-Options': 'DENY',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-    });
     next();
   });
+  app.use(
+    securityHeaders({
+      publicOrigin: services.config.publicOrigin,
+      mediaOrigin: await directMediaOrigin(services.storage),
+      signOnOrigin: services.config.oidc ? new URL(services.config.oidc.issuer).origin : null,
+      development: options.remix === 'vite',
+    }),
+  );
+
+  // Text is compressed (pages, data, scripts, styles, playlists); media, uploads and zips never:
+  // they are compressed already, and a Range or a Content-Length must stay exact.
+  const uncompressed = (path: string) => path.startsWith(MEDIA_PATH) || path.startsWith(UPLOADS_PATH) || path.endsWith('.zip');
+  app.use(compression({ filter: (req, res) => !uncompressed(req.path) && compression.filter(req, res) }));
 
   // Whether to send this process more requests: not while it stops (a load balancer's probe).
   app.get('/readyz', (_req, res) => {
     res.status(readiness.draining ? 503 : 200).json({ ready: !readiness.draining });
   });
 
-  app.get('/healthz', asyncRoute(async (_req, res) => {
-    try {
-      await sql`select 1`.execute(services.db);
-      res.json({ ok: true, storage: services.storage.kind });
-    } catch {
-      res.status(503).json({ ok: false });
-    }
-  }));
+  app.get('/metrics', asyncRoute(metricsRoute(services.config.metricsToken)));
+
+  app.get('/healthz', asyncRoute(healthCheck(services)));
 
   const bodyLimit = limitBodies(services.config.http.bodyLimits, (refusal, req, res) => {
     const t = translatorFor(negotiateLocale(webHeaders(req.headers)));
@@ -106,9 +117,10 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
     app.use(devServer.middlewares);
     app.all(
       '*',
+      privatePages,
       createRequestHandler({
         build: async () => answeringBuild((await devServer.ssrLoadModule('virtual:remix/server-build')) as ServerBuild, services.logger),
-        getLoadContext: (req) => ({ services, clientIp: req.ip ?? null }),
+        getLoadContext: (req, res) => ({ services, clientIp: req.ip ?? null, cspNonce: cspNonce(res), requestInfo: requestInfo(res) }),
         mode: 'development',
       }),
     );
@@ -117,9 +129,10 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
     app.use('/assets', express.static(path.join(buildDir, 'client/assets'), { immutable: true, maxAge: '1y' }));
     app.use(express.static(path.join(buildDir, 'client'), { maxAge: '1h' }));
     const build = answeringBuild((await import(pathToFileURL(path.join(buildDir, 'server/index.js')).href)) as ServerBuild, services.logger);
-    app.all('*', createRequestHandler({ build, getLoadContext: (req) => ({ services, clientIp: req.ip ?? null }), mode: 'production' }));
+    app.all('*', privatePages, createRequestHandler({ build, getLoadContext: (req, res) => ({ services, clientIp: req.ip ?? null, cspNonce: cspNonce(res), requestInfo: requestInfo(res) }), mode: 'production' }));
   }
   // Last: whatever failed above (a malformed address, a file name that cannot exist, the database gone).
   app.use(errorResponder(services.logger));
   return { app, readiness, close: async () => { for (const close of closers) await close(); } };
 }
+

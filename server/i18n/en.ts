@@ -43,6 +43,7 @@ export const en = {
   errors: {
     storage_full: 'The server’s storage is full. Your work was not saved; please tell the administrator.',
     bad_url: 'This address is not valid.',
+    busy: 'The server is busy right now. Try again in {{seconds}} seconds.',
     unauthorized: 'Please log in.',
     forbidden: 'You are not allowed to do this.',
     not_found: 'Not found.',
@@ -302,6 +303,7 @@ export const en = {
       too_many: 'more than 2000 questions in one file',
       file_size: 'Choose a text file of at most 2 MB.',
       not_utf8: 'The file is not UTF-8 text.',
+      too_complex: 'The file is too complex to read in time. Split it into several files.',
     },
   },
   reuse: {

@@ -2,6 +2,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { PgBoss } from 'pg-boss';
 import type { Database } from '../../db/schema.ts';
+import { metrics } from '../metrics.ts';
 import { jobNames, type JobName, type JobPayloads } from './job-types.ts';
 
 export type JobHandler<N extends JobName> = (
@@ -16,6 +17,8 @@ export type JobQueue = {
   enqueueMany<N extends JobName>(db: Kysely<Database>, name: N, payloads: Array<JobPayloads[N]>): Promise<void>;
   schedule<N extends JobName>(name: N, cron: string, payload: JobPayloads[N]): Promise<void>;
   work<N extends JobName>(name: N, options: { concurrency: number }, handler: JobHandler<N>): Promise<void>;
+  /** Jobs per queue waiting (ready or deferred) and running, as pg-boss last counted them (every 10 s). */
+  depths(): Promise<Array<{ queue: JobName; queued: number; active: number }>>;
   stop(): Promise<void>;
 };
 
@@ -56,9 +59,22 @@ export async function startJobQueue(connectionString: string, options: { schedul
     async work(name, { concurrency }, handler) {
       for (let i = 0; i < concurrency; i++) {
         await boss.work<JobPayloads[typeof name], unknown, { batchSize: 1; includeMetadata: true }>(name, { batchSize: 1, includeMetadata: true }, async (jobs) => {
-          for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit, signal: job.signal });
+          for (const job of jobs) {
+            const timer = metrics.jobSeconds.startTimer({ queue: name });
+            try {
+              await handler(job.data, { id: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit, signal: job.signal });
+              timer({ outcome: 'completed' });
+            } catch (error) {
+              timer({ outcome: 'failed' });
+              throw error;
+            }
+          }
         });
       }
+    },
+    async depths() {
+      const queues = await boss.getQueues([...jobNames]);
+      return queues.map((queue) => ({ queue: queue.name as JobName, queued: queue.queuedCount, active: queue.activeCount }));
     },
     stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
   };

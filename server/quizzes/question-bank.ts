@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Principal, type Actor } from '../auth/permissions.ts';
 import { loadCabinetScope } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
-import { exportGift, importAiken, importGift, type ImportProblem, type QuestionData, type QuestionDraft } from './question-formats.ts';
+import { exportGift, importAiken, importGift, type ImportProblem, type ImportResult, type QuestionData, type QuestionDraft } from './question-formats.ts';
 
 export type BankFormat = 'gift' | 'aiken';
 export const MAX_BANK_FILE_BYTES = 2 * 1024 * 1024;
@@ -17,7 +17,11 @@ async function ownBank(db: Db, user: Principal | null, cabinetId: string): Promi
   requirePermission(user, 'cabinet.edit', scope);
 }
 
-export async function importQuestions(db: Db, actor: Actor, cabinetId: string, format: BankFormat, bytes: Uint8Array): Promise<{ imported: number; problems: ImportProblem[] }> {
+/** How a bank's text is parsed: on the services' text pool (a worker thread) in the app, in place in tests. */
+export type ParseBank = (format: BankFormat, text: string) => Promise<ImportResult>;
+const parseInPlace: ParseBank = async (format, text) => (format === 'gift' ? importGift(text) : importAiken(text));
+
+export async function importQuestions(db: Db, actor: Actor, cabinetId: string, format: BankFormat, bytes: Uint8Array, parse: ParseBank = parseInPlace): Promise<{ imported: number; problems: ImportProblem[] }> {
   await ownBank(db, actor.user, cabinetId);
   if (bytes.byteLength === 0 || bytes.byteLength > MAX_BANK_FILE_BYTES) throw new AppError('invalid_input', 'quiz.import.file_size');
   let text: string;
@@ -26,7 +30,7 @@ export async function importQuestions(db: Db, actor: Actor, cabinetId: string, f
   } catch {
     throw new AppError('invalid_input', 'quiz.import.not_utf8');
   }
-  const { questions, problems } = format === 'gift' ? importGift(text) : importAiken(text);
+  const { questions, problems } = await parse(format, text);
   if (questions.length) {
     await db.transaction().execute(async (trx) => {
       await trx

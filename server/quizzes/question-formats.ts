@@ -87,6 +87,11 @@ export function importGift(text: string): ImportResult {
   for (const block of blocks(text)) {
     const code = block.text.split('\n').filter((line) => !line.trim().startsWith('//')).join('\n').trim();
     if (!code || code.startsWith('$CATEGORY')) continue;
+    if (result.questions.length >= MAX_QUESTIONS) {
+      // The bank is full: the rest is not parsed (a 2 MB file holds some 25,000 blocks), one problem says where it stopped.
+      result.problems.push({ line: block.line + leadingComments(block.text), reason: 'quiz.import.too_many', excerpt: excerptOf(block.text) });
+      break;
+    }
     let parsed: GIFTQuestion[];
     try {
       parsed = parseGift(`${block.text}\n`);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll } from 'vitest';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { DestinationStream } from 'pino';
 import { createSession } from '../../server/auth/sessions.ts';
 import { loadConfig } from '../../server/config.ts';
 import { serveWeb } from '../../server/http/http-server.ts';
@@ -20,7 +21,7 @@ export type TestServer = {
   close(): Promise<void>;
 };
 
-export async function startTestServer(options: { remix?: RemixMode; buildDir?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(options: { remix?: RemixMode; buildDir?: string; env?: Record<string, string>; logTo?: DestinationStream } = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kabinet-test-'));
   const config = loadConfig({
@@ -31,7 +32,7 @@ export async function startTestServer(options: { remix?: RemixMode; buildDir?: s
     RUN_WORKER: 'false',
     ...options.env,
   });
-  const services = await startServices(config, { role: 'web' });
+  const services = await startServices(config, { role: 'web', logTo: options.logTo });
   const web = await createWebApp(services, { remix: options.remix ?? 'none', buildDir: options.buildDir });
   const running = await serveWeb(web, { port: 0, host: '127.0.0.1', http: config.http, logger: services.logger });
   const { port } = running;
