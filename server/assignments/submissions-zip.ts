@@ -131,6 +131,33 @@ export type ZipStream = {
   abort(): void;
 };
 
+declare module 'yazl' {
+  interface ZipFile {
+    /** Set by `end({ forceZip64Format })`; read when the end records are written. */
+    forceZip64Eocd: boolean;
+  }
+}
+
+type Ending = (options: { forceZip64Format?: boolean }, callback: (size: number) => void) => void;
+
+/**
+ * The zip's size for Content-Length. yazl's own figure counts the zip64 end records whenever the
+ * central directory passes 64 KiB (about 1,400 files), while it writes them only past 65,535
+ * entries or 4 GiB: 10,002 files were declared 76 bytes longer than sent, and every client called
+ * the download truncated. A shadow zip of the same entries, told to write the zip64 records, shows
+ * whether the figure includes them; when it does, the real zip is told to write them too.
+ */
+function declaredSize(zip: ZipFile, paths: string[], entries: ZipEntry[]): Promise<number | null> {
+  const shadow = new ZipFile();
+  entries.forEach((entry, i) => shadow.addReadStreamLazy(paths[i]!, { size: Number(entry.byte_size), compress: false }, () => undefined));
+  const sizeOf = (file: ZipFile, forceZip64Format: boolean) => new Promise<number>((resolve) => (file.end as Ending)({ forceZip64Format }, resolve));
+  return Promise.all([sizeOf(zip, false), sizeOf(shadow, true)]).then(([size, withZip64]) => {
+    if (size < 0) return null;
+    if (size === withZip64) zip.forceZip64Eocd = true;
+    return size;
+  });
+}
+
 export function zipOfFiles(storage: MediaStorage, entries: ZipEntry[]): ZipStream {
   const zip = new ZipFile();
   const paths = zipPaths(entries);
@@ -155,9 +182,7 @@ export function zipOfFiles(storage: MediaStorage, entries: ZipEntry[]): ZipStrea
       done(null, source);
     });
   });
-  const totalBytes = new Promise<number | null>((resolve) => {
-    (zip.end as (options: object, callback: (size: number) => void) => void)({}, (size) => resolve(size >= 0 ? size : null));
-  });
+  const totalBytes = declaredSize(zip, paths, entries);
   return {
     stream: zip.outputStream as Readable,
     totalBytes,

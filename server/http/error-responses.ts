@@ -5,6 +5,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { AppError } from '../errors.ts';
 import { negotiateLocale, translatorFor } from '../i18n/i18n.ts';
+import type { Locale } from '../../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { loggablePath } from './access-log.ts';
 import { translatedError } from './request-context.ts';
@@ -49,13 +50,17 @@ export function errorResponder(logger: Logger): ErrorRequestHandler {
       res.type('text/plain').send(`${answer.message}\n`);
       return;
     }
-    const t = translatorFor(locale);
-    const title = escapeHtml(t('errors.title', { status: answer.status }));
-    res
-      .type('html')
-      .send(
-        `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head>` +
-          `<body style="font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 40rem; padding: 0 1rem"><h1>${title}</h1><p>${escapeHtml(answer.message)}</p><p><a href="/">${escapeHtml(t('nav.home'))}</a></p></body></html>`,
-      );
+    res.type('html').send(errorDocument(locale, answer.status, answer.message, res.locals.cspNonce as string | undefined));
   };
+}
+
+/** A small page that says what went wrong, for a browser that asked for a page (its style carries the response's CSP nonce). */
+export function errorDocument(locale: Locale, status: number, message: string, nonce: string | undefined): string {
+  const t = translatorFor(locale);
+  const title = escapeHtml(t('errors.title', { status }));
+  const style = nonce ? `<style nonce="${escapeHtml(nonce)}">body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:40rem;padding:0 1rem}</style>` : '';
+  return (
+    `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>${style}</head>` +
+    `<body><h1>${title}</h1><p>${escapeHtml(message)}</p><p><a href="/">${escapeHtml(t('nav.home'))}</a></p></body></html>`
+  );
 }

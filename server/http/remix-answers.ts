@@ -7,14 +7,16 @@
 import type { ServerBuild } from '@remix-run/node';
 import { answerableError, httpStatusOf, isAppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { negotiateLocale, translatorFor } from '../i18n/i18n.ts';
 import type { RequestInfo } from './access-log.ts';
+import { errorDocument } from './error-responses.ts';
 
-type Handler = (args: { context?: { requestInfo?: RequestInfo } }) => unknown;
+type Handler = (args: { request?: Request; context?: { requestInfo?: RequestInfo; cspNonce?: string } }) => unknown;
 
 export function answeringBuild(build: ServerBuild, logger: Logger): ServerBuild {
   let outageLoggedAt = 0;
   const depth = (id: string | undefined): number => (id ? 1 + depth(build.routes[id]?.parentId) : 0);
-  const answering = (id: string, handler: Handler | undefined): Handler | undefined =>
+  const answering = (id: string, handler: Handler | undefined, resource: boolean): Handler | undefined =>
     handler &&
     (async (args) => {
       const info = args.context?.requestInfo;
@@ -22,6 +24,8 @@ export function answeringBuild(build: ServerBuild, logger: Logger): ServerBuild 
       try {
         return await handler(args);
       } catch (error) {
+        // A resource route (a download) has no page to show a refusal on: it answers one itself.
+        if (resource && error instanceof Response && args.request) throw await readableRefusal(error, args.request, args.context?.cspNonce);
         const answer = error instanceof Response ? null : answerableError(error);
         if (!answer) throw error;
         if (!isAppError(error) && Date.now() - outageLoggedAt > 10_000) {
@@ -30,15 +34,35 @@ export function answeringBuild(build: ServerBuild, logger: Logger): ServerBuild 
         }
         const seconds = answer.params.seconds;
         const retry = (answer.code === 'unavailable' || answer.code === 'too_many_requests') && seconds !== undefined;
-        throw Response.json({ messageKey: answer.messageKey, params: answer.params }, { status: httpStatusOf(answer.code), headers: retry ? { 'Retry-After': String(seconds) } : {} });
+        const refusal = Response.json({ messageKey: answer.messageKey, params: answer.params }, { status: httpStatusOf(answer.code), headers: retry ? { 'Retry-After': String(seconds) } : {} });
+        throw resource && args.request ? await readableRefusal(refusal, args.request, args.context?.cspNonce) : refusal;
       }
     });
   const routes = Object.fromEntries(
     Object.entries(build.routes).map(([id, route]) => {
       if (!route) return [id, route];
       const module = route.module as unknown as Record<string, unknown>;
-      return [id, { ...route, module: { ...module, loader: answering(id, module.loader as Handler | undefined), action: answering(id, module.action as Handler | undefined) } }];
+      const resource = !module.default;
+      return [id, { ...route, module: { ...module, loader: answering(id, module.loader as Handler | undefined, resource), action: answering(id, module.action as Handler | undefined, resource) } }];
     }),
   );
   return { ...build, routes } as ServerBuild;
+}
+
+/**
+ * A refusal thrown as `{ messageKey, params }` JSON (orRespond, the answers above), made readable:
+ * a translated page for a browser that followed a link, a translated line for a program.
+ */
+async function readableRefusal(response: Response, request: Request, nonce: string | undefined): Promise<Response> {
+  if (response.status < 400 || !response.headers.get('content-type')?.includes('json')) return response;
+  const payload = (await response.clone().json().catch(() => null)) as { messageKey?: unknown; params?: Record<string, string | number> } | null;
+  if (typeof payload?.messageKey !== 'string') return response;
+  const locale = negotiateLocale(request.headers);
+  const message = translatorFor(locale)(payload.messageKey, payload.params ?? {});
+  const headers = new Headers({ 'Cache-Control': 'no-store', 'Content-Language': locale });
+  const retryAfter = response.headers.get('Retry-After');
+  if (retryAfter) headers.set('Retry-After', retryAfter);
+  const wantsPage = (request.headers.get('accept') ?? '').includes('text/html');
+  headers.set('Content-Type', wantsPage ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8');
+  return new Response(wantsPage ? errorDocument(locale, response.status, message, nonce) : `${message}\n`, { status: response.status, headers });
 }

@@ -6,7 +6,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Locker, Upload } from '@tus/server';
 import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
-import { AppError } from '../errors.ts';
+import { AppError, infrastructureError } from '../errors.ts';
 import { keepFlushing, spoolPaths, uploadIdPattern } from '../uploads/upload-spool.ts';
 import { metrics } from '../metrics.ts';
 
@@ -80,6 +80,9 @@ export function createPatchReceiver(deps: PatchDeps) {
       if (!bodyRead) {
         // Refused before reading: answer, then let the rest of the body go by.
         res.once('finish', () => req.resume());
+      } else {
+        // Refused while reading (the disk filled up): the rest of the body is not read; the connection closes.
+        res.set('Connection', 'close');
       }
       if (!res.headersSent && !res.destroyed) deps.refuse(req, res, error);
     }
@@ -117,6 +120,9 @@ async function writeBody(req: ExpressRequest, file: string, offset: number, room
     await pipeline(req, limit, out, { signal: stop });
   } catch (error) {
     if (error instanceof AppError) throw error;
+    // The disk is full: what was written stays, and the upload resumes once there is room.
+    const storageFull = infrastructureError(error);
+    if (storageFull) throw storageFull;
     // The client went away or the upload was taken over: not an error of this upload.
   } finally {
     if (!out.closed) await once(out, 'close');

@@ -2,7 +2,7 @@
 import { FileStore } from '@tus/file-store';
 import { EVENTS, MemoryLocker, Server, type Upload } from '@tus/server';
 import type { SessionUser } from '../auth/sessions.ts';
-import { AppError } from '../errors.ts';
+import { AppError, answerableError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { authorizeUploadRequest, beginUpload, finishUpload, forgetUpload } from '../uploads/uploads.ts';
 import { createSpoolHasher } from '../uploads/spool-hasher.ts';
@@ -103,6 +103,11 @@ export function createTusEndpoint(services: Services): TusEndpoint {
       } catch (error) {
         throw reject(req, error);
       }
+    },
+    // What the datastore throws (a full disk while creating an upload) is translated like any refusal.
+    onResponseError(req, error) {
+      if (error instanceof Error && answerableError(error)) return reject(req, error);
+      return undefined;
     },
   });
   server.on(EVENTS.POST_TERMINATE, (_req, _res, id: string) => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDb } from '../../db/client.ts';
 import { signMediaToken } from '../../server/media/media-token.ts';
 import { ky } from '../../server/i18n/ky.ts';
+import { ru } from '../../server/i18n/ru.ts';
 import { sharedBuild } from '../helpers/build-app.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -41,6 +42,20 @@ describe('a web process that cannot be knocked over', () => {
       expect(body).toContain(ky.errors.bad_url);
       expect(body).not.toMatch(/URIError|node_modules|at [\w.]+ \(/);
     }
+  });
+
+  it('answers a stale download link with a translated page, not raw JSON', async () => {
+    const cookie = `${await server.cookieFor('student')}; kabinet_lang=ru`;
+    const link = `${server.url}/files/00000000-0000-4000-8000-00000000dead`;
+    const page = await fetch(link, { headers: { ...html, cookie } });
+    const body = await page.text();
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(body).toContain(ru.errors.not_found);
+    expect(body).not.toContain('messageKey');
+    // A program asking gets the same in a line.
+    const line = await fetch(link, { headers: { cookie, accept: '*/*' } });
+    expect([line.status, await line.text()]).toEqual([404, `${ru.errors.not_found}\n`]);
   });
 
   it('answers a media file name that cannot exist with 404, and keeps serving', async () => {
