@@ -18,6 +18,8 @@ export type TestServer = {
   /** A session cookie for a demo account (`instructor`, `student31`, …). */
   cookieFor(account: string): Promise<string>;
   userId(account: string): Promise<string>;
+  /** Stops accepting and lets running requests finish, as SIGTERM does; the services stay for close(). */
+  drain(graceMs?: number): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -49,6 +51,7 @@ export async function startTestServer(options: { remix?: RemixMode; buildDir?: s
       const token = await createSession(services.db, { userId: await userId(account), ttlMs: 3600_000, ip: null, userAgent: 'test' });
       return `kabinet_session=${token}`;
     },
+    drain: (graceMs = 5_000) => running.drain(graceMs),
     async close() {
       await running.drain(0);
       await web.close();
