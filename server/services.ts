@@ -56,7 +56,7 @@ async function createStorage(config: Config): Promise<MediaStorage> {
  */
 export type ServicesRole = 'web' | 'worker' | 'tool';
 
-export async function startServices(config: Config, options: { role: ServicesRole; logTo?: DestinationStream }): Promise<Services> {
+export async function startServices(config: Config, options: { role: ServicesRole; logTo?: DestinationStream; migrate?: boolean }): Promise<Services> {
   const logger = createLogger(config.logLevel, options.logTo);
   const closers: Array<() => Promise<void>> = [];
   const releaseDataDir = await claimDataDir(config.dataDir, { lock: options.role === 'web' && !config.databaseUrl });
@@ -81,7 +81,7 @@ export async function startServices(config: Config, options: { role: ServicesRol
   const passwords = createPasswords(passwordPool, config.passwordLogin);
   const text = createTextPool();
   closers.unshift(() => text.close());
-  if (options.role !== 'worker') {
+  if (options.role !== 'worker' && options.migrate !== false) {
     const applied = await migrateToLatest(db);
     if (applied.length) logger.info('migrations applied', { applied });
   }
