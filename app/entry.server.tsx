@@ -10,7 +10,16 @@ import { createReadableStreamFromReadable } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
+import { en } from '../server/i18n/en.ts';
+import { ky } from '../server/i18n/ky.ts';
+import { ru } from '../server/i18n/ru.ts';
+import { provideDictionary } from './dictionaries.ts';
 import { NonceContext } from './nonce.ts';
+
+// The server renders every language.
+provideDictionary('ky', ky);
+provideDictionary('ru', ru);
+provideDictionary('en', en);
 
 const ABORT_DELAY = 5_000;
 

@@ -7,8 +7,17 @@ import { answerableError, httpStatusOf } from '../server/errors.ts';
 import type { SsoOffer } from './components/sso-button.tsx';
 
 /** Who is asking; the first thing nearly every page asks the database, so an outage answers 503 here. */
+/** One session lookup per request: the root's loader and the page's share it. */
+const usersOfRequests = new WeakMap<Request, Promise<SessionUser | null>>();
+
 export async function getUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
-  const user = await orRespond(() => findUserByCookie(context.services.db, request.headers.get('cookie'), context.services.config.sessionIdleMs));
+  let lookup = usersOfRequests.get(request);
+  if (!lookup) {
+    lookup = orRespond(() => findUserByCookie(context.services.db, request.headers.get('cookie'), context.services.config.sessionIdleMs));
+    usersOfRequests.set(request, lookup);
+    lookup.catch(() => usersOfRequests.delete(request));
+  }
+  const user = await lookup;
   if (user && context.requestInfo) context.requestInfo.userId = user.id;
   return user;
 }

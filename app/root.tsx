@@ -15,9 +15,11 @@ import {
 import { useMemo } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { Locale } from '../db/schema.ts';
-import { locales, negotiateLocale } from '../server/i18n/i18n.ts';
+import { negotiateLocale } from '../server/i18n/i18n.ts';
+import { locales } from '../server/i18n/locales.ts';
 import { roleNames } from '../server/auth/permissions.ts';
 import { getUser } from './guards.server.ts';
+import { useDictionary } from './dictionaries.ts';
 import { createI18n } from './i18n.ts';
 import { useNonce } from './nonce.ts';
 import stylesUrl from './styles/app.css?url';
@@ -80,7 +82,8 @@ function Header({ locale, user }: { locale: Locale; user: { fullName: string; ro
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>('root');
   const locale = data?.locale ?? 'ky';
-  const i18n = useMemo(() => createI18n(locale), [locale]);
+  const shown = useDictionary(locale);
+  const i18n = useMemo(() => createI18n(shown.locale, shown.dictionary), [shown.locale, shown.dictionary]);
   const nonce = useNonce();
   return (
     <html lang={locale}>

@@ -1,12 +1,13 @@
 // A page's title in the reader's language (the root's locale), for routes' `meta`.
 import type { LoaderFunction, MetaFunction, SerializeFrom } from '@remix-run/node';
-import { isLocale, translatorFor } from '../../server/i18n/i18n.ts';
+import { isLocale } from '../../server/i18n/locales.ts';
+import { translatorOf } from '../dictionaries.ts';
 
 /** `meta` that titles the page with a dictionary key (and, if given, a name from the loader's data). */
 export function titled<L extends LoaderFunction = LoaderFunction>(key: string, name?: (data: SerializeFrom<L>) => string | undefined): MetaFunction<L> {
   return ({ data, matches }) => {
     const locale = (matches.find((match) => match.id === 'root')?.data as { locale?: unknown } | undefined)?.locale;
-    const t = translatorFor(isLocale(locale) ? locale : 'ky');
+    const t = translatorOf(isLocale(locale) ? locale : 'ky');
     const named = data ? name?.(data) : undefined;
     return [{ title: [named, t(key), 'Kabinet'].filter(Boolean).join(' · ') }];
   };

@@ -6,14 +6,10 @@ import { en } from './en.ts';
 import { ky } from './ky.ts';
 import { ru } from './ru.ts';
 
-export const locales = ['ky', 'ru', 'en'] as const satisfies readonly Locale[];
-export const defaultLocale: Locale = 'ky';
-export const LOCALE_COOKIE = 'kabinet_lang';
-export const resources = { ky: { translation: ky }, ru: { translation: ru }, en: { translation: en } };
+import { defaultLocale, isLocale, LOCALE_COOKIE } from './locales.ts';
 
-export function isLocale(value: unknown): value is Locale {
-  return typeof value === 'string' && (locales as readonly string[]).includes(value);
-}
+export { defaultLocale, isLocale, LOCALE_COOKIE, locales } from './locales.ts';
+export const resources = { ky: { translation: ky }, ru: { translation: ru }, en: { translation: en } };
 
 const translators = new Map<Locale, TFunction>();
 
