@@ -94,7 +94,8 @@ async function allowTraverse(dir: string): Promise<void> {
   }
 }
 
-const alive = (pid: number): boolean => {
+/** Whether a process runs (EPERM: it does, as another user). */
+export const processIsAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;
@@ -115,14 +116,14 @@ export async function stopLeftBehindPostmaster(dir: string): Promise<void> {
   const pidFile = await fs.readFile(path.join(dir, 'postmaster.pid'), 'utf8').catch(() => null);
   const [pidLine, dirLine] = pidFile?.split('\n') ?? [];
   const pid = Number(pidLine);
-  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid) || path.resolve(dirLine ?? '') !== dir) return;
+  if (!Number.isInteger(pid) || pid <= 0 || !processIsAlive(pid) || path.resolve(dirLine ?? '') !== dir) return;
   const command = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
   if (command && !command.includes('postgres')) return;
   process.stderr.write(`Embedded PostgreSQL (pid ${pid}) was left running by a process that ended without stopping it: stopping it before starting again.\n`);
   for (const [signal, waitMs] of [['SIGINT', 60_000], ['SIGQUIT', 10_000]] as const) {
     process.kill(pid, signal);
     for (const deadline = Date.now() + waitMs; Date.now() < deadline; ) {
-      if (!alive(pid)) return;
+      if (!processIsAlive(pid)) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

@@ -5,21 +5,13 @@
 import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { processIsAlive } from '../db/embedded.ts';
 
 const lockName = 'kabinet-web.pid';
 
-const running = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 /** Whether `pid` is a live Node process (not a recycled pid of something else). */
 function liveNode(pid: number): boolean {
-  if (!running(pid)) return false;
+  if (!processIsAlive(pid)) return false;
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('node');
   } catch {

@@ -7,6 +7,7 @@ import { AppError } from '../errors.ts';
 import { negotiateLocale, translatorFor } from '../i18n/i18n.ts';
 import type { Locale } from '../../db/schema.ts';
 import type { Logger } from '../logger.ts';
+import { escapeHtml } from '../text/escape-html.ts';
 import { loggablePath } from './access-log.ts';
 import { translatedError } from './request-context.ts';
 import { webHeaders } from './web-request.ts';
@@ -27,7 +28,6 @@ function requestError(error: unknown): AppError | null {
   return null;
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 export function errorResponder(logger: Logger): ErrorRequestHandler {
   let outageLoggedAt = 0;

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { Piscina } from 'piscina';
 import { AppError } from '../errors.ts';
 import type { ImportResult } from '../quizzes/question-formats.ts';
+import { escapeHtml } from './escape-html.ts';
 import type { TextTask } from './text-worker.ts';
 
 export type TextPool = {
@@ -21,7 +22,6 @@ export type TextPool = {
 
 export const textLimits = { markdownMs: 1_000, questionsMs: 20_000, cachedTexts: 1_000, queued: 32 } as const;
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 /** The text as paragraphs, its line breaks kept: what a reader gets when the formatting cannot be rendered. */
 export function plainParagraphs(text: string): string {

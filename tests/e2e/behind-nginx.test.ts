@@ -9,7 +9,6 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signMediaToken } from '../../server/media/media-token.ts';
 import { storageKeys } from '../../server/storage/media-storage.ts';
@@ -20,6 +19,7 @@ import { freePort } from '../helpers/free-port.ts';
 import { logCapture } from '../helpers/log-capture.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { tusCreate, tusPatch } from '../helpers/tus-requests.ts';
+import { unzip } from '../helpers/unzip.ts';
 
 // nginx's certificate is made for this test: trusted by turning the check off in this process only.
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
@@ -115,27 +115,6 @@ async function post(pathname: string, account: string, fields: Record<string, st
   });
   await response.arrayBuffer();
   return response.status;
-}
-
-async function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
-  await new Promise<void>((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true, validateEntrySizes: true }, (error, file) => {
-      if (error) return reject(error);
-      file.on('entry', (entry: yauzl.Entry) =>
-        file.openReadStream(entry, async (openError, stream) => {
-          if (openError) return reject(openError);
-          const chunks: Buffer[] = [];
-          for await (const chunk of stream) chunks.push(chunk as Buffer);
-          files.set(entry.fileName, Buffer.concat(chunks));
-          file.readEntry();
-        }),
-      );
-      file.on('end', resolve);
-      file.readEntry();
-    });
-  });
-  return files;
 }
 
 describe.skipIf(!nginxBinary || !hasBrowser)('behind nginx, two web processes', () => {
