@@ -6,7 +6,22 @@ import { isLocale } from '../server/i18n/locales.ts';
 import { loadDictionary } from './dictionaries.ts';
 
 const lang = document.documentElement.lang;
-void loadDictionary(isLocale(lang) ? lang : 'ky').then(() => {
+const locale = isLocale(lang) ? lang : 'ky';
+
+/** The page's dictionary, tried again on a weak connection (without it the page would stay as the server sent it). */
+async function dictionaryLoaded(): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await loadDictionary(locale);
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, attempt * 1000));
+    }
+  }
+}
+
+void dictionaryLoaded().then(() => {
   startTransition(() => {
     hydrateRoot(
       document,

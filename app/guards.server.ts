@@ -7,18 +7,25 @@ import { answerableError, httpStatusOf } from '../server/errors.ts';
 import type { SsoOffer } from './components/sso-button.tsx';
 
 /** Who is asking; the first thing nearly every page asks the database, so an outage answers 503 here. */
-/** One session lookup per request: the root's loader and the page's share it. */
-const usersOfRequests = new WeakMap<Request, Promise<SessionUser | null>>();
-
+/**
+ * The signed-in person, looked up once per request: the root's loader and the page's share the
+ * lookup (kept on the request's info, which every loader of one request gets; Remix hands each
+ * loader a Request of its own). An action forgets it (remix-answers.ts): it may sign in or out.
+ */
 export async function getUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
-  let lookup = usersOfRequests.get(request);
+  const info = context.requestInfo;
+  let lookup = info?.session as Promise<SessionUser | null> | undefined;
   if (!lookup) {
-    lookup = orRespond(() => findUserByCookie(context.services.db, request.headers.get('cookie'), context.services.config.sessionIdleMs));
-    usersOfRequests.set(request, lookup);
-    lookup.catch(() => usersOfRequests.delete(request));
+    lookup = findUserByCookie(context.services.db, request.headers.get('cookie'), context.services.config.sessionIdleMs);
+    if (info) {
+      info.session = lookup;
+      lookup.catch(() => delete info.session);
+    }
   }
-  const user = await lookup;
-  if (user && context.requestInfo) context.requestInfo.userId = user.id;
+  // Each caller its own answer to a failure (a thrown Response is read once).
+  const shared = lookup;
+  const user = await orRespond(() => shared);
+  if (user && info) info.userId = user.id;
   return user;
 }
 

@@ -51,6 +51,15 @@ export async function startEmbeddedPostgres(options: {
   const url = (database: string) => `postgres://kabinet:kabinet@127.0.0.1:${options.port}/${database}`;
   if (options.joinRunning && (await alreadyRunning(options.port))) return { url, stop: async () => undefined };
   const dir = path.resolve(options.dir);
+  if (options.joinRunning) {
+    // A command (backup, import) never stops a database it finds running: it joins it where it listens.
+    const running = await runningPostmaster(dir);
+    if (running) {
+      const joined = (database: string) => `postgres://kabinet:kabinet@127.0.0.1:${running.port}/${database}`;
+      if (await alreadyRunning(running.port)) return { url: joined, stop: async () => undefined };
+      throw new Error(`The embedded PostgreSQL in ${dir} is running (pid ${running.pid}) but does not answer on port ${running.port}; try again when Kabinet has started.`);
+    }
+  }
   const log: string[] = [];
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const cluster = new EmbeddedPostgres({
@@ -112,13 +121,22 @@ export const processIsAlive = (pid: number): boolean => {
  * transactions roll back, everything committed stays), then started again normally. A stale
  * `postmaster.pid` whose process is gone needs nothing: PostgreSQL replaces it.
  */
-export async function stopLeftBehindPostmaster(dir: string): Promise<void> {
+/** The postmaster running on `dir` (from its postmaster.pid, checked against the process), or null. */
+async function runningPostmaster(dir: string): Promise<{ pid: number; port: number } | null> {
   const pidFile = await fs.readFile(path.join(dir, 'postmaster.pid'), 'utf8').catch(() => null);
-  const [pidLine, dirLine] = pidFile?.split('\n') ?? [];
+  const [pidLine, dirLine, , portLine] = pidFile?.split('\n') ?? [];
   const pid = Number(pidLine);
-  if (!Number.isInteger(pid) || pid <= 0 || !processIsAlive(pid) || path.resolve(dirLine ?? '') !== dir) return;
-  const command = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  if (command && !command.includes('postgres')) return;
+  if (!Number.isInteger(pid) || pid <= 0 || !processIsAlive(pid) || path.resolve(dirLine ?? '') !== dir) return null;
+  // A recycled pid (after a reboot) is some other process: only a postgres serving this very folder counts.
+  const command = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => null);
+  if (command !== null && !(command.includes('postgres') && command.split('\0').includes(dir))) return null;
+  return { pid, port: Number(portLine) };
+}
+
+export async function stopLeftBehindPostmaster(dir: string): Promise<void> {
+  const running = await runningPostmaster(dir);
+  if (!running) return;
+  const { pid } = running;
   process.stderr.write(`Embedded PostgreSQL (pid ${pid}) was left running by a process that ended without stopping it: stopping it before starting again.\n`);
   for (const [signal, waitMs] of [['SIGINT', 60_000], ['SIGQUIT', 10_000]] as const) {
     process.kill(pid, signal);

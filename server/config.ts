@@ -48,6 +48,7 @@ const envSchema = z.object({
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   S3_FORCE_PATH_STYLE: bool.default(false),
+  S3_DIRECT_DOWNLOADS: bool.default(true),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   SMTP_FROM: z.string().min(3).default('Kabinet <no-reply@kabinet.local>'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -165,6 +166,8 @@ export type S3Config = {
   accessKeyId: string | undefined;
   secretAccessKey: string | undefined;
   forcePathStyle: boolean;
+  /** Downloads redirect to presigned links at the store (false: Kabinet streams them, for a store browsers cannot reach). */
+  directDownloads: boolean;
 };
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
@@ -212,6 +215,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           accessKeyId: env.S3_ACCESS_KEY_ID,
           secretAccessKey: env.S3_SECRET_ACCESS_KEY,
           forcePathStyle: env.S3_FORCE_PATH_STYLE,
+          directDownloads: env.S3_DIRECT_DOWNLOADS,
         }
       : undefined,
     mail: env.SMTP_URL ? { url: env.SMTP_URL, from: env.SMTP_FROM } : undefined,

@@ -26,11 +26,21 @@ export async function claimDataDir(dataDir: string, options: { lock: boolean }):
   if ((mode & 0o077) !== 0) await fs.chmod(dataDir, 0o700);
   if (!options.lock) return async () => undefined;
   const lock = path.join(dataDir, lockName);
-  const holder = Number(await fs.readFile(lock, 'utf8').catch(() => ''));
-  if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && liveNode(holder)) {
-    throw new Error(`Another Kabinet web process (pid ${holder}) is running with DATA_DIR=${dataDir}. Stop it first, or give this one another DATA_DIR and EMBEDDED_PG_PORT.`);
+  // Created only if absent ('wx'): of two starts at the same moment, one gets the lock.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fs.writeFile(lock, `${process.pid}\n`, { mode: 0o600, flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
+    }
+    const holder = Number(await fs.readFile(lock, 'utf8').catch(() => ''));
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && liveNode(holder)) {
+      throw new Error(`Another Kabinet web process (pid ${holder}) is running with DATA_DIR=${dataDir}. Stop it first, or give this one another DATA_DIR and EMBEDDED_PG_PORT.`);
+    }
+    // Left by a process that is gone (kill -9): taken over.
+    await fs.rm(lock, { force: true });
   }
-  await fs.writeFile(lock, `${process.pid}\n`, { mode: 0o600 });
   return async () => {
     const still = await fs.readFile(lock, 'utf8').catch(() => '');
     if (Number(still) === process.pid) await fs.rm(lock, { force: true });

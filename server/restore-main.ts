@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrateTo, migrateToLatest } from '../db/migrate.ts';
-import { isEmptyDatabase, loadDatabase, migrationsToReach, readManifest, restoreMedia } from './backup/backup.ts';
+import { emptyDatabase, isEmptyDatabase, loadDatabase, migrationsToReach, readManifest, restoreMedia } from './backup/backup.ts';
 import { loadConfig } from './config.ts';
 import { startServices } from './services.ts';
 
@@ -23,10 +23,12 @@ const fail = (message: string) => {
 const manifest = await readManifest(dir).catch((error: Error) => fail(error.message));
 const config = loadConfig(process.env);
 const services = await startServices({ ...config, logLevel: 'warn' }, { role: 'tool', migrate: false });
+let started = false;
 try {
   if (!(await isEmptyDatabase(services.databaseUrl))) {
-    fail('the database is not empty. Restore into a new database (DATABASE_URL), or for the embedded one stop Kabinet and move DATA_DIR aside first.');
+    throw new Error('restore refused: the database is not empty. Restore into a new database (DATABASE_URL), or for the embedded one stop Kabinet and move DATA_DIR aside first.');
   }
+  started = true;
   const target = migrationsToReach(manifest!);
   await migrateTo(services.db, target);
   await loadDatabase(services.databaseUrl, dir, manifest!);
@@ -37,8 +39,11 @@ try {
   for (const { id } of unfinished) await services.queue.enqueue(services.db, 'transcode-video', { mediaFileId: id });
   process.stdout.write(`${JSON.stringify({ restored: dir, createdAt: manifest!.createdAt, tables: manifest!.tables.length, newerMigrations: newer.length, mediaFiles, requeued: unfinished.length })}\n`);
 } catch (error) {
-  process.stderr.write(`restore failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${message.startsWith('restore refused') ? message : `restore failed: ${message}`}\n`);
   process.exitCode = 1;
+  // Half a restore is no restore: the database is left empty again, so that the next try may begin.
+  if (started) await emptyDatabase(services.databaseUrl).catch((cleanup: Error) => process.stderr.write(`and emptying the database failed: ${cleanup.message}\n`));
 } finally {
   await services.close();
 }

@@ -166,6 +166,18 @@ export async function isEmptyDatabase(databaseUrl: string): Promise<boolean> {
   }
 }
 
+/** Drops everything of Kabinet's schema (after a failed restore, which began on an empty database). */
+export async function emptyDatabase(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('drop schema public cascade');
+    await client.query('create schema public');
+  } finally {
+    await client.end();
+  }
+}
+
 /** The migrations of this code up to the backup's last one; a backup from newer code is refused. */
 export function migrationsToReach(manifest: Manifest): string {
   const known = Object.keys(migrations).sort();

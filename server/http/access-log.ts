@@ -11,7 +11,14 @@ import type { Logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
 
 /** Filled in while a request runs: the route that answered it and who asked. */
-export type RequestInfo = { route?: string; userId?: string; socket: Socket; bytesBefore: number };
+export type RequestInfo = {
+  route?: string;
+  userId?: string;
+  /** The signed-in person's lookup, shared by the request's loaders (app/guards.server.ts); an action forgets it. */
+  session?: Promise<unknown>;
+  socket: Socket;
+  bytesBefore: number;
+};
 
 export const requestInfo = (res: Response | ServerResponse): RequestInfo => (res as Response).locals.requestInfo as RequestInfo;
 

@@ -43,11 +43,23 @@ export function answeringBuild(build: ServerBuild, logger: Logger): ServerBuild 
       if (!route) return [id, route];
       const module = route.module as unknown as Record<string, unknown>;
       const resource = !module.default;
-      return [id, { ...route, module: { ...module, loader: answering(id, module.loader as Handler | undefined, resource), action: answering(id, module.action as Handler | undefined, resource) } }];
+      const action = answering(id, module.action as Handler | undefined, resource);
+      return [id, { ...route, module: { ...module, loader: answering(id, module.loader as Handler | undefined, resource), action: action && forgettingSession(action) } }];
     }),
   );
   return { ...build, routes } as ServerBuild;
 }
+
+/** An action may sign someone in or out: the loaders after it look the session up again. */
+const forgettingSession =
+  (action: Handler): Handler =>
+  async (args) => {
+    try {
+      return await action(args);
+    } finally {
+      if (args.context?.requestInfo) delete args.context.requestInfo.session;
+    }
+  };
 
 /**
  * A refusal thrown as `{ messageKey, params }` JSON (orRespond, the answers above), made readable:

@@ -34,7 +34,8 @@ export function securityHeaders(options: SecurityOptions): RequestHandler {
           directives: {
             defaultSrc: ["'self'"],
             scriptSrc: ["'self'", nonce],
-            styleSrc: ["'self'"],
+            // The nonce: a page Kabinet writes itself when something failed (error-responses.ts) styles itself inline.
+            styleSrc: ["'self'", nonce],
             imgSrc: [...media, 'data:'],
             mediaSrc: media,
             // hls.js fetches playlists and segments, and runs its worker from a blob.

@@ -67,7 +67,8 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
   // Text is compressed (pages, data, scripts, styles, playlists); media, uploads and zips never:
   // they are compressed already, and a Range or a Content-Length must stay exact.
   const uncompressed = (path: string) => path.startsWith(MEDIA_PATH) || path.startsWith(UPLOADS_PATH) || path.endsWith('.zip');
-  app.use(compression({ filter: (req, res) => !uncompressed(req.path) && compression.filter(req, res) }));
+  // A partial answer (206) keeps its bytes as they are: its Content-Range counts them.
+  app.use(compression({ filter: (req, res) => !uncompressed(req.path) && !res.getHeader('Content-Range') && compression.filter(req, res) }));
 
   // Whether to send this process more requests: not while it stops (a load balancer's probe).
   app.get('/readyz', (_req, res) => {

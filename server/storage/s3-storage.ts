@@ -79,6 +79,7 @@ export function createS3Storage(config: S3Config): MediaStorage {
     },
     async directUrl(key, options) {
       assertValidKey(key);
+      if (!config.directDownloads) return null;
       const command = new GetObjectCommand({
         Bucket,
         Key: key,

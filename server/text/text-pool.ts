@@ -45,8 +45,11 @@ export function createTextPool(limits: Partial<Record<keyof typeof textLimits, n
       idleTimeout: 30_000,
     }));
   const run = <T>(task: TextTask, ms: number): Promise<T> => thePool().run(task, { signal: AbortSignal.timeout(ms) }) as Promise<T>;
-  // Rendered HTML by the text's hash, the most recently used last.
+  // Rendered HTML by the text's hash, the most recently used last; renders under way, shared by
+  // readers who open the same page at once. A fallback is not kept: the next view tries again
+  // (a render may have missed its deadline only because the thread was busy with a bank).
   const rendered = new Map<string, string>();
+  const rendering = new Map<string, Promise<string | null>>();
 
   return {
     async formatted(text) {
@@ -58,10 +61,20 @@ export function createTextPool(limits: Partial<Record<keyof typeof textLimits, n
         rendered.set(key, known);
         return known;
       }
-      const html = await run<string>({ kind: 'markdown', text }, markdownMs).catch(() => plainParagraphs(text));
-      rendered.set(key, html);
-      if (rendered.size > cachedTexts) rendered.delete(rendered.keys().next().value!);
-      return html;
+      let pending = rendering.get(key);
+      if (!pending) {
+        pending = run<string>({ kind: 'markdown', text }, markdownMs).then(
+          (html) => {
+            rendered.set(key, html);
+            if (rendered.size > cachedTexts) rendered.delete(rendered.keys().next().value!);
+            return html;
+          },
+          () => null,
+        );
+        rendering.set(key, pending);
+        void pending.finally(() => rendering.delete(key));
+      }
+      return (await pending) ?? plainParagraphs(text);
     },
     async questions(format, text) {
       try {

@@ -100,6 +100,13 @@ describe('backup and restore', () => {
     const dataDir = path.join(work, 'restored');
     await fs.mkdir(dataDir);
     const restoreEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: target.url, DATA_DIR: dataDir };
+    // A damaged backup fails as a whole and leaves the database empty, so that the next try may begin.
+    const damaged = path.join(work, 'damaged');
+    await fs.cp(backup, damaged, { recursive: true });
+    await fs.writeFile(path.join(damaged, 'db', 'app_user.tsv.gz'), 'not gzip');
+    const failed = await run(process.execPath, ['server/restore-main.ts', damaged], { env: restoreEnv }).then(() => null, (error: { stderr: string; code: number }) => error);
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toContain('restore failed');
     const outcome = JSON.parse((await run(process.execPath, ['server/restore-main.ts', backup], { env: restoreEnv })).stdout.trim().split('\n').at(-1)!);
     expect(outcome).toMatchObject({ tables: first.tables, mediaFiles: first.mediaFiles, requeued: 0 });
 

@@ -81,10 +81,14 @@ describe('response headers', () => {
   });
 
   it('allows media from the S3 store that presigned links point to', async () => {
-    const pathStyle = createS3Storage({ bucket: 'media', endpoint: 'https://minio.example.edu:9000', region: 'us-east-1', accessKeyId: 'a', secretAccessKey: 'b', forcePathStyle: true });
+    const pathStyle = createS3Storage({ bucket: 'media', endpoint: 'https://minio.example.edu:9000', region: 'us-east-1', accessKeyId: 'a', secretAccessKey: 'b', forcePathStyle: true, directDownloads: true });
     expect(await directMediaOrigin(pathStyle)).toBe('https://minio.example.edu:9000');
-    const aws = createS3Storage({ bucket: 'kabinet-media', endpoint: undefined, region: 'eu-central-1', accessKeyId: 'a', secretAccessKey: 'b', forcePathStyle: false });
+    const aws = createS3Storage({ bucket: 'kabinet-media', endpoint: undefined, region: 'eu-central-1', accessKeyId: 'a', secretAccessKey: 'b', forcePathStyle: false, directDownloads: true });
     expect(await directMediaOrigin(aws)).toBe('https://kabinet-media.s3.eu-central-1.amazonaws.com');
     expect(await directMediaOrigin(server.services.storage)).toBeNull();
+    // A store browsers cannot reach (MinIO inside compose): no links to it, Kabinet streams.
+    const inside = createS3Storage({ bucket: 'media', endpoint: 'http://minio:9000', region: 'us-east-1', accessKeyId: 'a', secretAccessKey: 'b', forcePathStyle: true, directDownloads: false });
+    expect(await inside.directUrl('originals/ab/x/original.pdf', { fileName: 'a.pdf', contentType: 'application/pdf', disposition: 'attachment', expiresInSeconds: 60 })).toBeNull();
+    expect(await directMediaOrigin(inside)).toBeNull();
   });
 });

@@ -23,9 +23,12 @@ export async function sharedBuild(): Promise<string> {
   const root = sharedBuildRoot();
   const out = path.join(root, 'build');
   const done = path.join(root, 'done');
+  // A fresh clone has no node_modules/.cache yet.
+  await fs.mkdir(path.dirname(root), { recursive: true });
   try {
-    await fs.mkdir(root, { recursive: false });
-  } catch {
+    await fs.mkdir(root);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     // Another test file is building: wait for it (a failed build leaves `failed`).
     for (;;) {
       if (existsSync(done)) return out;

@@ -26,6 +26,7 @@ export async function startS3Server(bucket = 'kabinet-test'): Promise<{ config: 
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',
     forcePathStyle: true,
+    directDownloads: true,
   };
   const client = new S3Client({ region: config.region, endpoint: config.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
   for (let attempt = 0; ; attempt++) {
