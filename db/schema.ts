@@ -367,6 +367,8 @@ export interface SubmissionFileTable {
   original_name: string;
   byte_size: BigIntColumn;
   sha256: string;
+  /** CRC-32 of the bytes (for the zip); null for files from before it was kept. */
+  crc32: ColumnType<string | null, number | null | undefined, number | null>;
   content_type: string;
   created_at: CreatedAt;
 }

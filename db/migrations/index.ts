@@ -17,6 +17,7 @@ import * as administration from './2026-11-29T1000-administration.ts';
 import * as loginThrottle from './2026-11-29T2300-login-throttle.ts';
 import * as singleSignOn from './2026-11-29T2330-single-sign-on.ts';
 import * as importInvitations from './2026-11-29T2345-import-invitations.ts';
+import * as submissionFileCrc from './2026-11-30T0200-submission-file-crc.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-26T0700-foundation': foundation,
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T2300-login-throttle': loginThrottle,
   '2026-11-29T2330-single-sign-on': singleSignOn,
   '2026-11-29T2345-import-invitations': importInvitations,
+  '2026-11-30T0200-submission-file-crc': submissionFileCrc,
 };

@@ -1,6 +1,6 @@
 // Assignments through the routes people use and real tus uploads: creating one (Bishkek dates),
 // students' files and submissions with every refusal, privacy by URL, grading, the streamed zip.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
@@ -129,7 +129,11 @@ describe('students hand in work', () => {
   it('submits the drafts as version 1, then a resubmission as version 2; the latest counts', async () => {
     expect(statusOf(await assignmentPost('student', assignmentId, { intent: 'submit', text: 'Биринчи версия' }))).toBe(200);
     expect(messageOf(await assignmentPost('student', assignmentId, { intent: 'submit', text: '' }))).toContain('assignment.nothing_to_submit');
-    await upload('student', assignmentId, 'Оңдолгон.pdf', pdf());
+    const corrected = pdf();
+    await upload('student', assignmentId, 'Оңдолгон.pdf', corrected);
+    // Its checksums were taken as it arrived: the sha256 names it, the CRC-32 goes into the zip.
+    const stored = await server.services.db.selectFrom('submission_file').select(['sha256', 'crc32']).where('original_name', '=', 'Оңдолгон.pdf').executeTakeFirstOrThrow();
+    expect({ sha256: stored.sha256, crc32: Number(stored.crc32) }).toEqual({ sha256: createHash('sha256').update(corrected).digest('hex'), crc32: zlib.crc32(corrected) });
     expect(statusOf(await assignmentPost('student', assignmentId, { intent: 'submit', text: 'Экинчи' }))).toBe(200);
     const mine = ((await pageAs('student', assignmentId)) as AssignmentPage).mine!;
     expect(mine.drafts).toEqual([]);

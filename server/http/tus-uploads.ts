@@ -51,7 +51,7 @@ export function createTusEndpoint(services: Services): TusEndpoint {
       const finished = await finishUpload(
         { db, storage: services.storage, queue: services.queue, spoolDir: config.spoolDir },
         upload.id,
-        { ip, sha256: () => hasher.digest(upload.id, upload.size ?? 0) },
+        { ip, checksums: () => hasher.digest(upload.id, upload.size ?? 0) },
       );
       const [name, id] = 'mediaFileId' in finished ? ['Kabinet-Media-File', finished.mediaFileId] : ['Kabinet-Submission-File', finished.submissionFileId];
       return { [name]: id, 'Access-Control-Expose-Headers': name };

@@ -1,11 +1,13 @@
-// Worker thread of spool-hasher.ts: hashes each followed file up to its current end, again and again.
+// Worker thread of spool-hasher.ts: hashes each followed file (sha256 and CRC-32, one read) up to
+// its current end, again and again.
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+import zlib from 'node:zlib';
 import { lowerThisThreadsPriority } from '../thread-priority.ts';
 
 type Waiter = { size: number; requestId: string };
-type Followed = { path: string; hash: Hash; offset: number; fd: number | null; waiters: Waiter[]; idleSince: number };
+type Followed = { path: string; hash: Hash; crc32: number; offset: number; fd: number | null; waiters: Waiter[]; idleSince: number };
 type Message =
   | { type: 'follow'; uploadId: string; path: string }
   | { type: 'digest'; uploadId: string; path: string; size: number; requestId: string }
@@ -26,7 +28,7 @@ let timer: NodeJS.Timeout | null = null;
  */
 lowerThisThreadsPriority(19);
 
-const start = (path: string): Followed => ({ path, hash: createHash('sha256'), offset: 0, fd: null, waiters: [], idleSince: Date.now() });
+const start = (path: string): Followed => ({ path, hash: createHash('sha256'), crc32: 0, offset: 0, fd: null, waiters: [], idleSince: Date.now() });
 
 function drop(uploadId: string): void {
   const entry = followed.get(uploadId);
@@ -48,6 +50,7 @@ function advance(entry: Followed): boolean {
     const bytes = fs.readSync(entry.fd, buffer, 0, buffer.length, entry.offset);
     if (bytes === 0) return true;
     entry.hash.update(buffer.subarray(0, bytes));
+    entry.crc32 = zlib.crc32(buffer.subarray(0, bytes), entry.crc32);
     entry.offset += bytes;
     entry.idleSince = Date.now();
     read += bytes;
@@ -59,7 +62,7 @@ function answer(uploadId: string, entry: Followed): void {
   for (const waiter of [...entry.waiters]) {
     if (entry.offset < waiter.size) continue;
     entry.waiters.splice(entry.waiters.indexOf(waiter), 1);
-    if (entry.offset === waiter.size) parentPort!.postMessage({ requestId: waiter.requestId, digest: entry.hash.copy().digest('hex') });
+    if (entry.offset === waiter.size) parentPort!.postMessage({ requestId: waiter.requestId, digest: entry.hash.copy().digest('hex'), crc32: entry.crc32 });
     else parentPort!.postMessage({ requestId: waiter.requestId, error: `file is longer than ${waiter.size} bytes` });
     drop(uploadId);
   }

@@ -1,4 +1,4 @@
-// sha256 of spooled uploads computed on a worker thread that follows each file as it grows, so the
+// sha256 and CRC-32 of spooled uploads computed on a worker thread that follows each file as it grows, so the
 // thread receiving uploads never hashes and a finished upload is not read again.
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
@@ -7,22 +7,25 @@ import { spoolPaths } from './upload-spool.ts';
 export type SpoolHasher = {
   /** Start following an upload's spool file (tus appends only, so its prefix never changes). */
   follow(uploadId: string): void;
-  /** sha256 of the first `size` bytes once the file has them all; from scratch if it was not followed. */
-  digest(uploadId: string, size: number): Promise<string>;
+  /** sha256 and CRC-32 of the first `size` bytes once the file has them all; from scratch if it was not followed. */
+  digest(uploadId: string, size: number): Promise<Checksums>;
   forget(uploadId: string): void;
   close(): Promise<void>;
 };
 
-type Reply = { requestId: string; digest?: string; error?: string };
+/** A stored file's checksums: sha256 (hex) identifies it, CRC-32 goes into zips. */
+export type Checksums = { sha256: string; crc32: number };
+
+type Reply = { requestId: string; digest?: string; crc32?: number; error?: string };
 
 export function createSpoolHasher(spoolDir: string): SpoolHasher {
   const worker = new Worker(new URL('./spool-hasher-worker.ts', import.meta.url));
   worker.unref();
-  const pending = new Map<string, { resolve: (digest: string) => void; reject: (error: Error) => void }>();
+  const pending = new Map<string, { resolve: (checksums: Checksums) => void; reject: (error: Error) => void }>();
   worker.on('message', (reply: Reply) => {
     const waiter = pending.get(reply.requestId);
     pending.delete(reply.requestId);
-    if (reply.digest) waiter?.resolve(reply.digest);
+    if (reply.digest && reply.crc32 !== undefined) waiter?.resolve({ sha256: reply.digest, crc32: reply.crc32 });
     else waiter?.reject(new Error(reply.error ?? 'hash failed'));
   });
   worker.on('error', (error) => {

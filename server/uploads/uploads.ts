@@ -2,7 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { FileKind } from '../../db/schema.ts';
@@ -15,6 +15,7 @@ import { AppError, isAppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { storageKeys, type MediaStorage } from '../storage/media-storage.ts';
 import { detectAcceptedType, kindByName } from './file-types.ts';
+import type { Checksums } from './spool-hasher.ts';
 import { removeSpooled, spoolPaths, uploadIdPattern } from './upload-spool.ts';
 
 export type UploadLimits = { video: number; document: number };
@@ -112,10 +113,15 @@ export async function authorizeUploadRequest<U extends Principal>(
   return user;
 }
 
-async function sha256Of(filePath: string): Promise<string> {
+/** sha256 and CRC-32 of a file, in one read (when the spool hasher did not follow the upload). */
+export async function checksumsOf(filePath: string): Promise<Checksums> {
   const hash = createHash('sha256');
-  await pipeline(createReadStream(filePath, { highWaterMark: 1024 * 1024 }), hash);
-  return hash.digest('hex');
+  let crc32 = 0;
+  for await (const chunk of createReadStream(filePath, { highWaterMark: 1024 * 1024 })) {
+    hash.update(chunk as Buffer);
+    crc32 = zlib.crc32(chunk as Buffer, crc32);
+  }
+  return { sha256: hash.digest('hex'), crc32 };
 }
 
 /** Drops an upload that will never be recorded: its spool files and its row. */
@@ -133,8 +139,8 @@ export type FinishedUpload = { mediaFileId: string; itemId: string } | { submiss
 export async function finishUpload(
   deps: UploadDeps,
   uploadId: string,
-  /** `sha256`: the spool hasher's digest, computed off this thread while the bytes arrived. */
-  known: { ip?: string | null; sha256?: () => Promise<string> } = {},
+  /** `checksums`: the spool hasher's, computed off this thread while the bytes arrived. */
+  known: { ip?: string | null; checksums?: () => Promise<Checksums> } = {},
 ): Promise<FinishedUpload> {
   const ip = known.ip ?? null;
   const { db, storage, queue, spoolDir } = deps;
@@ -151,8 +157,8 @@ export async function finishUpload(
     await discardUpload(deps, uploadId);
     throw new AppError('unsupported_type', 'upload.content_not_allowed', { name: row.file_name });
   }
-  const digest = known.sha256 ? known.sha256().catch(() => sha256Of(data)) : sha256Of(data);
-  const [sha256, stat] = await Promise.all([digest, fs.stat(data)]);
+  const digest = known.checksums ? known.checksums().catch(() => checksumsOf(data)) : checksumsOf(data);
+  const [{ sha256, crc32 }, stat] = await Promise.all([digest, fs.stat(data)]);
   const mediaFileId = randomUUID();
   const key = storageKeys.original(mediaFileId, detected.extension);
   await storage.putFile(key, data, detected.contentType);
@@ -162,7 +168,7 @@ export async function finishUpload(
     if (row.assignment_id) {
       const assignmentId = row.assignment_id;
       result = await db.transaction().execute(async (trx) => {
-        await recordSubmissionFile(trx, { id: mediaFileId, assignment_id: assignmentId, student_id: row.user_id, upload_id: uploadId, storage_key: key, original_name: row.file_name, byte_size: stat.size, sha256, content_type: detected.contentType });
+        await recordSubmissionFile(trx, { id: mediaFileId, assignment_id: assignmentId, student_id: row.user_id, upload_id: uploadId, storage_key: key, original_name: row.file_name, byte_size: stat.size, sha256, crc32, content_type: detected.contentType });
         await trx.updateTable('upload').set({ finished_at: new Date() }).where('id', '=', uploadId).execute();
         await recordAudit(trx, { actorId: row.user_id, action: 'submission.file', objectType: 'submission_file', objectId: mediaFileId, ip, data: { assignmentId, name: row.file_name, bytes: stat.size, sha256 } });
         return { submissionFileId: mediaFileId };
