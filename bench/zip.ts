@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
 import { storageKeys } from '../server/storage/media-storage.ts';
 import { median, memoryOf, openDemoCabinet, resetPeakMemory, startKabinetProcess, stopChild } from './processes.ts';
+import zlib from 'node:zlib';
 
 const MiB = 1024 * 1024;
 const files = Number(process.env.BENCH_ZIP_FILES ?? 200);
@@ -71,14 +72,19 @@ async function main() {
         const file = path.join(kabinet.dataDir, 'media', key);
         fs.mkdirSync(path.dirname(file), { recursive: true });
         const out = fs.openSync(file, 'w');
-        for (let written = 0; written < fileBytes; written += MiB) fs.writeSync(out, chunk.subarray(0, Math.min(MiB, fileBytes - written)), null, null);
+        let crc32 = 0;
+        for (let written = 0; written < fileBytes; written += MiB) {
+          const piece = chunk.subarray(0, Math.min(MiB, fileBytes - written));
+          fs.writeSync(out, piece, null, null);
+          crc32 = zlib.crc32(piece, crc32);
+        }
         fs.closeSync(out);
         stored.push(file);
         const student = students[i % students.length]!.id;
         await db.query(
-          `insert into submission_file (id, assignment_id, student_id, submission_id, upload_id, storage_key, original_name, byte_size, sha256, content_type)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'application/pdf')`,
-          [id, assignmentId, student, submissionOf.get(student), id.replaceAll('-', ''), key, `work-${i}.pdf`, fileBytes, 'a'.repeat(64)],
+          `insert into submission_file (id, assignment_id, student_id, submission_id, upload_id, storage_key, original_name, byte_size, sha256, crc32, content_type)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'application/pdf')`,
+          [id, assignmentId, student, submissionOf.get(student), id.replaceAll('-', ''), key, `work-${i}.pdf`, fileBytes, 'a'.repeat(64), crc32],
         );
       }
     } finally {

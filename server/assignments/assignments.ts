@@ -326,7 +326,7 @@ export async function latestSubmissionFiles(db: Db, user: Principal | null, assi
     .selectFrom('submission_file as f')
     .innerJoin('submission as s', 's.id', 'f.submission_id')
     .innerJoin('app_user as u', 'u.id', 'f.student_id')
-    .select(['f.id', 'f.storage_key', 'f.original_name', 'f.byte_size', 'u.full_name', 's.version'])
+    .select(['f.id', 'f.storage_key', 'f.original_name', 'f.byte_size', 'f.crc32', 'f.created_at', 'u.full_name', 's.version'])
     .where('f.assignment_id', '=', assignmentId)
     .where(({ eb, selectFrom }) => eb('s.version', '=', selectFrom('submission as l').select((e) => e.fn.max('l.version').as('v')).whereRef('l.student_id', '=', 's.student_id').where('l.assignment_id', '=', assignmentId)))
     .orderBy('u.full_name')

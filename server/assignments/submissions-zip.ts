@@ -1,24 +1,45 @@
 // All students' latest submitted files as one zip, streamed: files are read one after another,
 // stored without compression (documents and photos are compressed already), and on local disk into
 // a few reused buffers, each taken back once the socket has sent it, so memory stays flat however
-// large the group's work is (decision 011).
-import { createRequire } from 'node:module';
+// large the group's work is (decision 011). The layout, with every file's size and CRC-32 kept when
+// it arrived, is known before the first byte (zip-layout.ts): an exact length, and any range.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { ZipFile } from 'yazl';
+import type { Db } from '../../db/client.ts';
 import type { MediaStorage } from '../storage/media-storage.ts';
+import { partsInRange, zipLayout } from './zip-layout.ts';
+
+export type ZipEntry = { storage_key: string; original_name: string; byte_size: string | number; crc32: number; full_name: string; version: number };
+
+/** Rows as latestSubmissionFiles gives them: the CRC-32 may be missing for files from before it was kept. */
+export type SubmittedFileRow = Omit<ZipEntry, 'crc32'> & { id: string; crc32: string | number | null; created_at: Date };
 
 /**
- * yazl checksums every byte with buffer-crc32, a JavaScript table that runs at about 220 MiB/s here
- * and made the zip three times slower than the disk. Its `unsigned(buffer, previous)` is the one
- * function yazl calls; Node's native zlib.crc32 computes the same value about ten times faster
- * (decision 011; the test checks every entry's CRC).
+ * The files with every CRC-32 known: one missing (a file from before they were kept) is computed
+ * from storage once and kept, so that only the first download of old work reads it twice.
  */
-const yazlCrc = createRequire(createRequire(import.meta.url).resolve('yazl'))('buffer-crc32') as { unsigned: (input: Buffer, previous?: number) => number };
-yazlCrc.unsigned = (input, previous) => zlib.crc32(input, previous ?? 0);
+export async function withKnownChecksums(db: Db, storage: MediaStorage, rows: SubmittedFileRow[]): Promise<ZipEntry[]> {
+  const entries: ZipEntry[] = [];
+  for (const row of rows) {
+    let crc32 = row.crc32 === null ? null : Number(row.crc32);
+    if (crc32 === null) {
+      crc32 = 0;
+      for await (const chunk of await storage.read(row.storage_key)) crc32 = zlib.crc32(chunk as Buffer, crc32);
+      await db.updateTable('submission_file').set({ crc32 }).where('id', '=', row.id).execute();
+    }
+    entries.push({ ...row, crc32 });
+  }
+  return entries;
+}
 
-export type ZipEntry = { storage_key: string; original_name: string; byte_size: string | number; full_name: string; version: number };
+/** An ETag that changes whenever the zip's bytes would: which files, their names, sizes and checksums. */
+export function zipTag(entries: ZipEntry[], modified: Date): string {
+  const hash = createHash('sha256').update(String(modified.getTime()));
+  for (const entry of entries) hash.update(`\0${entry.storage_key}\0${entry.original_name}\0${entry.full_name}\0${entry.byte_size}\0${entry.crc32}`);
+  return `"zip-${hash.digest('base64url').slice(0, 22)}"`;
+}
 
 /** Folder per student (`Асанов Бакыт/essay.pdf`); a name taken twice gets ` (2)`. */
 export function zipPaths(entries: Pick<ZipEntry, 'original_name' | 'full_name'>[]): string[] {
@@ -72,10 +93,10 @@ class BufferPool {
   }
 }
 
-/** A file read into the pool's buffers, one chunk at a time. */
-function pooledFile(file: string, pool: BufferPool): Readable {
+/** Bytes `from`…`to` (inclusive) of a file read into the pool's buffers, one chunk at a time. */
+function pooledFile(file: string, pool: BufferPool, from: number, to: number): Readable {
   let handle: fs.FileHandle | null = null;
-  let position = 0;
+  let position = from;
   return new Readable({
     highWaterMark: 1,
     async read() {
@@ -83,7 +104,8 @@ function pooledFile(file: string, pool: BufferPool): Readable {
         handle ??= await fs.open(file, 'r');
         const buffer = await pool.take();
         if (this.destroyed) return pool.giveBack(buffer);
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+        const wanted = Math.min(buffer.length, to + 1 - position);
+        const { bytesRead } = wanted > 0 ? await handle.read(buffer, 0, wanted, position) : { bytesRead: 0 };
         position += bytesRead;
         if (bytesRead > 0) {
           this.push(pool.lend(buffer, bytesRead));
@@ -123,74 +145,60 @@ async function warm(file: string, buffer: Buffer, stop: AbortSignal): Promise<vo
 
 export type ZipStream = {
   stream: Readable;
-  /** The zip's size when every entry's size is known (for Content-Length), else null. */
-  totalBytes: Promise<number | null>;
+  /** The whole zip's size. */
+  totalBytes: number;
   /** The socket has sent this chunk: its buffer may be read into again. */
   release(chunk: Buffer): void;
   /** The client went away: stop reading. */
   abort(): void;
 };
 
-declare module 'yazl' {
-  interface ZipFile {
-    /** Set by `end({ forceZip64Format })`; read when the end records are written. */
-    forceZip64Eocd: boolean;
-  }
-}
+export type ZipPlan = ReturnType<typeof zipLayout>;
 
-type Ending = (options: { forceZip64Format?: boolean }, callback: (size: number) => void) => void;
-
-/**
- * The zip's size for Content-Length. yazl's own figure counts the zip64 end records whenever the
- * central directory passes 64 KiB (about 1,400 files), while it writes them only past 65,535
- * entries or 4 GiB: 10,002 files were declared 76 bytes longer than sent, and every client called
- * the download truncated. A shadow zip of the same entries, told to write the zip64 records, shows
- * whether the figure includes them; when it does, the real zip is told to write them too.
- */
-function declaredSize(zip: ZipFile, paths: string[], entries: ZipEntry[]): Promise<number | null> {
-  const shadow = new ZipFile();
-  entries.forEach((entry, i) => shadow.addReadStreamLazy(paths[i]!, { size: Number(entry.byte_size), compress: false }, () => undefined));
-  const sizeOf = (file: ZipFile, forceZip64Format: boolean) => new Promise<number>((resolve) => (file.end as Ending)({ forceZip64Format }, resolve));
-  return Promise.all([sizeOf(zip, false), sizeOf(shadow, true)]).then(([size, withZip64]) => {
-    if (size < 0) return null;
-    if (size === withZip64) zip.forceZip64Eocd = true;
-    return size;
-  });
-}
-
-export function zipOfFiles(storage: MediaStorage, entries: ZipEntry[]): ZipStream {
-  const zip = new ZipFile();
+/** The zip's layout: every header built, every offset and the length known. */
+export function planZip(entries: ZipEntry[], modified: Date): ZipPlan {
   const paths = zipPaths(entries);
+  return zipLayout(entries.map((entry, i) => ({ name: paths[i]!, size: Number(entry.byte_size), crc32: entry.crc32, key: entry.storage_key })), modified);
+}
+
+/** The planned zip's bytes, or only `range.start`…`range.end`. */
+export function zipOfFiles(storage: MediaStorage, plan: ZipPlan, range?: { start: number; end: number }): ZipStream {
+  const { parts, totalBytes } = plan;
   const pool = new BufferPool(POOL_BUFFERS, CHUNK_BYTES);
   const warmBuffer = Buffer.allocUnsafeSlow(CHUNK_BYTES);
   const stop = new AbortController();
-  let warming: Promise<void> = Promise.resolve();
-  const open = new Set<Readable>();
+  let current: Readable | null = null;
   const filePath = storage.filePath?.bind(storage);
-  entries.forEach((entry, i) => {
-    // Lazy: the stored object is opened only when the zip reaches it.
-    zip.addReadStreamLazy(paths[i]!, { size: Number(entry.byte_size), compress: false }, (done) => {
-      if (!filePath) {
-        storage.read(entry.storage_key, undefined, { chunkBytes: CHUNK_BYTES }).then((stream) => done(null, stream), (error: unknown) => done(error, undefined as never));
-        return;
+  const wanted = partsInRange(parts, range?.start ?? 0, range?.end ?? totalBytes - 1);
+  const fileKeys = wanted.flatMap(({ part }) => ('key' in part ? [part.key] : []));
+
+  async function* bytes(): AsyncGenerator<Buffer> {
+    let files = 0;
+    let warming: Promise<void> = Promise.resolve();
+    for (const { part, from, to } of wanted) {
+      if (stop.signal.aborted) return;
+      if ('bytes' in part) {
+        yield part.bytes.subarray(from, to + 1);
+        continue;
       }
-      const next = entries[i + 1];
-      if (next) warming = warming.then(() => warm(filePath(next.storage_key), warmBuffer, stop.signal)).catch(() => undefined);
-      const source = pooledFile(filePath(entry.storage_key), pool);
-      open.add(source);
-      source.once('close', () => open.delete(source));
-      done(null, source);
-    });
-  });
-  const totalBytes = declaredSize(zip, paths, entries);
+      // Lazily: a stored object is opened only when the zip reaches it; the next one is read ahead into the page cache.
+      const next = fileKeys[++files];
+      if (filePath && next) warming = warming.then(() => warm(filePath(next), warmBuffer, stop.signal)).catch(() => undefined);
+      current = filePath ? pooledFile(filePath(part.key), pool, from, to) : await storage.read(part.key, { start: from, end: to }, { chunkBytes: CHUNK_BYTES });
+      for await (const chunk of current) yield chunk as Buffer;
+      current = null;
+    }
+  }
+
+  const stream = Readable.from(bytes(), { objectMode: false, highWaterMark: 1 });
   return {
-    stream: zip.outputStream as Readable,
+    stream,
     totalBytes,
     release: (chunk) => pool.release(chunk),
     abort() {
       stop.abort();
-      for (const source of open) source.destroy();
-      (zip.outputStream as Readable).destroy();
+      current?.destroy();
+      stream.destroy();
     },
   };
 }
