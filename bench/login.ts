@@ -50,7 +50,7 @@ async function main() {
   const kabinet = await startKabinetProcess(work);
   try {
     // A student's cabinet page, and a small document published in it.
-    const { cookie: instructor, cabinetId, db } = await openDemoCabinet(kabinet.url, kabinet.pgPort);
+    const { cookie: instructor, cabinetId, db } = await openDemoCabinet(kabinet.url, kabinet.pgPort, kabinet.dataDir);
     const slot = await db.query<{ id: string }>(`select id from slot where cabinet_id = $1 and kind = 'practical_material' order by week, number limit 1`, [cabinetId]);
     const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(2000, 7)]);
     const upload = await tusUploadWhole(kabinet.url, pdf, { cookie: instructor, metadata: { cabinetId, slotId: slot.rows[0]!.id, filename: 'syllabus.pdf' } });

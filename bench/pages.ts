@@ -74,7 +74,7 @@ async function main() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kabinet-bench-pages-'));
   const kabinet = await startKabinetProcess(work);
   try {
-    const { cookie: instructor, cabinetId, db } = await openDemoCabinet(kabinet.url, kabinet.pgPort);
+    const { cookie: instructor, cabinetId, db } = await openDemoCabinet(kabinet.url, kabinet.pgPort, kabinet.dataDir);
     // A lecture in the cabinet, published and marked processed (the page's weight does not depend on the video).
     const slot = await db.query<{ id: string }>(`select id from slot where cabinet_id = $1 and kind = 'lecture_video' order by week, number limit 1`, [cabinetId]);
     const mp4 = Buffer.concat([Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'), Buffer.alloc(4000, 1)]);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { passwordFileOf } from '../db/embedded.ts';
 
 export const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -51,10 +52,16 @@ export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Ma
  * Logs the demo instructor in through the login form and opens MATH-101's cabinet through "Open
  * cabinet", as a browser does. The caller ends `db` (a connection to the instance's database).
  */
-export async function openDemoCabinet(url: string, pgPort: number): Promise<{ cookie: string; cabinetId: string; db: pg.Client }> {
+/** The embedded database of a Kabinet process started by startKabinetProcess (its password is the installation's own). */
+export function embeddedDatabaseUrl(dataDir: string, pgPort: number): string {
+  const password = fs.readFileSync(passwordFileOf(path.join(dataDir, 'postgres')), 'utf8').trim();
+  return `postgres://kabinet:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/kabinet`;
+}
+
+export async function openDemoCabinet(url: string, pgPort: number, dataDir: string): Promise<{ cookie: string; cabinetId: string; db: pg.Client }> {
   const login = await fetch(`${url}/login`, { method: 'POST', body: new URLSearchParams({ email: 'instructor@demo.kabinet.kg', password: 'kabinet-demo' }), redirect: 'manual' });
   const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-  const db = new pg.Client(`postgres://kabinet:kabinet@127.0.0.1:${pgPort}/kabinet`);
+  const db = new pg.Client(embeddedDatabaseUrl(dataDir, pgPort));
   await db.connect();
   const assignment = await db.query<{ id: string }>(
     `select ta.id from teaching_assignment ta join subject s on s.id = ta.subject_id join app_user u on u.id = ta.instructor_id

@@ -21,7 +21,7 @@ const browserChunk = loadConfig(process.env).uploadChunkBytes; // what the cabin
 /** The real web process (`npm start`'s command line), on a data folder of its own, with a logged-in instructor. */
 async function startKabinet(work: string): Promise<{ child: ChildProcess; info: KabinetInfo }> {
   const started = await startKabinetProcess(work);
-  const { cookie, cabinetId, db } = await openDemoCabinet(started.url, started.pgPort);
+  const { cookie, cabinetId, db } = await openDemoCabinet(started.url, started.pgPort, started.dataDir);
   try {
     const slots = await db.query<{ id: string }>(`select id from slot where cabinet_id = $1 and kind = 'lecture_video' order by number`, [cabinetId]);
     return { child: started.child, info: { url: started.url, cookie, cabinetId, slotIds: slots.rows.map((r) => r.id), mediaDir: path.join(work, 'data', 'media') } };

@@ -45,7 +45,7 @@ async function main() {
   try {
     const kabinet = await startKabinetProcess(work);
     child = kabinet.child;
-    const { cookie, cabinetId, db } = await openDemoCabinet(kabinet.url, kabinet.pgPort);
+    const { cookie, cabinetId, db } = await openDemoCabinet(kabinet.url, kabinet.pgPort, kabinet.dataDir);
     const stored: string[] = [];
     let assignmentId: string;
     try {

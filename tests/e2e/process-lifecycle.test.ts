@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedBuild } from '../helpers/build-app.ts';
 import { freePort } from '../helpers/free-port.ts';
@@ -81,6 +82,11 @@ describe('the web process', () => {
     const env = { DATA_DIR: own, EMBEDDED_PG_PORT: String(await freePort()) };
     try {
       const first = await startWeb(env);
+      // The database has a password of its own, which only the owner may read; the old shared one is refused.
+      expect((await fs.stat(path.join(own, 'postgres.password'))).mode & 0o077).toBe(0);
+      const shared = new pg.Client(`postgres://kabinet:kabinet@127.0.0.1:${env.EMBEDDED_PG_PORT}/kabinet`);
+      await expect(shared.connect()).rejects.toThrow(/password authentication failed/);
+      await shared.end().catch(() => undefined);
       const postmaster = Number((await fs.readFile(path.join(own, 'postgres/postmaster.pid'), 'utf8')).split('\n')[0]);
       first.child.kill('SIGKILL');
       await first.exited;
