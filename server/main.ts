@@ -1,4 +1,5 @@
 // Web entry (`npm start`): services, the Express app with tus and Remix, and one in-process worker.
+import './production-default.ts';
 import { startWorkers } from '../workers/run-workers.ts';
 import { loadConfig } from './config.ts';
 import { serveWeb } from './http/http-server.ts';

@@ -1,4 +1,5 @@
 // Standalone worker entry (`npm run worker`): any number of these, on any machine that reaches Postgres and storage.
+import '../server/production-default.ts';
 import { loadConfig } from '../server/config.ts';
 import { metrics, serveMetrics } from '../server/metrics.ts';
 import { startServices } from '../server/services.ts';

@@ -23,11 +23,21 @@ export type RequestInfo = {
 export const requestInfo = (res: Response | ServerResponse): RequestInfo => (res as Response).locals.requestInfo as RequestInfo;
 
 const probes = new Set(['/healthz', '/readyz', '/metrics']);
-const secretPaths = /^\/(media|sign-in)\/[^/]+/;
+const secretPaths = /^\/(media|sign-in)\/[^/]+/i;
 const saneRequestId = /^[A-Za-z0-9._:-]{8,64}$/;
 
 /** The path as it may be logged. */
-export const loggablePath = (url: string): string => url.split('?')[0]!.replace(secretPaths, '/$1/…').slice(0, 300);
+export const loggablePath = (url: string): string => {
+  const path = url.split('?')[0]!;
+  // Decoded as the router decodes it (`/%73ign-in/…` is /sign-in/…), in any case.
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // A malformed address: logged as it came.
+  }
+  return decoded.replace(secretPaths, (_whole, kind: string) => `/${kind.toLowerCase()}/…`).slice(0, 300);
+};
 
 function fields(req: IncomingMessage, res: ServerResponse, ms: number) {
   const info = requestInfo(res);

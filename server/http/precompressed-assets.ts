@@ -6,6 +6,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
 
+/** Whether an Accept-Encoding header accepts `encoding` (by name or `*`, with a quality above 0). */
+export function acceptsEncoding(header: string | undefined, encoding: string): boolean {
+  for (const part of (header ?? '').split(',')) {
+    const [name = '', ...params] = part.trim().split(';');
+    const quality = params.map((param) => param.trim()).find((param) => param.startsWith('q='));
+    const named = name.trim().toLowerCase();
+    if ((named === encoding || named === '*') && (quality === undefined || Number(quality.slice(2)) > 0)) return true;
+  }
+  return false;
+}
+
 const types: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
 export function precompressedAssets(assetsDir: string): RequestHandler {
@@ -16,8 +27,8 @@ export function precompressedAssets(assetsDir: string): RequestHandler {
     const name = path.posix.basename(req.path);
     const type = types[path.extname(name)];
     if (!type || name !== req.path.slice(1) || !available.has(name)) return next();
-    const accepted = req.get('accept-encoding') ?? '';
-    const encoding = /\bbr\b/.test(accepted) && available.has(`${name}.br`) ? 'br' : /\bgzip\b/.test(accepted) && available.has(`${name}.gz`) ? 'gzip' : null;
+    const accepted = req.get('accept-encoding');
+    const encoding = acceptsEncoding(accepted, 'br') && available.has(`${name}.br`) ? 'br' : acceptsEncoding(accepted, 'gzip') && available.has(`${name}.gz`) ? 'gzip' : null;
     res.vary('Accept-Encoding');
     if (!encoding) return next();
     res.sendFile(path.join(assetsDir, `${name}.${encoding === 'br' ? 'br' : 'gz'}`), {

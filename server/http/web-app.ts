@@ -14,7 +14,7 @@ import { limitBodies } from './body-limits.ts';
 import { metricsRoute } from './metrics-route.ts';
 import { healthCheck } from './health.ts';
 import { accessLog, requestInfo, type RequestInfo } from './access-log.ts';
-import { precompressedAssets } from './precompressed-assets.ts';
+import { acceptsEncoding, precompressedAssets } from './precompressed-assets.ts';
 import { answeringBuild } from './remix-answers.ts';
 import { asyncRoute, errorResponder } from './error-responses.ts';
 import { translatedError } from './request-context.ts';
@@ -72,7 +72,7 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
   // with brotli's best from the build (precompressed-assets.ts).
   app.use((req, _res, next) => {
     const accepted = req.headers['accept-encoding'];
-    if (accepted && !req.path.startsWith('/assets/')) req.headers['accept-encoding'] = accepted.replace(/\bbr\b(;q=[\d.]+)?\s*,?\s*/g, '');
+    if (accepted && !req.path.startsWith('/assets/')) req.headers['accept-encoding'] = acceptsEncoding(accepted, 'gzip') ? 'gzip' : 'identity';
     next();
   });
   const uncompressed = (path: string) => path.startsWith(MEDIA_PATH) || path.startsWith(UPLOADS_PATH) || path.endsWith('.zip');

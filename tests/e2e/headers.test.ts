@@ -49,7 +49,18 @@ describe('response headers', () => {
     const response = await fetch(`${server.url}${asset}`, { headers: { 'accept-encoding': 'br, gzip' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-    expect(response.headers.get('content-encoding')).toMatch(/^(br|gzip)$/);
+    expect(response.headers.get('content-encoding')).toBe('br');
+    // An encoding the client refuses (q=0) is not sent.
+    const refused = await fetch(`${server.url}${asset}`, { headers: { 'accept-encoding': 'gzip;q=1, br;q=0' } });
+    expect(refused.headers.get('content-encoding')).toBe('gzip');
+    expect(await refused.text()).toBe(await response.text());
+  });
+
+  it('compresses pages with gzip or not at all, never brotli (it costs a page half its speed)', async () => {
+    for (const [asked, sent] of [['br, gzip', 'gzip'], ['BR', null], ['Br;q=1', null], ['*', 'gzip'], ['gzip;q=0, br', null]] as const) {
+      const page = await fetch(`${server.url}/login`, { headers: { 'accept-encoding': asked } });
+      expect([asked, page.headers.get('content-encoding')]).toEqual([asked, sent]);
+    }
   });
 
   it('never compresses media, whose ranges must stay exact', async () => {

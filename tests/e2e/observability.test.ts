@@ -38,6 +38,10 @@ describe('logs and metrics', () => {
   it('keeps secrets out of the log and refusals free of stack traces; passing probes are quiet', async () => {
     const before = lines.length;
     await fetch(`${server.url}/sign-in/SECRET-sign-in-token-123456`);
+    // However the address is spelled: the router ignores case and decodes it, so does the log.
+    await fetch(`${server.url}/SIGN-IN/SECRET-sign-in-token-123456`);
+    await fetch(`${server.url}/%73ign-in/SECRET-sign-in-token-123456`);
+    await fetch(`${server.url}/nope?token=SECRET-query-123456`);
     expect((await fetch(`${server.url}/no-such-page`)).status).toBe(404);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     const written = lines.slice(before).join('\n');
