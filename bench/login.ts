@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { tusUploadWhole } from '../tests/helpers/tus-requests.ts';
-import { memoryOf, openDemoCabinet, resetPeakMemory, startKabinetProcess, stopChild } from './processes.ts';
+import { memoryOf, openDemoCabinet, resetPeakMemory, signIn, startKabinetProcess, stopChild } from './processes.ts';
 
 const clients = Number(process.env.BENCH_LOGIN_CLIENTS ?? 20);
 const logins = Number(process.env.BENCH_LOGINS ?? 100);
@@ -58,8 +58,7 @@ async function main() {
     await db.query(`update item set status = 'published', published_at = now() where id = (select item_id from media_file where id = $1)`, [fileId]);
     const accounts = (await db.query<{ email: string }>(`select email from app_user where password_hash is not null order by email`)).rows.map((row) => row.email);
     await db.end();
-    const student = await fetch(`${kabinet.url}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ email: 'student@demo.kabinet.kg', password: 'kabinet-demo' }) });
-    const cookie = student.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = await signIn(kabinet.url, 'student@demo.kabinet.kg');
     const paths = [`/cabinets/${cabinetId}`, `/files/${fileId}`];
 
     // Warm-up, then the clients alone.

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../tests/helpers/browser.ts';
 import { tusUploadWhole } from '../tests/helpers/tus-requests.ts';
-import { benchDir, openDemoCabinet, startChild, startKabinetProcess, stopChild } from './processes.ts';
+import { benchDir, openDemoCabinet, signIn, startChild, startKabinetProcess, stopChild } from './processes.ts';
 
 const clients = 20;
 const seconds = 8;
@@ -87,12 +87,8 @@ async function main() {
     await db.query(`update item set status = 'published', published_at = now() where id = (select item_id from media_file where id = $1)`, [fileId]);
     const department = await db.query<{ id: string }>(`select department_id as id from role_assignment ra join app_user u on u.id = ra.user_id where u.email = 'head@demo.kabinet.kg' and ra.role = 'head' limit 1`);
     await db.end();
-    const signIn = async (email: string) => {
-      const response = await fetch(`${kabinet.url}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ email, password: 'kabinet-demo' }) });
-      return response.headers.get('set-cookie')!.split(';')[0]!;
-    };
-    const student = await signIn('student@demo.kabinet.kg');
-    const head = await signIn('head@demo.kabinet.kg');
+    const student = await signIn(kabinet.url, 'student@demo.kabinet.kg');
+    const head = await signIn(kabinet.url, 'head@demo.kabinet.kg');
 
     const browser = await launchBrowser();
     const cabinet = await pageWeight(browser, kabinet.url, `/cabinets/${cabinetId}`, student);

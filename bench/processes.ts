@@ -52,6 +52,12 @@ export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Ma
  * Logs the demo instructor in through the login form and opens MATH-101's cabinet through "Open
  * cabinet", as a browser does. The caller ends `db` (a connection to the instance's database).
  */
+/** Signs a demo account in through the login form; its session cookie. */
+export async function signIn(url: string, email: string): Promise<string> {
+  const response = await fetch(`${url}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ email, password: 'kabinet-demo' }) });
+  return response.headers.get('set-cookie')!.split(';')[0]!;
+}
+
 /** The embedded database of a Kabinet process started by startKabinetProcess (its password is the installation's own). */
 export function embeddedDatabaseUrl(dataDir: string, pgPort: number): string {
   const password = fs.readFileSync(passwordFileOf(path.join(dataDir, 'postgres')), 'utf8').trim();
@@ -59,8 +65,7 @@ export function embeddedDatabaseUrl(dataDir: string, pgPort: number): string {
 }
 
 export async function openDemoCabinet(url: string, pgPort: number, dataDir: string): Promise<{ cookie: string; cabinetId: string; db: pg.Client }> {
-  const login = await fetch(`${url}/login`, { method: 'POST', body: new URLSearchParams({ email: 'instructor@demo.kabinet.kg', password: 'kabinet-demo' }), redirect: 'manual' });
-  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const cookie = await signIn(url, 'instructor@demo.kabinet.kg');
   const db = new pg.Client(embeddedDatabaseUrl(dataDir, pgPort));
   await db.connect();
   const assignment = await db.query<{ id: string }>(

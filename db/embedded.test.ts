@@ -7,22 +7,10 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../tests/helpers/free-port.ts';
-import { passwordFileOf, startEmbeddedPostgres } from './embedded.ts';
+import { connects, passwordFileOf, startEmbeddedPostgres } from './embedded.ts';
 
 const work = await fs.mkdtemp(path.join(os.tmpdir(), 'kabinet-embedded-'));
 afterAll(() => fs.rm(work, { recursive: true, force: true }));
-
-const connects = async (url: string) => {
-  const client = new pg.Client(url);
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-};
 
 describe('the embedded database’s password', () => {
   it('is the installation’s own, and an older installation gets one at its next start', async () => {

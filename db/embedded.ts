@@ -30,8 +30,11 @@ function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
 }
 
 /** Whether a cluster of ours already answers on the port (the web process runs it; a command-line tool joins it). */
-async function alreadyRunning(port: number, password: string): Promise<boolean> {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: 'kabinet', password, database: 'postgres', connectionTimeoutMillis: 2000 });
+const alreadyRunning = (port: number, password: string) => connects(`postgres://kabinet:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`);
+
+/** Whether a database answers at this address with these credentials (within 2 s). */
+export async function connects(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
     return true;

@@ -19,7 +19,7 @@ import zlib from 'node:zlib';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { migrations } from '../../db/migrations/index.ts';
-import type { MediaStorage } from '../storage/media-storage.ts';
+import { contentTypeOfKey, type MediaStorage } from '../storage/media-storage.ts';
 
 export const manifestName = 'kabinet-backup.json';
 const manifestFormat = 1;
@@ -214,8 +214,6 @@ export async function loadDatabase(databaseUrl: string, dir: string, manifest: M
   }
 }
 
-const contentTypes: Record<string, string> = { m3u8: 'application/vnd.apple.mpegurl', ts: 'video/mp2t', jpg: 'image/jpeg', vtt: 'text/vtt', pdf: 'application/pdf' };
-
 /** Puts the backed-up objects back into media storage, segments first and playlists last. */
 export async function restoreMedia(storage: MediaStorage, dir: string): Promise<number> {
   const root = path.join(dir, 'media');
@@ -225,7 +223,8 @@ export async function restoreMedia(storage: MediaStorage, dir: string): Promise<
     .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'));
   const ordered = [...keys.filter((key) => !key.endsWith('.m3u8')), ...keys.filter((key) => key.endsWith('.m3u8'))];
   for (const key of ordered) {
-    await storage.putFile(key, path.join(root, ...key.split('/')), contentTypes[key.split('.').pop() ?? ''] ?? 'application/octet-stream');
+    // Downloads name their type from the database; published output keeps its own.
+    await storage.putFile(key, path.join(root, ...key.split('/')), contentTypeOfKey(key));
   }
   return ordered.length;
 }

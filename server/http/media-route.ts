@@ -3,12 +3,11 @@ import type { Readable } from 'node:stream';
 import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
 import { requestedRange } from '../media/file-response.ts';
 import { verifyMediaToken } from '../media/media-token.ts';
-import { storageKeys, type MediaStorage } from '../storage/media-storage.ts';
+import { publishedContentTypes, storageKeys, type MediaStorage } from '../storage/media-storage.ts';
 import { requestInfo } from './access-log.ts';
 
 export const MEDIA_PATH = '/media';
 
-const types: Record<string, string> = { m3u8: 'application/vnd.apple.mpegurl', ts: 'video/mp2t', jpg: 'image/jpeg', vtt: 'text/vtt; charset=utf-8' };
 // What the transcoder writes: a rendition folder and a short name (longer ones name nothing, and the file system would refuse them).
 const filePattern = /^(?:[a-z0-9]{1,32}\/)?[a-z0-9_]{1,64}\.(m3u8|ts|jpg|vtt)$/;
 
@@ -41,7 +40,7 @@ export function createMediaRoute(storage: MediaStorage, tokenKey: Buffer) {
     }
     const maxAge = Math.max(0, Math.floor((grant.expiresAt - Date.now()) / 1000));
     res.set({
-      'Content-Type': types[match[1]!]!,
+      'Content-Type': publishedContentTypes[match[1]!]!,
       'Cache-Control': file === 'master.m3u8' ? 'private, no-cache' : `private, max-age=${maxAge}, immutable`,
       'Accept-Ranges': 'bytes',
       'X-Content-Type-Options': 'nosniff',

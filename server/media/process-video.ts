@@ -7,14 +7,13 @@ import { pipeline } from 'node:stream/promises';
 import type { Db } from '../../db/client.ts';
 import type { MediaConfig } from '../config.ts';
 import { isAppError } from '../errors.ts';
-import { storageKeys, type MediaStorage } from '../storage/media-storage.ts';
+import { contentTypeOfKey, storageKeys, type MediaStorage } from '../storage/media-storage.ts';
 import { findBinaries, probe } from './probe.ts';
 import { transcodeToHls } from './transcode.ts';
 
 export type ProcessDeps = { db: Db; storage: MediaStorage; media: MediaConfig };
 export type ProcessOutcome = 'ready' | 'already-ready' | 'refused' | 'gone';
 
-const contentTypes: Record<string, string> = { '.m3u8': 'application/vnd.apple.mpegurl', '.ts': 'video/mp2t', '.jpg': 'image/jpeg', '.vtt': 'text/vtt' };
 const thumbnailsFile = 'thumbs/thumbs.vtt';
 const progressEveryMs = 2000;
 
@@ -62,7 +61,7 @@ export async function processVideo(deps: ProcessDeps, mediaFileId: string, optio
     const store = async (files: string[]) => {
       for (const name of files) {
         const key = `${prefix}/${name.split(path.sep).join('/')}`;
-        await storage.putFile(key, path.join(out, name), contentTypes[path.extname(name)] ?? 'application/octet-stream');
+        await storage.putFile(key, path.join(out, name), contentTypeOfKey(name));
         if (!published) stored.push(key);
       }
     };

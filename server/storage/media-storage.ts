@@ -28,6 +28,12 @@ export interface MediaStorage {
   directUrl(key: string, options: DirectUrlOptions): Promise<string | null>;
 }
 
+/** What the transcoder publishes, by file extension: HLS playlists and segments, thumbnails and their index. */
+export const publishedContentTypes: Record<string, string> = { m3u8: 'application/vnd.apple.mpegurl', ts: 'video/mp2t', jpg: 'image/jpeg', vtt: 'text/vtt; charset=utf-8' };
+
+/** The content type a stored object is written with: published output's own, anything else as bytes. */
+export const contentTypeOfKey = (key: string): string => publishedContentTypes[key.split('.').pop() ?? ''] ?? 'application/octet-stream';
+
 const keyPattern = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;
 
 /** Keys are built here from ids we made; user-supplied names never become keys or paths. */
