@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
@@ -56,5 +57,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...sso, OIDC_ISSUER: 'https://login.microsoftonline.com/organizations/v2.0', OIDC_TRUST_EMAIL: 'true', OIDC_EMAIL_DOMAINS: 'university.kg' })).toThrow(/single-tenant/);
     expect(loadConfig({ ...sso, OIDC_ISSUER: 'https://login.microsoftonline.com/8f3c1e2a-1111-2222-3333-444455556666/v2.0', OIDC_TRUST_EMAIL: 'true', OIDC_EMAIL_DOMAINS: 'university.kg' }).oidc?.trustEmail).toBe(true);
   });
-});
 
+  it('seeds the demo for a start with nothing configured, while the libraries run as in production', () => {
+    // A process started with exactly these variables (`env -i`): no NODE_ENV unless given.
+    const started = (env: Record<string, string>) =>
+      JSON.parse(
+        execFileSync(
+          'env',
+          ['-i', `PATH=${process.env.PATH ?? ''}`, ...Object.entries(env).map(([name, value]) => `${name}=${value}`), process.execPath, '--input-type=module', '-e', "await import('./server/production-default.ts'); const { loadConfig } = await import('./server/config.ts'); console.log(JSON.stringify({ node: process.env.NODE_ENV, seed: loadConfig().seedDemo }))"],
+          { encoding: 'utf8' },
+        ),
+      ) as { node: string; seed: boolean };
+    expect(started({})).toEqual({ node: 'production', seed: true });
+    expect(started({ NODE_ENV: 'production' })).toEqual({ node: 'production', seed: false });
+    expect(started({ SEED_DEMO: 'false' })).toEqual({ node: 'production', seed: false });
+  });
+});
