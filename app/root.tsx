@@ -12,7 +12,6 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from '@remix-run/react';
-import { useMemo } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { Locale } from '../db/schema.ts';
 import { negotiateLocale } from '../server/i18n/i18n.ts';
@@ -20,7 +19,7 @@ import { locales } from '../server/i18n/locales.ts';
 import { roleNames } from '../server/auth/permissions.ts';
 import { getUser } from './guards.server.ts';
 import { useDictionary } from './dictionaries.ts';
-import { createI18n } from './i18n.ts';
+import { i18nFor } from './i18n.ts';
 import { useNonce } from './nonce.ts';
 import stylesUrl from './styles/app.css?url';
 
@@ -83,7 +82,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>('root');
   const locale = data?.locale ?? 'ky';
   const shown = useDictionary(locale);
-  const i18n = useMemo(() => createI18n(shown.locale, shown.dictionary), [shown.locale, shown.dictionary]);
+  const i18n = i18nFor(shown.locale, shown.dictionary);
   const nonce = useNonce();
   return (
     <html lang={locale}>

@@ -29,8 +29,15 @@ async function pageWeight(browser: Browser, base: string, pathname: string, cook
     const kind = request.resourceType() === 'document' ? 'html' : request.resourceType() === 'stylesheet' ? 'css' : request.resourceType() === 'script' ? 'js' : 'other';
     sizes.push(request.sizes().then((size) => ({ kind, bytes: size.responseBodySize })));
   });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(String(error)));
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
   const response = await page.goto(`${base}${pathname}`, { waitUntil: 'networkidle' });
   if (response?.status() !== 200) throw new Error(`${pathname}: ${response?.status()}`);
+  // A page that never came alive downloads less (no player, no data stream): it must not count.
+  // Remix sets its router on the window once the page has hydrated.
+  const hydrated = await page.waitForFunction(() => '__remixRouter' in window, undefined, { timeout: 10_000 }).then(() => true, () => false);
+  if (!hydrated || errors.length > 0) throw new Error(`${pathname} did not come alive in the browser: ${errors.join('; ') || 'no hydration'}`);
   const parts: Record<string, number> = {};
   let total = 0;
   for (const { kind, bytes } of await Promise.all(sizes)) {

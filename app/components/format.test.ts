@@ -2,20 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { en } from '../../server/i18n/en.ts';
 import { ky } from '../../server/i18n/ky.ts';
 import { ru } from '../../server/i18n/ru.ts';
-import { createI18n } from '../i18n.ts';
+import { i18nFor } from '../i18n.ts';
 import { formatBytes, formatClock, formatDate, formatDuration } from './format.ts';
 
 describe('formatting for people', () => {
   it('writes due dates with our month names in the term time zone', () => {
     const due = '2026-09-13T17:59:59.000Z'; // 23:59:59 in Bishkek
-    expect(formatDate(due, createI18n('ky', ky).t, 'Asia/Bishkek')).toBe('13-сен.');
-    expect(formatDate(due, createI18n('ru', ru).t, 'Asia/Bishkek')).toBe('13 сент.');
-    expect(formatDate(due, createI18n('en', en).t, 'Asia/Bishkek')).toBe('Sep 13');
-    expect(formatDate('2026-09-13T18:30:00.000Z', createI18n('en', en).t, 'Asia/Bishkek')).toBe('Sep 14');
+    expect(formatDate(due, i18nFor('ky', ky).t, 'Asia/Bishkek')).toBe('13-сен.');
+    expect(formatDate(due, i18nFor('ru', ru).t, 'Asia/Bishkek')).toBe('13 сент.');
+    expect(formatDate(due, i18nFor('en', en).t, 'Asia/Bishkek')).toBe('Sep 13');
+    expect(formatDate('2026-09-13T18:30:00.000Z', i18nFor('en', en).t, 'Asia/Bishkek')).toBe('Sep 14');
   });
 
   it('writes sizes and times left', () => {
-    const { t } = createI18n('en', en);
+    const { t } = i18nFor('en', en);
     expect(formatBytes(512, t, 'en')).toBe('512 B');
     expect(formatBytes(5.5 * 1024 * 1024, t, 'en')).toBe('5.5 MB');
     expect(formatBytes(2 * 1024 ** 3, t, 'en')).toBe('2 GB');

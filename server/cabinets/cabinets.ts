@@ -1,5 +1,6 @@
 // Cabinets: the current term, teaching assignments, opening a cabinet with its plan, and reading one.
 import { sql, type Selectable, type ExpressionBuilder, type Kysely } from 'kysely';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import { executePrepared, type Db } from '../../db/client.ts';
 import type { CaptionLanguage, Database, FileKind, ItemStatus, Locale, ProcessingState, SlotKind } from '../../db/schema.ts';
 import { localName } from '../i18n/names.ts';
@@ -329,15 +330,9 @@ export type CabinetPage = {
   items: CabinetItemView[];
 };
 
-/** Everything the cabinet page shows, as this user may see it. */
-export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: string, now = new Date(), locale: Locale = 'ky'): Promise<CabinetPage> {
-  const scope = await loadCabinetScope(db, cabinetId);
-  if (!scope) throw new AppError('not_found');
-  requirePermission(user, 'cabinet.view', scope);
-  const canEdit = can(user, 'cabinet.edit', scope);
-
-  const head = await cabinetsWithContext(db)
-    .innerJoin('term', 'term.id', 'ta.term_id')
+/** A cabinet's scope (`cabinetScopeQuery`) with what the page's head shows: subject, instructor, term, groups. */
+function cabinetHeadQuery(db: Kysely<Database>, cabinetId: string) {
+  return cabinetScopeQuery(db)
     .select((eb) => [
       'subject.code',
       'subject.name',
@@ -349,50 +344,88 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
       'term.semester',
       'term.starts_on',
       'term.weeks',
-      'term.time_zone',
       groupNames(eb),
     ])
-    .where('cabinet.id', '=', cabinetId)
-    .executeTakeFirstOrThrow();
+    .where('cabinet.id', '=', cabinetId);
+}
 
-  const slots = await db
+/** The plan's slots of a cabinet with their delivery moment (the `slot_delivery` view, which the reports count too). */
+function cabinetSlotsQuery(db: Kysely<Database>, cabinetId: string) {
+  return db
     .selectFrom('slot')
     .innerJoin('slot_delivery', 'slot_delivery.slot_id', 'slot.id')
     .select(['slot.id', 'slot.kind', 'slot.number', 'slot.week', 'slot.due_at', 'slot.title', 'slot_delivery.delivered_at'])
     .where('slot.cabinet_id', '=', cabinetId)
     .orderBy('slot.week')
     .orderBy('slot.kind')
-    .orderBy('slot.number')
-    .execute();
+    .orderBy('slot.number');
+}
 
-  const itemRows = await db
+/**
+ * A cabinet's items, each with its files (and their captions), its assignment and its quiz, in one
+ * query; only published ones unless `withDrafts`. Nested rows come as JSON: their dates are strings.
+ */
+function cabinetItemsQuery(db: Kysely<Database>, cabinetId: string, withDrafts: boolean) {
+  return db
     .selectFrom('item')
-    .select(['id', 'slot_id', 'title', 'description', 'status', 'published_at', 'copied_from_item_id'])
-    .where('cabinet_id', '=', cabinetId)
-    .$if(!can(user, 'item.view', { cabinet: scope, status: 'draft' }), (q) => q.where('status', '=', 'published'))
-    .orderBy('created_at')
-    .execute();
-  const files = itemRows.length
-    ? await db
-        .selectFrom('media_file')
-        .select(['id', 'item_id', 'original_name', 'byte_size', 'content_type', 'file_kind', 'processing_state', 'processing_progress', 'failure_key', 'failure_params', 'duration_seconds', 'hls_complete', 'processing_started_at'])
-        .where('item_id', 'in', itemRows.map((item) => item.id))
-        .where('deleted_at', 'is', null)
-        .orderBy('created_at')
-        .execute()
-    : [];
+    .select((eb) => [
+      'item.id',
+      'item.slot_id',
+      'item.title',
+      'item.description',
+      'item.status',
+      'item.published_at',
+      'item.copied_from_item_id',
+      jsonArrayFrom(
+        eb
+          .selectFrom('media_file')
+          .select((files) => [
+            'media_file.id',
+            'media_file.original_name',
+            'media_file.byte_size',
+            'media_file.content_type',
+            'media_file.file_kind',
+            'media_file.processing_state',
+            'media_file.processing_progress',
+            'media_file.failure_key',
+            'media_file.failure_params',
+            'media_file.duration_seconds',
+            'media_file.hls_complete',
+            'media_file.processing_started_at',
+            files
+              .selectFrom('caption')
+              .select(sql<CaptionLanguage[]>`coalesce(array_agg(caption.language order by caption.language), '{}')`.as('languages'))
+              .whereRef('caption.media_file_id', '=', 'media_file.id')
+              .as('captions'),
+          ])
+          .whereRef('media_file.item_id', '=', 'item.id')
+          .where('media_file.deleted_at', 'is', null)
+          .orderBy('media_file.created_at'),
+      ).as('files'),
+      jsonObjectFrom(eb.selectFrom('assignment').select(['assignment.id', 'assignment.due_at']).whereRef('assignment.item_id', '=', 'item.id')).as('assignment'),
+      jsonObjectFrom(eb.selectFrom('quiz').select(['quiz.id', 'quiz.closes_at']).whereRef('quiz.item_id', '=', 'item.id')).as('quiz'),
+    ])
+    .where('item.cabinet_id', '=', cabinetId)
+    .$if(!withDrafts, (q) => q.where('item.status', '=', 'published'))
+    .orderBy('item.created_at');
+}
 
-  const lectureIds = files.filter((file) => file.file_kind === 'video' || file.file_kind === 'audio').map((file) => file.id);
-  const captionRows = lectureIds.length ? await db.selectFrom('caption').select(['media_file_id', 'language']).where('media_file_id', 'in', lectureIds).orderBy('language').execute() : [];
-  const itemIds = itemRows.map((item) => item.id);
-  const [assignmentRows, quizRows] = itemIds.length
-    ? await Promise.all([
-        db.selectFrom('assignment').select(['id', 'item_id', 'due_at']).where('item_id', 'in', itemIds).execute(),
-        db.selectFrom('quiz').select(['id', 'item_id', 'closes_at']).where('item_id', 'in', itemIds).execute(),
-      ])
-    : [[], []];
-  const captions = new Map<string, CaptionLanguage[]>();
-  for (const row of captionRows) captions.set(row.media_file_id, [...(captions.get(row.media_file_id) ?? []), row.language]);
+/** A timestamp read from a nested (JSON) row: a string there, a Date in a plain column. */
+const iso = (value: Date | string) => new Date(value).toISOString();
+
+/**
+ * Everything the cabinet page shows, as this user may see it. Three prepared queries (asked on
+ * every load of the page, so planned once per connection): the head
+ * (with the scope the permission check needs), then the plan and the items side by side.
+ */
+export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: string, now = new Date(), locale: Locale = 'ky'): Promise<CabinetPage> {
+  const [head] = isUuid(cabinetId) ? await executePrepared(db, cabinetHeadQuery(db, cabinetId)) : [];
+  if (!head) throw new AppError('not_found');
+  const scope = scopeOf(head);
+  requirePermission(user, 'cabinet.view', scope);
+  const canEdit = can(user, 'cabinet.edit', scope);
+  const withDrafts = can(user, 'item.view', { cabinet: scope, status: 'draft' });
+  const [slots, items] = await Promise.all([executePrepared(db, cabinetSlotsQuery(db, cabinetId)), executePrepared(db, cabinetItemsQuery(db, cabinetId, withDrafts))]);
 
   return {
     id: cabinetId,
@@ -406,7 +439,7 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
       semester: head.semester,
       startsOn: head.starts_on,
       weeks: head.weeks,
-      timeZone: head.time_zone,
+      timeZone: head.timeZone,
     },
     canEdit,
     seesPlan: can(user, 'progress.view', scope),
@@ -419,7 +452,7 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
       title: slot.title,
       state: slotState(slot.due_at, slot.delivered_at, now),
     })),
-    items: itemRows.map((item) => ({
+    items: items.map((item) => ({
       id: item.id,
       slotId: item.slot_id,
       title: item.title,
@@ -427,24 +460,23 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
       status: item.status,
       publishedAt: item.published_at?.toISOString() ?? null,
       reused: item.copied_from_item_id !== null,
-      assignment: assignmentView(assignmentRows.find((a) => a.item_id === item.id)),
-      quiz: quizView(quizRows.find((q) => q.item_id === item.id)),
-      files: files
-        .filter((file) => file.item_id === item.id)
-        .map((file) => ({
-          id: file.id,
-          name: file.original_name,
-          byteSize: Number(file.byte_size),
-          contentType: file.content_type,
-          fileKind: file.file_kind,
-          processingState: file.processing_state,
-          processingProgress: file.processing_progress,
-          failure: file.failure_key ? { key: file.failure_key, params: file.failure_params ?? {} } : null,
-          durationSeconds: file.duration_seconds,
-          improving: file.processing_state === 'ready' && !file.hls_complete,
-          secondsLeft: secondsLeft(file.processing_progress, file.processing_started_at, now),
-          captions: captions.get(file.id) ?? [],
-        })),
+      assignment: item.assignment ? { id: item.assignment.id, dueAt: iso(item.assignment.due_at) } : null,
+      quiz: item.quiz ? { id: item.quiz.id, closesAt: iso(item.quiz.closes_at) } : null,
+      files: item.files.map((file) => ({
+        id: file.id,
+        name: file.original_name,
+        byteSize: Number(file.byte_size),
+        contentType: file.content_type,
+        fileKind: file.file_kind,
+        processingState: file.processing_state,
+        processingProgress: file.processing_progress,
+        failure: file.failure_key ? { key: file.failure_key, params: file.failure_params ?? {} } : null,
+        durationSeconds: file.duration_seconds,
+        improving: file.processing_state === 'ready' && !file.hls_complete,
+        secondsLeft: secondsLeft(file.processing_progress, file.processing_started_at ? new Date(file.processing_started_at) : null, now),
+        // Captions of lectures only (a caption row hangs off a video or audio file).
+        captions: file.file_kind === 'video' || file.file_kind === 'audio' ? (file.captions ?? []) : [],
+      })),
     })),
   };
 }
@@ -456,5 +488,3 @@ export function secondsLeft(progress: number | null, startedAt: Date | null, now
   return Math.max(1, Math.round((elapsed * (1 - progress)) / progress));
 }
 
-const assignmentView = (row: { id: string; due_at: Date } | undefined) => (row ? { id: row.id, dueAt: row.due_at.toISOString() } : null);
-const quizView = (row: { id: string; closes_at: Date } | undefined) => (row ? { id: row.id, closesAt: row.closes_at.toISOString() } : null);

@@ -4,7 +4,7 @@
 // through to express.static.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RequestHandler } from 'express';
+import express, { type RequestHandler } from 'express';
 
 /** Whether an Accept-Encoding header accepts `encoding` (by name or `*`, with a quality above 0). */
 export function acceptsEncoding(header: string | undefined, encoding: string): boolean {
@@ -37,4 +37,14 @@ export function precompressedAssets(assetsDir: string): RequestHandler {
       headers: { 'Content-Type': type, 'Content-Encoding': encoding },
     }, (error) => error && next(error));
   };
+}
+
+/**
+ * The build's files at the top of its client folder (favicon.ico…), listed once: a page address
+ * goes straight on to Remix instead of costing a file-system lookup on every request.
+ */
+export function buildRootFiles(clientDir: string): RequestHandler {
+  const names = new Set(fs.existsSync(clientDir) ? fs.readdirSync(clientDir, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => `/${entry.name}`) : []);
+  const serve = express.static(clientDir, { maxAge: '1h' });
+  return (req, res, next) => (names.has(req.path) ? serve(req, res, next) : next());
 }

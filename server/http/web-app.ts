@@ -14,7 +14,7 @@ import { limitBodies } from './body-limits.ts';
 import { metricsRoute } from './metrics-route.ts';
 import { healthCheck } from './health.ts';
 import { accessLog, requestInfo, type RequestInfo } from './access-log.ts';
-import { acceptsEncoding, precompressedAssets } from './precompressed-assets.ts';
+import { acceptsEncoding, buildRootFiles, precompressedAssets } from './precompressed-assets.ts';
 import { answeringBuild } from './remix-answers.ts';
 import { asyncRoute, errorResponder } from './error-responses.ts';
 import { translatedError } from './request-context.ts';
@@ -138,7 +138,7 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
     const buildDir = path.resolve(options.buildDir ?? services.config.buildDir);
     app.use('/assets', precompressedAssets(path.join(buildDir, 'client/assets')));
     app.use('/assets', express.static(path.join(buildDir, 'client/assets'), { immutable: true, maxAge: '1y' }));
-    app.use(express.static(path.join(buildDir, 'client'), { maxAge: '1h' }));
+    app.use(buildRootFiles(path.join(buildDir, 'client')));
     const build = answeringBuild((await import(pathToFileURL(path.join(buildDir, 'server/index.js')).href)) as ServerBuild, services.logger);
     app.all('*', privatePages, createRequestHandler({ build, getLoadContext: (req, res) => ({ services, clientIp: req.ip ?? null, cspNonce: cspNonce(res), requestInfo: requestInfo(res) }), mode: 'production' }));
   }
