@@ -1,5 +1,10 @@
 // ffmpeg and ffprobe: which binaries, and the first look at an uploaded lecture, restricted to one local file.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
 import ffmpeg from 'fluent-ffmpeg';
 import type { MediaConfig } from '../config.ts';
@@ -20,6 +25,52 @@ export function findBinaries(config: Pick<MediaConfig, 'ffmpegPath' | 'ffprobePa
     ffmpeg: config.ffmpegPath ?? (bundled && existsSync(bundled) ? bundled : 'ffmpeg'),
     ffprobe: config.ffprobePath ?? 'ffprobe',
   };
+}
+
+/** Where `setpriv` (util-linux) is, if this machine has it. */
+function findSetpriv(): string | null {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    if (existsSync(path.join(dir, 'setpriv'))) return path.join(dir, 'setpriv');
+  }
+  return null;
+}
+
+const bound = new Map<string, Promise<Binaries>>();
+
+/**
+ * The same binaries, with ffmpeg started so that it dies with this process, however this process
+ * ends (SIGKILL and out-of-memory kills included): a small script in `dir` runs it through
+ * `setpriv --pdeathsig KILL`, which asks Linux to kill it when its parent goes. Without `setpriv`
+ * (not Linux), or where the script cannot run (a folder mounted noexec), ffmpeg runs as it is,
+ * stopped only by our own abort.
+ */
+export function boundToThisProcess(binaries: Binaries, dir: string): Promise<Binaries> {
+  const key = `${binaries.ffmpeg}\0${dir}`;
+  let made = bound.get(key);
+  if (!made) {
+    made = bindFfmpeg(binaries, dir);
+    bound.set(key, made);
+  }
+  return made;
+}
+
+async function bindFfmpeg(binaries: Binaries, dir: string): Promise<Binaries> {
+  const setpriv = findSetpriv();
+  if (!setpriv) return binaries;
+  const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+  const text = `#!/bin/sh\nexec ${quote(setpriv)} --pdeathsig KILL -- ${quote(binaries.ffmpeg)} "$@"\n`;
+  // Named by its content: every process with the same binaries shares one file, written whole.
+  const script = path.join(dir, `ffmpeg-bound-${createHash('sha256').update(text).digest('hex').slice(0, 12)}`);
+  try {
+    await fs.mkdir(dir, { recursive: true });
+    const partial = `${script}.${process.pid}.partial`;
+    await fs.writeFile(partial, text, { mode: 0o700 });
+    await fs.rename(partial, script);
+    await promisify(execFile)(script, ['-hide_banner', '-version'], { timeout: 10_000 });
+    return { ...binaries, ffmpeg: script };
+  } catch {
+    return binaries;
+  }
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Db } from '../../db/client.ts';
 import type { MediaConfig } from '../config.ts';
 import { isAppError } from '../errors.ts';
 import { contentTypeOfKey, storageKeys, type MediaStorage } from '../storage/media-storage.ts';
-import { findBinaries, probe } from './probe.ts';
+import { boundToThisProcess, findBinaries, probe } from './probe.ts';
 import { transcodeToHls } from './transcode.ts';
 
 export type ProcessDeps = { db: Db; storage: MediaStorage; media: MediaConfig };
@@ -47,7 +47,8 @@ export async function processVideo(deps: ProcessDeps, mediaFileId: string, optio
   try {
     const source = path.join(work, 'source');
     await pipeline(await storage.read(file.storage_key), createWriteStream(source));
-    const binaries = findBinaries(media);
+    // ffmpeg dies with this process, even killed (no transcode left running for nobody).
+    const binaries = await boundToThisProcess(findBinaries(media), media.workDir);
     let found;
     try {
       found = await probe(binaries, source);
@@ -69,6 +70,13 @@ export async function processVideo(deps: ProcessDeps, mediaFileId: string, optio
       processes: media.transcodeProcesses,
       signal: options.signal,
       playableDone,
+      async restorePublished(folder) {
+        for (const key of await storage.list(`${prefix}/${folder}/`)) {
+          const into = path.join(out, folder, key.slice(prefix.length + folder.length + 2));
+          await fs.mkdir(path.dirname(into), { recursive: true });
+          await pipeline(await storage.read(key), createWriteStream(into));
+        }
+      },
       onProgress(fraction) {
         if (Date.now() - lastReport < progressEveryMs) return;
         lastReport = Date.now();

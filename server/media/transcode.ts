@@ -160,6 +160,11 @@ export type TranscodeOptions = {
   publish: (stage: Stage) => Promise<void>;
   /** The playable stage was published by an earlier attempt: only the rest of the ladder is made. */
   playableDone?: boolean;
+  /**
+   * Brings a rendition folder an earlier attempt published back from media storage into the
+   * output folder (the thumbnails are made from the lowest rung, which that attempt encoded).
+   */
+  restorePublished?: (folder: string) => Promise<void>;
 };
 
 /** The share of the progress bar the playable stage takes when more follows. */
@@ -195,6 +200,13 @@ export async function transcodeToHls(binaries: Binaries, input: string, probe: P
     await options.publish({ files: masterLast(await listFiles(outDir)), complete: !rest.length, variants });
   }
   if (rest.length) {
+    // The thumbnails come from the lowest rung: when an earlier attempt made it (the playable
+    // stage), it comes back from media storage, not from that attempt's folder (gone with it).
+    if (options.playableDone && first.length && thumbnails) {
+      if (!options.restorePublished) throw new Error('the playable stage was published earlier: its lowest rung must be restored for the thumbnails');
+      await options.restorePublished(first[0]!.name);
+    }
+    // What is in the folder now is published already; only what the rest adds is stored.
     const before = new Set(await listFiles(outDir));
     const groups = splitIntoProcesses(rest, options.processes);
     const done = groups.map(() => 0);

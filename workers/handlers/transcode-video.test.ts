@@ -30,6 +30,11 @@ function startWorker(databaseUrl: string): ChildProcess {
   return child;
 }
 
+/** Stops the workers of earlier tests, so that the next job goes to the worker a test starts. */
+async function stopWorkers(): Promise<void> {
+  await Promise.all(workers.filter((child) => child.exitCode === null && child.signalCode === null).map((child) => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGKILL')))));
+}
+
 const row = (id: string) => server.services.db.selectFrom('media_file').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
@@ -40,6 +45,17 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined | fal
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}; workers said:\n${workerLog.slice(-3000)}`);
     await sleep(100);
   }
+}
+
+/** The ffmpeg processes working in `dir` (their command line names it), from /proc. */
+async function ffmpegIn(dir: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const pid of (await fs.readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    const read = (file: string) => fs.readFile(`/proc/${pid}/${file}`, 'utf8').catch(() => '');
+    const [comm, cmdline] = await Promise.all([read('comm'), read('cmdline')]);
+    if (comm.trim() === 'ffmpeg' && cmdline.includes(dir)) found.push(Number(pid));
+  }
+  return found;
 }
 
 /** Every segment that the published master playlist's variants name exists: the player never meets a 404. */
@@ -97,10 +113,13 @@ describe('a worker killed mid-job', () => {
     expect(await missingSegments(playable.hls_prefix!)).toEqual([]);
     await sleep(2000); // into the ladder's ffmpeg runs
     expect((await row(id)).hls_complete).toBe(false);
+    const workDir = server.services.config.media.workDir;
+    expect(await ffmpegIn(workDir)).not.toEqual([]);
     first.kill('SIGKILL');
     const killedAt = Date.now();
     await new Promise((resolve) => first.once('exit', resolve));
-    const workDir = server.services.config.media.workDir;
+    // Its ffmpeg processes went with it: none keeps encoding for nobody.
+    await waitFor('no ffmpeg left', async () => (await ffmpegIn(workDir)).length === 0, 5_000);
     const leftBehind = (await fs.readdir(workDir)).filter((name) => name.startsWith(id));
     expect(leftBehind).toHaveLength(1); // the killed attempt's folder
 
@@ -131,6 +150,51 @@ describe('a worker killed mid-job', () => {
     expect([...prefixes]).toEqual([done.hls_prefix]);
     await waitFor('temp folders removed', async () => (await fs.readdir(workDir)).filter((name) => name.startsWith(id)).length === 0, 10_000);
   }, 240_000);
+});
+
+describe('a worker killed after the playable stage of a video that had to be encoded', () => {
+  it('is followed by one that completes the ladder and its thumbnails from what was published', async () => {
+    // VP9: not repackaged, so the playable stage is the lowest rung the killed worker encoded.
+    await stopWorkers();
+    const clip = path.join(clips, 'screen.webm');
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=25:d=40', '-f', 'lavfi', '-i', 'sine=d=40', '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '800k', '-c:a', 'libopus', '-shortest', clip]);
+    const id = await upload(clip, 3);
+    const first = startWorker(server.services.config.databaseUrl!);
+    const playable = await waitFor('the playable stage', async () => {
+      const current = await row(id);
+      return current.processing_state === 'ready' && !current.hls_complete ? current : undefined;
+    }, 120_000);
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    expect((await row(id)).hls_complete).toBe(false);
+
+    startWorker(server.services.config.databaseUrl!);
+    const done = await waitFor('the full ladder', async () => {
+      const current = await row(id);
+      return current.hls_complete ? current : undefined;
+    }, 150_000);
+    expect(done.hls_prefix).toBe(playable.hls_prefix);
+    const master = await fs.readFile(path.join(server.services.config.mediaDir, done.hls_prefix!, 'master.m3u8'), 'utf8');
+    expect(master.match(/RESOLUTION=\d+x\d+/g)).toEqual(['RESOLUTION=1280x720', 'RESOLUTION=854x480', 'RESOLUTION=640x360', 'RESOLUTION=426x240']);
+    expect(await missingSegments(done.hls_prefix!)).toEqual([]);
+    expect(done.thumbnails_key).toBe(`${done.hls_prefix}/thumbs/thumbs.vtt`);
+    expect(await fs.stat(path.join(server.services.config.mediaDir, done.hls_prefix!, 'thumbs/sheet_000.jpg'))).toBeTruthy();
+  }, 300_000);
+});
+
+describe('a worker stopped with SIGTERM', () => {
+  it('leaves no ffmpeg running', async () => {
+    await stopWorkers();
+    const clip = path.join(clips, 'stopped.mp4');
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=30:d=40', '-f', 'lavfi', '-i', 'sine=d=40', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest', clip]);
+    await upload(clip, 2);
+    const worker = startWorker(server.services.config.databaseUrl!);
+    const workDir = server.services.config.media.workDir;
+    await waitFor('ffmpeg at work', async () => (await ffmpegIn(workDir)).length > 0, 90_000);
+    worker.kill('SIGTERM');
+    await new Promise((resolve) => worker.once('exit', resolve));
+    await waitFor('no ffmpeg left', async () => (await ffmpegIn(workDir)).length === 0, 5_000);
+  }, 180_000);
 });
 
 describe('a job that keeps failing', () => {
