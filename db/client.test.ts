@@ -10,8 +10,8 @@ afterAll(() => db.destroy());
 const preparedOnConnection = async () =>
   (await sql<{ statement: string; generic_plans: string }>`select statement, generic_plans from pg_prepared_statements where name like 'kabinet_%'`.execute(db)).rows;
 
-describe('prepared statements', () => {
-  it('are prepared once per connection and planned once', async () => {
+describe('the database client', () => {
+  it('prepares a statement once per connection and plans it once', async () => {
     const query = db.selectFrom('faculty').select('id').where('code', '=', 'none-such');
     for (let i = 0; i < 8; i++) expect(await executePrepared(db, query)).toEqual([]);
     const [statement] = (await preparedOnConnection()).filter((row) => row.statement.includes('"faculty"'));
@@ -19,12 +19,30 @@ describe('prepared statements', () => {
     expect(Number(statement?.generic_plans)).toBe(8);
   });
 
-  it('are prepared when the text comes from another copy of this module (the Remix build bundles one)', async () => {
+  it('prepares a text that comes from another copy of this module (the Remix build bundles one)', async () => {
     vi.resetModules();
     const copy = await import('./client.ts');
     expect(copy.preparedStatement).not.toBe(preparedStatement);
     const text = copy.preparedStatement('select $1::int + 1 as n');
     expect(await runPrepared(db, text, [41])).toEqual([{ n: 42 }]);
     expect((await preparedOnConnection()).map((row) => row.statement)).toContain(text);
+  });
+
+  it('outlives a connection the server drops while it is lent out: the process goes on, the pool reconnects', async () => {
+    const pool = createDb(clusterUrl('kabinet_template'), { max: 1 });
+    const other = createDb(clusterUrl('kabinet_template'), { max: 1 });
+    try {
+      await pool.connection().execute(async (connection) => {
+        const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(connection);
+        await sql`select pg_terminate_backend(${rows[0]!.pid})`.execute(other);
+        // The server's goodbye arrives while no query runs on the connection (unheard, it would be an uncaught error).
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await expect(sql`select 1`.execute(connection)).rejects.toThrow();
+      });
+      expect((await sql<{ n: number }>`select 1 as n`.execute(pool)).rows).toEqual([{ n: 1 }]);
+    } finally {
+      await pool.destroy();
+      await other.destroy();
+    }
   });
 });

@@ -75,8 +75,15 @@ export function createDb(connectionString: string, options: { max?: number } = {
     // plan serves; plain statements (Kysely's) are planned for their values as before.
     options: '-c plan_cache_mode=force_generic_plan',
   });
-  pool.on('connect', sendPreparedByName);
-  // An idle connection dropped by the server (restart, failover) is discarded; the next query reconnects.
+  pool.on('connect', (client) => {
+    sendPreparedByName(client);
+    // A connection the server drops (restart, failover, a terminated backend) while it is lent out
+    // between two queries says so with an 'error' event that nobody listens to then (the pool listens
+    // only while it holds the connection): unheard, it would end the process. The next query on it
+    // fails and is answered 503, and the pool discards it when it comes back.
+    client.on('error', () => undefined);
+  });
+  // An idle connection dropped by the server is discarded; the next query reconnects.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);

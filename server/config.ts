@@ -34,6 +34,7 @@ const envSchema = z.object({
   UPLOAD_MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(200 * MiB),
   UPLOAD_CHUNK_MIB: z.coerce.number().int().min(1).max(1024).default(64),
   UPLOAD_ABANDON_HOURS: z.coerce.number().positive().default(24),
+  SPOOL_SWEEP_MINUTES: z.coerce.number().positive().max(1440).default(5),
   RUN_WORKER: bool.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
   FFMPEG_PATH: z.string().min(1).optional(),
@@ -109,6 +110,8 @@ export type Config = {
   uploadLimits: { video: number; document: number };
   uploadChunkBytes: number;
   abandonedUploadMs: number;
+  /** How often a web process sets its upload spool right with the database (uploads.ts `sweepSpool`). */
+  spoolSweepMs: number;
   runWorker: boolean;
   workerConcurrency: number;
   media: MediaConfig;
@@ -197,6 +200,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     uploadLimits: { video: env.UPLOAD_MAX_VIDEO_BYTES, document: env.UPLOAD_MAX_DOCUMENT_BYTES },
     uploadChunkBytes: env.UPLOAD_CHUNK_MIB * MiB,
     abandonedUploadMs: env.UPLOAD_ABANDON_HOURS * 3600 * 1000,
+    spoolSweepMs: env.SPOOL_SWEEP_MINUTES * 60_000,
     runWorker: env.RUN_WORKER,
     workerConcurrency: env.WORKER_CONCURRENCY,
     media: {

@@ -32,7 +32,8 @@ export async function startWorkers(services: Services): Promise<void> {
     const factory = handlers[name] as HandlerFactory<typeof name> | null;
     if (factory) await services.queue.work(name, { concurrency: services.config.workerConcurrency }, factory(services));
   }
-  await services.queue.schedule('cleanup-abandoned-uploads', '17 * * * *', {});
+  // Every few minutes: an abandoned upload should not hold a person's quota or disk for an hour.
+  await services.queue.schedule('cleanup-abandoned-uploads', '*/5 * * * *', {});
   await services.queue.schedule('close-expired-attempts', '* * * * *', {});
   await services.queue.schedule('refresh-reports', '* * * * *', {});
   const listener = await listenForReportChanges(services);

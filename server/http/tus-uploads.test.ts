@@ -9,7 +9,7 @@ import { cleanupAbandonedUploads } from '../../workers/handlers/cleanup-abandone
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { tusCreate, tusPatch, tusUploadWhole } from '../../tests/helpers/tus-requests.ts';
-import { finishUpload } from '../uploads/uploads.ts';
+import { finishUpload, sweepSpool } from '../uploads/uploads.ts';
 
 const MiB = 1024 * 1024;
 let server: TestServer;
@@ -369,5 +369,49 @@ describe('bad upload input', () => {
     expect(await spoolFiles()).not.toContain(staleId);
     expect(await spoolFiles()).not.toContain(`${staleId}.json`);
     expect(await spoolFiles()).toContain(freshId);
+  });
+
+  it('leaves no spool file behind when the clean-up job runs on a machine without this spool', async () => {
+    const spool = server.services.config.spoolDir;
+    const created = await Promise.all(['gone.pdf', 'writing.pdf', 'recorded.pdf'].map((name) => tusCreate(server.url, { cookie: owner, length: '5000', metadata: meta(name) })));
+    const [goneId, writingId, recordedId] = created.map((r) => r.headers.get('location')!.split('/').pop()!) as [string, string, string];
+    const dayAgo = new Date(Date.now() - 25 * 3600_000);
+    const hourAgo = new Date(Date.now() - 3600_000);
+    const setIdle = (id: string, since: Date) => server.services.db.updateTable('upload').set({ last_activity_at: since }).where('id', '=', id).execute();
+    const touch = async (id: string, at: Date) => {
+      for (const file of [id, `${id}.json`]) await fs.utimes(path.join(spool, file), at, at);
+    };
+    await setIdle(goneId, dayAgo);
+    await touch(goneId, hourAgo);
+    // `recorded` was recorded, but its process stopped before removing its spool files.
+    await server.services.db.updateTable('upload').set({ finished_at: new Date() }).where('id', '=', recordedId).execute();
+    await touch(recordedId, hourAgo);
+
+    // The job on a worker with a spool of its own (another machine) sees no file of these.
+    const elsewhere = await fs.mkdtemp(path.join(path.dirname(spool), 'worker-spool-'));
+    const worker = { ...server.services, config: { ...server.services.config, spoolDir: elsewhere } };
+    const runJob = () => cleanupAbandonedUploads(worker)({}, { id: 'test', retryCount: 0, retryLimit: 0, signal: new AbortController().signal });
+    await runJob();
+    const rows = async () => (await server.services.db.selectFrom('upload').select('id').where('id', 'in', [goneId, writingId]).execute()).map((r) => r.id);
+    expect(await rows()).toEqual([writingId]); // the job went by the database alone
+    expect(await spoolFiles()).toContain(goneId); // and could not reach this spool
+
+    // `writing` gets its bytes through one long request here: its row says idle, its file is fresh.
+    await setIdle(writingId, dayAgo);
+    // This web process's sweep: the files of the gone and the recorded upload go; the one being written stays, marked active.
+    expect(await sweepSpool({ db: server.services.db, spoolDir: spool }, server.services.config.abandonedUploadMs)).toEqual({ discarded: 0, orphans: 2 });
+    const left = await spoolFiles();
+    for (const id of [goneId, recordedId]) expect(left.filter((name) => name.startsWith(id))).toEqual([]);
+    expect(left).toContain(writingId);
+    await runJob();
+    expect(await rows()).toEqual([writingId]); // active again for the job too
+    await fs.rm(elsewhere, { recursive: true });
+
+    // Abandoned here for good: the next sweep discards it, row and files.
+    await setIdle(writingId, dayAgo);
+    await touch(writingId, dayAgo);
+    expect(await sweepSpool({ db: server.services.db, spoolDir: spool }, server.services.config.abandonedUploadMs)).toEqual({ discarded: 1, orphans: 0 });
+    expect((await spoolFiles()).filter((name) => name.startsWith(writingId))).toEqual([]);
+    expect(await rows()).toEqual([]);
   });
 });

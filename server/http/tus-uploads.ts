@@ -4,7 +4,7 @@ import { EVENTS, MemoryLocker, Server, type Upload } from '@tus/server';
 import type { SessionUser } from '../auth/sessions.ts';
 import { AppError, answerableError } from '../errors.ts';
 import type { Services } from '../services.ts';
-import { authorizeUploadRequest, beginUpload, finishUpload, forgetUpload } from '../uploads/uploads.ts';
+import { authorizeUploadRequest, beginUpload, finishUpload, forgetUpload, sweepSpool } from '../uploads/uploads.ts';
 import { createSpoolHasher } from '../uploads/spool-hasher.ts';
 import { findUserByCookie } from '../auth/sessions.ts';
 import { negotiateLocale } from '../i18n/i18n.ts';
@@ -39,10 +39,21 @@ export function createTusEndpoint(services: Services): TusEndpoint {
   };
   const reject = (req: Request, error: unknown): TusRejection => {
     const { status, body } = explain(req.headers, users.get(req), error);
-    return { status_code: status, body };
+    // tus-js-client starts the upload again from zero when the HEAD that resumes it is refused with
+    // anything but 423. While the database is away (503) the upload is only out of reach for now:
+    // 423 ("locked, try again later") makes the client wait and resume it where it was.
+    return { status_code: req.method === 'HEAD' && status === 503 ? 423 : status, body };
   };
 
   const hasher = createSpoolHasher(config.spoolDir);
+  // This process's spool is swept here, where it is: the workers may run on other machines.
+  const sweeping = setInterval(() => {
+    sweepSpool({ db, spoolDir: config.spoolDir }, config.abandonedUploadMs).then(
+      (swept) => (swept.discarded || swept.orphans) && services.logger.info('upload spool swept', swept),
+      (error: unknown) => services.logger.warn('upload spool sweep failed', { error: String(error) }),
+    );
+  }, config.spoolSweepMs);
+  sweeping.unref();
   const store = new FileStore({ directory: config.spoolDir });
   const locker = new MemoryLocker();
   /** Checks a complete upload and records it; the answer's extra headers. */
@@ -140,6 +151,9 @@ export function createTusEndpoint(services: Services): TusEndpoint {
       ips.set(request, ip);
       return server.handleWeb(request);
     },
-    close: () => hasher.close(),
+    close: () => {
+      clearInterval(sweeping);
+      return hasher.close();
+    },
   };
 }

@@ -2,13 +2,16 @@
 // address or a file name that cannot exist is answered, not thrown; while the database refuses
 // connections every kind of request says 503 with a time to try again, in the asker's language, and
 // the same requests work again once it is back; a 404 is an answer, not a failure in the log.
+import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import * as tus from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDb } from '../../db/client.ts';
 import { signMediaToken } from '../../server/media/media-token.ts';
 import { ky } from '../../server/i18n/ky.ts';
 import { ru } from '../../server/i18n/ru.ts';
 import { sharedBuild } from '../helpers/build-app.ts';
+import { demoCabinet } from '../helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 let server: TestServer;
@@ -19,6 +22,7 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 const html = { accept: 'text/html' };
+const MiB = 1024 * 1024;
 
 /** The database stops taking connections (and drops the open ones) until `restore` is called. */
 async function refuseConnections(): Promise<() => Promise<void>> {
@@ -99,4 +103,45 @@ describe('a web process that cannot be knocked over', () => {
       logged.mockRestore();
     }
   });
+
+  it('lets an upload caught by a database outage resume where it was, not start again from zero', async () => {
+    const { cabinetId, slots } = await demoCabinet(server.services.db, 'instructor', 'MATH-101');
+    const slot = slots.filter((s) => s.kind === 'practical_material')[2]!;
+    const cookie = await server.cookieFor('instructor');
+    const data = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(12 * MiB - 9)]);
+    let creations = 0;
+    let refusedHeads = 0;
+    let outage: Promise<void> | null = null;
+    const fileId = await new Promise<string>((resolve, reject) => {
+      const upload = new tus.Upload(data, {
+        endpoint: `${server.url}/uploads`,
+        chunkSize: MiB,
+        headers: { Cookie: cookie },
+        metadata: { cabinetId, slotId: slot.id, filename: 'Практика 3.pdf' },
+        retryDelays: [0, 1000, 2000, 3000, 5000, 8000],
+        onBeforeRequest(request) {
+          if (request.getMethod() === 'POST') creations++;
+        },
+        onAfterResponse(request, response) {
+          if (request.getMethod() === 'HEAD' && response.getStatus() === 423) refusedHeads++;
+        },
+        onProgress(sent) {
+          // A third of the way in, the database goes away for 4 s.
+          if (sent >= 4 * MiB && !outage) {
+            outage = refuseConnections().then(async (restore) => {
+              await new Promise((wait) => setTimeout(wait, 4000));
+              await restore();
+            });
+          }
+        },
+        onSuccess: () => void outage!.then(() => resolve(new URL(upload.url!).pathname.split('/').pop()!), reject),
+        onError: reject,
+      });
+      upload.start();
+    });
+    expect(creations).toBe(1);
+    expect(refusedHeads).toBeGreaterThan(0);
+    const file = await server.services.db.selectFrom('media_file').innerJoin('upload', 'upload.id', 'media_file.upload_id').select(['media_file.sha256', 'media_file.byte_size']).where('upload.id', '=', fileId).executeTakeFirstOrThrow();
+    expect([file.sha256, Number(file.byte_size)]).toEqual([createHash('sha256').update(data).digest('hex'), data.length]);
+  }, 120_000);
 });
