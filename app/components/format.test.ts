@@ -16,9 +16,13 @@ describe('formatting for people', () => {
 
   it('writes sizes and times left', () => {
     const { t } = i18nFor('en', en);
-    expect(formatBytes(512, t, 'en')).toBe('512 B');
-    expect(formatBytes(5.5 * 1024 * 1024, t, 'en')).toBe('5.5 MB');
-    expect(formatBytes(2 * 1024 ** 3, t, 'en')).toBe('2 GB');
+    expect(formatBytes(512, t)).toBe('512 B');
+    expect(formatBytes(5.5 * 1024 * 1024, t)).toBe('5.5 MB');
+    expect(formatBytes(2 * 1024 ** 3, t)).toBe('2 GB');
+    // The page language's decimal mark, the same on the server and in a browser without Kyrgyz data.
+    expect(formatBytes(4000, i18nFor('ky', ky).t)).toBe('3,9 КБ');
+    expect(formatBytes(5.5 * 1024 * 1024, i18nFor('ru', ru).t)).toBe('5,5 МБ');
+    expect(formatDuration(5400, i18nFor('ky', ky).t)).toBe('1,5 саат');
     expect(formatDuration(42, t)).toBe('42 s');
     expect(formatDuration(600, t)).toBe('10 min');
     expect(formatDuration(Number.POSITIVE_INFINITY, t)).toBe('…');

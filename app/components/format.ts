@@ -1,7 +1,16 @@
 // Human-readable sizes, speeds and durations in the page's language.
 import type { TFunction } from 'i18next';
 
-export function formatBytes(bytes: number, t: TFunction, locale: string): string {
+/**
+ * A number with the page language's decimal mark, from our dictionaries rather than Intl: browsers
+ * ship trimmed locale data (Chromium formats Kyrgyz as English, Node with a comma), and a server
+ * and a browser that write a number differently break hydration.
+ */
+function decimal(value: number, t: TFunction): string {
+  return String(value).replace('.', t('units.decimal'));
+}
+
+export function formatBytes(bytes: number, t: TFunction): string {
   const units = ['B', 'KB', 'MB', 'GB'] as const;
   let value = bytes;
   let unit = 0;
@@ -9,15 +18,15 @@ export function formatBytes(bytes: number, t: TFunction, locale: string): string
     value /= 1024;
     unit++;
   }
-  const number = new Intl.NumberFormat(locale, { maximumFractionDigits: value < 10 && unit > 0 ? 1 : 0 }).format(value);
-  return `${number} ${t(`units.${units[unit]}`)}`;
+  const rounded = value < 10 && unit > 0 ? Math.round(value * 10) / 10 : Math.round(value);
+  return `${decimal(rounded, t)} ${t(`units.${units[unit]}`)}`;
 }
 
 export function formatDuration(seconds: number, t: TFunction): string {
   if (!Number.isFinite(seconds)) return '…';
   if (seconds < 90) return t('units.seconds', { n: Math.max(1, Math.round(seconds)) });
   if (seconds < 90 * 60) return t('units.minutes', { n: Math.round(seconds / 60) });
-  return t('units.hours', { n: Math.round((seconds / 3600) * 10) / 10 });
+  return t('units.hours', { n: decimal(Math.round((seconds / 3600) * 10) / 10, t) });
 }
 
 /**

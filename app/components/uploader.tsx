@@ -49,7 +49,7 @@ function errorMessage(error: Error): string {
 export function Uploader({ cabinetId, slotId, itemId, assignmentId, chunkSize, label }: UploadTarget & { chunkSize: number; label: string }) {
   // A stable object, so effects run once per target and not on every render.
   const [target] = useState<UploadTarget>(() => ({ cabinetId, slotId, itemId, assignmentId }));
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const revalidator = useRevalidator();
   const [entries, setEntries] = useState<Entry[]>([]);
   // The queue lives in a ref so that upload callbacks always see the current list.
@@ -168,7 +168,6 @@ export function Uploader({ cabinetId, slotId, itemId, assignmentId, chunkSize, l
     pump();
   };
 
-  const locale = i18n.language;
   return (
     <div className="uploader">
       <div
@@ -206,13 +205,13 @@ export function Uploader({ cabinetId, slotId, itemId, assignmentId, chunkSize, l
               <div className="upload-head">
                 <span className="name">{entry.file.name}</span>
                 <span className="muted">
-                  {formatBytes(entry.sent, t, locale)} / {formatBytes(total, t, locale)} · {t(`upload.${entry.status}`)}
+                  {formatBytes(entry.sent, t)} / {formatBytes(total, t)} · {t(`upload.${entry.status}`)}
                 </span>
               </div>
               <progress max={100} value={percent} aria-label={entry.file.name} data-percent={percent} />
               {entry.status === 'uploading' && entry.speed > 0 ? (
                 <div className="muted">
-                  {t('upload.speed', { speed: formatBytes(entry.speed, t, locale) })} · {t('upload.timeLeft', { time: formatDuration(left, t) })}
+                  {t('upload.speed', { speed: formatBytes(entry.speed, t) })} · {t('upload.timeLeft', { time: formatDuration(left, t) })}
                 </div>
               ) : null}
               {entry.error ? (

@@ -128,7 +128,7 @@ function GradeOne({ page, studentId }: { page: Loaded['page']; studentId: string
 export default function AssignmentPage() {
   const { page, instructionsHtml, chunkSize, now, student } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const busy = useNavigation().state === 'submitting';
   const { rules } = page;
   const zone = rules.timeZone;
@@ -166,13 +166,13 @@ export default function AssignmentPage() {
           {page.canSubmit ? (
             <>
               <p className="muted">
-                {t('assignment.fileRules', { files: rules.maxFiles, size: formatBytes(rules.maxFileBytes, t, i18n.language), types: rules.allowedExtensions.join(', ') || t('assignment.anyType') })}
+                {t('assignment.fileRules', { files: rules.maxFiles, size: formatBytes(rules.maxFileBytes, t), types: rules.allowedExtensions.join(', ') || t('assignment.anyType') })}
               </p>
               <Uploader cabinetId={rules.cabinetId} assignmentId={rules.id} chunkSize={chunkSize} label={t('assignment.addFiles')} />
               <ul className="files" data-testid="drafts">
                 {page.mine.drafts.map((file) => (
                   <li key={file.id}>
-                    <a href={`/submission-files/${file.id}`}>{file.name}</a> <span className="muted">{formatBytes(file.byteSize, t, i18n.language)}</span>
+                    <a href={`/submission-files/${file.id}`}>{file.name}</a> <span className="muted">{formatBytes(file.byteSize, t)}</span>
                   </li>
                 ))}
               </ul>

@@ -82,7 +82,7 @@ type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 type Page = LoaderData['page'];
 
 function ItemBlock({ item, page, chunkSize }: { item: CabinetItemView; page: Page; chunkSize: number }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [editing, setEditing] = useState(false);
   const busy = useNavigation().state === 'submitting';
   return (
@@ -138,7 +138,7 @@ function ItemBlock({ item, page, chunkSize }: { item: CabinetItemView; page: Pag
             <a href={`/files/${file.id}`} download={file.name} data-testid="file-link">
               {file.name}
             </a>{' '}
-            <span className="muted">{formatBytes(file.byteSize, t, i18n.language)}</span>
+            <span className="muted">{formatBytes(file.byteSize, t)}</span>
             {file.processingState !== 'none' ? (
               <span className={`badge ${file.processingState}`} data-testid="file-state" data-state={file.processingState}>
                 {t(`fileState.${file.processingState}`)}

@@ -707,7 +707,7 @@ export const en = {
     askAdmin: 'Ask your administrator for a sign-in link.',
     link: 'Forgot your password?',
   },
-  units: { B: 'B', KB: 'KB', MB: 'MB', GB: 'GB', seconds: '{{n}} s', minutes: '{{n}} min', hours: '{{n}} h' },
+  units: { decimal: '.', B: 'B', KB: 'KB', MB: 'MB', GB: 'GB', seconds: '{{n}} s', minutes: '{{n}} min', hours: '{{n}} h' },
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -709,5 +709,5 @@ export const ky: Dictionary = {
     askAdmin: 'Кирүү шилтемесин администратордон сураңыз.',
     link: 'Сырсөздү унуттуңузбу?',
   },
-  units: { B: 'Б', KB: 'КБ', MB: 'МБ', GB: 'ГБ', seconds: '{{n}} сек', minutes: '{{n}} мүн', hours: '{{n}} саат' },
+  units: { decimal: ',', B: 'Б', KB: 'КБ', MB: 'МБ', GB: 'ГБ', seconds: '{{n}} сек', minutes: '{{n}} мүн', hours: '{{n}} саат' },
 };

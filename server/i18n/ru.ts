@@ -709,5 +709,5 @@ export const ru: Dictionary = {
     askAdmin: 'Попросите ссылку для входа у администратора.',
     link: 'Забыли пароль?',
   },
-  units: { B: 'Б', KB: 'КБ', MB: 'МБ', GB: 'ГБ', seconds: '{{n}} с', minutes: '{{n}} мин', hours: '{{n}} ч' },
+  units: { decimal: ',', B: 'Б', KB: 'КБ', MB: 'МБ', GB: 'ГБ', seconds: '{{n}} с', minutes: '{{n}} мин', hours: '{{n}} ч' },
 };

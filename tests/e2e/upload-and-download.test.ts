@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../server/i18n/en.ts';
 import { ky } from '../../server/i18n/ky.ts';
-import { hasBrowser, launchBrowser, logIn as logInAs, requireBrowserInCi } from '../helpers/browser.ts';
+import { guardPage, hasBrowser, launchBrowser, logIn as logInAs, requireBrowserInCi } from '../helpers/browser.ts';
 import { sharedBuild } from '../helpers/build-app.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -31,7 +31,8 @@ describe.skipIf(!hasBrowser)('instructor uploads, student downloads (Chromium)',
     server = await startTestServer({ remix: 'build', buildDir: await sharedBuild(), env: { UPLOAD_CHUNK_MIB: '2' } });
     browser = await launchBrowser();
     files.pdf = path.join(work, 'Практика 1.pdf');
-    await fs.writeFile(files.pdf, Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(300_000)]));
+    // 2,6 MB: a size shown with a decimal mark, which the server and Chromium must write alike (hydration).
+    await fs.writeFile(files.pdf, Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(2_700_000)]));
     files.video = path.join(work, 'lecture-1.mp4');
     await fs.writeFile(files.video, Buffer.concat([Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'), randomBytes(40 * MiB)]));
   }, 180_000);
@@ -98,13 +99,17 @@ describe.skipIf(!hasBrowser)('instructor uploads, student downloads (Chromium)',
     // A student of the group downloads the PDF.
     const studentContext = await browser.newContext({ acceptDownloads: true });
     const student = await studentContext.newPage();
+    const studentGuard = guardPage(student);
     await logIn(student, 'student');
     await student.goto(cabinetUrl);
+    await expect.poll(() => student.evaluate(() => '__remixRouter' in window)).toBe(true);
+    expect(await student.locator('[data-testid=file-link] + .muted').first().textContent()).toBe(`2,6 ${ky.units.MB}`);
     const [download] = await Promise.all([student.waitForEvent('download'), student.locator('[data-testid=file-link]').first().click()]);
     const saved = path.join(work, 'downloaded.pdf');
     await download.saveAs(saved);
     expect(sha256(await fs.readFile(saved))).toBe(sha256(await fs.readFile(files.pdf)));
     expect(download.suggestedFilename()).toBe('Практика 1.pdf');
+    expect(studentGuard.problems()).toEqual([]);
     await studentContext.close();
 
     // A student of another group gets 404 for the same URL.
