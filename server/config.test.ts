@@ -10,7 +10,7 @@ describe('loadConfig', () => {
     expect(config.s3).toBeUndefined();
     expect(config.port).toBe(3000);
     expect(config.mediaDir).toBe(path.resolve('.data/media'));
-    expect(config.uploadLimits).toEqual({ video: 8 * 1024 ** 3, document: 200 * 1024 ** 2 });
+    expect(config.uploadLimits).toEqual({ video: 8 * 1024 ** 3, document: 200 * 1024 ** 2, openPerPerson: 10, openBytesPerPerson: 32 * 1024 ** 3 });
     expect(config.abandonedUploadMs).toBe(24 * 3600 * 1000);
   });
 

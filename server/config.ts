@@ -34,6 +34,8 @@ const envSchema = z.object({
   UPLOAD_MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(200 * MiB),
   UPLOAD_CHUNK_MIB: z.coerce.number().int().min(1).max(1024).default(64),
   UPLOAD_ABANDON_HOURS: z.coerce.number().positive().default(24),
+  UPLOAD_MAX_OPEN_PER_PERSON: z.coerce.number().int().min(1).max(1000).default(10),
+  UPLOAD_MAX_OPEN_GIB_PER_PERSON: z.coerce.number().positive().max(1024).default(32),
   SPOOL_SWEEP_MINUTES: z.coerce.number().positive().max(1440).default(5),
   RUN_WORKER: bool.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
@@ -107,7 +109,8 @@ export type Config = {
   publicOrigin: string | undefined;
   mediaDir: string;
   spoolDir: string;
-  uploadLimits: { video: number; document: number };
+  /** Per file by kind, and per person over their unfinished uploads (how many, how many bytes declared). */
+  uploadLimits: { video: number; document: number; openPerPerson: number; openBytesPerPerson: number };
   uploadChunkBytes: number;
   abandonedUploadMs: number;
   /** How often a web process sets its upload spool right with the database (uploads.ts `sweepSpool`). */
@@ -197,7 +200,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     publicOrigin: env.PUBLIC_ORIGIN ? new URL(env.PUBLIC_ORIGIN).origin : undefined,
     mediaDir: path.resolve(env.MEDIA_DIR ?? path.join(dataDir, 'media')),
     spoolDir: path.resolve(env.UPLOAD_SPOOL_DIR ?? path.join(dataDir, 'uploads')),
-    uploadLimits: { video: env.UPLOAD_MAX_VIDEO_BYTES, document: env.UPLOAD_MAX_DOCUMENT_BYTES },
+    uploadLimits: {
+      video: env.UPLOAD_MAX_VIDEO_BYTES,
+      document: env.UPLOAD_MAX_DOCUMENT_BYTES,
+      openPerPerson: env.UPLOAD_MAX_OPEN_PER_PERSON,
+      openBytesPerPerson: Math.round(env.UPLOAD_MAX_OPEN_GIB_PER_PERSON * 1024 ** 3),
+    },
     uploadChunkBytes: env.UPLOAD_CHUNK_MIB * MiB,
     abandonedUploadMs: env.UPLOAD_ABANDON_HOURS * 3600 * 1000,
     spoolSweepMs: env.SPOOL_SWEEP_MINUTES * 60_000,

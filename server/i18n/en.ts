@@ -143,6 +143,8 @@ export const en = {
     empty: 'The file is empty.',
     type_not_allowed: '{{name}}: files of this type are not accepted.',
     too_large: 'The file is larger than the {{limit}} MiB allowed for this kind.',
+    too_many_open: 'You have {{max}} unfinished uploads already; finish them before starting another.',
+    too_much_open: 'Your unfinished uploads would hold more than {{gib}} GiB; finish them before starting another.',
     content_not_allowed: '{{name}}: the content is not an accepted file of the kind its name says.',
     bad_offset: 'The upload request has no valid Upload-Offset.',
     bad_content_type: 'Upload data must be sent as application/offset+octet-stream.',

@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import zlib from 'node:zlib';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { FileKind } from '../../db/schema.ts';
@@ -18,7 +19,7 @@ import { detectAcceptedType, kindByName } from './file-types.ts';
 import type { Checksums } from './spool-hasher.ts';
 import { removeSpooled, spoolPaths, uploadIdPattern } from './upload-spool.ts';
 
-export type UploadLimits = { video: number; document: number };
+export type UploadLimits = { video: number; document: number; openPerPerson: number; openBytesPerPerson: number };
 export type UploadDeps = { db: Db; storage: MediaStorage; queue: JobQueue; spoolDir: string };
 
 const uuid = z.string().refine(isUuid);
@@ -76,20 +77,35 @@ export async function beginUpload(
     const item = await db.selectFrom('item').select('id').where('id', '=', target.itemId).where('cabinet_id', '=', target.cabinetId).executeTakeFirst();
     if (!item) throw new AppError('not_found');
   }
-  await db
-    .insertInto('upload')
-    .values({
-      id: input.uploadId,
-      user_id: user.id,
-      cabinet_id: target.cabinetId,
-      slot_id: target.slotId ?? null,
-      item_id: target.itemId ?? null,
-      assignment_id: target.assignmentId ?? null,
-      file_name: target.filename,
-      file_kind: kind,
-      declared_size: input.size,
-    })
-    .execute();
+  const size = input.size;
+  await db.transaction().execute(async (trx) => {
+    // One person's new uploads are counted one at a time: parallel requests cannot all pass the count.
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`upload:${user.id}`}, 0))`.execute(trx);
+    const open = await trx
+      .selectFrom('upload')
+      .select((eb) => [eb.fn.countAll<string>().as('n'), sql<string>`coalesce(sum(declared_size), 0)`.as('bytes')])
+      .where('user_id', '=', user.id)
+      .where('finished_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    if (Number(open.n) >= input.limits.openPerPerson) throw new AppError('too_many_requests', 'upload.too_many_open', { max: input.limits.openPerPerson });
+    if (Number(open.bytes) + size > input.limits.openBytesPerPerson) {
+      throw new AppError('too_many_requests', 'upload.too_much_open', { gib: Number((input.limits.openBytesPerPerson / 1024 ** 3).toFixed(2)) });
+    }
+    await trx
+      .insertInto('upload')
+      .values({
+        id: input.uploadId,
+        user_id: user.id,
+        cabinet_id: target.cabinetId,
+        slot_id: target.slotId ?? null,
+        item_id: target.itemId ?? null,
+        assignment_id: target.assignmentId ?? null,
+        file_name: target.filename,
+        file_kind: kind,
+        declared_size: size,
+      })
+      .execute();
+  });
 }
 
 /**
