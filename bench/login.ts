@@ -6,8 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { tusUploadWhole } from '../tests/helpers/tus-requests.ts';
-import { memoryOf, openDemoCabinet, resetPeakMemory, signIn, startKabinetProcess, stopChild } from './processes.ts';
+import { memoryOf, openDemoCabinet, publishInFirstSlot, resetPeakMemory, signIn, startKabinetProcess, stopChild } from './processes.ts';
 
 const clients = Number(process.env.BENCH_LOGIN_CLIENTS ?? 20);
 const logins = Number(process.env.BENCH_LOGINS ?? 100);
@@ -51,11 +50,8 @@ async function main() {
   try {
     // A student's cabinet page, and a small document published in it.
     const { cookie: instructor, cabinetId, db } = await openDemoCabinet(kabinet.url, kabinet.pgPort, kabinet.dataDir);
-    const slot = await db.query<{ id: string }>(`select id from slot where cabinet_id = $1 and kind = 'practical_material' order by week, number limit 1`, [cabinetId]);
     const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(2000, 7)]);
-    const upload = await tusUploadWhole(kabinet.url, pdf, { cookie: instructor, metadata: { cabinetId, slotId: slot.rows[0]!.id, filename: 'syllabus.pdf' } });
-    const fileId = upload.finish!.headers.get('kabinet-media-file')!;
-    await db.query(`update item set status = 'published', published_at = now() where id = (select item_id from media_file where id = $1)`, [fileId]);
+    const fileId = await publishInFirstSlot(kabinet.url, db, instructor, cabinetId, 'practical_material', pdf, 'syllabus.pdf');
     const accounts = (await db.query<{ email: string }>(`select email from app_user where password_hash is not null order by email`)).rows.map((row) => row.email);
     await db.end();
     const cookie = await signIn(kabinet.url, 'student@demo.kabinet.kg');

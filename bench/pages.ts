@@ -12,8 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../tests/helpers/browser.ts';
-import { tusUploadWhole } from '../tests/helpers/tus-requests.ts';
-import { benchDir, openDemoCabinet, signIn, startChild, startKabinetProcess, stopChild } from './processes.ts';
+import { benchDir, openDemoCabinet, publishInFirstSlot, signIn, startChild, startKabinetProcess, stopChild } from './processes.ts';
 
 const clients = 20;
 const seconds = 8;
@@ -87,15 +86,12 @@ async function main() {
   try {
     const { cookie: instructor, cabinetId, db } = await openDemoCabinet(kabinet.url, kabinet.pgPort, kabinet.dataDir);
     // A lecture in the cabinet, published and marked processed (the page's weight does not depend on the video).
-    const slot = await db.query<{ id: string }>(`select id from slot where cabinet_id = $1 and kind = 'lecture_video' order by week, number limit 1`, [cabinetId]);
     const mp4 = Buffer.concat([Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'), Buffer.alloc(4000, 1)]);
-    const upload = await tusUploadWhole(kabinet.url, mp4, { cookie: instructor, metadata: { cabinetId, slotId: slot.rows[0]!.id, filename: 'lecture.mp4' } });
-    const fileId = upload.finish!.headers.get('kabinet-media-file')!;
+    const fileId = await publishInFirstSlot(kabinet.url, db, instructor, cabinetId, 'lecture_video', mp4, 'lecture.mp4');
     await db.query(
       `update media_file set processing_state = 'ready', hls_prefix = 'hls/' || left(id::text, 2) || '/' || id || '/0123456789ab', duration_seconds = 2700, width = 1280, height = 720, ready_at = now(), hls_complete = true where id = $1`,
       [fileId],
     );
-    await db.query(`update item set status = 'published', published_at = now() where id = (select item_id from media_file where id = $1)`, [fileId]);
     const department = await db.query<{ id: string }>(`select department_id as id from role_assignment ra join app_user u on u.id = ra.user_id where u.email = 'head@demo.kabinet.kg' and ra.role = 'head' limit 1`);
     await db.end();
     const student = await signIn(kabinet.url, 'student@demo.kabinet.kg');

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { passwordFileOf } from '../db/embedded.ts';
+import { tusUploadWhole } from '../tests/helpers/tus-requests.ts';
 
 export const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -74,6 +75,18 @@ export async function openDemoCabinet(url: string, pgPort: number, dataDir: stri
   );
   const opened = await fetch(`${url}/?index`, { method: 'POST', headers: { cookie }, body: new URLSearchParams({ teachingAssignmentId: assignment.rows[0]!.id }), redirect: 'manual' });
   return { cookie, cabinetId: opened.headers.get('location')!.split('/').pop()!, db };
+}
+
+/**
+ * Uploads `body` as `filename` into the cabinet's first slot of `kind` (through tus, as the
+ * instructor) and publishes its item; the new media file's id.
+ */
+export async function publishInFirstSlot(url: string, db: pg.Client, instructor: string, cabinetId: string, kind: 'lecture_video' | 'practical_material', body: Buffer, filename: string): Promise<string> {
+  const slot = await db.query<{ id: string }>(`select id from slot where cabinet_id = $1 and kind = $2 order by week, number limit 1`, [cabinetId, kind]);
+  const upload = await tusUploadWhole(url, body, { cookie: instructor, metadata: { cabinetId, slotId: slot.rows[0]!.id, filename } });
+  const fileId = upload.finish!.headers.get('kabinet-media-file')!;
+  await db.query(`update item set status = 'published', published_at = now() where id = (select item_id from media_file where id = $1)`, [fileId]);
+  return fileId;
 }
 
 /** Peak and current resident memory of a process (Linux). */

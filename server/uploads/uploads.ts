@@ -272,8 +272,10 @@ export async function sweepSpool(deps: Pick<UploadDeps, 'db' | 'spoolDir'>, olde
     const lastTouched = Math.max(written?.mtimeMs ?? 0, described?.mtimeMs ?? 0);
     const row = rows.get(id);
     if (row && row.finished_at === null) {
-      if (lastTouched > row.last_activity_at.getTime() + 60_000) {
-        await deps.db.updateTable('upload').set({ last_activity_at: new Date(lastTouched) }).where('id', '=', id).execute();
+      // Activity is the last byte written (the record beside it is written when the upload is made).
+      const lastByte = written?.mtimeMs ?? 0;
+      if (lastByte > row.last_activity_at.getTime() + 60_000) {
+        await deps.db.updateTable('upload').set({ last_activity_at: new Date(lastByte) }).where('id', '=', id).execute();
       } else if (row.last_activity_at.getTime() < cutoff) {
         await discardUpload(deps, id);
         discarded++;
@@ -287,21 +289,15 @@ export async function sweepSpool(deps: Pick<UploadDeps, 'db' | 'spoolDir'>, olde
 }
 
 /**
- * Removes uploads with no activity for `olderThanMs`, with their spool files. Activity is the last
- * request or the last byte written: one long PATCH from a slow connection keeps its upload alive.
+ * Removes uploads with no activity for `olderThanMs` (the clean-up job). Activity is the last
+ * request or the last byte written, by the one rule of `sweepSpool`: this machine's spool is swept
+ * first, then what the database still says is idle goes. An upload whose bytes arrive on another
+ * machine is kept active by that machine's own sweep, which also removes its files once it is gone.
  */
 export async function removeAbandonedUploads(deps: Pick<UploadDeps, 'db' | 'spoolDir'>, olderThanMs: number): Promise<number> {
+  const { discarded } = await sweepSpool(deps, olderThanMs);
   const cutoff = new Date(Date.now() - olderThanMs);
   const stale = await deps.db.selectFrom('upload').select('id').where('finished_at', 'is', null).where('last_activity_at', '<', cutoff).execute();
-  let removed = 0;
-  for (const { id } of stale) {
-    const written = await fs.stat(spoolPaths(deps.spoolDir, id).data).catch(() => null);
-    if (written && written.mtime > cutoff) {
-      await deps.db.updateTable('upload').set({ last_activity_at: written.mtime }).where('id', '=', id).execute();
-      continue;
-    }
-    await discardUpload(deps, id);
-    removed++;
-  }
-  return removed;
+  for (const { id } of stale) await discardUpload(deps, id);
+  return discarded + stale.length;
 }
