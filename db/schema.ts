@@ -250,6 +250,10 @@ export interface MediaFileTable {
   hls_complete: Generated<boolean>;
   thumbnails_key: string | null;
   processing_started_at: NullableTimestamp;
+  /** Names of the published renditions (`source`, `240p`, `audio`, …); empty before the playable stage. */
+  renditions: Generated<string[]>;
+  /** Attempts that failed by the video's own fault; at OWN_FAILURE_LIMIT it fails for good. */
+  processing_failures: Generated<number>;
   created_by: string;
   created_at: CreatedAt;
   deleted_at: NullableTimestamp;
@@ -268,6 +272,11 @@ export interface UploadTable {
   created_at: CreatedAt;
   last_activity_at: ColumnType<Date, Date | string | undefined, Date | string>;
   finished_at: NullableTimestamp;
+  /** The request that may write the upload now (server/http/upload-lease.ts), until `lease_until`. */
+  lease_holder: string | null;
+  lease_until: NullableTimestamp;
+  /** Set by a request waiting for the lease: the holder lets go at its next renewal. */
+  lease_wanted_at: NullableTimestamp;
 }
 
 export interface SessionTable {

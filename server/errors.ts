@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'upload_too_large'
   | 'unsupported_type'
   | 'conflict'
+  | 'locked'
   | 'too_many_requests'
   | 'cross_origin'
   | 'unavailable'
@@ -23,6 +24,7 @@ const statusByCode: Record<ErrorCode, number> = {
   upload_too_large: 413,
   unsupported_type: 415,
   conflict: 409,
+  locked: 423,
   too_many_requests: 429,
   cross_origin: 403,
   unavailable: 503,

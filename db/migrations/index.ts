@@ -18,6 +18,8 @@ import * as loginThrottle from './2026-11-29T2300-login-throttle.ts';
 import * as singleSignOn from './2026-11-29T2330-single-sign-on.ts';
 import * as importInvitations from './2026-11-29T2345-import-invitations.ts';
 import * as submissionFileCrc from './2026-11-30T0200-submission-file-crc.ts';
+import * as videoStates from './2026-11-30T0600-video-states.ts';
+import * as uploadLease from './2026-11-30T0700-upload-lease.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-26T0700-foundation': foundation,
@@ -38,4 +40,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T2330-single-sign-on': singleSignOn,
   '2026-11-29T2345-import-invitations': importInvitations,
   '2026-11-30T0200-submission-file-crc': submissionFileCrc,
+  '2026-11-30T0600-video-states': videoStates,
+  '2026-11-30T0700-upload-lease': uploadLease,
 };

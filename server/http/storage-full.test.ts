@@ -26,7 +26,16 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   if (mount) {
-    execFileSync('umount', [mount]);
+    // A spool file may still be closing (its last flush) just after the server stopped.
+    for (let tries = 0; ; tries++) {
+      try {
+        execFileSync('umount', [mount], { stdio: 'pipe' });
+        break;
+      } catch (error) {
+        if (tries >= 40) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
     await fs.rm(mount, { recursive: true, force: true });
   }
 });

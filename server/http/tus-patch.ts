@@ -20,6 +20,10 @@ export type PatchDeps = {
   readUpload(uploadId: string): Promise<Upload>;
   /** Throws unless the request's user may continue this upload. */
   authorize(req: ExpressRequest, uploadId: string): Promise<void>;
+  /** How many bytes from an upload's start the content check reads. */
+  headBytes: number;
+  /** Throws (having discarded the upload) unless its first `headBytes` are what it claims to be. */
+  checkHead(upload: Upload, head: Buffer): Promise<void>;
   /** Records a complete upload; the answer's extra headers. */
   finish(req: ExpressRequest, upload: Upload): Promise<Record<string, string>>;
   /** Answers a refused request (translated, with its status). */
@@ -68,8 +72,11 @@ export function createPatchReceiver(deps: PatchDeps) {
         const room = (upload.size ?? 0) - upload.offset;
         const declared = req.get('content-length');
         if (declared !== undefined && Number(declared) > room) throw new AppError('upload_too_large', 'upload.body_too_long');
+        // The content check reads the upload's first bytes as they arrive: a wrong file is refused
+        // after them, not after its last byte. A file shorter than that is checked whole at the end.
+        const sniff = upload.offset < deps.headBytes && (upload.size ?? 0) > deps.headBytes ? await headSniffer(file, upload, deps) : null;
         bodyRead = true;
-        upload.offset += await writeBody(req, file, upload.offset, room, stop.signal);
+        upload.offset += await writeBody(req, file, upload.offset, room, stop.signal, sniff);
       } finally {
         await lock.unlock();
       }
@@ -98,18 +105,50 @@ async function spoolLength(file: string): Promise<number> {
   }
 }
 
+/** Takes each arriving chunk; once the head is complete, returns the content check's promise (once). */
+type Sniffer = (chunk: Buffer) => Promise<void> | null;
+
+/** Collects an upload's first `headBytes` (those already in the spool file, then the arriving ones) for `checkHead`. */
+async function headSniffer(file: string, upload: Upload, deps: Pick<PatchDeps, 'headBytes' | 'checkHead'>): Promise<Sniffer> {
+  const parts = upload.offset > 0 ? [await readStart(file, upload.offset)] : [];
+  let collected = upload.offset;
+  let done = false;
+  return (chunk) => {
+    if (done) return null;
+    parts.push(chunk);
+    collected += chunk.length;
+    if (collected < deps.headBytes) return null;
+    done = true;
+    return deps.checkHead(upload, Buffer.concat(parts).subarray(0, deps.headBytes));
+  };
+}
+
+async function readStart(file: string, length: number): Promise<Buffer> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Appends the request body at `offset`, at most `room` bytes, and returns how many were written.
  * A client that goes away, or a newer request that takes the upload over, ends the body early:
  * what reached the file stays, and tus resumes from there.
  */
-async function writeBody(req: ExpressRequest, file: string, offset: number, room: number, stop: AbortSignal): Promise<number> {
+async function writeBody(req: ExpressRequest, file: string, offset: number, room: number, stop: AbortSignal, sniff: Sniffer | null): Promise<number> {
   let received = 0;
   const limit = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       received += chunk.length;
-      if (received > room) done(new AppError('upload_too_large', 'upload.body_too_long'));
-      else done(null, chunk);
+      if (received > room) return done(new AppError('upload_too_large', 'upload.body_too_long'));
+      // The chunk that completes the head waits for the content check (back-pressure, for a moment).
+      const judged = sniff?.(chunk);
+      if (!judged) return done(null, chunk);
+      judged.then(() => done(null, chunk), done);
     },
   });
   // A large buffer lets writes queue while one is on the disk, so they go out together (writev).

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupAbandonedUploads } from '../../workers/handlers/cleanup-abandoned-uploads.ts';
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
+import { trickle } from '../../tests/helpers/trickle.ts';
 import { tusCreate, tusPatch, tusUploadWhole } from '../../tests/helpers/tus-requests.ts';
 import { finishUpload, sweepSpool } from '../uploads/uploads.ts';
 
@@ -274,6 +275,33 @@ describe('bad upload input', () => {
     expect(await spoolFiles()).not.toContain(id);
     expect(await spoolFiles()).not.toContain(`${id}.json`);
     expect(await server.services.storage.list('originals/')).toEqual(objectsBefore);
+  });
+
+  it('refuses a wrong file after its first 64 KiB, not after its last byte, and keeps nothing', async () => {
+    // 3.5 GiB declared as a lecture: random bytes, sent as one PATCH, 64 KiB at a time.
+    const size = 3.5 * 1024 * MiB;
+    const create = await tusCreate(server.url, { cookie: owner, length: String(size), metadata: { cabinetId: cabinet.cabinetId, slotId: lectureSlot().id, filename: 'Лекция.mp4' } });
+    expect(create.status).toBe(201);
+    const location = create.headers.get('location')!;
+    const id = location.split('/').pop()!;
+    const head = { line: `PATCH ${location} HTTP/1.1`, Cookie: owner, 'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream', 'Content-Length': String(size) };
+    const outcome = await trickle(server.url, head, randomBytes(64 * MiB), 64 * 1024, 5);
+    expect(outcome.status).toBe(415);
+    expect(outcome.sent).toBeLessThan(4 * MiB); // answered while the client was still sending
+    expect(await server.services.db.selectFrom('upload').select('id').where('id', '=', id).execute()).toEqual([]);
+    expect(await spoolFiles()).not.toContain(id);
+    expect(await spoolFiles()).not.toContain(`${id}.json`);
+  });
+
+  it('lets a real file through the early check when it arrives in pieces smaller than the check reads', async () => {
+    const body = mp4(300 * 1024);
+    const create = await tusCreate(server.url, { cookie: owner, length: String(body.length), metadata: { cabinetId: cabinet.cabinetId, slotId: lectureSlot().id, filename: 'pieces.mp4' } });
+    const url = new URL(create.headers.get('location')!, server.url).href;
+    // 40 KiB, then the rest from there: the check reads the first 24 KiB back from the spool file.
+    expect((await tusPatch(url, body.subarray(0, 40 * 1024), { cookie: owner })).status).toBe(204);
+    const rest = await tusPatch(url, body.subarray(40 * 1024), { cookie: owner, offset: 40 * 1024 });
+    expect(rest.status).toBe(204);
+    expect(rest.headers.get('kabinet-media-file')).toBeTruthy();
   });
 
   it.each([

@@ -1,11 +1,13 @@
 // The tus endpoint: @tus/server over a local file spool, every request authorized, finished files recorded.
 import { FileStore } from '@tus/file-store';
-import { EVENTS, MemoryLocker, Server, type Upload } from '@tus/server';
+import { EVENTS, Server, type Upload } from '@tus/server';
 import type { SessionUser } from '../auth/sessions.ts';
 import { AppError, answerableError } from '../errors.ts';
 import type { Services } from '../services.ts';
-import { authorizeUploadRequest, beginUpload, finishUpload, forgetUpload, sweepSpool } from '../uploads/uploads.ts';
+import { authorizeUploadRequest, beginUpload, checkArrivingContent, finishUpload, forgetUpload, sweepSpool } from '../uploads/uploads.ts';
+import { HEAD_BYTES } from '../uploads/file-types.ts';
 import { createSpoolHasher } from '../uploads/spool-hasher.ts';
+import { createUploadLocker } from './upload-lease.ts';
 import { findUserByCookie } from '../auth/sessions.ts';
 import { negotiateLocale } from '../i18n/i18n.ts';
 import { translatedError } from './request-context.ts';
@@ -55,7 +57,8 @@ export function createTusEndpoint(services: Services): TusEndpoint {
   }, config.spoolSweepMs);
   sweeping.unref();
   const store = new FileStore({ directory: config.spoolDir });
-  const locker = new MemoryLocker();
+  // Across processes that share the spool, not only within this one (decision 031).
+  const locker = createUploadLocker(db);
   /** Checks a complete upload and records it; the answer's extra headers. */
   const finish = async (upload: Upload, ip: string | null): Promise<Record<string, string>> => {
     try {
@@ -138,6 +141,15 @@ export function createTusEndpoint(services: Services): TusEndpoint {
     async authorize(req, uploadId) {
       const findUser = () => findUserByCookie(db, req.get('cookie') ?? null, config.sessionIdleMs);
       patchUsers.set(req, await authorizeUploadRequest(db, findUser, uploadId, 'PATCH'));
+    },
+    headBytes: HEAD_BYTES,
+    async checkHead(upload, head) {
+      try {
+        await checkArrivingContent({ db, spoolDir: config.spoolDir }, upload.id, head);
+      } catch (error) {
+        hasher.forget(upload.id);
+        throw error;
+      }
     },
     finish: (req, upload) => finish(upload, req.ip ?? null),
     refuse(req, res, error) {

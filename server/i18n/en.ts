@@ -148,6 +148,7 @@ export const en = {
     content_not_allowed: '{{name}}: the content is not an accepted file of the kind its name says.',
     bad_offset: 'The upload request has no valid Upload-Offset.',
     bad_content_type: 'Upload data must be sent as application/offset+octet-stream.',
+    busy_elsewhere: 'Another connection is writing this upload right now; it will continue in a few seconds.',
     offset_mismatch: 'The server has {{offset}} bytes of this upload; continue from there.',
     body_too_long: 'More data was sent than the file has left.',
   },

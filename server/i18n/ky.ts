@@ -150,6 +150,7 @@ export const ky: Dictionary = {
     content_not_allowed: '{{name}}: файлдын мазмуну анын аталышында көрсөтүлгөн түргө туура келбейт.',
     bad_offset: 'Жүктөө суроосунда туура Upload-Offset жок.',
     bad_content_type: 'Жүктөлүүчү маалымат application/offset+octet-stream катары жөнөтүлүшү керек.',
+    busy_elsewhere: 'Бул жүктөөнү азыр башка туташуу жазып жатат; бир аздан кийин уланат.',
     offset_mismatch: 'Серверде бул жүктөөнүн {{offset}} байты бар; ошол жерден улантыңыз.',
     body_too_long: 'Файлда калгандан көп маалымат жөнөтүлдү.',
   },

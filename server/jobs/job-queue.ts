@@ -22,9 +22,24 @@ export type JobQueue = {
   stop(): Promise<void>;
 };
 
+/** How often a running job's worker says it is alive. */
+const HEARTBEAT_REFRESH_SECONDS = 5;
+
+/**
+ * A 10 s first retry keeps a killed worker's short job within a minute of its death (decision 010).
+ * A transcode is long and must outlive a database outage: its worker may be silent for 90 s before
+ * the job is handed out again (a minute's outage with room to spare), it may run for 12 hours, and its
+ * queue retries are the infrastructure's budget (a killed worker, a long outage), spaced out up to
+ * 10 minutes apart, about two hours in all; the video's own failures are counted apart (decision 030).
+ */
+function queueSettings(name: JobName) {
+  if (name === 'transcode-video') return { retryLimit: 20, retryDelay: 2, retryBackoff: true, retryDelayMax: 600, heartbeatSeconds: 90, expireInSeconds: 12 * 3600 };
+  return { retryLimit: 3, retryDelay: 10, retryBackoff: true, heartbeatSeconds: 20 };
+}
+
 export async function startJobQueue(connectionString: string, options: { schedule: boolean }): Promise<JobQueue> {
-  // Supervision every 10 s and a 20 s heartbeat: a job whose worker was killed is handed out again
-  // within about 50 s (heartbeat, supervision, then the retry delay).
+  // Supervision every 10 s; a job's worker proves it is alive every 5 s (the heartbeat), and a job
+  // whose worker has not for the queue's heartbeatSeconds is handed out again (decisions 010, 030).
   const boss = new PgBoss({ connectionString, schema: 'pgboss', max: 4, schedule: options.schedule, superviseIntervalSeconds: 10, monitorIntervalSeconds: 10 });
   boss.on('error', (error) => {
     // 57P01: the database is shutting down (Ctrl-C stops the embedded one alongside us).
@@ -32,12 +47,11 @@ export async function startJobQueue(connectionString: string, options: { schedul
     console.warn('job queue:', error instanceof Error ? error.message : error);
   });
   await boss.start();
-  // A 10 s first retry keeps a killed worker's job within a minute of its death (decision 010);
-  // existing queues are brought to the same settings.
-  const queueOptions = { retryLimit: 3, retryDelay: 10, retryBackoff: true, heartbeatSeconds: 20 };
+  // Existing queues are brought to the same settings.
   for (const name of jobNames) {
-    if (!(await boss.getQueue(name))) await boss.createQueue(name, queueOptions);
-    else await boss.updateQueue(name, queueOptions);
+    const settings = queueSettings(name);
+    if (!(await boss.getQueue(name))) await boss.createQueue(name, settings);
+    else await boss.updateQueue(name, settings);
   }
   // pg-boss's statements run on the caller's connection: inside its transaction when it has one.
   const executorOf = (db: Kysely<Database>) => ({
@@ -58,7 +72,7 @@ export async function startJobQueue(connectionString: string, options: { schedul
     },
     async work(name, { concurrency }, handler) {
       for (let i = 0; i < concurrency; i++) {
-        await boss.work<JobPayloads[typeof name], unknown, { batchSize: 1; includeMetadata: true }>(name, { batchSize: 1, includeMetadata: true }, async (jobs) => {
+        await boss.work<JobPayloads[typeof name], unknown, { batchSize: 1; includeMetadata: true; heartbeatRefreshSeconds: number }>(name, { batchSize: 1, includeMetadata: true, heartbeatRefreshSeconds: HEARTBEAT_REFRESH_SECONDS }, async (jobs) => {
           for (const job of jobs) {
             const timer = metrics.jobSeconds.startTimer({ queue: name });
             try {

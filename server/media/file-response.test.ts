@@ -31,6 +31,8 @@ const file = (over: Partial<MediaFile> = {}): MediaFile => ({
   hls_complete: false,
   thumbnails_key: null,
   processing_started_at: null,
+  renditions: [],
+  processing_failures: 0,
   failure_key: null,
   failure_params: null,
   ready_at: null,

@@ -10,6 +10,7 @@ import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { isLocale } from '../i18n/i18n.ts';
 import { toWebVtt } from './captions.ts';
+import { retryFailed } from './video-state.ts';
 
 /** Watched share of a lecture from which it counts as completed. */
 export const COMPLETED_SHARE = 0.9;
@@ -21,19 +22,16 @@ async function lecture(db: Db, fileId: string): Promise<FileInCabinet> {
   return found;
 }
 
-/** "Retry" on a failed lecture: queued again in the transaction that resets it. */
+/**
+ * "Retry" on a failed lecture, queued again in the transaction that resets it: one whose playable
+ * stage was published is playable again at once while the retry completes its ladder.
+ */
 export async function retryProcessing(db: Db, queue: JobQueue, actor: Actor, fileId: string): Promise<void> {
   const { file, cabinet } = await lecture(db, fileId);
   requirePermission(actor.user, 'cabinet.edit', cabinet);
   if (file.processing_state !== 'failed') return; // a double click, or it already went through
   await db.transaction().execute(async (trx) => {
-    const reset = await trx
-      .updateTable('media_file')
-      .set({ processing_state: 'awaiting', failure_key: null, failure_params: null, processing_progress: null })
-      .where('id', '=', fileId)
-      .where('processing_state', '=', 'failed')
-      .executeTakeFirst();
-    if (Number(reset.numUpdatedRows) === 0) return;
+    if (!(await retryFailed(trx, fileId))) return;
     await queue.enqueue(trx, 'transcode-video', { mediaFileId: fileId });
     await recordAudit(trx, { actorId: actor.user.id, action: 'file.retry_processing', objectType: 'media_file', objectId: fileId, ip: actor.ip });
   });

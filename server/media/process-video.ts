@@ -7,9 +7,11 @@ import { pipeline } from 'node:stream/promises';
 import type { Db } from '../../db/client.ts';
 import type { MediaConfig } from '../config.ts';
 import { isAppError } from '../errors.ts';
+import { throughOutages } from '../jobs/outages.ts';
 import { contentTypeOfKey, storageKeys, type MediaStorage } from '../storage/media-storage.ts';
 import { boundToThisProcess, findBinaries, probe } from './probe.ts';
 import { transcodeToHls } from './transcode.ts';
+import { beginProcessing, completeLadder, failProcessing, publishPlayable, reportProgress, videoStateOf } from './video-state.ts';
 
 export type ProcessDeps = { db: Db; storage: MediaStorage; media: MediaConfig };
 export type ProcessOutcome = 'ready' | 'already-ready' | 'refused' | 'gone';
@@ -18,23 +20,27 @@ const thumbnailsFile = 'thumbs/thumbs.vtt';
 const progressEveryMs = 2000;
 
 /**
- * Idempotent, in two published stages. The first finishing attempt publishes something playable
- * (state `ready`, with its own storage prefix) in one conditional update; a later attempt for a
- * ready but incomplete video adds the rest of the ladder under that same prefix, overwriting what a
- * killed attempt may have left there, and a complete video is left alone. The master playlist is
- * stored after every file it names, so no playlist ever names a missing segment.
+ * Idempotent, in two published stages (the states are video-state.ts's). The first finishing
+ * attempt publishes something playable (with its own storage prefix) in one conditional update; a
+ * later attempt for a playable video adds the rest of the ladder under that same prefix,
+ * overwriting what a killed attempt may have left there, and restores what it needs of the
+ * published stage from media storage, never from an earlier attempt's folder; a complete video is
+ * left alone. The master playlist is stored after every file it names, so no playlist ever names a
+ * missing segment. Each step that needs the database or storage waits out a short outage of
+ * either (outages.ts) rather than throwing away the encoding done so far.
  * A source ffmpeg must not take (not media, too long, …) ends `failed` with the reason; anything
- * else throws, for the queue to retry.
+ * else throws, for the handler to count and the queue to retry.
  */
 export async function processVideo(deps: ProcessDeps, mediaFileId: string, options: { signal?: AbortSignal } = {}): Promise<ProcessOutcome> {
   const { db, storage, media } = deps;
-  const file = await db.selectFrom('media_file').selectAll().where('id', '=', mediaFileId).executeTakeFirst();
+  const patient = <T>(step: () => Promise<T>) => throughOutages(step, { signal: options.signal });
+  const file = await patient(() => db.selectFrom('media_file').selectAll().where('id', '=', mediaFileId).executeTakeFirst());
   if (!file || file.deleted_at) return 'gone';
-  if (file.processing_state === 'ready' && file.hls_complete) return 'already-ready';
-  const playableDone = file.processing_state === 'ready' && file.hls_prefix !== null;
-  if (!playableDone) {
-    await db.updateTable('media_file').set({ processing_state: 'processing', processing_progress: 0, processing_started_at: new Date() }).where('id', '=', mediaFileId).where('processing_state', '!=', 'ready').execute();
-  }
+  const state = videoStateOf(file);
+  if (state === 'complete') return 'already-ready';
+  if (state === 'failed' || state === null) return 'gone'; // failed for good, until someone retries
+  const playableDone = state === 'playable';
+  if (!playableDone) await patient(() => beginProcessing(db, mediaFileId));
 
   await removeLeftovers(deps, file.id, playableDone);
   const attempt = randomBytes(6).toString('hex');
@@ -46,7 +52,7 @@ export async function processVideo(deps: ProcessDeps, mediaFileId: string, optio
   await fs.mkdir(work, { recursive: true });
   try {
     const source = path.join(work, 'source');
-    await pipeline(await storage.read(file.storage_key), createWriteStream(source));
+    await patient(async () => pipeline(await storage.read(file.storage_key), createWriteStream(source)));
     // ffmpeg dies with this process, even killed (no transcode left running for nobody).
     const binaries = await boundToThisProcess(findBinaries(media), media.workDir);
     let found;
@@ -54,7 +60,7 @@ export async function processVideo(deps: ProcessDeps, mediaFileId: string, optio
       found = await probe(binaries, source);
     } catch (error) {
       if (!isAppError(error)) throw error;
-      await markProcessingFailed(db, mediaFileId, error.messageKey, error.params);
+      await patient(() => failProcessing(db, mediaFileId, error.messageKey, error.params));
       return 'refused';
     }
     let lastReport = 0;
@@ -62,7 +68,7 @@ export async function processVideo(deps: ProcessDeps, mediaFileId: string, optio
     const store = async (files: string[]) => {
       for (const name of files) {
         const key = `${prefix}/${name.split(path.sep).join('/')}`;
-        await storage.putFile(key, path.join(out, name), contentTypeOfKey(name));
+        await patient(() => storage.putFile(key, path.join(out, name), contentTypeOfKey(name)));
         if (!published) stored.push(key);
       }
     };
@@ -71,54 +77,41 @@ export async function processVideo(deps: ProcessDeps, mediaFileId: string, optio
       signal: options.signal,
       playableDone,
       async restorePublished(folder) {
-        for (const key of await storage.list(`${prefix}/${folder}/`)) {
+        for (const key of await patient(() => storage.list(`${prefix}/${folder}/`))) {
           const into = path.join(out, folder, key.slice(prefix.length + folder.length + 2));
           await fs.mkdir(path.dirname(into), { recursive: true });
-          await pipeline(await storage.read(key), createWriteStream(into));
+          await patient(async () => pipeline(await storage.read(key), createWriteStream(into)));
         }
       },
       onProgress(fraction) {
         if (Date.now() - lastReport < progressEveryMs) return;
         lastReport = Date.now();
-        void db.updateTable('media_file').set({ processing_progress: fraction }).where('id', '=', mediaFileId).where('hls_complete', '=', false).execute().catch(() => undefined);
+        // Progress is a hint: lost while the database is away, not waited for.
+        void reportProgress(db, mediaFileId, fraction).catch(() => undefined);
       },
       async publish(stage) {
         await store(stage.files);
         const picture = stage.variants.find((variant) => variant.resolution)?.resolution;
-        if (!published) {
-          const won = await db
-            .updateTable('media_file')
-            .set({
-              processing_state: 'ready',
-              processing_progress: stage.complete ? 1 : null,
-              hls_prefix: prefix,
-              hls_complete: stage.complete,
-              poster_key: found.video ? `${prefix}/poster.jpg` : null,
-              thumbnails_key: stage.files.includes(thumbnailsFile) ? `${prefix}/${thumbnailsFile}` : null,
-              duration_seconds: found.durationSeconds,
-              width: picture?.width ?? null,
-              height: picture?.height ?? null,
-              failure_key: null,
-              failure_params: null,
-              ready_at: new Date(),
-            })
-            .where('id', '=', mediaFileId)
-            .where('processing_state', '!=', 'ready')
-            .executeTakeFirst();
-          if (Number(won.numUpdatedRows) === 0) {
-            lost = true;
-            throw new Error('another attempt published this video first');
-          }
-          published = true;
-          stored.length = 0; // published: these files are the video's now
+        const done = {
+          prefix,
+          renditions: stage.variants.map((variant) => variant.name),
+          complete: stage.complete,
+          posterKey: found.video ? `${prefix}/poster.jpg` : null,
+          thumbnailsKey: stage.files.includes(thumbnailsFile) ? `${prefix}/${thumbnailsFile}` : null,
+          durationSeconds: found.durationSeconds,
+          width: picture?.width ?? null,
+          height: picture?.height ?? null,
+        };
+        if (published) {
+          await patient(() => completeLadder(db, mediaFileId, done));
           return;
         }
-        await db
-          .updateTable('media_file')
-          .set({ hls_complete: true, processing_progress: 1, width: picture?.width ?? null, height: picture?.height ?? null, thumbnails_key: stage.files.includes(thumbnailsFile) ? `${prefix}/${thumbnailsFile}` : null })
-          .where('id', '=', mediaFileId)
-          .where('hls_prefix', '=', prefix)
-          .execute();
+        if (!(await patient(() => publishPlayable(db, mediaFileId, done)))) {
+          lost = true;
+          throw new Error('another attempt published this video first');
+        }
+        published = true;
+        stored.length = 0; // published: these files are the video's now
       },
     });
     return 'ready';
@@ -142,22 +135,4 @@ async function removeLeftovers(deps: ProcessDeps, mediaFileId: string, published
   if (published) return;
   const stale = await deps.storage.list(`${storageKeys.hls(mediaFileId, '')}`);
   await Promise.all(stale.map((key) => deps.storage.remove(key)));
-}
-
-/**
- * The instructor sees that processing failed and why: a refused source, or (the default) the last
- * retry used up.
- */
-export async function markProcessingFailed(
-  db: Db,
-  mediaFileId: string,
-  failureKey = 'media.refused.processing_failed',
-  params: Record<string, string | number> = {},
-): Promise<void> {
-  await db
-    .updateTable('media_file')
-    .set({ processing_state: 'failed', failure_key: failureKey, failure_params: JSON.stringify(params), processing_progress: null })
-    .where('id', '=', mediaFileId)
-    .where('processing_state', '!=', 'ready')
-    .execute();
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectAcceptedType, isInlineType, kindByName } from './file-types.ts';
+import { detectAcceptedType, detectAcceptedTypeOfHead, HEAD_BYTES, isInlineType, kindByName } from './file-types.ts';
 
 let dir: string;
 const write = async (name: string, data: Buffer | string) => {
@@ -61,6 +61,24 @@ describe('detectAcceptedType', () => {
     ['a disallowed name', 'a.exe', 'MZ'],
   ])('refuses %s', async (_label, name, data) => {
     expect(await detectAcceptedType(await write('x', data), name)).toBeNull();
+  });
+});
+
+describe('detectAcceptedTypeOfHead', () => {
+  it('judges the first 64 KiB of a file still arriving as the complete file will be judged', async () => {
+    const mp4 = Buffer.concat([Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'), randomBytes(HEAD_BYTES)]);
+    expect(await detectAcceptedTypeOfHead(mp4.subarray(0, HEAD_BYTES), 'Лекция.mp4')).toMatchObject({ kind: 'video', contentType: 'video/mp4' });
+    expect(await detectAcceptedTypeOfHead(randomBytes(HEAD_BYTES), 'Лекция.mp4')).toBeNull();
+    expect(await detectAcceptedTypeOfHead(mp4.subarray(0, HEAD_BYTES), 'Лекция.mp3')).toBeNull();
+    // An MP3 whose ID3 tag (cover art) is longer than the head: told by the tag's header, as whole.
+    const tagSize = 300_000;
+    const syncsafe = Buffer.from([(tagSize >> 21) & 0x7f, (tagSize >> 14) & 0x7f, (tagSize >> 7) & 0x7f, tagSize & 0x7f]);
+    const mp3 = Buffer.concat([Buffer.from('ID3\x04\x00\x00', 'latin1'), syncsafe, randomBytes(tagSize), Buffer.from('fffb9064', 'hex'), randomBytes(4000)]);
+    expect(await detectAcceptedTypeOfHead(mp3.subarray(0, HEAD_BYTES), 'dars.mp3')).toMatchObject({ kind: 'audio' });
+    expect(await detectAcceptedType(await write('tag.mp3', mp3), 'dars.mp3')).toMatchObject({ kind: 'audio' });
+    // Text cut in the middle of a letter at the head's end is judged by its whole lines.
+    const text = Buffer.from(`${'Саламатсызбы!\n'.repeat(3000)}`).subarray(0, HEAD_BYTES);
+    expect(await detectAcceptedTypeOfHead(text, 'notes.txt')).toMatchObject({ contentType: 'text/plain' });
   });
 });
 

@@ -15,7 +15,7 @@ import { checkSubmissionUpload, recordSubmissionFile } from '../assignments/assi
 import { AppError, isAppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { storageKeys, type MediaStorage } from '../storage/media-storage.ts';
-import { detectAcceptedType, kindByName } from './file-types.ts';
+import { detectAcceptedType, detectAcceptedTypeOfHead, kindByName } from './file-types.ts';
 import type { Checksums } from './spool-hasher.ts';
 import { removeSpooled, spoolPaths, uploadIdPattern } from './upload-spool.ts';
 
@@ -146,6 +146,24 @@ export async function discardUpload(deps: Pick<UploadDeps, 'db' | 'spoolDir'>, u
   await deps.db.deleteFrom('upload').where('id', '=', uploadId).where('finished_at', 'is', null).execute();
 }
 
+/**
+ * The content check on the first bytes of an upload, as soon as they arrive (issue 17): a wrong
+ * 8 GiB file is refused, and discarded, after its first HEAD_BYTES instead of after its last byte.
+ * The check of the complete file still runs at the end.
+ */
+export async function checkArrivingContent(deps: Pick<UploadDeps, 'db' | 'spoolDir'>, uploadId: string, head: Buffer): Promise<void> {
+  const row = await deps.db.selectFrom('upload').select(['file_name', 'file_kind']).where('id', '=', uploadId).where('finished_at', 'is', null).executeTakeFirst();
+  if (!row) return;
+  const detected = await detectAcceptedTypeOfHead(head, row.file_name);
+  if (!detected || detected.kind !== row.file_kind) await refuseContent(deps, uploadId, row.file_name);
+}
+
+/** An upload whose bytes are not what its name says: discarded, and refused (415). */
+async function refuseContent(deps: Pick<UploadDeps, 'db' | 'spoolDir'>, uploadId: string, fileName: string): Promise<never> {
+  await discardUpload(deps, uploadId);
+  throw new AppError('unsupported_type', 'upload.content_not_allowed', { name: fileName });
+}
+
 export type FinishedUpload = { mediaFileId: string; itemId: string } | { submissionFileId: string };
 
 /**
@@ -169,10 +187,7 @@ export async function finishUpload(
 
   const { data } = spoolPaths(spoolDir, uploadId);
   const detected = await detectAcceptedType(data, row.file_name);
-  if (!detected || detected.kind !== row.file_kind) {
-    await discardUpload(deps, uploadId);
-    throw new AppError('unsupported_type', 'upload.content_not_allowed', { name: row.file_name });
-  }
+  if (!detected || detected.kind !== row.file_kind) return refuseContent(deps, uploadId, row.file_name);
   const digest = known.checksums ? known.checksums().catch(() => checksumsOf(data)) : checksumsOf(data);
   const [{ sha256, crc32 }, stat] = await Promise.all([digest, fs.stat(data)]);
   const mediaFileId = randomUUID();

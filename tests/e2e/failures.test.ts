@@ -3,14 +3,13 @@
 // connections every kind of request says 503 with a time to try again, in the asker's language, and
 // the same requests work again once it is back; a 404 is an answer, not a failure in the log.
 import { createHash, randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import * as tus from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createDb } from '../../db/client.ts';
 import { signMediaToken } from '../../server/media/media-token.ts';
 import { ky } from '../../server/i18n/ky.ts';
 import { ru } from '../../server/i18n/ru.ts';
 import { sharedBuild } from '../helpers/build-app.ts';
+import { databaseOutage } from '../helpers/database-outage.ts';
 import { demoCabinet } from '../helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -24,18 +23,7 @@ afterAll(() => server?.close());
 const html = { accept: 'text/html' };
 const MiB = 1024 * 1024;
 
-/** The database stops taking connections (and drops the open ones) until `restore` is called. */
-async function refuseConnections(): Promise<() => Promise<void>> {
-  const url = server.services.config.databaseUrl!;
-  const name = new URL(url).pathname.slice(1);
-  const admin = createDb(url.replace(`/${name}`, '/postgres'), { max: 1 });
-  await sql`alter database ${sql.id(name)} with allow_connections false`.execute(admin);
-  await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid()`.execute(admin);
-  return async () => {
-    await sql`alter database ${sql.id(name)} with allow_connections true`.execute(admin);
-    await admin.destroy();
-  };
-}
+const refuseConnections = () => databaseOutage(server.services.config.databaseUrl!);
 
 describe('a web process that cannot be knocked over', () => {
   it('answers a malformed address with a translated 400 and nothing of the inside', async () => {

@@ -62,7 +62,7 @@ describe('the web process', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     web.child.kill('SIGTERM');
     await expect.poll(() => refused(web.url)).toBe(true);
-    expect(await running, web.log()).toEqual({ status: 302, sent: body.length, cutAfterMs: null });
+    expect(await running, web.log()).toMatchObject({ status: 302, sent: body.length, cutAfterMs: null });
     expect(await web.exited).toBe(0);
     expect(web.log()).toContain('"signal":"SIGTERM"');
   });
