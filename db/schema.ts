@@ -254,6 +254,11 @@ export interface MediaFileTable {
   renditions: Generated<string[]>;
   /** Attempts that failed by the video's own fault; at OWN_FAILURE_LIMIT it fails for good. */
   processing_failures: Generated<number>;
+  /** When the rest of the ladder last started, and when the ladder was complete (the estimates learn from both). */
+  ladder_started_at: NullableTimestamp;
+  completed_at: NullableTimestamp;
+  /** Playable while its first rendition is still being encoded: its playlist grows (decision 033). */
+  growing: Generated<boolean>;
   created_by: string;
   created_at: CreatedAt;
   deleted_at: NullableTimestamp;

@@ -38,7 +38,7 @@ const envSchema = z.object({
   UPLOAD_MAX_OPEN_GIB_PER_PERSON: z.coerce.number().positive().max(1024).default(32),
   SPOOL_SWEEP_MINUTES: z.coerce.number().positive().max(1440).default(5),
   RUN_WORKER: bool.default(true),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).optional(),
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),
   TRANSCODE_PROCESSES: z.coerce.number().int().min(1).max(16).optional(),
@@ -210,7 +210,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     abandonedUploadMs: env.UPLOAD_ABANDON_HOURS * 3600 * 1000,
     spoolSweepMs: env.SPOOL_SWEEP_MINUTES * 60_000,
     runWorker: env.RUN_WORKER,
-    workerConcurrency: env.WORKER_CONCURRENCY,
+    // Jobs of each queue at once: a lecture's first stage and another's ladder run side by side on
+    // any machine (two queues); more of each from 8 cores on (decision 032).
+    workerConcurrency: env.WORKER_CONCURRENCY ?? Math.max(1, Math.floor(os.availableParallelism() / 4)),
     media: {
       ffmpegPath: env.FFMPEG_PATH,
       ffprobePath: env.FFPROBE_PATH,

@@ -17,7 +17,7 @@ export const metrics = {
   uploadsInFlight: new client.Gauge({ name: 'kabinet_uploads_in_flight', help: 'Upload chunks (tus PATCH) being received', registers: [registry] }),
   uploadBytes: new client.Counter({ name: 'kabinet_upload_bytes_received_total', help: 'Bytes of upload chunks received and stored in the spool', registers: [registry] }),
   jobSeconds: new client.Histogram({ name: 'kabinet_job_duration_seconds', help: 'Jobs run by this process, by queue and outcome', labelNames: ['queue', 'outcome'] as const, buckets: [...seconds, 900, 1800, 3600, 7200], registers: [registry] }),
-  transcodes: new client.Counter({ name: 'kabinet_transcodes_total', help: 'Video processing attempts by outcome (ready, retried, failed)', labelNames: ['outcome'] as const, registers: [registry] }),
+  transcodes: new client.Counter({ name: 'kabinet_transcodes_total', help: 'Video processing stages by outcome (playable, ready, retried, failed)', labelNames: ['outcome'] as const, registers: [registry] }),
   unhandledRejections: new client.Counter({ name: 'kabinet_unhandled_rejections_total', help: 'Promises rejected with nobody listening (logged, serving went on)', registers: [registry] }),
 };
 

@@ -6,7 +6,7 @@ import { startWorkers } from './run-workers.ts';
 const file = testServerForFile();
 
 describe('startWorkers', () => {
-  it('schedules the clean-up of abandoned uploads every hour and works its queue', async () => {
+  it('schedules the clean-up of abandoned uploads every five minutes and works its queue', async () => {
     await startWorkers(file.server.services);
     const schedules = await sql<{ name: string; cron: string }>`select name, cron from pgboss.schedule`.execute(file.server.services.db);
     expect(schedules.rows).toContainEqual(expect.objectContaining({ name: 'cleanup-abandoned-uploads', cron: '*/5 * * * *' }));

@@ -8,7 +8,7 @@ import { sendSignInLinks } from './handlers/send-sign-in-link.ts';
 import { closeExpiredTestAttempts } from './handlers/close-expired-attempts.ts';
 import { refreshReports } from './handlers/refresh-reports.ts';
 import { sendReminderEmails } from './handlers/send-reminder-email.ts';
-import { transcodeVideo } from './handlers/transcode-video.ts';
+import { completeVideoLadder, transcodeVideo } from './handlers/transcode-video.ts';
 import { listenForReportChanges } from './report-listener.ts';
 
 type HandlerFactory<N extends JobName> = (services: Services) => JobHandler<N>;
@@ -20,6 +20,7 @@ type HandlerFactory<N extends JobName> = (services: Services) => JobHandler<N>;
 const handlers: { [N in JobName]: HandlerFactory<N> | null } = {
   'cleanup-abandoned-uploads': cleanupAbandonedUploads,
   'transcode-video': transcodeVideo,
+  'complete-video-ladder': completeVideoLadder,
   'close-expired-attempts': closeExpiredTestAttempts,
   'refresh-reports': refreshReports,
   'send-reminder-email': sendReminderEmails,
@@ -27,10 +28,17 @@ const handlers: { [N in JobName]: HandlerFactory<N> | null } = {
   'send-sign-in-link': sendSignInLinks,
 };
 
+/**
+ * Jobs of a queue a worker runs at once. Lectures' first stages get twice the slots: one that
+ * encodes a long lecture's first rendition (growing, playable already) must not keep the next
+ * lecture from its first seconds (decision 032).
+ */
+const concurrencyOf = (name: JobName, configured: number) => (name === 'transcode-video' ? 2 * configured : configured);
+
 export async function startWorkers(services: Services): Promise<void> {
   for (const name of Object.keys(handlers) as JobName[]) {
     const factory = handlers[name] as HandlerFactory<typeof name> | null;
-    if (factory) await services.queue.work(name, { concurrency: services.config.workerConcurrency }, factory(services));
+    if (factory) await services.queue.work(name, { concurrency: concurrencyOf(name, services.config.workerConcurrency) }, factory(services));
   }
   // Every few minutes: an abandoned upload should not hold a person's quota or disk for an hour.
   await services.queue.schedule('cleanup-abandoned-uploads', '*/5 * * * *', {});

@@ -143,13 +143,14 @@ function ItemBlock({ item, page, chunkSize }: { item: CabinetItemView; page: Pag
               <span className={`badge ${file.processingState}`} data-testid="file-state" data-state={file.processingState}>
                 {t(`fileState.${file.processingState}`)}
                 {file.processingState === 'processing' && file.processingProgress !== null ? ` ${Math.round(file.processingProgress * 100)}%` : ''}
+                {file.processingState === 'awaiting' && file.ahead !== null ? ` · ${t('video.ahead', { count: file.ahead })}` : ''}
                 {file.secondsLeft !== null && file.processingState === 'processing' ? ` · ${t('video.timeLeft', { time: formatDuration(file.secondsLeft, t) })}` : ''}
               </span>
             ) : null}
             {file.improving ? (
               <span className="muted" data-testid="file-improving">
                 {' '}
-                {t('video.improving', { percent: Math.round((file.processingProgress ?? 0) * 100) })}
+                {file.ahead !== null ? t('video.improvingQueued', { count: file.ahead }) : t('video.improving', { percent: Math.round((file.processingProgress ?? 0) * 100) })}
                 {file.secondsLeft !== null ? ` · ${t('video.timeLeft', { time: formatDuration(file.secondsLeft, t) })}` : ''}
               </span>
             ) : null}

@@ -14,6 +14,7 @@ import {
   type CabinetScope,
   type Principal,
 } from '../auth/permissions.ts';
+import { queueViews, type InFlight } from '../media/video-queue.ts';
 import { dueAtEndOfWeek, planSlots } from './slot-plan.ts';
 
 export type TermInfo = { id: string; academicYear: string; semester: number; startsOn: string; weeks: number; timeZone: string };
@@ -288,7 +289,9 @@ export type CabinetFileView = {
   durationSeconds: number | null;
   /** Plays already; more qualities are still being made. */
   improving: boolean;
-  /** Estimated from the progress so far, while processing. */
+  /** While it waits for its stage to start: how many jobs come first. */
+  ahead: number | null;
+  /** While its stage runs: learned from this installation's past lectures and this stage's progress. */
   secondsLeft: number | null;
   captions: CaptionLanguage[];
 };
@@ -392,6 +395,8 @@ function cabinetItemsQuery(db: Kysely<Database>, cabinetId: string, withDrafts: 
             'media_file.duration_seconds',
             'media_file.hls_complete',
             'media_file.processing_started_at',
+            'media_file.ladder_started_at',
+            'media_file.ready_at',
             files
               .selectFrom('caption')
               .select(sql<CaptionLanguage[]>`coalesce(array_agg(caption.language order by caption.language), '{}')`.as('languages'))
@@ -426,6 +431,9 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
   const canEdit = can(user, 'cabinet.edit', scope);
   const withDrafts = can(user, 'item.view', { cabinet: scope, status: 'draft' });
   const [slots, items] = await Promise.all([executePrepared(db, cabinetSlotsQuery(db, cabinetId)), executePrepared(db, cabinetItemsQuery(db, cabinetId, withDrafts))]);
+  // Lectures still being processed: their place in the queue or their time left (two more queries, only then).
+  const inFlight = items.flatMap((item) => item.files.flatMap((file) => inFlightOf(file)));
+  const queue = await queueViews(db, inFlight, now);
 
   return {
     id: cabinetId,
@@ -473,7 +481,8 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
         failure: file.failure_key ? { key: file.failure_key, params: file.failure_params ?? {} } : null,
         durationSeconds: file.duration_seconds,
         improving: file.processing_state === 'ready' && !file.hls_complete,
-        secondsLeft: secondsLeft(file.processing_progress, file.processing_started_at ? new Date(file.processing_started_at) : null, now),
+        ahead: queue.get(file.id)?.ahead ?? null,
+        secondsLeft: queue.get(file.id)?.secondsLeft ?? null,
         // Captions of lectures only (a caption row hangs off a video or audio file).
         captions: file.file_kind === 'video' || file.file_kind === 'audio' ? (file.captions ?? []) : [],
       })),
@@ -481,10 +490,30 @@ export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: 
   };
 }
 
-/** Time left of a transcode, from how far it got since it started; null before it is measurable. */
-export function secondsLeft(progress: number | null, startedAt: Date | null, now: Date): number | null {
-  if (progress === null || !startedAt || progress < 0.02 || progress >= 1) return null;
-  const elapsed = (now.getTime() - startedAt.getTime()) / 1000;
-  return Math.max(1, Math.round((elapsed * (1 - progress)) / progress));
+type ListedFile = {
+  id: string;
+  processing_state: ProcessingState;
+  hls_complete: boolean;
+  processing_progress: number | null;
+  processing_started_at: Date | string | null;
+  ladder_started_at: Date | string | null;
+  ready_at: Date | string | null;
+  duration_seconds: number | null;
+};
+
+/** A lecture whose processing is not over, as the queue views need it; none for the rest. */
+function inFlightOf(file: ListedFile): InFlight[] {
+  const at = (value: Date | string | null) => (value === null ? null : new Date(value));
+  const base = { id: file.id, progress: file.processing_progress, durationSeconds: file.duration_seconds };
+  if (file.processing_state === 'awaiting' || file.processing_state === 'processing') {
+    return [{ ...base, stage: 'playable', started: file.processing_state === 'processing', startedAt: at(file.processing_started_at) }];
+  }
+  if (file.processing_state === 'ready' && !file.hls_complete) {
+    const ladderStarted = at(file.ladder_started_at);
+    const readyAt = at(file.ready_at);
+    const started = ladderStarted !== null && (readyAt === null || ladderStarted >= readyAt);
+    return [{ ...base, stage: 'ladder', started, startedAt: started ? ladderStarted : null }];
+  }
+  return [];
 }
 

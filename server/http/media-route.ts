@@ -13,9 +13,10 @@ const filePattern = /^(?:[a-z0-9]{1,32}\/)?[a-z0-9_]{1,64}\.(m3u8|ts|jpg|vtt)$/;
 
 /**
  * A token opens the files of one video's published output for one user until it expires; a forged,
- * expired or edited token gets 403. Every file under a prefix is written once, except the master
- * playlist, which the full ladder replaces after the playable stage: it is revalidated, the rest
- * may be cached for as long as the token lives. With S3 storage the
+ * expired or edited token gets 403. Segments and pictures under a prefix are written once; the
+ * playlists change (the master when the full ladder replaces the playable stage, a first rendition's
+ * while it grows, decision 033): they are revalidated, the rest may be cached for as long as the
+ * token lives. With S3 storage the
  * bytes are proxied: a redirect would move the playlist's base URL away from the token (decision 009).
  */
 export function createMediaRoute(storage: MediaStorage, tokenKey: Buffer) {
@@ -41,7 +42,7 @@ export function createMediaRoute(storage: MediaStorage, tokenKey: Buffer) {
     const maxAge = Math.max(0, Math.floor((grant.expiresAt - Date.now()) / 1000));
     res.set({
       'Content-Type': publishedContentTypes[match[1]!]!,
-      'Cache-Control': file === 'master.m3u8' ? 'private, no-cache' : `private, max-age=${maxAge}, immutable`,
+      'Cache-Control': match[1] === 'm3u8' ? 'private, no-cache' : `private, max-age=${maxAge}, immutable`,
       'Accept-Ranges': 'bytes',
       'X-Content-Type-Options': 'nosniff',
     });

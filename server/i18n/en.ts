@@ -166,6 +166,8 @@ export const en = {
     keyboardHelp: 'Keys: space play/pause, ← → 5 s, J L 10 s, ↑ ↓ volume, M mute, F full screen, C captions, < > speed.',
     retry: 'Retry processing',
     improving: 'playing; better qualities are being added ({{percent}}%)',
+    improvingQueued: 'playing; better qualities are queued ({{count}} ahead)',
+    ahead: '{{count}} ahead in the queue',
     timeLeft: 'about {{time}} left',
     captionsTitle: 'Captions',
     captionLanguage: 'Language',

@@ -33,7 +33,7 @@ const HEARTBEAT_REFRESH_SECONDS = 5;
  * 10 minutes apart, about two hours in all; the video's own failures are counted apart (decision 030).
  */
 function queueSettings(name: JobName) {
-  if (name === 'transcode-video') return { retryLimit: 20, retryDelay: 2, retryBackoff: true, retryDelayMax: 600, heartbeatSeconds: 90, expireInSeconds: 12 * 3600 };
+  if (name === 'transcode-video' || name === 'complete-video-ladder') return { retryLimit: 20, retryDelay: 2, retryBackoff: true, retryDelayMax: 600, heartbeatSeconds: 90, expireInSeconds: 12 * 3600 };
   return { retryLimit: 3, retryDelay: 10, retryBackoff: true, heartbeatSeconds: 20 };
 }
 

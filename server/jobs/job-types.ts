@@ -2,8 +2,14 @@
 export type JobPayloads = {
   /** Removes uploads that stopped arriving long ago, with their spool files. */
   'cleanup-abandoned-uploads': Record<string, never>;
-  /** Probes and transcodes an uploaded video or audio lecture into HLS. */
+  /**
+   * Probes an uploaded video or audio lecture and publishes its playable stage (or all of it when
+   * there is no more), then queues the rest of its ladder. New lectures' first stages never wait
+   * behind other lectures' ladders: the two have queues of their own.
+   */
   'transcode-video': { mediaFileId: string };
+  /** Completes the HLS ladder of a playable lecture, from what its playable stage published. */
+  'complete-video-ladder': { mediaFileId: string };
   /** Closes and marks test attempts past their deadline (the student may have closed the browser). */
   'close-expired-attempts': Record<string, never>;
   /** Brings the report summaries up to now: counts a due moment has overtaken, changes a notification missed. */
@@ -17,4 +23,4 @@ export type JobPayloads = {
 };
 export type JobName = keyof JobPayloads;
 
-export const jobNames = ['cleanup-abandoned-uploads', 'transcode-video', 'close-expired-attempts', 'refresh-reports', 'send-reminder-email', 'import-run', 'send-sign-in-link'] as const satisfies readonly JobName[];
+export const jobNames = ['cleanup-abandoned-uploads', 'transcode-video', 'complete-video-ladder', 'close-expired-attempts', 'refresh-reports', 'send-reminder-email', 'import-run', 'send-sign-in-link'] as const satisfies readonly JobName[];

@@ -9,7 +9,7 @@ import { action as cabinetAction } from '../../app/routes/cabinets.$cabinetId.ts
 import { loader as captionLoader } from '../../app/routes/watch.$fileId.captions.$language.ts';
 import { action as progressAction } from '../../app/routes/watch.$fileId.progress.ts';
 import { loader as watchLoader } from '../../app/routes/watch.$fileId.tsx';
-import { transcodeVideo } from '../../workers/handlers/transcode-video.ts';
+import { processLecture } from '../../tests/helpers/process-lecture.ts';
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { tusUploadWhole } from '../../tests/helpers/tus-requests.ts';
@@ -19,7 +19,6 @@ let server: TestServer;
 let cabinet: Awaited<ReturnType<typeof demoCabinet>>;
 let fileId: string;
 const context = () => ({ services: server.services, clientIp: '10.0.0.1' });
-const job = () => ({ id: 'test', retryCount: 0, retryLimit: 3, signal: new AbortController().signal });
 
 
 async function postCabinet(account: string, fields: Record<string, string | Blob>) {
@@ -53,7 +52,7 @@ beforeAll(async () => {
     metadata: { cabinetId: cabinet.cabinetId, slotId: slot.id, filename: 'short.mp4' },
   });
   fileId = finish!.headers.get('kabinet-media-file')!;
-  await transcodeVideo(server.services)({ mediaFileId: fileId }, job());
+  await processLecture(server.services, fileId);
   const row = await server.services.db.selectFrom('media_file').select(['item_id', 'processing_state']).where('id', '=', fileId).executeTakeFirstOrThrow();
   expect(row.processing_state).toBe('ready');
   await server.services.db.updateTable('item').set({ status: 'published', published_at: new Date() }).where('id', '=', row.item_id).execute();
@@ -131,7 +130,7 @@ describe('retrying a failed lecture', () => {
   it('lets only the owner queue it again, once', async () => {
     // Its ladder failed after the playable stage was published.
     await server.services.db.updateTable('media_file').set({ processing_state: 'failed', hls_complete: false, failure_key: 'media.refused.processing_failed' }).where('id', '=', fileId).execute();
-    const queued = async () => (await sql<{ n: string }>`select count(*) as n from pgboss.job where name = 'transcode-video' and data->>'mediaFileId' = ${fileId}`.execute(server.services.db)).rows[0]!.n;
+    const queued = async () => (await sql<{ n: string }>`select count(*) as n from pgboss.job where name = 'complete-video-ladder' and data->>'mediaFileId' = ${fileId}`.execute(server.services.db)).rows[0]!.n;
     const before = Number(await queued());
     expect(statusOf(await postCabinet('student', { intent: 'retry-processing', fileId }))).toBe(403);
     expect(statusOf(await postCabinet('instructor2', { intent: 'retry-processing', fileId }))).toBe(403);
@@ -139,7 +138,7 @@ describe('retrying a failed lecture', () => {
     expect(statusOf(await postCabinet('instructor', { intent: 'retry-processing', fileId }))).toBe(200);
     expect(statusOf(await postCabinet('instructor', { intent: 'retry-processing', fileId }))).toBe(200); // a double click
     const row = await server.services.db.selectFrom('media_file').select(['processing_state', 'hls_complete', 'failure_key']).where('id', '=', fileId).executeTakeFirstOrThrow();
-    // Playable again at once (its first stage is published), while the job completes the ladder.
+    // Playable again at once (its first stage is published), while the ladder's job completes it.
     expect(row).toEqual({ processing_state: 'ready', hls_complete: false, failure_key: null });
     expect(Number(await queued())).toBe(before + 1);
   });

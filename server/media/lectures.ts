@@ -31,8 +31,10 @@ export async function retryProcessing(db: Db, queue: JobQueue, actor: Actor, fil
   requirePermission(actor.user, 'cabinet.edit', cabinet);
   if (file.processing_state !== 'failed') return; // a double click, or it already went through
   await db.transaction().execute(async (trx) => {
-    if (!(await retryFailed(trx, fileId))) return;
-    await queue.enqueue(trx, 'transcode-video', { mediaFileId: fileId });
+    const retried = await retryFailed(trx, fileId);
+    if (!retried) return;
+    const ladderOnly = retried.state === 'playable' && !retried.growing;
+    await queue.enqueue(trx, ladderOnly ? 'complete-video-ladder' : 'transcode-video', { mediaFileId: fileId });
     await recordAudit(trx, { actorId: actor.user.id, action: 'file.retry_processing', objectType: 'media_file', objectId: fileId, ip: actor.ip });
   });
 }

@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { transcodeVideo } from '../../workers/handlers/transcode-video.ts';
+import { processLecture } from '../../tests/helpers/process-lecture.ts';
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { tusUploadWhole } from '../../tests/helpers/tus-requests.ts';
@@ -63,7 +63,7 @@ describe('recordings Kabinet accepts', () => {
     const { finish } = await upload(file);
     expect(finish?.status).toBe(204);
     const id = finish!.headers.get('kabinet-media-file')!;
-    await transcodeVideo(server.services)({ mediaFileId: id }, { id: 'job', retryCount: 0, retryLimit: 3, signal: new AbortController().signal });
+    await processLecture(server.services, id);
     const row = await fileRow(id);
     expect(row.processing_state).toBe('ready');
     expect(row.hls_complete).toBe(true);
@@ -160,7 +160,7 @@ describe('files Kabinet refuses', () => {
     await fs.writeFile(cut, (await fs.readFile(whole)).subarray(0, 3000));
     const { finish } = await upload(cut);
     const id = finish!.headers.get('kabinet-media-file')!;
-    expect(await processVideo({ db: server.services.db, storage: server.services.storage, media: server.services.config.media }, id)).toBe('refused');
+    expect(await processVideo({ db: server.services.db, storage: server.services.storage, media: server.services.config.media, queue: server.services.queue }, id, 'playable')).toBe('refused');
     const row = await fileRow(id);
     expect([row.processing_state, row.failure_key, row.hls_prefix]).toEqual(['failed', 'media.refused.not_media', null]);
     expect(await server.services.storage.list(`hls/${id.slice(0, 2)}/${id}/`)).toEqual([]);

@@ -6,16 +6,20 @@ import path from 'node:path';
 import ffmpeg from 'fluent-ffmpeg';
 import { INPUT_GUARDS, type Binaries, type Probe } from './probe.ts';
 import { audioVariant, copyVariant, ladderVariants, masterPlaylist, planLadder, SEGMENT_SECONDS, splitIntoProcesses, type Ladder, type Variant, type VideoRung } from './ladder.ts';
+import { publishWhileGrowing } from './growing-playlist.ts';
 import { thumbnailPlan, thumbnailsVtt, type ThumbnailPlan } from './thumbnails.ts';
 
-/** Files made so far, relative to the output folder, `master.m3u8` last. */
-export type Stage = { files: string[]; complete: boolean; variants: Variant[] };
+/**
+ * Files made so far, relative to the output folder, `master.m3u8` last. `growing`: the first
+ * rendition is still being encoded (published as a growing playlist).
+ */
+export type Stage = { files: string[]; complete: boolean; variants: Variant[]; growing?: boolean };
 export type TranscodeResult = { ladder: Ladder; poster: string | null; thumbnails: string | null };
 
-const hlsOutput = (dir: string, name: string) => [
+const hlsOutput = (dir: string, name: string, type: 'vod' | 'event' = 'vod') => [
   '-f', 'hls',
   '-hls_time', String(SEGMENT_SECONDS),
-  '-hls_playlist_type', 'vod',
+  '-hls_playlist_type', type,
   '-hls_flags', 'independent_segments',
   '-hls_segment_filename', path.join(dir, name, 'seg_%05d.ts'),
 ];
@@ -39,7 +43,7 @@ function videoOptions(rung: VideoRung): string[] {
  */
 const BACKGROUND = { niceness: 19 };
 
-export type Run = { input: string; demuxer: string; outDir: string; signal: AbortSignal; onSeconds: (seconds: number) => void };
+export type Run = { input: string; demuxer: string; outDir: string; signal: AbortSignal; onSeconds: (seconds: number) => void; priority?: { niceness: number } };
 
 /** Runs one prepared ffmpeg command; seconds of the source done go to `onSeconds`, an abort kills it. */
 function execute(command: ffmpeg.FfmpegCommand, run: Pick<Run, 'signal' | 'onSeconds'>): Promise<void> {
@@ -64,7 +68,7 @@ function execute(command: ffmpeg.FfmpegCommand, run: Pick<Run, 'signal' | 'onSec
 }
 
 const commandFor = (binaries: Binaries, run: Run) =>
-  ffmpeg({ stdoutLines: 0, ...BACKGROUND }).setFfmpegPath(binaries.ffmpeg).input(run.input).inputOptions([...INPUT_GUARDS, '-f', run.demuxer]);
+  ffmpeg({ stdoutLines: 0, ...(run.priority ?? BACKGROUND) }).setFfmpegPath(binaries.ffmpeg).input(run.input).inputOptions([...INPUT_GUARDS, '-f', run.demuxer]);
 
 /**
  * One ffmpeg process: decode once, deinterlace when flagged, one frame rate, then split and scale
@@ -75,9 +79,11 @@ export function runGroup(
   run: Run,
   group: VideoRung[],
   audioBitrate: number | null,
-  extras: { audioOnly: boolean },
+  extras: { audioOnly: boolean; growing?: boolean },
 ): Promise<void> {
   const command = commandFor(binaries, run);
+  // A growing first stage: playlists rewritten after every segment, as they grow (decision 033).
+  const playlistType = extras.growing ? 'event' : 'vod';
   const { outDir } = run;
   if (group.length) {
     const fps = group[0]?.fps ?? 30;
@@ -96,11 +102,11 @@ export function runGroup(
     rungs.forEach((rung, i) => {
       command
         .output(path.join(outDir, rung.name, 'index.m3u8'))
-        .outputOptions(['-map', `[o${i}]`, ...(audioBitrate ? ['-map', '0:a:0', ...audioOptions(audioBitrate)] : []), ...videoOptions(rung), ...hlsOutput(outDir, rung.name)]);
+        .outputOptions(['-map', `[o${i}]`, ...(audioBitrate ? ['-map', '0:a:0', ...audioOptions(audioBitrate)] : []), ...videoOptions(rung), ...hlsOutput(outDir, rung.name, playlistType)]);
     });
   }
   if (extras.audioOnly && audioBitrate) {
-    command.output(path.join(outDir, 'audio', 'index.m3u8')).outputOptions(['-map', '0:a:0', '-vn', ...audioOptions(audioBitrate), ...hlsOutput(outDir, 'audio')]);
+    command.output(path.join(outDir, 'audio', 'index.m3u8')).outputOptions(['-map', '0:a:0', '-vn', ...audioOptions(audioBitrate), ...hlsOutput(outDir, 'audio', playlistType)]);
   }
   return execute(command, run);
 }
@@ -153,22 +159,38 @@ async function listFiles(dir: string): Promise<string[]> {
 
 export type TranscodeOptions = {
   processes: number;
-  /** 0..1 of the whole job (the slowest process counts). */
+  /** 0..1 of the stages asked for (the slowest process counts). */
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
   /** Stores a stage and makes it visible; throws to stop. `complete` when nothing more will come. */
   publish: (stage: Stage) => Promise<void>;
-  /** The playable stage was published by an earlier attempt: only the rest of the ladder is made. */
-  playableDone?: boolean;
+  /**
+   * Which stages to make: the playable one (then `complete` says whether the rest follows), the
+   * rest of the ladder (the playable stage was published earlier), or both in a row.
+   */
+  stages?: 'playable' | 'rest' | 'both';
   /**
    * Brings a rendition folder an earlier attempt published back from media storage into the
    * output folder (the thumbnails are made from the lowest rung, which that attempt encoded).
    */
   restorePublished?: (folder: string) => Promise<void>;
+  /**
+   * An encoded first stage is published while it grows (decision 033): its segments and playlists
+   * stored as they are made, and `publish` called with `growing` once the first are out, then
+   * again when it is whole. `publishedSegments`: how many of the first folder's segments an earlier
+   * attempt published (its playlist is not replaced by a shorter one).
+   */
+  growing?: { store: (name: string, localPath: string) => Promise<void>; publishedSegments: (folder: string) => Promise<number> };
 };
 
-/** The share of the progress bar the playable stage takes when more follows. */
+/** The share of the progress bar the playable stage takes when both stages run in a row. */
 const PLAYABLE_SHARE = 0.15;
+
+/**
+ * The playable stage runs before every other lecture's ladder (its own queue) and, at a lower
+ * niceness than the ladder's encoders, gets the cores first when both run (decision 032).
+ */
+const FOREGROUND = { niceness: 10 };
 
 /**
  * Transcodes `input` into `outDir` in two published stages (see the file's head). Variant folders
@@ -176,6 +198,7 @@ const PLAYABLE_SHARE = 0.15;
  * master playlist is replaced by the full ladder's.
  */
 export async function transcodeToHls(binaries: Binaries, input: string, probe: Probe, outDir: string, options: TranscodeOptions): Promise<TranscodeResult> {
+  const stages = options.stages ?? 'both';
   const ladder = planLadder(probe);
   const copy = copyVariant(probe);
   const rest = copy ? ladder.video : ladder.video.slice(0, -1);
@@ -187,22 +210,33 @@ export async function transcodeToHls(binaries: Binaries, input: string, probe: P
   for (const name of [...ladder.video.map((rung) => rung.name), 'audio', 'source', 'thumbs']) await fs.mkdir(path.join(outDir, name), { recursive: true });
   const poster = probe.video ? 'poster.jpg' : null;
   const audio = ladder.audioBitrate ? [audioVariant(ladder.audioBitrate)] : [];
-  const firstShare = rest.length ? PLAYABLE_SHARE : 1;
+  const both = stages === 'both' && rest.length > 0;
+  const firstShare = both ? PLAYABLE_SHARE : 1;
 
-  if (!options.playableDone) {
-    const run = { ...base, onSeconds: report(0, firstShare) };
-    if (copy) await repackage(binaries, run, ladder.audioBitrate);
-    else await runGroup(binaries, run, first, ladder.audioBitrate, { audioOnly: true });
-    if (poster) await makePoster(binaries, input, probe.demuxer, path.join(outDir, poster), Math.min(10, probe.durationSeconds * 0.1));
-    if (!rest.length && thumbnails) await writeThumbnails(binaries, outDir, ladder, thumbnails, signal);
+  if (stages !== 'rest') {
+    const run = { ...base, onSeconds: report(0, firstShare), priority: FOREGROUND };
     const variants = copy ? [copy, ...audio] : ladderVariants({ video: first, audioBitrate: ladder.audioBitrate });
+    if (poster) await makePoster(binaries, input, probe.demuxer, path.join(outDir, poster), Math.min(10, probe.durationSeconds * 0.1));
     await writeMaster(outDir, variants);
-    await options.publish({ files: masterLast(await listFiles(outDir)), complete: !rest.length, variants });
+    if (copy || !options.growing) {
+      if (copy) await repackage(binaries, run, ladder.audioBitrate);
+      else await runGroup(binaries, run, first, ladder.audioBitrate, { audioOnly: true });
+      if (!rest.length && thumbnails) await writeThumbnails(binaries, outDir, ladder, thumbnails, signal);
+      await options.publish({ files: masterLast(await listFiles(outDir)), complete: !rest.length, variants });
+    } else {
+      const folders = [...first.map((rung) => rung.name), ...(ladder.audioBitrate ? ['audio'] : [])];
+      await encodeGrowing(binaries, { ...run, outDir }, first, ladder.audioBitrate, folders, options.growing, async () => {
+        await options.publish({ files: [...(poster ? [poster] : []), 'master.m3u8'], complete: false, variants, growing: true });
+      });
+      if (!rest.length && thumbnails) await writeThumbnails(binaries, outDir, ladder, thumbnails, signal);
+      const sheets = !rest.length && thumbnails ? (await listFiles(path.join(outDir, 'thumbs'))).map((name) => `thumbs/${name}`) : [];
+      await options.publish({ files: masterLast([...sheets, 'master.m3u8']), complete: !rest.length, variants });
+    }
   }
-  if (rest.length) {
+  if (rest.length && stages !== 'playable') {
     // The thumbnails come from the lowest rung: when an earlier attempt made it (the playable
     // stage), it comes back from media storage, not from that attempt's folder (gone with it).
-    if (options.playableDone && first.length && thumbnails) {
+    if (stages === 'rest' && first.length && thumbnails) {
       if (!options.restorePublished) throw new Error('the playable stage was published earlier: its lowest rung must be restored for the thumbnails');
       await options.restorePublished(first[0]!.name);
     }
@@ -210,11 +244,12 @@ export async function transcodeToHls(binaries: Binaries, input: string, probe: P
     const before = new Set(await listFiles(outDir));
     const groups = splitIntoProcesses(rest, options.processes);
     const done = groups.map(() => 0);
+    const from = both ? PLAYABLE_SHARE : 0;
     await Promise.all(
       groups.map((group, i) =>
         runGroup(binaries, { ...base, onSeconds: (seconds) => {
           done[i] = seconds;
-          report(PLAYABLE_SHARE, 1 - PLAYABLE_SHARE)(Math.min(...done));
+          report(from, 1 - from)(Math.min(...done));
         } }, group, ladder.audioBitrate, { audioOnly: false }),
       ),
     );
@@ -225,6 +260,33 @@ export async function transcodeToHls(binaries: Binaries, input: string, probe: P
     await options.publish({ files: masterLast([...added, 'master.m3u8']), complete: true, variants });
   }
   return { ladder, poster, thumbnails: thumbnails ? 'thumbs/thumbs.vtt' : null };
+}
+
+/**
+ * The first rung and the audio encoded with their segments published as ffmpeg finishes them
+ * (growing-playlist.ts); `announce` makes the video playable once the first are stored. A failure
+ * to publish stops the encoder.
+ */
+async function encodeGrowing(
+  binaries: Binaries,
+  run: Run,
+  first: VideoRung[],
+  audioBitrate: number | null,
+  folders: string[],
+  growing: NonNullable<TranscodeOptions['growing']>,
+  announce: () => Promise<void>,
+): Promise<void> {
+  const stop = new AbortController();
+  const signal = AbortSignal.any([run.signal, stop.signal]);
+  const encoded = runGroup(binaries, { ...run, signal }, first, audioBitrate, { audioOnly: true, growing: true });
+  try {
+    const publishedSegments = await growing.publishedSegments(folders[0]!);
+    await publishWhileGrowing(run.outDir, path.join(run.outDir, '.playlists'), folders, encoded, { store: growing.store, announce, publishedSegments });
+  } catch (error) {
+    stop.abort();
+    await encoded.catch(() => undefined);
+    throw error;
+  }
 }
 
 /**

@@ -49,7 +49,7 @@ describe('the lecture video state machine', () => {
     const queued = await queuedVideo();
     await failProcessing(file.db, queued, 'media.refused.not_media');
     expect(await stateOf(queued)).toBe('failed');
-    expect(await file.db.transaction().execute((trx) => retryFailed(trx, queued))).toBe('queued');
+    expect(await file.db.transaction().execute((trx) => retryFailed(trx, queued))).toEqual({ state: 'queued', growing: false });
     expect(await file.db.transaction().execute((trx) => retryFailed(trx, queued))).toBeNull(); // a double click
 
     const playable = await queuedVideo();
@@ -58,7 +58,7 @@ describe('the lecture video state machine', () => {
     expect([await countOwnFailure(file.db, playable), await countOwnFailure(file.db, playable)]).toEqual([1, 2]);
     await failProcessing(file.db, playable);
     expect(await stateOf(playable)).toBe('failed');
-    expect(await file.db.transaction().execute((trx) => retryFailed(trx, playable))).toBe('playable');
+    expect(await file.db.transaction().execute((trx) => retryFailed(trx, playable))).toEqual({ state: 'playable', growing: false });
     const row = await file.db.selectFrom('media_file').select(['processing_failures', 'failure_key', 'hls_prefix']).where('id', '=', playable).executeTakeFirstOrThrow();
     expect(row).toEqual({ processing_failures: 0, failure_key: null, hls_prefix: 'hls/ab/x/1' });
   });

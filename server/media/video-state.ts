@@ -9,7 +9,8 @@
 //
 // In the table: `processing_state` awaiting | processing | ready | failed, and `hls_complete`.
 // "playable" is ready with an incomplete ladder (students watch the first rendition while the rest
-// is made); only "complete" is final. A failed video keeps what it published under its prefix (a
+// is made); while `growing`, that first rendition itself is still being encoded and its playlist
+// grows (decision 033). Only "complete" is final. A failed video keeps what it published under its prefix (a
 // retry completes it from there) but is not shown to students and not counted as delivered.
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../../db/client.ts';
@@ -41,6 +42,8 @@ export type PublishedStage = {
   prefix: string;
   renditions: string[];
   complete: boolean;
+  /** The first rendition is still being encoded: published as a growing playlist. */
+  growing?: boolean;
   posterKey: string | null;
   thumbnailsKey: string | null;
   durationSeconds: number;
@@ -66,6 +69,7 @@ export async function publishPlayable(db: Db, id: string, stage: PublishedStage)
       processing_progress: stage.complete ? 1 : null,
       hls_prefix: stage.prefix,
       hls_complete: stage.complete,
+      growing: stage.growing ?? false,
       renditions: stage.renditions,
       poster_key: stage.posterKey,
       thumbnails_key: stage.thumbnailsKey,
@@ -75,22 +79,38 @@ export async function publishPlayable(db: Db, id: string, stage: PublishedStage)
       failure_key: null,
       failure_params: null,
       ready_at: new Date(),
+      completed_at: stage.complete ? new Date() : null,
     })
     .where('processing_state', 'in', ['awaiting', 'processing'])
     .executeTakeFirst();
   return Number(won.numUpdatedRows) > 0;
 }
 
+/** A growing first rendition is encoded to its end (its playlist final); the rest of the ladder may start. */
+export async function finishGrowing(db: Db, id: string, prefix: string): Promise<void> {
+  await fileId(db, id).set({ growing: false }).where('processing_state', '=', 'ready').where('hls_prefix', '=', prefix).execute();
+}
+
+/** The rest of a playable video's ladder starts being made (it stays playable meanwhile). */
+export async function beginLadder(db: Db, id: string): Promise<void> {
+  await fileId(db, id).set({ ladder_started_at: new Date(), processing_progress: 0 }).where('processing_state', '=', 'ready').where('hls_complete', '=', false).execute();
+}
+
 /** playable → complete: the full ladder, under the prefix the playable stage was published with. */
 export async function completeLadder(db: Db, id: string, stage: PublishedStage): Promise<void> {
   await fileId(db, id)
-    .set({ hls_complete: true, processing_progress: 1, renditions: stage.renditions, width: stage.width, height: stage.height, thumbnails_key: stage.thumbnailsKey })
+    .set({ hls_complete: true, growing: false, processing_progress: 1, renditions: stage.renditions, width: stage.width, height: stage.height, thumbnails_key: stage.thumbnailsKey, completed_at: new Date() })
     .where('processing_state', '=', 'ready')
     .where('hls_prefix', '=', stage.prefix)
     .execute();
 }
 
-/** How far the running attempt got (0..1), for the cabinet page; ignored once complete. */
+/** The length the probe found, as soon as it is known: the cabinet's estimate of the playable stage needs it. */
+export async function recordDuration(db: Db, id: string, durationSeconds: number): Promise<void> {
+  await fileId(db, id).set({ duration_seconds: durationSeconds }).where('processing_state', '=', 'processing').execute();
+}
+
+/** How far the running stage got (0..1), for the cabinet page; ignored once complete. */
 export async function reportProgress(db: Db, id: string, fraction: number): Promise<void> {
   await fileId(db, id).set({ processing_progress: fraction }).where('hls_complete', '=', false).where('processing_state', '!=', 'failed').execute();
 }
@@ -114,10 +134,11 @@ export async function countOwnFailure(db: Db, id: string): Promise<number> {
 
 /**
  * failed → playable when its playable stage had been published (students see it again at once, and
- * the retry completes the ladder from storage), queued otherwise. Null when it was not failed (a
- * double click). The caller queues the job in the same transaction.
+ * the retry completes the ladder from storage; a first rendition that was still growing is encoded
+ * again), queued otherwise. Null when it was not failed (a double click). The caller queues the
+ * job in the same transaction.
  */
-export async function retryFailed(trx: Transaction<Database>, id: string): Promise<VideoState | null> {
+export async function retryFailed(trx: Transaction<Database>, id: string): Promise<{ state: VideoState; growing: boolean } | null> {
   const row = await trx
     .updateTable('media_file')
     .set({
@@ -126,10 +147,12 @@ export async function retryFailed(trx: Transaction<Database>, id: string): Promi
       failure_params: null,
       processing_progress: null,
       processing_failures: 0,
+      ladder_started_at: null,
     })
     .where('id', '=', id)
     .where('processing_state', '=', 'failed')
-    .returning(['processing_state', 'hls_complete'])
+    .returning(['processing_state', 'hls_complete', 'growing'])
     .executeTakeFirst();
-  return row ? videoStateOf(row) : null;
+  if (!row) return null;
+  return { state: videoStateOf(row)!, growing: row.growing };
 }

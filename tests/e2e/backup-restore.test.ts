@@ -13,7 +13,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client.ts';
 import { signMediaToken } from '../../server/media/media-token.ts';
-import { transcodeVideo } from '../../workers/handlers/transcode-video.ts';
+import { processLecture } from '../helpers/process-lecture.ts';
 import { demoCabinet } from '../helpers/demo-cabinet.ts';
 import { createEmptyDatabase } from '../helpers/test-db.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -81,7 +81,7 @@ describe('backup and restore', () => {
     const slot = cabinet.slots.find((candidate) => candidate.kind === 'lecture_video')!;
     const { finish } = await tusUploadWhole(original.url, await fs.readFile(clip), { cookie: await original.cookieFor('instructor'), metadata: { cabinetId: cabinet.cabinetId, slotId: slot.id, filename: 'лекция.mp4' } });
     mediaFileId = finish!.headers.get('kabinet-media-file')!;
-    await transcodeVideo(original.services)({ mediaFileId }, { id: 'drill', retryCount: 0, retryLimit: 3, signal: new AbortController().signal });
+    await processLecture(original.services, mediaFileId);
     const ready = await original.services.db.selectFrom('media_file').select(['processing_state', 'hls_prefix']).where('id', '=', mediaFileId).executeTakeFirstOrThrow();
     expect(ready.processing_state).toBe('ready');
     const prefix = ready.hls_prefix!;

@@ -106,7 +106,7 @@ describe('a web process that cannot be knocked over', () => {
         chunkSize: MiB,
         headers: { Cookie: cookie },
         metadata: { cabinetId, slotId: slot.id, filename: 'Практика 3.pdf' },
-        retryDelays: [0, 1000, 2000, 3000, 5000, 8000],
+        retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
         onBeforeRequest(request) {
           if (request.getMethod() === 'POST') creations++;
         },
@@ -114,10 +114,10 @@ describe('a web process that cannot be knocked over', () => {
           if (request.getMethod() === 'HEAD' && response.getStatus() === 423) refusedHeads++;
         },
         onProgress(sent) {
-          // A third of the way in, the database goes away for 4 s.
+          // A third of the way in, the database goes away for 15 s.
           if (sent >= 4 * MiB && !outage) {
             outage = refuseConnections().then(async (restore) => {
-              await new Promise((wait) => setTimeout(wait, 4000));
+              await new Promise((wait) => setTimeout(wait, 15_000));
               await restore();
             });
           }

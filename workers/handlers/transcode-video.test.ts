@@ -15,7 +15,7 @@ import { tusUploadWhole } from '../../tests/helpers/tus-requests.ts';
 import { action as cabinetAction, loader as cabinetLoader } from '../../app/routes/cabinets.$cabinetId.tsx';
 import { loader as watchLoader } from '../../app/routes/watch.$fileId.tsx';
 import { OWN_FAILURE_LIMIT } from '../../server/media/video-state.ts';
-import { transcodeVideo } from './transcode-video.ts';
+import { completeVideoLadder, transcodeVideo } from './transcode-video.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let server: TestServer;
@@ -165,15 +165,16 @@ describe('a database outage during a transcode', () => {
     execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=30:d=40', '-f', 'lavfi', '-i', 'sine=d=40', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest', clip]);
     const id = await upload(clip, 5);
     const workDir = server.services.config.media.workDir;
+    const playable = await waitFor('the ladder under way', async () => {
+      const current = await row(id);
+      return current.processing_state === 'ready' && !current.hls_complete && (current.processing_progress ?? 0) >= 0.2 ? current : undefined;
+    }, 120_000);
+    // The ladder's work folders from now on: one, if the outage costs no attempt.
     const attempts = new Set<string>();
-    const watch = setInterval(() => {
-      void fs.readdir(workDir).then((names) => names.filter((name) => name.startsWith(id)).forEach((name) => attempts.add(name)), () => undefined);
-    }, 200);
+    const look = () => fs.readdir(workDir).then((names) => names.filter((name) => name.startsWith(id)).forEach((name) => attempts.add(name)), () => undefined);
+    await look();
+    const watch = setInterval(() => void look(), 200);
     try {
-      const playable = await waitFor('the ladder under way', async () => {
-        const current = await row(id);
-        return current.processing_state === 'ready' && !current.hls_complete && (current.processing_progress ?? 0) >= 0.3 ? current : undefined;
-      }, 120_000);
       // A minute: a database restarted, or failed over to its standby.
       const restore = await databaseOutage(server.services.config.databaseUrl!);
       await sleep(60_000);
@@ -186,14 +187,41 @@ describe('a database outage during a transcode', () => {
       expect(await missingSegments(done.hls_prefix!)).toEqual([]);
       expect(attempts.size).toBe(1);
       // The queue records the job complete just after the video is.
-      const job = await waitFor('the job settled', async () => {
-        const found = await sql<{ retry_count: number; state: string }>`select retry_count, state from pgboss.job where name = 'transcode-video' and data->>'mediaFileId' = ${id}`.execute(server.services.db);
-        return found.rows.every((row) => row.state !== 'active') ? found : undefined;
+      const jobs = await waitFor('the jobs settled', async () => {
+        const found = await sql<{ name: string; retry_count: number; state: string }>`select name, retry_count, state from pgboss.job where data->>'mediaFileId' = ${id} order by created_on`.execute(server.services.db);
+        return found.rows.every((job) => job.state !== 'active') ? found : undefined;
       }, 10_000);
-      expect(job.rows).toEqual([{ retry_count: 0, state: 'completed' }]);
+      expect(jobs.rows).toEqual([{ name: 'transcode-video', retry_count: 0, state: 'completed' }, { name: 'complete-video-ladder', retry_count: 0, state: 'completed' }]);
     } finally {
       clearInterval(watch);
     }
+  }, 360_000);
+});
+
+describe('a new lecture while another’s ladder is being made', () => {
+  it('becomes playable before that ladder is complete: first stages have a queue of their own', async () => {
+    // The worker of the tests above is still running, idle, one job of each queue at a time.
+    const long = path.join(clips, 'long-ladder.mp4');
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=30:d=40', '-f', 'lavfi', '-i', 'sine=d=40', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest', long]);
+    const late = path.join(clips, 'late.webm');
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=854x480:r=25:d=8', '-f', 'lavfi', '-i', 'sine=d=8', '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '500k', '-c:a', 'libopus', '-shortest', late]);
+    const first = await upload(long, 6);
+    await waitFor('its ladder under way', async () => {
+      const current = await row(first);
+      return current.processing_state === 'ready' && current.ladder_started_at !== null && (current.processing_progress ?? 0) > 0.05;
+    }, 120_000);
+    const second = await upload(late, 7);
+    const playable = await waitFor('the new lecture playable', async () => {
+      const current = await row(second);
+      return current.processing_state === 'ready' ? current : undefined;
+    }, 120_000);
+    const other = await row(first);
+    expect(other.hls_complete).toBe(false);
+    const done = await waitFor('the first ladder complete', async () => {
+      const current = await row(first);
+      return current.hls_complete ? current : undefined;
+    }, 180_000);
+    expect(playable.ready_at!.getTime()).toBeLessThan(done.completed_at!.getTime());
   }, 360_000);
 });
 
@@ -273,18 +301,13 @@ describe('a ladder that fails after the playable stage', () => {
     execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=854x480:r=25:d=12', '-f', 'lavfi', '-i', 'sine=d=12', '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '500k', '-c:a', 'libopus', '-shortest', clip]);
     const slot = cabinet.slots.filter((s) => s.kind === 'lecture_video')[4]!;
     const id = await upload(clip, 4);
-    const handler = transcodeVideo(server.services);
-    // The first attempt is stopped once the playable stage is out (its claim went away).
-    const stop = new AbortController();
-    const first = handler({ mediaFileId: id }, { id: 'job', retryCount: 0, retryLimit: 20, signal: stop.signal });
-    const playable = await waitFor('the playable stage', async () => {
-      const current = await row(id);
-      return current.processing_state === 'ready' && !current.hls_complete ? current : undefined;
-    }, 90_000);
-    stop.abort();
-    await expect(first).rejects.toThrow();
-    expect(playable.renditions).toEqual(['240p', 'audio']);
-    expect((await row(id)).processing_failures).toBe(0); // stopped: not the video's fault
+    const job = (retryCount: number) => ({ id: 'job', retryCount, retryLimit: 20, signal: new AbortController().signal });
+    // The playable stage is published, and the rest of the ladder queued with it.
+    await transcodeVideo(server.services)({ mediaFileId: id }, job(0));
+    const playable = await row(id);
+    expect([playable.processing_state, playable.hls_complete, playable.renditions]).toEqual(['ready', false, ['240p', 'audio']]);
+    const queued = await sql<{ name: string }>`select name from pgboss.job where data->>'mediaFileId' = ${id} and state = 'created'`.execute(server.services.db);
+    expect(queued.rows.map((job) => job.name).sort()).toEqual(['complete-video-ladder', 'transcode-video']); // the upload's own, and the ladder's
     // Published, it plays and counts as delivered.
     const student = await server.cookieFor('student');
     const instructor = await server.cookieFor('instructor');
@@ -300,7 +323,7 @@ describe('a ladder that fails after the playable stage', () => {
     // Then the original is gone: the ladder cannot be completed, three times.
     const original = (await row(id)).storage_key;
     await server.services.storage.remove(original);
-    const again = (retryCount: number) => handler({ mediaFileId: id }, { id: 'job', retryCount, retryLimit: 20, signal: new AbortController().signal });
+    const again = (retryCount: number) => completeVideoLadder(server.services)({ mediaFileId: id }, job(retryCount));
     await expect(again(1)).rejects.toThrow();
     await expect(again(2)).rejects.toThrow();
     expect((await row(id)).processing_state).toBe('ready'); // still playable while retries remain
@@ -321,7 +344,9 @@ describe('a ladder that fails after the playable stage', () => {
     expect([retried.processing_state, retried.hls_complete, retried.processing_failures]).toEqual(['ready', false, 0]);
     expect(statusOf(await watch())).toBe(200);
     expect(await delivered()).not.toBeNull();
-    await handler({ mediaFileId: id }, { id: 'job', retryCount: 0, retryLimit: 20, signal: new AbortController().signal });
+    const requeued = await sql<{ name: string }>`select name from pgboss.job where data->>'mediaFileId' = ${id} and state = 'created' order by created_on desc limit 1`.execute(server.services.db);
+    expect(requeued.rows).toEqual([{ name: 'complete-video-ladder' }]);
+    await completeVideoLadder(server.services)({ mediaFileId: id }, job(0));
     const done = await row(id);
     expect([done.processing_state, done.hls_complete, done.hls_prefix]).toEqual(['ready', true, playable.hls_prefix]);
     expect(done.renditions).toEqual(['480p', '360p', '240p', 'audio']);
