@@ -35,9 +35,10 @@ try {
   const newer = await migrateToLatest(services.db);
   const mediaFiles = await restoreMedia(services.storage, dir);
   // The job queue is not in the backup: what was waiting for the worker is queued again.
-  const unfinished = await services.db.selectFrom('media_file').select(['id', 'processing_state']).where((eb) => eb.or([eb('processing_state', 'in', ['awaiting', 'processing']), eb.and([eb('processing_state', '=', 'ready'), eb('hls_complete', '=', false)])])).execute();
-  for (const { id, processing_state } of unfinished) {
-    await services.queue.enqueue(services.db, processing_state === 'ready' ? 'complete-video-ladder' : 'transcode-video', { mediaFileId: id });
+  const unfinished = await services.db.selectFrom('media_file').select(['id', 'processing_state', 'growing']).where((eb) => eb.or([eb('processing_state', 'in', ['awaiting', 'processing']), eb.and([eb('processing_state', '=', 'ready'), eb('hls_complete', '=', false)])])).execute();
+  for (const { id, processing_state, growing } of unfinished) {
+    // A playable lecture whose first rendition is whole needs its ladder; any other, its first stage.
+    await services.queue.enqueue(services.db, processing_state === 'ready' && !growing ? 'complete-video-ladder' : 'transcode-video', { mediaFileId: id });
   }
   process.stdout.write(`${JSON.stringify({ restored: dir, createdAt: manifest!.createdAt, tables: manifest!.tables.length, newerMigrations: newer.length, mediaFiles, requeued: unfinished.length })}\n`);
 } catch (error) {

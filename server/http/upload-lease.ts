@@ -20,10 +20,18 @@ export type LeaseTimings = {
 
 export const defaultLeaseTimings: LeaseTimings = { leaseMs: 20_000, renewMs: 1_000, acquireMs: 30_000 };
 
+/** Waits `ms`, or less if the request goes away (its listener removed either way). */
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    const stop = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', stop, { once: true });
   });
 
 /**

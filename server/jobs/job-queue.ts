@@ -37,6 +37,16 @@ function queueSettings(name: JobName) {
   return { retryLimit: 3, retryDelay: 10, retryBackoff: true, heartbeatSeconds: 20 };
 }
 
+/**
+ * Queues where one job per key may wait or run at a time (pg-boss's `exclusive` policy, fixed when
+ * the queue is created): a second one queued meanwhile is dropped. A lecture's ladder is made by
+ * one attempt at a time, however many times it is queued (decision 032).
+ */
+const exclusiveKeys: { [N in JobName]?: (payload: JobPayloads[N]) => string } = {
+  'complete-video-ladder': (payload) => payload.mediaFileId,
+};
+const keyOf = <N extends JobName>(name: N, payload: JobPayloads[N]): string | undefined => (exclusiveKeys[name] as ((payload: JobPayloads[N]) => string) | undefined)?.(payload);
+
 export async function startJobQueue(connectionString: string, options: { schedule: boolean }): Promise<JobQueue> {
   // Supervision every 10 s; a job's worker proves it is alive every 5 s (the heartbeat), and a job
   // whose worker has not for the queue's heartbeatSeconds is handed out again (decisions 010, 030).
@@ -50,7 +60,7 @@ export async function startJobQueue(connectionString: string, options: { schedul
   // Existing queues are brought to the same settings.
   for (const name of jobNames) {
     const settings = queueSettings(name);
-    if (!(await boss.getQueue(name))) await boss.createQueue(name, settings);
+    if (!(await boss.getQueue(name))) await boss.createQueue(name, { ...settings, ...(exclusiveKeys[name] ? { policy: 'exclusive' as const } : {}) });
     else await boss.updateQueue(name, settings);
   }
   // pg-boss's statements run on the caller's connection: inside its transaction when it has one.
@@ -61,7 +71,10 @@ export async function startJobQueue(connectionString: string, options: { schedul
     },
   });
   return {
-    enqueue: (db, name, payload) => boss.send(name, payload, { db: executorOf(db) }),
+    enqueue: (db, name, payload) => {
+      const singletonKey = keyOf(name, payload);
+      return boss.send(name, payload, { db: executorOf(db), ...(singletonKey ? { singletonKey } : {}) });
+    },
     async enqueueMany(db, name, payloads) {
       for (let i = 0; i < payloads.length; i += 1000) {
         await boss.insert(name, payloads.slice(i, i + 1000).map((data) => ({ data })), { db: executorOf(db) });

@@ -3,8 +3,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { infrastructureError } from '../errors.ts';
 
-/** How long a step waits for the database or storage to come back before giving up. */
-export const OUTAGE_PATIENCE_MS = 120_000;
+/**
+ * How long a step waits for the database or storage to come back before giving up: a minute, less
+ * than the transcode queue's heartbeat (90 s), so that a job is never handed to another worker
+ * while this one still waits to finish it.
+ */
+export const OUTAGE_PATIENCE_MS = 60_000;
 
 /**
  * Runs `step`, and again with a growing pause (0.5 s up to 5 s) while it fails because the

@@ -142,6 +142,10 @@ describe('an attempt that died while its first rendition grew', () => {
     const final = await fs.readFile(path.join(server.services.config.mediaDir, dead.hls_prefix!, '240p/index.m3u8'), 'utf8');
     expect(final).toContain('#EXT-X-ENDLIST');
     expect(Math.round(segmentsOf(final).reduce((sum, segment) => sum + segment.seconds, 0))).toBe(60);
+    // Each version of a playlist was a file of its own: local storage links what it stores, and a
+    // playlist rewritten in place would have changed under a reader (and left `.partial` files).
+    const left = await fs.readdir(path.join(server.services.config.mediaDir, dead.hls_prefix!), { recursive: true });
+    expect(left.filter((name) => String(name).endsWith('.partial'))).toEqual([]);
     // The rest of the ladder is queued once the first rendition is whole, not before.
     const ladder = await sql<{ n: string }>`select count(*) as n from pgboss.job where name = 'complete-video-ladder' and data->>'mediaFileId' = ${id}`.execute(server.services.db);
     expect(Number(ladder.rows[0]!.n)).toBe(1);

@@ -26,7 +26,9 @@ export function segmentsOf(playlist: string): Segment[] {
 
 /** Our media playlist of these segments: growing (EVENT, to be played from its beginning) or final (VOD). */
 export function mediaPlaylist(segments: Segment[], final: boolean): string {
-  const target = Math.max(SEGMENT_SECONDS, ...segments.map((segment) => Math.ceil(segment.seconds)));
+  // The same target from the first version to the last (a player may not see it change): one
+  // second over the segment length leaves room for a segment ending just past its keyframe.
+  const target = Math.max(SEGMENT_SECONDS + 1, ...segments.map((segment) => Math.round(segment.seconds)));
   const lines = [
     '#EXTM3U',
     '#EXT-X-VERSION:3',
@@ -48,14 +50,14 @@ export type GrowingOptions = {
   /** Once every rendition has a segment stored and a playlist naming it: store the master and make the video playable. */
   announce(): Promise<void>;
   /**
-   * Segments of the first folder an earlier attempt published: this attempt's playlists are not
-   * stored until it has as many, so that a published playlist never shrinks.
+   * Segments of each folder an earlier attempt published: this attempt's playlists are not stored
+   * until each has as many, so that no published playlist ever shrinks.
    */
-  publishedSegments: number;
+  publishedSegments: number[];
 };
 
 /**
- * Publishes `folders` (renditions in `outDir`, the first one counting) as ffmpeg writes them,
+ * Publishes `folders` (renditions in `outDir`) as ffmpeg writes them,
  * every second until `encoded` settles, then their final playlists. Segments go before the
  * playlists that name them, so no stored playlist names a missing segment. `playlistsDir` is where
  * our playlists are written before they are stored.
@@ -79,11 +81,14 @@ export async function publishWhileGrowing(outDir: string, playlistsDir: string, 
         sent.add(name);
       }
     }
-    if (!final && lists[0]!.length < options.publishedSegments) return;
+    if (!final && lists.some((list, i) => list.length < (options.publishedSegments[i] ?? 0))) return;
     for (const [i, folder] of folders.entries()) {
+      // A new file each time, renamed into place: local storage hard-links what it stores, and
+      // rewriting that file would change the published playlist under a reader.
       const file = path.join(playlistsDir, folder, 'index.m3u8');
       await fs.mkdir(path.dirname(file), { recursive: true });
-      await fs.writeFile(file, mediaPlaylist(lists[i]!, final));
+      await fs.writeFile(`${file}.next`, mediaPlaylist(lists[i]!, final));
+      await fs.rename(`${file}.next`, file);
       await options.store(`${folder}/index.m3u8`, file);
     }
     if (!announced) {

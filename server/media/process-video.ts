@@ -52,9 +52,14 @@ export async function processVideo(deps: ProcessDeps, mediaFileId: string, stage
   const regrowing = playableDone && file.growing;
   const runsRest = playableDone && !file.growing;
   // A ladder job for a video whose first stage is not done has nothing to do (that stage's job
-  // queues the ladder when it is). A first stage's job for a video whose first stage is done
-  // (queued before it was, by an earlier version) completes the ladder itself.
+  // queues the ladder when it is). A first stage's job for a video whose first stage is done (run
+  // again after its worker died, or queued by an earlier version) makes sure the ladder is queued:
+  // one ladder attempt at a time (its queue keeps one job per video).
   if (stage === 'ladder' && !runsRest) return 'already-ready';
+  if (stage === 'playable' && runsRest) {
+    await patient(() => queue.enqueue(db, 'complete-video-ladder', { mediaFileId }));
+    return 'already-ready';
+  }
   if (runsRest) await patient(() => beginLadder(db, mediaFileId));
   else if (!regrowing) await patient(() => beginProcessing(db, mediaFileId));
 

@@ -177,7 +177,7 @@ export type TranscodeOptions = {
   /**
    * An encoded first stage is published while it grows (decision 033): its segments and playlists
    * stored as they are made, and `publish` called with `growing` once the first are out, then
-   * again when it is whole. `publishedSegments`: how many of the first folder's segments an earlier
+   * again when it is whole. `publishedSegments`: how many of a folder's segments an earlier
    * attempt published (its playlist is not replaced by a shorter one).
    */
   growing?: { store: (name: string, localPath: string) => Promise<void>; publishedSegments: (folder: string) => Promise<number> };
@@ -279,8 +279,9 @@ async function encodeGrowing(
   const stop = new AbortController();
   const signal = AbortSignal.any([run.signal, stop.signal]);
   const encoded = runGroup(binaries, { ...run, signal }, first, audioBitrate, { audioOnly: true, growing: true });
+  encoded.catch(() => undefined); // awaited below; not unhandled while storage is asked first
   try {
-    const publishedSegments = await growing.publishedSegments(folders[0]!);
+    const publishedSegments = await Promise.all(folders.map((folder) => growing.publishedSegments(folder)));
     await publishWhileGrowing(run.outDir, path.join(run.outDir, '.playlists'), folders, encoded, { store: growing.store, announce, publishedSegments });
   } catch (error) {
     stop.abort();

@@ -1,5 +1,6 @@
 // The queue position and time left the cabinet shows for lectures being processed: positions from
 // the real job queue, the pace learned from lectures completed before, and the estimate's blend.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
@@ -36,6 +37,18 @@ describe('the queue position', () => {
     expect([ahead.get(b)! - base, ahead.get(c)! - base]).toEqual([1, 2]);
     expect(ahead.get(improving)).toBe(0);
     expect(await jobsAhead(server.services.db, [])).toEqual(new Map());
+  });
+});
+
+describe('a lecture’s ladder', () => {
+  it('is queued once however many times it is asked for while one waits or runs', async () => {
+    const id = await makeFile('ready');
+    const first = await server.services.queue.enqueue(server.services.db, 'complete-video-ladder', { mediaFileId: id });
+    const second = await server.services.queue.enqueue(server.services.db, 'complete-video-ladder', { mediaFileId: id });
+    expect(first).toBeTruthy();
+    expect(second).toBeNull();
+    const jobs = await sql<{ n: string }>`select count(*) as n from pgboss.job where name = 'complete-video-ladder' and data->>'mediaFileId' = ${id}`.execute(server.services.db);
+    expect(Number(jobs.rows[0]!.n)).toBe(1);
   });
 });
 

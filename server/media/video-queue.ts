@@ -69,7 +69,7 @@ export async function jobsAhead(db: Db, waiting: Array<Pick<InFlight, 'id' | 'st
     select mine.media_file_id,
            (select count(*) from pgboss.job o
              where o.name = mine.name
-               and (o.state = 'active' or (o.state < 'active' and (o.priority > mine.priority or (o.priority = mine.priority and o.created_on < mine.created_on))))) as ahead
+               and (o.state = 'active' or (o.state < 'active' and o.start_after <= now() and (o.priority > mine.priority or (o.priority = mine.priority and o.created_on < mine.created_on))))) as ahead
     from mine
   `.execute(db);
   return new Map(rows.map((row) => [row.media_file_id, Number(row.ahead)]));

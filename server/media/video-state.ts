@@ -18,7 +18,10 @@ import type { Database, MediaFile } from '../../db/schema.ts';
 
 export type VideoState = 'queued' | 'processing' | 'playable' | 'complete' | 'failed';
 
-/** Failures of the video's own making after which it fails for good (infrastructure blips do not count). */
+/**
+ * Failures of the video's own making in one stage after which it fails for good (infrastructure
+ * blips do not count; a stage that succeeds starts the count again).
+ */
 export const OWN_FAILURE_LIMIT = 3;
 
 /** The state of a lecture file, or null for a file that is not processed (a PDF, a copy of nothing). */
@@ -78,6 +81,8 @@ export async function publishPlayable(db: Db, id: string, stage: PublishedStage)
       height: stage.height,
       failure_key: null,
       failure_params: null,
+      // A stage that succeeded: the next one's own failures are counted afresh.
+      processing_failures: 0,
       ready_at: new Date(),
       completed_at: stage.complete ? new Date() : null,
     })
@@ -88,7 +93,7 @@ export async function publishPlayable(db: Db, id: string, stage: PublishedStage)
 
 /** A growing first rendition is encoded to its end (its playlist final); the rest of the ladder may start. */
 export async function finishGrowing(db: Db, id: string, prefix: string): Promise<void> {
-  await fileId(db, id).set({ growing: false }).where('processing_state', '=', 'ready').where('hls_prefix', '=', prefix).execute();
+  await fileId(db, id).set({ growing: false, processing_failures: 0 }).where('processing_state', '=', 'ready').where('hls_prefix', '=', prefix).execute();
 }
 
 /** The rest of a playable video's ladder starts being made (it stays playable meanwhile). */

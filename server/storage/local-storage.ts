@@ -38,6 +38,9 @@ export function createLocalStorage(root: string): MediaStorage {
         await fsyncPath(partial);
       }
       await fs.rename(partial, target);
+      // Storing the very file stored before (the same master playlist once more): both names were
+      // links to one file, and rename leaves both.
+      await fs.rm(partial, { force: true });
       await fsyncPath(path.dirname(target));
     },
     filePath: pathOf,

@@ -5,6 +5,7 @@
 // use the queue's retries, which are many and spaced out, so that blips never fail a lecture.
 import type { JobHandler } from '../../server/jobs/job-queue.ts';
 import { infrastructureError } from '../../server/errors.ts';
+import { throughOutages } from '../../server/jobs/outages.ts';
 import { processVideo, type VideoStage } from '../../server/media/process-video.ts';
 import { countOwnFailure, failProcessing, OWN_FAILURE_LIMIT } from '../../server/media/video-state.ts';
 import { metrics } from '../../server/metrics.ts';
@@ -20,12 +21,12 @@ function handleStage(services: Services, stage: VideoStage): JobHandler<'transco
     } catch (error) {
       // Stopped (the worker shuts down, or its claim on the job went away): nobody's fault.
       const own = !job.signal.aborted && infrastructureError(error) === null;
-      const failures = own ? await countOwnFailure(services.db, mediaFileId) : 0;
+      const failures = own ? await throughOutages(() => countOwnFailure(services.db, mediaFileId)) : 0;
       const last = failures >= OWN_FAILURE_LIMIT || job.retryCount >= job.retryLimit;
       services.logger.warn('video processing failed', { mediaFileId, stage, own, failures, attempt: job.retryCount, last, error: String(error) });
       metrics.transcodes.inc({ outcome: last ? 'failed' : 'retried' });
       if (!last) throw error;
-      await failProcessing(services.db, mediaFileId);
+      await throughOutages(() => failProcessing(services.db, mediaFileId));
     }
   };
 }
