@@ -155,9 +155,12 @@ function ItemBlock({ item, page, chunkSize }: { item: CabinetItemView; page: Pag
               </span>
             ) : null}
             {file.processingState === 'ready' ? (
-              <a href={`/watch/${file.id}`} className="watch" data-testid="watch-link">
-                {t('video.watch')}
-              </a>
+              <>
+                {' '}
+                <a href={`/watch/${file.id}`} className="watch" data-testid="watch-link">
+                  {t('video.watch')}
+                </a>
+              </>
             ) : null}
             {file.failure ? <span className="error">{t(file.failure.key, file.failure.params)}</span> : null}
             {page.canEdit && file.processingState === 'failed' ? (
