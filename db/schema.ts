@@ -1,5 +1,5 @@
 // Table interfaces for Kysely, one per table of the migrations; the Database type is built from them.
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -606,13 +606,8 @@ export interface CabinetCopyTable {
   questions: number;
 }
 
-export type User = Selectable<UserTable>;
-export type NewUser = Insertable<UserTable>;
 export type Subject = Selectable<SubjectTable>;
 export type Term = Selectable<TermTable>;
 export type Slot = Selectable<SlotTable>;
-export type NewSlot = Insertable<SlotTable>;
-export type Item = Selectable<ItemTable>;
-export type ItemUpdate = Updateable<ItemTable>;
 export type MediaFile = Selectable<MediaFileTable>;
 export type Upload = Selectable<UploadTable>;

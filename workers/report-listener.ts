@@ -20,7 +20,7 @@ export async function listenForReportChanges(services: Services): Promise<{ stop
     running = running
       .then(() => catchUp(services.db))
       .then(
-        (refreshed) => void (refreshed > 0 && services.logger.debug('report summaries refreshed', { cabinets: refreshed })),
+        (refreshed) => void (refreshed > 0 && services.logger.debug('report summaries refreshed', { departments: refreshed })),
         (error: unknown) => services.logger.warn('report refresh failed', { error: String(error) }),
       );
   };

@@ -1,6 +1,6 @@
 // Completeness and timeliness of cabinets, counted from the raw rows through the `slot_delivery`
-// view (the one delivery rule), "as of" any moment. Reports will read maintained summaries; this
-// recount is what those summaries must always equal.
+// view (the one delivery rule), "as of" any moment. Reports read maintained summaries
+// (summaries.ts); this recount is what those summaries must always equal.
 import { sql, type Kysely } from 'kysely';
 import type { Database, SlotKind } from '../../db/schema.ts';
 

@@ -1,6 +1,7 @@
 // What the reports read (decision 015): the measures as they stand now per cabinet and per
 // department, and each department's cumulative counts per term day, kept by the report refresher
-// (workers/report-refresher.ts) from the cabinets that changes mark dirty. A reader checks first
+// (workers/report-listener.ts and workers/handlers/refresh-reports.ts) from the cabinets that
+// changes mark dirty. A reader checks first
 // whether anything it reads is behind and, if so, catches up itself, so that what it shows is exact.
 // `checkSummaries` proves them equal to the recount (`measures.ts`).
 import { sql, type Kysely } from 'kysely';

@@ -8,6 +8,6 @@ import { catchUp } from '../../server/reports/summaries.ts';
 export function refreshReports(services: Services): JobHandler<'refresh-reports'> {
   return async () => {
     const refreshed = await catchUp(services.db);
-    if (refreshed > 0) services.logger.debug('report summaries refreshed', { cabinets: refreshed });
+    if (refreshed > 0) services.logger.debug('report summaries refreshed', { departments: refreshed });
   };
 }
