@@ -11,6 +11,8 @@ import { keepFlushing, spoolPaths, uploadIdPattern } from '../uploads/upload-spo
 import { metrics } from '../metrics.ts';
 
 const TUS_VERSION = '1.0.0';
+/** How long a refused request's body is still read (and dropped) so that its client reads the answer. */
+const LINGER_MS = 2000;
 const OFFSET_CONTENT_TYPE = 'application/offset+octet-stream';
 
 export type PatchDeps = {
@@ -76,7 +78,11 @@ export function createPatchReceiver(deps: PatchDeps) {
         // after them, not after its last byte. A file shorter than that is checked whole at the end.
         const sniff = upload.offset < deps.headBytes && (upload.size ?? 0) > deps.headBytes ? await headSniffer(file, upload, deps) : null;
         bodyRead = true;
-        upload.offset += await writeBody(req, file, upload.offset, room, stop.signal, sniff);
+        // A wrong file is answered at once, while its bytes still arrive (and are dropped).
+        let refuseNow: (error: unknown) => void = () => undefined;
+        const refused = new Promise<never>((_, reject) => (refuseNow = reject));
+        refused.catch(() => undefined);
+        upload.offset += await Promise.race([writeBody(req, file, upload.offset, room, stop.signal, sniff, refuseNow), refused]);
       } finally {
         await lock.unlock();
       }
@@ -88,8 +94,11 @@ export function createPatchReceiver(deps: PatchDeps) {
         // Refused before reading: answer, then let the rest of the body go by.
         res.once('finish', () => req.resume());
       } else {
-        // Refused while reading (the disk filled up): the rest of the body is not read; the connection closes.
+        // Refused while reading (a wrong file, the disk filled up): the rest of the body is not kept
+        // and the connection closes, but only after a moment of reading on, so that the client
+        // reads the answer (a socket closed with bytes unread is reset, answer and all).
         res.set('Connection', 'close');
+        res.once('finish', () => setTimeout(() => req.socket?.destroy(), LINGER_MS).unref());
       }
       if (!res.headersSent && !res.destroyed) deps.refuse(req, res, error);
     }
@@ -139,16 +148,25 @@ async function readStart(file: string, length: number): Promise<Buffer> {
  * A client that goes away, or a newer request that takes the upload over, ends the body early:
  * what reached the file stays, and tus resumes from there.
  */
-async function writeBody(req: ExpressRequest, file: string, offset: number, room: number, stop: AbortSignal, sniff: Sniffer | null): Promise<number> {
+async function writeBody(req: ExpressRequest, file: string, offset: number, room: number, stop: AbortSignal, sniff: Sniffer | null, refuse: (error: unknown) => void): Promise<number> {
   let received = 0;
+  let refused = false;
   const limit = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       received += chunk.length;
+      if (refused) return done(); // dropped: the answer is on its way
       if (received > room) return done(new AppError('upload_too_large', 'upload.body_too_long'));
       // The chunk that completes the head waits for the content check (back-pressure, for a moment).
       const judged = sniff?.(chunk);
       if (!judged) return done(null, chunk);
-      judged.then(() => done(null, chunk), done);
+      judged.then(
+        () => done(null, chunk),
+        (error: unknown) => {
+          refused = true;
+          refuse(error);
+          done();
+        },
+      );
     },
   });
   // A large buffer lets writes queue while one is on the disk, so they go out together (writev).
