@@ -43,6 +43,7 @@ export function createPatchReceiver(deps: PatchDeps) {
   return async function receivePatch(req: ExpressRequest, res: ExpressResponse): Promise<void> {
     const uploadId = req.params.id ?? '';
     let bodyRead = false;
+    let refusedEarly = false;
     try {
       if (req.get('tus-resumable') !== TUS_VERSION) {
         res.status(412).set('Tus-Version', TUS_VERSION).end();
@@ -80,7 +81,7 @@ export function createPatchReceiver(deps: PatchDeps) {
         bodyRead = true;
         // A wrong file is answered at once, while its bytes still arrive (and are dropped).
         let refuseNow: (error: unknown) => void = () => undefined;
-        const refused = new Promise<never>((_, reject) => (refuseNow = reject));
+        const refused = new Promise<never>((_, reject) => (refuseNow = (error) => ((refusedEarly = true), reject(error))));
         refused.catch(() => undefined);
         upload.offset += await Promise.race([writeBody(req, file, upload.offset, room, stop.signal, sniff, refuseNow), refused]);
       } finally {
@@ -93,12 +94,15 @@ export function createPatchReceiver(deps: PatchDeps) {
       if (!bodyRead) {
         // Refused before reading: answer, then let the rest of the body go by.
         res.once('finish', () => req.resume());
+      } else if (refusedEarly) {
+        // Refused by its first bytes while the rest still arrives (and is dropped): answered at
+        // once, and the connection is closed a moment later, not with the answer (no `Connection:
+        // close`, which closes at once): a socket closed with bytes unread is reset, and the
+        // client would lose the answer with it. A body that did end leaves the connection as it is.
+        res.once('finish', () => setTimeout(() => (req.complete ? undefined : req.socket?.destroy()), LINGER_MS).unref());
       } else {
-        // Refused while reading (a wrong file, the disk filled up): the rest of the body is not kept
-        // and the connection closes, but only after a moment of reading on, so that the client
-        // reads the answer (a socket closed with bytes unread is reset, answer and all).
+        // Refused while reading (the disk filled up): the rest of the body is not read; the connection closes.
         res.set('Connection', 'close');
-        res.once('finish', () => setTimeout(() => req.socket?.destroy(), LINGER_MS).unref());
       }
       if (!res.headersSent && !res.destroyed) deps.refuse(req, res, error);
     }
