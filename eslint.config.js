@@ -9,7 +9,7 @@ const noImport = (patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['build/', 'node_modules/', '.data/', '.ci/.tools/', 'public/build/'] },
+  { ignores: ['build/', 'node_modules/', '.data/', '.ci/.tools/', 'public/build/', '.cache/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

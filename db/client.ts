@@ -9,34 +9,34 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export type Db = Kysely<Database>;
 
-/**
- * Statements run as named prepared statements: parsed and planned once per connection instead of
- * on every call. Only for a few fixed texts on hot paths (each costs a little memory per connection).
- * A prepared text carries a mark at its start, and the connection names it by its hash: the mark
- * travels with the text, so it works from any copy of this module (the Remix build bundles one of
- * its own, whose state the pool's connections, made by the server's copy, never see).
- */
-const PREPARED_MARK = '/* prepared */ ';
-
-/** A fixed SQL text to run prepared (`$1`, `$2`… for its values); run it with `runPrepared`. */
-export function preparedStatement(text: string): string {
-  return text.startsWith(PREPARED_MARK) ? text : `${PREPARED_MARK}${text}`;
+declare global {
+  // The pool behind each database made by `createDb`. Kept on the global object because the Remix
+  // build bundles a copy of this module of its own: both copies must find the server's pools.
+  var kabinetPools: WeakMap<object, pg.Pool> | undefined;
 }
+const pools = (globalThis.kabinetPools ??= new WeakMap<object, pg.Pool>());
 
 const statementNames = new Map<string, string>();
-const statementName = (text: string): string => {
+/** A statement's name on a connection: its text's hash, so any copy of this module names it alike. */
+function statementName(text: string): string {
   let name = statementNames.get(text);
   if (!name) {
     name = `kabinet_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
     statementNames.set(text, name);
   }
   return name;
-};
+}
 
-/** Runs a text made by `preparedStatement` with its values (on any Db or transaction). */
-export async function runPrepared<R>(db: Kysely<Database>, text: string, values: unknown[]): Promise<R[]> {
-  const result = await db.executeQuery<R>(CompiledQuery.raw(text, values));
-  return result.rows;
+/**
+ * Runs a fixed SQL text (`$1`, `$2`… for its values) as a named prepared statement through pg's
+ * query config (`name`): parsed and planned once per connection instead of on every call. Only for a
+ * few texts on hot paths (each costs a little memory per connection). On a transaction, or a database
+ * this module did not make, it runs as a plain statement.
+ */
+export async function runPrepared<R>(db: Kysely<Database>, text: string, values: readonly unknown[]): Promise<R[]> {
+  const pool = pools.get(db);
+  if (pool) return (await pool.query<R & pg.QueryResultRow>({ name: statementName(text), text, values: [...values] })).rows;
+  return (await db.executeQuery<R>(CompiledQuery.raw(text, [...values]))).rows;
 }
 
 /**
@@ -44,20 +44,9 @@ export async function runPrepared<R>(db: Kysely<Database>, text: string, values:
  * not vary with its values (no lists of varying length); the text is its compiled SQL.
  */
 export function executePrepared<R>(db: Kysely<Database>, query: Compilable<R>): Promise<R[]> {
-  const { sql, parameters } = query.compile();
-  return runPrepared<R>(db, preparedStatement(sql), [...parameters]);
+  const { sql: text, parameters } = query.compile();
+  return runPrepared<R>(db, text, parameters);
 }
-
-/** Each new connection sends the prepared texts by name (Kysely sends plain texts with values). */
-function sendPreparedByName(client: pg.PoolClient): void {
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  (client as unknown as { query: unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
-    const name = typeof config === 'string' && Array.isArray(values) && config.startsWith(PREPARED_MARK) ? statementName(config) : undefined;
-    return name ? query({ name, text: config, values }, callback) : query(config, values, callback);
-  };
-}
-
-const pools = new WeakMap<Db, pg.Pool>();
 
 /** How the connections of a database made by `createDb` are used right now (for the metrics). */
 export function poolUse(db: Db): { total: number; idle: number; waiting: number } | null {
@@ -65,7 +54,14 @@ export function poolUse(db: Db): { total: number; idle: number; waiting: number 
   return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
 }
 
-export function createDb(connectionString: string, options: { max?: number } = {}): Db {
+export type DbOptions = {
+  /** Connections at most (default 10). */
+  max?: number;
+  /** Told of an idle connection the server dropped (the pool discards it; the next query reconnects). */
+  onPoolError?: (error: Error) => void;
+};
+
+export function createDb(connectionString: string, options: DbOptions = {}): Db {
   const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,
@@ -76,15 +72,13 @@ export function createDb(connectionString: string, options: { max?: number } = {
     options: '-c plan_cache_mode=force_generic_plan',
   });
   pool.on('connect', (client) => {
-    sendPreparedByName(client);
     // A connection the server drops (restart, failover, a terminated backend) while it is lent out
     // between two queries says so with an 'error' event that nobody listens to then (the pool listens
     // only while it holds the connection): unheard, it would end the process. The next query on it
     // fails and is answered 503, and the pool discards it when it comes back.
     client.on('error', () => undefined);
   });
-  // An idle connection dropped by the server is discarded; the next query reconnects.
-  pool.on('error', () => undefined);
+  pool.on('error', (error) => options.onPoolError?.(error));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   return db;

@@ -397,6 +397,14 @@ export interface GradeTable {
 }
 
 export type QuestionKind = 'single' | 'multiple' | 'true_false' | 'short' | 'numeric' | 'matching';
+export type QuestionChoice = { text: string; correct: boolean; /** Moodle's percentage for multiple answers, else null. */ weight: number | null };
+/** A question's answers by kind, as `question.data` and `quiz_attempt.questions` keep them. */
+export type QuestionData =
+  | { kind: 'single' | 'multiple'; choices: QuestionChoice[] }
+  | { kind: 'true_false'; answer: boolean }
+  | { kind: 'short'; accepted: string[] }
+  | { kind: 'numeric'; answers: { value: number; tolerance: number }[] }
+  | { kind: 'matching'; pairs: { left: string; right: string }[] };
 
 export interface QuestionTable {
   id: Generated<string>;
@@ -404,8 +412,7 @@ export interface QuestionTable {
   kind: QuestionKind;
   title: string;
   stem: string;
-  /** The answers by kind (server/quizzes/question-formats.ts `QuestionData`). */
-  data: ColumnType<Record<string, unknown>, string, string>;
+  data: ColumnType<QuestionData, string, string>;
   created_by: string;
   created_at: CreatedAt;
   seq: Generated<string>;

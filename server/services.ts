@@ -74,7 +74,7 @@ export async function startServices(config: Config, options: { role: ServicesRol
   // Files this process makes from here on (spool, media, work folders, the token key) are the
   // owner's only. Not before: as root, the embedded database's setup hands files to its own user.
   process.umask(0o077);
-  const db = createDb(databaseUrl);
+  const db = createDb(databaseUrl, { onPoolError: (error) => logger.warn('database connection lost while idle', { error: error.message }) });
   closers.unshift(() => db.destroy());
   const passwordPool = createPasswordPool();
   closers.unshift(() => passwordPool.close());

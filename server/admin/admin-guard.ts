@@ -1,13 +1,13 @@
 // Nobody may take away the last active administrator: not a change on the people page, not an
 // import, not two of them at once. Every change that could do so takes one lock and counts the
 // admins left inside its own transaction, so of two such changes the second sees the first.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 
 const ADMIN_ROLES_LOCK = 72_017_015;
 
 /** Waits for any other change to the admins to commit (held until this transaction ends). */
-export async function lockAdminRoles(trx: Kysely<Database>): Promise<void> {
+export async function lockAdminRoles(trx: Transaction<Database>): Promise<void> {
   await sql`select pg_advisory_xact_lock(${ADMIN_ROLES_LOCK})`.execute(trx);
 }
 

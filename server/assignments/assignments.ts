@@ -1,6 +1,6 @@
 // Assignments students answer with files: creating one in an assessment slot, the rules a
 // submission must keep (window, late policy, files), submitting, grading, and who sees what.
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { Insertable, Kysely } from 'kysely';
@@ -40,8 +40,8 @@ export function createAssignment(db: Db, actor: Actor, place: AssessmentPlace, f
       .values({
         item_id: itemId,
         instructions: fields.instructions,
-        opens_at: (fields.opensAt ? atLocal(fields.opensAt) : null) as never,
-        due_at: atLocal(fields.dueAt) as never,
+        opens_at: (fields.opensAt ? atLocal(fields.opensAt) : null),
+        due_at: atLocal(fields.dueAt),
         late_policy: fields.latePolicy,
         max_score: fields.maxScore,
         allowed_extensions: fields.allowedExtensions,
@@ -154,7 +154,7 @@ function requireRoomForFile(drafts: string[], maxFiles: number): void {
 }
 
 /** One change at a time to a student's work on an assignment (a double click, parallel uploads). */
-const lockStudentWork = (trx: Kysely<Database>, assignmentId: string, studentId: string) =>
+const lockStudentWork = (trx: Transaction<Database>, assignmentId: string, studentId: string) =>
   sql`select pg_advisory_xact_lock(hashtext(${`${assignmentId}:${studentId}`}))`.execute(trx);
 
 export type SubmissionFileRow = Omit<Insertable<SubmissionFileTable>, 'submission_id' | 'created_at'> & { id: string };
@@ -163,7 +163,7 @@ export type SubmissionFileRow = Omit<Insertable<SubmissionFileTable>, 'submissio
  * Records a checked and stored upload as a draft file, inside the caller's transaction. Parallel
  * uploads each passed the count when they began, so it holds here again under the lock.
  */
-export async function recordSubmissionFile(trx: Kysely<Database>, file: SubmissionFileRow): Promise<void> {
+export async function recordSubmissionFile(trx: Transaction<Database>, file: SubmissionFileRow): Promise<void> {
   await lockStudentWork(trx, file.assignment_id, file.student_id);
   const { max_files } = await trx.selectFrom('assignment').select('max_files').where('id', '=', file.assignment_id).executeTakeFirstOrThrow();
   requireRoomForFile(await draftIds(trx, file.assignment_id, file.student_id), max_files);
@@ -212,7 +212,7 @@ export async function gradeSubmission(db: Db, actor: Actor, assignmentId: string
     await trx
       .insertInto('grade')
       .values({ assignment_id: assignmentId, student_id: input.studentId, score: input.score, feedback: input.feedback, graded_by: actor.user.id })
-      .onConflict((oc) => oc.columns(['assignment_id', 'student_id']).doUpdateSet({ score: input.score, feedback: input.feedback, graded_by: actor.user.id, graded_at: sql`now()` as never }))
+      .onConflict((oc) => oc.columns(['assignment_id', 'student_id']).doUpdateSet({ score: input.score, feedback: input.feedback, graded_by: actor.user.id, graded_at: sql`now()` }))
       .execute();
     await recordAudit(trx, { actorId: actor.user.id, action: 'assignment.grade', objectType: 'assignment', objectId: assignmentId, ip: actor.ip, data: { studentId: input.studentId, score: input.score } });
   });

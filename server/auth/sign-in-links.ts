@@ -2,7 +2,7 @@
 // password. Only the token's hash is stored; a link works once, expires, and dies with a disabled
 // account. Setting the password signs the person in and ends their other sessions.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { Transaction, type Kysely } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import type { Database } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
@@ -23,7 +23,7 @@ const tokenShape = /^[A-Za-z0-9_-]{43}$/;
 /** Makes a link for `userId` (any earlier unused link of theirs stops working). Returns the token. */
 export async function createSignInLink(db: Kysely<Database>, input: { userId: string; createdBy: string | null; ip: string | null; ttlMs?: number }): Promise<string> {
   const token = randomBytes(32).toString('base64url');
-  const make = async (trx: Kysely<Database>) => {
+  const make = async (trx: Transaction<Database>) => {
     // One live link per person: links made at once for the same person wait for each other.
     await trx.selectFrom('app_user').select('id').where('id', '=', input.userId).forUpdate().execute();
     const now = new Date();
@@ -34,7 +34,7 @@ export async function createSignInLink(db: Kysely<Database>, input: { userId: st
       .execute();
     await recordAudit(trx, { actorId: input.createdBy, action: 'sign_in_link.create', objectType: 'app_user', objectId: input.userId, ip: input.ip });
   };
-  if (db.isTransaction) await make(db);
+  if (db instanceof Transaction) await make(db);
   else await db.transaction().execute(make);
   return token;
 }

@@ -4,9 +4,9 @@
 // provider: a second subject reaching an already-linked person (an address or username given to
 // someone new) is refused until the administrator removes the old link. Nobody is made up unless
 // OIDC_CREATE_STUDENTS asks for it.
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../../db/client.ts';
-import type { Locale } from '../../db/schema.ts';
+import type { Database, Locale } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import type { OidcConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
@@ -93,7 +93,7 @@ export async function findPerson(db: Db, config: OidcConfig, claims: Claims, con
 
 /** A student without a group (an import places them later); one made meanwhile by a parallel sign-in is found. */
 async function createStudent(
-  trx: Db,
+  trx: Transaction<Database>,
   input: { email: string; fullName: string; externalId: string | undefined; locale: Locale | null; ip: string | null; issuer: string },
 ): Promise<Person> {
   const created = await trx

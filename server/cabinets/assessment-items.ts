@@ -1,6 +1,6 @@
 // Where an assessment (an assignment or an online test) goes: an interim-assessment slot of the
 // plan, or an extra item of the cabinet. One rule for both kinds, so a slot holds one assessment.
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { Database } from '../../db/schema.ts';
@@ -36,7 +36,7 @@ export async function checkAssessmentPlace(db: Kysely<Database>, user: Principal
  * The item an assessment is attached to, inside the caller's transaction: the slot's item (titled
  * as given), or a new extra item. Refused when the item holds an assessment already.
  */
-export async function assessmentItemId(trx: Kysely<Database>, place: AssessmentPlace, title: string, userId: string): Promise<string> {
+export async function assessmentItemId(trx: Transaction<Database>, place: AssessmentPlace, title: string, userId: string): Promise<string> {
   let itemId: string;
   if (place.slotId) {
     itemId = await slotItemId(trx, place.slotId, title, userId);
@@ -65,7 +65,7 @@ export async function createAssessment(
   actor: Actor,
   place: AssessmentPlace,
   assessment: { kind: 'assignment' | 'quiz'; title: string; windowMessage: string },
-  insert: (trx: Kysely<Database>, itemId: string, atLocal: (local: string) => RawBuilder<Date>) => Promise<{ id: string }>,
+  insert: (trx: Transaction<Database>, itemId: string, atLocal: (local: string) => RawBuilder<Date>) => Promise<{ id: string }>,
 ): Promise<string> {
   const checked = await checkAssessmentPlace(db, actor.user, place);
   return db.transaction().execute(async (trx) => {

@@ -1,5 +1,5 @@
 // Items: what an instructor delivers into a slot (or as an extra), and who may see their files.
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { Database, ItemStatus, MediaFile } from '../../db/schema.ts';
@@ -90,7 +90,7 @@ export async function setItemStatus(db: Db, actor: Actor, itemId: string, status
 }
 
 /** The item of a slot, created (as a draft titled after the slot) by its first upload. */
-export async function slotItemId(trx: Kysely<Database>, slotId: string, title: string, userId: string): Promise<string> {
+export async function slotItemId(trx: Transaction<Database>, slotId: string, title: string, userId: string): Promise<string> {
   const slot = await trx.selectFrom('slot').select(['id', 'cabinet_id']).where('id', '=', slotId).executeTakeFirstOrThrow();
   const inserted = await trx
     .insertInto('item')

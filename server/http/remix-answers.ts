@@ -4,21 +4,21 @@
 // Done once here, on the server build's route modules, rather than in each of some fifty routes.
 // The same wrapper names the request's route for the access log and the metrics: the deepest
 // route whose loader or action ran.
-import type { ServerBuild } from '@remix-run/node';
+import type { AppLoadContext, ServerBuild } from '@remix-run/node';
 import { answerableError, httpStatusOf, isAppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { negotiateLocale, translatorFor } from '../i18n/i18n.ts';
-import type { RequestInfo } from './access-log.ts';
 import { errorDocument } from './error-responses.ts';
 
-type Handler = (args: { request?: Request; context?: { requestInfo?: RequestInfo; cspNonce?: string } }) => unknown;
+/** A loader or an action (Remix calls both with the request and our load context). */
+type Handler<A extends { request: Request; context: AppLoadContext }, R> = (args: A) => R;
 
 export function answeringBuild(build: ServerBuild, logger: Logger): ServerBuild {
   let outageLoggedAt = 0;
   const depth = (id: string | undefined): number => (id ? 1 + depth(build.routes[id]?.parentId) : 0);
-  const answering = (id: string, handler: Handler | undefined, resource: boolean): Handler | undefined =>
+  const answering = <A extends { request: Request; context: AppLoadContext }, R>(id: string, handler: Handler<A, R> | undefined, resource: boolean) =>
     handler &&
-    (async (args) => {
+    (async (args: A) => {
       const info = args.context?.requestInfo;
       if (info && depth(id) >= depth(info.route)) info.route = id;
       try {
@@ -41,10 +41,10 @@ export function answeringBuild(build: ServerBuild, logger: Logger): ServerBuild 
   const routes = Object.fromEntries(
     Object.entries(build.routes).map(([id, route]) => {
       if (!route) return [id, route];
-      const module = route.module as unknown as Record<string, unknown>;
+      const module = route.module;
       const resource = !module.default;
-      const action = answering(id, module.action as Handler | undefined, resource);
-      return [id, { ...route, module: { ...module, loader: answering(id, module.loader as Handler | undefined, resource), action: action && forgettingSession(action) } }];
+      const action = answering(id, module.action, resource);
+      return [id, { ...route, module: { ...module, loader: answering(id, module.loader, resource), action: action && forgettingSession(action) } }];
     }),
   );
   return { ...build, routes } as ServerBuild;
@@ -52,8 +52,8 @@ export function answeringBuild(build: ServerBuild, logger: Logger): ServerBuild 
 
 /** An action may sign someone in or out: the loaders after it look the session up again. */
 const forgettingSession =
-  (action: Handler): Handler =>
-  async (args) => {
+  <A extends { request: Request; context: AppLoadContext }, R>(action: Handler<A, R>) =>
+  async (args: A) => {
     try {
       return await action(args);
     } finally {

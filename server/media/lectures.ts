@@ -1,6 +1,6 @@
 // What people do with a processed lecture: retry a failed one, attach captions, report and read
 // watch progress. Every function asks the permission module first.
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import type { CaptionLanguage, MediaFile } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
@@ -92,25 +92,25 @@ export async function recordWatchProgress(db: Db, user: Principal | null, fileId
     .map(([from, to]) => [Math.max(0, from), Math.min(duration, to)] as const)
     .filter(([from, to]) => Number.isFinite(from) && Number.isFinite(to) && to > from);
   const position = Math.min(duration, Math.max(0, report.position));
-  const covered = ranges.length ? sql`nummultirange(${sql.join(ranges.map(([from, to]) => sql`numrange(${from}::numeric, ${to}::numeric)`))})` : sql`'{}'::nummultirange`;
+  const covered = ranges.length ? sql<string>`nummultirange(${sql.join(ranges.map(([from, to]) => sql`numrange(${from}::numeric, ${to}::numeric)`))})` : sql<string>`'{}'::nummultirange`;
   const furthest = Math.max(position, ...ranges.map(([, to]) => to));
-  const total = (set: ReturnType<typeof sql>) => sql`(select coalesce(sum(upper(r) - lower(r)), 0)::float8 from unnest(${set}) r)`;
-  const merged = sql`watch_progress.watched + excluded.watched`;
+  const total = (set: RawBuilder<string>) => sql<number>`(select coalesce(sum(upper(r) - lower(r)), 0)::float8 from unnest(${set}) r)`;
+  const merged = sql<string>`watch_progress.watched + excluded.watched`;
   const row = await db
     .insertInto('watch_progress')
     .values({
       user_id: user.id,
       media_file_id: fileId,
-      watched: covered as never,
-      watched_seconds: total(covered) as never,
+      watched: covered,
+      watched_seconds: total(covered),
       furthest_seconds: furthest,
       last_position_seconds: position,
-      completed_at: sql`case when ${total(covered)} >= ${duration * COMPLETED_SHARE} then now() end` as never,
+      completed_at: sql`case when ${total(covered)} >= ${duration * COMPLETED_SHARE} then now() end`,
     })
     .onConflict((oc) =>
       oc.columns(['media_file_id', 'user_id']).doUpdateSet({
-        watched: merged as never,
-        watched_seconds: total(merged) as never,
+        watched: merged,
+        watched_seconds: total(merged),
         furthest_seconds: sql`greatest(watch_progress.furthest_seconds, excluded.furthest_seconds)`,
         last_position_seconds: sql`excluded.last_position_seconds`,
         completed_at: sql`coalesce(watch_progress.completed_at, case when ${total(merged)} >= ${duration * COMPLETED_SHARE} then now() end)`,

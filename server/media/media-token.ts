@@ -38,7 +38,7 @@ export function signMediaToken(key: Buffer, grant: MediaGrant): string {
 export function verifyMediaToken(key: Buffer, token: string, now = Date.now()): MediaGrant | null {
   const match = tokenPattern.exec(token);
   if (!match) return null;
-  const [, mediaFileId, attempt, userId, expires, signature] = match as unknown as [string, string, string, string, string, string];
+  const [, mediaFileId = '', attempt = '', userId = '', expires = '', signature = ''] = match;
   const expected = Buffer.from(mac(key, `${mediaFileId}.${attempt}.${userId}.${expires}`));
   const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;

@@ -103,13 +103,14 @@ type RawStream = {
   height?: number;
   avg_frame_rate?: string;
   r_frame_rate?: string;
-  profile?: string;
-  level?: number;
+  // ffprobe writes a profile's name and a level's number (fluent-ffmpeg's types say the opposite).
+  profile?: string | number;
+  level?: number | string;
   sample_aspect_ratio?: string;
   pix_fmt?: string;
   field_order?: string;
   disposition?: { attached_pic?: number };
-  tags?: Record<string, string>;
+  tags?: Record<string, string | number>;
   side_data_list?: { rotation?: number }[];
   /** fluent-ffmpeg flattens the display matrix's side data onto the stream. */
   rotation?: number | string;
@@ -136,7 +137,7 @@ export async function probe(binaries: Binaries, file: string): Promise<Probe> {
       .setFfprobePath(binaries.ffprobe)
       .ffprobe(INPUT_GUARDS, (error: Error | null, result: ffmpeg.FfprobeData) => (error ? reject(refuse('not_media')) : resolve(result)));
   });
-  const streams = data.streams as unknown as RawStream[];
+  const streams: RawStream[] = data.streams;
   // format_name lists the demuxer's names ("mov,mp4,m4a,…", "matroska,webm"); the first is its own.
   const demuxer = String(data.format.format_name ?? '').split(',')[0] ?? '';
   if (!ALLOWED_DEMUXERS.includes(demuxer)) throw refuse('not_media');
@@ -169,7 +170,7 @@ export async function probe(binaries: Binaries, file: string): Promise<Probe> {
     demuxer,
     videoDetails: video
       ? {
-          profile: video.profile ?? null,
+          profile: video.profile === undefined ? null : String(video.profile),
           level: typeof video.level === 'number' && video.level > 0 ? video.level : null,
           pixelFormat: video.pix_fmt ?? null,
           rotated: rotationOf(video) !== 0,

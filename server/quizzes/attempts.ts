@@ -1,7 +1,7 @@
 // Taking a test: starting an attempt (questions drawn and frozen), saving each answer as it is
 // given, finishing by hand or at the deadline (the server decides, not the browser), marking, the
 // student's review, the instructor's results per student and per question, and score overrides.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import type { Database } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
@@ -9,7 +9,6 @@ import { can, requirePermission, type Principal, type Actor } from '../auth/perm
 import { isUuid } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
 import { answerFits, answerSchema, correctAnswer, creditFor, drawQuestions, questionForStudent, scoreOf, type Answer, type AttemptQuestion, type QuestionForStudent } from './grading.ts';
-import type { QuestionData } from './question-formats.ts';
 import { loadQuiz, reviewOpen, type QuizRules } from './quizzes.ts';
 
 
@@ -23,13 +22,13 @@ async function rulesOrNotFound(db: Kysely<Database>, user: Principal | null, qui
 }
 
 /** One change at a time to a student's attempts at a test (a double click on "start"). */
-const lockStudentAttempts = (trx: Kysely<Database>, quizId: string, studentId: string) => sql`select pg_advisory_xact_lock(hashtext(${`quiz:${quizId}:${studentId}`}))`.execute(trx);
+const lockStudentAttempts = (trx: Transaction<Database>, quizId: string, studentId: string) => sql`select pg_advisory_xact_lock(hashtext(${`quiz:${quizId}:${studentId}`}))`.execute(trx);
 
 /**
  * Marks an attempt and closes it, inside the caller's transaction: every answer gets its credit,
  * the attempt its score. `finishedAt` is when the student pressed "finish", or the deadline.
  */
-async function markAttempt(trx: Kysely<Database>, attemptId: string, maxScore: number, finishedAt: Date | ReturnType<typeof sql>): Promise<number> {
+async function markAttempt(trx: Transaction<Database>, attemptId: string, maxScore: number, finishedAt: Date | RawBuilder<Date>): Promise<number> {
   const attempt = await trx.selectFrom('quiz_attempt').select(['questions', 'finished_at', 'score']).where('id', '=', attemptId).forUpdate().executeTakeFirstOrThrow();
   if (attempt.finished_at) return Number(attempt.score);
   const questions = attempt.questions as AttemptQuestion[];
@@ -47,7 +46,7 @@ async function markAttempt(trx: Kysely<Database>, attemptId: string, maxScore: n
       where a.attempt_id = ${attemptId} and a.position = v.position`.execute(trx);
   }
   const score = scoreOf(credits, maxScore);
-  await trx.updateTable('quiz_attempt').set({ finished_at: finishedAt as never, score }).where('id', '=', attemptId).execute();
+  await trx.updateTable('quiz_attempt').set({ finished_at: finishedAt, score }).where('id', '=', attemptId).execute();
   return score;
 }
 
@@ -66,7 +65,7 @@ export async function closeExpiredAttempts(db: Db, now = new Date(), quizId?: st
     .$if(quizId !== undefined, (q) => q.where('quiz_attempt.quiz_id', '=', quizId!))
     .execute();
   for (const attempt of expired) {
-    await db.transaction().execute((trx) => markAttempt(trx, attempt.id, Number(attempt.max_score), sql`deadline_at`));
+    await db.transaction().execute((trx) => markAttempt(trx, attempt.id, Number(attempt.max_score), sql<Date>`deadline_at`));
   }
   return expired.length;
 }
@@ -92,7 +91,7 @@ export async function startAttempt(db: Db, actor: Actor, quizId: string, now = n
     const bank = await trx.selectFrom('question').select(['id', 'title', 'stem', 'data', 'image_key']).where('cabinet_id', '=', rules.cabinetId).orderBy('seq').execute();
     if (bank.length === 0) throw new AppError('conflict', 'quiz.empty_bank');
     const questions = drawQuestions(
-      bank.map((q) => ({ id: q.id, title: q.title, stem: q.stem, data: q.data as unknown as QuestionData, hasImage: q.image_key !== null })),
+      bank.map((q) => ({ id: q.id, title: q.title, stem: q.stem, data: q.data, hasImage: q.image_key !== null })),
       rules,
     );
     const limit = rules.timeLimitMinutes === null ? rules.closesAt.getTime() : Math.min(rules.closesAt.getTime(), now.getTime() + rules.timeLimitMinutes * 60_000);

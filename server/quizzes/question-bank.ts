@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Principal, type Actor } from '../auth/permissions.ts';
 import { loadCabinetScope } from '../cabinets/cabinets.ts';
 import { AppError } from '../errors.ts';
-import { exportGift, importAiken, importGift, type ImportProblem, type ImportResult, type QuestionData, type QuestionDraft } from './question-formats.ts';
+import { exportGift, importAiken, importGift, type ImportProblem, type ImportResult, type QuestionDraft } from './question-formats.ts';
 
 export type BankFormat = 'gift' | 'aiken';
 export const MAX_BANK_FILE_BYTES = 2 * 1024 * 1024;
@@ -46,7 +46,7 @@ export async function importQuestions(db: Db, actor: Actor, cabinetId: string, f
 export async function listQuestions(db: Db, user: Principal | null, cabinetId: string): Promise<(QuestionDraft & { id: string; hasImage: boolean })[]> {
   await ownBank(db, user, cabinetId);
   const rows = await db.selectFrom('question').select(['id', 'title', 'stem', 'data', 'image_key']).where('cabinet_id', '=', cabinetId).orderBy('seq').execute();
-  return rows.map((row) => ({ id: row.id, title: row.title, stem: row.stem, data: row.data as unknown as QuestionData, hasImage: row.image_key !== null }));
+  return rows.map((row) => ({ id: row.id, title: row.title, stem: row.stem, data: row.data, hasImage: row.image_key !== null }));
 }
 
 export async function exportQuestions(db: Db, user: Principal | null, cabinetId: string): Promise<string> {

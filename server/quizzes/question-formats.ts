@@ -3,14 +3,10 @@
 // with a report of what could not be imported and why; GIFT out. Pure functions.
 import { parse as parseGift, type GIFTQuestion } from 'gift-pegjs';
 
-export type QuestionKind = 'single' | 'multiple' | 'true_false' | 'short' | 'numeric' | 'matching';
-export type Choice = { text: string; correct: boolean; /** Moodle's percentage for multiple answers, else null. */ weight: number | null };
-export type QuestionData =
-  | { kind: 'single' | 'multiple'; choices: Choice[] }
-  | { kind: 'true_false'; answer: boolean }
-  | { kind: 'short'; accepted: string[] }
-  | { kind: 'numeric'; answers: { value: number; tolerance: number }[] }
-  | { kind: 'matching'; pairs: { left: string; right: string }[] };
+import type { QuestionChoice, QuestionData } from '../../db/schema.ts';
+
+export type { QuestionData, QuestionKind } from '../../db/schema.ts';
+export type Choice = QuestionChoice;
 export type QuestionDraft = { title: string; stem: string; data: QuestionData };
 /** A line (1-based, in the imported text) and a dictionary key saying why. */
 export type ImportProblem = { line: number; reason: string; excerpt: string };

@@ -41,8 +41,8 @@ export function createQuiz(db: Db, actor: Actor, place: AssessmentPlace, fields:
       .values({
         item_id: itemId,
         instructions: fields.instructions,
-        opens_at: (fields.opensAt ? atLocal(fields.opensAt) : null) as never,
-        closes_at: atLocal(fields.closesAt) as never,
+        opens_at: (fields.opensAt ? atLocal(fields.opensAt) : null),
+        closes_at: atLocal(fields.closesAt),
         time_limit_minutes: fields.timeLimitMinutes,
         attempts_allowed: fields.attemptsAllowed,
         shuffle_questions: fields.shuffleQuestions,

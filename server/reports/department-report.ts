@@ -4,7 +4,7 @@
 // recounted: the page as it stands now is one prepared statement, and its texts are decoded once
 // per version in a web process.
 import { sql, type Selectable } from 'kysely';
-import { preparedStatement, runPrepared, type Db } from '../../db/client.ts';
+import { runPrepared, type Db } from '../../db/client.ts';
 import type { Database, SlotPolicy } from '../../db/schema.ts';
 import { can, requirePermission, type Principal } from '../auth/permissions.ts';
 import { isUuid, termInfo, type TermInfo } from '../cabinets/cabinets.ts';
@@ -111,7 +111,7 @@ type StateRow = {
  * version of its page is current, with the page's texts only when the caller does not have that
  * version ($2). One prepared statement: every report starts with it.
  */
-const stateQuery = preparedStatement(`
+const stateQuery = `
   select d.id, d.name, d.faculty_id, d.slot_policy, f.name as faculty_name, report_stale(d.id) as stale,
     row_to_json(t) as term,
     dc.as_of::text as version,
@@ -121,7 +121,7 @@ const stateQuery = preparedStatement(`
   join faculty f on f.id = d.faculty_id
   left join current_term t on true
   left join department_current dc on dc.department_id = d.id and dc.term_id = t.id
-  where d.id = $1`);
+  where d.id = $1`;
 
 /** The department's state and its page as it stands now, decoded once per version in this process. */
 async function departmentState(db: Db, departmentId: string): Promise<(StateRow & { kept: Kept | null }) | undefined> {

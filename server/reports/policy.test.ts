@@ -6,6 +6,7 @@ import { demoCabinet, demoScopeOf } from '../../tests/helpers/demo-cabinet.ts';
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { checkSummaries } from './summaries.ts';
+import type { SlotKind } from '../../db/schema.ts';
 
 let server: TestServer;
 let cabinet: Awaited<ReturnType<typeof demoCabinet>>;
@@ -19,7 +20,7 @@ const setPolicy = async (account: string, fields: Record<string, string>) =>
       context: { services: server.services, clientIp: '10.0.0.1' },
     }),
   );
-const slotsOf = (kind: string) => db().selectFrom('slot').select(['id', 'number', 'week', 'due_at']).where('cabinet_id', '=', cabinet.cabinetId).where('kind', '=', kind as never).orderBy('number').execute();
+const slotsOf = (kind: SlotKind) => db().selectFrom('slot').select(['id', 'number', 'week', 'due_at']).where('cabinet_id', '=', cabinet.cabinetId).where('kind', '=', kind).orderBy('number').execute();
 
 beforeAll(async () => {
   server = await startTestServer();

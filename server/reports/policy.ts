@@ -64,10 +64,10 @@ export async function setDepartmentPolicy(db: Db, actor: Actor, departmentId: st
       for (const slot of planned) {
         const found = existing.find((e) => e.kind === slot.kind && e.number === slot.number);
         if (!found) {
-          await trx.insertInto('slot').values({ cabinet_id: cabinet.id, kind: slot.kind, number: slot.number, week: slot.week, due_at: dueAt(slot.week) as never }).execute();
+          await trx.insertInto('slot').values({ cabinet_id: cabinet.id, kind: slot.kind, number: slot.number, week: slot.week, due_at: dueAt(slot.week) }).execute();
           result.added += 1;
         } else if (found.week !== slot.week) {
-          await trx.updateTable('slot').set({ week: slot.week, due_at: dueAt(slot.week) as never }).where('id', '=', found.id).execute();
+          await trx.updateTable('slot').set({ week: slot.week, due_at: dueAt(slot.week) }).where('id', '=', found.id).execute();
           result.moved += 1;
         }
       }

@@ -4,7 +4,7 @@
 // row per department; a past date, each department's row for that term day. However big the
 // university, a few hundred rows.
 import type { Selectable } from 'kysely';
-import { preparedStatement, runPrepared, type Db } from '../../db/client.ts';
+import { runPrepared, type Db } from '../../db/client.ts';
 import type { Database } from '../../db/schema.ts';
 import { reportEntries, requirePermission, type Principal } from '../auth/permissions.ts';
 import { currentTerm, isUuid, termInfo, type TermInfo } from '../cabinets/cabinets.ts';
@@ -38,14 +38,14 @@ type DepartmentRow = QualityParts & {
  * anything is behind (`report_stale`), and the current term: one prepared statement, a row per
  * department whatever the size of the university.
  */
-const departmentsQuery = preparedStatement(`
+const departmentsQuery = `
   select d.id, d.name, d.kind, d.faculty_id, f.name as faculty_name, f.kind as faculty_kind,
     dc.cabinets, dc.counts, ${qualityColumns.map((column) => `coalesce(dc.${column}, 0) as ${column}`).join(', ')},
     (select report_stale(null)) as stale, (select row_to_json(t) from current_term t) as term
   from department d
   join faculty f on f.id = d.faculty_id
   left join department_current dc on dc.department_id = d.id and dc.term_id = (select id from current_term)
-  where $1::uuid is null or d.faculty_id = $1`);
+  where $1::uuid is null or d.faculty_id = $1`;
 
 /**
  * The departments (of one faculty, or all) with their parts (cabinets, counts and quality parts)

@@ -21,6 +21,13 @@ import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { tusCreate, tusPatch } from '../helpers/tus-requests.ts';
 import { unzip } from '../helpers/unzip.ts';
 
+declare global {
+  interface Window {
+    /** hls.js, added to the page as a script tag. */
+    Hls?: new () => { loadSource(url: string): void; attachMedia(video: HTMLVideoElement): void };
+  }
+}
+
 // nginx's certificate is made for this test: trusted by turning the check off in this process only.
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 
@@ -181,7 +188,7 @@ describe.skipIf(!nginxBinary || !hasBrowser)('behind nginx, two web processes', 
       await page.goto(`${origin}/login`);
       await page.addScriptTag({ path: 'node_modules/hls.js/dist/hls.min.js' });
       const played = await page.evaluate(async (source) => {
-        const Hls = (window as unknown as { Hls: { new (): { loadSource(url: string): void; attachMedia(video: HTMLVideoElement): void } } }).Hls;
+        const Hls = window.Hls!;
         const video = document.createElement('video');
         video.muted = true;
         document.body.append(video);

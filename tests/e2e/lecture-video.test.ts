@@ -13,6 +13,13 @@ import { hasBrowser, launchBrowser, logIn as logInAs, requireBrowserInCi } from 
 import { sharedBuild } from '../helpers/build-app.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
+declare global {
+  interface Window {
+    /** Set by the test: still there only if the page was not reloaded. */
+    notReloaded?: boolean;
+  }
+}
+
 requireBrowserInCi();
 
 let server: TestServer;
@@ -44,7 +51,7 @@ describe.skipIf(!hasBrowser)('a lecture from upload to a student watching it (Ch
     await logIn(instructor, 'instructor');
     const open = instructor.locator('.card', { hasText: 'MATH-101' }).getByRole('button', { name: ky.home.openCabinet });
     await Promise.all([instructor.waitForURL(/\/cabinets\//), open.click()]);
-    await instructor.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await instructor.evaluate(() => (window.notReloaded = true));
 
     await slot(instructor, 1).locator('input[type=file]').setInputFiles(path.join(work, 'Лекция 1.webm'));
     // Queued, then processing with a percentage, then ready with a watch link: all without a reload.
@@ -59,7 +66,7 @@ describe.skipIf(!hasBrowser)('a lecture from upload to a student watching it (Ch
       .toBe('ready');
     expect([...seen].some((s) => s === 'awaiting' || s === 'processing')).toBe(true);
     await expect.poll(() => slot(instructor, 1).locator('[data-testid=watch-link]').count()).toBe(1);
-    expect(await instructor.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await instructor.evaluate(() => window.notReloaded)).toBe(true);
 
     // Captions in Kyrgyz (SRT, converted), then publish.
     await slot(instructor, 1).locator('details.captions summary').click();

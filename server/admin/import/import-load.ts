@@ -1,7 +1,7 @@
 // Loads an import's rows into temporary tables (one per kind, dropped at the end of the
 // transaction) in batches, checking each row as it goes: memory stays flat however big the file,
 // and every check across rows or against the database is then one set-based statement.
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import { kindColumns, mapHeader, parseRow, type ImportKind } from './import-kinds.ts';
 import { ImportProblem } from './import-problem.ts';
@@ -33,7 +33,7 @@ async function createTable(trx: Transaction<Database>, kind: ImportKind): Promis
   await sql`create temp table ${tableOf(kind)} (row_no integer primary key, ${sql.raw(columns.join(', '))}, ok boolean not null) on commit drop`.execute(trx);
 }
 
-async function insertBatch(trx: Kysely<Database>, kind: ImportKind, batch: Array<{ rowNo: number; values: Record<string, unknown>; ok: boolean }>): Promise<void> {
+async function insertBatch(trx: Transaction<Database>, kind: ImportKind, batch: Array<{ rowNo: number; values: Record<string, unknown>; ok: boolean }>): Promise<void> {
   if (batch.length === 0) return;
   const fields = fieldsOf(kind);
   const arrays = fields.map((field) => batch.map((row) => {

@@ -1,7 +1,7 @@
 // Applies the people kinds of an import: people (matched by external id, else by e-mail), their
 // roles, and group memberships. Sync mode disables and ends only what belongs to people with an
 // external id, the people the registrar manages: accounts made by hand are never touched.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import { allowedPasswords } from '../../auth/password-login.ts';
 import type { PasswordLogin } from '../../config.ts';
@@ -152,7 +152,7 @@ export type Invitations = { queue: JobQueue; policy: PasswordLogin };
  * A sign-in link by e-mail (a job each, in the import's transaction) for everyone this import
  * added — made in this transaction, active, without a password — who may use one. Returns how many.
  */
-export async function inviteNewPeople(trx: Kysely<Database>, invitations: Invitations, createdBy: string | null): Promise<number> {
+export async function inviteNewPeople(trx: Transaction<Database>, invitations: Invitations, createdBy: string | null): Promise<number> {
   const added = await trx.selectFrom('app_user').select('id').where('created_at', '=', sql<Date>`now()`).where('password_hash', 'is', null).where('disabled_at', 'is', null).execute();
   const invited = await allowedPasswords(
     trx,
