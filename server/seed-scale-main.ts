@@ -2,7 +2,7 @@
 // configured one or the embedded one under .data/, in the running term. `-- --double` adds the
 // second half too (twice the data). Running it again changes nothing.
 import { loadConfig } from './config.ts';
-import { currentTerm } from './cabinets/cabinets.ts';
+import { currentTerm } from './cabinets/term.ts';
 import { startServices } from './services.ts';
 import { seedScale } from '../db/seed-scale.ts';
 

@@ -1,7 +1,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import { currentTerm, listTeaching, listVisibleCabinets, openCabinet, type CabinetListRow, type TeachingRow } from '../../server/cabinets/cabinets.ts';
+import { listVisibleCabinets, type CabinetListRow } from '../../server/cabinets/cabinet-list.ts';
+import { listTeaching, openCabinet, type TeachingRow } from '../../server/cabinets/teaching.ts';
+import { currentTerm } from '../../server/cabinets/term.ts';
 import { markNotificationRead, unreadNotifications, type NotificationView } from '../../server/reports/reminders.ts';
 import { can, homeSections, teachingEntries } from '../../server/auth/permissions.ts';
 import { reportLinksOf } from '../../server/reports/rollups.ts';

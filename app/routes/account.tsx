@@ -8,7 +8,7 @@ import { changePassword, endSessions, ownSessions } from '../../server/auth/acco
 import { passwordAllowed } from '../../server/auth/password-login.ts';
 import { passwordLimits } from '../../server/auth/password-rules.ts';
 import { clearSessionCookie, readSessionToken } from '../../server/auth/sessions.ts';
-import { currentTerm, defaultTimeZone } from '../../server/cabinets/cabinets.ts';
+import { currentTerm, defaultTimeZone } from '../../server/cabinets/term.ts';
 import { FormError } from '../components/form-error.tsx';
 import { formatTimestamp } from '../components/format.ts';
 import { PasswordOff } from '../components/sso-button.tsx';

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { createReadableStreamFromReadable, type LoaderFunctionArgs } from '@remix-run/node';
 import { auditCsv, auditFiltersOf } from '../../server/admin/audit-viewer.ts';
 import { requirePermission } from '../../server/auth/permissions.ts';
-import { currentTerm, defaultTimeZone } from '../../server/cabinets/cabinets.ts';
+import { currentTerm, defaultTimeZone } from '../../server/cabinets/term.ts';
 import { translatorFor } from '../../server/i18n/i18n.ts';
 import { contentDisposition } from '../../server/storage/media-storage.ts';
 import { orRespond, requireUser } from '../guards.server.ts';

@@ -21,7 +21,7 @@ import { useTranslation } from 'react-i18next';
 import { defaultImportLimits } from '../../server/admin/import/import-sources.ts';
 import { listImportRuns, startImport } from '../../server/admin/imports.ts';
 import { requirePermission } from '../../server/auth/permissions.ts';
-import { currentTerm, defaultTimeZone } from '../../server/cabinets/cabinets.ts';
+import { currentTerm, defaultTimeZone } from '../../server/cabinets/term.ts';
 import { AppError } from '../../server/errors.ts';
 import { ImportCounts } from '../components/admin/import-report.tsx';
 import { formatTimestamp } from '../components/format.ts';

@@ -9,7 +9,7 @@ import { importRoles } from '../../server/admin/import/import-kinds.ts';
 import { peoplePickers, personPage } from '../../server/admin/people-search.ts';
 import { addRole, endRole, issueSignInLink, setDisabled, setMembership, unlinkIdentity, updatePerson } from '../../server/admin/people.ts';
 import { signInUrl } from '../../server/auth/sign-in-links.ts';
-import { currentTerm, defaultTimeZone } from '../../server/cabinets/cabinets.ts';
+import { currentTerm, defaultTimeZone } from '../../server/cabinets/term.ts';
 import { formatTimestamp } from '../components/format.ts';
 import { PersonFieldsForm } from '../components/admin/person-fields.tsx';
 import { titled } from '../components/page-title.ts';

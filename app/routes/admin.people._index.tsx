@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { peoplePickers, searchPeople, type PeopleFilters } from '../../server/admin/people-search.ts';
 import { createPerson } from '../../server/admin/people.ts';
 import { filterRoles, personStates } from '../../server/admin/people-filters.ts';
-import { isUuid } from '../../server/cabinets/cabinets.ts';
+import { isUuid } from '../../server/cabinets/scope.ts';
 import { PersonFieldsForm } from '../components/admin/person-fields.tsx';
 import { titled } from '../components/page-title.ts';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';

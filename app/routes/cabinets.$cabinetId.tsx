@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { getCabinetPage, type CabinetItemView, type CabinetSlotView } from '../../server/cabinets/cabinets.ts';
+import { getCabinetPage, type CabinetItemView, type CabinetSlotView } from '../../server/cabinets/cabinet-page.ts';
 import { createExtraItem, itemFieldsSchema, setItemStatus, updateItem } from '../../server/cabinets/items.ts';
 import { assignmentFieldsSchema, createAssignment } from '../../server/assignments/assignments.ts';
 import { createQuiz, quizFieldsSchema } from '../../server/quizzes/quizzes.ts';

@@ -12,7 +12,7 @@ import type { Db } from '../../db/client.ts';
 import type { ImportState } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Actor, type Principal } from '../auth/permissions.ts';
-import { isUuid } from '../cabinets/cabinets.ts';
+import { isUuid } from '../cabinets/scope.ts';
 import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Logger } from '../logger.ts';

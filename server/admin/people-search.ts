@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import type { AssignedRole, Locale } from '../../db/schema.ts';
 import { requirePermission, type Principal } from '../auth/permissions.ts';
-import { isUuid } from '../cabinets/cabinets.ts';
+import { isUuid } from '../cabinets/scope.ts';
 import { AppError } from '../errors.ts';
 import { localName } from '../i18n/names.ts';
 import type { PersonState } from './people-filters.ts';

@@ -9,7 +9,7 @@ import { requirePermission, type Actor } from '../auth/permissions.ts';
 import { passwordAllowed } from '../auth/password-login.ts';
 import { revokeSessionsOf } from '../auth/sessions.ts';
 import { createSignInLink, endSignInLinks } from '../auth/sign-in-links.ts';
-import { isUuid } from '../cabinets/cabinets.ts';
+import { isUuid } from '../cabinets/scope.ts';
 import { AppError } from '../errors.ts';
 import { isLocale } from '../i18n/i18n.ts';
 import type { PasswordLogin } from '../config.ts';

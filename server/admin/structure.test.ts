@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { demoCabinet, demoScopeOf, principal } from '../../tests/helpers/demo-cabinet.ts';
 import { testDatabaseForFile } from '../../tests/helpers/test-db.ts';
-import { getCabinetPage } from '../cabinets/cabinets.ts';
+import { getCabinetPage } from '../cabinets/cabinet-page.ts';
 import { createExtraItem } from '../cabinets/items.ts';
 import { catchUp, checkSummaries } from '../reports/summaries.ts';
 import { listStructure, saveStructure, setArchived, structurePickers } from './structure.ts';

@@ -7,7 +7,7 @@ import type { Db } from '../../db/client.ts';
 import type { Locale } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Actor, type Principal } from '../auth/permissions.ts';
-import { isUuid } from '../cabinets/cabinets.ts';
+import { isUuid } from '../cabinets/scope.ts';
 import { AppError } from '../errors.ts';
 import { localName } from '../i18n/names.ts';
 import { kindColumns } from './import/import-kinds.ts';

@@ -8,7 +8,7 @@ import type { Database, ItemStatus, LatePolicy, SubmissionFileTable } from '../.
 import { recordAudit } from '../audit/audit-log.ts';
 import { can, requirePermission, type CabinetScope, type Principal, type Actor } from '../auth/permissions.ts';
 import { createAssessment, localDateTime, type AssessmentPlace } from '../cabinets/assessment-items.ts';
-import { cabinetScopeQuery, isUuid, scopeOf } from '../cabinets/cabinets.ts';
+import { cabinetScopeQuery, isUuid, scopeOf } from '../cabinets/scope.ts';
 import { AppError } from '../errors.ts';
 import { extensionOf, kindByName } from '../uploads/file-types.ts';
 

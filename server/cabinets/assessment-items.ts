@@ -7,7 +7,7 @@ import type { Database } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type CabinetScope, type Principal, type Actor } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
-import { cabinetScopeQuery, isUuid, scopeOf } from './cabinets.ts';
+import { cabinetScopeQuery, isUuid, scopeOf } from './scope.ts';
 import { slotItemId } from './items.ts';
 
 /** A form's date: a wall-clock time in the term's time zone (`2026-12-01T23:59`). */

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { principal } from '../../tests/helpers/demo-cabinet.ts';
 import { testDatabaseForFile } from '../../tests/helpers/test-db.ts';
-import { currentTerm, getCabinetPage, listTeaching, listVisibleCabinets, openCabinet, slotState } from './cabinets.ts';
+import { listVisibleCabinets } from './cabinet-list.ts';
+import { getCabinetPage, slotState } from './cabinet-page.ts';
+import { listTeaching, openCabinet } from './teaching.ts';
+import { currentTerm } from './term.ts';
 import { createExtraItem, setItemStatus, updateItem } from './items.ts';
 
 const file = testDatabaseForFile();

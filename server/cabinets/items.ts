@@ -6,7 +6,7 @@ import type { Database, ItemStatus, MediaFile } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type CabinetScope, type Principal, type Actor } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
-import { isUuid, loadCabinetScope } from './cabinets.ts';
+import { isUuid, loadCabinetScope } from './scope.ts';
 
 export const itemFieldsSchema = z.object({
   title: z.string().trim().min(1, 'item.title_required').max(200, 'item.title_too_long'),

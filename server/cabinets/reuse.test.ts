@@ -13,7 +13,7 @@ import { tusUploadWhole } from '../../tests/helpers/tus-requests.ts';
 import { createAssignment } from '../assignments/assignments.ts';
 import { importQuestions } from '../quizzes/question-bank.ts';
 import { createQuiz } from '../quizzes/quizzes.ts';
-import { openCabinet } from './cabinets.ts';
+import { openCabinet } from './teaching.ts';
 
 let server: TestServer;
 let current: Awaited<ReturnType<typeof demoCabinet>>;

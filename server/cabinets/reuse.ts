@@ -8,7 +8,7 @@ import type { Database } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Principal, type Actor } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
-import { isUuid, loadCabinetScope } from './cabinets.ts';
+import { isUuid, loadCabinetScope } from './scope.ts';
 
 
 export type ReuseSource = { cabinetId: string; academicYear: string; semester: number; items: number; questions: number };

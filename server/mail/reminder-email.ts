@@ -5,7 +5,7 @@
 import nodemailer from 'nodemailer';
 import type { Db } from '../../db/client.ts';
 import type { Locale } from '../../db/schema.ts';
-import { currentTerm } from '../cabinets/cabinets.ts';
+import { currentTerm } from '../cabinets/term.ts';
 import { translatorFor } from '../i18n/i18n.ts';
 import type { OverdueReminder } from '../reports/reminders.ts';
 

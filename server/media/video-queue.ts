@@ -2,6 +2,7 @@
 // the lectures this installation processed before, refined by the running stage's own progress.
 import { sql } from 'kysely';
 import type { Db } from '../../db/client.ts';
+import type { ProcessingState } from '../../db/schema.ts';
 import type { JobName } from '../jobs/job-types.ts';
 
 /** Seconds of work per second of lecture, for each stage, as measured here; null before enough lectures. */
@@ -104,3 +105,32 @@ export async function queueViews(db: Db, files: InFlight[], now: Date): Promise<
     ]),
   );
 }
+
+/** A lecture's processing columns, as the cabinet page reads them (timestamps as strings from JSON). */
+export type ListedFile = {
+  id: string;
+  processing_state: ProcessingState;
+  hls_complete: boolean;
+  processing_progress: number | null;
+  processing_started_at: Date | string | null;
+  ladder_started_at: Date | string | null;
+  ready_at: Date | string | null;
+  duration_seconds: number | null;
+};
+
+/** A lecture whose processing is not over, as the queue views need it; none for the rest. */
+export function inFlightOf(file: ListedFile): InFlight[] {
+  const at = (value: Date | string | null) => (value === null ? null : new Date(value));
+  const base = { id: file.id, progress: file.processing_progress, durationSeconds: file.duration_seconds };
+  if (file.processing_state === 'awaiting' || file.processing_state === 'processing') {
+    return [{ ...base, stage: 'playable', started: file.processing_state === 'processing', startedAt: at(file.processing_started_at) }];
+  }
+  if (file.processing_state === 'ready' && !file.hls_complete) {
+    const ladderStarted = at(file.ladder_started_at);
+    const readyAt = at(file.ready_at);
+    const started = ladderStarted !== null && (readyAt === null || ladderStarted >= readyAt);
+    return [{ ...base, stage: 'ladder', started, startedAt: started ? ladderStarted : null }];
+  }
+  return [];
+}
+

@@ -6,7 +6,7 @@ import type { Db } from '../../db/client.ts';
 import type { Database } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { can, requirePermission, type Principal, type Actor } from '../auth/permissions.ts';
-import { isUuid } from '../cabinets/cabinets.ts';
+import { isUuid } from '../cabinets/scope.ts';
 import { AppError } from '../errors.ts';
 import { answerFits, answerSchema, correctAnswer, creditFor, drawQuestions, questionForStudent, scoreOf, type Answer, type AttemptQuestion, type QuestionForStudent } from './grading.ts';
 import { loadQuiz, reviewOpen, type QuizRules } from './quizzes.ts';

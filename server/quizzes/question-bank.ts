@@ -4,7 +4,7 @@
 import type { Db } from '../../db/client.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Principal, type Actor } from '../auth/permissions.ts';
-import { loadCabinetScope } from '../cabinets/cabinets.ts';
+import { loadCabinetScope } from '../cabinets/scope.ts';
 import { AppError } from '../errors.ts';
 import { exportGift, importAiken, importGift, type ImportProblem, type ImportResult, type QuestionDraft } from './question-formats.ts';
 

@@ -9,7 +9,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { Db } from '../../db/client.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Principal, type Actor } from '../auth/permissions.ts';
-import { isUuid, loadCabinetScope } from '../cabinets/cabinets.ts';
+import { isUuid, loadCabinetScope } from '../cabinets/scope.ts';
 import type { StoredFile } from '../media/file-response.ts';
 import { storageKeys, type MediaStorage } from '../storage/media-storage.ts';
 import { AppError } from '../errors.ts';

@@ -6,7 +6,7 @@ import type { Db } from '../../db/client.ts';
 import type { Database, ItemStatus, ReviewPolicy } from '../../db/schema.ts';
 import type { CabinetScope, Actor } from '../auth/permissions.ts';
 import { createAssessment, localDateTime, type AssessmentPlace } from '../cabinets/assessment-items.ts';
-import { cabinetScopeQuery, isUuid, scopeOf } from '../cabinets/cabinets.ts';
+import { cabinetScopeQuery, isUuid, scopeOf } from '../cabinets/scope.ts';
 import { AppError } from '../errors.ts';
 
 

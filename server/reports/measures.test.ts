@@ -91,7 +91,7 @@ describe('cabinet measures', () => {
   });
 
   it('agrees with the cabinet page, which marks slots by the same rule', async () => {
-    const { getCabinetPage } = await import('../cabinets/cabinets.ts');
+    const { getCabinetPage } = await import('../cabinets/cabinet-page.ts');
     const page = await getCabinetPage(db(), cabinet.user, cabinet.cabinetId, at('2026-11-01T00:00:00Z'));
     const [m] = await countCabinets(db(), [cabinet.cabinetId], at('2026-11-01T00:00:00Z'));
     expect(page.slots.filter((s) => s.state === 'delivered')).toHaveLength(m!.total.delivered);

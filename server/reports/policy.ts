@@ -8,7 +8,8 @@ import type { Db } from '../../db/client.ts';
 import type { SlotPolicy } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Actor } from '../auth/permissions.ts';
-import { currentTerm, isUuid } from '../cabinets/cabinets.ts';
+import { isUuid } from '../cabinets/scope.ts';
+import { currentTerm } from '../cabinets/term.ts';
 import { defaultSlotPolicy, dueAtEndOfWeek, planSlots } from '../cabinets/slot-plan.ts';
 import { AppError } from '../errors.ts';
 

@@ -3,7 +3,8 @@
 import type { Db } from '../../db/client.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Principal, type Actor } from '../auth/permissions.ts';
-import { currentTerm, isUuid } from '../cabinets/cabinets.ts';
+import { isUuid } from '../cabinets/scope.ts';
+import { currentTerm } from '../cabinets/term.ts';
 import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { catchUp, type OverdueSlot } from './summaries.ts';

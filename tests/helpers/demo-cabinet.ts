@@ -1,7 +1,8 @@
 // Demo-university shortcuts for tests: a user as the permission module sees them, an open cabinet.
 import { findSessionUser, type SessionUser } from '../../server/auth/sessions.ts';
 import { createSession } from '../../server/auth/sessions.ts';
-import { currentTerm, openCabinet } from '../../server/cabinets/cabinets.ts';
+import { openCabinet } from '../../server/cabinets/teaching.ts';
+import { currentTerm } from '../../server/cabinets/term.ts';
 import type { Db } from '../../db/client.ts';
 
 export async function principal(db: Db, account: string): Promise<SessionUser> {
