@@ -5,15 +5,15 @@
 import i18next, { type TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
 import type { Locale } from '../db/schema.ts';
-import type { Dictionary } from '../server/i18n/en.ts';
+import type { Dictionary } from '../server/common/dictionaries/en.ts';
 
 const loaded = new Map<Locale, Dictionary>();
 const translators = new Map<Locale, TFunction>();
 
 const loaders: Record<Locale, () => Promise<Dictionary>> = {
-  ky: () => import('../server/i18n/ky.ts').then((module) => module.ky),
-  ru: () => import('../server/i18n/ru.ts').then((module) => module.ru),
-  en: () => import('../server/i18n/en.ts').then((module) => module.en),
+  ky: () => import('../server/common/dictionaries/ky.ts').then((module) => module.ky),
+  ru: () => import('../server/common/dictionaries/ru.ts').then((module) => module.ru),
+  en: () => import('../server/common/dictionaries/en.ts').then((module) => module.en),
 };
 
 export function provideDictionary(locale: Locale, dictionary: Dictionary): void {

@@ -2,7 +2,7 @@
 import { RemixBrowser } from '@remix-run/react';
 import { startTransition, StrictMode } from 'react';
 import { hydrateRoot } from 'react-dom/client';
-import { isLocale } from '../server/i18n/locales.ts';
+import { isLocale } from '../server/common/locales.ts';
 import { loadDictionary } from './dictionaries.ts';
 
 const lang = document.documentElement.lang;

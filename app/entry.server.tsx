@@ -10,9 +10,9 @@ import { createReadableStreamFromReadable } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
-import { en } from '../server/i18n/en.ts';
-import { ky } from '../server/i18n/ky.ts';
-import { ru } from '../server/i18n/ru.ts';
+import { en } from '../server/common/dictionaries/en.ts';
+import { ky } from '../server/common/dictionaries/ky.ts';
+import { ru } from '../server/common/dictionaries/ru.ts';
 import { provideDictionary } from './dictionaries.ts';
 import { NonceContext } from './nonce.ts';
 

@@ -2,7 +2,7 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { Locale } from '../db/schema.ts';
-import type { Dictionary } from '../server/i18n/en.ts';
+import type { Dictionary } from '../server/common/dictionaries/en.ts';
 
 /** One instance per dictionary, made once: every page rendered in a language shares it (it holds no request's state). */
 const instances = new WeakMap<Dictionary, I18n>();

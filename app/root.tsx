@@ -15,7 +15,7 @@ import {
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { Locale } from '../db/schema.ts';
 import { negotiateLocale } from '../server/i18n/i18n.ts';
-import { locales } from '../server/i18n/locales.ts';
+import { locales } from '../server/common/locales.ts';
 import { roleNames } from '../server/auth/permissions.ts';
 import { getUser } from './guards.server.ts';
 import { useDictionary } from './dictionaries.ts';

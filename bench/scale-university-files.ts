@@ -3,7 +3,7 @@
 // 2,500 instructors, 40,000 students, 1,600 groups, 12,000 teaching assignments at 1). Written as one
 // XLSX workbook (server/admin/import/write-workbook.ts) with the same library Kabinet reads it with.
 import type { KindRows } from '../server/admin/import/export-university.ts';
-import { kindColumns, type ImportKind } from '../server/admin/import/import-kinds.ts';
+import { kindColumns, type ImportKind } from '../server/common/import-kinds.ts';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { en } from '../../server/i18n/en.ts';
-import { ky } from '../../server/i18n/ky.ts';
-import { ru } from '../../server/i18n/ru.ts';
+import { en } from '../../server/common/dictionaries/en.ts';
+import { ky } from '../../server/common/dictionaries/ky.ts';
+import { ru } from '../../server/common/dictionaries/ru.ts';
 import { i18nFor } from '../i18n.ts';
 import { formatBytes, formatClock, formatDate, formatDuration } from './format.ts';
 

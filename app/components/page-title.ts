@@ -1,6 +1,6 @@
 // A page's title in the reader's language (the root's locale), for routes' `meta`.
 import type { LoaderFunction, MetaFunction, SerializeFrom } from '@remix-run/node';
-import { isLocale } from '../../server/i18n/locales.ts';
+import { isLocale } from '../../server/common/locales.ts';
 import { translatorOf } from '../dictionaries.ts';
 
 /** `meta` that titles the page with a dictionary key (and, if given, a name from the loader's data). */

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { changePassword, endSessions, ownSessions } from '../../server/auth/account.ts';
 import { passwordAllowed } from '../../server/auth/password-login.ts';
-import { passwordLimits } from '../../server/auth/password-rules.ts';
+import { passwordLimits } from '../../server/common/password-rules.ts';
 import { clearSessionCookie, readSessionToken } from '../../server/auth/sessions.ts';
 import { currentTerm, defaultTimeZone } from '../../server/cabinets/term.ts';
 import { FormError } from '../components/form-error.tsx';

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { importRoles } from '../../server/admin/import/import-kinds.ts';
+import { importRoles } from '../../server/common/import-kinds.ts';
 import { peoplePickers, personPage } from '../../server/admin/people-search.ts';
 import { addRole, endRole, issueSignInLink, setDisabled, setMembership, unlinkIdentity, updatePerson } from '../../server/admin/people.ts';
 import { signInUrl } from '../../server/auth/sign-in-links.ts';

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { peoplePickers, searchPeople, type PeopleFilters } from '../../server/admin/people-search.ts';
 import { createPerson } from '../../server/admin/people.ts';
-import { filterRoles, personStates } from '../../server/admin/people-filters.ts';
+import { filterRoles, personStates } from '../../server/common/people-filters.ts';
 import { isUuid } from '../../server/cabinets/scope.ts';
 import { PersonFieldsForm } from '../components/admin/person-fields.tsx';
 import { titled } from '../components/page-title.ts';

@@ -6,7 +6,7 @@ import { Form, Link, NavLink, useActionData, useLoaderData, useNavigation, useSe
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { isStructureKind, listStructure, saveStructure, setArchived, structurePageSize, structurePickers } from '../../server/admin/structure.ts';
-import { structureFields, structureKinds, type StructureKind } from '../../server/admin/structure-fields.ts';
+import { structureFields, structureKinds, type StructureKind } from '../../server/common/structure-fields.ts';
 import { AppError } from '../../server/errors.ts';
 import { StructureForm } from '../components/admin/structure-form.tsx';
 import { titled } from '../components/page-title.ts';

@@ -9,7 +9,7 @@ import { createExtraItem, itemFieldsSchema, setItemStatus, updateItem } from '..
 import { assignmentFieldsSchema, createAssignment } from '../../server/assignments/assignments.ts';
 import { createQuiz, quizFieldsSchema } from '../../server/quizzes/quizzes.ts';
 import { copyFromPreviousTerm, reuseSources } from '../../server/cabinets/reuse.ts';
-import { locales } from '../../server/i18n/locales.ts';
+import { locales } from '../../server/common/locales.ts';
 import { removeCaption, retryProcessing, setCaption } from '../../server/media/lectures.ts';
 import { formatBytes, formatDate, formatDuration } from '../components/format.ts';
 import { LocalTime } from '../components/local-time.tsx';

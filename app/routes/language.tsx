@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs } from '@remix-run/node';
 import { stringifySetCookie } from 'cookie';
-import { isLocale, LOCALE_COOKIE } from '../../server/i18n/locales.ts';
+import { isLocale, LOCALE_COOKIE } from '../../server/common/locales.ts';
 import { formOf, getUser, isSecure, safeRedirect } from '../guards.server.ts';
 
 // Anyone may choose a language: it is kept in a cookie, and on the account when logged in.

@@ -10,7 +10,7 @@ import { LocalTime } from '../components/local-time.tsx';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { departmentReport, type ReportRow, type WeekPoint } from '../../server/reports/department-report.ts';
-import { slotKinds } from '../../server/reports/measures.ts';
+import { slotKinds } from '../../server/common/report-measures.ts';
 import { levelClass, percent } from '../components/report-levels.ts';
 import { AsOfForm, QualityCells, QualityHeaders, TotalsLine } from '../components/rollup-table.tsx';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { sessionCookie } from '../../server/auth/sessions.ts';
-import { passwordLimits } from '../../server/auth/password-rules.ts';
+import { passwordLimits } from '../../server/common/password-rules.ts';
 import { passwordAllowed } from '../../server/auth/password-login.ts';
 import { findSignInLink, setPasswordWithLink } from '../../server/auth/sign-in-links.ts';
 import { titled } from '../components/page-title.ts';

@@ -7,7 +7,7 @@ import type { Db } from '../../db/client.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { createSignInLink } from '../auth/sign-in-links.ts';
 import { AppError } from '../errors.ts';
-import { kindColumns } from './import/import-kinds.ts';
+import { kindColumns } from '../common/import-kinds.ts';
 
 export { activeAdminCount } from './admin-guard.ts';
 

@@ -7,7 +7,7 @@ import { requirePermission, type Principal } from '../auth/permissions.ts';
 import { isUuid } from '../cabinets/scope.ts';
 import { AppError } from '../errors.ts';
 import { localName } from '../i18n/names.ts';
-import type { PersonState } from './people-filters.ts';
+import type { PersonState } from '../common/people-filters.ts';
 
 export const peoplePageSize = 50;
 export type PeopleFilters = {

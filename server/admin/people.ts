@@ -15,7 +15,7 @@ import { isLocale } from '../i18n/i18n.ts';
 import type { PasswordLogin } from '../config.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { activeAdminCount, lockAdminRoles } from './admin-guard.ts';
-import { importRoles, kindColumns } from './import/import-kinds.ts';
+import { importRoles, kindColumns } from '../common/import-kinds.ts';
 
 export type PersonFields = { email: string; fullName: string; externalId: string; language: string };
 

@@ -10,10 +10,10 @@ import { requirePermission, type Actor, type Principal } from '../auth/permissio
 import { isUuid } from '../cabinets/scope.ts';
 import { AppError } from '../errors.ts';
 import { localName } from '../i18n/names.ts';
-import { kindColumns } from './import/import-kinds.ts';
+import { kindColumns } from '../common/import-kinds.ts';
 import type { ReportProblem } from './import/import-report.ts';
 import { runImport } from './import/run-import.ts';
-import { structureKinds, type StructureKind } from './structure-fields.ts';
+import { structureKinds, type StructureKind } from '../common/structure-fields.ts';
 
 export { structureKinds, type StructureKind };
 

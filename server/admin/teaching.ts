@@ -12,7 +12,7 @@ import { termInfo, type TermInfo } from '../cabinets/term.ts';
 import { AppError } from '../errors.ts';
 import { localName } from '../i18n/names.ts';
 import type { Locale } from '../../db/schema.ts';
-import { parseRow } from './import/import-kinds.ts';
+import { parseRow } from '../common/import-kinds.ts';
 
 export type TeachingRow = {
   id: string;

@@ -1,7 +1,7 @@
 // The one check of a new password (NIST SP 800-63B): long enough, not too long to hash, not a
 // common password; no composition rules.
 import { AppError } from '../errors.ts';
-import { passwordLimits } from './password-rules.ts';
+import { passwordLimits } from '../common/password-rules.ts';
 import type { Passwords } from './passwords.ts';
 
 /** `passwords` knows the common ones (loaded by the services from source, not from the Remix bundle). */

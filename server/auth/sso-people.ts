@@ -10,7 +10,7 @@ import type { Database, Locale } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import type { OidcConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
-import { normalizeEmail } from './email-address.ts';
+import { normalizeEmail } from '../common/email-address.ts';
 
 export type Claims = Record<string, unknown> & { sub: string; iss: string };
 

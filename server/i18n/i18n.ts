@@ -2,13 +2,13 @@
 import i18next, { type TFunction } from 'i18next';
 import { parseCookie } from 'cookie';
 import type { Locale } from '../../db/schema.ts';
-import { en } from './en.ts';
-import { ky } from './ky.ts';
-import { ru } from './ru.ts';
+import { en } from '../common/dictionaries/en.ts';
+import { ky } from '../common/dictionaries/ky.ts';
+import { ru } from '../common/dictionaries/ru.ts';
 
-import { defaultLocale, isLocale, LOCALE_COOKIE } from './locales.ts';
+import { defaultLocale, isLocale, LOCALE_COOKIE } from '../common/locales.ts';
 
-export { defaultLocale, isLocale, LOCALE_COOKIE, locales } from './locales.ts';
+export { defaultLocale, isLocale, LOCALE_COOKIE, locales } from '../common/locales.ts';
 export const resources = { ky: { translation: ky }, ru: { translation: ru }, en: { translation: en } };
 
 const translators = new Map<Locale, TFunction>();

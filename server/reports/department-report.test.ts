@@ -9,7 +9,7 @@ import { demoCabinet, demoScopeOf } from '../../tests/helpers/demo-cabinet.ts';
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import type { DepartmentReport } from './department-report.ts';
-import { countCabinets } from './measures.ts';
+import { countCabinets } from './recount.ts';
 
 let server: TestServer;
 let cabinet: Awaited<ReturnType<typeof demoCabinet>>;

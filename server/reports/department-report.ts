@@ -10,7 +10,7 @@ import { can, requirePermission, type Principal } from '../auth/permissions.ts';
 import { isUuid } from '../cabinets/scope.ts';
 import { termInfo, type TermInfo } from '../cabinets/term.ts';
 import { AppError } from '../errors.ts';
-import { addCounts, emptyCounts, ratios, type CabinetMeasures, type Counts } from './measures.ts';
+import { addCounts, emptyCounts, ratios, type CabinetMeasures, type Counts } from '../common/report-measures.ts';
 import { policyOf } from './policy.ts';
 import { overdueByInstructor, type InstructorOverdue } from './reminders.ts';
 import { cabinetsAt, catchUp, decodePage, type CabinetNow, type DepartmentPage, type OverdueSlot, type WeekPoint } from './summaries.ts';

@@ -4,7 +4,7 @@ import type { TFunction } from 'i18next';
 import type { SlotKind } from '../../db/schema.ts';
 import { writeSheet, type Column, type SheetFormat } from '../exports/spreadsheet.ts';
 import type { DepartmentReport, ReportRow } from './department-report.ts';
-import { levelOf, slotKinds } from './measures.ts';
+import { levelOf, slotKinds } from '../common/report-measures.ts';
 
 /** The page's colours for the one rule (`levelOf`). */
 const fills = { good: 'FFC6EFCE', fair: 'FFFFEB9C', poor: 'FFFFC7CE', none: null } as const;

@@ -6,7 +6,7 @@ import { loader as universityLoader } from '../../app/routes/reports.university.
 import { demoCabinet, demoScopeOf } from '../../tests/helpers/demo-cabinet.ts';
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
-import { countCabinets } from './measures.ts';
+import { countCabinets } from './recount.ts';
 import type { Rollup } from './rollups.ts';
 import { checkSummaries } from './summaries.ts';
 

@@ -11,7 +11,7 @@ import { isUuid } from '../cabinets/scope.ts';
 import { currentTerm, termInfo, type TermInfo } from '../cabinets/term.ts';
 import { AppError } from '../errors.ts';
 import { endOfDay } from './department-report.ts';
-import { addCounts, emptyCounts, measuresOf, ratios, type Counts } from './measures.ts';
+import { addCounts, emptyCounts, measuresOf, ratios, type Counts } from '../common/report-measures.ts';
 import { addQuality, catchUp, countsFromArray, dayOf, departmentsOnDay, noQuality, qualityColumns, qualityOf, type QualityParts, type QualitySignals } from './summaries.ts';
 
 type Parts = { cabinets: number; total: Counts; quality: QualityParts };

@@ -6,7 +6,8 @@
 // `checkSummaries` proves them equal to the recount (`measures.ts`).
 import { sql, type Kysely } from 'kysely';
 import type { Database, SlotKind, StudyForm } from '../../db/schema.ts';
-import { addCounts, countCabinets, emptyCounts, measuresOf, slotKinds, type CabinetMeasures, type Counts } from './measures.ts';
+import { addCounts, emptyCounts, measuresOf, slotKinds, type CabinetMeasures, type Counts } from '../common/report-measures.ts';
+import { countCabinets } from './recount.ts';
 
 /** Departments the refresher takes in one transaction: a reader waits for at most one such batch. */
 const BATCH = 20;

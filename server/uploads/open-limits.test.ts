@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { tusCreate } from '../../tests/helpers/tus-requests.ts';
-import { ky } from '../i18n/ky.ts';
+import { ky } from '../common/dictionaries/ky.ts';
 
 let server: TestServer;
 let owner: string;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueSignInLink } from '../../server/admin/people.ts';
 import { runImport } from '../../server/admin/import/run-import.ts';
 import { signInUrl } from '../../server/auth/sign-in-links.ts';
-import { ky } from '../../server/i18n/ky.ts';
+import { ky } from '../../server/common/dictionaries/ky.ts';
 import { principal } from '../helpers/demo-cabinet.ts';
 import { guardPage, hasBrowser, launchBrowser, requireBrowserInCi, scrollsSideways } from '../helpers/browser.ts';
 import { sharedBuild } from '../helpers/build-app.ts';

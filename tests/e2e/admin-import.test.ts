@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KindRows } from '../../server/admin/import/export-university.ts';
-import { ky } from '../../server/i18n/ky.ts';
+import { ky } from '../../server/common/dictionaries/ky.ts';
 import { startWorkers } from '../../workers/run-workers.ts';
 import { guardPage, hasBrowser, launchBrowser, logIn, requireBrowserInCi, scrollsSideways } from '../helpers/browser.ts';
 import { sharedBuild } from '../helpers/build-app.ts';

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImport } from '../../server/admin/import/run-import.ts';
 import { findUserByCookie } from '../../server/auth/sessions.ts';
-import { ky } from '../../server/i18n/ky.ts';
+import { ky } from '../../server/common/dictionaries/ky.ts';
 import { sharedBuild } from '../helpers/build-app.ts';
 import { sheet } from '../helpers/import-files.ts';
 import { startTestProvider, type TestProvider } from '../helpers/oidc-provider.ts';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import type { KindRows } from '../../server/admin/import/export-university.ts';
-import type { ImportKind } from '../../server/admin/import/import-kinds.ts';
+import type { ImportKind } from '../../server/common/import-kinds.ts';
 import { writeWorkbook } from '../../server/admin/import/write-workbook.ts';
 
 export async function tempDir(): Promise<string> {

@@ -1,7 +1,7 @@
 // An import's report: per kind how many rows were created, updated, unchanged, disabled and refused,
 // and its problems with sheet, row, column and reason.
 import { useTranslation } from 'react-i18next';
-import { importKinds } from '../../../server/admin/import/import-kinds.ts';
+import { importKinds } from '../../../server/common/import-kinds.ts';
 import type { ImportReport, ReportProblem } from '../../../server/admin/import/import-report.ts';
 
 const counts = ['rows', 'created', 'updated', 'unchanged', 'disabled', 'errors'] as const;

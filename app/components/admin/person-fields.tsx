@@ -1,7 +1,7 @@
 // A person's details as a form (add, or edit), each field with its problem.
 import { Form } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import { locales } from '../../../server/i18n/locales.ts';
+import { locales } from '../../../server/common/locales.ts';
 
 type Fields = { email: string; fullName: string; externalId: string; language: string };
 const names = { email: 'email', fullName: 'full_name', externalId: 'external_id', language: 'language' } as const;

@@ -2,7 +2,7 @@
 import { Form } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import type { ReportProblem } from '../../../server/admin/import/import-report.ts';
-import { structureFields, type StructureField, type StructureKind } from '../../../server/admin/structure-fields.ts';
+import { structureFields, type StructureField, type StructureKind } from '../../../server/common/structure-fields.ts';
 
 type Option = { value: string; label: string };
 export type Pickers = { faculties: Option[]; departments: Option[] };

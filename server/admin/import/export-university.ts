@@ -3,7 +3,7 @@
 // structure, disabled people's roles and memberships, and ended teaching are left out.
 import { sql } from 'kysely';
 import type { Db } from '../../../db/client.ts';
-import { kindColumns, type ImportKind } from './import-kinds.ts';
+import { kindColumns, type ImportKind } from '../../common/import-kinds.ts';
 
 export type KindRows = { kind: ImportKind; columns: string[]; rows: Array<Array<string | number | null>> };
 

@@ -2,7 +2,7 @@
 // that fail a check across rows or against the database (each reported with its row number).
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
-import type { ImportKind } from './import-kinds.ts';
+import type { ImportKind } from '../../common/import-kinds.ts';
 import { tableOf, type Loaded } from './import-load.ts';
 import type { ProblemList } from './import-report.ts';
 

@@ -6,7 +6,7 @@ import type { Database } from '../../../db/schema.ts';
 import { allowedPasswords } from '../../auth/password-login.ts';
 import type { PasswordLogin } from '../../config.ts';
 import type { JobQueue } from '../../jobs/job-queue.ts';
-import type { ImportKind } from './import-kinds.ts';
+import type { ImportKind } from '../../common/import-kinds.ts';
 import { flag, flagDuplicates, type ApplyContext, type Written } from './import-flags.ts';
 import { tableOf } from './import-load.ts';
 

@@ -1,6 +1,6 @@
 // What an import says: per kind how many rows were created, updated, unchanged and disabled (sync),
 // and every problem with its sheet, row, column and a translated reason.
-import type { ImportKind } from './import-kinds.ts';
+import type { ImportKind } from '../../common/import-kinds.ts';
 
 export type KindCounts = { rows: number; created: number; updated: number; unchanged: number; disabled: number; errors: number };
 export const emptyCounts = (): KindCounts => ({ rows: 0, created: 0, updated: 0, unchanged: 0, disabled: 0, errors: 0 });

@@ -2,7 +2,7 @@
 // are matched to what exists by their code, updated only where something differs, created where
 // nothing has the code. Listing an archived thing again brings it back.
 import { sql, type RawBuilder } from 'kysely';
-import type { ImportKind } from './import-kinds.ts';
+import type { ImportKind } from '../../common/import-kinds.ts';
 import { flag, flagDuplicates, type ApplyContext, type Written } from './import-flags.ts';
 import { tableOf } from './import-load.ts';
 

@@ -4,7 +4,7 @@
 import type { Writable } from 'node:stream';
 import type { TFunction } from 'i18next';
 import type { KindRows } from './export-university.ts';
-import { importKinds, kindColumns, type ImportKind } from './import-kinds.ts';
+import { importKinds, kindColumns, type ImportKind } from '../../common/import-kinds.ts';
 import { writeWorkbook } from './write-workbook.ts';
 
 const examples: Record<ImportKind, Array<Array<string | number | null>>> = {

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../../db/client.ts';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { activeAdminCount, lockAdminRoles } from '../admin-guard.ts';
-import { importKinds, type ImportKind } from './import-kinds.ts';
+import { importKinds, type ImportKind } from '../../common/import-kinds.ts';
 import { okRows, type ApplyContext, type ImportOptions, type Written } from './import-flags.ts';
 import { loadSheets } from './import-load.ts';
 import { applyGroupMembers, applyPeople, applyRoles, inviteNewPeople, type Invitations } from './import-people.ts';

@@ -1,6 +1,6 @@
 // What the registrar's files hold: the kinds (one sheet or CSV file each), their canonical columns
 // with Russian aliases, and how one cell becomes a value or a translated problem. Pure: no I/O.
-import { normalizeEmail } from '../../auth/email-address.ts';
+import { normalizeEmail } from './email-address.ts';
 
 export const importKinds = ['faculties', 'departments', 'subjects', 'terms', 'groups', 'people', 'roles', 'group_members', 'teaching'] as const;
 export type ImportKind = (typeof importKinds)[number];

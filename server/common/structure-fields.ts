@@ -1,6 +1,6 @@
 // The structure forms' fields: the import's columns of each kind with the input that edits them.
 // Pure, so the page renders the same fields the server checks.
-import { departmentKinds, facultyKinds, kindColumns, studyForms, type ImportKind } from './import/import-kinds.ts';
+import { departmentKinds, facultyKinds, kindColumns, studyForms, type ImportKind } from './import-kinds.ts';
 
 export const structureKinds = ['faculties', 'departments', 'subjects', 'groups', 'terms'] as const satisfies readonly ImportKind[];
 export type StructureKind = (typeof structureKinds)[number];

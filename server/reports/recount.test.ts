@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
-import { countCabinets } from './measures.ts';
+import { countCabinets } from './recount.ts';
 import { cabinetsAt, catchUp, checkSummaries, isStale } from './summaries.ts';
 
 let server: TestServer;
