@@ -19,9 +19,10 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { demoTermCode, demoTermFor } from '../db/seed.ts';
 import { SCALE, seedScale } from '../db/seed-scale.ts';
 import type { Principal } from '../server/auth/permissions.ts';
-import { departmentReport, forgetKeptPages } from '../server/reports/department-report.ts';
+import { departmentReport, departmentPages } from '../server/reports/department-report.ts';
 import { universityReport } from '../server/reports/rollups.ts';
-import { catchUp, checkSummaries } from '../server/reports/summaries.ts';
+import { checkSummaries } from '../server/reports/consistency.ts';
+import { catchUp } from '../server/reports/summaries.ts';
 import { freePort } from '../tests/helpers/free-port.ts';
 import { median } from './processes.ts';
 
@@ -126,7 +127,7 @@ async function main() {
     const once = { count: await timed(count(db)), department: await timed(() => departmentReport(db, principal, department)) };
     // The first read of a page version in a web process (after any change), which decodes it.
     const departmentFirst = await timed(() => {
-      forgetKeptPages();
+      departmentPages.clear();
       return departmentReport(db, principal, department);
     });
     const universities: { once: number[]; twice: number[] } = { once: [], twice: [] };

@@ -551,6 +551,11 @@ interface QualityParts {
   graded: number;
   as_of: Date;
 }
+/** A set of plan slots' counts at a moment (`report_counts`, db/sql/report-rules.sql). */
+export type SlotCounts = { required: number; due: number; delivered: number; onTime: number; overdue: number };
+export type SlotCountsByKind = Record<SlotKind, SlotCounts>;
+/** A slot due and not delivered, as the summaries keep it (`dueAt`: ISO, UTC). */
+export type OverdueJson = { kind: SlotKind; number: number; dueAt: string };
 /** A cabinet's measures as they stand now (kept by the report refresher, decision 015). */
 export interface CabinetCurrentTable extends QualityParts {
   cabinet_id: string;
@@ -560,20 +565,20 @@ export interface CabinetCurrentTable extends QualityParts {
   subject_id: string;
   groups: string[];
   study_forms: StudyForm[];
-  /** `report_counts`: for each slot kind in order, required, due, delivered, on time, overdue. */
-  counts: number[];
-  /** Due and not delivered at `as_of`: [kind, number, due at]. */
-  overdue: ColumnType<[SlotKind, number, string][], string, string>;
+  /** `report_counts` at `as_of` (db/sql/report-rules.sql). */
+  counts: ColumnType<SlotCountsByKind, string, string>;
+  /** Due and not delivered at `as_of`, by due time. */
+  overdue: ColumnType<OverdueJson[], string, string>;
   valid_until: Date | null;
 }
 export interface DepartmentCurrentTable extends QualityParts {
   department_id: string;
   term_id: string;
   cabinets: number;
-  counts: number[];
-  /** The report page's cabinets as JSON text (`CabinetRowJson` in server/reports/summaries.ts). */
+  counts: ColumnType<SlotCountsByKind, string, string>;
+  /** The report page's cabinets as JSON text (`CabinetRowJson` in server/reports/department-page.ts). */
   cabinet_rows: string;
-  /** Each week's end with its counts as JSON text: [end, required, delivered, due, on time]. */
+  /** Each week's end with its counts as JSON text (`WeekEndJson` there). */
   week_ends: string;
   /** The earliest of its cabinets' `valid_until`. */
   valid_until: Date | null;

@@ -40,7 +40,7 @@ try {
     // A playable lecture whose first rendition is whole needs its ladder; any other, its first stage.
     await services.queue.enqueue(services.db, processing_state === 'ready' && !growing ? 'complete-video-ladder' : 'transcode-video', { mediaFileId: id });
   }
-  process.stdout.write(`${JSON.stringify({ restored: dir, createdAt: manifest!.createdAt, tables: manifest!.tables.length, newerMigrations: newer.length, mediaFiles, requeued: unfinished.length })}\n`);
+  process.stdout.write(`${JSON.stringify({ restored: dir, createdAt: manifest!.createdAt, tables: manifest!.tables.length, newerMigrations: newer.migrations.length, mediaFiles, requeued: unfinished.length })}\n`);
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`${message.startsWith('restore refused') ? message : `restore failed: ${message}`}\n`);

@@ -83,7 +83,8 @@ export async function startServices(config: Config, options: { role: ServicesRol
   closers.unshift(() => text.close());
   if (options.role !== 'worker' && options.migrate !== false) {
     const applied = await migrateToLatest(db);
-    if (applied.length) logger.info('migrations applied', { applied });
+    if (applied.migrations.length) logger.info('migrations applied', { applied: applied.migrations });
+    if (applied.repeatables.length) logger.info('database functions and views applied', { files: applied.repeatables });
   }
   if (options.role === 'web') {
     if (config.seedDemo && (await seedDemo(db, passwords.hash))) logger.info('demo university seeded');

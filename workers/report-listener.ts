@@ -1,6 +1,9 @@
-// Keeps the report summaries within seconds of the data (decision 015): a change marks cabinets
-// dirty and notifies `report_dirty`; this listener catches up shortly after, so that a burst of
-// changes (an instructor publishing a week's materials) is refreshed in one pass.
+// The report refresher (decisions 015, 035): keeps the report summaries within seconds of the data.
+// A change marks cabinets dirty and notifies `report_dirty`; this listener catches up shortly after,
+// so that a burst of changes (an instructor publishing a week's materials) is refreshed in one pass.
+// It also wakes when the earliest kept count runs out (a due moment passes), so that readers, who
+// never write, seldom find anything behind.
+import { sql } from 'kysely';
 import pg from 'pg';
 import { catchUp } from '../server/reports/summaries.ts';
 import type { Services } from '../server/services.ts';
@@ -8,21 +11,34 @@ import type { Services } from '../server/services.ts';
 /** How long a burst of notifications may gather before the refresh. */
 const GATHER_MS = 300;
 const RECONNECT_MS = 5_000;
+/** The longest it sleeps before looking again for counts that run out (the minutely job is the net under it). */
+const LONGEST_SLEEP_MS = 60 * 60_000;
 
 export async function listenForReportChanges(services: Services): Promise<{ stop(): Promise<void> }> {
   let client: pg.Client | null = null;
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
+  let expiry: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
 
+  /** Wakes the refresher when the earliest kept count runs out. */
+  const sleepUntilExpiry = async () => {
+    const { rows } = await sql<{ wait_ms: number | null }>`
+      select extract(epoch from min(valid_until) - now()) * 1000 as wait_ms from department_current where valid_until > now()`.execute(services.db);
+    const waitMs = rows[0]?.wait_ms;
+    if (stopped) return;
+    if (expiry) clearTimeout(expiry);
+    expiry = waitMs === null || waitMs === undefined ? null : setTimeout(refresh, Math.min(Math.max(0, Number(waitMs)) + 50, LONGEST_SLEEP_MS));
+  };
   const refresh = () => {
     timer = null;
     running = running
       .then(() => catchUp(services.db))
-      .then(
-        (refreshed) => void (refreshed > 0 && services.logger.debug('report summaries refreshed', { departments: refreshed })),
-        (error: unknown) => services.logger.warn('report refresh failed', { error: String(error) }),
-      );
+      .then(async (refreshed) => {
+        if (refreshed > 0) services.logger.debug('report summaries refreshed', { departments: refreshed });
+        await sleepUntilExpiry();
+      })
+      .catch((error: unknown) => services.logger.warn('report refresh failed', { error: String(error) }));
   };
   const connect = async (): Promise<void> => {
     if (stopped) return;
@@ -53,7 +69,9 @@ export async function listenForReportChanges(services: Services): Promise<{ stop
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (expiry) clearTimeout(expiry);
       await running;
+      if (expiry) clearTimeout(expiry);
       await client?.end().catch(() => undefined);
     },
   };

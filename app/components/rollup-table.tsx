@@ -5,7 +5,8 @@ import { Form, Link, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import type { Summary } from '../../server/reports/department-report.ts';
 import type { Rollup } from '../../server/reports/rollups.ts';
-import type { QualitySignals } from '../../server/reports/summaries.ts';
+import type { QualitySignals } from '../../server/reports/quality.ts';
+import { LocalTime } from './local-time.tsx';
 import { levelClass, percent } from './report-levels.ts';
 
 /** The date the report stands at (GET `asOf`, empty: now). */
@@ -19,6 +20,22 @@ export function AsOfForm() {
       </label>{' '}
       <button type="submit">{t('report.show')}</button>
     </Form>
+  );
+}
+
+/** Said when the refresher did not catch up in time (server/reports/freshness.ts): the figures are those it kept. */
+export function RefreshingNote({ keptAsOf, timeZone }: { keptAsOf: string | null; timeZone: string }) {
+  const { t } = useTranslation();
+  return (
+    <p className="notice" role="status" data-testid="report-refreshing">
+      {t('report.refreshing')}
+      {keptAsOf ? (
+        <>
+          {' '}
+          {t('report.keptAsOf')} <LocalTime iso={keptAsOf} termZone={timeZone} />
+        </>
+      ) : null}
+    </p>
   );
 }
 
@@ -86,6 +103,7 @@ export function RollupTable({ rollup, linkTo }: { rollup: Rollup; linkTo: (id: s
   return (
     <>
       <AsOfForm />
+      {rollup.refreshing ? <RefreshingNote keptAsOf={null} timeZone={rollup.term.timeZone} /> : null}
       <TotalsLine summary={rollup.total} testId="rollup-total" />
       <table className="roster report-table" data-testid="rollup-table">
         <thead>

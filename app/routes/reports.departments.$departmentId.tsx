@@ -12,7 +12,7 @@ import { useTranslation } from 'react-i18next';
 import { departmentReport, type ReportRow, type WeekPoint } from '../../server/reports/department-report.ts';
 import { slotKinds } from '../../server/common/report-measures.ts';
 import { levelClass, percent } from '../components/report-levels.ts';
-import { AsOfForm, QualityCells, QualityHeaders, TotalsLine } from '../components/rollup-table.tsx';
+import { AsOfForm, QualityCells, QualityHeaders, RefreshingNote, TotalsLine } from '../components/rollup-table.tsx';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -204,6 +204,7 @@ export default function DepartmentReportPage() {
         {report.department.name} <span className="muted">{report.department.facultyName}</span>
       </h1>
       <AsOfForm />
+      {report.refreshing ? <RefreshingNote keptAsOf={report.refreshing.keptAsOf} timeZone={report.term.timeZone} /> : null}
       <p className="no-print">
         {t('report.export')}{' '}
         <a href={`/reports/departments/${report.department.id}.xlsx${params.get('asOf') ? `?asOf=${params.get('asOf')}` : ''}`} data-testid="export-xlsx">

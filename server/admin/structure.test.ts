@@ -5,7 +5,8 @@ import { demoCabinet, demoScopeOf, principal } from '../../tests/helpers/demo-ca
 import { testDatabaseForFile } from '../../tests/helpers/test-db.ts';
 import { getCabinetPage } from '../cabinets/cabinet-page.ts';
 import { createExtraItem } from '../cabinets/items.ts';
-import { catchUp, checkSummaries } from '../reports/summaries.ts';
+import { checkSummaries } from '../reports/consistency.ts';
+import { catchUp } from '../reports/summaries.ts';
 import { listStructure, saveStructure, setArchived, structurePickers } from './structure.ts';
 import { addTeaching, rolloverTerm, setTeachingEnded, setTeachingGroups, teachingPage } from './teaching.ts';
 

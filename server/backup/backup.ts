@@ -39,7 +39,10 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 /** Objects that are not the university's: the health probe's. */
 const skippedKey = (key: string) => key.startsWith('health/');
 
-/** Tables in an order where every foreign key points to a table loaded before it. */
+/**
+ * Tables in an order where every foreign key points to a table loaded before it. Which migrations
+ * and repeatable SQL are applied is the schema's, not data: a restore applies them itself.
+ */
 async function tablesInLoadOrder(client: pg.ClientBase): Promise<Array<{ name: string; columns: string[] }>> {
   const tables = await client.query<{ name: string; columns: string[] }>(`
     select c.relname as name,
@@ -47,7 +50,7 @@ async function tablesInLoadOrder(client: pg.ClientBase): Promise<Array<{ name: s
       from pg_class c
       join pg_namespace n on n.oid = c.relnamespace and n.nspname = 'public'
       join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
-     where c.relkind in ('r', 'p') and c.relname not like 'kysely_migration%'
+     where c.relkind in ('r', 'p') and c.relname not like 'kysely_migration%' and c.relname <> 'repeatable_sql'
      group by c.relname`);
   const references = await client.query<{ child: string; parent: string }>(`
     select c.relname as child, p.relname as parent

@@ -1,8 +1,9 @@
 // A head's report: every cabinet of the department in a term with its measures as of a moment,
 // a summary per instructor, the department's total, and its completeness and timeliness week by
-// week through the term. Read from the summaries the report refresher keeps (decision 015), never
-// recounted: the page as it stands now is one prepared statement, and its texts are decoded once
-// per version in a web process.
+// week through the term. Read from the summaries the report refresher keeps (decisions 015, 034),
+// never recounted and never written: the page as it stands now is one prepared statement, its
+// texts are decoded once per version in a web process (page-cache.ts), and a reader who finds it
+// behind waits for the refresher (freshness.ts, decision 035).
 import { sql, type Selectable } from 'kysely';
 import { runPrepared, type Db } from '../../db/client.ts';
 import type { Database, SlotPolicy } from '../../db/schema.ts';
@@ -13,7 +14,10 @@ import { AppError } from '../errors.ts';
 import { addCounts, emptyCounts, ratios, type CabinetMeasures, type Counts } from '../common/report-measures.ts';
 import { policyOf } from './policy.ts';
 import { overdueByInstructor, type InstructorOverdue } from './reminders.ts';
-import { cabinetsAt, catchUp, decodePage, type CabinetNow, type DepartmentPage, type OverdueSlot, type WeekPoint } from './summaries.ts';
+import { decodePage, type CabinetNow, type DepartmentPage, type OverdueSlot, type WeekPoint } from './department-page.ts';
+import { awaitFresh } from './freshness.ts';
+import { createPageCache } from './page-cache.ts';
+import { cabinetsAt } from './summaries.ts';
 
 export type ReportRow = Omit<CabinetNow, 'overdue'>;
 export type Summary = { total: Counts; completeness: number | null; timeliness: number | null };
@@ -32,6 +36,8 @@ export type DepartmentReport = {
   /** The department's slot policy, and whether this viewer (its head) may change it. */
   policy: SlotPolicy;
   canEditPolicy: boolean;
+  /** The refresher has not caught up within the wait: the figures are those it kept at `keptAsOf`. */
+  refreshing: { keptAsOf: string | null } | null;
 };
 
 const summarize = (measures: CabinetMeasures[]): Summary => {
@@ -62,19 +68,11 @@ export async function endOfDay(db: Db, day: string | null, term: TermInfo): Prom
 }
 
 type Now = Pick<DepartmentReport, 'rows' | 'byInstructor' | 'total' | 'overdue'>;
-type Kept = { termId: string; version: string; page: DepartmentPage; now: Now };
+/** A decoded page with the report's parts that follow from it. */
+type Decoded = { page: DepartmentPage; now: Now };
 
-/**
- * Decoded pages by department, with the term and version (`department_current.as_of`) they came
- * from and the report's parts that follow from them. A page changes only when the refresher
- * rewrites it, so a web process decodes each version once; every request still asks the database
- * which version is current (decision 015).
- */
-const kept = new Map<string, Kept>();
-const KEPT_PAGES = 1000;
-
-/** Forgets every decoded page (the benchmark times a first read with it). */
-export const forgetKeptPages = () => kept.clear();
+/** The pages this process has decoded (the benchmark empties it to time a first read). */
+export const departmentPages = createPageCache<Decoded>(1000);
 
 /** The report's parts as they stand now, from a page. */
 function partsNow(page: DepartmentPage): Now {
@@ -103,6 +101,7 @@ type StateRow = {
   stale: boolean;
   term: Selectable<Database['term']> | null;
   version: string | null;
+  kept_as_of: Date | null;
   cabinet_rows: string | null;
   week_ends: string | null;
 };
@@ -115,7 +114,7 @@ type StateRow = {
 const stateQuery = `
   select d.id, d.name, d.faculty_id, d.slot_policy, f.name as faculty_name, report_stale(d.id) as stale,
     row_to_json(t) as term,
-    dc.as_of::text as version,
+    dc.as_of::text as version, dc.as_of as kept_as_of,
     case when dc.as_of::text is distinct from $2 then dc.cabinet_rows end as cabinet_rows,
     case when dc.as_of::text is distinct from $2 then dc.week_ends end as week_ends
   from department d
@@ -124,27 +123,22 @@ const stateQuery = `
   left join department_current dc on dc.department_id = d.id and dc.term_id = t.id
   where d.id = $1`;
 
+const readState = async (db: Db, departmentId: string, knownVersion: string | null) => (await runPrepared<StateRow>(db, stateQuery, [departmentId, knownVersion]))[0];
+
 /** The department's state and its page as it stands now, decoded once per version in this process. */
-async function departmentState(db: Db, departmentId: string): Promise<(StateRow & { kept: Kept | null }) | undefined> {
-  const known = kept.get(departmentId);
-  const [row] = await runPrepared<StateRow>(db, stateQuery, [departmentId, known?.version ?? null]);
+async function departmentState(db: Db, departmentId: string): Promise<(StateRow & { decoded: Decoded | null }) | undefined> {
+  let row = await readState(db, departmentId, departmentPages.versionOf(departmentId) ?? null);
+  let cached = row?.term && row.version !== null ? departmentPages.get(departmentId, row.term.id, row.version) : undefined;
+  // Let go between the two questions (another request's page pushed it out): ask for the texts.
+  if (row?.term && row.version !== null && row.cabinet_rows === null && !cached) row = await readState(db, departmentId, null);
   if (!row) return undefined;
-  if (!row.term || row.version === null) return { ...row, kept: null };
+  if (!row.term || row.version === null) return { ...row, decoded: null };
   if (row.cabinet_rows !== null && row.week_ends !== null) {
     const page = decodePage(row.cabinet_rows, row.week_ends);
-    const entry = { termId: row.term.id, version: row.version, page, now: partsNow(page) };
-    kept.delete(departmentId);
-    kept.set(departmentId, entry);
-    if (kept.size > KEPT_PAGES) kept.delete(kept.keys().next().value!);
-    return { ...row, kept: entry };
+    cached = { page, now: partsNow(page) };
+    departmentPages.set(departmentId, { termId: row.term.id, version: row.version, page: cached });
   }
-  const same = kept.get(departmentId);
-  // Forgotten in between (another request's page pushed it out): ask again for the texts.
-  if (!same || same.version !== row.version || same.termId !== row.term.id) {
-    kept.delete(departmentId);
-    return departmentState(db, departmentId);
-  }
-  return { ...row, kept: same };
+  return { ...row, decoded: cached ?? null };
 }
 
 export async function departmentReport(db: Db, user: Principal | null, departmentId: string, asOfDay: string | null = null): Promise<DepartmentReport> {
@@ -153,14 +147,15 @@ export async function departmentReport(db: Db, user: Principal | null, departmen
   if (!state) throw new AppError(user ? 'not_found' : 'unauthorized');
   requirePermission(user, 'report.view', { departmentId: state.id, facultyId: state.faculty_id });
   if (!state.term) throw new AppError('not_found');
+  let refreshing = false;
   if (state.stale) {
-    await catchUp(db, departmentId);
-    state = (await departmentState(db, departmentId))!;
+    refreshing = !(await awaitFresh(db, departmentId));
+    state = (await departmentState(db, departmentId)) ?? state;
   }
   const term = termInfo(state.term!);
   const asOf = await endOfDay(db, asOfDay, term);
-  const page = state.kept?.page ?? { cabinets: [], weekEnds: [] };
-  const now = state.kept?.now ?? partsNow(page);
+  const page = state.decoded?.page ?? { cabinets: [], weekEnds: [] };
+  const now = state.decoded?.now ?? partsNow(page);
 
   // Now: the parts of the kept page. A past date: the same cabinets, counted at that moment.
   let parts = now;
@@ -178,5 +173,6 @@ export async function departmentReport(db: Db, user: Principal | null, departmen
     canRemind: can(user, 'report.remind', { departmentId: state.id }),
     policy: policyOf(state.slot_policy as SlotPolicy | null),
     canEditPolicy: can(user, 'policy.edit', { departmentId: state.id }),
+    refreshing: refreshing ? { keptAsOf: state.kept_as_of?.toISOString() ?? null } : null,
   };
 }

@@ -5,7 +5,7 @@ import { action as reportAction } from '../../app/routes/reports.departments.$de
 import { demoCabinet, demoScopeOf } from '../../tests/helpers/demo-cabinet.ts';
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
-import { checkSummaries } from './summaries.ts';
+import { checkSummaries } from './consistency.ts';
 import type { SlotKind } from '../../db/schema.ts';
 
 let server: TestServer;

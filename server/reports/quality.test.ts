@@ -4,11 +4,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
-import { qualityNow } from './summaries.ts';
+import { qualityColumns, qualityOf } from './quality.ts';
+import { catchUp } from './summaries.ts';
 
 let server: TestServer;
 let cabinet: Awaited<ReturnType<typeof demoCabinet>>;
 const db = () => server.services.db;
+/** One cabinet's signals as the reports show them, once the refresher has caught up. */
+const qualityNow = async (cabinetId: string) => {
+  await catchUp(db());
+  return qualityOf(await db().selectFrom('cabinet_current').select(qualityColumns).where('cabinet_id', '=', cabinetId).executeTakeFirstOrThrow());
+};
 
 async function item(fields: { slotKind?: string; number?: number; status?: 'draft' | 'published'; copiedFrom?: string }) {
   const slot = fields.slotKind ? cabinet.slots.find((s) => s.kind === fields.slotKind && s.number === fields.number)! : null;
@@ -65,7 +71,7 @@ afterAll(async () => {
 
 describe('quality signals', () => {
   it('gives the known answers', async () => {
-    const signals = await qualityNow(db(), cabinet.cabinetId);
+    const signals = await qualityNow(cabinet.cabinetId);
     expect(signals.lectureMinutes).toBe(40);
     expect(signals.captionShare).toBe(0.5);
     expect(signals.reusedItems).toBe(1);
@@ -77,6 +83,6 @@ describe('quality signals', () => {
 
   it('gives nothing for a cabinet without lectures or work', async () => {
     const other = await demoCabinet(db(), 'instructor2', (await db().selectFrom('subject').innerJoin('teaching_assignment as ta', 'ta.subject_id', 'subject.id').innerJoin('app_user as u', 'u.id', 'ta.instructor_id').select('subject.code').where('u.email', '=', 'instructor2@demo.kabinet.kg').executeTakeFirstOrThrow()).code);
-    expect(await qualityNow(db(), other.cabinetId)).toEqual({ lectureMinutes: 0, captionShare: null, reusedItems: 0, watchedShare: null, submissions: 0, gradedShare: null });
+    expect(await qualityNow(other.cabinetId)).toEqual({ lectureMinutes: 0, captionShare: null, reusedItems: 0, watchedShare: null, submissions: 0, gradedShare: null });
   });
 });

@@ -7,7 +7,7 @@ import { isUuid } from '../cabinets/scope.ts';
 import { currentTerm } from '../cabinets/term.ts';
 import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
-import { catchUp, type OverdueSlot } from './summaries.ts';
+import type { OverdueSlot } from './department-page.ts';
 
 export type { OverdueSlot };
 
@@ -17,20 +17,23 @@ export type OverdueReminder = { departmentName: string; senderName: string; slot
 /** A head sending twice in a row (a double click, an impatient second press) sends one reminder. */
 const REPEAT_WINDOW_MS = 10 * 60_000;
 
-/** Every plan slot of the department due by `now` and not delivered, grouped by instructor (from the slot facts; catch up first). */
+/**
+ * Every plan slot of the department due by `now` and not delivered, grouped by instructor: counted
+ * from the raw rows by the one delivery rule (`slot_delivery`), so it never waits for the refresher.
+ */
 export async function overdueByInstructor(db: Db, departmentId: string, termId: string, now: Date, instructorId?: string): Promise<InstructorOverdue[]> {
   const rows = await db
-    .selectFrom('slot_fact')
-    .innerJoin('slot', 'slot.id', 'slot_fact.slot_id')
-    .innerJoin('cabinet', 'cabinet.id', 'slot_fact.cabinet_id')
+    .selectFrom('slot_delivery')
+    .innerJoin('slot', 'slot.id', 'slot_delivery.slot_id')
+    .innerJoin('cabinet', 'cabinet.id', 'slot_delivery.cabinet_id')
     .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
     .innerJoin('subject', 'subject.id', 'ta.subject_id')
     .innerJoin('app_user as instructor', 'instructor.id', 'ta.instructor_id')
     .select(['instructor.id as instructorId', 'instructor.full_name', 'cabinet.id as cabinetId', 'subject.code', 'subject.name', 'slot.kind', 'slot.number', 'slot.due_at'])
-    .where('slot_fact.department_id', '=', departmentId)
-    .where('slot_fact.term_id', '=', termId)
-    .where('slot_fact.due_at', '<=', now)
-    .where((eb) => eb.or([eb('slot_fact.delivered_at', 'is', null), eb('slot_fact.delivered_at', '>', now)]))
+    .where('subject.department_id', '=', departmentId)
+    .where('ta.term_id', '=', termId)
+    .where('slot_delivery.due_at', '<=', now)
+    .where((eb) => eb.or([eb('slot_delivery.delivered_at', 'is', null), eb('slot_delivery.delivered_at', '>', now)]))
     .$if(instructorId !== undefined, (q) => q.where('ta.instructor_id', '=', instructorId!))
     .orderBy('instructor.full_name')
     .orderBy('slot.due_at')
@@ -56,7 +59,6 @@ export async function sendReminder(db: Db, actor: Actor, departmentId: string, i
   requirePermission(actor.user, 'report.remind', { departmentId });
   const term = await currentTerm(db);
   if (!term || !isUuid(instructorId)) throw new AppError('not_found');
-  await catchUp(db, departmentId);
   const [overdue] = await overdueByInstructor(db, departmentId, term.id, now, instructorId);
   if (!overdue) throw new AppError('conflict', 'report.nothing_overdue');
   return db.transaction().execute(async (trx) => {

@@ -8,7 +8,7 @@ import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { countCabinets } from './recount.ts';
 import type { Rollup } from './rollups.ts';
-import { checkSummaries } from './summaries.ts';
+import { checkSummaries } from './consistency.ts';
 
 let server: TestServer;
 let facultyId: string;

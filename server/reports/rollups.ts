@@ -5,18 +5,28 @@
 // university, a few hundred rows.
 import type { Selectable } from 'kysely';
 import { runPrepared, type Db } from '../../db/client.ts';
-import type { Database } from '../../db/schema.ts';
+import type { Database, SlotCountsByKind } from '../../db/schema.ts';
 import { reportEntries, requirePermission, type Principal } from '../auth/permissions.ts';
 import { isUuid } from '../cabinets/scope.ts';
 import { currentTerm, termInfo, type TermInfo } from '../cabinets/term.ts';
 import { AppError } from '../errors.ts';
 import { endOfDay } from './department-report.ts';
-import { addCounts, emptyCounts, measuresOf, ratios, type Counts } from '../common/report-measures.ts';
-import { addQuality, catchUp, countsFromArray, dayOf, departmentsOnDay, noQuality, qualityColumns, qualityOf, type QualityParts, type QualitySignals } from './summaries.ts';
+import { addCounts, countsByKind, emptyCounts, measuresOf, ratios, type Counts } from '../common/report-measures.ts';
+import { addQuality, noQuality, qualityColumns, qualityOf, type QualityParts, type QualitySignals } from './quality.ts';
+import { awaitFresh } from './freshness.ts';
+import { dayOf, departmentsOnDay } from './summaries.ts';
 
 type Parts = { cabinets: number; total: Counts; quality: QualityParts };
 export type RollupRow = { id: string; name: string; kind: string; cabinets: number; total: Counts; completeness: number | null; timeliness: number | null; quality: QualitySignals };
-export type Rollup = { title: string; term: TermInfo; asOf: string; rows: RollupRow[]; total: Omit<RollupRow, 'id' | 'name' | 'kind'> };
+export type Rollup = {
+  title: string;
+  term: TermInfo;
+  asOf: string;
+  rows: RollupRow[];
+  total: Omit<RollupRow, 'id' | 'name' | 'kind'>;
+  /** The refresher has not caught up within the wait (freshness.ts): the figures are those it kept. */
+  refreshing: boolean;
+};
 
 /** Least complete first: where a dean or the vice-rector should look. */
 const ranked = (rows: RollupRow[]) => rows.sort((a, b) => (a.completeness ?? 2) - (b.completeness ?? 2) || a.name.localeCompare(b.name));
@@ -29,7 +39,7 @@ type DepartmentRow = QualityParts & {
   faculty_name: string;
   faculty_kind: string;
   cabinets: number | null;
-  counts: number[] | null;
+  counts: SlotCountsByKind | null;
   stale: boolean;
   term: Selectable<Database['term']> | null;
 };
@@ -54,8 +64,9 @@ const departmentsQuery = `
  */
 async function departmentsAt(db: Db, facultyId: string | null, asOfDay: string | null) {
   let rows = await runPrepared<DepartmentRow>(db, departmentsQuery, [facultyId]);
+  let refreshing = false;
   if (rows[0]?.stale) {
-    await catchUp(db);
+    refreshing = !(await awaitFresh(db, null));
     rows = await runPrepared<DepartmentRow>(db, departmentsQuery, [facultyId]);
   }
   const term = rows[0]?.term ? termInfo(rows[0].term) : await currentTerm(db);
@@ -63,11 +74,11 @@ async function departmentsAt(db: Db, facultyId: string | null, asOfDay: string |
   const asOf = await endOfDay(db, asOfDay, term);
   const onDay = asOfDay === null ? null : await departmentsOnDay(db, term.id, await dayOf(db, term.id, asOf), facultyId === null ? undefined : rows.map((r) => r.id));
   const departments = rows.map((row) => {
-    const byKind = onDay ? onDay.get(row.id) : row.counts ? countsFromArray(row.counts) : undefined;
+    const byKind = onDay ? onDay.get(row.id) : row.counts ? countsByKind(row.counts) : undefined;
     const parts: Parts = { cabinets: row.cabinets ?? 0, total: byKind ? measuresOf(byKind).total : emptyCounts(), quality: row };
     return { ...row, parts };
   });
-  return { term, asOf, departments };
+  return { term, asOf, departments, refreshing };
 }
 
 /** Parts summed into a row of the table, with its ratios and signals. */
@@ -81,14 +92,14 @@ export async function facultyReport(db: Db, user: Principal | null, facultyId: s
   const faculty = isUuid(facultyId) ? await db.selectFrom('faculty').select(['id', 'name']).where('id', '=', facultyId).executeTakeFirst() : undefined;
   if (!faculty) throw new AppError(user ? 'not_found' : 'unauthorized');
   requirePermission(user, 'report.faculty', { facultyId: faculty.id });
-  const { term, asOf, departments } = await departmentsAt(db, faculty.id, asOfDay);
+  const { term, asOf, departments, refreshing } = await departmentsAt(db, faculty.id, asOfDay);
   const rows = ranked(departments.map((d) => ({ id: d.id, name: d.name, kind: d.kind, ...sumOf([d.parts]) })));
-  return { title: faculty.name, term, asOf: asOf.toISOString(), rows, total: sumOf(departments.map((d) => d.parts)) };
+  return { title: faculty.name, term, asOf: asOf.toISOString(), rows, total: sumOf(departments.map((d) => d.parts)), refreshing };
 }
 
 export async function universityReport(db: Db, user: Principal | null, asOfDay: string | null = null): Promise<Rollup> {
   requirePermission(user, 'report.university', {});
-  const { term, asOf, departments } = await departmentsAt(db, null, asOfDay);
+  const { term, asOf, departments, refreshing } = await departmentsAt(db, null, asOfDay);
   const faculties = new Map<string, { name: string; kind: string; parts: Parts[] }>();
   for (const d of departments) {
     const faculty = faculties.get(d.faculty_id) ?? { name: d.faculty_name, kind: d.faculty_kind, parts: [] };
@@ -96,7 +107,7 @@ export async function universityReport(db: Db, user: Principal | null, asOfDay: 
     faculties.set(d.faculty_id, faculty);
   }
   const rows = ranked([...faculties.entries()].map(([id, f]) => ({ id, name: f.name, kind: f.kind, ...sumOf(f.parts) })));
-  return { title: '', term, asOf: asOf.toISOString(), rows, total: sumOf(departments.map((d) => d.parts)) };
+  return { title: '', term, asOf: asOf.toISOString(), rows, total: sumOf(departments.map((d) => d.parts)), refreshing };
 }
 
 /** The reports a person starts from (`reportEntries`), each with the name of its faculty or department. */

@@ -9,6 +9,7 @@ import { loadConfig } from '../../server/config.ts';
 import { serveWeb } from '../../server/http/http-server.ts';
 import { createWebApp, type RemixMode } from '../../server/http/web-app.ts';
 import { startServices, type Services } from '../../server/services.ts';
+import { listenForReportChanges } from '../../workers/report-listener.ts';
 import { createTestDatabase } from './test-db.ts';
 
 export type TestServer = {
@@ -23,7 +24,9 @@ export type TestServer = {
   close(): Promise<void>;
 };
 
-export async function startTestServer(options: { remix?: RemixMode; buildDir?: string; env?: Record<string, string>; logTo?: DestinationStream } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { remix?: RemixMode; buildDir?: string; env?: Record<string, string>; logTo?: DestinationStream; /** Run the report refresher (default), as every installation does. */ reports?: boolean } = {},
+): Promise<TestServer> {
   const database = await createTestDatabase();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kabinet-test-'));
   const config = loadConfig({
@@ -37,6 +40,8 @@ export async function startTestServer(options: { remix?: RemixMode; buildDir?: s
   const services = await startServices(config, { role: 'web', logTo: options.logTo });
   const web = await createWebApp(services, { remix: options.remix ?? 'none', buildDir: options.buildDir });
   const running = await serveWeb(web, { port: 0, host: '127.0.0.1', http: config.http, logger: services.logger });
+  // The report refresher, as every installation runs it (readers wait for it, never write).
+  const reports = options.reports === false ? null : await listenForReportChanges(services);
   const { port } = running;
   const userId = async (account: string) => {
     const row = await services.db.selectFrom('app_user').select('id').where('email', '=', `${account}@demo.kabinet.kg`).executeTakeFirstOrThrow();
@@ -54,6 +59,7 @@ export async function startTestServer(options: { remix?: RemixMode; buildDir?: s
     drain: (graceMs = 5_000) => running.drain(graceMs),
     async close() {
       await running.drain(0);
+      await reports?.stop();
       await web.close();
       await services.close();
       await database.drop();

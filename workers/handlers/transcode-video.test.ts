@@ -242,17 +242,18 @@ describe('a worker killed after the playable stage of a video that had to be enc
     expect((await row(id)).hls_complete).toBe(false);
 
     startWorker(server.services.config.databaseUrl!);
+    // The killed worker's job is retried once its heartbeat (90 s) has lapsed; then the ladder is made.
     const done = await waitFor('the full ladder', async () => {
       const current = await row(id);
       return current.hls_complete ? current : undefined;
-    }, 150_000);
+    }, 240_000);
     expect(done.hls_prefix).toBe(playable.hls_prefix);
     const master = await fs.readFile(path.join(server.services.config.mediaDir, done.hls_prefix!, 'master.m3u8'), 'utf8');
     expect(master.match(/RESOLUTION=\d+x\d+/g)).toEqual(['RESOLUTION=1280x720', 'RESOLUTION=854x480', 'RESOLUTION=640x360', 'RESOLUTION=426x240']);
     expect(await missingSegments(done.hls_prefix!)).toEqual([]);
     expect(done.thumbnails_key).toBe(`${done.hls_prefix}/thumbs/thumbs.vtt`);
     expect(await fs.stat(path.join(server.services.config.mediaDir, done.hls_prefix!, 'thumbs/sheet_000.jpg'))).toBeTruthy();
-  }, 300_000);
+  }, 400_000);
 });
 
 describe('a worker stopped with SIGTERM', () => {

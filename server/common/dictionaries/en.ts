@@ -322,6 +322,8 @@ export const en = {
   },
   studyForm: { full_time: 'full-time', correspondence: 'correspondence', distance: 'distance' },
   report: {
+    refreshing: 'Figures are being brought up to date; shown as they were kept.',
+    keptAsOf: 'Kept at',
     lectureMinutes: 'Lecture minutes',
     captions: 'With captions',
     reused: 'Reused',

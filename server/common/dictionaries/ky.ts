@@ -324,6 +324,8 @@ export const ky: Dictionary = {
   },
   studyForm: { full_time: 'күндүзгү', correspondence: 'сырттан', distance: 'аралыктан' },
   report: {
+    refreshing: 'Көрсөткүчтөр жаңыланууда; сакталгандары көрсөтүлдү.',
+    keptAsOf: 'Сакталган убакыт:',
     lectureMinutes: 'Лекция мүнөттөрү',
     captions: 'Субтитрлери бар',
     reused: 'Кайра колдонулган',

@@ -324,6 +324,8 @@ export const ru: Dictionary = {
   },
   studyForm: { full_time: 'очная', correspondence: 'заочная', distance: 'дистанционная' },
   report: {
+    refreshing: 'Показатели обновляются; показаны сохранённые.',
+    keptAsOf: 'Сохранены:',
     lectureMinutes: 'Минут лекций',
     captions: 'С субтитрами',
     reused: 'Повторно',
