@@ -1,12 +1,12 @@
 // The head's one-click reminder through the report's action: what is overdue per instructor, one
 // reminder however often pressed, only the head may send, and the instructor sees it until read.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { action as homeAction, loader as homeLoader } from '../../app/routes/_index.tsx';
-import { action as reportAction, loader as reportLoader } from '../../app/routes/reports.departments.$departmentId.tsx';
+import { action as homeAction, loader as homeLoader } from './_index.tsx';
+import { action as reportAction, loader as reportLoader } from './reports.departments.$departmentId.tsx';
 import { demoCabinet, demoScopeOf } from '../../tests/helpers/demo-cabinet.ts';
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
-import type { DepartmentReport } from './department-report.ts';
+import type { DepartmentReport } from '../../server/reports/department-report.ts';
 
 let server: TestServer;
 let departmentId: string;

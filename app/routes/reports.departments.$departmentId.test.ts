@@ -2,14 +2,14 @@
 // numbers equal the recount, "as of" a past date, and the week-by-week series.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { loader as reportLoader } from '../../app/routes/reports.departments.$departmentId.tsx';
-import { loader as xlsxLoader } from '../../app/routes/reports.departments.$departmentId[.]xlsx.ts';
-import { loader as csvLoader } from '../../app/routes/reports.departments.$departmentId[.]csv.ts';
+import { loader as reportLoader } from './reports.departments.$departmentId.tsx';
+import { loader as xlsxLoader } from './reports.departments.$departmentId[.]xlsx.ts';
+import { loader as csvLoader } from './reports.departments.$departmentId[.]csv.ts';
 import { demoCabinet, demoScopeOf } from '../../tests/helpers/demo-cabinet.ts';
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
-import type { DepartmentReport } from './department-report.ts';
-import { countCabinets } from './recount.ts';
+import type { DepartmentReport } from '../../server/reports/department-report.ts';
+import { countCabinets } from '../../server/reports/recount.ts';
 
 let server: TestServer;
 let cabinet: Awaited<ReturnType<typeof demoCabinet>>;

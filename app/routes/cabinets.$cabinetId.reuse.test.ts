@@ -4,16 +4,16 @@
 // and nobody else's cabinet.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { action as cabinetAction, loader as cabinetLoader } from '../../app/routes/cabinets.$cabinetId.tsx';
-import { loader as fileLoader } from '../../app/routes/files.$fileId.tsx';
+import { action as cabinetAction, loader as cabinetLoader } from './cabinets.$cabinetId.tsx';
+import { loader as fileLoader } from './files.$fileId.tsx';
 import { demoCabinet, principal } from '../../tests/helpers/demo-cabinet.ts';
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { tusUploadWhole } from '../../tests/helpers/tus-requests.ts';
-import { createAssignment } from '../assignments/assignments.ts';
-import { importQuestions } from '../quizzes/question-bank.ts';
-import { createQuiz } from '../quizzes/quizzes.ts';
-import { openCabinet } from './teaching.ts';
+import { createAssignment } from '../../server/assignments/assignments.ts';
+import { importQuestions } from '../../server/quizzes/question-bank.ts';
+import { createQuiz } from '../../server/quizzes/quizzes.ts';
+import { openCabinet } from '../../server/cabinets/teaching.ts';
 
 let server: TestServer;
 let current: Awaited<ReturnType<typeof demoCabinet>>;

@@ -1,11 +1,11 @@
 // Importing a question bank through the page's form, the report of what could not be read, the
 // export, and who may see a bank (it holds the answers).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loader as exportLoader } from '../../app/routes/cabinets.$cabinetId.questions[.]gift.ts';
-import { action as bankAction, loader as bankLoader } from '../../app/routes/cabinets.$cabinetId_.questions.tsx';
+import { loader as exportLoader } from './cabinets.$cabinetId.questions[.]gift.ts';
+import { action as bankAction, loader as bankLoader } from './cabinets.$cabinetId_.questions.tsx';
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
-import { importGift } from './question-formats.ts';
+import { importGift } from '../../server/quizzes/question-formats.ts';
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 
 let server: TestServer;

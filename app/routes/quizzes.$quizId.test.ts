@@ -3,17 +3,17 @@
 // for a browser that closed, attempts allowed, results per student and per question, overrides,
 // pictures, and who is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { action as cabinetAction } from '../../app/routes/cabinets.$cabinetId.tsx';
-import { action as answerAction } from '../../app/routes/quiz-attempts.$attemptId.answers.ts';
-import { loader as attemptImageLoader } from '../../app/routes/quiz-attempts.$attemptId.images.$position.ts';
-import { action as quizAction, loader as quizLoader } from '../../app/routes/quizzes.$quizId.tsx';
+import { action as cabinetAction } from './cabinets.$cabinetId.tsx';
+import { action as answerAction } from './quiz-attempts.$attemptId.answers.ts';
+import { loader as attemptImageLoader } from './quiz-attempts.$attemptId.images.$position.ts';
+import { action as quizAction, loader as quizLoader } from './quizzes.$quizId.tsx';
 import { demoCabinet, principal } from '../../tests/helpers/demo-cabinet.ts';
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
-import { closeExpiredAttempts, type QuizPage } from './attempts.ts';
-import { importQuestions } from './question-bank.ts';
-import { setQuestionImage } from './question-images.ts';
-import type { Answer } from './grading.ts';
+import { closeExpiredAttempts, type QuizPage } from '../../server/quizzes/attempts.ts';
+import { importQuestions } from '../../server/quizzes/question-bank.ts';
+import { setQuestionImage } from '../../server/quizzes/question-images.ts';
+import type { Answer } from '../../server/quizzes/grading.ts';
 
 let server: TestServer;
 let cabinet: Awaited<ReturnType<typeof demoCabinet>>;

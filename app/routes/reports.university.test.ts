@@ -1,14 +1,14 @@
 // The dean's and the vice-rector's roll-ups through their routes: who may see them, departments and
 // faculties that add up to their cabinets' recount, ranked least complete first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loader as facultyLoader } from '../../app/routes/reports.faculties.$facultyId.tsx';
-import { loader as universityLoader } from '../../app/routes/reports.university.tsx';
+import { loader as facultyLoader } from './reports.faculties.$facultyId.tsx';
+import { loader as universityLoader } from './reports.university.tsx';
 import { demoCabinet, demoScopeOf } from '../../tests/helpers/demo-cabinet.ts';
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
-import { countCabinets } from './recount.ts';
-import type { Rollup } from './rollups.ts';
-import { checkSummaries } from './consistency.ts';
+import { countCabinets } from '../../server/reports/recount.ts';
+import type { Rollup } from '../../server/reports/rollups.ts';
+import { checkSummaries } from '../../server/reports/consistency.ts';
 
 let server: TestServer;
 let facultyId: string;

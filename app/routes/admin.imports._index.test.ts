@@ -6,14 +6,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import { sql } from 'kysely';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { action as uploadAction } from '../../app/routes/admin.imports._index.tsx';
-import { action as applyAction } from '../../app/routes/admin.imports.$runId.tsx';
+import { action as uploadAction } from './admin.imports._index.tsx';
+import { action as applyAction } from './admin.imports.$runId.tsx';
 import { sheet, tempDir, workbookFile } from '../../tests/helpers/import-files.ts';
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
-import { revokeSession } from '../auth/sessions.ts';
+import { revokeSession } from '../../server/auth/sessions.ts';
 import { importRun } from '../../workers/handlers/import-run.ts';
-import { runImportJob } from './imports.ts';
+import { runImportJob } from '../../server/admin/imports.ts';
 
 let server: TestServer;
 let context: AppLoadContext;

@@ -5,7 +5,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { action as reportAction } from '../../app/routes/reports.departments.$departmentId.tsx';
+import { action as reportAction } from './reports.departments.$departmentId.tsx';
 import { demoCabinet, demoScopeOf } from '../../tests/helpers/demo-cabinet.ts';
 import { freePort } from '../../tests/helpers/free-port.ts';
 import { settle } from '../../tests/helpers/route-calls.ts';

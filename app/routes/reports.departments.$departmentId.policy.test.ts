@@ -1,11 +1,11 @@
 // The head's slot policy through the report's action: cabinets re-planned in one go, slots that
 // hold work kept, the summaries still equal to the recount, and nobody else may change it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { action as reportAction } from '../../app/routes/reports.departments.$departmentId.tsx';
+import { action as reportAction } from './reports.departments.$departmentId.tsx';
 import { demoCabinet, demoScopeOf } from '../../tests/helpers/demo-cabinet.ts';
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
-import { checkSummaries } from './consistency.ts';
+import { checkSummaries } from '../../server/reports/consistency.ts';
 import type { SlotKind } from '../../db/schema.ts';
 
 let server: TestServer;
