@@ -35,6 +35,8 @@ const serverOnlyImports = {
     const { sourceCode } = context;
     const program = sourceCode.ast;
     const topLevelOf = (node) => sourceCode.getAncestors(node).concat(node).find((n) => n.parent === program);
+    /** A use that survives compilation (`typeof x` in a type does not). */
+    const isValueUse = (reference) => reference.isValueReference && !sourceCode.getAncestors(reference.identifier).some((n) => n.type === 'TSTypeQuery');
     // Whether every use of a top-level name is inside a loader or an action, directly or through other such names.
     const serverOnly = (name, seen = new Set()) => {
       if (serverOnlyExports.has(name)) return true;
@@ -42,7 +44,7 @@ const serverOnlyImports = {
       seen.add(name);
       const variable = sourceCode.scopeManager.globalScope.childScopes[0]?.set.get(name) ?? sourceCode.scopeManager.globalScope.set.get(name);
       if (!variable) return false;
-      return variable.references.every((reference) => usedOnServer(reference.identifier, seen));
+      return variable.references.filter(isValueUse).every((reference) => usedOnServer(reference.identifier, seen));
     };
     const usedOnServer = (node, seen) => {
       const statement = topLevelOf(node);
@@ -60,7 +62,7 @@ const serverOnlyImports = {
         for (const specifier of node.specifiers) {
           if (specifier.importKind === 'type') continue;
           const [variable] = sourceCode.getDeclaredVariables(specifier);
-          if (variable?.references.every((reference) => usedOnServer(reference.identifier, new Set()))) continue;
+          if (variable?.references.filter(isValueUse).every((reference) => usedOnServer(reference.identifier, new Set()))) continue;
           context.report({ node: specifier, messageId: 'browser', data: { name: specifier.local.name, source: node.source.value } });
         }
       },

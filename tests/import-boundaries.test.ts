@@ -33,6 +33,19 @@ describe('imports into app/', () => {
     expect(await problems('app/routes/page.tsx', code)).not.toContain('kabinet/server-only-imports');
   });
 
+  it('counts `typeof` in a type as no use', async () => {
+    const code = [
+      `import { z } from 'zod';`,
+      `import { itemFieldsSchema } from '../../server/cabinets/items.ts';`,
+      `const schema = z.object({ intent: z.literal('x') }).merge(itemFieldsSchema);`,
+      `type Input = z.infer<typeof schema>;`,
+      `export const action = (input: Input) => schema.parse(input);`,
+      `export default function Page() { return null; }`,
+      '',
+    ].join('\n');
+    expect(await problems('app/routes/page.tsx', code)).not.toContain('kabinet/server-only-imports');
+  });
+
   it('refuses a helper that a loader and the page component both use', async () => {
     const code = [
       `import { can } from '../../server/auth/permissions.ts';`,

@@ -1,7 +1,10 @@
 // A refusal of the server's (an ErrorPayload) shown on a form, translated; nothing when there is none.
 import { useTranslation } from 'react-i18next';
 
-export function FormError({ error }: { error: { messageKey: string; params?: Record<string, string | number> } | null | undefined }) {
+/** A refusal as the server answers it: a dictionary key and its parameters. */
+export type Refusal = { messageKey: string; params?: Record<string, string | number> };
+
+export function FormError({ error }: { error: Refusal | null | undefined }) {
   const { t } = useTranslation();
   if (!error) return null;
   return (

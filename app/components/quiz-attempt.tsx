@@ -105,53 +105,65 @@ function useSecondsLeft(deadlineAt: string, serverNow: string): number {
   return Math.max(0, Math.floor((Date.parse(deadlineAt) - now) / 1000));
 }
 
-export function QuizAttempt({ attempt, serverNow }: { attempt: AttemptInProgress; serverNow: string }) {
-  const { t } = useTranslation();
+/** The server closes the attempt at the deadline: the page shows its result a little after. */
+function useResultAfterDeadline(secondsLeft: number) {
   const revalidator = useRevalidator();
-  const { save, remember, state, flush } = usePendingAnswers(attempt.id);
-  const submit = useSubmit();
-  const [finishing, setFinishing] = useState(false);
+  useEffect(() => {
+    if (secondsLeft !== 0) return;
+    const timer = setTimeout(() => revalidator.revalidate(), 11_000);
+    return () => clearTimeout(timer);
+  }, [secondsLeft, revalidator]);
+}
+
+/**
+ * The attempt's answers as the student gives them: a choice is saved at once, typed text a moment
+ * after typing stops. `settleTyping` hands what is still being typed to the pending answers.
+ */
+function useAnswers(attempt: AttemptInProgress, save: (position: number, value: Answer) => void, remember: (position: number, value: Answer) => void) {
   const [answers, setAnswers] = useState<(Answer | null)[]>(() => {
     const saved = [...attempt.answers];
     if (typeof localStorage !== 'undefined') for (const [position, answer] of Object.entries(readPending(attempt.id))) saved[Number(position)] = answer;
     return saved;
   });
   const typing = useRef<Record<number, { timer: ReturnType<typeof setTimeout>; value: Answer }>>({});
-  const secondsLeft = useSecondsLeft(attempt.deadlineAt, serverNow);
-
-  useEffect(() => {
-    // The server closes the attempt at the deadline; show its result.
-    if (secondsLeft === 0) {
-      const timer = setTimeout(() => revalidator.revalidate(), 11_000);
-      return () => clearTimeout(timer);
-    }
-  }, [secondsLeft, revalidator]);
-
   const answer = (position: number, value: Answer, typed = false) => {
     setAnswers((current) => current.map((a, i) => (i === position ? value : a)));
     clearTimeout(typing.current[position]?.timer);
     delete typing.current[position];
-    if (typed) {
-      typing.current[position] = {
-        value,
-        timer: setTimeout(() => {
-          delete typing.current[position];
-          save(position, value);
-        }, 600),
-      };
-    } else save(position, value);
+    if (!typed) return save(position, value);
+    typing.current[position] = {
+      value,
+      timer: setTimeout(() => {
+        delete typing.current[position];
+        save(position, value);
+      }, 600),
+    };
   };
+  const settleTyping = () => {
+    for (const [position, { timer, value }] of Object.entries(typing.current)) {
+      clearTimeout(timer);
+      remember(Number(position), value);
+    }
+    typing.current = {};
+  };
+  return { answers, answer, settleTyping };
+}
+
+export function QuizAttempt({ attempt, serverNow }: { attempt: AttemptInProgress; serverNow: string }) {
+  const { t } = useTranslation();
+  const { save, remember, state, flush } = usePendingAnswers(attempt.id);
+  const submit = useSubmit();
+  const [finishing, setFinishing] = useState(false);
+  const { answers, answer, settleTyping } = useAnswers(attempt, save, remember);
+  const secondsLeft = useSecondsLeft(attempt.deadlineAt, serverNow);
+  useResultAfterDeadline(secondsLeft);
 
   /** Finishing waits until every answer is on the server; offline, it says so and waits. */
   const finish = async (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
     setFinishing(true);
-    for (const [position, { timer, value }] of Object.entries(typing.current)) {
-      clearTimeout(timer);
-      remember(Number(position), value);
-    }
-    typing.current = {};
+    settleTyping();
     let saved = await flush();
     for (let tries = 0; !saved && tries < 3; tries++) {
       await new Promise((resolve) => setTimeout(resolve, 1000));

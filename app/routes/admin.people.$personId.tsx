@@ -190,6 +190,32 @@ function CopyButton({ text }: { text: string }) {
   );
 }
 
+/** The person's accounts at the single sign-on provider, each of which the admin may unlink. */
+function Identities({ identities, zone, busy }: { identities: Awaited<ReturnType<typeof loader>>['identities']; zone: string; busy: boolean }) {
+  const { t } = useTranslation();
+  if (identities.length === 0) return null;
+  return (
+    <ul className="plain" data-testid="identities">
+      {identities.map((identity) => (
+        <li key={`${identity.issuer} ${identity.subject}`}>
+          <Form method="post" className="actions">
+            <span className="break">
+              {t('admin.people.ssoLinked', { since: formatTimestamp(identity.since, zone), lastUsed: formatTimestamp(identity.lastUsed, zone) })}
+              <br />
+              <span className="muted small">{identity.subject}</span>
+            </span>
+            <input type="hidden" name="issuer" value={identity.issuer} />
+            <input type="hidden" name="subject" value={identity.subject} />
+            <button type="submit" name="intent" value="unlink-sso" className="secondary" disabled={busy}>
+              {t('admin.people.ssoUnlink')}
+            </button>
+          </Form>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export default function Person() {
   const { t } = useTranslation();
   const data = useLoaderData<typeof loader>();
@@ -231,26 +257,7 @@ export default function Person() {
             <CopyButton text={result.link} />
           </p>
         ) : null}
-        {data.identities.length > 0 ? (
-          <ul className="plain" data-testid="identities">
-            {data.identities.map((identity) => (
-              <li key={`${identity.issuer} ${identity.subject}`}>
-                <Form method="post" className="actions">
-                  <span className="break">
-                    {t('admin.people.ssoLinked', { since: formatTimestamp(identity.since, data.timeZone), lastUsed: formatTimestamp(identity.lastUsed, data.timeZone) })}
-                    <br />
-                    <span className="muted small">{identity.subject}</span>
-                  </span>
-                  <input type="hidden" name="issuer" value={identity.issuer} />
-                  <input type="hidden" name="subject" value={identity.subject} />
-                  <button type="submit" name="intent" value="unlink-sso" className="secondary" disabled={busy}>
-                    {t('admin.people.ssoUnlink')}
-                  </button>
-                </Form>
-              </li>
-            ))}
-          </ul>
-        ) : null}
+        <Identities identities={data.identities} zone={data.timeZone} busy={busy} />
         <Form method="post" className="actions">
           <button type="submit" name="intent" value="sign-in-link" disabled={busy || person.disabled}>
             {t('admin.people.makeLink')}

@@ -61,18 +61,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return result;
 }
 
-export default function People() {
+type Loaded = Awaited<ReturnType<typeof loader>>;
+
+/** A filter of the search: one of some options, or any. */
+function Choice({ name, options, label }: { name: string; options: Array<{ id: string; label: string }>; label: string }) {
   const { t } = useTranslation();
-  const { people, total, next, pickers } = useLoaderData<typeof loader>();
-  const created = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const busy = useNavigation().state !== 'idle';
-  const nextParams = new URLSearchParams(params);
-  if (next) {
-    nextParams.set('afterName', next.name);
-    nextParams.set('afterId', next.id);
-  }
-  const select = (name: string, options: Array<{ id: string; label: string }>, label: string) => (
+  return (
     <label>
       {label}
       <select name={name} defaultValue={params.get(name) ?? ''}>
@@ -85,56 +80,83 @@ export default function People() {
       </select>
     </label>
   );
+}
+
+function SearchForm({ pickers }: { pickers: Loaded['pickers'] }) {
+  const { t } = useTranslation();
+  const [params] = useSearchParams();
+  return (
+    <Form method="get" className="filters" role="search">
+      <label className="wide">
+        {t('admin.people.search')}
+        <input type="search" name="q" defaultValue={params.get('q') ?? ''} maxLength={100} />
+      </label>
+      <Choice name="role" options={filterRoles.map((role) => ({ id: role, label: t(`roles.${role}`) }))} label={t('admin.people.role')} />
+      <Choice name="faculty" options={pickers.faculties} label={t('admin.fields.faculty_code')} />
+      <Choice name="department" options={pickers.departments} label={t('admin.fields.department_code')} />
+      <Choice name="group" options={pickers.groups} label={t('admin.people.group')} />
+      <Choice name="state" options={personStates.map((state) => ({ id: state, label: t(`admin.people.states.${state}`) }))} label={t('admin.people.state')} />
+      <button type="submit">{t('admin.find')}</button>
+    </Form>
+  );
+}
+
+function PeopleTable({ people }: { people: Loaded['people'] }) {
+  const { t } = useTranslation();
+  return (
+    <table className="stack-table" data-testid="people">
+      <thead>
+        <tr>
+          <th>{t('admin.fields.full_name')}</th>
+          <th>{t('admin.fields.email')}</th>
+          <th>{t('admin.fields.external_id')}</th>
+          <th>{t('admin.people.roles')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {people.map((person) => (
+          <tr key={person.id} className={person.disabled ? 'archived' : undefined}>
+            <td data-label={t('admin.fields.full_name')}>
+              <Link to={`/admin/people/${person.id}`}>{person.fullName}</Link>
+              {person.disabled ? <span className="badge">{t('admin.people.states.disabled')}</span> : null}
+              {!person.hasPassword ? <span className="badge">{t('admin.people.states.no_password')}</span> : null}
+            </td>
+            <td data-label={t('admin.fields.email')} className="break">
+              {person.email}
+            </td>
+            <td data-label={t('admin.fields.external_id')}>{person.externalId}</td>
+            <td data-label={t('admin.people.roles')}>{[...person.roles.map((role) => t(`roles.${role}`)), ...person.groups].join(', ')}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export default function People() {
+  const { t } = useTranslation();
+  const { people, total, next, pickers } = useLoaderData<typeof loader>();
+  const created = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state !== 'idle';
+  const nextParams = new URLSearchParams(params);
+  if (next) {
+    nextParams.set('afterName', next.name);
+    nextParams.set('afterId', next.id);
+  }
+  const result = created && 'result' in created ? created.result : undefined;
   return (
     <section>
       <h1>{t('admin.nav.people')}</h1>
-      <details className="panel" open={Boolean(created && 'result' in created && created.result?.problems && Object.keys(created.result.problems).length)}>
+      <details className="panel" open={Boolean(result?.problems && Object.keys(result.problems).length)}>
         <summary>{t('admin.people.add')}</summary>
-        <PersonFieldsForm intent="create" values={created && 'result' in created ? created.result?.fields : undefined} problems={created && 'result' in created ? created.result?.problems : undefined} busy={busy} />
+        <PersonFieldsForm intent="create" values={result?.fields} problems={result?.problems} busy={busy} />
       </details>
-      <Form method="get" className="filters" role="search">
-        <label className="wide">
-          {t('admin.people.search')}
-          <input type="search" name="q" defaultValue={params.get('q') ?? ''} maxLength={100} />
-        </label>
-        {select('role', filterRoles.map((role) => ({ id: role, label: t(`roles.${role}`) })), t('admin.people.role'))}
-        {select('faculty', pickers.faculties, t('admin.fields.faculty_code'))}
-        {select('department', pickers.departments, t('admin.fields.department_code'))}
-        {select('group', pickers.groups, t('admin.people.group'))}
-        {select('state', personStates.map((state) => ({ id: state, label: t(`admin.people.states.${state}`) })), t('admin.people.state'))}
-        <button type="submit">{t('admin.find')}</button>
-      </Form>
+      <SearchForm pickers={pickers} />
       <p className="muted" data-testid="people-total">
         {t('admin.found', { count: total })}
       </p>
-      <table className="stack-table" data-testid="people">
-        <thead>
-          <tr>
-            <th>{t('admin.fields.full_name')}</th>
-            <th>{t('admin.fields.email')}</th>
-            <th>{t('admin.fields.external_id')}</th>
-            <th>{t('admin.people.roles')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {people.map((person) => (
-            <tr key={person.id} className={person.disabled ? 'archived' : undefined}>
-              <td data-label={t('admin.fields.full_name')}>
-                <Link to={`/admin/people/${person.id}`}>{person.fullName}</Link>
-                {person.disabled ? <span className="badge">{t('admin.people.states.disabled')}</span> : null}
-                {!person.hasPassword ? <span className="badge">{t('admin.people.states.no_password')}</span> : null}
-              </td>
-              <td data-label={t('admin.fields.email')} className="break">
-                {person.email}
-              </td>
-              <td data-label={t('admin.fields.external_id')}>{person.externalId}</td>
-              <td data-label={t('admin.people.roles')}>
-                {[...person.roles.map((role) => t(`roles.${role}`)), ...person.groups].join(', ')}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <PeopleTable people={people} />
       {next ? (
         <p>
           <Link to={`?${nextParams}`} data-testid="next-page">

@@ -2,6 +2,7 @@
 // rollover — the next term, with a term's teaching copied into it as a starting point.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { peoplePickers } from '../../server/admin/people-search.ts';
@@ -41,6 +42,63 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
 }
 
+/** A new term from an earlier one, with its teaching copied when asked. */
+function RolloverForm({ terms, problem, busy }: { terms: Awaited<ReturnType<typeof loader>>['terms']; problem: (field: string) => ReactNode; busy: boolean }) {
+  const { t } = useTranslation();
+  return (
+      <Form method="post" className="form-grid" data-testid="rollover">
+        <label>
+          {t('admin.rollover.from')}
+          <select name="fromTermId">
+            {terms.map((term) => (
+              <option key={term.id} value={term.id}>
+                {term.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('admin.fields.code')} *
+          <input name="code" required maxLength={64} />
+          {problem('code')}
+        </label>
+        <label>
+          {t('admin.fields.academic_year')} *
+          <input name="academicYear" required placeholder="2027-2028" maxLength={9} />
+          {problem('academic_year')}
+        </label>
+        <label>
+          {t('admin.fields.semester')} *
+          <select name="semester">
+            <option value="1">1</option>
+            <option value="2">2</option>
+          </select>
+        </label>
+        <label>
+          {t('admin.fields.starts_on')} *
+          <input name="startsOn" type="date" required />
+          {problem('starts_on')}
+        </label>
+        <label>
+          {t('admin.fields.weeks')} *
+          <input name="weeks" type="number" min={1} max={30} defaultValue={16} required />
+          {problem('weeks')}
+        </label>
+        <label>
+          {t('admin.fields.time_zone')}
+          <input name="timeZone" defaultValue="Asia/Bishkek" maxLength={64} />
+          {problem('time_zone')}
+        </label>
+        <label className="check">
+          <input type="checkbox" name="copyTeaching" defaultChecked /> {t('admin.rollover.copy')}
+        </label>
+        <button type="submit" disabled={busy}>
+          {t('admin.rollover.submit')}
+        </button>
+      </Form>
+  );
+}
+
 export default function AdminTeaching() {
   const { t } = useTranslation();
   const { departments, terms } = useLoaderData<typeof loader>();
@@ -71,56 +129,7 @@ export default function AdminTeaching() {
             {t('admin.rollover.done', { count: result.copied })}
           </p>
         ) : null}
-        <Form method="post" className="form-grid" data-testid="rollover">
-          <label>
-            {t('admin.rollover.from')}
-            <select name="fromTermId">
-              {terms.map((term) => (
-                <option key={term.id} value={term.id}>
-                  {term.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('admin.fields.code')} *
-            <input name="code" required maxLength={64} />
-            {problem('code')}
-          </label>
-          <label>
-            {t('admin.fields.academic_year')} *
-            <input name="academicYear" required placeholder="2027-2028" maxLength={9} />
-            {problem('academic_year')}
-          </label>
-          <label>
-            {t('admin.fields.semester')} *
-            <select name="semester">
-              <option value="1">1</option>
-              <option value="2">2</option>
-            </select>
-          </label>
-          <label>
-            {t('admin.fields.starts_on')} *
-            <input name="startsOn" type="date" required />
-            {problem('starts_on')}
-          </label>
-          <label>
-            {t('admin.fields.weeks')} *
-            <input name="weeks" type="number" min={1} max={30} defaultValue={16} required />
-            {problem('weeks')}
-          </label>
-          <label>
-            {t('admin.fields.time_zone')}
-            <input name="timeZone" defaultValue="Asia/Bishkek" maxLength={64} />
-            {problem('time_zone')}
-          </label>
-          <label className="check">
-            <input type="checkbox" name="copyTeaching" defaultChecked /> {t('admin.rollover.copy')}
-          </label>
-          <button type="submit" disabled={busy}>
-            {t('admin.rollover.submit')}
-          </button>
-        </Form>
+        <RolloverForm terms={terms} problem={problem} busy={busy} />
       </section>
     </section>
   );

@@ -6,7 +6,7 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { signMediaToken } from '../../server/media/media-token.ts';
 import { watchPage } from '../../server/media/lectures.ts';
-import { LecturePlayer } from '../components/lecture-player.tsx';
+import { LecturePlayer } from '../components/player/lecture-player.tsx';
 import { formatClock } from '../components/format.ts';
 import { orRespond, requireUser } from '../guards.server.ts';
 

@@ -2,7 +2,7 @@
 // subject; its items go into the same slots of the new cabinet (or stay extras), with their files,
 // captions, assignments and tests (dates moved by the distance between the terms), and its question
 // bank. Stored objects are shared, never copied; everything copied remembers its origin.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import type { Database } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
@@ -72,7 +72,7 @@ export async function copyFromPreviousTerm(db: Db, actor: Actor, cabinetId: stri
   if (!source) throw new AppError('not_found');
   // Dates move by whole days between the terms' starts, on the wall clock of the new term's zone.
   const days = Math.round((Date.parse(target.starts_on) - Date.parse(source.startsOn)) / 86_400_000);
-  const moved = (column: 'due_at' | 'opens_at' | 'closes_at') => sql<Date>`(((${sql.ref(column)} at time zone ${target.time_zone}) + make_interval(days => ${days})) at time zone ${target.time_zone})`;
+  const moved: Moved = (column) => sql<Date>`(((${sql.ref(column)} at time zone ${target.time_zone}) + make_interval(days => ${days})) at time zone ${target.time_zone})`;
 
   return db.transaction().execute(async (trx) => {
     const claimed = await trx
@@ -100,53 +100,7 @@ export async function copyFromPreviousTerm(db: Db, actor: Actor, cabinetId: stri
         .returning('id')
         .executeTakeFirstOrThrow();
       result.items += 1;
-      const files = await sql<{ id: string; old_id: string }>`
-        insert into media_file (item_id, upload_id, copied_from_file_id, storage_key, original_name, byte_size, sha256, content_type, file_kind,
-          processing_state, hls_prefix, poster_key, duration_seconds, width, height, processing_progress, ready_at, hls_complete, thumbnails_key, created_by)
-        select ${copy.id}, null, id, storage_key, original_name, byte_size, sha256, content_type, file_kind,
-          processing_state, hls_prefix, poster_key, duration_seconds, width, height, processing_progress, ready_at, hls_complete, thumbnails_key, ${actor.user.id}
-        from media_file where item_id = ${item.id} and deleted_at is null and processing_state in ('none', 'ready')
-        order by created_at
-        returning id, copied_from_file_id as old_id`.execute(trx);
-      result.files += files.rows.length;
-      if (files.rows.length) {
-        await sql`
-          insert into caption (media_file_id, language, vtt, created_by)
-          select f.id, c.language, c.vtt, ${actor.user.id} from caption c join media_file f on f.copied_from_file_id = c.media_file_id
-          where f.item_id = ${copy.id}`.execute(trx);
-      }
-      await trx
-        .insertInto('assignment')
-        .columns(['item_id', 'instructions', 'opens_at', 'due_at', 'late_policy', 'max_score', 'allowed_extensions', 'max_files', 'max_file_bytes'])
-        .expression((eb) =>
-          eb
-            .selectFrom('assignment')
-            .select([sql.lit(copy.id).as('item_id'), 'instructions', moved('opens_at').as('opens_at'), moved('due_at').as('due_at'), 'late_policy', 'max_score', 'allowed_extensions', 'max_files', 'max_file_bytes'])
-            .where('item_id', '=', item.id),
-        )
-        .execute();
-      await trx
-        .insertInto('quiz')
-        .columns(['item_id', 'instructions', 'opens_at', 'closes_at', 'time_limit_minutes', 'attempts_allowed', 'shuffle_questions', 'shuffle_answers', 'draw_count', 'review_policy', 'max_score'])
-        .expression((eb) =>
-          eb
-            .selectFrom('quiz')
-            .select([
-              sql.lit(copy.id).as('item_id'),
-              'instructions',
-              moved('opens_at').as('opens_at'),
-              moved('closes_at').as('closes_at'),
-              'time_limit_minutes',
-              'attempts_allowed',
-              'shuffle_questions',
-              'shuffle_answers',
-              'draw_count',
-              'review_policy',
-              'max_score',
-            ])
-            .where('item_id', '=', item.id),
-        )
-        .execute();
+      result.files += await copyItemContent(trx, { from: item.id, to: copy.id, actorId: actor.user.id, moved });
     }
     const questions = await sql`
       insert into question (cabinet_id, kind, title, stem, data, image_key, image_type, created_by, copied_from_question_id)
@@ -156,4 +110,61 @@ export async function copyFromPreviousTerm(db: Db, actor: Actor, cabinetId: stri
     await recordAudit(trx, { actorId: actor.user.id, action: 'cabinet.copy', objectType: 'cabinet', objectId: cabinetId, ip: actor.ip, data: { sourceCabinetId, ...result } });
     return result;
   });
+}
+
+type Moved = (column: 'due_at' | 'opens_at' | 'closes_at') => RawBuilder<Date>;
+
+/**
+ * What an item holds, copied into its copy: its files that are whole (sharing their stored objects
+ * and published renditions) with their captions, and its assignment or test with dates moved into
+ * the new term. Returns how many files.
+ */
+async function copyItemContent(trx: Transaction<Database>, { from, to, actorId, moved }: { from: string; to: string; actorId: string; moved: Moved }): Promise<number> {
+    const files = await sql<{ id: string; old_id: string }>`
+      insert into media_file (item_id, upload_id, copied_from_file_id, storage_key, original_name, byte_size, sha256, content_type, file_kind,
+        processing_state, hls_prefix, poster_key, duration_seconds, width, height, processing_progress, ready_at, hls_complete, thumbnails_key, created_by)
+      select ${to}, null, id, storage_key, original_name, byte_size, sha256, content_type, file_kind,
+        processing_state, hls_prefix, poster_key, duration_seconds, width, height, processing_progress, ready_at, hls_complete, thumbnails_key, ${actorId}
+      from media_file where item_id = ${from} and deleted_at is null and processing_state in ('none', 'ready')
+      order by created_at
+      returning id, copied_from_file_id as old_id`.execute(trx);
+    if (files.rows.length) {
+      await sql`
+        insert into caption (media_file_id, language, vtt, created_by)
+        select f.id, c.language, c.vtt, ${actorId} from caption c join media_file f on f.copied_from_file_id = c.media_file_id
+        where f.item_id = ${to}`.execute(trx);
+    }
+    await trx
+      .insertInto('assignment')
+      .columns(['item_id', 'instructions', 'opens_at', 'due_at', 'late_policy', 'max_score', 'allowed_extensions', 'max_files', 'max_file_bytes'])
+      .expression((eb) =>
+        eb
+          .selectFrom('assignment')
+          .select([sql.lit(to).as('item_id'), 'instructions', moved('opens_at').as('opens_at'), moved('due_at').as('due_at'), 'late_policy', 'max_score', 'allowed_extensions', 'max_files', 'max_file_bytes'])
+          .where('item_id', '=', from),
+      )
+      .execute();
+    await trx
+      .insertInto('quiz')
+      .columns(['item_id', 'instructions', 'opens_at', 'closes_at', 'time_limit_minutes', 'attempts_allowed', 'shuffle_questions', 'shuffle_answers', 'draw_count', 'review_policy', 'max_score'])
+      .expression((eb) =>
+        eb
+          .selectFrom('quiz')
+          .select([
+            sql.lit(to).as('item_id'),
+            'instructions',
+            moved('opens_at').as('opens_at'),
+            moved('closes_at').as('closes_at'),
+            'time_limit_minutes',
+            'attempts_allowed',
+            'shuffle_questions',
+            'shuffle_answers',
+            'draw_count',
+            'review_policy',
+            'max_score',
+          ])
+          .where('item_id', '=', from),
+      )
+      .execute();
+  return files.rows.length;
 }

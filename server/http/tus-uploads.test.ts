@@ -10,7 +10,8 @@ import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { trickle } from '../../tests/helpers/trickle.ts';
 import { tusCreate, tusPatch, tusUploadWhole } from '../../tests/helpers/tus-requests.ts';
-import { finishUpload, sweepSpool } from '../uploads/uploads.ts';
+import { sweepSpool } from '../uploads/spool-sweep.ts';
+import { finishUpload } from '../uploads/uploads.ts';
 
 const MiB = 1024 * 1024;
 let server: TestServer;

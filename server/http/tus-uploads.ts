@@ -4,7 +4,8 @@ import { EVENTS, Server, type Upload } from '@tus/server';
 import type { SessionUser } from '../auth/sessions.ts';
 import { AppError, answerableError } from '../errors.ts';
 import type { Services } from '../services.ts';
-import { authorizeUploadRequest, beginUpload, checkArrivingContent, finishUpload, forgetUpload, sweepSpool } from '../uploads/uploads.ts';
+import { sweepSpool } from '../uploads/spool-sweep.ts';
+import { authorizeUploadRequest, beginUpload, checkArrivingContent, finishUpload, forgetUpload } from '../uploads/uploads.ts';
 import { HEAD_BYTES } from '../uploads/file-types.ts';
 import { createSpoolHasher } from '../uploads/spool-hasher.ts';
 import { createUploadLocker } from './upload-lease.ts';
@@ -27,57 +28,69 @@ export type TusEndpoint = {
   close(): Promise<void>;
 };
 
-export function createTusEndpoint(services: Services): TusEndpoint {
-  const { db, config } = services;
+/** What the parts of the endpoint share: the services, the spool's hasher, and who each request is. */
+type Endpoint = {
+  services: Services;
+  hasher: ReturnType<typeof createSpoolHasher>;
+  store: FileStore;
+  locker: ReturnType<typeof createUploadLocker>;
   // Each request is authorized once in onIncomingRequest; later hooks of the same request read it here.
-  const users = new WeakMap<Request, SessionUser | null>();
-  const ips = new WeakMap<Request, string | null>();
+  users: WeakMap<Request, SessionUser | null>;
+  ips: WeakMap<Request, string | null>;
+};
 
-  /** The translated answer to a refused request; anything but a refusal is logged. */
-  const explain = (headers: Headers, user: SessionUser | null | undefined, error: unknown) => {
-    const { status, message, bug } = translatedError(error, negotiateLocale(headers, user?.locale));
-    if (bug) services.logger.error('upload failed', { error: String(error), stack: (error as Error)?.stack });
-    return { status, body: `${message}\n` };
-  };
-  const reject = (req: Request, error: unknown): TusRejection => {
-    const { status, body } = explain(req.headers, users.get(req), error);
-    // tus-js-client starts the upload again from zero when the HEAD that resumes it is refused with
-    // anything but 423. While the database is away (503) the upload is only out of reach for now:
-    // 423 ("locked, try again later") makes the client wait and resume it where it was.
-    return { status_code: req.method === 'HEAD' && status === 503 ? 423 : status, body };
-  };
+/** The translated answer to a refused request; anything but a refusal is logged. */
+function explain(endpoint: Endpoint, headers: Headers, user: SessionUser | null | undefined, error: unknown) {
+  const { status, message, bug } = translatedError(error, negotiateLocale(headers, user?.locale));
+  if (bug) endpoint.services.logger.error('upload failed', { error: String(error), stack: (error as Error)?.stack });
+  return { status, body: `${message}\n` };
+}
 
-  const hasher = createSpoolHasher(config.spoolDir);
-  // This process's spool is swept here, where it is: the workers may run on other machines.
+function reject(endpoint: Endpoint, req: Request, error: unknown): TusRejection {
+  const { status, body } = explain(endpoint, req.headers, endpoint.users.get(req), error);
+  // tus-js-client starts the upload again from zero when the HEAD that resumes it is refused with
+  // anything but 423. While the database is away (503) the upload is only out of reach for now:
+  // 423 ("locked, try again later") makes the client wait and resume it where it was.
+  return { status_code: req.method === 'HEAD' && status === 503 ? 423 : status, body };
+}
+
+/** This process's spool is swept here, where it is: the workers may run on other machines. */
+function sweepSpoolEvery(services: Services): NodeJS.Timeout {
+  const { db, config, logger } = services;
   const sweeping = setInterval(() => {
     sweepSpool({ db, spoolDir: config.spoolDir }, config.abandonedUploadMs).then(
-      (swept) => (swept.discarded || swept.orphans) && services.logger.info('upload spool swept', swept),
-      (error: unknown) => services.logger.warn('upload spool sweep failed', { error: String(error) }),
+      (swept) => (swept.discarded || swept.orphans) && logger.info('upload spool swept', swept),
+      (error: unknown) => logger.warn('upload spool sweep failed', { error: String(error) }),
     );
   }, config.spoolSweepMs);
   sweeping.unref();
-  const store = new FileStore({ directory: config.spoolDir });
-  // Across processes that share the spool, not only within this one (decision 031).
-  const locker = createUploadLocker(db);
-  /** Checks a complete upload and records it; the answer's extra headers. */
-  const finish = async (upload: Upload, ip: string | null): Promise<Record<string, string>> => {
-    try {
-      const finished = await finishUpload(
-        { db, storage: services.storage, queue: services.queue, spoolDir: config.spoolDir },
-        upload.id,
-        { ip, checksums: () => hasher.digest(upload.id, upload.size ?? 0) },
-      );
-      const [name, id] = 'mediaFileId' in finished ? ['Kabinet-Media-File', finished.mediaFileId] : ['Kabinet-Submission-File', finished.submissionFileId];
-      return { [name]: id, 'Access-Control-Expose-Headers': name };
-    } catch (error) {
-      hasher.forget(upload.id);
-      throw error;
-    }
-  };
+  return sweeping;
+}
+
+/** Checks a complete upload and records it; the answer's extra headers. */
+async function finish(endpoint: Endpoint, upload: Upload, ip: string | null): Promise<Record<string, string>> {
+  const { db, storage, queue, config } = endpoint.services;
+  try {
+    const finished = await finishUpload({ db, storage, queue, spoolDir: config.spoolDir }, upload.id, {
+      ip,
+      checksums: () => endpoint.hasher.digest(upload.id, upload.size ?? 0),
+    });
+    const [name, id] = 'mediaFileId' in finished ? ['Kabinet-Media-File', finished.mediaFileId] : ['Kabinet-Submission-File', finished.submissionFileId];
+    return { [name]: id, 'Access-Control-Expose-Headers': name };
+  } catch (error) {
+    endpoint.hasher.forget(upload.id);
+    throw error;
+  }
+}
+
+/** @tus/server with every request authorized and every refusal translated. */
+function tusServer(endpoint: Endpoint): Server {
+  const { db, config } = endpoint.services;
+  const { users, ips, hasher } = endpoint;
   const server = new Server({
     path: UPLOADS_PATH,
-    datastore: store,
-    locker,
+    datastore: endpoint.store,
+    locker: endpoint.locker,
     relativeLocation: true,
     // A safety net for every PATCH body; each kind's own limit is checked when the upload is created.
     maxSize: Math.max(config.uploadLimits.video, config.uploadLimits.document),
@@ -94,47 +107,48 @@ export function createTusEndpoint(services: Services): TusEndpoint {
           users.set(req, await authorizeUploadRequest(db, findUser, uploadId, req.method));
         }
       } catch (error) {
-        throw reject(req, error);
+        throw reject(endpoint, req, error);
       }
     },
     async onUploadCreate(req, upload: Upload) {
       try {
-        await beginUpload(db, users.get(req) ?? null, {
-          uploadId: upload.id,
-          size: upload.size,
-          metadata: upload.metadata,
-          limits: config.uploadLimits,
-        });
+        await beginUpload(db, users.get(req) ?? null, { uploadId: upload.id, size: upload.size, metadata: upload.metadata, limits: config.uploadLimits });
       } catch (error) {
-        throw reject(req, error);
+        throw reject(endpoint, req, error);
       }
       hasher.follow(upload.id);
       return {};
     },
     async onUploadFinish(req, upload: Upload) {
       try {
-        return { headers: await finish(upload, ips.get(req) ?? null) };
+        return { headers: await finish(endpoint, upload, ips.get(req) ?? null) };
       } catch (error) {
-        throw reject(req, error);
+        throw reject(endpoint, req, error);
       }
     },
     // What the datastore throws (a full disk while creating an upload) is translated like any refusal.
     onResponseError(req, error) {
-      if (error instanceof Error && answerableError(error)) return reject(req, error);
+      if (error instanceof Error && answerableError(error)) return reject(endpoint, req, error);
       return undefined;
     },
   });
   server.on(EVENTS.POST_TERMINATE, (_req, _res, id: string) => {
     hasher.forget(id);
-    forgetUpload(db, id).catch((error) => services.logger.warn('forget upload failed', { id, error: String(error) }));
+    forgetUpload(db, id).catch((error) => endpoint.services.logger.warn('forget upload failed', { id, error: String(error) }));
   });
+  return server;
+}
+
+/** The PATCH receiver (tus-patch.ts) with the same authorization, content check and finish. */
+function patchReceiver(endpoint: Endpoint): TusEndpoint['receivePatch'] {
+  const { db, config } = endpoint.services;
   const patchUsers = new WeakMap<ExpressRequest, SessionUser>();
-  const receivePatch = createPatchReceiver({
+  return createPatchReceiver({
     spoolDir: config.spoolDir,
-    locker,
+    locker: endpoint.locker,
     // The stored record only: the PATCH receiver reads the offset (the spool file's length) itself.
     async readUpload(uploadId) {
-      const upload = await store.configstore.get(uploadId).catch(() => undefined);
+      const upload = await endpoint.store.configstore.get(uploadId).catch(() => undefined);
       if (!upload) throw new AppError('not_found');
       return upload;
     },
@@ -147,25 +161,39 @@ export function createTusEndpoint(services: Services): TusEndpoint {
       try {
         await checkArrivingContent({ db, spoolDir: config.spoolDir }, upload.id, head);
       } catch (error) {
-        hasher.forget(upload.id);
+        endpoint.hasher.forget(upload.id);
         throw error;
       }
     },
-    finish: (req, upload) => finish(upload, req.ip ?? null),
+    finish: (req, upload) => finish(endpoint, upload, req.ip ?? null),
     refuse(req, res, error) {
-      const { status, body } = explain(webHeaders(req.headers), patchUsers.get(req), error);
+      const { status, body } = explain(endpoint, webHeaders(req.headers), patchUsers.get(req), error);
       res.status(status).set('Tus-Resumable', '1.0.0').type('text/plain').send(body);
     },
   });
+}
+
+export function createTusEndpoint(services: Services): TusEndpoint {
+  const endpoint: Endpoint = {
+    services,
+    hasher: createSpoolHasher(services.config.spoolDir),
+    store: new FileStore({ directory: services.config.spoolDir }),
+    // Across processes that share the spool, not only within this one (decision 031).
+    locker: createUploadLocker(services.db),
+    users: new WeakMap(),
+    ips: new WeakMap(),
+  };
+  const sweeping = sweepSpoolEvery(services);
+  const server = tusServer(endpoint);
   return {
-    receivePatch,
+    receivePatch: patchReceiver(endpoint),
     handle(request, ip) {
-      ips.set(request, ip);
+      endpoint.ips.set(request, ip);
       return server.handleWeb(request);
     },
     close: () => {
       clearInterval(sweeping);
-      return hasher.close();
+      return endpoint.hasher.close();
     },
   };
 }

@@ -5,14 +5,16 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { text } from 'node:stream/consumers';
+import type { Selectable } from 'kysely';
 import type { Db } from '../../db/client.ts';
+import type { Database } from '../../db/schema.ts';
 import type { MediaConfig } from '../config.ts';
 import { isAppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { throughOutages } from '../jobs/outages.ts';
 import { contentTypeOfKey, storageKeys, type MediaStorage } from '../storage/media-storage.ts';
-import { boundToThisProcess, findBinaries, probe } from './probe.ts';
-import { transcodeToHls } from './transcode.ts';
+import { boundToThisProcess, findBinaries, probe, type Probe } from './probe.ts';
+import { transcodeToHls, type Stage, type TranscodeOptions } from './transcode.ts';
 import { segmentsOf } from './growing-playlist.ts';
 import { beginLadder, beginProcessing, completeLadder, failProcessing, finishGrowing, publishPlayable, recordDuration, reportProgress, videoStateOf } from './video-state.ts';
 
@@ -39,136 +41,205 @@ const progressEveryMs = 2000;
  * else throws, for the handler to count and the queue to retry.
  */
 export async function processVideo(deps: ProcessDeps, mediaFileId: string, stage: VideoStage, options: { signal?: AbortSignal } = {}): Promise<ProcessOutcome> {
-  const { db, storage, media, queue } = deps;
+  const { db, queue } = deps;
   const patient = <T>(step: () => Promise<T>) => throughOutages(step, { signal: options.signal });
   const file = await patient(() => db.selectFrom('media_file').selectAll().where('id', '=', mediaFileId).executeTakeFirst());
+  const plan = planOf(file, stage);
+  if (plan === 'queue-ladder') {
+    await patient(() => queue.enqueue(db, 'complete-video-ladder', { mediaFileId }));
+    return 'already-ready';
+  }
+  if (typeof plan === 'string') return plan;
+  if (plan.runsRest) await patient(() => beginLadder(db, mediaFileId));
+  else if (!plan.regrowing) await patient(() => beginProcessing(db, mediaFileId));
+
+  await removeLeftovers(deps, mediaFileId, plan.playableDone);
+  const id = randomBytes(6).toString('hex');
+  const work = path.join(deps.media.workDir, `${mediaFileId}-${id}`);
+  const attempt: Attempt = {
+    deps,
+    mediaFileId,
+    plan,
+    patient,
+    signal: options.signal,
+    prefix: plan.playableDone ? file!.hls_prefix! : storageKeys.hls(mediaFileId, id),
+    out: path.join(work, 'out'),
+    stored: [],
+    published: plan.playableDone,
+    lost: false,
+    outcome: 'ready',
+  };
+  await fs.mkdir(work, { recursive: true });
+  try {
+    const source = path.join(work, 'source');
+    await patient(async () => pipeline(await deps.storage.read(file!.storage_key), createWriteStream(source)));
+    return await encode(attempt, source);
+  } catch (error) {
+    await Promise.all(attempt.stored.map((key) => deps.storage.remove(key).catch(() => undefined)));
+    if (attempt.lost) return 'already-ready';
+    throw error;
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
+
+type MediaFileRow = Selectable<Database['media_file']>;
+/** What an attempt does, from the video's state and the stage its job is for. */
+type Plan = {
+  /** Something playable is published already. */
+  playableDone: boolean;
+  /** Playable while its first rendition was still growing when that attempt ended: the first
+   * stage is encoded again, its published playlist replaced only once the new one is as long. */
+  regrowing: boolean;
+  /** The first stage is done and whole: this attempt makes the rest of the ladder. */
+  runsRest: boolean;
+};
+
+/**
+ * Nothing to do (`gone`, `already-ready`), only the ladder's job to queue, or an attempt to run. A
+ * ladder job for a video whose first stage is not done has nothing to do (that stage's job queues
+ * the ladder when it is). A first stage's job for a video whose first stage is done (run again
+ * after its worker died, or queued by an earlier version) makes sure the ladder is queued: one
+ * ladder attempt at a time (its queue keeps one job per video).
+ */
+function planOf(file: MediaFileRow | undefined, stage: VideoStage): Plan | 'gone' | 'already-ready' | 'queue-ladder' {
   if (!file || file.deleted_at) return 'gone';
   const state = videoStateOf(file);
   if (state === 'complete') return 'already-ready';
   if (state === 'failed' || state === null) return 'gone'; // failed for good, until someone retries
   const playableDone = state === 'playable';
-  // Playable while its first rendition was still growing when that attempt ended: the first
-  // stage is encoded again, its published playlist replaced only once the new one is as long.
-  const regrowing = playableDone && file.growing;
-  const runsRest = playableDone && !file.growing;
-  // A ladder job for a video whose first stage is not done has nothing to do (that stage's job
-  // queues the ladder when it is). A first stage's job for a video whose first stage is done (run
-  // again after its worker died, or queued by an earlier version) makes sure the ladder is queued:
-  // one ladder attempt at a time (its queue keeps one job per video).
-  if (stage === 'ladder' && !runsRest) return 'already-ready';
-  if (stage === 'playable' && runsRest) {
-    await patient(() => queue.enqueue(db, 'complete-video-ladder', { mediaFileId }));
-    return 'already-ready';
-  }
-  if (runsRest) await patient(() => beginLadder(db, mediaFileId));
-  else if (!regrowing) await patient(() => beginProcessing(db, mediaFileId));
+  const plan = { playableDone, regrowing: playableDone && file.growing, runsRest: playableDone && !file.growing };
+  if (stage === 'ladder' && !plan.runsRest) return 'already-ready';
+  if (stage === 'playable' && plan.runsRest) return 'queue-ladder';
+  return plan;
+}
 
-  await removeLeftovers(deps, file.id, playableDone);
-  const attempt = randomBytes(6).toString('hex');
-  const work = path.join(media.workDir, `${mediaFileId}-${attempt}`);
-  const prefix = playableDone ? file.hls_prefix! : storageKeys.hls(mediaFileId, attempt);
-  const stored: string[] = [];
-  let lost = false;
-  let published = playableDone;
-  await fs.mkdir(work, { recursive: true });
+/** One attempt at a stage of one video, and what it has done so far. */
+type Attempt = {
+  deps: ProcessDeps;
+  mediaFileId: string;
+  plan: Plan;
+  patient: <T>(step: () => Promise<T>) => Promise<T>;
+  signal: AbortSignal | undefined;
+  /** Where its files go in media storage (the published video's own, once there is one). */
+  prefix: string;
+  /** Where ffmpeg writes. */
+  out: string;
+  /** Keys this attempt stored while nothing of it is published: removed if it fails. */
+  stored: string[];
+  published: boolean;
+  /** Another attempt published first: this one's work is not needed. */
+  lost: boolean;
+  outcome: ProcessOutcome;
+};
+
+/** Probes the fetched source (refusing what ffmpeg must not take) and encodes the attempt's stage. */
+async function encode(attempt: Attempt, source: string): Promise<ProcessOutcome> {
+  const { deps, mediaFileId, patient } = attempt;
+  // ffmpeg dies with this process, even killed (no transcode left running for nobody).
+  const binaries = await boundToThisProcess(findBinaries(deps.media), deps.media.workDir);
+  let found: Probe;
   try {
-    const source = path.join(work, 'source');
-    await patient(async () => pipeline(await storage.read(file.storage_key), createWriteStream(source)));
-    // ffmpeg dies with this process, even killed (no transcode left running for nobody).
-    const binaries = await boundToThisProcess(findBinaries(media), media.workDir);
-    let found;
-    try {
-      found = await probe(binaries, source);
-    } catch (error) {
-      if (!isAppError(error)) throw error;
-      await patient(() => failProcessing(db, mediaFileId, error.messageKey, error.params));
-      return 'refused';
-    }
-    if (!playableDone) await patient(() => recordDuration(db, mediaFileId, found.durationSeconds));
-    let lastReport = 0;
-    const out = path.join(work, 'out');
-    const storeOne = async (name: string, localPath: string) => {
-      const key = `${prefix}/${name.split(path.sep).join('/')}`;
-      await patient(() => storage.putFile(key, localPath, contentTypeOfKey(name)));
-      if (!published) stored.push(key);
-    };
-    const store = async (files: string[]) => {
-      for (const name of files) await storeOne(name, path.join(out, name));
-    };
-    let outcome: ProcessOutcome = 'ready';
-    await transcodeToHls(binaries, source, found, out, {
-      processes: media.transcodeProcesses,
-      signal: options.signal,
-      stages: runsRest ? 'rest' : 'playable',
-      growing: {
-        store: storeOne,
-        async publishedSegments(folder) {
-          if (!regrowing) return 0;
-          const playlist = await patient(async () => (await storage.size(`${prefix}/${folder}/index.m3u8`)) === null ? '' : text(await storage.read(`${prefix}/${folder}/index.m3u8`)));
-          return segmentsOf(playlist).length;
-        },
-      },
-      async restorePublished(folder) {
-        for (const key of await patient(() => storage.list(`${prefix}/${folder}/`))) {
-          const into = path.join(out, folder, key.slice(prefix.length + folder.length + 2));
-          await fs.mkdir(path.dirname(into), { recursive: true });
-          await patient(async () => pipeline(await storage.read(key), createWriteStream(into)));
-        }
-      },
-      onProgress(fraction) {
-        if (Date.now() - lastReport < progressEveryMs) return;
-        lastReport = Date.now();
-        // Progress is a hint: lost while the database is away, not waited for.
-        void reportProgress(db, mediaFileId, fraction).catch(() => undefined);
-      },
-      async publish(stage) {
-        await store(stage.files);
-        const picture = stage.variants.find((variant) => variant.resolution)?.resolution;
-        const done = {
-          prefix,
-          renditions: stage.variants.map((variant) => variant.name),
-          complete: stage.complete,
-          posterKey: found.video ? `${prefix}/poster.jpg` : null,
-          thumbnailsKey: stage.files.includes(thumbnailsFile) ? `${prefix}/${thumbnailsFile}` : null,
-          durationSeconds: found.durationSeconds,
-          width: picture?.width ?? null,
-          height: picture?.height ?? null,
-          growing: stage.growing ?? false,
-        };
-        if (published) {
-          if (done.growing) return; // a first stage encoded again, caught up: playable already
-          if (runsRest || done.complete) await patient(() => completeLadder(db, mediaFileId, done));
-          else await patient(() => db.transaction().execute(async (trx) => {
-            // A first stage that grew is whole: the rest of the ladder may start.
-            await finishGrowing(trx, mediaFileId, prefix);
-            await queue.enqueue(trx, 'complete-video-ladder', { mediaFileId });
-          }));
-          return;
-        }
-        const won = await patient(() =>
-          db.transaction().execute(async (trx) => {
-            if (!(await publishPlayable(trx, mediaFileId, done))) return false;
-            if (!done.complete && !done.growing) await queue.enqueue(trx, 'complete-video-ladder', { mediaFileId });
-            return true;
-          }),
-        );
-        if (!won) {
-          lost = true;
-          throw new Error('another attempt published this video first');
-        }
-        published = true;
-        stored.length = 0; // published: these files are the video's now
-        if (!done.complete) outcome = 'playable';
-      },
-    });
-    return outcome;
+    found = await probe(binaries, source);
   } catch (error) {
-    await Promise.all(stored.map((key) => storage.remove(key).catch(() => undefined)));
-    if (lost) return 'already-ready';
-    throw error;
-  } finally {
-    await fs.rm(work, { recursive: true, force: true });
+    if (!isAppError(error)) throw error;
+    await patient(() => failProcessing(deps.db, mediaFileId, error.messageKey, error.params));
+    return 'refused';
   }
+  if (!attempt.plan.playableDone) await patient(() => recordDuration(deps.db, mediaFileId, found.durationSeconds));
+  await transcodeToHls(binaries, source, found, attempt.out, transcodeHooks(attempt, found));
+  return attempt.outcome;
+}
+
+/** Stores one file ffmpeg wrote, under the attempt's prefix. */
+async function storeOne(attempt: Attempt, name: string, localPath: string): Promise<void> {
+  const key = `${attempt.prefix}/${name.split(path.sep).join('/')}`;
+  await attempt.patient(() => attempt.deps.storage.putFile(key, localPath, contentTypeOfKey(name)));
+  if (!attempt.published) attempt.stored.push(key);
+}
+
+/** How the transcode stores, restores, reports and publishes for this attempt. */
+function transcodeHooks(attempt: Attempt, found: Probe): TranscodeOptions {
+  const { deps, prefix, patient } = attempt;
+  let lastReport = 0;
+  return {
+    processes: deps.media.transcodeProcesses,
+    signal: attempt.signal,
+    stages: attempt.plan.runsRest ? 'rest' : 'playable',
+    growing: {
+      store: (name, localPath) => storeOne(attempt, name, localPath),
+      async publishedSegments(folder) {
+        if (!attempt.plan.regrowing) return 0;
+        const key = `${prefix}/${folder}/index.m3u8`;
+        const playlist = await patient(async () => ((await deps.storage.size(key)) === null ? '' : text(await deps.storage.read(key))));
+        return segmentsOf(playlist).length;
+      },
+    },
+    // What the ladder needs of the published stage comes from media storage, never from an earlier attempt's folder.
+    async restorePublished(folder) {
+      for (const key of await patient(() => deps.storage.list(`${prefix}/${folder}/`))) {
+        const into = path.join(attempt.out, folder, key.slice(prefix.length + folder.length + 2));
+        await fs.mkdir(path.dirname(into), { recursive: true });
+        await patient(async () => pipeline(await deps.storage.read(key), createWriteStream(into)));
+      }
+    },
+    onProgress(fraction) {
+      if (Date.now() - lastReport < progressEveryMs) return;
+      lastReport = Date.now();
+      // Progress is a hint: lost while the database is away, not waited for.
+      void reportProgress(deps.db, attempt.mediaFileId, fraction).catch(() => undefined);
+    },
+    publish: (stage) => publishStage(attempt, found, stage),
+  };
+}
+
+/**
+ * Stores a stage's files (the master playlist last) and records it: the first playable stage in
+ * one conditional update, in the transaction that queues the rest of the ladder; later stages
+ * complete the ladder, or finish a first rendition that grew.
+ */
+async function publishStage(attempt: Attempt, found: Probe, stage: Stage): Promise<void> {
+  const { deps, mediaFileId, prefix, patient } = attempt;
+  for (const name of stage.files) await storeOne(attempt, name, path.join(attempt.out, name));
+  const picture = stage.variants.find((variant) => variant.resolution)?.resolution;
+  const done = {
+    prefix,
+    renditions: stage.variants.map((variant) => variant.name),
+    complete: stage.complete,
+    posterKey: found.video ? `${prefix}/poster.jpg` : null,
+    thumbnailsKey: stage.files.includes(thumbnailsFile) ? `${prefix}/${thumbnailsFile}` : null,
+    durationSeconds: found.durationSeconds,
+    width: picture?.width ?? null,
+    height: picture?.height ?? null,
+    growing: stage.growing ?? false,
+  };
+  if (attempt.published) {
+    if (done.growing) return; // a first stage encoded again, caught up: playable already
+    if (attempt.plan.runsRest || done.complete) await patient(() => completeLadder(deps.db, mediaFileId, done));
+    else
+      await patient(() =>
+        deps.db.transaction().execute(async (trx) => {
+          // A first stage that grew is whole: the rest of the ladder may start.
+          await finishGrowing(trx, mediaFileId, prefix);
+          await deps.queue.enqueue(trx, 'complete-video-ladder', { mediaFileId });
+        }),
+      );
+    return;
+  }
+  const won = await patient(() =>
+    deps.db.transaction().execute(async (trx) => {
+      if (!(await publishPlayable(trx, mediaFileId, done))) return false;
+      if (!done.complete && !done.growing) await deps.queue.enqueue(trx, 'complete-video-ladder', { mediaFileId });
+      return true;
+    }),
+  );
+  if (!won) {
+    attempt.lost = true;
+    throw new Error('another attempt published this video first');
+  }
+  attempt.published = true;
+  attempt.stored.length = 0; // published: these files are the video's now
+  if (!done.complete) attempt.outcome = 'playable';
 }
 
 /**

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { S3Config } from '../config.ts';
 import { assertValidKey, contentDisposition, type MediaStorage } from './media-storage.ts';
 
@@ -29,7 +29,7 @@ const PART_SIZE = 8 * 1024 * 1024;
 const PARTS_IN_FLIGHT = 2;
 const TRANSFERS_AT_ONCE = 4;
 
-export function createS3Storage(config: S3Config): MediaStorage {
+function s3Client(config: S3Config): S3Client {
   const clientConfig: S3ClientConfig = {
     region: config.region,
     endpoint: config.endpoint,
@@ -41,29 +41,53 @@ export function createS3Storage(config: S3Config): MediaStorage {
   if (config.accessKeyId && config.secretAccessKey) {
     clientConfig.credentials = { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey };
   }
-  const client = new S3Client(clientConfig);
+  return new S3Client(clientConfig);
+}
+
+type Bucket = { client: S3Client; Bucket: string };
+
+/** A small file in one streamed PUT; a large one in parts, a few at a time (see above). */
+async function putObject({ client, Bucket }: Bucket, transfers: LimitFunction, key: string, localPath: string, contentType: string): Promise<void> {
+  const { size } = await stat(localPath);
+  if (size <= PART_SIZE) {
+    await client.send(new PutObjectCommand({ Bucket, Key: key, Body: createReadStream(localPath), ContentLength: size, ContentType: contentType }));
+    return;
+  }
+  await transfers(async () => {
+    const upload = new Upload({
+      client,
+      params: { Bucket, Key: key, Body: createReadStream(localPath), ContentType: contentType },
+      partSize: PART_SIZE,
+      queueSize: PARTS_IN_FLIGHT,
+      leavePartsOnError: false,
+    });
+    await upload.done();
+  });
+}
+
+/** Every key under a prefix, page after page, sorted. */
+async function listKeys({ client, Bucket }: Bucket, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let ContinuationToken: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix: prefix, ContinuationToken }));
+    keys.push(...(page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : [])));
+    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (ContinuationToken);
+  return keys.sort();
+}
+
+export function createS3Storage(config: S3Config): MediaStorage {
+  const client = s3Client(config);
   const Bucket = config.bucket;
+  const bucket = { client, Bucket };
   const transfers = pLimit(TRANSFERS_AT_ONCE);
 
   return {
     kind: 's3',
     async putFile(key, localPath, contentType) {
       assertValidKey(key);
-      const { size } = await stat(localPath);
-      if (size <= PART_SIZE) {
-        await client.send(new PutObjectCommand({ Bucket, Key: key, Body: createReadStream(localPath), ContentLength: size, ContentType: contentType }));
-        return;
-      }
-      await transfers(async () => {
-        const upload = new Upload({
-          client,
-          params: { Bucket, Key: key, Body: createReadStream(localPath), ContentType: contentType },
-          partSize: PART_SIZE,
-          queueSize: PARTS_IN_FLIGHT,
-          leavePartsOnError: false,
-        });
-        await upload.done();
-      });
+      await putObject(bucket, transfers, key, localPath, contentType);
     },
     async read(key, range) {
       assertValidKey(key);
@@ -88,16 +112,7 @@ export function createS3Storage(config: S3Config): MediaStorage {
       assertValidKey(key);
       await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
     },
-    async list(prefix) {
-      const keys: string[] = [];
-      let ContinuationToken: string | undefined;
-      do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix: prefix, ContinuationToken }));
-        keys.push(...(page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : [])));
-        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (ContinuationToken);
-      return keys.sort();
-    },
+    list: (prefix) => listKeys(bucket, prefix),
     async directUrl(key, options) {
       assertValidKey(key);
       if (!config.directDownloads) return null;

@@ -3,10 +3,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import zlib from 'node:zlib';
-import { sql } from 'kysely';
+import { sql, type Selectable, type Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
-import type { FileKind } from '../../db/schema.ts';
+import type { Database, FileKind } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Principal } from '../auth/permissions.ts';
 import { isUuid, loadCabinetScope } from '../cabinets/scope.ts';
@@ -16,7 +16,7 @@ import { checkSubmissionUpload, recordSubmissionFile } from '../assignments/assi
 import { AppError, isAppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { storageKeys, type MediaStorage } from '../storage/media-storage.ts';
-import { detectAcceptedType, detectAcceptedTypeOfHead, kindByName } from './file-types.ts';
+import { detectAcceptedType, detectAcceptedTypeOfHead, kindByName, type DetectedType } from './file-types.ts';
 import type { Checksums } from './spool-hasher.ts';
 import { removeSpooled, spoolPaths, uploadIdPattern } from './upload-spool.ts';
 
@@ -167,6 +167,63 @@ async function refuseContent(deps: Pick<UploadDeps, 'db' | 'spoolDir'>, uploadId
 
 export type FinishedUpload = { mediaFileId: string; itemId: string } | { submissionFileId: string };
 
+/** What is known of a complete upload once its content is checked and stored. */
+type Stored = {
+  row: Selectable<Database['upload']>;
+  mediaFileId: string;
+  key: string;
+  bytes: number;
+  sha256: string;
+  crc32: number;
+  detected: DetectedType;
+  ip: string | null;
+};
+
+/** What an upload was recorded as, if it already was (a second finish of the same upload). */
+async function alreadyRecorded(db: Db, uploadId: string): Promise<FinishedUpload | null> {
+  const recorded = await db.selectFrom('media_file').select(['id', 'item_id']).where('upload_id', '=', uploadId).executeTakeFirst();
+  if (recorded) return { mediaFileId: recorded.id, itemId: recorded.item_id };
+  const recordedForSubmission = await db.selectFrom('submission_file').select('id').where('upload_id', '=', uploadId).executeTakeFirst();
+  return recordedForSubmission ? { submissionFileId: recordedForSubmission.id } : null;
+}
+
+/** A student's file, a draft of their submission. */
+async function recordSubmissionUpload(trx: Transaction<Database>, { row, mediaFileId, key, bytes, sha256, crc32, detected, ip }: Stored, assignmentId: string): Promise<FinishedUpload> {
+  await recordSubmissionFile(trx, { id: mediaFileId, assignment_id: assignmentId, student_id: row.user_id, upload_id: row.id, storage_key: key, original_name: row.file_name, byte_size: bytes, sha256, crc32, content_type: detected.contentType });
+  await trx.updateTable('upload').set({ finished_at: new Date() }).where('id', '=', row.id).execute();
+  await recordAudit(trx, { actorId: row.user_id, action: 'submission.file', objectType: 'submission_file', objectId: mediaFileId, ip, data: { assignmentId, name: row.file_name, bytes, sha256 } });
+  return { submissionFileId: mediaFileId };
+}
+
+/** A file of a cabinet's item (in a slot, the slot's item, made if need be); a lecture is queued for processing. */
+async function recordItemFile(trx: Transaction<Database>, queue: JobQueue, { row, mediaFileId, key, bytes, sha256, detected, ip }: Stored): Promise<FinishedUpload> {
+  const itemId = row.item_id ?? (row.slot_id ? await slotItemId(trx, row.slot_id, titleFromName(row.file_name), row.user_id) : null);
+  if (!itemId) throw new Error(`Upload ${row.id} has no target`);
+  // Lectures, video or audio only, are turned into HLS by the worker.
+  const toProcess = detected.kind === 'video' || detected.kind === 'audio';
+  await trx
+    .insertInto('media_file')
+    .values({
+      id: mediaFileId,
+      item_id: itemId,
+      upload_id: row.id,
+      storage_key: key,
+      original_name: row.file_name,
+      byte_size: bytes,
+      sha256,
+      content_type: detected.contentType,
+      file_kind: detected.kind,
+      processing_state: toProcess ? 'awaiting' : 'none',
+      created_by: row.user_id,
+    })
+    .execute();
+  await trx.updateTable('upload').set({ finished_at: new Date() }).where('id', '=', row.id).execute();
+  await trx.updateTable('item').set({ updated_at: new Date() }).where('id', '=', itemId).execute();
+  if (toProcess) await queue.enqueue(trx, 'transcode-video', { mediaFileId });
+  await recordAudit(trx, { actorId: row.user_id, action: 'file.upload', objectType: 'media_file', objectId: mediaFileId, ip, data: { itemId, name: row.file_name, bytes, sha256 } });
+  return { mediaFileId, itemId };
+}
+
 /**
  * Checks the content of a complete upload, copies it into media storage and records it with its
  * job in one transaction. Running it twice for one upload records one file.
@@ -177,14 +234,11 @@ export async function finishUpload(
   /** `checksums`: the spool hasher's, computed off this thread while the bytes arrived. */
   known: { ip?: string | null; checksums?: () => Promise<Checksums> } = {},
 ): Promise<FinishedUpload> {
-  const ip = known.ip ?? null;
   const { db, storage, queue, spoolDir } = deps;
   const row = await db.selectFrom('upload').selectAll().where('id', '=', uploadId).executeTakeFirst();
   if (!row) throw new AppError('not_found');
-  const recorded = await db.selectFrom('media_file').select(['id', 'item_id']).where('upload_id', '=', uploadId).executeTakeFirst();
-  if (recorded) return { mediaFileId: recorded.id, itemId: recorded.item_id };
-  const recordedForSubmission = await db.selectFrom('submission_file').select('id').where('upload_id', '=', uploadId).executeTakeFirst();
-  if (recordedForSubmission) return { submissionFileId: recordedForSubmission.id };
+  const recorded = await alreadyRecorded(db, uploadId);
+  if (recorded) return recorded;
 
   const { data } = spoolPaths(spoolDir, uploadId);
   const detected = await detectAcceptedType(data, row.file_name);
@@ -194,54 +248,12 @@ export async function finishUpload(
   const mediaFileId = randomUUID();
   const key = storageKeys.original(mediaFileId, detected.extension);
   await storage.putFile(key, data, detected.contentType);
+  const stored: Stored = { row, mediaFileId, key, bytes: stat.size, sha256, crc32, detected, ip: known.ip ?? null };
 
   let result: FinishedUpload;
   try {
-    if (row.assignment_id) {
-      const assignmentId = row.assignment_id;
-      result = await db.transaction().execute(async (trx) => {
-        await recordSubmissionFile(trx, { id: mediaFileId, assignment_id: assignmentId, student_id: row.user_id, upload_id: uploadId, storage_key: key, original_name: row.file_name, byte_size: stat.size, sha256, crc32, content_type: detected.contentType });
-        await trx.updateTable('upload').set({ finished_at: new Date() }).where('id', '=', uploadId).execute();
-        await recordAudit(trx, { actorId: row.user_id, action: 'submission.file', objectType: 'submission_file', objectId: mediaFileId, ip, data: { assignmentId, name: row.file_name, bytes: stat.size, sha256 } });
-        return { submissionFileId: mediaFileId };
-      });
-      await removeSpooled(spoolDir, uploadId);
-      return result;
-    }
-    result = await db.transaction().execute(async (trx) => {
-      const itemId = row.item_id ?? (row.slot_id ? await slotItemId(trx, row.slot_id, titleFromName(row.file_name), row.user_id) : null);
-      if (!itemId) throw new Error(`Upload ${uploadId} has no target`);
-      // Lectures, video or audio only, are turned into HLS by the worker.
-      const toProcess = detected.kind === 'video' || detected.kind === 'audio';
-      await trx
-        .insertInto('media_file')
-        .values({
-          id: mediaFileId,
-          item_id: itemId,
-          upload_id: uploadId,
-          storage_key: key,
-          original_name: row.file_name,
-          byte_size: stat.size,
-          sha256,
-          content_type: detected.contentType,
-          file_kind: detected.kind,
-          processing_state: toProcess ? 'awaiting' : 'none',
-          created_by: row.user_id,
-        })
-        .execute();
-      await trx.updateTable('upload').set({ finished_at: new Date() }).where('id', '=', uploadId).execute();
-      await trx.updateTable('item').set({ updated_at: new Date() }).where('id', '=', itemId).execute();
-      if (toProcess) await queue.enqueue(trx, 'transcode-video', { mediaFileId });
-      await recordAudit(trx, {
-        actorId: row.user_id,
-        action: 'file.upload',
-        objectType: 'media_file',
-        objectId: mediaFileId,
-        ip,
-        data: { itemId, name: row.file_name, bytes: stat.size, sha256 },
-      });
-      return { mediaFileId, itemId };
-    });
+    const assignmentId = row.assignment_id;
+    result = await db.transaction().execute((trx) => (assignmentId ? recordSubmissionUpload(trx, stored, assignmentId) : recordItemFile(trx, queue, stored)));
   } catch (error) {
     // Nothing recorded: no orphan object either. The spool copy stays, so the upload is not lost
     // (unless it was refused for good).
@@ -261,59 +273,4 @@ export async function forgetUpload(db: Db, uploadId: string): Promise<void> {
 function titleFromName(fileName: string): string {
   const base = fileName.replace(/\.[A-Za-z0-9]{1,8}$/, '').replace(/[_]+/g, ' ').trim();
   return (base || fileName).slice(0, 200);
-}
-
-/** A spool file with no upload to continue is left this long first: a new upload's row is written before its file, never after. */
-const ORPHAN_GRACE_MS = 10 * 60_000;
-
-/**
- * Sets one process's spool right with the database. Each web process runs it over its own spool
- * (every `SPOOL_SWEEP_MINUTES`), so it works where the spool is, wherever the workers run:
- * - an upload whose bytes are still arriving here is marked active, so one long PATCH keeps it alive
- *   for the clean-up job too;
- * - an upload idle for `olderThanMs` is discarded, row and files;
- * - the files of an upload that no longer exists, or that was recorded, are removed.
- */
-export async function sweepSpool(deps: Pick<UploadDeps, 'db' | 'spoolDir'>, olderThanMs: number, now = new Date()): Promise<{ discarded: number; orphans: number }> {
-  const names = await fs.readdir(deps.spoolDir).catch(() => [] as string[]);
-  const ids = [...new Set(names.map((name) => name.replace(/\.json$/, '')).filter((id) => uploadIdPattern.test(id)))];
-  if (ids.length === 0) return { discarded: 0, orphans: 0 };
-  const rows = new Map((await deps.db.selectFrom('upload').select(['id', 'finished_at', 'last_activity_at']).where('id', 'in', ids).execute()).map((row) => [row.id, row]));
-  const cutoff = now.getTime() - olderThanMs;
-  let discarded = 0;
-  let orphans = 0;
-  for (const id of ids) {
-    const { data, info } = spoolPaths(deps.spoolDir, id);
-    const [written, described] = await Promise.all([fs.stat(data).catch(() => null), fs.stat(info).catch(() => null)]);
-    const lastTouched = Math.max(written?.mtimeMs ?? 0, described?.mtimeMs ?? 0);
-    const row = rows.get(id);
-    if (row && row.finished_at === null) {
-      // Activity is the last byte written (the record beside it is written when the upload is made).
-      const lastByte = written?.mtimeMs ?? 0;
-      if (lastByte > row.last_activity_at.getTime() + 60_000) {
-        await deps.db.updateTable('upload').set({ last_activity_at: new Date(lastByte) }).where('id', '=', id).execute();
-      } else if (row.last_activity_at.getTime() < cutoff) {
-        await discardUpload(deps, id);
-        discarded++;
-      }
-    } else if (lastTouched < now.getTime() - ORPHAN_GRACE_MS) {
-      await removeSpooled(deps.spoolDir, id);
-      orphans++;
-    }
-  }
-  return { discarded, orphans };
-}
-
-/**
- * Removes uploads with no activity for `olderThanMs` (the clean-up job). Activity is the last
- * request or the last byte written, by the one rule of `sweepSpool`: this machine's spool is swept
- * first, then what the database still says is idle goes. An upload whose bytes arrive on another
- * machine is kept active by that machine's own sweep, which also removes its files once it is gone.
- */
-export async function removeAbandonedUploads(deps: Pick<UploadDeps, 'db' | 'spoolDir'>, olderThanMs: number): Promise<number> {
-  const { discarded } = await sweepSpool(deps, olderThanMs);
-  const cutoff = new Date(Date.now() - olderThanMs);
-  const stale = await deps.db.selectFrom('upload').select('id').where('finished_at', 'is', null).where('last_activity_at', '<', cutoff).execute();
-  for (const { id } of stale) await discardUpload(deps, id);
-  return discarded + stale.length;
 }

@@ -1,7 +1,7 @@
 // Job handler: removes uploads nobody has continued for UPLOAD_ABANDON_HOURS, spool files included.
 import type { JobHandler } from '../../server/jobs/job-queue.ts';
 import type { Services } from '../../server/services.ts';
-import { removeAbandonedUploads } from '../../server/uploads/uploads.ts';
+import { removeAbandonedUploads } from '../../server/uploads/spool-sweep.ts';
 
 export function cleanupAbandonedUploads(services: Services): JobHandler<'cleanup-abandoned-uploads'> {
   return async () => {

@@ -117,10 +117,10 @@ describe('a worker killed mid-job', () => {
       return current.processing_state === 'ready' && !current.hls_complete ? current : undefined;
     }, 90_000);
     expect(await missingSegments(playable.hls_prefix!)).toEqual([]);
-    await sleep(2000); // into the ladder's ffmpeg runs
-    expect((await row(id)).hls_complete).toBe(false);
+    // Into the ladder's ffmpeg runs (its job starts when the queue next hands it out).
     const workDir = server.services.config.media.workDir;
-    expect(await ffmpegIn(workDir)).not.toEqual([]);
+    await waitFor('the ladder\'s ffmpeg', async () => (await ffmpegIn(workDir)).length > 0, 60_000);
+    expect((await row(id)).hls_complete).toBe(false);
     first.kill('SIGKILL');
     const killedAt = Date.now();
     await new Promise((resolve) => first.once('exit', resolve));
