@@ -2,7 +2,7 @@
 // loader), the roster with scores for the staff who see it; and the response every export uses.
 import { PassThrough } from 'node:stream';
 import { createReadableStreamFromReadable, type LoaderFunctionArgs } from '@remix-run/node';
-import { assignmentPage } from '../server/assignments/assignments.ts';
+import { assignmentPage } from '../server/assignments/assignment-page.ts';
 import { gradeSheet } from '../server/assignments/grade-export.ts';
 import { AppError } from '../server/errors.ts';
 import { translatorFor } from '../server/i18n/i18n.ts';

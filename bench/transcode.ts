@@ -8,7 +8,8 @@ import path from 'node:path';
 import { loadConfig } from '../server/config.ts';
 import { planLadder } from '../server/media/ladder.ts';
 import { findBinaries, probe } from '../server/media/probe.ts';
-import { runGroup, transcodeToHls } from '../server/media/transcode.ts';
+import { runGroup } from '../server/media/ffmpeg-commands.ts';
+import { transcodeToHls } from '../server/media/transcode.ts';
 
 const seconds = Number(process.env.BENCH_TRANSCODE_SECONDS ?? 60);
 const media = loadConfig(process.env).media;

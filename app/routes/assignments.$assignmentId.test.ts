@@ -13,7 +13,8 @@ import { loader as fileLoader } from './submission-files.$fileId.tsx';
 import { demoCabinet, principal } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { tusCreate, tusUploadWhole } from '../../tests/helpers/tus-requests.ts';
-import { submitWork, type AssignmentPage } from '../../server/assignments/assignments.ts';
+import { submitWork } from '../../server/assignments/assignments.ts';
+import { type AssignmentPage } from '../../server/assignments/assignment-page.ts';
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 
 let server: TestServer;

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { submissionFileForDownload } from '../../server/assignments/assignments.ts';
+import { submissionFileForDownload } from '../../server/assignments/assignment-page.ts';
 import { fileResponse } from '../../server/media/file-response.ts';
 import { getUser, orRespond } from '../guards.server.ts';
 

@@ -2,7 +2,7 @@
 // language), written by `writeSheet`.
 import type { TFunction } from 'i18next';
 import { writeSheet, type Column, type SheetFormat } from '../exports/spreadsheet.ts';
-import type { AssignmentPage, RosterRow } from './assignments.ts';
+import type { AssignmentPage, RosterRow } from './assignment-page.ts';
 
 export type GradeFormat = SheetFormat;
 

@@ -2,7 +2,7 @@
 // through the zip straight into the socket. Served here rather than by a Remix resource route:
 // Remix's web-stream response path held the zip to about a third of the disk's speed (decision 011).
 import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
-import { latestSubmissionFiles } from '../assignments/assignments.ts';
+import { latestSubmissionFiles } from '../assignments/assignment-page.ts';
 import { planZip, withKnownChecksums, zipOfFiles, zipTag, type ZipStream } from '../assignments/submissions-zip.ts';
 import { requestedRange } from '../media/file-response.ts';
 import { findUserByCookie } from '../auth/sessions.ts';

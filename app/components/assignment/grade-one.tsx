@@ -1,6 +1,6 @@
 import { Form, Link } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import type { AssignmentPage } from '../../../server/assignments/assignments.ts';
+import type { AssignmentPage } from '../../../server/assignments/assignment-page.ts';
 import { LocalTime } from '../local-time.tsx';
 
 /**

@@ -2,7 +2,7 @@
 // uploads, kept as drafts until submitted), and every version submitted so far.
 import { Form, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import type { AssignmentPage, SubmissionView } from '../../../server/assignments/assignments.ts';
+import type { AssignmentPage, SubmissionView } from '../../../server/assignments/assignment-page.ts';
 import { formatBytes } from '../format.ts';
 import { LocalTime } from '../local-time.tsx';
 import { Uploader } from '../upload/uploader.tsx';

@@ -2,7 +2,7 @@
 // score (graded in place), the download of all submissions and the grade exports.
 import { Form, Link, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import type { AssignmentPage, RosterRow } from '../../../server/assignments/assignments.ts';
+import type { AssignmentPage, RosterRow } from '../../../server/assignments/assignment-page.ts';
 import { LocalTime } from '../local-time.tsx';
 
 function ScoreCell({ page, row }: { page: AssignmentPage; row: RosterRow }) {

@@ -27,7 +27,7 @@ function titlePoster(title: string): string {
   return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 }
 
-type KeyControls = { seekBy: (seconds: number) => void; toggleCaptions: () => void; speedStep: (by: number) => void };
+type KeyControls = { seekBy: (seconds: number) => unknown; toggleCaptions: () => void; speedStep: (by: number) => void };
 
 /** Keys as on the big video sites: space/k play, ←/→ 5 s, j/l 10 s, ↑/↓ volume, m mute, f full screen, c captions, </> speed. */
 function keyActions(video: HTMLVideoElement, controls: KeyControls): Record<string, () => void> {
@@ -46,6 +46,19 @@ function keyActions(video: HTMLVideoElement, controls: KeyControls): Record<stri
     c: controls.toggleCaptions,
     '>': () => controls.speedStep(1),
     '<': () => controls.speedStep(-1),
+  };
+}
+
+/** The player's keyboard handler: the keys above, unless a control of the player has the focus. */
+function usePlayerKeys(videoRef: RefObject<HTMLVideoElement>, controls: KeyControls) {
+  return (event: KeyboardEvent<HTMLDivElement>) => {
+    const video = videoRef.current;
+    if (!video || event.altKey || event.ctrlKey || event.metaKey) return;
+    if ((event.target as HTMLElement).closest('select, input, button')) return;
+    const action = keyActions(video, controls)[event.key];
+    if (!action) return;
+    event.preventDefault();
+    action();
   };
 }
 
@@ -86,25 +99,11 @@ export function LecturePlayer(props: Props) {
     setLevel(value);
     if (value !== AUDIO_ONLY && hlsRef.current && !audioOnly) hlsRef.current.currentLevel = value;
   };
-  const seekTo = (seconds: number) => {
-    const video = videoRef.current;
-    if (video) video.currentTime = Math.min(Math.max(0, seconds), video.duration || 0);
-  };
-  const onKey = (event: KeyboardEvent<HTMLDivElement>) => {
-    const video = videoRef.current;
-    if (!video || event.altKey || event.ctrlKey || event.metaKey) return;
-    if ((event.target as HTMLElement).closest('select, input, button')) return;
-    const step = speeds.indexOf(speed);
-    const action = keyActions(video, {
-      seekBy: (seconds) => seekTo(video.currentTime + seconds),
-      toggleCaptions: () => setCaption(caption ? '' : (props.captions[0] ?? '')),
-      speedStep: (by) => setSpeed(speeds[Math.min(speeds.length - 1, Math.max(0, step + by))]!),
-    })[event.key];
-    if (!action) return;
-    event.preventDefault();
-    action();
-  };
-
+  const onKey = usePlayerKeys(videoRef, {
+    seekBy: (seconds) => videoRef.current && (videoRef.current.currentTime = Math.min(Math.max(0, videoRef.current.currentTime + seconds), videoRef.current.duration || 0)),
+    toggleCaptions: () => setCaption(caption ? '' : (props.captions[0] ?? '')),
+    speedStep: (by) => setSpeed(speeds[Math.min(speeds.length - 1, Math.max(0, speeds.indexOf(speed) + by))]!),
+  });
   return (
     <div className="player" tabIndex={0} onKeyDown={onKey} aria-label={t('video.keyboardHelp')} data-testid="player-box">
       <video
