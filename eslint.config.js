@@ -25,24 +25,43 @@ const declared = (statement) => {
   const exported = statement.type === 'ExportNamedDeclaration';
   const declaration = exported ? statement.declaration : statement;
   if (!declaration) return { names: [], exported };
-  if (declaration.type === 'FunctionDeclaration' || declaration.type === 'ClassDeclaration') return { names: declaration.id ? [declaration.id.name] : [], exported };
-  if (declaration.type === 'VariableDeclaration') return { names: declaration.declarations.flatMap((d) => (d.id.type === 'Identifier' ? [d.id.name] : [])), exported };
+  if (declaration.type === 'FunctionDeclaration' || declaration.type === 'ClassDeclaration')
+    return { names: declaration.id ? [declaration.id.name] : [], exported };
+  if (declaration.type === 'VariableDeclaration')
+    return {
+      names: declaration.declarations.flatMap((d) => (d.id.type === 'Identifier' ? [d.id.name] : [])),
+      exported,
+    };
   return { names: [], exported };
 };
 const serverOnlyImports = {
-  meta: { type: 'problem', messages: { browser: '{{name}} from {{source}} would reach the browser: use it only in a loader or an action, move it to a *.server.ts module, or move a pure module to server/common/ (DESIGN.md).' } },
+  meta: {
+    type: 'problem',
+    messages: {
+      browser:
+        '{{name}} from {{source}} would reach the browser: use it only in a loader or an action, move it to a *.server.ts module, or move a pure module to server/common/ (DESIGN.md).',
+    },
+  },
   create(context) {
     const { sourceCode } = context;
     const program = sourceCode.ast;
-    const topLevelOf = (node) => sourceCode.getAncestors(node).concat(node).find((n) => n.parent === program);
+    const topLevelOf = (node) =>
+      sourceCode
+        .getAncestors(node)
+        .concat(node)
+        .find((n) => n.parent === program);
     /** A use that survives compilation (`typeof x` in a type does not). */
-    const isValueUse = (reference) => reference.isValueReference && !sourceCode.getAncestors(reference.identifier).some((n) => n.type === 'TSTypeQuery');
+    const isValueUse = (reference) =>
+      reference.isValueReference &&
+      !sourceCode.getAncestors(reference.identifier).some((n) => n.type === 'TSTypeQuery');
     // Whether every use of a top-level name is inside a loader or an action, directly or through other such names.
     const serverOnly = (name, seen = new Set()) => {
       if (serverOnlyExports.has(name)) return true;
       if (seen.has(name)) return true;
       seen.add(name);
-      const variable = sourceCode.scopeManager.globalScope.childScopes[0]?.set.get(name) ?? sourceCode.scopeManager.globalScope.set.get(name);
+      const variable =
+        sourceCode.scopeManager.globalScope.childScopes[0]?.set.get(name) ??
+        sourceCode.scopeManager.globalScope.set.get(name);
       if (!variable) return false;
       return variable.references.filter(isValueUse).every((reference) => usedOnServer(reference.identifier, seen));
     };
@@ -62,12 +81,20 @@ const serverOnlyImports = {
         for (const specifier of node.specifiers) {
           if (specifier.importKind === 'type') continue;
           const [variable] = sourceCode.getDeclaredVariables(specifier);
-          if (variable?.references.filter(isValueUse).every((reference) => usedOnServer(reference.identifier, new Set()))) continue;
-          context.report({ node: specifier, messageId: 'browser', data: { name: specifier.local.name, source: node.source.value } });
+          if (
+            variable?.references.filter(isValueUse).every((reference) => usedOnServer(reference.identifier, new Set()))
+          )
+            continue;
+          context.report({
+            node: specifier,
+            messageId: 'browser',
+            data: { name: specifier.local.name, source: node.source.value },
+          });
         }
       },
       ImportExpression(node) {
-        if (node.source.type !== 'Literal' || !isServerModule(file, node.source.value) || usedOnServer(node, new Set())) return;
+        if (node.source.type !== 'Literal' || !isServerModule(file, node.source.value) || usedOnServer(node, new Set()))
+          return;
         context.report({ node, messageId: 'browser', data: { name: 'import()', source: node.source.value } });
       },
     };
@@ -89,14 +116,32 @@ export default tseslint.config(
   },
   // One block per file set: a later `no-restricted-imports` replaces an earlier one, it does not add.
   // Tests may drive app/ routes the way a browser does; code may not import app/.
-  { files: ['server/http/**', 'server/main.ts'], ignores: ['**/*.test.ts'], rules: noImport(['**/app/**'], 'Nothing imports app/ (DESIGN.md).') },
+  {
+    files: ['server/http/**', 'server/main.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: noImport(['**/app/**'], 'Nothing imports app/ (DESIGN.md).'),
+  },
   {
     files: ['server/**'],
     ignores: ['server/http/**', 'server/main.ts', '**/*.test.ts'],
-    rules: noImport(['**/app/**', 'express', '@tus/*', '**/http/**'], 'Nothing imports app/ (DESIGN.md); only server/http and server/main.ts know Express or tus.'),
+    rules: noImport(
+      ['**/app/**', 'express', '@tus/*', '**/http/**'],
+      'Nothing imports app/ (DESIGN.md); only server/http and server/main.ts know Express or tus.',
+    ),
   },
-  { files: ['server/**/*.test.ts'], ignores: ['server/http/**'], rules: noImport(['express', '@tus/*'], 'Only server/http and server/main.ts know Express or tus.') },
-  { files: ['workers/**'], ignores: ['**/*.test.ts'], rules: noImport(['**/app/**', '**/server/http/**', 'express', '@tus/*'], 'Workers never import app/ or server/http.') },
+  {
+    files: ['server/**/*.test.ts'],
+    ignores: ['server/http/**'],
+    rules: noImport(['express', '@tus/*'], 'Only server/http and server/main.ts know Express or tus.'),
+  },
+  {
+    files: ['workers/**'],
+    ignores: ['**/*.test.ts'],
+    rules: noImport(
+      ['**/app/**', '**/server/http/**', 'express', '@tus/*'],
+      'Workers never import app/ or server/http.',
+    ),
+  },
   // Migrations are frozen against the schema of their day, not today's types (STYLE.md).
   { files: ['db/migrations/**', 'db/migrate.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   {
@@ -112,9 +157,21 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(?!\\./)', allowTypeImports: true, message: 'server/common/ imports only server/common/ (types from anywhere): the browser loads it (DESIGN.md).' }] },
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./)',
+              allowTypeImports: true,
+              message:
+                'server/common/ imports only server/common/ (types from anywhere): the browser loads it (DESIGN.md).',
+            },
+          ],
+        },
       ],
     },
   },
-  { files: ['db/**'], rules: noImport(['**/app/**', '**/server/**', '**/workers/**'], 'db/ imports none of our code.') },
+  {
+    files: ['db/**'],
+    rules: noImport(['**/app/**', '**/server/**', '**/workers/**'], 'db/ imports none of our code.'),
+  },
 );

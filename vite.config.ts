@@ -28,7 +28,15 @@ function precompress(): Plugin {
       const names = await fs.readdir(assets).catch(() => [] as string[]);
       for (const name of names.filter((file) => /\.(js|css)$/.test(file))) {
         const content = await fs.readFile(path.join(assets, name));
-        await fs.writeFile(path.join(assets, `${name}.br`), zlib.brotliCompressSync(content, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: content.length } }));
+        await fs.writeFile(
+          path.join(assets, `${name}.br`),
+          zlib.brotliCompressSync(content, {
+            params: {
+              [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+              [zlib.constants.BROTLI_PARAM_SIZE_HINT]: content.length,
+            },
+          }),
+        );
         await fs.writeFile(path.join(assets, `${name}.gz`), zlib.gzipSync(content, { level: 9 }));
       }
     },

@@ -20,16 +20,54 @@ import * as adminTeaching from './routes/admin.teaching.tsx';
 import * as teaching from './routes/departments.$departmentId.teaching.tsx';
 
 const columns = [
-  'layout', 'home', 'structure', 'structureCreate', 'people', 'person', 'personDisable', 'personUnlink', 'teaching', 'rollover', 'imports', 'importRun', 'importUpload',
-  'importApply', 'audit', 'auditCsv', 'template', 'export', 'ownTeaching', 'otherTeaching', 'ownTeachingAdd',
+  'layout',
+  'home',
+  'structure',
+  'structureCreate',
+  'people',
+  'person',
+  'personDisable',
+  'personUnlink',
+  'teaching',
+  'rollover',
+  'imports',
+  'importRun',
+  'importUpload',
+  'importApply',
+  'audit',
+  'auditCsv',
+  'template',
+  'export',
+  'ownTeaching',
+  'otherTeaching',
+  'ownTeachingAdd',
 ] as const;
 type Column = (typeof columns)[number];
 
 // "own" and "other" teaching: department 1 (head's) and department 2 (head2's). 302 = to login,
 // 200 = allowed, 403 = refused. Refused actions change nothing (checked below).
 const staff = (own: number, other: number, ownAdd: number) => ({
-  layout: 403, home: 403, structure: 403, structureCreate: 403, people: 403, person: 403, personDisable: 403, personUnlink: 403, teaching: 403, rollover: 403, imports: 403,
-  importRun: 403, importUpload: 403, importApply: 403, audit: 403, auditCsv: 403, template: 403, export: 403, ownTeaching: own, otherTeaching: other, ownTeachingAdd: ownAdd,
+  layout: 403,
+  home: 403,
+  structure: 403,
+  structureCreate: 403,
+  people: 403,
+  person: 403,
+  personDisable: 403,
+  personUnlink: 403,
+  teaching: 403,
+  rollover: 403,
+  imports: 403,
+  importRun: 403,
+  importUpload: 403,
+  importApply: 403,
+  audit: 403,
+  auditCsv: 403,
+  template: 403,
+  export: 403,
+  ownTeaching: own,
+  otherTeaching: other,
+  ownTeachingAdd: ownAdd,
 });
 // prettier-ignore
 const expected: Record<string, Record<Column, number>> = {
@@ -56,7 +94,13 @@ beforeAll(async () => {
   ids.otherDepartment = (await demoScopeOf(db, 'head2')).departmentId!;
   const run = await db
     .insertInto('import_run')
-    .values({ created_by: await server.userId('admin'), file_name: 'x.xlsx', storage_key: 'imports/x/upload', byte_size: 1, state: 'applied' })
+    .values({
+      created_by: await server.userId('admin'),
+      file_name: 'x.xlsx',
+      storage_key: 'imports/x/upload',
+      byte_size: 1,
+      state: 'applied',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   ids.run = run.id;
@@ -65,20 +109,46 @@ afterAll(() => server?.close());
 
 async function outcomes(account: string): Promise<Record<Column, number>> {
   const cookie = account === 'anonymous' ? undefined : await server.cookieFor(account);
-  const get = (path: string, params: Record<string, string> = {}) => ({ request: routeRequest(path, cookie), params, context });
-  const post = (path: string, form: Record<string, string>, params: Record<string, string> = {}) => ({ request: routeRequest(path, cookie, form), params, context });
+  const get = (path: string, params: Record<string, string> = {}) => ({
+    request: routeRequest(path, cookie),
+    params,
+    context,
+  });
+  const post = (path: string, form: Record<string, string>, params: Record<string, string> = {}) => ({
+    request: routeRequest(path, cookie, form),
+    params,
+    context,
+  });
   const run: Record<Column, () => Promise<unknown>> = {
     layout: () => adminLayout.loader(get('/admin')),
     home: () => adminHome.loader(get('/admin')),
     structure: () => structure.loader(get('/admin/structure/faculties', { kind: 'faculties' })),
-    structureCreate: () => structure.action(post('/admin/structure/faculties', { intent: 'create', code: `F-${account}`, name_ky: account }, { kind: 'faculties' })),
+    structureCreate: () =>
+      structure.action(
+        post(
+          '/admin/structure/faculties',
+          { intent: 'create', code: `F-${account}`, name_ky: account },
+          { kind: 'faculties' },
+        ),
+      ),
     people: () => people.loader(get('/admin/people?q=demo')),
     person: () => person.loader(get(`/admin/people/${ids.person}`, { personId: ids.person })),
-    personDisable: () => person.action(post(`/admin/people/${ids.person}`, { intent: 'enable' }, { personId: ids.person })),
+    personDisable: () =>
+      person.action(post(`/admin/people/${ids.person}`, { intent: 'enable' }, { personId: ids.person })),
     // No such link: the admin is told so (404), anyone else is refused before anything is read.
-    personUnlink: () => person.action(post(`/admin/people/${ids.person}`, { intent: 'unlink-sso', issuer: 'https://sso.example', subject: 'nobody' }, { personId: ids.person })),
+    personUnlink: () =>
+      person.action(
+        post(
+          `/admin/people/${ids.person}`,
+          { intent: 'unlink-sso', issuer: 'https://sso.example', subject: 'nobody' },
+          { personId: ids.person },
+        ),
+      ),
     teaching: () => adminTeaching.loader(get('/admin/teaching')),
-    rollover: () => adminTeaching.action(post('/admin/teaching', { code: '', academicYear: '', semester: '1', startsOn: '', weeks: '16' })),
+    rollover: () =>
+      adminTeaching.action(
+        post('/admin/teaching', { code: '', academicYear: '', semester: '1', startsOn: '', weeks: '16' }),
+      ),
     imports: () => imports.loader(get('/admin/imports')),
     importRun: () => importRunRoute.loader(get(`/admin/imports/${ids.run}`, { runId: ids.run })),
     importUpload: () => imports.action(post('/admin/imports', { term: '' })),
@@ -87,10 +157,19 @@ async function outcomes(account: string): Promise<Record<Column, number>> {
     auditCsv: () => auditCsv.loader(get('/admin/audit.csv')),
     template: () => template.loader(get('/admin/imports/template.xlsx')),
     export: () => exportRoute.loader(get('/admin/export.xlsx')),
-    ownTeaching: () => teaching.loader(get(`/departments/${ids.department}/teaching`, { departmentId: ids.department })),
-    otherTeaching: () => teaching.loader(get(`/departments/${ids.otherDepartment}/teaching`, { departmentId: ids.otherDepartment })),
+    ownTeaching: () =>
+      teaching.loader(get(`/departments/${ids.department}/teaching`, { departmentId: ids.department })),
+    otherTeaching: () =>
+      teaching.loader(get(`/departments/${ids.otherDepartment}/teaching`, { departmentId: ids.otherDepartment })),
     // Incomplete on purpose: a permitted caller gets 400, a refused one 403 before anything is read.
-    ownTeachingAdd: () => teaching.action(post(`/departments/${ids.department}/teaching`, { intent: 'add', termId: 'x', instructorId: 'x', subjectId: 'x' }, { departmentId: ids.department })),
+    ownTeachingAdd: () =>
+      teaching.action(
+        post(
+          `/departments/${ids.department}/teaching`,
+          { intent: 'add', termId: 'x', instructorId: 'x', subjectId: 'x' },
+          { departmentId: ids.department },
+        ),
+      ),
   };
   const result = {} as Record<Column, number>;
   for (const column of columns) result[column] = statusOf(await settle(run[column]));
@@ -98,12 +177,19 @@ async function outcomes(account: string): Promise<Record<Column, number>> {
 }
 
 describe('admin permissions', () => {
-  it.each(Object.keys(expected))('%s gets exactly the expected outcome for every admin page and action', async (account) => {
-    expect(await outcomes(account)).toEqual(expected[account]);
-  });
+  it.each(Object.keys(expected))(
+    '%s gets exactly the expected outcome for every admin page and action',
+    async (account) => {
+      expect(await outcomes(account)).toEqual(expected[account]);
+    },
+  );
 
   it('wrote nothing for the refused: only the admin created a faculty', async () => {
-    const created = await server.services.db.selectFrom('faculty').select('code').where('code', 'like', 'F-%').execute();
+    const created = await server.services.db
+      .selectFrom('faculty')
+      .select('code')
+      .where('code', 'like', 'F-%')
+      .execute();
     expect(created.map((row) => row.code)).toEqual(['F-admin']);
   });
 });

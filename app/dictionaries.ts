@@ -52,7 +52,12 @@ export function translatorOf(locale: Locale): TFunction {
   let t = translators.get(shown);
   if (!t) {
     const instance = i18next.createInstance();
-    void instance.init({ lng: shown, resources: { [shown]: { translation: dictionary } }, initAsync: false, interpolation: { escapeValue: false } });
+    void instance.init({
+      lng: shown,
+      resources: { [shown]: { translation: dictionary } },
+      initAsync: false,
+      interpolation: { escapeValue: false },
+    });
     t = instance.t;
     translators.set(shown, t);
   }

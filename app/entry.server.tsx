@@ -34,7 +34,13 @@ function withoutNulBytes(): Transform {
 
 /** A refusal (a 404, a 403 thrown as a Response) is an answer, not a failure: only failures are logged. */
 const isAnswer = (error: unknown) =>
-  error instanceof Response || (typeof error === 'object' && error !== null && 'status' in error && 'internal' in error && typeof error.status === 'number' && error.status < 500);
+  error instanceof Response ||
+  (typeof error === 'object' &&
+    error !== null &&
+    'status' in error &&
+    'internal' in error &&
+    typeof error.status === 'number' &&
+    error.status < 500);
 
 /** What the server log gets of an error in a loader or action: failures only, not refusals or hang-ups. */
 export const handleError: HandleErrorFunction = (error, { request }) => {
@@ -42,7 +48,13 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
   console.error(error);
 };
 
-export default function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext, loadContext: AppLoadContext) {
+export default function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+  loadContext: AppLoadContext,
+) {
   const nonce = loadContext.cspNonce ?? '';
   // Bots and SPA mode get the whole page at once; browsers get the shell first.
   const whole = isbot(request.headers.get('user-agent') ?? '') || remixContext.isSpaMode;
@@ -52,7 +64,9 @@ export default function handleRequest(request: Request, responseStatusCode: numb
       shellRendered = true;
       const body = new PassThrough();
       responseHeaders.set('Content-Type', 'text/html');
-      resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
+      resolve(
+        new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }),
+      );
       pipe(withoutNulBytes()).pipe(body);
     };
     const page = (

@@ -16,7 +16,11 @@ export async function getUser(request: Request, context: AppLoadContext): Promis
   const info = context.requestInfo;
   let lookup = info?.session as Promise<SessionUser | null> | undefined;
   if (!lookup) {
-    lookup = findUserByCookie(context.services.db, request.headers.get('cookie'), context.services.config.sessionIdleMs);
+    lookup = findUserByCookie(
+      context.services.db,
+      request.headers.get('cookie'),
+      context.services.config.sessionIdleMs,
+    );
     if (info) {
       info.session = lookup;
       lookup.catch(() => delete info.session);
@@ -52,14 +56,19 @@ export async function orRespond<T>(work: () => Promise<T>): Promise<T> {
     if (!answer) throw error;
     const payload: ErrorPayload = { messageKey: answer.messageKey, params: answer.params };
     const seconds = answer.params.seconds;
-    const headers: HeadersInit = (answer.code === 'unavailable' || answer.code === 'too_many_requests') && seconds !== undefined ? { 'Retry-After': String(seconds) } : {};
+    const headers: HeadersInit =
+      (answer.code === 'unavailable' || answer.code === 'too_many_requests') && seconds !== undefined
+        ? { 'Retry-After': String(seconds) }
+        : {};
     throw Response.json(payload, { status: httpStatusOf(answer.code), headers });
   }
 }
 
 /** Whether cookies must be `Secure`: the request came over https, or the public address is https (a TLS proxy in front). */
 export function isSecure(request: Request, context: AppLoadContext): boolean {
-  return new URL(request.url).protocol === 'https:' || (context.services.config.publicOrigin?.startsWith('https:') ?? false);
+  return (
+    new URL(request.url).protocol === 'https:' || (context.services.config.publicOrigin?.startsWith('https:') ?? false)
+  );
 }
 
 /** The site's address as people reach it: PUBLIC_ORIGIN, else the request's own. */
@@ -81,7 +90,12 @@ export function ssoOffer(context: AppLoadContext): SsoOffer {
  */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
   if (typeof to !== 'string' || to.length > 2000 || !to.startsWith('/') || to.startsWith('//')) return fallback;
-  if (to.includes('\\') || [...to].some((char) => char.charCodeAt(0) < 32 || char.charCodeAt(0) === 127) || /%2f|%5c|%09|%0a|%0d|%00/i.test(to)) return fallback;
+  if (
+    to.includes('\\') ||
+    [...to].some((char) => char.charCodeAt(0) < 32 || char.charCodeAt(0) === 127) ||
+    /%2f|%5c|%09|%0a|%0d|%00/i.test(to)
+  )
+    return fallback;
   const base = 'http://kabinet.invalid';
   try {
     const url = new URL(to, base);
@@ -98,7 +112,8 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
  * field holding a NUL (no text column stores one).
  */
 export async function formOf(request: Request): Promise<FormData> {
-  const invalid = () => Response.json({ messageKey: 'errors.invalid_input', params: {} } satisfies ErrorPayload, { status: 400 });
+  const invalid = () =>
+    Response.json({ messageKey: 'errors.invalid_input', params: {} } satisfies ErrorPayload, { status: 400 });
   let form: FormData;
   try {
     form = await request.formData();
@@ -113,7 +128,8 @@ export async function formOf(request: Request): Promise<FormData> {
 export async function readForm<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
   const parsed = schema.safeParse(Object.fromEntries(await formOf(request)));
   if (parsed.success) return parsed.data;
-  const messageKey = parsed.error.issues.find((issue) => issue.message.includes('.'))?.message ?? 'errors.invalid_input';
+  const messageKey =
+    parsed.error.issues.find((issue) => issue.message.includes('.'))?.message ?? 'errors.invalid_input';
   throw Response.json({ messageKey, params: {} } satisfies ErrorPayload, { status: 400 });
 }
 

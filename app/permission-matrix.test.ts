@@ -17,8 +17,22 @@ import * as homeRoute from './routes/_index.tsx';
 import * as reportRoute from './routes/reports.departments.$departmentId.tsx';
 
 const columns = [
-  'home', 'open', 'cabinet', 'createItem', 'updateItem', 'publish', 'unpublish', 'filePublished', 'fileDraft', 'tusCreate', 'tusHead',
-  'headTeacherCabinet', 'headTeacherCreateItem', 'deanTeacherCabinet', 'deanTeacherCreateItem', 'departmentReport',
+  'home',
+  'open',
+  'cabinet',
+  'createItem',
+  'updateItem',
+  'publish',
+  'unpublish',
+  'filePublished',
+  'fileDraft',
+  'tusCreate',
+  'tusHead',
+  'headTeacherCabinet',
+  'headTeacherCreateItem',
+  'deanTeacherCabinet',
+  'deanTeacherCreateItem',
+  'departmentReport',
 ] as const;
 type Column = (typeof columns)[number];
 
@@ -50,7 +64,20 @@ const expected: Record<string, Record<Column, number>> = {
 
 let server: TestServer;
 let context: AppLoadContext;
-const ids = { cabinet: '', teaching: '', publishedFile: '', draftFile: '', draftItem: '', itemToPublish: '', itemToUnpublish: '', uploadUrl: '', slot: '', headTeacherCabinet: '', deanTeacherCabinet: '', department: '' };
+const ids = {
+  cabinet: '',
+  teaching: '',
+  publishedFile: '',
+  draftFile: '',
+  draftItem: '',
+  itemToPublish: '',
+  itemToUnpublish: '',
+  uploadUrl: '',
+  slot: '',
+  headTeacherCabinet: '',
+  deanTeacherCabinet: '',
+  department: '',
+};
 
 async function statusOf(run: () => Promise<unknown>): Promise<number> {
   try {
@@ -77,7 +104,10 @@ beforeAll(async () => {
   ids.slot = practicals[5]!.id;
   const owner = await server.cookieFor('instructor');
   const upload = async (slotId: string) => {
-    const { finish } = await tusUploadWhole(server.url, pdf, { cookie: owner, metadata: { cabinetId: ids.cabinet, slotId, filename: 'a.pdf' } });
+    const { finish } = await tusUploadWhole(server.url, pdf, {
+      cookie: owner,
+      metadata: { cabinetId: ids.cabinet, slotId, filename: 'a.pdf' },
+    });
     const fileId = finish!.headers.get('kabinet-media-file')!;
     const file = await db.selectFrom('media_file').select('item_id').where('id', '=', fileId).executeTakeFirstOrThrow();
     return { fileId, itemId: file.item_id };
@@ -91,25 +121,67 @@ beforeAll(async () => {
   ids.itemToPublish = (await upload(practicals[2]!.id)).itemId;
   ids.itemToUnpublish = (await upload(practicals[3]!.id)).itemId;
   await setItemStatus(db, { user: await principal(db, 'instructor'), ip: null }, ids.itemToUnpublish, 'published');
-  const inFlight = await tusCreate(server.url, { cookie: owner, length: '5000', metadata: { cabinetId: ids.cabinet, slotId: ids.slot, filename: 'b.pdf' } });
+  const inFlight = await tusCreate(server.url, {
+    cookie: owner,
+    length: '5000',
+    metadata: { cabinetId: ids.cabinet, slotId: ids.slot, filename: 'b.pdf' },
+  });
   ids.uploadUrl = new URL(inFlight.headers.get('location')!, server.url).href;
   const department = await demoScopeOf(db, 'head');
   const faculty = await demoScopeOf(db, 'dean');
   const physics = await demoScopeOf(db, 'head2');
   ids.department = department.departmentId!;
-  ids.headTeacherCabinet = await teacherWithAnotherRole(db, 'headteacher', { role: 'head', faculty_id: null, department_id: department.departmentId }, department.departmentId!, 'CS-202', 'ПМИ-1-24');
-  ids.deanTeacherCabinet = await teacherWithAnotherRole(db, 'deanteacher', { role: 'dean', faculty_id: faculty.facultyId, department_id: null }, physics.departmentId!, 'PHY-301', 'ФИЗ-1-24д');
+  ids.headTeacherCabinet = await teacherWithAnotherRole(
+    db,
+    'headteacher',
+    { role: 'head', faculty_id: null, department_id: department.departmentId },
+    department.departmentId!,
+    'CS-202',
+    'ПМИ-1-24',
+  );
+  ids.deanTeacherCabinet = await teacherWithAnotherRole(
+    db,
+    'deanteacher',
+    { role: 'dean', faculty_id: faculty.facultyId, department_id: null },
+    physics.departmentId!,
+    'PHY-301',
+    'ФИЗ-1-24д',
+  );
 });
 
 /** A person who holds `other` and also teaches `subjectCode` to `group` in `departmentId`: returns their opened cabinet. */
-async function teacherWithAnotherRole(db: Db, account: string, other: Omit<Insertable<RoleAssignmentTable>, 'user_id'>, departmentId: string, subjectCode: string, group: string): Promise<string> {
-  const user = await db.insertInto('app_user').values({ email: `${account}@demo.kabinet.kg`, full_name: account, password_hash: null }).returning('id').executeTakeFirstOrThrow();
-  await db.insertInto('role_assignment').values([{ user_id: user.id, ...other }, { user_id: user.id, role: 'instructor', department_id: departmentId }]).execute();
+async function teacherWithAnotherRole(
+  db: Db,
+  account: string,
+  other: Omit<Insertable<RoleAssignmentTable>, 'user_id'>,
+  departmentId: string,
+  subjectCode: string,
+  group: string,
+): Promise<string> {
+  const user = await db
+    .insertInto('app_user')
+    .values({ email: `${account}@demo.kabinet.kg`, full_name: account, password_hash: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('role_assignment')
+    .values([
+      { user_id: user.id, ...other },
+      { user_id: user.id, role: 'instructor', department_id: departmentId },
+    ])
+    .execute();
   const term = await currentTerm(db);
   const subject = await db.selectFrom('subject').select('id').where('code', '=', subjectCode).executeTakeFirstOrThrow();
-  const teaching = await db.insertInto('teaching_assignment').values({ term_id: term!.id, instructor_id: user.id, subject_id: subject.id }).returning('id').executeTakeFirstOrThrow();
+  const teaching = await db
+    .insertInto('teaching_assignment')
+    .values({ term_id: term!.id, instructor_id: user.id, subject_id: subject.id })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const groupRow = await db.selectFrom('study_group').select('id').where('name', '=', group).executeTakeFirstOrThrow();
-  await db.insertInto('teaching_assignment_group').values({ teaching_assignment_id: teaching.id, group_id: groupRow.id }).execute();
+  await db
+    .insertInto('teaching_assignment_group')
+    .values({ teaching_assignment_id: teaching.id, group_id: groupRow.id })
+    .execute();
   return openCabinet(db, await principal(db, account), teaching.id);
 }
 afterAll(() => server?.close());
@@ -120,27 +192,96 @@ async function outcomes(account: string): Promise<Record<Column, number>> {
   const tusHeaders = { 'Tus-Resumable': '1.0.0', ...(cookie ? { Cookie: cookie } : {}) };
   const run: Record<Column, () => Promise<unknown>> = {
     home: () => homeRoute.loader({ request: routeRequest('/', cookie), params: {}, context }),
-    open: () => homeRoute.action({ request: routeRequest('/', cookie, { teachingAssignmentId: ids.teaching }), params: {}, context }),
+    open: () =>
+      homeRoute.action({
+        request: routeRequest('/', cookie, { teachingAssignmentId: ids.teaching }),
+        params: {},
+        context,
+      }),
     cabinet: () => cabinetRoute.loader({ request: routeRequest(`/cabinets/${ids.cabinet}`, cookie), params, context }),
     createItem: () =>
-      cabinetRoute.action({ request: routeRequest(`/cabinets/${ids.cabinet}`, cookie, { intent: 'create-item', title: `by ${account}` }), params, context }),
+      cabinetRoute.action({
+        request: routeRequest(`/cabinets/${ids.cabinet}`, cookie, { intent: 'create-item', title: `by ${account}` }),
+        params,
+        context,
+      }),
     updateItem: () =>
-      cabinetRoute.action({ request: routeRequest(`/cabinets/${ids.cabinet}`, cookie, { intent: 'update-item', itemId: ids.draftItem, title: `by ${account}` }), params, context }),
+      cabinetRoute.action({
+        request: routeRequest(`/cabinets/${ids.cabinet}`, cookie, {
+          intent: 'update-item',
+          itemId: ids.draftItem,
+          title: `by ${account}`,
+        }),
+        params,
+        context,
+      }),
     publish: () =>
-      cabinetRoute.action({ request: routeRequest(`/cabinets/${ids.cabinet}`, cookie, { intent: 'publish', itemId: ids.itemToPublish }), params, context }),
+      cabinetRoute.action({
+        request: routeRequest(`/cabinets/${ids.cabinet}`, cookie, { intent: 'publish', itemId: ids.itemToPublish }),
+        params,
+        context,
+      }),
     unpublish: () =>
-      cabinetRoute.action({ request: routeRequest(`/cabinets/${ids.cabinet}`, cookie, { intent: 'unpublish', itemId: ids.itemToUnpublish }), params, context }),
-    filePublished: () => fileRoute.loader({ request: routeRequest(`/files/${ids.publishedFile}`, cookie), params: { fileId: ids.publishedFile }, context }),
-    fileDraft: () => fileRoute.loader({ request: routeRequest(`/files/${ids.draftFile}`, cookie), params: { fileId: ids.draftFile }, context }),
-    tusCreate: async () => tusCreate(server.url, { cookie, length: '100', metadata: { cabinetId: ids.cabinet, slotId: ids.slot, filename: 'c.pdf' } }),
+      cabinetRoute.action({
+        request: routeRequest(`/cabinets/${ids.cabinet}`, cookie, { intent: 'unpublish', itemId: ids.itemToUnpublish }),
+        params,
+        context,
+      }),
+    filePublished: () =>
+      fileRoute.loader({
+        request: routeRequest(`/files/${ids.publishedFile}`, cookie),
+        params: { fileId: ids.publishedFile },
+        context,
+      }),
+    fileDraft: () =>
+      fileRoute.loader({
+        request: routeRequest(`/files/${ids.draftFile}`, cookie),
+        params: { fileId: ids.draftFile },
+        context,
+      }),
+    tusCreate: async () =>
+      tusCreate(server.url, {
+        cookie,
+        length: '100',
+        metadata: { cabinetId: ids.cabinet, slotId: ids.slot, filename: 'c.pdf' },
+      }),
     tusHead: async () => fetch(ids.uploadUrl, { method: 'HEAD', headers: tusHeaders }),
-    headTeacherCabinet: () => cabinetRoute.loader({ request: routeRequest(`/cabinets/${ids.headTeacherCabinet}`, cookie), params: { cabinetId: ids.headTeacherCabinet }, context }),
+    headTeacherCabinet: () =>
+      cabinetRoute.loader({
+        request: routeRequest(`/cabinets/${ids.headTeacherCabinet}`, cookie),
+        params: { cabinetId: ids.headTeacherCabinet },
+        context,
+      }),
     headTeacherCreateItem: () =>
-      cabinetRoute.action({ request: routeRequest(`/cabinets/${ids.headTeacherCabinet}`, cookie, { intent: 'create-item', title: `by ${account}` }), params: { cabinetId: ids.headTeacherCabinet }, context }),
-    deanTeacherCabinet: () => cabinetRoute.loader({ request: routeRequest(`/cabinets/${ids.deanTeacherCabinet}`, cookie), params: { cabinetId: ids.deanTeacherCabinet }, context }),
+      cabinetRoute.action({
+        request: routeRequest(`/cabinets/${ids.headTeacherCabinet}`, cookie, {
+          intent: 'create-item',
+          title: `by ${account}`,
+        }),
+        params: { cabinetId: ids.headTeacherCabinet },
+        context,
+      }),
+    deanTeacherCabinet: () =>
+      cabinetRoute.loader({
+        request: routeRequest(`/cabinets/${ids.deanTeacherCabinet}`, cookie),
+        params: { cabinetId: ids.deanTeacherCabinet },
+        context,
+      }),
     deanTeacherCreateItem: () =>
-      cabinetRoute.action({ request: routeRequest(`/cabinets/${ids.deanTeacherCabinet}`, cookie, { intent: 'create-item', title: `by ${account}` }), params: { cabinetId: ids.deanTeacherCabinet }, context }),
-    departmentReport: () => reportRoute.loader({ request: routeRequest(`/reports/departments/${ids.department}`, cookie), params: { departmentId: ids.department }, context }),
+      cabinetRoute.action({
+        request: routeRequest(`/cabinets/${ids.deanTeacherCabinet}`, cookie, {
+          intent: 'create-item',
+          title: `by ${account}`,
+        }),
+        params: { cabinetId: ids.deanTeacherCabinet },
+        context,
+      }),
+    departmentReport: () =>
+      reportRoute.loader({
+        request: routeRequest(`/reports/departments/${ids.department}`, cookie),
+        params: { departmentId: ids.department },
+        context,
+      }),
   };
   const result = {} as Record<Column, number>;
   for (const column of columns) result[column] = await statusOf(run[column]);
@@ -148,7 +289,10 @@ async function outcomes(account: string): Promise<Record<Column, number>> {
 }
 
 describe('permission matrix', () => {
-  it.each(Object.keys(expected))('%s gets exactly the expected outcome for every loader, action and upload', async (account) => {
-    expect(await outcomes(account)).toEqual(expected[account]);
-  });
+  it.each(Object.keys(expected))(
+    '%s gets exactly the expected outcome for every loader, action and upload',
+    async (account) => {
+      expect(await outcomes(account)).toEqual(expected[account]);
+    },
+  );
 });

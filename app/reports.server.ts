@@ -8,9 +8,17 @@ import { reportSheet } from '../server/reports/report-export.ts';
 import { orRespond, requireUser } from './guards.server.ts';
 import { sheetResponse } from './spreadsheets.server.ts';
 
-export const departmentExportLoader = (format: SheetFormat) => async ({ request, params, context }: LoaderFunctionArgs) => {
-  const user = await requireUser(request, context);
-  const asOf = new URL(request.url).searchParams.get('asOf');
-  const report = await orRespond(() => departmentReport(context.services.db, user, params.departmentId ?? '', asOf || null));
-  return sheetResponse(await reportSheet(report, format, translatorFor(user.locale)), format, `${report.department.name} ${report.asOf.slice(0, 10)}`);
-};
+export const departmentExportLoader =
+  (format: SheetFormat) =>
+  async ({ request, params, context }: LoaderFunctionArgs) => {
+    const user = await requireUser(request, context);
+    const asOf = new URL(request.url).searchParams.get('asOf');
+    const report = await orRespond(() =>
+      departmentReport(context.services.db, user, params.departmentId ?? '', asOf || null),
+    );
+    return sheetResponse(
+      await reportSheet(report, format, translatorFor(user.locale)),
+      format,
+      `${report.department.name} ${report.asOf.slice(0, 10)}`,
+    );
+  };

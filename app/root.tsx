@@ -112,7 +112,12 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const { t } = useTranslation();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const key = isRouteErrorResponse(error) && typeof error.data?.messageKey === 'string' ? error.data.messageKey : status === 404 ? 'errors.not_found' : 'errors.unexpected';
+  const key =
+    isRouteErrorResponse(error) && typeof error.data?.messageKey === 'string'
+      ? error.data.messageKey
+      : status === 404
+        ? 'errors.not_found'
+        : 'errors.unexpected';
   return (
     <section className="error">
       <h1>{t('errors.title', { status })}</h1>

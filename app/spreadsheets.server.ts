@@ -22,19 +22,25 @@ export function sheetResponse(body: Buffer, format: SheetFormat, title: string):
   });
 }
 
-export const gradeExportLoader = (format: SheetFormat) => async ({ request, params, context }: LoaderFunctionArgs) => {
-  const user = await requireUser(request, context);
-  const page = await orRespond(async () => {
-    const found = await assignmentPage(context.services.db, user, params.assignmentId ?? '');
-    // Students see their own work only, never the roster.
-    if (!found.roster) throw new AppError('forbidden');
-    return { ...found, roster: found.roster };
-  });
-  return sheetResponse(await gradeSheet(page, format, translatorFor(user.locale)), format, page.rules.title);
-};
+export const gradeExportLoader =
+  (format: SheetFormat) =>
+  async ({ request, params, context }: LoaderFunctionArgs) => {
+    const user = await requireUser(request, context);
+    const page = await orRespond(async () => {
+      const found = await assignmentPage(context.services.db, user, params.assignmentId ?? '');
+      // Students see their own work only, never the roster.
+      if (!found.roster) throw new AppError('forbidden');
+      return { ...found, roster: found.roster };
+    });
+    return sheetResponse(await gradeSheet(page, format, translatorFor(user.locale)), format, page.rules.title);
+  };
 
 /** A workbook written as it streams out (large exports never sit whole in memory). */
-export function streamedWorkbookResponse(write: (to: PassThrough) => Promise<void>, fileName: string, onError: (error: unknown) => void): Response {
+export function streamedWorkbookResponse(
+  write: (to: PassThrough) => Promise<void>,
+  fileName: string,
+  onError: (error: unknown) => void,
+): Response {
   const body = new PassThrough();
   write(body).then(
     () => body.end(),

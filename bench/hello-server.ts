@@ -5,6 +5,8 @@ const server = http.createServer((_req, res) => {
   res.writeHead(200, { 'Content-Type': 'text/plain' }).end('hello');
 });
 server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}/` })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}/` })}\n`,
+  );
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -27,14 +27,16 @@ import { scaleUniversity } from './scale-university-files.ts';
 const scale = Number(process.env.BENCH_IMPORT_SCALE ?? 1);
 
 /** A CSV field as COPY reads it (quoted when needed). */
-const csvField = (value: string | number | null) => (value === null ? '' : /[",\n]/.test(String(value)) ? `"${String(value).replaceAll('"', '""')}"` : String(value));
+const csvField = (value: string | number | null) =>
+  value === null ? '' : /[",\n]/.test(String(value)) ? `"${String(value).replaceAll('"', '""')}"` : String(value);
 
 /** COPY of every kind's rows into unindexed tables of text columns (the baseline: bytes into the database, nothing checked). */
 async function copyBaseline(url: string, kinds: KindRows[]): Promise<number> {
   const client = new pg.Client(url);
   await client.connect();
   try {
-    for (const { kind, columns } of kinds) await client.query(`create table copy_${kind} (${columns.map((c) => `${c} text`).join(', ')})`);
+    for (const { kind, columns } of kinds)
+      await client.query(`create table copy_${kind} (${columns.map((c) => `${c} text`).join(', ')})`);
     const started = performance.now();
     for (const { kind, rows } of kinds) {
       const lines = rows.map((row) => `${row.map(csvField).join(',')}\n`);
@@ -65,7 +67,11 @@ async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; grow
 
 /** The admin's people search over what was imported (printed beside the line: not one of its goals). */
 async function peopleSearch(db: Db): Promise<void> {
-  const admin: Principal = { id: '00000000-0000-0000-0000-000000000000', roles: [{ role: 'admin', facultyId: null, departmentId: null }], groupIds: [] };
+  const admin: Principal = {
+    id: '00000000-0000-0000-0000-000000000000',
+    roles: [{ role: 'admin', facultyId: null, departmentId: null }],
+    groupIds: [],
+  };
   const none = { q: '', role: null, facultyId: null, departmentId: null, groupId: null, state: null } as const;
   const searches = {
     'name part': { ...none, q: 'студент 3999' },
@@ -84,11 +90,16 @@ async function peopleSearch(db: Db): Promise<void> {
   }
 }
 
-const changes = (report: ImportReport) => Object.values(report.kinds).reduce((n, k) => n + k.created + k.updated + k.disabled, 0);
+const changes = (report: ImportReport) =>
+  Object.values(report.kinds).reduce((n, k) => n + k.created + k.updated + k.disabled, 0);
 
 async function main() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kabinet-bench-import-'));
-  const cluster = await startEmbeddedPostgres({ dir: path.join(work, 'pg'), port: await freePort(), persistent: false });
+  const cluster = await startEmbeddedPostgres({
+    dir: path.join(work, 'pg'),
+    port: await freePort(),
+    persistent: false,
+  });
   try {
     const admin = createDb(cluster.url('postgres'), { max: 1 });
     await sql`create database kabinet`.execute(admin);
@@ -104,7 +115,13 @@ async function main() {
     process.stderr.write(`workbook: ${rows} rows, ${(fs.statSync(file).size / 2 ** 20).toFixed(1)} MB\n`);
 
     const copySeconds = await copyBaseline(cluster.url('copybase'), kinds);
-    const input = { filePath: file, fileName: 'university.xlsx', options: { termCode: '2026-2027-1', sync: true }, applyValidOnly: false, actor: { id: null, ip: null } };
+    const input = {
+      filePath: file,
+      fileName: 'university.xlsx',
+      options: { termCode: '2026-2027-1', sync: true },
+      applyValidOnly: false,
+      actor: { id: null, ip: null },
+    };
     const started = performance.now();
     const { result, growthMb } = await withPeakRss(async () => {
       const preview = await runImport(db, { ...input, apply: false });
@@ -112,8 +129,11 @@ async function main() {
       return { preview, applied };
     });
     const seconds = (performance.now() - started) / 1000;
-    if (result.applied.outcome !== 'applied') throw new Error(`not applied: ${JSON.stringify(result.applied.problems.slice(0, 5))}`);
-    process.stderr.write(`preview ${result.preview.seconds} s, apply ${result.applied.seconds} s, COPY ${copySeconds.toFixed(2)} s\n`);
+    if (result.applied.outcome !== 'applied')
+      throw new Error(`not applied: ${JSON.stringify(result.applied.problems.slice(0, 5))}`);
+    process.stderr.write(
+      `preview ${result.preview.seconds} s, apply ${result.applied.seconds} s, COPY ${copySeconds.toFixed(2)} s\n`,
+    );
 
     const rerunStarted = performance.now();
     const rerun = await runImport(db, { ...input, apply: true });

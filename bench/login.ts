@@ -6,7 +6,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { memoryOf, openDemoCabinet, publishInFirstSlot, resetPeakMemory, signIn, startKabinetProcess, stopChild } from './processes.ts';
+import {
+  memoryOf,
+  openDemoCabinet,
+  publishInFirstSlot,
+  resetPeakMemory,
+  signIn,
+  startKabinetProcess,
+  stopChild,
+} from './processes.ts';
 
 const clients = Number(process.env.BENCH_LOGIN_CLIENTS ?? 20);
 const logins = Number(process.env.BENCH_LOGINS ?? 100);
@@ -20,7 +28,11 @@ const round = (n: number) => Math.round(n * 10) / 10;
 
 async function logIn(url: string, email: string): Promise<{ status: number; ms: number; retryAfter: string | null }> {
   const started = performance.now();
-  const response = await fetch(`${url}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ email, password: 'kabinet-demo', redirectTo: '/' }) });
+  const response = await fetch(`${url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    body: new URLSearchParams({ email, password: 'kabinet-demo', redirectTo: '/' }),
+  });
   await response.arrayBuffer();
   return { status: response.status, ms: performance.now() - started, retryAfter: response.headers.get('retry-after') };
 }
@@ -51,22 +63,39 @@ async function main() {
     // A student's cabinet page, and a small document published in it.
     const { cookie: instructor, cabinetId, db } = await openDemoCabinet(kabinet.url, kabinet.pgPort, kabinet.dataDir);
     const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(2000, 7)]);
-    const fileId = await publishInFirstSlot(kabinet.url, db, instructor, cabinetId, 'practical_material', pdf, 'syllabus.pdf');
-    const accounts = (await db.query<{ email: string }>(`select email from app_user where password_hash is not null order by email`)).rows.map((row) => row.email);
+    const fileId = await publishInFirstSlot(
+      kabinet.url,
+      db,
+      instructor,
+      cabinetId,
+      'practical_material',
+      pdf,
+      'syllabus.pdf',
+    );
+    const accounts = (
+      await db.query<{ email: string }>(`select email from app_user where password_hash is not null order by email`)
+    ).rows.map((row) => row.email);
     await db.end();
     const cookie = await signIn(kabinet.url, 'student@demo.kabinet.kg');
     const paths = [`/cabinets/${cabinetId}`, `/files/${fileId}`];
 
     // Warm-up, then the clients alone.
     await otherTraffic(kabinet.url, cookie, paths, new Promise((resolve) => setTimeout(resolve, 2000)));
-    const alone = await otherTraffic(kabinet.url, cookie, paths, new Promise((resolve) => setTimeout(resolve, aloneSeconds * 1000)));
+    const alone = await otherTraffic(
+      kabinet.url,
+      cookie,
+      paths,
+      new Promise((resolve) => setTimeout(resolve, aloneSeconds * 1000)),
+    );
 
     // The same clients while everyone signs in at once.
     const pid = kabinet.child.pid!;
     const before = memoryOf(pid).rss;
     resetPeakMemory(pid);
     const started = performance.now();
-    const signIns = Promise.all(Array.from({ length: logins }, (_, i) => logIn(kabinet.url, accounts[i % accounts.length]!)));
+    const signIns = Promise.all(
+      Array.from({ length: logins }, (_, i) => logIn(kabinet.url, accounts[i % accounts.length]!)),
+    );
     const during = await otherTraffic(kabinet.url, cookie, paths, signIns);
     const results = await signIns;
     const seconds = (performance.now() - started) / 1000;
@@ -75,13 +104,27 @@ async function main() {
     const signedIn = results.filter((result) => result.status === 302);
     const busy = results.filter((result) => result.status === 503 && result.retryAfter !== null);
     const failed = results.length - signedIn.length - busy.length;
-    const statuses = results.reduce<Record<string, number>>((counts, result) => ({ ...counts, [`${result.status}${result.retryAfter ? '+retry' : ''}`]: (counts[`${result.status}${result.retryAfter ? '+retry' : ''}`] ?? 0) + 1 }), {});
+    const statuses = results.reduce<Record<string, number>>(
+      (counts, result) => ({
+        ...counts,
+        [`${result.status}${result.retryAfter ? '+retry' : ''}`]:
+          (counts[`${result.status}${result.retryAfter ? '+retry' : ''}`] ?? 0) + 1,
+      }),
+      {},
+    );
     process.stderr.write(`statuses: ${JSON.stringify(statuses)}\n`);
-    process.stderr.write(`sign-ins: ${signedIn.length} in, ${busy.length} told busy (503, Retry-After), ${failed} failed; other requests alone ${alone.length}, during ${during.length}\n`);
+    process.stderr.write(
+      `sign-ins: ${signedIn.length} in, ${busy.length} told busy (503, Retry-After), ${failed} failed; other requests alone ${alone.length}, during ${during.length}\n`,
+    );
     console.log(
       JSON.stringify({
         bench: 'login',
-        logins_p99_ms: round(percentile(signedIn.map((result) => result.ms), 99)),
+        logins_p99_ms: round(
+          percentile(
+            signedIn.map((result) => result.ms),
+            99,
+          ),
+        ),
         logins_per_s: round(signedIn.length / seconds),
         other_p99_ms: round(percentile(during, 99)),
         other_p99_alone_ms: round(percentile(alone, 99)),

@@ -58,9 +58,18 @@ async function main() {
     const attempt = randomBytes(6).toString('hex');
     const folder = path.join(kabinet.dataDir, 'media', storageKeys.hls(fileId, attempt), '720p');
     fs.mkdirSync(folder, { recursive: true });
-    for (let i = 0; i < segments; i++) fs.writeFileSync(path.join(folder, `seg_${String(i).padStart(5, '0')}.ts`), randomBytes(segmentBytes));
-    const token = signMediaToken(Buffer.from(secret), { userId: randomUUID(), mediaFileId: fileId, attempt, expiresAt: Date.now() + 3600_000 });
-    const bare = await startChild([path.join(benchDir, 'static-server.ts'), path.dirname(folder)], (line) => JSON.parse(line) as { url: string });
+    for (let i = 0; i < segments; i++)
+      fs.writeFileSync(path.join(folder, `seg_${String(i).padStart(5, '0')}.ts`), randomBytes(segmentBytes));
+    const token = signMediaToken(Buffer.from(secret), {
+      userId: randomUUID(),
+      mediaFileId: fileId,
+      attempt,
+      expiresAt: Date.now() + 3600_000,
+    });
+    const bare = await startChild(
+      [path.join(benchDir, 'static-server.ts'), path.dirname(folder)],
+      (line) => JSON.parse(line) as { url: string },
+    );
     children.push(bare.child);
 
     const kabinetBase = `${kabinet.url}/media/${token}`;
@@ -70,7 +79,9 @@ async function main() {
     for (let run = 0; run < runs; run++) {
       results.bare.push(await load(bare.info.url));
       results.kabinet.push(await load(kabinetBase));
-      process.stderr.write(`run ${run + 1}: bare ${results.bare[run]!.toFixed(0)} MiB/s, kabinet ${results.kabinet[run]!.toFixed(0)} MiB/s\n`);
+      process.stderr.write(
+        `run ${run + 1}: bare ${results.bare[run]!.toFixed(0)} MiB/s, kabinet ${results.kabinet[run]!.toFixed(0)} MiB/s\n`,
+      );
     }
     console.log(
       JSON.stringify({

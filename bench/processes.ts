@@ -12,12 +12,18 @@ export const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
 /** The Node flags `npm start` runs the web process with (package.json `start:built`), so a bench measures the same. */
 function startFlags(): string[] {
-  const script: string = JSON.parse(fs.readFileSync(path.join(benchDir, '../package.json'), 'utf8')).scripts['start:built'];
+  const script: string = JSON.parse(fs.readFileSync(path.join(benchDir, '../package.json'), 'utf8')).scripts[
+    'start:built'
+  ];
   return /^node ((?:--\S+ )*)server\/main\.ts$/.exec(script)?.[1]?.trim().split(' ').filter(Boolean) ?? [];
 }
 
 /** Starts a process and waits for the first stdout line that `pick` accepts. */
-export async function startChild<T>(args: string[], pick: (line: string) => T | undefined, env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; info: T }> {
+export async function startChild<T>(
+  args: string[],
+  pick: (line: string) => T | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ child: ChildProcess; info: T }> {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
   const info = await new Promise<T>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -30,7 +36,10 @@ export async function startChild<T>(args: string[], pick: (line: string) => T | 
 }
 
 /** The real web process (`npm start`'s command line, built app) on a data folder and embedded Postgres of its own. */
-export async function startKabinetProcess(work: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; pgPort: number; dataDir: string }> {
+export async function startKabinetProcess(
+  work: string,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string; pgPort: number; dataDir: string }> {
   const pgPort = 54000 + Math.floor(Math.random() * 900);
   const dataDir = path.join(work, 'data');
   const started = await startChild<string>(
@@ -40,12 +49,25 @@ export async function startKabinetProcess(work: string, env: Record<string, stri
       return event?.message === 'Kabinet is listening' ? event.url!.replace('localhost', '127.0.0.1') : undefined;
     },
     // Production as operators run it, with the demo asked for by name (benches sign its people in).
-    { ...process.env, NODE_ENV: 'production', SEED_DEMO: 'true', PORT: '0', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), RUN_WORKER: 'false', LOG_LEVEL: 'info', ...env },
+    {
+      ...process.env,
+      NODE_ENV: 'production',
+      SEED_DEMO: 'true',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(pgPort),
+      RUN_WORKER: 'false',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
   );
   return { child: started.child, url: started.info, pgPort, dataDir };
 }
 
-export const stopChild = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))));
+export const stopChild = (child: ChildProcess) =>
+  new Promise<void>((resolve) =>
+    child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM')),
+  );
 
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -55,7 +77,11 @@ export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Ma
  */
 /** Signs a demo account in through the login form; its session cookie. */
 export async function signIn(url: string, email: string): Promise<string> {
-  const response = await fetch(`${url}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ email, password: 'kabinet-demo' }) });
+  const response = await fetch(`${url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    body: new URLSearchParams({ email, password: 'kabinet-demo' }),
+  });
   return response.headers.get('set-cookie')!.split(';')[0]!;
 }
 
@@ -65,7 +91,11 @@ export function embeddedDatabaseUrl(dataDir: string, pgPort: number): string {
   return `postgres://kabinet:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/kabinet`;
 }
 
-export async function openDemoCabinet(url: string, pgPort: number, dataDir: string): Promise<{ cookie: string; cabinetId: string; db: pg.Client }> {
+export async function openDemoCabinet(
+  url: string,
+  pgPort: number,
+  dataDir: string,
+): Promise<{ cookie: string; cabinetId: string; db: pg.Client }> {
   const cookie = await signIn(url, 'instructor@demo.kabinet.kg');
   const db = new pg.Client(embeddedDatabaseUrl(dataDir, pgPort));
   await db.connect();
@@ -73,7 +103,12 @@ export async function openDemoCabinet(url: string, pgPort: number, dataDir: stri
     `select ta.id from teaching_assignment ta join subject s on s.id = ta.subject_id join app_user u on u.id = ta.instructor_id
      where s.code = 'MATH-101' and u.email = 'instructor@demo.kabinet.kg'`,
   );
-  const opened = await fetch(`${url}/?index`, { method: 'POST', headers: { cookie }, body: new URLSearchParams({ teachingAssignmentId: assignment.rows[0]!.id }), redirect: 'manual' });
+  const opened = await fetch(`${url}/?index`, {
+    method: 'POST',
+    headers: { cookie },
+    body: new URLSearchParams({ teachingAssignmentId: assignment.rows[0]!.id }),
+    redirect: 'manual',
+  });
   return { cookie, cabinetId: opened.headers.get('location')!.split('/').pop()!, db };
 }
 
@@ -81,11 +116,28 @@ export async function openDemoCabinet(url: string, pgPort: number, dataDir: stri
  * Uploads `body` as `filename` into the cabinet's first slot of `kind` (through tus, as the
  * instructor) and publishes its item; the new media file's id.
  */
-export async function publishInFirstSlot(url: string, db: pg.Client, instructor: string, cabinetId: string, kind: 'lecture_video' | 'practical_material', body: Buffer, filename: string): Promise<string> {
-  const slot = await db.query<{ id: string }>(`select id from slot where cabinet_id = $1 and kind = $2 order by week, number limit 1`, [cabinetId, kind]);
-  const upload = await tusUploadWhole(url, body, { cookie: instructor, metadata: { cabinetId, slotId: slot.rows[0]!.id, filename } });
+export async function publishInFirstSlot(
+  url: string,
+  db: pg.Client,
+  instructor: string,
+  cabinetId: string,
+  kind: 'lecture_video' | 'practical_material',
+  body: Buffer,
+  filename: string,
+): Promise<string> {
+  const slot = await db.query<{ id: string }>(
+    `select id from slot where cabinet_id = $1 and kind = $2 order by week, number limit 1`,
+    [cabinetId, kind],
+  );
+  const upload = await tusUploadWhole(url, body, {
+    cookie: instructor,
+    metadata: { cabinetId, slotId: slot.rows[0]!.id, filename },
+  });
   const fileId = upload.finish!.headers.get('kabinet-media-file')!;
-  await db.query(`update item set status = 'published', published_at = now() where id = (select item_id from media_file where id = $1)`, [fileId]);
+  await db.query(
+    `update item set status = 'published', published_at = now() where id = (select item_id from media_file where id = $1)`,
+    [fileId],
+  );
   return fileId;
 }
 

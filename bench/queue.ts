@@ -12,7 +12,15 @@ import path from 'node:path';
 import { loadConfig } from '../server/config.ts';
 import { findBinaries } from '../server/media/probe.ts';
 import { tusUploadWhole } from '../tests/helpers/tus-requests.ts';
-import { benchDir, embeddedDatabaseUrl, memoryOf, openDemoCabinet, startChild, startKabinetProcess, stopChild } from './processes.ts';
+import {
+  benchDir,
+  embeddedDatabaseUrl,
+  memoryOf,
+  openDemoCabinet,
+  startChild,
+  startKabinetProcess,
+  stopChild,
+} from './processes.ts';
 
 const SECONDS = Number(process.env.BENCH_QUEUE_SECONDS ?? 60);
 const binaries = findBinaries(loadConfig(process.env).media);
@@ -22,24 +30,67 @@ const work = await fs.mkdtemp(path.join(os.tmpdir(), 'kabinet-bench-queue-'));
 type Kind = 'h264' | 'hevc' | 'vp9' | 'mpeg2';
 const codecs: Record<Kind, { file: string; args: string[] }> = {
   h264: { file: 'mp4', args: ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '22', '-g', '60', '-c:a', 'aac'] },
-  hevc: { file: 'mp4', args: ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-tag:v', 'hvc1', '-c:a', 'aac'] },
-  vp9: { file: 'webm', args: ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '1M', '-c:a', 'libopus'] },
+  hevc: {
+    file: 'mp4',
+    args: [
+      '-c:v',
+      'libx265',
+      '-preset',
+      'ultrafast',
+      '-x265-params',
+      'log-level=error',
+      '-tag:v',
+      'hvc1',
+      '-c:a',
+      'aac',
+    ],
+  },
+  vp9: {
+    file: 'webm',
+    args: ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '1M', '-c:a', 'libopus'],
+  },
   mpeg2: { file: 'ts', args: ['-c:v', 'mpeg2video', '-q:v', '4', '-c:a', 'mp2'] },
 };
 
 /** A 720p lecture: a still slide with a small moving inset (the speaker) and a tone; made once per kind and length. */
 async function clip(kind: Kind): Promise<string> {
   const file = path.join(clipsDir, `lecture-${SECONDS}s-${kind}.${codecs[kind].file}`);
-  if (await fs.stat(file).then(() => true, () => false)) return file;
+  if (
+    await fs.stat(file).then(
+      () => true,
+      () => false,
+    )
+  )
+    return file;
   await fs.mkdir(clipsDir, { recursive: true });
   console.log(`making ${file}…`);
   execFileSync(binaries.ffmpeg, [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', `testsrc=s=1280x720:r=30:d=${SECONDS}`,
-    '-f', 'lavfi', '-i', `testsrc2=s=256x144:r=30:d=${SECONDS}`,
-    '-f', 'lavfi', '-i', `sine=f=220:d=${SECONDS}`,
-    '-filter_complex', '[0:v]trim=end_frame=1,loop=loop=-1:size=1,setpts=N/30/TB[slide];[slide][1:v]overlay=W-w-40:H-h-40:shortest=1,format=yuv420p[v]',
-    '-map', '[v]', '-map', '2:a', '-t', String(SECONDS), ...codecs[kind].args, `${file}.part.${codecs[kind].file}`,
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=s=1280x720:r=30:d=${SECONDS}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=s=256x144:r=30:d=${SECONDS}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=f=220:d=${SECONDS}`,
+    '-filter_complex',
+    '[0:v]trim=end_frame=1,loop=loop=-1:size=1,setpts=N/30/TB[slide];[slide][1:v]overlay=W-w-40:H-h-40:shortest=1,format=yuv420p[v]',
+    '-map',
+    '[v]',
+    '-map',
+    '2:a',
+    '-t',
+    String(SECONDS),
+    ...codecs[kind].args,
+    `${file}.part.${codecs[kind].file}`,
   ]);
   await fs.rename(`${file}.part.${codecs[kind].file}`, file);
   return file;
@@ -53,10 +104,21 @@ const web = await startKabinetProcess(work);
 const worker = await startChild<boolean>(
   [path.join(benchDir, '../workers/main.ts')],
   (line) => (line.includes('"worker started"') ? true : undefined),
-  { ...process.env, NODE_ENV: 'production', DATABASE_URL: embeddedDatabaseUrl(web.dataDir, web.pgPort), DATA_DIR: web.dataDir, LOG_LEVEL: 'info' },
+  {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: embeddedDatabaseUrl(web.dataDir, web.pgPort),
+    DATA_DIR: web.dataDir,
+    LOG_LEVEL: 'info',
+  },
 );
 const { cookie, cabinetId, db } = await openDemoCabinet(web.url, web.pgPort, web.dataDir);
-const slots = (await db.query<{ id: string }>(`select id from slot where cabinet_id = $1 and kind = 'lecture_video' order by week, number`, [cabinetId])).rows.map((row) => row.id);
+const slots = (
+  await db.query<{ id: string }>(
+    `select id from slot where cabinet_id = $1 and kind = 'lecture_video' order by week, number`,
+    [cabinetId],
+  )
+).rows.map((row) => row.id);
 const rssBefore = memoryOf(web.child.pid!).rss + memoryOf(worker.child.pid!).rss;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let uploads = 0;
@@ -64,7 +126,10 @@ let uploads = 0;
 /** Uploads a clip into the next lecture slot; the media file's id and when its upload ended. */
 async function upload(kind: Kind): Promise<{ id: string; endedAt: number }> {
   const slotId = slots[uploads++ % slots.length]!;
-  const { finish } = await tusUploadWhole(web.url, files.get(kind)!, { cookie, metadata: { cabinetId, slotId, filename: `lecture-${uploads}.${codecs[kind].file}` } });
+  const { finish } = await tusUploadWhole(web.url, files.get(kind)!, {
+    cookie,
+    metadata: { cabinetId, slotId, filename: `lecture-${uploads}.${codecs[kind].file}` },
+  });
   if (finish?.status !== 204) throw new Error(`upload answered ${finish?.status}`);
   return { id: finish.headers.get('kabinet-media-file')!, endedAt: performance.now() };
 }
@@ -102,13 +167,20 @@ try {
     await sleep(1000);
   }
   await until(first, 'playable');
-  const { rows } = await db.query<{ n: string }>(`select count(*) filter (where not hls_complete) as n from media_file where id = any($1)`, [first]);
-  console.log(`busy: nine playable after ${((performance.now() - busyStart) / 1000).toFixed(1)} s, ${rows[0]!.n} ladders still being made`);
+  const { rows } = await db.query<{ n: string }>(
+    `select count(*) filter (where not hls_complete) as n from media_file where id = any($1)`,
+    [first],
+  );
+  console.log(
+    `busy: nine playable after ${((performance.now() - busyStart) / 1000).toFixed(1)} s, ${rows[0]!.n} ladders still being made`,
+  );
   const late = await upload('hevc');
   const latePlayable = ((await until([late.id], 'playable')) - late.endedAt) / 1000;
   await until([...first, late.id], 'complete');
   const busySeconds = (performance.now() - busyStart) / 1000;
-  console.log(`busy: the late HEVC playable after ${latePlayable.toFixed(1)} s; all ten complete in ${busySeconds.toFixed(1)} s`);
+  console.log(
+    `busy: the late HEVC playable after ${latePlayable.toFixed(1)} s; all ten complete in ${busySeconds.toFixed(1)} s`,
+  );
 
   const rssAfter = memoryOf(web.child.pid!).rss + memoryOf(worker.child.pid!).rss;
   const round = (n: number) => Number(n.toFixed(3));

@@ -82,12 +82,33 @@ async function main() {
   try {
     await migrateToLatest(db);
     const termInfo = demoTermFor(new Date());
-    const term = await db.insertInto('term').values({ code: demoTermCode(termInfo), academic_year: termInfo.academicYear, semester: termInfo.semester, starts_on: termInfo.startsOn, weeks: 16, time_zone: 'Asia/Bishkek' }).returning('id').executeTakeFirstOrThrow();
+    const term = await db
+      .insertInto('term')
+      .values({
+        code: demoTermCode(termInfo),
+        academic_year: termInfo.academicYear,
+        semester: termInfo.semester,
+        starts_on: termInfo.startsOn,
+        weeks: 16,
+        time_zone: 'Asia/Bishkek',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const seeded = await seedScale(db, { termId: term.id, part: 1 });
-    const rows = await sql<{ items: string; slots: string; watch: string }>`select (select count(*) from item) as items, (select count(*) from slot) as slots, (select count(*) from watch_progress) as watch`.execute(db);
+    const rows = await sql<{
+      items: string;
+      slots: string;
+      watch: string;
+    }>`select (select count(*) from item) as items, (select count(*) from slot) as slots, (select count(*) from watch_progress) as watch`.execute(
+      db,
+    );
     process.stderr.write(`seed:scale in ${seeded.seconds.toFixed(0)} s: ${JSON.stringify(rows.rows[0])}\n`);
 
-    const principal: Principal = { id: '00000000-0000-0000-0000-000000000000', roles: [{ role: 'admin', facultyId: null, departmentId: null }], groupIds: [] };
+    const principal: Principal = {
+      id: '00000000-0000-0000-0000-000000000000',
+      roles: [{ role: 'admin', facultyId: null, departmentId: null }],
+      groupIds: [],
+    };
     const department = (await db.selectFrom('department').select('id').orderBy('id').executeTakeFirstOrThrow()).id;
     // As a live database stands once autovacuum has passed (it would run at an unknown moment
     // otherwise), with the load's pages written out (a checkpoint during a measurement skews it).
@@ -109,7 +130,9 @@ async function main() {
     const upkeep = median(withUpkeep);
     const plain = median(without);
     const refresh = median(refreshes);
-    process.stderr.write(`5,000 published items: ${upkeep.toFixed(0)} ms with summary upkeep, ${plain.toFixed(0)} ms without; the refresher's pass ${refresh.toFixed(0)} ms\n`);
+    process.stderr.write(
+      `5,000 published items: ${upkeep.toFixed(0)} ms with summary upkeep, ${plain.toFixed(0)} ms without; the refresher's pass ${refresh.toFixed(0)} ms\n`,
+    );
 
     const mismatches = (await checkSummaries(db, term.id)).length;
 
@@ -124,7 +147,10 @@ async function main() {
     await settle(doubled);
 
     const count = (on: Db) => () => sql`select count(*) from item`.execute(on);
-    const once = { count: await timed(count(db)), department: await timed(() => departmentReport(db, principal, department)) };
+    const once = {
+      count: await timed(count(db)),
+      department: await timed(() => departmentReport(db, principal, department)),
+    };
     // The first read of a page version in a web process (after any change), which decodes it.
     const departmentFirst = await timed(() => {
       departmentPages.clear();

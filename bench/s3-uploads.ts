@@ -17,15 +17,29 @@ const body = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(20 * MB - 9)]
 async function measure(storage: Record<string, string>): Promise<{ peak: number; after: number }> {
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'kabinet-bench-s3-'));
   // One instructor sends them all: the per-person limit on open uploads is raised for the bench.
-  const web = await startKabinetProcess(work, { ...storage, UPLOAD_MAX_OPEN_PER_PERSON: String(UPLOADS * 2), UPLOAD_MAX_OPEN_GIB_PER_PERSON: '100' });
+  const web = await startKabinetProcess(work, {
+    ...storage,
+    UPLOAD_MAX_OPEN_PER_PERSON: String(UPLOADS * 2),
+    UPLOAD_MAX_OPEN_GIB_PER_PERSON: '100',
+  });
   const { cookie, cabinetId, db } = await openDemoCabinet(web.url, web.pgPort, web.dataDir);
   try {
-    const slots = (await db.query<{ id: string }>(`select id from slot where cabinet_id = $1 and kind = 'practical_material' order by week, number`, [cabinetId])).rows;
+    const slots = (
+      await db.query<{ id: string }>(
+        `select id from slot where cabinet_id = $1 and kind = 'practical_material' order by week, number`,
+        [cabinetId],
+      )
+    ).rows;
     const pid = web.child.pid!;
     const before = memoryOf(pid).rss;
     resetPeakMemory(pid);
     const answers = await Promise.all(
-      Array.from({ length: UPLOADS }, (_, i) => tusUploadWhole(web.url, body, { cookie, metadata: { cabinetId, slotId: slots[i % slots.length]!.id, filename: `part-${i}.pdf` } })),
+      Array.from({ length: UPLOADS }, (_, i) =>
+        tusUploadWhole(web.url, body, {
+          cookie,
+          metadata: { cabinetId, slotId: slots[i % slots.length]!.id, filename: `part-${i}.pdf` },
+        }),
+      ),
     );
     const refused = answers.filter((answer) => answer.finish?.status !== 204).length;
     if (refused) throw new Error(`${refused} uploads were not recorded`);
@@ -43,7 +57,14 @@ console.log(`local disk: peak +${local.peak.toFixed(0)} MB, after +${local.after
 const s3 = await startS3Server();
 try {
   const { config } = s3;
-  const onS3 = await measure({ S3_BUCKET: config.bucket, S3_ENDPOINT: config.endpoint!, S3_REGION: config.region, S3_ACCESS_KEY_ID: config.accessKeyId!, S3_SECRET_ACCESS_KEY: config.secretAccessKey!, S3_FORCE_PATH_STYLE: 'true' });
+  const onS3 = await measure({
+    S3_BUCKET: config.bucket,
+    S3_ENDPOINT: config.endpoint!,
+    S3_REGION: config.region,
+    S3_ACCESS_KEY_ID: config.accessKeyId!,
+    S3_SECRET_ACCESS_KEY: config.secretAccessKey!,
+    S3_FORCE_PATH_STYLE: 'true',
+  });
   console.log(`S3: peak +${onS3.peak.toFixed(0)} MB, after +${onS3.after.toFixed(0)} MB`);
   const round = (n: number) => Number(n.toFixed(3));
   console.log(

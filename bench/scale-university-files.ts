@@ -26,29 +26,70 @@ export function scaleUniversity(scale = 1): KindRows[] {
   const facultyOf = (d: number) => ((d - 1) % faculties) + 1;
   const subjectsPerDepartment = Math.max(1, Math.floor(subjects / departments));
   return [
-    { kind: 'faculties', columns: columns('faculties'), rows: range(faculties).map((f) => [faculty(f), `Масштаб факультети ${f}`, `Факультет ${f}`, `Faculty ${f}`, f % 5 === 0 ? 'college' : 'faculty']) },
+    {
+      kind: 'faculties',
+      columns: columns('faculties'),
+      rows: range(faculties).map((f) => [
+        faculty(f),
+        `Масштаб факультети ${f}`,
+        `Факультет ${f}`,
+        `Faculty ${f}`,
+        f % 5 === 0 ? 'college' : 'faculty',
+      ]),
+    },
     {
       kind: 'departments',
       columns: columns('departments'),
-      rows: range(departments).map((d) => [department(d), faculty(facultyOf(d)), `Масштаб кафедрасы ${d}`, `Кафедра ${d}`, `Department ${d}`, facultyOf(d) % 5 === 0 ? 'commission' : 'department']),
+      rows: range(departments).map((d) => [
+        department(d),
+        faculty(facultyOf(d)),
+        `Масштаб кафедрасы ${d}`,
+        `Кафедра ${d}`,
+        `Department ${d}`,
+        facultyOf(d) % 5 === 0 ? 'commission' : 'department',
+      ]),
     },
     {
       kind: 'subjects',
       columns: columns('subjects'),
-      rows: range(subjects).map((s) => [`SUB-${pad(s, 4)}`, department(departmentOf(s)), `Сабак ${s}`, `Дисциплина ${s}`, null, 32 + ((s * 7) % 33), 16 + ((s * 5) % 17), 4]),
+      rows: range(subjects).map((s) => [
+        `SUB-${pad(s, 4)}`,
+        department(departmentOf(s)),
+        `Сабак ${s}`,
+        `Дисциплина ${s}`,
+        null,
+        32 + ((s * 7) % 33),
+        16 + ((s * 5) % 17),
+        4,
+      ]),
     },
-    { kind: 'terms', columns: columns('terms'), rows: [['2026-2027-1', '2026-2027', 1, '2026-09-07', 16, 'Asia/Bishkek']] },
+    {
+      kind: 'terms',
+      columns: columns('terms'),
+      rows: [['2026-2027-1', '2026-2027', 1, '2026-09-07', 16, 'Asia/Bishkek']],
+    },
     {
       kind: 'groups',
       columns: columns('groups'),
-      rows: range(groups).map((g) => [group(g), faculty(((g - 1) % faculties) + 1), ['full_time', 'correspondence', 'distance'][g % 3]!, 2023 + (g % 4)]),
+      rows: range(groups).map((g) => [
+        group(g),
+        faculty(((g - 1) % faculties) + 1),
+        ['full_time', 'correspondence', 'distance'][g % 3]!,
+        2023 + (g % 4),
+      ]),
     },
     {
       kind: 'people',
       columns: columns('people'),
       rows: [
         ...range(instructors).map((i) => [instructor(i), `i${i}@scale.edu.kg`, `Окутуучу ${i}`, 'ky', 'active']),
-        ...range(students).map((n) => [`S${pad(n, 6)}`, `s${n}@scale.edu.kg`, `Студент ${n}`, n % 3 === 0 ? 'ru' : 'ky', 'active']),
+        ...range(students).map((n) => [
+          `S${pad(n, 6)}`,
+          `s${n}@scale.edu.kg`,
+          `Студент ${n}`,
+          n % 3 === 0 ? 'ru' : 'ky',
+          'active',
+        ]),
       ],
     },
     {
@@ -58,10 +99,18 @@ export function scaleUniversity(scale = 1): KindRows[] {
         ...range(instructors).map((i) => [instructor(i), 'instructor', department(departmentOf(i))]),
         // Instructor d heads department d; instructor departments + f is the dean of faculty f.
         ...range(Math.min(departments, instructors)).map((d) => [instructor(d), 'head', department(d)]),
-        ...range(Math.min(faculties, instructors - departments)).map((f) => [instructor(departments + f), 'dean', faculty(f)]),
+        ...range(Math.min(faculties, instructors - departments)).map((f) => [
+          instructor(departments + f),
+          'dean',
+          faculty(f),
+        ]),
       ],
     },
-    { kind: 'group_members', columns: columns('group_members'), rows: range(students).map((n) => [group(Math.ceil(n / Math.ceil(students / groups))), `S${pad(n, 6)}`]) },
+    {
+      kind: 'group_members',
+      columns: columns('group_members'),
+      rows: range(students).map((n) => [group(Math.ceil(n / Math.ceil(students / groups))), `S${pad(n, 6)}`]),
+    },
     {
       kind: 'teaching',
       columns: columns('teaching'),
@@ -71,7 +120,8 @@ export function scaleUniversity(scale = 1): KindRows[] {
         const round = Math.floor((k - 1) / instructors) % subjectsPerDepartment;
         const subject = departmentOf(i) + departments * round;
         const first = ((k - 1) % groups) + 1;
-        const codes = k % 4 === 0 ? `${group(first)} ${group(((first - 1 + Math.floor(groups / 2)) % groups) + 1)}` : group(first);
+        const codes =
+          k % 4 === 0 ? `${group(first)} ${group(((first - 1 + Math.floor(groups / 2)) % groups) + 1)}` : group(first);
         return ['2026-2027-1', instructor(i), `SUB-${pad(subject, 4)}`, codes];
       }),
     },

@@ -15,16 +15,38 @@ const seconds = Number(process.env.BENCH_TRANSCODE_SECONDS ?? 60);
 const media = loadConfig(process.env).media;
 const binaries = findBinaries(media);
 const work = await fs.mkdtemp(path.join(os.tmpdir(), 'kabinet-bench-transcode-'));
-const ffmpeg = (...args: string[]) => execFileSync(binaries.ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
+const ffmpeg = (...args: string[]) =>
+  execFileSync(binaries.ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
 
 /** A lecture: a still 1080p slide with a small moving inset (the speaker) and a voice-like tone. */
 function makeLecture(file: string, codec: string[], length = seconds): void {
   ffmpeg(
-    '-f', 'lavfi', '-i', `testsrc=s=1920x1080:r=30:d=${length}`,
-    '-f', 'lavfi', '-i', `testsrc2=s=384x216:r=30:d=${length}`,
-    '-f', 'lavfi', '-i', `sine=f=220:d=${length}`,
-    '-filter_complex', '[0:v]trim=end_frame=1,loop=loop=-1:size=1,setpts=N/30/TB[slide];[slide][1:v]overlay=W-w-40:H-h-40:shortest=1[v]',
-    '-map', '[v]', '-map', '2:a', '-t', String(length), ...codec, '-pix_fmt', 'yuv420p', '-c:a', 'aac', file,
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=s=1920x1080:r=30:d=${length}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=s=384x216:r=30:d=${length}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=f=220:d=${length}`,
+    '-filter_complex',
+    '[0:v]trim=end_frame=1,loop=loop=-1:size=1,setpts=N/30/TB[slide];[slide][1:v]overlay=W-w-40:H-h-40:shortest=1[v]',
+    '-map',
+    '[v]',
+    '-map',
+    '2:a',
+    '-t',
+    String(length),
+    ...codec,
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    file,
   );
 }
 
@@ -32,7 +54,13 @@ function makeLecture(file: string, codec: string[], length = seconds): void {
 async function keptClip(name: string, make: (file: string) => unknown): Promise<string> {
   const dir = path.join(import.meta.dirname, '../.cache/bench-transcode');
   const file = path.join(dir, name);
-  if (await fs.stat(file).then(() => true, () => false)) return file;
+  if (
+    await fs.stat(file).then(
+      () => true,
+      () => false,
+    )
+  )
+    return file;
   await fs.mkdir(dir, { recursive: true });
   console.log(`making ${file} (once)…`);
   const part = path.join(dir, `part-${name}`);
@@ -99,13 +127,22 @@ try {
       },
     }),
   );
-  console.log(`kabinet ladder: ${ladderSeconds.toFixed(1)} s (playable after ${playableH264.toFixed(1)} s), ${media.transcodeProcesses} processes`);
+  console.log(
+    `kabinet ladder: ${ladderSeconds.toFixed(1)} s (playable after ${playableH264.toFixed(1)} s), ${media.transcodeProcesses} processes`,
+  );
 
   // Baseline: the same renditions, one ffmpeg run each (each decodes the source), one after another.
   const ladder = planLadder(source);
   const baseDir = path.join(work, 'per-rendition');
-  for (const name of [...ladder.video.map((rung) => rung.name), 'audio']) await fs.mkdir(path.join(baseDir, name), { recursive: true });
-  const run = { input: h264, demuxer: source.demuxer, outDir: baseDir, signal: new AbortController().signal, onSeconds: () => undefined };
+  for (const name of [...ladder.video.map((rung) => rung.name), 'audio'])
+    await fs.mkdir(path.join(baseDir, name), { recursive: true });
+  const run = {
+    input: h264,
+    demuxer: source.demuxer,
+    outDir: baseDir,
+    signal: new AbortController().signal,
+    onSeconds: () => undefined,
+  };
   const perRenditionSeconds = await time(async () => {
     for (const rung of ladder.video) await runGroup(binaries, run, [rung], ladder.audioBitrate, { audioOnly: false });
     await runGroup(binaries, run, [], ladder.audioBitrate, { audioOnly: true });
@@ -125,10 +162,18 @@ try {
     ffmpeg('-i', upright, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', file);
     return fs.rm(upright);
   });
-  const longHevc = await keptClip('hevc-600s.mp4', (file) => makeLecture(file, ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-tag:v', 'hvc1'], 600));
+  const longHevc = await keptClip('hevc-600s.mp4', (file) =>
+    makeLecture(
+      file,
+      ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-tag:v', 'hvc1'],
+      600,
+    ),
+  );
   const playablePhone = await secondsToGrowingPlayable(phone);
   const playableLongHevc = await secondsToGrowingPlayable(longHevc);
-  console.log(`10-minute phone recording playable after ${playablePhone.seconds.toFixed(1)} s; 10-minute HEVC after ${playableLongHevc.seconds.toFixed(1)} s`);
+  console.log(
+    `10-minute phone recording playable after ${playablePhone.seconds.toFixed(1)} s; 10-minute HEVC after ${playableLongHevc.seconds.toFixed(1)} s`,
+  );
 
   const round = (n: number) => Number(n.toFixed(3));
   console.log(

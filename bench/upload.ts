@@ -11,7 +11,16 @@ import path from 'node:path';
 import * as tus from 'tus-js-client';
 import { loadConfig } from '../server/config.ts';
 import { procStat } from '../tests/helpers/proc-stat.ts';
-import { benchDir as here, median, memoryOf, openDemoCabinet, resetPeakMemory, startChild, startKabinetProcess, stopChild as stop } from './processes.ts';
+import {
+  benchDir as here,
+  median,
+  memoryOf,
+  openDemoCabinet,
+  resetPeakMemory,
+  startChild,
+  startKabinetProcess,
+  stopChild as stop,
+} from './processes.ts';
 
 const MiB = 1024 * 1024;
 const size = Number(process.env.BENCH_UPLOAD_MIB ?? 1024) * MiB;
@@ -23,8 +32,20 @@ async function startKabinet(work: string): Promise<{ child: ChildProcess; info: 
   const started = await startKabinetProcess(work);
   const { cookie, cabinetId, db } = await openDemoCabinet(started.url, started.pgPort, started.dataDir);
   try {
-    const slots = await db.query<{ id: string }>(`select id from slot where cabinet_id = $1 and kind = 'lecture_video' order by number`, [cabinetId]);
-    return { child: started.child, info: { url: started.url, cookie, cabinetId, slotIds: slots.rows.map((r) => r.id), mediaDir: path.join(work, 'data', 'media') } };
+    const slots = await db.query<{ id: string }>(
+      `select id from slot where cabinet_id = $1 and kind = 'lecture_video' order by number`,
+      [cabinetId],
+    );
+    return {
+      child: started.child,
+      info: {
+        url: started.url,
+        cookie,
+        cabinetId,
+        slotIds: slots.rows.map((r) => r.id),
+        mediaDir: path.join(work, 'data', 'media'),
+      },
+    };
   } finally {
     await db.end();
   }
@@ -33,13 +54,14 @@ async function startKabinet(work: string): Promise<{ child: ChildProcess; info: 
 /** CPU seconds (user + system) a process has used so far. */
 const cpuSecondsOf = (pid: number) => procStat(pid).cpuSeconds;
 
-
 async function bareUpload(url: string, file: string): Promise<number> {
   const started = performance.now();
   await new Promise<void>((resolve, reject) => {
     const request = http.request(url, { method: 'PUT', headers: { 'Content-Length': String(size) } }, (response) => {
       response.resume();
-      response.on('end', () => (response.statusCode === 204 ? resolve() : reject(new Error(`bare: ${response.statusCode}`))));
+      response.on('end', () =>
+        response.statusCode === 204 ? resolve() : reject(new Error(`bare: ${response.statusCode}`)),
+      );
     });
     request.on('error', reject);
     // Node's default read size, as tus-js-client reads the file too.
@@ -50,7 +72,13 @@ async function bareUpload(url: string, file: string): Promise<number> {
 
 type KabinetInfo = { url: string; cookie: string; cabinetId: string; slotIds: string[]; mediaDir: string };
 
-function tusUpload(info: KabinetInfo, file: string, slotId: string, chunkSize: number, options: { abortAt?: number; uploadUrl?: string } = {}) {
+function tusUpload(
+  info: KabinetInfo,
+  file: string,
+  slotId: string,
+  chunkSize: number,
+  options: { abortAt?: number; uploadUrl?: string } = {},
+) {
   return new Promise<{ ms: number; url: string; lastProgress: number; serverOffset: number }>((resolve, reject) => {
     const started = performance.now();
     let lastProgress = 0;
@@ -67,8 +95,17 @@ function tusUpload(info: KabinetInfo, file: string, slotId: string, chunkSize: n
         if (options.abortAt !== undefined && sent >= options.abortAt) {
           void upload
             .abort()
-            .then(() => fetch(upload.url!, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0', Cookie: info.cookie } }))
-            .then((head) => resolve({ ms: performance.now() - started, url: upload.url!, lastProgress, serverOffset: Number(head.headers.get('upload-offset')) }));
+            .then(() =>
+              fetch(upload.url!, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0', Cookie: info.cookie } }),
+            )
+            .then((head) =>
+              resolve({
+                ms: performance.now() - started,
+                url: upload.url!,
+                lastProgress,
+                serverOffset: Number(head.headers.get('upload-offset')),
+              }),
+            );
           options.abortAt = undefined;
         }
       },
@@ -85,12 +122,16 @@ async function main() {
   // An MP4 signature so that Kabinet accepts it as a video; the rest is incompressible.
   const out = fs.openSync(file, 'w');
   fs.writeSync(out, Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'));
-  for (let written = 24; written < size; written += 16 * MiB) fs.writeSync(out, randomBytes(Math.min(16 * MiB, size - written)));
+  for (let written = 24; written < size; written += 16 * MiB)
+    fs.writeSync(out, randomBytes(Math.min(16 * MiB, size - written)));
   fs.closeSync(out);
 
   const children: ChildProcess[] = [];
   try {
-    const bare = await startChild([path.join(here, 'bare-server.ts'), work], (line) => JSON.parse(line) as { url: string });
+    const bare = await startChild(
+      [path.join(here, 'bare-server.ts'), work],
+      (line) => JSON.parse(line) as { url: string },
+    );
     children.push(bare.child);
     const kabinet = await startKabinet(work);
     children.push(kabinet.child);
@@ -131,7 +172,9 @@ async function main() {
     const kinds = ['bare', 'browser', 'eight'] as const;
     for (let run = 0; run < runs; run++) {
       for (let place = 0; place < kinds.length; place++) await timed[kinds[(place + run) % kinds.length]!]();
-      process.stderr.write(`run ${run + 1}: bare ${times.bare[run]!.toFixed(0)} ms, kabinet ${times.browser[run]!.toFixed(0)} ms (${browserChunk / MiB} MiB chunks), ${times.eight[run]!.toFixed(0)} ms (8 MiB)\n`);
+      process.stderr.write(
+        `run ${run + 1}: bare ${times.bare[run]!.toFixed(0)} ms, kabinet ${times.browser[run]!.toFixed(0)} ms (${browserChunk / MiB} MiB chunks), ${times.eight[run]!.toFixed(0)} ms (8 MiB)\n`,
+      );
     }
     const after = memoryOf(kabinet.child.pid!);
 

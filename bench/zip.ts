@@ -50,19 +50,51 @@ async function main() {
     let assignmentId: string;
     try {
       // An assignment in the first assessment slot, through the cabinet page's form.
-      const slot = (await db.query<{ id: string }>(`select id from slot where cabinet_id = $1 and kind = 'interim_assessment' order by number limit 1`, [cabinetId])).rows[0]!;
-      const form = { intent: 'create-assignment', slotId: slot.id, title: 'Bench', instructions: '', opensAt: '', dueAt: '2099-01-01T12:00', latePolicy: 'accept_late', maxScore: '10', allowedExtensions: '', maxFiles: '20', maxFileMib: '100' };
-      const created = await fetch(`${kabinet.url}/cabinets/${cabinetId}`, { method: 'POST', headers: { cookie }, body: new URLSearchParams(form), redirect: 'manual' });
+      const slot = (
+        await db.query<{ id: string }>(
+          `select id from slot where cabinet_id = $1 and kind = 'interim_assessment' order by number limit 1`,
+          [cabinetId],
+        )
+      ).rows[0]!;
+      const form = {
+        intent: 'create-assignment',
+        slotId: slot.id,
+        title: 'Bench',
+        instructions: '',
+        opensAt: '',
+        dueAt: '2099-01-01T12:00',
+        latePolicy: 'accept_late',
+        maxScore: '10',
+        allowedExtensions: '',
+        maxFiles: '20',
+        maxFileMib: '100',
+      };
+      const created = await fetch(`${kabinet.url}/cabinets/${cabinetId}`, {
+        method: 'POST',
+        headers: { cookie },
+        body: new URLSearchParams(form),
+        redirect: 'manual',
+      });
       if (created.status >= 400) throw new Error(`creating the assignment: ${created.status}`);
-      assignmentId = (await db.query<{ id: string }>(`select a.id from assignment a join item i on i.id = a.item_id where i.slot_id = $1`, [slot.id])).rows[0]!.id;
+      assignmentId = (
+        await db.query<{ id: string }>(
+          `select a.id from assignment a join item i on i.id = a.item_id where i.slot_id = $1`,
+          [slot.id],
+        )
+      ).rows[0]!.id;
       // The groups' students hand in the files (rows as the upload path writes them, files in media storage).
-      const students = (await db.query<{ id: string }>(
-        `select gs.student_id as id from group_student gs join teaching_assignment_group tg on tg.group_id = gs.group_id join cabinet c on c.teaching_assignment_id = tg.teaching_assignment_id where c.id = $1`,
-        [cabinetId],
-      )).rows;
+      const students = (
+        await db.query<{ id: string }>(
+          `select gs.student_id as id from group_student gs join teaching_assignment_group tg on tg.group_id = gs.group_id join cabinet c on c.teaching_assignment_id = tg.teaching_assignment_id where c.id = $1`,
+          [cabinetId],
+        )
+      ).rows;
       const submissionOf = new Map<string, string>();
       for (const student of students) {
-        const row = await db.query<{ id: string }>(`insert into submission (assignment_id, student_id, version, late) values ($1, $2, 1, false) returning id`, [assignmentId, student.id]);
+        const row = await db.query<{ id: string }>(
+          `insert into submission (assignment_id, student_id, version, late) values ($1, $2, 1, false) returning id`,
+          [assignmentId, student.id],
+        );
         submissionOf.set(student.id, row.rows[0]!.id);
       }
       const chunk = randomBytes(MiB);
@@ -84,7 +116,18 @@ async function main() {
         await db.query(
           `insert into submission_file (id, assignment_id, student_id, submission_id, upload_id, storage_key, original_name, byte_size, sha256, crc32, content_type)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'application/pdf')`,
-          [id, assignmentId, student, submissionOf.get(student), id.replaceAll('-', ''), key, `work-${i}.pdf`, fileBytes, 'a'.repeat(64), crc32],
+          [
+            id,
+            assignmentId,
+            student,
+            submissionOf.get(student),
+            id.replaceAll('-', ''),
+            key,
+            `work-${i}.pdf`,
+            fileBytes,
+            'a'.repeat(64),
+            crc32,
+          ],
         );
       }
     } finally {
@@ -97,7 +140,11 @@ async function main() {
       for (const file of stored) await pipeline(fs.createReadStream(file), counter().sink);
     };
     const downloadZip = async () => {
-      const response = await new Promise<http.IncomingMessage>((resolve, reject) => http.get(`${kabinet.url}/assignments/${assignmentId}/submissions.zip`, { headers: { cookie } }, resolve).on('error', reject));
+      const response = await new Promise<http.IncomingMessage>((resolve, reject) =>
+        http
+          .get(`${kabinet.url}/assignments/${assignmentId}/submissions.zip`, { headers: { cookie } }, resolve)
+          .on('error', reject),
+      );
       if (response.statusCode !== 200) throw new Error(`zip: ${response.statusCode}`);
       const { sink, bytes } = counter();
       await pipeline(response, sink);
@@ -117,7 +164,9 @@ async function main() {
     for (let run = 0; run < runs; run++) {
       disk.push(await timed(readAll));
       zip.push(await timed(downloadZip));
-      process.stderr.write(`run ${run + 1}: disk ${(total / MiB / disk[run]!).toFixed(0)} MiB/s, zip ${(total / MiB / zip[run]!).toFixed(0)} MiB/s\n`);
+      process.stderr.write(
+        `run ${run + 1}: disk ${(total / MiB / disk[run]!).toFixed(0)} MiB/s, zip ${(total / MiB / zip[run]!).toFixed(0)} MiB/s\n`,
+      );
     }
     const after = memoryOf(child.pid!);
     console.log(

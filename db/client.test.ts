@@ -8,7 +8,12 @@ const db = createDb(clusterUrl('kabinet_template'), { max: 1 });
 afterAll(() => db.destroy());
 
 const preparedOnConnection = async () =>
-  (await sql<{ statement: string; generic_plans: string }>`select statement, generic_plans from pg_prepared_statements where name like 'kabinet_%'`.execute(db)).rows;
+  (
+    await sql<{
+      statement: string;
+      generic_plans: string;
+    }>`select statement, generic_plans from pg_prepared_statements where name like 'kabinet_%'`.execute(db)
+  ).rows;
 
 describe('the database client', () => {
   it('prepares a statement once per connection and plans it once', async () => {

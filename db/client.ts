@@ -35,7 +35,8 @@ function statementName(text: string): string {
  */
 export async function runPrepared<R>(db: Kysely<Database>, text: string, values: readonly unknown[]): Promise<R[]> {
   const pool = pools.get(db);
-  if (pool) return (await pool.query<R & pg.QueryResultRow>({ name: statementName(text), text, values: [...values] })).rows;
+  if (pool)
+    return (await pool.query<R & pg.QueryResultRow>({ name: statementName(text), text, values: [...values] })).rows;
   return (await db.executeQuery<R>(CompiledQuery.raw(text, [...values]))).rows;
 }
 

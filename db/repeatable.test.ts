@@ -10,9 +10,12 @@ const db = () => test.db;
 
 const files = new Map<string, string>();
 const read = (file: string) => files.get(file)!;
-const fn = (name: string, value: number) => `create or replace function ${name}() returns integer language sql as 'select ${value}';`;
-const valueOf = async (name: string) => (await sql<{ v: number }>`select ${sql.raw(name)}() as v`.execute(db())).rows[0]!.v;
-const changes = async () => Number((await sql<{ n: string }>`select count(*) as n from repeatable_log`.execute(db())).rows[0]!.n);
+const fn = (name: string, value: number) =>
+  `create or replace function ${name}() returns integer language sql as 'select ${value}';`;
+const valueOf = async (name: string) =>
+  (await sql<{ v: number }>`select ${sql.raw(name)}() as v`.execute(db())).rows[0]!.v;
+const changes = async () =>
+  Number((await sql<{ n: string }>`select count(*) as n from repeatable_log`.execute(db())).rows[0]!.n);
 
 describe('repeatable SQL', () => {
   it('is applied once, again only when its content changed or after a migration; onChange only when it changed', async () => {
@@ -47,7 +50,10 @@ describe('repeatable SQL', () => {
     files.set('race.sql', `${fn('repeatable_race', 1)}\nselect pg_sleep(0.2);`);
     const list = [{ file: 'race.sql', onChange: 'insert into repeatable_log default values' }];
     const before = await changes();
-    const [a, b] = await Promise.all([applyRepeatables(db(), 'm1', list, read), applyRepeatables(db(), 'm1', list, read)]);
+    const [a, b] = await Promise.all([
+      applyRepeatables(db(), 'm1', list, read),
+      applyRepeatables(db(), 'm1', list, read),
+    ]);
     expect([...a, ...b]).toEqual(['race.sql']);
     expect(await changes()).toBe(before + 1);
   });

@@ -35,21 +35,31 @@ const hashOf = (text: string) => createHash('sha256').update(text).digest('hex')
  * Applies the files that changed, or all of them after a migration (`lastMigration`: the name of
  * the newest migration applied). Returns the files applied.
  */
-export async function applyRepeatables(db: Kysely<Database>, lastMigration: string, files: RepeatableSql[] = repeatables, read = readRepeatable): Promise<string[]> {
+export async function applyRepeatables(
+  db: Kysely<Database>,
+  lastMigration: string,
+  files: RepeatableSql[] = repeatables,
+  read = readRepeatable,
+): Promise<string[]> {
   const applied: string[] = [];
   for (const { file, onChange } of files) {
     const text = read(file);
     const hash = hashOf(text);
     const ran = await db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(${LOCK})`.execute(trx);
-      const { rows } = await sql<{ hash: string; migration: string }>`select hash, migration from ${sql.table(TRACKING_TABLE)} where name = ${file}`.execute(trx);
+      const { rows } = await sql<{
+        hash: string;
+        migration: string;
+      }>`select hash, migration from ${sql.table(TRACKING_TABLE)} where name = ${file}`.execute(trx);
       const known = rows[0];
       if (known?.hash === hash && known.migration === lastMigration) return false;
       await sql.raw(text).execute(trx);
       if (onChange && known?.hash !== hash) await sql.raw(onChange).execute(trx);
       await sql`
         insert into ${sql.table(TRACKING_TABLE)} (name, hash, migration) values (${file}, ${hash}, ${lastMigration})
-        on conflict (name) do update set hash = excluded.hash, migration = excluded.migration, applied_at = now()`.execute(trx);
+        on conflict (name) do update set hash = excluded.hash, migration = excluded.migration, applied_at = now()`.execute(
+        trx,
+      );
       return true;
     });
     if (ran) applied.push(file);

@@ -397,7 +397,11 @@ export interface GradeTable {
 }
 
 export type QuestionKind = 'single' | 'multiple' | 'true_false' | 'short' | 'numeric' | 'matching';
-export type QuestionChoice = { text: string; correct: boolean; /** Moodle's percentage for multiple answers, else null. */ weight: number | null };
+export type QuestionChoice = {
+  text: string;
+  correct: boolean;
+  /** Moodle's percentage for multiple answers, else null. */ weight: number | null;
+};
 /** A question's answers by kind, as `question.data` and `quiz_attempt.questions` keep them. */
 export type QuestionData =
   | { kind: 'single' | 'multiple'; choices: QuestionChoice[] }

@@ -9,35 +9,59 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './client.ts';
 
-export const SCALE = { faculties: 20, departments: 150, instructors: 2500, cabinets: 12_000, students: 40_000, groupSize: 25 };
+export const SCALE = {
+  faculties: 20,
+  departments: 150,
+  instructors: 2500,
+  cabinets: 12_000,
+  students: 40_000,
+  groupSize: 25,
+};
 /** The tables this load writes that carry the summaries' dirty triggers (db/sql/report-refresh.sql). */
-const summaryTriggerTables = ['group_student', 'teaching_assignment_group', 'slot', 'item', 'media_file', 'watch_progress'];
+const summaryTriggerTables = [
+  'group_student',
+  'teaching_assignment_group',
+  'slot',
+  'item',
+  'media_file',
+  'watch_progress',
+];
 /** Our own numbers and names, written into the SQL as literals (typed by Postgres, never user input). */
 const lit = (value: number | string) => sql.lit(value);
 const id = (kind: string, n: unknown) => sql`md5(${lit(`scale-${kind}-`)} || (${n})::text)::uuid`;
 
 /** Whether part `part` of the scale university is in the database already. */
 async function present(db: Db, part: number): Promise<boolean> {
-  const row = await sql<{ found: boolean }>`select exists (select 1 from cabinet where id = ${id('cabinet', (part - 1) * SCALE.cabinets + 1)}) as found`.execute(db);
+  const row = await sql<{
+    found: boolean;
+  }>`select exists (select 1 from cabinet where id = ${id('cabinet', (part - 1) * SCALE.cabinets + 1)}) as found`.execute(
+    db,
+  );
   return row.rows[0]!.found;
 }
 
 /** One part's load: its statements, which part, and where its numbers start. */
-type Load = { run: (query: RawBuilder<unknown>) => Promise<unknown>; part: number; termId: string; offset: (count: number) => number };
-const cabinetsOf = ({ offset }: Load) => sql`select ${id('cabinet', sql`k`)} from generate_series(${lit(offset(SCALE.cabinets) + 1)}, ${lit(offset(SCALE.cabinets) + SCALE.cabinets)}) as k`;
+type Load = {
+  run: (query: RawBuilder<unknown>) => Promise<unknown>;
+  part: number;
+  termId: string;
+  offset: (count: number) => number;
+};
+const cabinetsOf = ({ offset }: Load) =>
+  sql`select ${id('cabinet', sql`k`)} from generate_series(${lit(offset(SCALE.cabinets) + 1)}, ${lit(offset(SCALE.cabinets) + SCALE.cabinets)}) as k`;
 
 /** Faculties, departments and their subjects (once: the second part adds to the same departments). */
 async function loadStructure({ run }: Load): Promise<void> {
-    await run(sql`
+  await run(sql`
       insert into faculty (id, code, name, kind)
       select ${id('faculty', sql`f`)}, 'SC-F-' || f, 'Масштаб ' || f || (case when f % 5 = 0 then ' колледжи' else ' факультети' end), case when f % 5 = 0 then 'college' else 'faculty' end
       from generate_series(1, ${lit(SCALE.faculties)}) as f`);
-    await run(sql`
+  await run(sql`
       insert into department (id, code, faculty_id, name, kind)
       select ${id('department', sql`d`)}, 'SC-D-' || d, ${id('faculty', sql`(d - 1) % ${lit(SCALE.faculties)} + 1`)}, 'Масштаб кафедрасы ' || d, 'department'
       from generate_series(1, ${lit(SCALE.departments)}) as d`);
-    // Sixteen subjects per department, 32–64 lecture and 16–32 practical hours.
-    await run(sql`
+  // Sixteen subjects per department, 32–64 lecture and 16–32 practical hours.
+  await run(sql`
       insert into subject (id, department_id, code, name, credits, lecture_hours, practical_hours)
       select ${id('subject', sql`s`)}, ${id('department', sql`(s - 1) / 16 + 1`)}, 'SC-' || s, 'Масштаб сабагы ' || s, 4, 32 + (s * 7) % 33, 16 + (s * 5) % 17
       from generate_series(1, ${lit(SCALE.departments * 16)}) as s`);
@@ -159,7 +183,10 @@ async function loadContent(load: Load): Promise<void> {
     where w.share > 0.1 and c.id in (${cabinetsOf(load)})`);
 }
 
-export async function seedScale(db: Db, options: { part?: 1 | 2; termId: string }): Promise<{ seconds: number; skipped: boolean }> {
+export async function seedScale(
+  db: Db,
+  options: { part?: 1 | 2; termId: string },
+): Promise<{ seconds: number; skipped: boolean }> {
   const part = options.part ?? 1;
   const started = performance.now();
   if (await present(db, part)) return { seconds: 0, skipped: true };

@@ -7,8 +7,33 @@ export const demoPassword = 'kabinet-demo';
 export const demoDomain = 'demo.kabinet.kg';
 
 const maleNames = ['Азамат', 'Бакыт', 'Эрлан', 'Нурбек', 'Тилек', 'Улан', 'Данияр', 'Мирлан', 'Адилет', 'Чыңгыз'];
-const femaleNames = ['Айгерим', 'Айпери', 'Нургүл', 'Жыпар', 'Бегимай', 'Асел', 'Мээрим', 'Чолпон', 'Элнура', 'Күмүшай'];
-const surnames = ['Асанов', 'Бакиров', 'Токтогулов', 'Жумабаев', 'Осмонов', 'Сыдыков', 'Абдыкадыров', 'Мамытов', 'Турдубаев', 'Эсенов', 'Кадыров', 'Өмүрзаков', 'Үсөнов'];
+const femaleNames = [
+  'Айгерим',
+  'Айпери',
+  'Нургүл',
+  'Жыпар',
+  'Бегимай',
+  'Асел',
+  'Мээрим',
+  'Чолпон',
+  'Элнура',
+  'Күмүшай',
+];
+const surnames = [
+  'Асанов',
+  'Бакиров',
+  'Токтогулов',
+  'Жумабаев',
+  'Осмонов',
+  'Сыдыков',
+  'Абдыкадыров',
+  'Мамытов',
+  'Турдубаев',
+  'Эсенов',
+  'Кадыров',
+  'Өмүрзаков',
+  'Үсөнов',
+];
 
 /** A deterministic Kyrgyz name for the n-th demo person. */
 export function demoName(n: number): string {
@@ -26,7 +51,11 @@ export function demoTermFor(today: Date): { academicYear: string; semester: 1 | 
   const firstYear = autumn && month !== 0 ? year : year - 1;
   const start = autumn ? new Date(Date.UTC(month === 0 ? year - 1 : year, 8, 1)) : new Date(Date.UTC(year, 1, 1));
   while (start.getUTCDay() !== 1) start.setUTCDate(start.getUTCDate() + 1);
-  return { academicYear: `${firstYear}-${firstYear + 1}`, semester: autumn ? 1 : 2, startsOn: start.toISOString().slice(0, 10) };
+  return {
+    academicYear: `${firstYear}-${firstYear + 1}`,
+    semester: autumn ? 1 : 2,
+    startsOn: start.toISOString().slice(0, 10),
+  };
 }
 
 /** The registrar-style code of a term: academic year and semester (`2026-2027-1`). */
@@ -39,26 +68,58 @@ type SeedUser = { key: string; email: string; name: string; role: Role; faculty?
 /** A demo person's role assignment as the table holds it (students are students by membership). */
 function roleRow(userId: string, person: SeedUser) {
   if (person.role === 'student') return [];
-  const scoped = person.role === 'dean' ? { faculty_id: person.faculty ?? null, department_id: null } : { faculty_id: null, department_id: person.department ?? null };
-  return [{ user_id: userId, role: person.role, ...(person.role === 'admin' || person.role === 'vice_rector' ? { faculty_id: null, department_id: null } : scoped) }];
+  const scoped =
+    person.role === 'dean'
+      ? { faculty_id: person.faculty ?? null, department_id: null }
+      : { faculty_id: null, department_id: person.department ?? null };
+  return [
+    {
+      user_id: userId,
+      role: person.role,
+      ...(person.role === 'admin' || person.role === 'vice_rector'
+        ? { faculty_id: null, department_id: null }
+        : scoped),
+    },
+  ];
 }
 
 /** Whether the demo's accounts are in this database (the login page shows their password only then). */
 export async function hasDemoAccounts(db: Db): Promise<boolean> {
-  const row = await db.selectFrom('app_user').select('id').where('email', '=', `admin@${demoDomain}`).where('password_hash', 'is not', null).executeTakeFirst();
+  const row = await db
+    .selectFrom('app_user')
+    .select('id')
+    .where('email', '=', `admin@${demoDomain}`)
+    .where('password_hash', 'is not', null)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
 type Trx = Transaction<Database>;
-type Structure = { facultyIds: { faculty: string; college: string }; dept: [string, string, string]; facultyOf: Map<string, string> };
+type Structure = {
+  facultyIds: { faculty: string; college: string };
+  dept: [string, string, string];
+  facultyOf: Map<string, string>;
+};
 
 /** Two faculties (one a college) and three departments (one a subject commission). */
 async function seedStructure(trx: Trx): Promise<Structure> {
   const [faculty, college] = await trx
     .insertInto('faculty')
     .values([
-      { code: 'FMIT', name: 'Математика жана информациялык технологиялар факультети', name_ru: 'Факультет математики и информационных технологий', name_en: 'Faculty of Mathematics and IT', kind: 'faculty' },
-      { code: 'MED-COL', name: 'Медициналык колледж', name_ru: 'Медицинский колледж', name_en: 'Medical College', kind: 'college' },
+      {
+        code: 'FMIT',
+        name: 'Математика жана информациялык технологиялар факультети',
+        name_ru: 'Факультет математики и информационных технологий',
+        name_en: 'Faculty of Mathematics and IT',
+        kind: 'faculty',
+      },
+      {
+        code: 'MED-COL',
+        name: 'Медициналык колледж',
+        name_ru: 'Медицинский колледж',
+        name_en: 'Medical College',
+        kind: 'college',
+      },
     ])
     .returning('id')
     .execute();
@@ -66,13 +127,38 @@ async function seedStructure(trx: Trx): Promise<Structure> {
   const departments = await trx
     .insertInto('department')
     .values([
-      { code: 'AMI', faculty_id: facultyIds.faculty, name: 'Колдонмо математика жана информатика кафедрасы', name_ru: 'Кафедра прикладной математики и информатики', name_en: 'Department of Applied Mathematics and Informatics', kind: 'department' },
-      { code: 'PHYS', faculty_id: facultyIds.faculty, name: 'Физика кафедрасы', name_ru: 'Кафедра физики', name_en: 'Department of Physics', kind: 'department' },
-      { code: 'GEN-PCK', faculty_id: facultyIds.college, name: 'Жалпы билим берүүчү сабактар ПЦК', name_ru: 'ПЦК общеобразовательных дисциплин', name_en: 'General Subjects Commission', kind: 'commission' },
+      {
+        code: 'AMI',
+        faculty_id: facultyIds.faculty,
+        name: 'Колдонмо математика жана информатика кафедрасы',
+        name_ru: 'Кафедра прикладной математики и информатики',
+        name_en: 'Department of Applied Mathematics and Informatics',
+        kind: 'department',
+      },
+      {
+        code: 'PHYS',
+        faculty_id: facultyIds.faculty,
+        name: 'Физика кафедрасы',
+        name_ru: 'Кафедра физики',
+        name_en: 'Department of Physics',
+        kind: 'department',
+      },
+      {
+        code: 'GEN-PCK',
+        faculty_id: facultyIds.college,
+        name: 'Жалпы билим берүүчү сабактар ПЦК',
+        name_ru: 'ПЦК общеобразовательных дисциплин',
+        name_en: 'General Subjects Commission',
+        kind: 'commission',
+      },
     ])
     .returning(['id', 'faculty_id'])
     .execute();
-  return { facultyIds, dept: departments.map((d) => d.id) as [string, string, string], facultyOf: new Map(departments.map((d) => [d.id, d.faculty_id])) };
+  return {
+    facultyIds,
+    dept: departments.map((d) => d.id) as [string, string, string],
+    facultyOf: new Map(departments.map((d) => [d.id, d.faculty_id])),
+  };
 }
 
 /** The staff with their roles and 60 students, all with the demo's password. Returns each account's id by key. */
@@ -115,11 +201,25 @@ async function seedPeople(trx: Trx, { facultyIds, dept, facultyOf }: Structure, 
   return { userId, studentIds: students.map((student) => userId(student.key)) };
 }
 
-const demoSubjects: Array<{ department: 0 | 1 | 2; code: string; name: string; credits: number; lecture: number; practical: number }> = [
+const demoSubjects: Array<{
+  department: 0 | 1 | 2;
+  code: string;
+  name: string;
+  credits: number;
+  lecture: number;
+  practical: number;
+}> = [
   { department: 0, code: 'MATH-101', name: 'Математикалык анализ', credits: 5, lecture: 32, practical: 32 },
   { department: 0, code: 'CS-102', name: 'Программалоонун негиздери', credits: 4, lecture: 16, practical: 32 },
   { department: 0, code: 'CS-201', name: 'Маалыматтар базасы', credits: 4, lecture: 16, practical: 16 },
-  { department: 0, code: 'CS-202', name: 'Алгоритмдер жана маалымат структуралары', credits: 5, lecture: 32, practical: 16 },
+  {
+    department: 0,
+    code: 'CS-202',
+    name: 'Алгоритмдер жана маалымат структуралары',
+    credits: 5,
+    lecture: 32,
+    practical: 16,
+  },
   { department: 1, code: 'PHY-101', name: 'Жалпы физика', credits: 5, lecture: 32, practical: 16 },
   { department: 1, code: 'PHY-201', name: 'Электр жана магнетизм', credits: 4, lecture: 16, practical: 16 },
   { department: 1, code: 'PHY-301', name: 'Кванттык механика', credits: 4, lecture: 24, practical: 8 },
@@ -164,17 +264,39 @@ async function seedGroups(trx: Trx, { facultyIds }: Structure, studentIds: strin
 }
 
 /** The subjects, the running term and its teaching assignments. */
-async function seedTeaching(trx: Trx, { dept }: Structure, today: Date, userId: (key: string) => string, groupId: (name: string) => string): Promise<void> {
+async function seedTeaching(
+  trx: Trx,
+  { dept }: Structure,
+  today: Date,
+  userId: (key: string) => string,
+  groupId: (name: string) => string,
+): Promise<void> {
   const subjects = await trx
     .insertInto('subject')
-    .values(demoSubjects.map((s) => ({ department_id: dept[s.department], code: s.code, name: s.name, credits: s.credits, lecture_hours: s.lecture, practical_hours: s.practical })))
+    .values(
+      demoSubjects.map((s) => ({
+        department_id: dept[s.department],
+        code: s.code,
+        name: s.name,
+        credits: s.credits,
+        lecture_hours: s.lecture,
+        practical_hours: s.practical,
+      })),
+    )
     .returning(['id', 'code'])
     .execute();
   const subjectId = (code: string) => subjects.find((s) => s.code === code)!.id;
   const termInfo = demoTermFor(today);
   const term = await trx
     .insertInto('term')
-    .values({ code: demoTermCode(termInfo), academic_year: termInfo.academicYear, semester: termInfo.semester, starts_on: termInfo.startsOn, weeks: 16, time_zone: 'Asia/Bishkek' })
+    .values({
+      code: demoTermCode(termInfo),
+      academic_year: termInfo.academicYear,
+      semester: termInfo.semester,
+      starts_on: termInfo.startsOn,
+      weeks: 16,
+      time_zone: 'Asia/Bishkek',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   for (const [instructor, code, groupNames] of demoTeaching) {
@@ -191,7 +313,11 @@ async function seedTeaching(trx: Trx, { dept }: Structure, today: Date, userId: 
 }
 
 /** Returns false when the database already holds a university (nothing is changed then). */
-export async function seedDemo(db: Db, hashPassword: (password: string) => Promise<string>, today = new Date()): Promise<boolean> {
+export async function seedDemo(
+  db: Db,
+  hashPassword: (password: string) => Promise<string>,
+  today = new Date(),
+): Promise<boolean> {
   const existing = await db.selectFrom('faculty').select('id').limit(1).executeTakeFirst();
   if (existing) return false;
   // One hash for every demo account: the password is public anyway, and scrypt is slow on purpose.

@@ -16,11 +16,21 @@ if (!values.email) {
 const config = loadConfig(process.env);
 const services = await startServices({ ...config, logLevel: 'warn' }, { role: 'tool' });
 try {
-  const { token, created } = await createAdmin(services.db, { email: values.email, fullName: values.name ?? '', link: services.passwords.policy !== 'none' });
+  const { token, created } = await createAdmin(services.db, {
+    email: values.email,
+    fullName: values.name ?? '',
+    link: services.passwords.policy !== 'none',
+  });
   const origin = config.publicOrigin ?? `http://localhost:${config.port}`;
   process.stdout.write(`${created ? 'Administrator created' : 'Administrator role given'}: ${values.email}\n`);
-  if (token) process.stdout.write(`Open this link within 72 hours to set the password (it works once):\n${signInUrl(origin, token)}\n`);
-  else process.stdout.write(`Passwords are off (PASSWORD_LOGIN=none): sign in at ${origin}/login through single sign-on as ${values.email}.\n`);
+  if (token)
+    process.stdout.write(
+      `Open this link within 72 hours to set the password (it works once):\n${signInUrl(origin, token)}\n`,
+    );
+  else
+    process.stdout.write(
+      `Passwords are off (PASSWORD_LOGIN=none): sign in at ${origin}/login through single sign-on as ${values.email}.\n`,
+    );
 } catch (error) {
   if (!isAppError(error)) throw error;
   process.stderr.write(`Not a valid e-mail address: ${values.email}\n`);

@@ -21,7 +21,9 @@ try {
   const started = Date.now();
   const manifest = await backUp({ databaseUrl: services.databaseUrl, storage: services.storage, dir });
   const dumpBytes = manifest.tables.reduce((sum, table) => sum + table.bytes, 0);
-  process.stdout.write(`${JSON.stringify({ backup: dir, createdAt: manifest.createdAt, tables: manifest.tables.length, dumpBytes, mediaFiles: manifest.media.files, mediaBytes: manifest.media.bytes, seconds: (Date.now() - started) / 1000 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ backup: dir, createdAt: manifest.createdAt, tables: manifest.tables.length, dumpBytes, mediaFiles: manifest.media.files, mediaBytes: manifest.media.bytes, seconds: (Date.now() - started) / 1000 })}\n`,
+  );
 } catch (error) {
   process.stderr.write(`backup failed: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;

@@ -42,7 +42,12 @@ if (built !== null && built >= newest) {
     );
     if (built === null) process.exit(1);
   } else {
-    console.log(built === null ? 'building the app (first start)' : 'sources changed since the last build: building the app');
-    execFileSync(process.execPath, [remix, 'vite:build'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+    console.log(
+      built === null ? 'building the app (first start)' : 'sources changed since the last build: building the app',
+    );
+    execFileSync(process.execPath, [remix, 'vite:build'], {
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
   }
 }

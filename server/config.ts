@@ -26,12 +26,22 @@ const envSchema = z.object({
     .string()
     .regex(/^(true|false|yes|no|[0-9]|1[0-9])$/, 'false, true, or the number of proxies in front (0–19)')
     .default('false')
-    .transform((value) => (value === 'true' || value === 'yes' ? 1 : value === 'false' || value === 'no' ? 0 : Number(value))),
+    .transform((value) =>
+      value === 'true' || value === 'yes' ? 1 : value === 'false' || value === 'no' ? 0 : Number(value),
+    ),
   PUBLIC_ORIGIN: z.url().optional(),
   MEDIA_DIR: z.string().optional(),
   UPLOAD_SPOOL_DIR: z.string().optional(),
-  UPLOAD_MAX_VIDEO_BYTES: z.coerce.number().int().positive().default(8 * GiB),
-  UPLOAD_MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(200 * MiB),
+  UPLOAD_MAX_VIDEO_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(8 * GiB),
+  UPLOAD_MAX_DOCUMENT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(200 * MiB),
   UPLOAD_CHUNK_MIB: z.coerce.number().int().min(1).max(1024).default(64),
   UPLOAD_ABANDON_HOURS: z.coerce.number().positive().default(24),
   UPLOAD_MAX_OPEN_PER_PERSON: z.coerce.number().int().min(1).max(1000).default(10),
@@ -59,19 +69,33 @@ const envSchema = z.object({
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().min(1).max(500).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
-  OIDC_EMAIL_CLAIM: z.string().regex(/^[A-Za-z0-9_:.-]{1,100}$/, 'a claim name').default('email'),
-  OIDC_EXTERNAL_ID_CLAIM: z.string().regex(/^[A-Za-z0-9_:.-]{1,100}$/, 'a claim name').optional(),
+  OIDC_EMAIL_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z0-9_:.-]{1,100}$/, 'a claim name')
+    .default('email'),
+  OIDC_EXTERNAL_ID_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z0-9_:.-]{1,100}$/, 'a claim name')
+    .optional(),
   OIDC_TRUST_EMAIL: bool.default(false),
   OIDC_EMAIL_DOMAINS: z.string().max(2000).optional(),
   OIDC_DISPLAY_NAME: z.string().min(1).max(60).optional(),
-  OIDC_SCOPES: z.string().regex(/^openid( [\x21-\x7e]+)*$/, 'space-separated scopes starting with openid').default('openid email profile'),
+  OIDC_SCOPES: z
+    .string()
+    .regex(/^openid( [\x21-\x7e]+)*$/, 'space-separated scopes starting with openid')
+    .default('openid email profile'),
   OIDC_CREATE_STUDENTS: bool.default(false),
   PASSWORD_LOGIN: z.enum(['all', 'staff', 'none']).default('all'),
   // Request handling (docs/operations.md): bodies outside uploads, slow senders, stopping.
   FORM_BODY_LIMIT_KB: z.coerce.number().int().min(16).max(100_000).default(1000),
   MULTIPART_BODY_LIMIT_MIB: z.coerce.number().int().min(1).max(1024).default(70),
   SLOW_BODY_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
-  SLOW_BODY_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(0).max(10 * MiB).default(1024),
+  SLOW_BODY_MIN_BYTES_PER_SECOND: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10 * MiB)
+    .default(1024),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').max(200).optional(),
   KABINET_BUILD_DIR: z.string().min(1).default('build'),
@@ -195,7 +219,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     // The demo is there for a newcomer's `npm start`; an operator who says NODE_ENV=production gets it only by asking.
     seedDemo: env.SEED_DEMO ?? cleaned.NODE_ENV !== 'production',
     sessionTtlMs: env.SESSION_TTL_DAYS * 24 * 3600 * 1000,
-    sessionIdleMs: { staff: env.SESSION_IDLE_HOURS_STAFF * 3600 * 1000, students: env.SESSION_IDLE_DAYS_STUDENTS * 24 * 3600 * 1000 },
+    sessionIdleMs: {
+      staff: env.SESSION_IDLE_HOURS_STAFF * 3600 * 1000,
+      students: env.SESSION_IDLE_DAYS_STUDENTS * 24 * 3600 * 1000,
+    },
     trustProxy: env.TRUST_PROXY,
     publicOrigin: env.PUBLIC_ORIGIN ? new URL(env.PUBLIC_ORIGIN).origin : undefined,
     mediaDir: path.resolve(env.MEDIA_DIR ?? path.join(dataDir, 'media')),
@@ -260,7 +287,8 @@ function oidcConfig(env: Env): OidcConfig | undefined {
   const problems: string[] = [];
   if (!env.OIDC_ISSUER) {
     if (env.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID is set but OIDC_ISSUER is not');
-    if (env.PASSWORD_LOGIN !== 'all') problems.push(`PASSWORD_LOGIN=${env.PASSWORD_LOGIN} needs single sign-on (OIDC_ISSUER), or nobody could sign in`);
+    if (env.PASSWORD_LOGIN !== 'all')
+      problems.push(`PASSWORD_LOGIN=${env.PASSWORD_LOGIN} needs single sign-on (OIDC_ISSUER), or nobody could sign in`);
     if (problems.length) throw invalidEnvironment(problems);
     return undefined;
   }
@@ -270,17 +298,21 @@ function oidcConfig(env: Env): OidcConfig | undefined {
   if (issuer.protocol !== 'https:' && !loopback) problems.push('OIDC_ISSUER: must be https (http only on loopback)');
   if (!env.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID: required with OIDC_ISSUER');
   // The provider sends people back to PUBLIC_ORIGIN/auth/oidc/callback, not to whatever Host a request names.
-  if (!env.PUBLIC_ORIGIN && !loopback) problems.push('PUBLIC_ORIGIN: required with OIDC_ISSUER (the callback address registered at the provider)');
+  if (!env.PUBLIC_ORIGIN && !loopback)
+    problems.push('PUBLIC_ORIGIN: required with OIDC_ISSUER (the callback address registered at the provider)');
   const emailDomains = (env.OIDC_EMAIL_DOMAINS ?? '')
     .split(/[\s,]+/)
     .map((domain) => domain.trim().toLowerCase().replace(/^@/, ''))
     .filter(Boolean);
-  if (emailDomains.some((domain) => !/^[a-z0-9.-]+\.[a-z]{2,}$/.test(domain))) problems.push('OIDC_EMAIL_DOMAINS: comma-separated domains like university.kg');
+  if (emailDomains.some((domain) => !/^[a-z0-9.-]+\.[a-z]{2,}$/.test(domain)))
+    problems.push('OIDC_EMAIL_DOMAINS: comma-separated domains like university.kg');
   // Without a domain list, these would let any account the provider vouches for in: every Gmail user, every Entra tenant.
-  if (emailDomains.length === 0 && env.OIDC_CREATE_STUDENTS) problems.push('OIDC_CREATE_STUDENTS: needs OIDC_EMAIL_DOMAINS');
+  if (emailDomains.length === 0 && env.OIDC_CREATE_STUDENTS)
+    problems.push('OIDC_CREATE_STUDENTS: needs OIDC_EMAIL_DOMAINS');
   if (emailDomains.length === 0 && env.OIDC_TRUST_EMAIL) problems.push('OIDC_TRUST_EMAIL: needs OIDC_EMAIL_DOMAINS');
   // A multi-tenant Entra ID issuer accepts tokens from any tenant, whose admins write any e-mail they like.
-  if (env.OIDC_TRUST_EMAIL && /^\/(common|organizations|consumers)(\/|$)/i.test(issuer.pathname)) problems.push('OIDC_TRUST_EMAIL: only with a single-tenant issuer (the tenant id, not common or organizations)');
+  if (env.OIDC_TRUST_EMAIL && /^\/(common|organizations|consumers)(\/|$)/i.test(issuer.pathname))
+    problems.push('OIDC_TRUST_EMAIL: only with a single-tenant issuer (the tenant id, not common or organizations)');
   if (problems.length) throw invalidEnvironment(problems);
   return {
     // Compared with the ID token's `iss` as the provider writes it: kept as configured.

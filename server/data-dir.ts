@@ -36,7 +36,9 @@ export async function claimDataDir(dataDir: string, options: { lock: boolean }):
     }
     const holder = Number(await fs.readFile(lock, 'utf8').catch(() => ''));
     if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && liveNode(holder)) {
-      throw new Error(`Another Kabinet web process (pid ${holder}) is running with DATA_DIR=${dataDir}. Stop it first, or give this one another DATA_DIR and EMBEDDED_PG_PORT.`);
+      throw new Error(
+        `Another Kabinet web process (pid ${holder}) is running with DATA_DIR=${dataDir}. Stop it first, or give this one another DATA_DIR and EMBEDDED_PG_PORT.`,
+      );
     }
     // Left by a process that is gone (kill -9): taken over.
     await fs.rm(lock, { force: true });

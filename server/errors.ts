@@ -61,8 +61,22 @@ export function isAppError(error: unknown): error is AppError {
 }
 
 /** SQLSTATEs and socket errors that mean "the database is not there", not "the query is wrong". */
-const databaseGone = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
-const databaseGoneMessages = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly)|is not currently accepting connections/;
+const databaseGone = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+const databaseGoneMessages =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly)|is not currently accepting connections/;
 
 /** Seconds a client is asked to wait while the database or storage is away. */
 export const unavailableRetrySeconds = 5;
@@ -73,7 +87,11 @@ export const unavailableRetrySeconds = 5;
  */
 export function infrastructureError(error: unknown): AppError | null {
   if (typeof error !== 'object' || error === null) return null;
-  const { code, message, $metadata } = error as { code?: unknown; message?: unknown; $metadata?: { httpStatusCode?: number } };
+  const { code, message, $metadata } = error as {
+    code?: unknown;
+    message?: unknown;
+    $metadata?: { httpStatusCode?: number };
+  };
   if (code === 'ENOSPC' || code === 'EDQUOT') return new AppError('storage_full', 'errors.storage_full');
   const gone =
     (typeof code === 'string' && (databaseGone.has(code) || code.startsWith('08'))) ||

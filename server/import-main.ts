@@ -14,16 +14,26 @@ import { problemText } from './admin/import/problem-text.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { term: { type: 'string' }, apply: { type: 'boolean', default: false }, sync: { type: 'boolean', default: false }, 'valid-only': { type: 'boolean', default: false }, invite: { type: 'boolean', default: false } },
+  options: {
+    term: { type: 'string' },
+    apply: { type: 'boolean', default: false },
+    sync: { type: 'boolean', default: false },
+    'valid-only': { type: 'boolean', default: false },
+    invite: { type: 'boolean', default: false },
+  },
 });
 if (positionals.length !== 1) {
-  process.stderr.write('usage: npm run import -- <file.xlsx|file.csv|files.zip|folder> [--term CODE] [--apply] [--sync] [--valid-only] [--invite]\n');
+  process.stderr.write(
+    'usage: npm run import -- <file.xlsx|file.csv|files.zip|folder> [--term CODE] [--apply] [--sync] [--valid-only] [--invite]\n',
+  );
   process.exit(2);
 }
 const filePath = path.resolve(positionals[0]!);
 const config = loadConfig(process.env);
 if (values.invite && !config.mail) {
-  process.stderr.write('--invite e-mails sign-in links: set SMTP_URL (and PUBLIC_ORIGIN, the address the links point at)\n');
+  process.stderr.write(
+    '--invite e-mails sign-in links: set SMTP_URL (and PUBLIC_ORIGIN, the address the links point at)\n',
+  );
   process.exit(2);
 }
 const services = await startServices({ ...config, logLevel: 'warn' }, { role: 'tool' });
@@ -39,7 +49,8 @@ try {
   });
   const t = translatorFor('en');
   for (const problem of report.problems) process.stderr.write(`${problemText(t, problem)}\n`);
-  if (report.problemCount > report.problems.length) process.stderr.write(`… and ${report.problemCount - report.problems.length} more problems\n`);
+  if (report.problemCount > report.problems.length)
+    process.stderr.write(`… and ${report.problemCount - report.problems.length} more problems\n`);
   process.stdout.write(`${summaryLine(report)}\n`);
   process.exitCode = report.outcome === 'refused' ? 1 : 0;
 } finally {

@@ -21,6 +21,9 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
     },
     destination ?? pino.destination({ dest: 1, sync: true }),
   );
-  const emit = (at: Exclude<LogLevel, 'silent'>): Emit => (message, fields) => (fields ? base[at](fields, message) : base[at](message));
+  const emit =
+    (at: Exclude<LogLevel, 'silent'>): Emit =>
+    (message, fields) =>
+      fields ? base[at](fields, message) : base[at](message);
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error'), pino: base };
 }

@@ -13,7 +13,12 @@ const services = await startServices(config, { role: 'web' });
 const web = await createWebApp(services, { remix: config.env === 'development' ? 'vite' : 'build' });
 if (config.runWorker) await startWorkers(services);
 
-const running = await serveWeb(web, { port: config.port, host: config.host, http: config.http, logger: services.logger });
+const running = await serveWeb(web, {
+  port: config.port,
+  host: config.host,
+  http: config.http,
+  logger: services.logger,
+});
 services.logger.info('Kabinet is listening', { url: `http://localhost:${running.port}`, worker: config.runWorker });
 
 onShutdown(

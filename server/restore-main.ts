@@ -6,7 +6,14 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrateTo, migrateToLatest } from '../db/migrate.ts';
-import { emptyDatabase, isEmptyDatabase, loadDatabase, migrationsToReach, readManifest, restoreMedia } from './backup/backup.ts';
+import {
+  emptyDatabase,
+  isEmptyDatabase,
+  loadDatabase,
+  migrationsToReach,
+  readManifest,
+  restoreMedia,
+} from './backup/backup.ts';
 import { loadConfig } from './config.ts';
 import { startServices } from './services.ts';
 
@@ -26,7 +33,9 @@ const services = await startServices({ ...config, logLevel: 'warn' }, { role: 't
 let started = false;
 try {
   if (!(await isEmptyDatabase(services.databaseUrl))) {
-    throw new Error('restore refused: the database is not empty. Restore into a new database (DATABASE_URL), or for the embedded one stop Kabinet and move DATA_DIR aside first.');
+    throw new Error(
+      'restore refused: the database is not empty. Restore into a new database (DATABASE_URL), or for the embedded one stop Kabinet and move DATA_DIR aside first.',
+    );
   }
   started = true;
   const target = migrationsToReach(manifest!);
@@ -35,18 +44,36 @@ try {
   const newer = await migrateToLatest(services.db);
   const mediaFiles = await restoreMedia(services.storage, dir);
   // The job queue is not in the backup: what was waiting for the worker is queued again.
-  const unfinished = await services.db.selectFrom('media_file').select(['id', 'processing_state', 'growing']).where((eb) => eb.or([eb('processing_state', 'in', ['awaiting', 'processing']), eb.and([eb('processing_state', '=', 'ready'), eb('hls_complete', '=', false)])])).execute();
+  const unfinished = await services.db
+    .selectFrom('media_file')
+    .select(['id', 'processing_state', 'growing'])
+    .where((eb) =>
+      eb.or([
+        eb('processing_state', 'in', ['awaiting', 'processing']),
+        eb.and([eb('processing_state', '=', 'ready'), eb('hls_complete', '=', false)]),
+      ]),
+    )
+    .execute();
   for (const { id, processing_state, growing } of unfinished) {
     // A playable lecture whose first rendition is whole needs its ladder; any other, its first stage.
-    await services.queue.enqueue(services.db, processing_state === 'ready' && !growing ? 'complete-video-ladder' : 'transcode-video', { mediaFileId: id });
+    await services.queue.enqueue(
+      services.db,
+      processing_state === 'ready' && !growing ? 'complete-video-ladder' : 'transcode-video',
+      { mediaFileId: id },
+    );
   }
-  process.stdout.write(`${JSON.stringify({ restored: dir, createdAt: manifest!.createdAt, tables: manifest!.tables.length, newerMigrations: newer.migrations.length, mediaFiles, requeued: unfinished.length })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ restored: dir, createdAt: manifest!.createdAt, tables: manifest!.tables.length, newerMigrations: newer.migrations.length, mediaFiles, requeued: unfinished.length })}\n`,
+  );
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`${message.startsWith('restore refused') ? message : `restore failed: ${message}`}\n`);
   process.exitCode = 1;
   // Half a restore is no restore: the database is left empty again, so that the next try may begin.
-  if (started) await emptyDatabase(services.databaseUrl).catch((cleanup: Error) => process.stderr.write(`and emptying the database failed: ${cleanup.message}\n`));
+  if (started)
+    await emptyDatabase(services.databaseUrl).catch((cleanup: Error) =>
+      process.stderr.write(`and emptying the database failed: ${cleanup.message}\n`),
+    );
 } finally {
   await services.close();
 }

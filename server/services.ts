@@ -56,25 +56,39 @@ async function createStorage(config: Config): Promise<MediaStorage> {
  */
 export type ServicesRole = 'web' | 'worker' | 'tool';
 
-export async function startServices(config: Config, options: { role: ServicesRole; logTo?: DestinationStream; migrate?: boolean }): Promise<Services> {
+export async function startServices(
+  config: Config,
+  options: { role: ServicesRole; logTo?: DestinationStream; migrate?: boolean },
+): Promise<Services> {
   const logger = createLogger(config.logLevel, options.logTo);
   const closers: Array<() => Promise<void>> = [];
   const releaseDataDir = await claimDataDir(config.dataDir, { lock: options.role === 'web' && !config.databaseUrl });
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    if (options.role === 'worker') throw new Error('A standalone worker needs DATABASE_URL (the embedded database belongs to the web process).');
-    const cluster = await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres'), port: config.embeddedPgPort, persistent: true, joinRunning: options.role === 'tool' });
+    if (options.role === 'worker')
+      throw new Error('A standalone worker needs DATABASE_URL (the embedded database belongs to the web process).');
+    const cluster = await startEmbeddedPostgres({
+      dir: path.join(config.dataDir, 'postgres'),
+      port: config.embeddedPgPort,
+      persistent: true,
+      joinRunning: options.role === 'tool',
+    });
     await ensureDatabase(cluster.url('postgres'), 'kabinet');
     databaseUrl = cluster.url('kabinet');
     closers.push(() => cluster.stop());
-    logger.info('embedded postgres started', { port: config.embeddedPgPort, dir: path.join(config.dataDir, 'postgres') });
+    logger.info('embedded postgres started', {
+      port: config.embeddedPgPort,
+      dir: path.join(config.dataDir, 'postgres'),
+    });
   }
   // Released last, once the embedded database has stopped.
   closers.push(releaseDataDir);
   // Files this process makes from here on (spool, media, work folders, the token key) are the
   // owner's only. Not before: as root, the embedded database's setup hands files to its own user.
   process.umask(0o077);
-  const db = createDb(databaseUrl, { onPoolError: (error) => logger.warn('database connection lost while idle', { error: error.message }) });
+  const db = createDb(databaseUrl, {
+    onPoolError: (error) => logger.warn('database connection lost while idle', { error: error.message }),
+  });
   closers.unshift(() => db.destroy());
   const passwordPool = createPasswordPool();
   closers.unshift(() => passwordPool.close());
@@ -89,15 +103,21 @@ export async function startServices(config: Config, options: { role: ServicesRol
   if (options.role === 'web') {
     if (config.seedDemo && (await seedDemo(db, passwords.hash))) logger.info('demo university seeded');
     if (passwords.policy !== 'none' && (await demoPasswordWorks(db, passwords))) {
-      logger.warn(`demo accounts with the public password "${demoPassword}" exist: fine for trying Kabinet, never for real use (start a real installation with SEED_DEMO=false)`);
+      logger.warn(
+        `demo accounts with the public password "${demoPassword}" exist: fine for trying Kabinet, never for real use (start a real installation with SEED_DEMO=false)`,
+      );
     }
     if ((await activeAdminCount(db)) === 0) {
-      logger.warn('no administrator yet: create one with `npm run admin:create -- --email you@university.kg` (it prints a one-time sign-in link)');
+      logger.warn(
+        'no administrator yet: create one with `npm run admin:create -- --email you@university.kg` (it prints a one-time sign-in link)',
+      );
     }
     await fs.mkdir(config.spoolDir, { recursive: true });
     if (!config.s3) await fs.mkdir(config.mediaDir, { recursive: true });
   }
-  const queue = await startJobQueue(databaseUrl, { schedule: options.role === 'web' || (options.role === 'worker' && config.runWorker) });
+  const queue = await startJobQueue(databaseUrl, {
+    schedule: options.role === 'web' || (options.role === 'worker' && config.runWorker),
+  });
   closers.unshift(() => queue.stop());
   measureOnScrape(db, queue);
   return {
@@ -114,7 +134,8 @@ export async function startServices(config: Config, options: { role: ServicesRol
     databaseUrl,
     onClose: (close) => closers.unshift(close),
     async close() {
-      for (const close of closers) await close().catch((error) => logger.warn('close failed', { error: String(error) }));
+      for (const close of closers)
+        await close().catch((error) => logger.warn('close failed', { error: String(error) }));
     },
   };
 }
@@ -127,15 +148,25 @@ function measureOnScrape(db: Db, queue: JobQueue): void {
       { labels: { queue: name, state: 'active' }, value: active },
     ]),
   );
-  gaugeOnScrape('kabinet_db_pool_connections', 'Database connections of this process: total, idle, and queries waiting for one', ['state'], () => {
-    const use = poolUse(db);
-    return use ? Object.entries(use).map(([state, value]) => ({ labels: { state }, value })) : [];
-  });
+  gaugeOnScrape(
+    'kabinet_db_pool_connections',
+    'Database connections of this process: total, idle, and queries waiting for one',
+    ['state'],
+    () => {
+      const use = poolUse(db);
+      return use ? Object.entries(use).map(([state, value]) => ({ labels: { state }, value })) : [];
+    },
+  );
 }
 
 /** Whether the demo's administrator still signs in with the public demo password. */
 async function demoPasswordWorks(db: Db, passwords: Passwords): Promise<boolean> {
-  const admin = await db.selectFrom('app_user').select('password_hash').where('email', '=', `admin@${demoDomain}`).where('disabled_at', 'is', null).executeTakeFirst();
+  const admin = await db
+    .selectFrom('app_user')
+    .select('password_hash')
+    .where('email', '=', `admin@${demoDomain}`)
+    .where('disabled_at', 'is', null)
+    .executeTakeFirst();
   return admin?.password_hash ? passwords.verify(demoPassword, admin.password_hash) : false;
 }
 

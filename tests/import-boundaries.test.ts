@@ -67,9 +67,15 @@ describe('imports into app/', () => {
 
 describe('imports into server/common/', () => {
   it('refuses Node APIs, packages and the rest of the server; accepts its own modules and types', async () => {
-    expect(await problems('server/common/x.ts', `import fs from 'node:fs';\nexport const x = fs;\n`)).toContain('no-restricted-imports');
-    expect(await problems('server/common/x.ts', `import { sql } from 'kysely';\nexport const x = sql;\n`)).toContain('no-restricted-imports');
-    expect(await problems('server/common/x.ts', `import { can } from '../auth/permissions.ts';\nexport const x = can;\n`)).toContain('no-restricted-imports');
+    expect(await problems('server/common/x.ts', `import fs from 'node:fs';\nexport const x = fs;\n`)).toContain(
+      'no-restricted-imports',
+    );
+    expect(await problems('server/common/x.ts', `import { sql } from 'kysely';\nexport const x = sql;\n`)).toContain(
+      'no-restricted-imports',
+    );
+    expect(
+      await problems('server/common/x.ts', `import { can } from '../auth/permissions.ts';\nexport const x = can;\n`),
+    ).toContain('no-restricted-imports');
     const fine = `import { locales } from './locales.ts';\nimport type { Locale } from '../../db/schema.ts';\nexport const first: Locale = locales[0];\n`;
     expect(await problems('server/common/x.ts', fine)).toEqual([]);
   });

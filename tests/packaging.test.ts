@@ -9,7 +9,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
-const packageJson = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; optionalDependencies: Record<string, string> };
+const packageJson = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  optionalDependencies: Record<string, string>;
+};
 const dockerfile = readFileSync('Dockerfile', 'utf8');
 const stages = dockerfile.split(/^FROM /m).slice(1);
 const runtime = stages.at(-1)!;
@@ -27,7 +31,8 @@ function sources(dir: string): string[] {
 function runtimeImports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const found: string[] = [];
-  for (const match of text.matchAll(/^\s*import\s+(?!type\s)(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]/gm)) found.push(match[1]!);
+  for (const match of text.matchAll(/^\s*import\s+(?!type\s)(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]/gm))
+    found.push(match[1]!);
   for (const match of text.matchAll(/(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push(match[1]!);
   return found;
 }
@@ -35,7 +40,8 @@ function runtimeImports(file: string): string[] {
 /** Loaded only under `npm run dev` (NODE_ENV=development), never in the image. */
 const developmentOnly: Record<string, string[]> = { 'server/http/web-app.ts': ['vite'] };
 
-const packageOf = (specifier: string) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
+const packageOf = (specifier: string) =>
+  specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
 
 describe('the container image', () => {
   it('builds in one stage and runs from another, unprivileged, with Debian ffmpeg and a health check', () => {
@@ -52,7 +58,10 @@ describe('the container image', () => {
     for (const [, from] of stages[0]!.matchAll(/^COPY (\S+) \S+$/gm)) expect(existsSync(from!), from).toBe(true);
     const copied = [...runtime.matchAll(/^COPY --from=build \/app\/(\S+)/gm)].map((match) => match[1]!.split(' ')[0]!);
     expect(copied).toEqual(expect.arrayContaining(['node_modules', 'build', 'server', 'workers', 'db']));
-    const shipped = new Set([...Object.keys(packageJson.dependencies), ...Object.keys(packageJson.optionalDependencies)]);
+    const shipped = new Set([
+      ...Object.keys(packageJson.dependencies),
+      ...Object.keys(packageJson.optionalDependencies),
+    ]);
     const problems: string[] = [];
     for (const file of ['server', 'workers', 'db'].flatMap(sources)) {
       for (const specifier of runtimeImports(file)) {
@@ -76,18 +85,29 @@ describe('the container image', () => {
 
 describe('compose.yaml', () => {
   const compose = parse(readFileSync('compose.yaml', 'utf8'), { merge: true }) as {
-    services: Record<string, { command?: string[]; environment?: Record<string, string>; volumes?: string[]; depends_on?: unknown }>;
+    services: Record<
+      string,
+      { command?: string[]; environment?: Record<string, string>; volumes?: string[]; depends_on?: unknown }
+    >;
     volumes: Record<string, unknown>;
   };
 
   it('runs PostgreSQL, MinIO, two web processes sharing a spool, two workers and nginx', () => {
-    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['postgres', 'minio', 'web1', 'web2', 'worker1', 'worker2', 'nginx']));
+    expect(Object.keys(compose.services)).toEqual(
+      expect.arrayContaining(['postgres', 'minio', 'web1', 'web2', 'worker1', 'worker2', 'nginx']),
+    );
     for (const web of ['web1', 'web2']) {
       const service = compose.services[web]!;
-      expect(service.environment).toMatchObject({ RUN_WORKER: 'false', UPLOAD_SPOOL_DIR: '/spool', TRUST_PROXY: '1', S3_FORCE_PATH_STYLE: 'true' });
+      expect(service.environment).toMatchObject({
+        RUN_WORKER: 'false',
+        UPLOAD_SPOOL_DIR: '/spool',
+        TRUST_PROXY: '1',
+        S3_FORCE_PATH_STYLE: 'true',
+      });
       expect(service.volumes).toContain('spool:/spool');
     }
-    for (const worker of ['worker1', 'worker2']) expect(compose.services[worker]!.command).toEqual(['node', '--max-semi-space-size=4', 'workers/main.ts']);
+    for (const worker of ['worker1', 'worker2'])
+      expect(compose.services[worker]!.command).toEqual(['node', '--max-semi-space-size=4', 'workers/main.ts']);
     // Every named volume a service mounts is declared.
     for (const service of Object.values(compose.services)) {
       for (const volume of service.volumes ?? []) {
@@ -109,7 +129,9 @@ describe('compose.yaml', () => {
 });
 
 describe('the systemd units', () => {
-  const units = ['kabinet-web.service', 'kabinet-worker.service'].map((name) => path.resolve('docs/deploy/systemd', name));
+  const units = ['kabinet-web.service', 'kabinet-worker.service'].map((name) =>
+    path.resolve('docs/deploy/systemd', name),
+  );
   const analyze = ['/usr/bin/systemd-analyze', '/bin/systemd-analyze'].find((candidate) => existsSync(candidate));
 
   it('name the entry points that exist and drain on stop', () => {
@@ -123,7 +145,10 @@ describe('the systemd units', () => {
   });
 
   it.skipIf(!analyze)('pass systemd-analyze verify without a complaint', () => {
-    const output = execFileSync(analyze!, ['verify', ...units], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = execFileSync(analyze!, ['verify', ...units], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(output.trim()).toBe('');
   });
 });

@@ -9,7 +9,9 @@ import { startWorkers } from './run-workers.ts';
 const config = loadConfig();
 const services = await startServices(config, { role: 'worker' });
 await startWorkers(services);
-const stopMetrics = config.metricsPort ? await serveMetrics(config.metricsPort, config.host, config.metricsToken) : null;
+const stopMetrics = config.metricsPort
+  ? await serveMetrics(config.metricsPort, config.host, config.metricsToken)
+  : null;
 services.logger.info('worker started', { concurrency: config.workerConcurrency, metricsPort: config.metricsPort });
 
 onShutdown(

@@ -24,11 +24,16 @@ export async function listenForReportChanges(services: Services): Promise<{ stop
   /** Wakes the refresher when the earliest kept count runs out. */
   const sleepUntilExpiry = async () => {
     const { rows } = await sql<{ wait_ms: number | null }>`
-      select extract(epoch from min(valid_until) - now()) * 1000 as wait_ms from department_current where valid_until > now()`.execute(services.db);
+      select extract(epoch from min(valid_until) - now()) * 1000 as wait_ms from department_current where valid_until > now()`.execute(
+      services.db,
+    );
     const waitMs = rows[0]?.wait_ms;
     if (stopped) return;
     if (expiry) clearTimeout(expiry);
-    expiry = waitMs === null || waitMs === undefined ? null : setTimeout(refresh, Math.min(Math.max(0, Number(waitMs)) + 50, LONGEST_SLEEP_MS));
+    expiry =
+      waitMs === null || waitMs === undefined
+        ? null
+        : setTimeout(refresh, Math.min(Math.max(0, Number(waitMs)) + 50, LONGEST_SLEEP_MS));
   };
   const refresh = () => {
     timer = null;

@@ -8,11 +8,23 @@ const file = testServerForFile();
 describe('startWorkers', () => {
   it('schedules the clean-up of abandoned uploads every five minutes and works its queue', async () => {
     await startWorkers(file.server.services);
-    const schedules = await sql<{ name: string; cron: string }>`select name, cron from pgboss.schedule`.execute(file.server.services.db);
-    expect(schedules.rows).toContainEqual(expect.objectContaining({ name: 'cleanup-abandoned-uploads', cron: '*/5 * * * *' }));
+    const schedules = await sql<{ name: string; cron: string }>`select name, cron from pgboss.schedule`.execute(
+      file.server.services.db,
+    );
+    expect(schedules.rows).toContainEqual(
+      expect.objectContaining({ name: 'cleanup-abandoned-uploads', cron: '*/5 * * * *' }),
+    );
     const jobId = await file.server.services.queue.enqueue(file.server.services.db, 'cleanup-abandoned-uploads', {});
     await expect
-      .poll(async () => (await sql<{ state: string }>`select state from pgboss.job where id = ${jobId}`.execute(file.server.services.db)).rows[0]?.state, { timeout: 20_000, interval: 250 })
+      .poll(
+        async () =>
+          (
+            await sql<{ state: string }>`select state from pgboss.job where id = ${jobId}`.execute(
+              file.server.services.db,
+            )
+          ).rows[0]?.state,
+        { timeout: 20_000, interval: 250 },
+      )
       .toBe('completed');
   });
 });

@@ -38,7 +38,12 @@ const concurrencyOf = (name: JobName, configured: number) => (name === 'transcod
 export async function startWorkers(services: Services): Promise<void> {
   for (const name of Object.keys(handlers) as JobName[]) {
     const factory = handlers[name] as HandlerFactory<typeof name> | null;
-    if (factory) await services.queue.work(name, { concurrency: concurrencyOf(name, services.config.workerConcurrency) }, factory(services));
+    if (factory)
+      await services.queue.work(
+        name,
+        { concurrency: concurrencyOf(name, services.config.workerConcurrency) },
+        factory(services),
+      );
   }
   // Every few minutes: an abandoned upload should not hold a person's quota or disk for an hour.
   await services.queue.schedule('cleanup-abandoned-uploads', '*/5 * * * *', {});

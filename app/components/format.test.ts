@@ -29,6 +29,11 @@ describe('formatting for people', () => {
   });
 
   it('shows a position in a recording as a clock', () => {
-    expect([formatClock(0), formatClock(65.9), formatClock(3729), formatClock(Number.NaN)]).toEqual(['0:00', '1:05', '1:02:09', '0:00']);
+    expect([formatClock(0), formatClock(65.9), formatClock(3729), formatClock(Number.NaN)]).toEqual([
+      '0:00',
+      '1:05',
+      '1:02:09',
+      '0:00',
+    ]);
   });
 });

@@ -34,7 +34,9 @@ export function formatDuration(seconds: number, t: TFunction): string {
  * trimmed locale data (Chromium has no Kyrgyz months), and server and browser must render alike.
  */
 export function formatDate(iso: string, t: TFunction, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', { day: 'numeric', month: 'numeric', timeZone }).formatToParts(new Date(iso));
+  const parts = new Intl.DateTimeFormat('en-US', { day: 'numeric', month: 'numeric', timeZone }).formatToParts(
+    new Date(iso),
+  );
   const day = parts.find((part) => part.type === 'day')?.value ?? '';
   const month = parts.find((part) => part.type === 'month')?.value ?? '1';
   return t('dates.dayMonth', { day, month: t(`dates.m${month}`) });
@@ -50,7 +52,12 @@ export function formatClock(seconds: number): string {
 
 /** Day, month and time of day (24 h) in a time zone, with our month names (see `formatDate`). */
 export function formatDateTime(iso: string, t: TFunction, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).formatToParts(new Date(iso));
+  const parts = new Intl.DateTimeFormat('en-US', {
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  }).formatToParts(new Date(iso));
   const hour = parts.find((part) => part.type === 'hour')?.value ?? '00';
   const minute = parts.find((part) => part.type === 'minute')?.value ?? '00';
   return `${formatDate(iso, t, timeZone)}, ${hour}:${minute}`;
@@ -59,7 +66,15 @@ export function formatDateTime(iso: string, t: TFunction, timeZone: string): str
 /** A full date and time (`2026-11-29 21:05`) in a time zone: the same on the server and in every browser. */
 export function formatTimestamp(iso: string, timeZone: string): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone })
+    new Intl.DateTimeFormat('en-US', {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone,
+    })
       .formatToParts(new Date(iso))
       .map((part) => [part.type, part.value]),
   );

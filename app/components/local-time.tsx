@@ -9,7 +9,11 @@ const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 export function LocalTime({ iso, termZone }: { iso: string; termZone: string }) {
   const { t } = useTranslation();
-  const zone = useSyncExternalStore(noChanges, () => browserZone() || termZone, () => termZone);
+  const zone = useSyncExternalStore(
+    noChanges,
+    () => browserZone() || termZone,
+    () => termZone,
+  );
   return (
     <time dateTime={iso} title={zone}>
       {formatDateTime(iso, t, zone)}

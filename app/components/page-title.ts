@@ -4,7 +4,10 @@ import { isLocale } from '../../server/common/locales.ts';
 import { translatorOf } from '../dictionaries.ts';
 
 /** `meta` that titles the page with a dictionary key (and, if given, a name from the loader's data). */
-export function titled<L extends LoaderFunction = LoaderFunction>(key: string, name?: (data: SerializeFrom<L>) => string | undefined): MetaFunction<L> {
+export function titled<L extends LoaderFunction = LoaderFunction>(
+  key: string,
+  name?: (data: SerializeFrom<L>) => string | undefined,
+): MetaFunction<L> {
   return ({ data, matches }) => {
     const locale = (matches.find((match) => match.id === 'root')?.data as { locale?: unknown } | undefined)?.locale;
     const t = translatorOf(isLocale(locale) ? locale : 'ky');

@@ -119,10 +119,15 @@ function useResultAfterDeadline(secondsLeft: number) {
  * The attempt's answers as the student gives them: a choice is saved at once, typed text a moment
  * after typing stops. `settleTyping` hands what is still being typed to the pending answers.
  */
-function useAnswers(attempt: AttemptInProgress, save: (position: number, value: Answer) => void, remember: (position: number, value: Answer) => void) {
+function useAnswers(
+  attempt: AttemptInProgress,
+  save: (position: number, value: Answer) => void,
+  remember: (position: number, value: Answer) => void,
+) {
   const [answers, setAnswers] = useState<(Answer | null)[]>(() => {
     const saved = [...attempt.answers];
-    if (typeof localStorage !== 'undefined') for (const [position, answer] of Object.entries(readPending(attempt.id))) saved[Number(position)] = answer;
+    if (typeof localStorage !== 'undefined')
+      for (const [position, answer] of Object.entries(readPending(attempt.id))) saved[Number(position)] = answer;
     return saved;
   });
   const typing = useRef<Record<number, { timer: ReturnType<typeof setTimeout>; value: Answer }>>({});
@@ -186,7 +191,12 @@ export function QuizAttempt({ attempt, serverNow }: { attempt: AttemptInProgress
       <ol className="questions">
         {attempt.questions.map((question, position) => (
           <li key={attempt.questionIds[position]} data-testid="question" data-kind={question.kind}>
-            <QuestionBody question={question} imageUrl={`/quiz-attempts/${attempt.id}/images/${position}`} answer={answers[position] ?? null} onAnswer={(value, typed) => answer(position, value, typed)} />
+            <QuestionBody
+              question={question}
+              imageUrl={`/quiz-attempts/${attempt.id}/images/${position}`}
+              answer={answers[position] ?? null}
+              onAnswer={(value, typed) => answer(position, value, typed)}
+            />
           </li>
         ))}
       </ol>

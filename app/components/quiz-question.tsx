@@ -15,23 +15,40 @@ type Props = {
   credit?: number;
 };
 
-const has = <K extends string>(answer: Answer | null | undefined, key: K): answer is Extract<Answer, Record<K, unknown>> => answer !== null && answer !== undefined && key in answer;
+const has = <K extends string>(
+  answer: Answer | null | undefined,
+  key: K,
+): answer is Extract<Answer, Record<K, unknown>> => answer !== null && answer !== undefined && key in answer;
 
-type Part = { question: QuestionForStudent; answer: Answer | null; onAnswer?: Props['onAnswer']; correct?: Answer; name: string };
+type Part = {
+  question: QuestionForStudent;
+  answer: Answer | null;
+  onAnswer?: Props['onAnswer'];
+  correct?: Answer;
+  name: string;
+};
 
 /** One choice of several (or true/false), as radio buttons. */
 function OneChoice({ question, answer, onAnswer, correct, name }: Part) {
   const { t } = useTranslation();
   const single = question.kind === 'single';
   const options = single ? (question.choices ?? []) : [t('quiz.true'), t('quiz.false')];
-  const indexOf = (given: Answer | null | undefined) => (single ? (has(given, 'choice') ? given.choice : -1) : has(given, 'value') ? (given.value ? 0 : 1) : -1);
+  const indexOf = (given: Answer | null | undefined) =>
+    single ? (has(given, 'choice') ? given.choice : -1) : has(given, 'value') ? (given.value ? 0 : 1) : -1;
   const selected = indexOf(answer);
   const rightIndex = correct ? indexOf(correct) : -1;
   return (
     <fieldset className="choices">
       {options.map((text, i) => (
         <label key={i} className={`choice ${rightIndex === i ? 'correct' : ''}`}>
-          <input type="radio" name={name} checked={selected === i} disabled={!onAnswer} onChange={() => onAnswer?.(single ? { choice: i } : { value: i === 0 })} /> {text}
+          <input
+            type="radio"
+            name={name}
+            checked={selected === i}
+            disabled={!onAnswer}
+            onChange={() => onAnswer?.(single ? { choice: i } : { value: i === 0 })}
+          />{' '}
+          {text}
         </label>
       ))}
     </fieldset>
@@ -42,7 +59,9 @@ function OneChoice({ question, answer, onAnswer, correct, name }: Part) {
 function ManyChoices({ question, answer, onAnswer, correct }: Part) {
   const { t } = useTranslation();
   const selected = has(answer, 'choices') ? answer.choices : [];
-  const right = (i: number) => correct && ((has(correct, 'choice') && correct.choice === i) || (has(correct, 'choices') && correct.choices.includes(i)));
+  const right = (i: number) =>
+    correct &&
+    ((has(correct, 'choice') && correct.choice === i) || (has(correct, 'choices') && correct.choices.includes(i)));
   return (
     <fieldset className="choices">
       <legend className="muted">{t('quiz.pickAll')}</legend>
@@ -52,7 +71,13 @@ function ManyChoices({ question, answer, onAnswer, correct }: Part) {
             type="checkbox"
             checked={selected.includes(i)}
             disabled={!onAnswer}
-            onChange={(event) => onAnswer?.({ choices: event.target.checked ? [...selected, i].sort((a, b) => a - b) : selected.filter((c) => c !== i) })}
+            onChange={(event) =>
+              onAnswer?.({
+                choices: event.target.checked
+                  ? [...selected, i].sort((a, b) => a - b)
+                  : selected.filter((c) => c !== i),
+              })
+            }
           />{' '}
           {text}
         </label>
@@ -98,7 +123,11 @@ function Matching({ question, answer, onAnswer, correct }: Part) {
                 value={matches[i] ?? -1}
                 disabled={!onAnswer}
                 aria-label={left}
-                onChange={(event) => onAnswer?.({ matches: lefts.map((_, j) => (j === i ? Number(event.target.value) : (matches[j] ?? -1))) })}
+                onChange={(event) =>
+                  onAnswer?.({
+                    matches: lefts.map((_, j) => (j === i ? Number(event.target.value) : (matches[j] ?? -1))),
+                  })
+                }
               >
                 <option value={-1}>—</option>
                 {rights.map((right, r) => (
@@ -107,7 +136,9 @@ function Matching({ question, answer, onAnswer, correct }: Part) {
                   </option>
                 ))}
               </select>
-              {correct && has(correct, 'matches') ? <span className="correct"> {rights[correct.matches[i] ?? -1] ?? ''}</span> : null}
+              {correct && has(correct, 'matches') ? (
+                <span className="correct"> {rights[correct.matches[i] ?? -1] ?? ''}</span>
+              ) : null}
             </td>
           </tr>
         ))}

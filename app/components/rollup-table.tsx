@@ -82,7 +82,15 @@ export function QualityCells({ quality }: { quality: QualitySignals }) {
 }
 
 /** A faculty's or the university's report page: back home, its title, and the roll-up. */
-export function RollupPage({ title, rollup, linkTo }: { title: string; rollup: Rollup; linkTo: (id: string) => string }) {
+export function RollupPage({
+  title,
+  rollup,
+  linkTo,
+}: {
+  title: string;
+  rollup: Rollup;
+  linkTo: (id: string) => string;
+}) {
   const { t } = useTranslation();
   return (
     <section className="report">

@@ -23,5 +23,9 @@ export function SsoButton({ sso, redirectTo }: { sso: NonNullable<SsoOffer>; red
 /** "You sign in with KNU ID: Kabinet keeps no password for you." */
 export function PasswordOff({ sso }: { sso: SsoOffer }) {
   const { t } = useTranslation();
-  return <p data-testid="password-off">{sso?.name ? t('sso.passwordOff', { name: sso.name }) : t('sso.passwordOffDefault')}</p>;
+  return (
+    <p data-testid="password-off">
+      {sso?.name ? t('sso.passwordOff', { name: sso.name }) : t('sso.passwordOffDefault')}
+    </p>
+  );
 }

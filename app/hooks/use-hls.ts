@@ -30,7 +30,8 @@ export function useHls(videoRef: RefObject<HTMLVideoElement>, source: string, st
         hlsRef.current = hls;
         hls.on(HlsPlayer.Events.MANIFEST_PARSED, (_event, data) => {
           // An audio rendition's own playlist has no video levels to offer.
-          if (!source.endsWith('/audio/index.m3u8')) setLevels(data.levels.map((l, index) => ({ index, height: l.height })).filter((l) => l.height > 0));
+          if (!source.endsWith('/audio/index.m3u8'))
+            setLevels(data.levels.map((l, index) => ({ index, height: l.height })).filter((l) => l.height > 0));
         });
         hls.loadSource(source);
         hls.attachMedia(video);

@@ -5,7 +5,11 @@ import type { CabinetPage } from '../../server/cabinets/cabinet-page.ts';
 /** While a lecture is being processed the page refreshes its data every few seconds (no reload). */
 export function useLiveProcessing(page: CabinetPage) {
   const revalidator = useRevalidator();
-  const working = page.items.some((item) => item.files.some((file) => file.processingState === 'awaiting' || file.processingState === 'processing' || file.improving));
+  const working = page.items.some((item) =>
+    item.files.some(
+      (file) => file.processingState === 'awaiting' || file.processingState === 'processing' || file.improving,
+    ),
+  );
   useEffect(() => {
     if (!working) return;
     const timer = setInterval(() => {

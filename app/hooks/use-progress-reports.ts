@@ -19,7 +19,13 @@ export function useProgressReports(videoRef: RefObject<HTMLVideoElement>, fileId
       const body = JSON.stringify({ ranges: playedRanges(video), position: video.currentTime });
       const url = `/watch/${fileId}/progress`;
       if (leaving && navigator.sendBeacon) navigator.sendBeacon(url, new Blob([body], { type: 'application/json' }));
-      else void fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, keepalive: true }).catch(() => undefined);
+      else
+        void fetch(url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body,
+          keepalive: true,
+        }).catch(() => undefined);
     },
     [fileId, enabled, videoRef],
   );

@@ -22,7 +22,8 @@ export type UploadEntry = {
 export type Unfinished = { name: string; percent: number };
 
 const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000];
-const fingerprintPrefix = (target: UploadTarget) => `kabinet:${target.cabinetId}:${target.slotId ?? target.itemId ?? target.assignmentId ?? ''}:`;
+const fingerprintPrefix = (target: UploadTarget) =>
+  `kabinet:${target.cabinetId}:${target.slotId ?? target.itemId ?? target.assignmentId ?? ''}:`;
 
 /** Bytes per second, smoothed over half-second samples so the time left does not jump around. */
 function speedMeter(): (sent: number) => number {
@@ -55,11 +56,15 @@ export function useUnfinishedUploads(target: UploadTarget) {
   useEffect(() => {
     let cancelled = false;
     void tus.defaultOptions.urlStorage.findAllUploads().then(async (stored) => {
-      const mine = stored.filter((entry) => String((entry as { urlStorageKey?: string }).urlStorageKey ?? '').includes(fingerprintPrefix(target)));
+      const mine = stored.filter((entry) =>
+        String((entry as { urlStorageKey?: string }).urlStorageKey ?? '').includes(fingerprintPrefix(target)),
+      );
       const found: Unfinished[] = [];
       for (const entry of mine) {
         if (!entry.uploadUrl) continue;
-        const response = await fetch(entry.uploadUrl, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0' } }).catch(() => null);
+        const response = await fetch(entry.uploadUrl, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0' } }).catch(
+          () => null,
+        );
         const offset = Number(response?.headers.get('Upload-Offset'));
         if (!response?.ok || !Number.isFinite(offset)) continue;
         found.push({ name: entry.metadata?.filename ?? '', percent: Math.floor((offset / (entry.size || 1)) * 100) });
@@ -84,7 +89,8 @@ export function useUploadQueue({ target, chunkSize, onDone, fallbackError }: Opt
     queue.current = next;
     setEntries(next);
   };
-  const update = (key: string, patch: Partial<UploadEntry>) => change(queue.current.map((entry) => (entry.key === key ? { ...entry, ...patch } : entry)));
+  const update = (key: string, patch: Partial<UploadEntry>) =>
+    change(queue.current.map((entry) => (entry.key === key ? { ...entry, ...patch } : entry)));
 
   const pump = () => {
     if (queue.current.some((entry) => entry.status === 'uploading')) return;
@@ -104,7 +110,8 @@ export function useUploadQueue({ target, chunkSize, onDone, fallbackError }: Opt
         ...(target.assignmentId ? { assignmentId: target.assignmentId } : {}),
         filename: entry.file.name,
       },
-      fingerprint: async (file) => `${fingerprintPrefix(target)}${(file as File).name}:${(file as File).size}:${(file as File).lastModified}`,
+      fingerprint: async (file) =>
+        `${fingerprintPrefix(target)}${(file as File).name}:${(file as File).size}:${(file as File).lastModified}`,
       storeFingerprintForResuming: true,
       removeFingerprintOnSuccess: true,
       onProgress: (sent) => update(entry.key, { sent, speed: meter(sent), status: 'uploading' }),
@@ -125,7 +132,13 @@ export function useUploadQueue({ target, chunkSize, onDone, fallbackError }: Opt
   };
 
   const add = (files: File[]) => {
-    const added = files.map((file) => ({ key: `${file.name}:${file.size}:${file.lastModified}:${Math.random()}`, file, status: 'queued' as const, sent: 0, speed: 0 }));
+    const added = files.map((file) => ({
+      key: `${file.name}:${file.size}:${file.lastModified}:${Math.random()}`,
+      file,
+      status: 'queued' as const,
+      sent: 0,
+      speed: 0,
+    }));
     change([...queue.current, ...added]);
     pump();
   };

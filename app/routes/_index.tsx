@@ -14,10 +14,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { db } = context.services;
   const sections = homeSections(user);
-  const [term, reportLinks, notifications] = await Promise.all([currentTerm(db), reportLinksOf(db, user), unreadNotifications(db, user)]);
+  const [term, reportLinks, notifications] = await Promise.all([
+    currentTerm(db),
+    reportLinksOf(db, user),
+    unreadNotifications(db, user),
+  ]);
   const adminLink = can(user, 'admin.manage', {});
-  const teachingLinks = teachingEntries(user).map((departmentId) => ({ to: `/departments/${departmentId}/teaching`, name: reportLinks.find((link) => link.id === departmentId)?.name ?? null }));
-  if (!term) return { sections, term: null, teaching: [], cabinets: [], reportLinks, teachingLinks, adminLink, notifications };
+  const teachingLinks = teachingEntries(user).map((departmentId) => ({
+    to: `/departments/${departmentId}/teaching`,
+    name: reportLinks.find((link) => link.id === departmentId)?.name ?? null,
+  }));
+  if (!term)
+    return { sections, term: null, teaching: [], cabinets: [], reportLinks, teachingLinks, adminLink, notifications };
   const [teaching, cabinets] = await Promise.all([
     listTeaching(db, user, term.id, user.locale),
     sections.overseeing || sections.studying ? listVisibleCabinets(db, user, term.id, user.locale) : [],
@@ -37,7 +45,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return redirect(`/cabinets/${cabinetId}`);
 }
 
-const reportLinkLabels = { university: 'report.universityLink', faculty: 'report.facultyLink', department: 'report.link' } as const;
+const reportLinkLabels = {
+  university: 'report.universityLink',
+  faculty: 'report.facultyLink',
+  department: 'report.link',
+} as const;
 
 /** Reminders from the head: what was overdue when they were sent, until marked read. */
 function Notifications({ notifications, timeZone }: { notifications: NotificationView[]; timeZone: string }) {
@@ -47,15 +59,17 @@ function Notifications({ notifications, timeZone }: { notifications: Notificatio
     <section className="notifications" data-testid="notifications">
       {notifications.map((note) => (
         <div key={note.id} className="notice" role="status" data-testid="notification">
-          <strong>{t('report.reminderTitle', { sender: note.reminder.senderName, department: note.reminder.departmentName })}</strong>{' '}
+          <strong>
+            {t('report.reminderTitle', { sender: note.reminder.senderName, department: note.reminder.departmentName })}
+          </strong>{' '}
           <span className="muted">
             <LocalTime iso={note.createdAt} termZone={timeZone} />
           </span>
           <ul>
             {note.reminder.slots.map((slot) => (
               <li key={`${slot.cabinetId}-${slot.kind}-${slot.number}`}>
-                <Link to={`/cabinets/${slot.cabinetId}`}>{slot.subjectName}</Link> · {t(`slotKind.${slot.kind}`)} {slot.number} ·{' '}
-                <LocalTime iso={slot.dueAt} termZone={timeZone} />
+                <Link to={`/cabinets/${slot.cabinetId}`}>{slot.subjectName}</Link> · {t(`slotKind.${slot.kind}`)}{' '}
+                {slot.number} · <LocalTime iso={slot.dueAt} termZone={timeZone} />
               </li>
             ))}
           </ul>
@@ -150,7 +164,8 @@ function CabinetsTable({ cabinets, main }: { cabinets: CabinetListRow[]; main: b
             {cabinets.map((row) => (
               <tr key={row.cabinetId}>
                 <td data-label={t('home.subject')}>
-                  <Link to={`/cabinets/${row.cabinetId}`}>{row.subjectName}</Link> <span className="muted">{row.subjectCode}</span>
+                  <Link to={`/cabinets/${row.cabinetId}`}>{row.subjectName}</Link>{' '}
+                  <span className="muted">{row.subjectCode}</span>
                 </td>
                 <td data-label={t('home.instructor')}>{row.instructorName}</td>
                 <td data-label={t('home.department')}>{row.departmentName}</td>
@@ -169,7 +184,8 @@ function CabinetsTable({ cabinets, main }: { cabinets: CabinetListRow[]; main: b
 
 export default function Home() {
   const { t } = useTranslation();
-  const { sections, term, teaching, cabinets, reportLinks, teachingLinks, adminLink, notifications } = useLoaderData<typeof loader>();
+  const { sections, term, teaching, cabinets, reportLinks, teachingLinks, adminLink, notifications } =
+    useLoaderData<typeof loader>();
   const busy = useNavigation().state === 'submitting';
   const links =
     reportLinks.length > 0 || adminLink || teachingLinks.length > 0 ? (

@@ -22,33 +22,64 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 const sessionOf = async (account: string) => {
-  const token = await createSession(server.services.db, { userId: await server.userId(account), ttlMs: 3600_000, ip: null, userAgent: 'test' });
+  const token = await createSession(server.services.db, {
+    userId: await server.userId(account),
+    ttlMs: 3600_000,
+    ip: null,
+    userAgent: 'test',
+  });
   return { token, cookie: `kabinet_session=${token}` };
 };
-const post = (route: { action: (args: never) => Promise<unknown> }, path: string, cookie: string | undefined, form: Record<string, string>) =>
-  settle(() => (route.action as (args: unknown) => Promise<unknown>)({ request: routeRequest(path, cookie, form), params: {}, context }));
+const post = (
+  route: { action: (args: never) => Promise<unknown> },
+  path: string,
+  cookie: string | undefined,
+  form: Record<string, string>,
+) =>
+  settle(() =>
+    (route.action as (args: unknown) => Promise<unknown>)({
+      request: routeRequest(path, cookie, form),
+      params: {},
+      context,
+    }),
+  );
 const alive = async (token: string) => (await findSessionUser(server.services.db, token)) !== null;
 
 describe('my account', () => {
   it('changes the password only with the right current one, refuses a common one, and ends the other sessions', async () => {
     const here = await sessionOf('student33');
     const elsewhere = await sessionOf('student33');
-    const change = (current: string, next: string, confirm = next) => post(account, '/account', here.cookie, { intent: 'password', current, next, confirm });
+    const change = (current: string, next: string, confirm = next) =>
+      post(account, '/account', here.cookie, { intent: 'password', current, next, confirm });
     const wrong = await change('not-my-password', 'a fresh passphrase');
-    expect([statusOf(wrong), (wrong as { data: { error: { messageKey: string } } }).data.error.messageKey]).toEqual([400, 'account.currentWrong']);
+    expect([statusOf(wrong), (wrong as { data: { error: { messageKey: string } } }).data.error.messageKey]).toEqual([
+      400,
+      'account.currentWrong',
+    ]);
     const common = await change('kabinet-demo', 'qwertyuiop');
     expect((common as { data: { error: { messageKey: string } } }).data.error.messageKey).toBe('signIn.passwordCommon');
     expect(await alive(elsewhere.token)).toBe(true);
     expect(statusOf(await change('kabinet-demo', 'a fresh passphrase'))).toBe(200);
     expect([await alive(here.token), await alive(elsewhere.token)]).toEqual([true, false]);
-    const withNew = await settle(() => login.action({ request: routeRequest('/login', undefined, { email: 'student33@demo.kabinet.kg', password: 'a fresh passphrase' }), params: {}, context }));
+    const withNew = await settle(() =>
+      login.action({
+        request: routeRequest('/login', undefined, {
+          email: 'student33@demo.kabinet.kg',
+          password: 'a fresh passphrase',
+        }),
+        params: {},
+        context,
+      }),
+    );
     expect(statusOf(withNew)).toBe(302);
   });
 
   it('lists my sessions and signs me out everywhere else, or everywhere', async () => {
     const here = await sessionOf('student34');
     const other = await sessionOf('student34');
-    const page = (await account.loader({ request: routeRequest('/account', here.cookie), params: {}, context })) as { sessions: Array<{ current: boolean }> };
+    const page = (await account.loader({ request: routeRequest('/account', here.cookie), params: {}, context })) as {
+      sessions: Array<{ current: boolean }>;
+    };
     expect(page.sessions.map((s) => s.current).sort()).toEqual([false, true]);
     expect(statusOf(await post(account, '/account', here.cookie, { intent: 'end-others' }))).toBe(200);
     expect([await alive(here.token), await alive(other.token)]).toEqual([true, false]);
@@ -59,9 +90,20 @@ describe('my account', () => {
 
   it('is closed to the disabled: no sign-in, no session', async () => {
     const before = await sessionOf('student35');
-    await setDisabled(server.services.db, { user: await principal(server.services.db, 'admin'), ip: null }, await server.userId('student35'), true);
+    await setDisabled(
+      server.services.db,
+      { user: await principal(server.services.db, 'admin'), ip: null },
+      await server.userId('student35'),
+      true,
+    );
     expect(await alive(before.token)).toBe(false);
-    const attempt = await settle(() => login.action({ request: routeRequest('/login', undefined, { email: 'student35@demo.kabinet.kg', password: 'kabinet-demo' }), params: {}, context }));
+    const attempt = await settle(() =>
+      login.action({
+        request: routeRequest('/login', undefined, { email: 'student35@demo.kabinet.kg', password: 'kabinet-demo' }),
+        params: {},
+        context,
+      }),
+    );
     expect(statusOf(attempt)).toBe(401);
   });
 });

@@ -23,13 +23,24 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     currentTerm(db),
     passwordAllowed(db, user.id, passwords.policy),
   ]);
-  return { email: user.email, sessions, timeZone: term?.timeZone ?? defaultTimeZone, passwordUsable, sso: ssoOffer(context) };
+  return {
+    email: user.email,
+    sessions,
+    timeZone: term?.timeZone ?? defaultTimeZone,
+    passwordUsable,
+    sso: ssoOffer(context),
+  };
 }
 
 export const meta = titled('account.title');
 
 const intentSchema = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('password'), current: z.string().max(1024), next: z.string().max(1024), confirm: z.string().max(1024) }),
+  z.object({
+    intent: z.literal('password'),
+    current: z.string().max(1024),
+    next: z.string().max(1024),
+    confirm: z.string().max(1024),
+  }),
   z.object({ intent: z.enum(['end-others', 'end-all']) }),
 ]);
 
@@ -41,7 +52,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const outcome = await formResult(async () => {
     const input = await readForm(request, intentSchema);
     if (input.intent === 'password') {
-      if (input.next !== input.confirm) throw Response.json({ messageKey: 'signIn.mismatch', params: {} }, { status: 400 });
+      if (input.next !== input.confirm)
+        throw Response.json({ messageKey: 'signIn.mismatch', params: {} }, { status: 400 });
       await changePassword(db, passwords, actor, { current: input.current, next: input.next, currentToken: token });
       return { done: 'password' as const };
     }
@@ -77,15 +89,35 @@ export default function Account() {
             <input type="hidden" name="username" autoComplete="username" value={email} />
             <label>
               {t('account.current')}
-              <input name="current" type="password" autoComplete="current-password" required maxLength={passwordLimits.max} />
+              <input
+                name="current"
+                type="password"
+                autoComplete="current-password"
+                required
+                maxLength={passwordLimits.max}
+              />
             </label>
             <label>
               {t('signIn.newPassword', { min: passwordLimits.min })}
-              <input name="next" type="password" autoComplete="new-password" required minLength={passwordLimits.min} maxLength={passwordLimits.max} />
+              <input
+                name="next"
+                type="password"
+                autoComplete="new-password"
+                required
+                minLength={passwordLimits.min}
+                maxLength={passwordLimits.max}
+              />
             </label>
             <label>
               {t('signIn.confirm')}
-              <input name="confirm" type="password" autoComplete="new-password" required minLength={passwordLimits.min} maxLength={passwordLimits.max} />
+              <input
+                name="confirm"
+                type="password"
+                autoComplete="new-password"
+                required
+                minLength={passwordLimits.min}
+                maxLength={passwordLimits.max}
+              />
             </label>
             <FormError error={error} />
             <button type="submit" name="intent" value="password" disabled={busy}>
@@ -107,7 +139,8 @@ export default function Account() {
           {sessions.map((session) => (
             <li key={session.id}>
               <span className="break">
-                {session.userAgent ?? '—'} {session.current ? <span className="badge current">{t('account.thisDevice')}</span> : null}
+                {session.userAgent ?? '—'}{' '}
+                {session.current ? <span className="badge current">{t('account.thisDevice')}</span> : null}
                 <br />
                 <span className="muted small">
                   {session.ip ?? '—'} · {t('account.lastSeen', { at: formatTimestamp(session.lastSeenAt, timeZone) })}

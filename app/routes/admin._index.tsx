@@ -37,7 +37,8 @@ export default function AdminHome() {
         ))}
       </ul>
       <p>
-        <Link to="/admin/imports">{t('admin.nav.imports')}</Link> · <Link to="/admin/people">{t('admin.nav.people')}</Link>
+        <Link to="/admin/imports">{t('admin.nav.imports')}</Link> ·{' '}
+        <Link to="/admin/people">{t('admin.nav.people')}</Link>
       </p>
     </section>
   );

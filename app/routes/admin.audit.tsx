@@ -14,7 +14,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const { db } = context.services;
   const timeZone = (await currentTerm(db))?.timeZone ?? defaultTimeZone;
-  return orRespond(async () => ({ ...(await auditPage(db, user, auditFiltersOf(params), timeZone, params.get('after'))), timeZone }));
+  return orRespond(async () => ({
+    ...(await auditPage(db, user, auditFiltersOf(params), timeZone, params.get('after'))),
+    timeZone,
+  }));
 }
 
 export const meta = titled('admin.nav.audit');

@@ -14,7 +14,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db } = context.services;
   const t = translatorFor(user.locale);
   const timeZone = (await currentTerm(db))?.timeZone ?? defaultTimeZone;
-  const header = ['at', 'person', 'email', 'action', 'objectType', 'objectId', 'ip', 'details'].map((name) => t(`admin.audit.csvColumns.${name}`));
+  const header = ['at', 'person', 'email', 'action', 'objectType', 'objectId', 'ip', 'details'].map((name) =>
+    t(`admin.audit.csvColumns.${name}`),
+  );
   const lines = auditCsv(db, user, auditFiltersOf(new URL(request.url).searchParams), timeZone, header);
   return new Response(createReadableStreamFromReadable(Readable.from(lines)), {
     headers: {

@@ -10,5 +10,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   await orRespond(async () => requirePermission(user, 'admin.manage', {}));
   const kinds = await exportUniversity(context.services.db);
-  return streamedWorkbookResponse((to) => writeWorkbook(to, kinds), 'kabinet-university.xlsx', (error) => context.services.logger.error('export failed', { error: String(error) }));
+  return streamedWorkbookResponse(
+    (to) => writeWorkbook(to, kinds),
+    'kabinet-university.xlsx',
+    (error) => context.services.logger.error('export failed', { error: String(error) }),
+  );
 }

@@ -20,16 +20,23 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return { ...run, canInvite: canInvite(context) };
 }
 
-const canInvite = (context: LoaderFunctionArgs['context']) => Boolean(context.services.config.mail) && context.services.passwords.policy !== 'none';
+const canInvite = (context: LoaderFunctionArgs['context']) =>
+  Boolean(context.services.config.mail) && context.services.passwords.policy !== 'none';
 
 export const meta = titled<typeof loader>('admin.nav.imports', (data) => data.fileName);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   return formResult(async () => {
-    const input = await readForm(request, z.object({ validOnly: z.enum(['on']).optional(), invite: z.enum(['on']).optional() }));
+    const input = await readForm(
+      request,
+      z.object({ validOnly: z.enum(['on']).optional(), invite: z.enum(['on']).optional() }),
+    );
     if (input.invite && !canInvite(context)) throw new AppError('invalid_input', 'admin.imports.inviteUnavailable');
-    await applyImport(context.services.db, context.services.queue, { user, ip: context.clientIp }, params.runId ?? '', { validOnly: input.validOnly === 'on', invite: input.invite === 'on' });
+    await applyImport(context.services.db, context.services.queue, { user, ip: context.clientIp }, params.runId ?? '', {
+      validOnly: input.validOnly === 'on',
+      invite: input.invite === 'on',
+    });
     return { requested: true };
   }, [400, 409]);
 }
@@ -44,7 +51,11 @@ function Progress({ run }: { run: ImportRunView }) {
   const value = writing ? run.progress!.written / Math.max(1, run.progress!.kinds) : 0;
   return (
     <div role="status" aria-live="polite" data-testid="import-progress">
-      <p>{writing ? t('admin.imports.writing', { written: run.progress!.written, kinds: run.progress!.kinds }) : t('admin.imports.reading', { rows })}</p>
+      <p>
+        {writing
+          ? t('admin.imports.writing', { written: run.progress!.written, kinds: run.progress!.kinds })
+          : t('admin.imports.reading', { rows })}
+      </p>
       {writing ? <progress max={1} value={value} /> : <progress />}
     </div>
   );
@@ -77,7 +88,8 @@ export default function ImportRunPage() {
         <span className={`badge ${run.state}`} data-testid="import-state" data-state={run.state}>
           {t(`admin.imports.states.${run.state}`)}
         </span>{' '}
-        {run.sync ? <span className="badge">{t('admin.imports.syncBadge')}</span> : null} {run.termCode ? <span className="muted">{run.termCode}</span> : null}
+        {run.sync ? <span className="badge">{t('admin.imports.syncBadge')}</span> : null}{' '}
+        {run.termCode ? <span className="muted">{run.termCode}</span> : null}
       </p>
       {live ? <Progress run={run} /> : null}
       {run.state === 'failed' ? (
@@ -95,7 +107,9 @@ export default function ImportRunPage() {
           {report.outcome === 'applied' ? (
             <p className="notice" role="status" data-testid="import-applied">
               {t('admin.imports.applied', { seconds: report.seconds })}
-              {report.invited ? <span data-testid="import-invited"> {t('admin.imports.invited', { count: report.invited })}</span> : null}
+              {report.invited ? (
+                <span data-testid="import-invited"> {t('admin.imports.invited', { count: report.invited })}</span>
+              ) : null}
             </p>
           ) : null}
           <ImportCounts report={report} />
@@ -107,12 +121,14 @@ export default function ImportRunPage() {
           <FormError error={error} />
           {report.problemCount > 0 && !blocking ? (
             <label className="check">
-              <input type="checkbox" name="validOnly" /> {t('admin.imports.validOnly', { count: report.rowsWithProblems })}
+              <input type="checkbox" name="validOnly" />{' '}
+              {t('admin.imports.validOnly', { count: report.rowsWithProblems })}
             </label>
           ) : null}
           {run.canInvite && (report.kinds.people?.created ?? 0) > 0 ? (
             <label className="check">
-              <input type="checkbox" name="invite" data-testid="import-invite" /> {t('admin.imports.invite', { count: report.kinds.people!.created })}
+              <input type="checkbox" name="invite" data-testid="import-invite" />{' '}
+              {t('admin.imports.invite', { count: report.kinds.people!.created })}
             </label>
           ) : null}
           <button type="submit" disabled={busy || blocking}>

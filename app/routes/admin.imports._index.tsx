@@ -35,10 +35,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return orRespond(async () => {
     const [runs, terms, current] = await Promise.all([
       listImportRuns(db, user),
-      db.selectFrom('term').select(['code', 'academic_year', 'semester']).where('archived_at', 'is', null).orderBy('starts_on', 'desc').execute(),
+      db
+        .selectFrom('term')
+        .select(['code', 'academic_year', 'semester'])
+        .where('archived_at', 'is', null)
+        .orderBy('starts_on', 'desc')
+        .execute(),
       currentTerm(db),
     ]);
-    return { runs, terms, maxMib: defaultImportLimits.maxFileBytes / 2 ** 20, timeZone: current?.timeZone ?? defaultTimeZone };
+    return {
+      runs,
+      terms,
+      maxMib: defaultImportLimits.maxFileBytes / 2 ** 20,
+      timeZone: current?.timeZone ?? defaultTimeZone,
+    };
   });
 }
 
@@ -48,7 +58,10 @@ export const meta = titled('admin.nav.imports');
  * The upload, streamed to a file of its own and cut off at the import's size limit. (Remix's file
  * handler returns an object Node's FormData turns into the text "[object File]": ours keeps the path.)
  */
-async function readUpload(request: Request, directory: string): Promise<{ form: FormData; file: { path: string; name: string } | null }> {
+async function readUpload(
+  request: Request,
+  directory: string,
+): Promise<{ form: FormData; file: { path: string; name: string } | null }> {
   await fs.mkdir(directory, { recursive: true });
   const max = defaultImportLimits.maxFileBytes;
   const saved: { file: { path: string; name: string } | null } = { file: null };
@@ -71,11 +84,15 @@ async function readUpload(request: Request, directory: string): Promise<{ form: 
     return filename;
   };
   try {
-    const form = await unstable_parseMultipartFormData(request, unstable_composeUploadHandlers(toDisk, unstable_createMemoryUploadHandler({ maxPartSize: 1000 })));
+    const form = await unstable_parseMultipartFormData(
+      request,
+      unstable_composeUploadHandlers(toDisk, unstable_createMemoryUploadHandler({ maxPartSize: 1000 })),
+    );
     return { form, file: saved.file };
   } catch (error) {
     if (saved.file) await fs.rm(saved.file.path, { force: true });
-    if (error instanceof MaxPartSizeExceededError && error.field === 'file') throw new AppError('upload_too_large', 'import.problems.file_too_large', { maxMib: max / 2 ** 20 });
+    if (error instanceof MaxPartSizeExceededError && error.field === 'file')
+      throw new AppError('upload_too_large', 'import.problems.file_too_large', { maxMib: max / 2 ** 20 });
     throw new AppError('invalid_input');
   }
 }
@@ -91,7 +108,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     try {
       const term = String(form.get('term') ?? '');
       if (term.includes('\0')) throw new AppError('invalid_input');
-      return await startImport(context.services, actor, { localPath: file.path, fileName: file.name, termCode: term || null, sync: form.get('sync') === 'on' });
+      return await startImport(context.services, actor, {
+        localPath: file.path,
+        fileName: file.name,
+        termCode: term || null,
+        sync: form.get('sync') === 'on',
+      });
     } finally {
       await fs.rm(file.path, { force: true });
     }
@@ -145,7 +167,8 @@ export default function Imports() {
         {runs.map((run) => (
           <li key={run.id} className="card">
             <div>
-              <Link to={`/admin/imports/${run.id}`}>{run.fileName}</Link> <span className={`badge ${run.state}`}>{t(`admin.imports.states.${run.state}`)}</span>
+              <Link to={`/admin/imports/${run.id}`}>{run.fileName}</Link>{' '}
+              <span className={`badge ${run.state}`}>{t(`admin.imports.states.${run.state}`)}</span>
               <div className="muted">
                 {formatTimestamp(run.createdAt, timeZone)} · {run.createdBy}
               </div>

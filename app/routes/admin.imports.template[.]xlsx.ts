@@ -10,5 +10,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   await orRespond(async () => requirePermission(user, 'admin.manage', {}));
   const t = translatorFor(user.locale);
-  return streamedWorkbookResponse((to) => writeTemplate(to, t), 'kabinet-import-template.xlsx', (error) => context.services.logger.error('template failed', { error: String(error) }));
+  return streamedWorkbookResponse(
+    (to) => writeTemplate(to, t),
+    'kabinet-import-template.xlsx',
+    (error) => context.services.logger.error('template failed', { error: String(error) }),
+  );
 }

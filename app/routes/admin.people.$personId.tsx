@@ -7,7 +7,15 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { importRoles } from '../../server/common/import-kinds.ts';
 import { peoplePickers, personPage } from '../../server/admin/people-search.ts';
-import { addRole, endRole, issueSignInLink, setDisabled, setMembership, unlinkIdentity, updatePerson } from '../../server/admin/people.ts';
+import {
+  addRole,
+  endRole,
+  issueSignInLink,
+  setDisabled,
+  setMembership,
+  unlinkIdentity,
+  updatePerson,
+} from '../../server/admin/people.ts';
 import { signInUrl } from '../../server/auth/sign-in-links.ts';
 import { currentTerm, defaultTimeZone } from '../../server/cabinets/term.ts';
 import { formatTimestamp } from '../components/format.ts';
@@ -19,7 +27,11 @@ import { formResult, orRespond, publicOriginOf, readForm, requireUser } from '..
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   return orRespond(async () => {
-    const [page, pickers, term] = await Promise.all([personPage(context.services.db, user, params.personId ?? ''), peoplePickers(context.services.db, user.locale), currentTerm(context.services.db)]);
+    const [page, pickers, term] = await Promise.all([
+      personPage(context.services.db, user, params.personId ?? ''),
+      peoplePickers(context.services.db, user.locale),
+      currentTerm(context.services.db),
+    ]);
     return { ...page, pickers, timeZone: term?.timeZone ?? defaultTimeZone };
   });
 }
@@ -28,11 +40,21 @@ export const meta = titled<typeof loader>('admin.nav.people', (data) => data.per
 
 const id = z.string().max(64);
 const intentSchema = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('update-person'), email: z.string().max(400), fullName: z.string().max(400), externalId: z.string().max(400).default(''), language: z.string().max(10) }),
+  z.object({
+    intent: z.literal('update-person'),
+    email: z.string().max(400),
+    fullName: z.string().max(400),
+    externalId: z.string().max(400).default(''),
+    language: z.string().max(10),
+  }),
   z.object({ intent: z.enum(['disable', 'enable', 'sign-in-link']) }),
   z.object({ intent: z.literal('add-role'), role: z.string().max(20), scopeId: z.string().max(64).default('') }),
   z.object({ intent: z.literal('end-role'), assignmentId: id }),
-  z.object({ intent: z.literal('membership'), toGroupId: z.string().max(64).default(''), fromGroupId: z.string().max(64).default('') }),
+  z.object({
+    intent: z.literal('membership'),
+    toGroupId: z.string().max(64).default(''),
+    fromGroupId: z.string().max(64).default(''),
+  }),
   z.object({ intent: z.literal('unlink-sso'), issuer: z.string().max(500), subject: z.string().max(500) }),
 ]);
 
@@ -57,25 +79,46 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await endRole(db, actor, input.assignmentId);
         break;
       case 'membership':
-        await setMembership(db, actor, personId, { toGroupId: input.toGroupId || null, fromGroupId: input.fromGroupId || null });
+        await setMembership(db, actor, personId, {
+          toGroupId: input.toGroupId || null,
+          fromGroupId: input.fromGroupId || null,
+        });
         break;
       case 'unlink-sso':
         await unlinkIdentity(db, actor, personId, input);
         break;
       case 'sign-in-link': {
         // E-mailed when SMTP is configured; else shown once to the admin, who gives it to the person. Only its hash is kept.
-        const token = await issueSignInLink(db, actor, personId, { mailer: config.mail ? context.services.queue : null, policy: context.services.passwords.policy });
-        return { problems: {}, link: token ? signInUrl(publicOriginOf(request, context), token) : null, emailed: token === null };
+        const token = await issueSignInLink(db, actor, personId, {
+          mailer: config.mail ? context.services.queue : null,
+          policy: context.services.passwords.policy,
+        });
+        return {
+          problems: {},
+          link: token ? signInUrl(publicOriginOf(request, context), token) : null,
+          emailed: token === null,
+        };
       }
     }
     return { problems: {}, link: null, emailed: false };
   }, [400, 409]);
 }
 
-function Roles({ roles, pickers, zone, busy }: { roles: Awaited<ReturnType<typeof loader>>['roles']; pickers: Awaited<ReturnType<typeof loader>>['pickers']; zone: string; busy: boolean }) {
+function Roles({
+  roles,
+  pickers,
+  zone,
+  busy,
+}: {
+  roles: Awaited<ReturnType<typeof loader>>['roles'];
+  pickers: Awaited<ReturnType<typeof loader>>['pickers'];
+  zone: string;
+  busy: boolean;
+}) {
   const { t } = useTranslation();
   const [role, setRole] = useState<string>('instructor');
-  const scopes = role === 'dean' ? pickers.faculties : role === 'head' || role === 'instructor' ? pickers.departments : [];
+  const scopes =
+    role === 'dean' ? pickers.faculties : role === 'head' || role === 'instructor' ? pickers.departments : [];
   return (
     <section className="panel">
       <h2>{t('admin.people.roles')}</h2>
@@ -135,11 +178,13 @@ function Groups({ data, busy }: { data: Awaited<ReturnType<typeof loader>>; busy
   const current = new Set(data.groups.map((group) => group.id));
   const groupSelect = (
     <select name="toGroupId" aria-label={t('admin.people.group')} required>
-      {data.pickers.groups.filter((group) => !current.has(group.id)).map((group) => (
-        <option key={group.id} value={group.id}>
-          {group.label}
-        </option>
-      ))}
+      {data.pickers.groups
+        .filter((group) => !current.has(group.id))
+        .map((group) => (
+          <option key={group.id} value={group.id}>
+            {group.label}
+          </option>
+        ))}
     </select>
   );
   return (
@@ -184,14 +229,31 @@ function CopyButton({ text }: { text: string }) {
   const { t } = useTranslation();
   const [copied, setCopied] = useState(false);
   return (
-    <button type="button" className="secondary" onClick={() => void navigator.clipboard?.writeText(text).then(() => setCopied(true), () => undefined)}>
+    <button
+      type="button"
+      className="secondary"
+      onClick={() =>
+        void navigator.clipboard?.writeText(text).then(
+          () => setCopied(true),
+          () => undefined,
+        )
+      }
+    >
       {copied ? t('admin.copied') : t('admin.copy')}
     </button>
   );
 }
 
 /** The person's accounts at the single sign-on provider, each of which the admin may unlink. */
-function Identities({ identities, zone, busy }: { identities: Awaited<ReturnType<typeof loader>>['identities']; zone: string; busy: boolean }) {
+function Identities({
+  identities,
+  zone,
+  busy,
+}: {
+  identities: Awaited<ReturnType<typeof loader>>['identities'];
+  zone: string;
+  busy: boolean;
+}) {
   const { t } = useTranslation();
   if (identities.length === 0) return null;
   return (
@@ -200,7 +262,10 @@ function Identities({ identities, zone, busy }: { identities: Awaited<ReturnType
         <li key={`${identity.issuer} ${identity.subject}`}>
           <Form method="post" className="actions">
             <span className="break">
-              {t('admin.people.ssoLinked', { since: formatTimestamp(identity.since, zone), lastUsed: formatTimestamp(identity.lastUsed, zone) })}
+              {t('admin.people.ssoLinked', {
+                since: formatTimestamp(identity.since, zone),
+                lastUsed: formatTimestamp(identity.lastUsed, zone),
+              })}
               <br />
               <span className="muted small">{identity.subject}</span>
             </span>
@@ -233,7 +298,8 @@ export default function Person() {
         {person.fullName} {person.disabled ? <span className="badge">{t('admin.people.states.disabled')}</span> : null}
       </h1>
       <p className="muted">
-        {person.hasPassword ? t('admin.people.hasPassword') : t('admin.people.states.no_password')} · {t('admin.people.sessions', { count: data.activeSessions })}
+        {person.hasPassword ? t('admin.people.hasPassword') : t('admin.people.states.no_password')} ·{' '}
+        {t('admin.people.sessions', { count: data.activeSessions })}
       </p>
       <FormError error={error} />
       {result && !result.link && !result.emailed && Object.keys(result.problems).length === 0 ? (
@@ -252,7 +318,12 @@ export default function Person() {
           <p>
             <label>
               {t('admin.people.linkOnce')}
-              <input readOnly value={result.link} data-testid="sign-in-link" onFocus={(event) => event.currentTarget.select()} />
+              <input
+                readOnly
+                value={result.link}
+                data-testid="sign-in-link"
+                onFocus={(event) => event.currentTarget.select()}
+              />
             </label>
             <CopyButton text={result.link} />
           </p>
@@ -278,7 +349,12 @@ export default function Person() {
       </section>
       <section className="panel">
         <h2>{t('admin.people.details')}</h2>
-        <PersonFieldsForm intent="update" values={{ ...person, externalId: person.externalId ?? '' }} problems={result?.problems} busy={busy} />
+        <PersonFieldsForm
+          intent="update"
+          values={{ ...person, externalId: person.externalId ?? '' }}
+          problems={result?.problems}
+          busy={busy}
+        />
       </section>
       <Roles roles={data.roles} pickers={data.pickers} zone={data.timeZone} busy={busy} />
       <Groups data={data} busy={busy} />

@@ -13,7 +13,8 @@ import { titled } from '../components/page-title.ts';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 
 function filtersOf(params: URLSearchParams): PeopleFilters {
-  const pick = <T extends string>(value: string | null, allowed: readonly T[]) => (allowed as readonly string[]).includes(value ?? '') ? (value as T) : null;
+  const pick = <T extends string>(value: string | null, allowed: readonly T[]) =>
+    (allowed as readonly string[]).includes(value ?? '') ? (value as T) : null;
   return {
     q: params.get('q') ?? '',
     role: pick(params.get('role'), filterRoles),
@@ -35,7 +36,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const params = new URL(request.url).searchParams;
   return orRespond(async () => {
-    const [page, pickers] = await Promise.all([searchPeople(context.services.db, user, filtersOf(params), afterOf(params)), peoplePickers(context.services.db, user.locale)]);
+    const [page, pickers] = await Promise.all([
+      searchPeople(context.services.db, user, filtersOf(params), afterOf(params)),
+      peoplePickers(context.services.db, user.locale),
+    ]);
     return { ...page, pickers };
   });
 }
@@ -64,7 +68,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
 type Loaded = Awaited<ReturnType<typeof loader>>;
 
 /** A filter of the search: one of some options, or any. */
-function Choice({ name, options, label }: { name: string; options: Array<{ id: string; label: string }>; label: string }) {
+function Choice({
+  name,
+  options,
+  label,
+}: {
+  name: string;
+  options: Array<{ id: string; label: string }>;
+  label: string;
+}) {
   const { t } = useTranslation();
   const [params] = useSearchParams();
   return (
@@ -91,11 +103,19 @@ function SearchForm({ pickers }: { pickers: Loaded['pickers'] }) {
         {t('admin.people.search')}
         <input type="search" name="q" defaultValue={params.get('q') ?? ''} maxLength={100} />
       </label>
-      <Choice name="role" options={filterRoles.map((role) => ({ id: role, label: t(`roles.${role}`) }))} label={t('admin.people.role')} />
+      <Choice
+        name="role"
+        options={filterRoles.map((role) => ({ id: role, label: t(`roles.${role}`) }))}
+        label={t('admin.people.role')}
+      />
       <Choice name="faculty" options={pickers.faculties} label={t('admin.fields.faculty_code')} />
       <Choice name="department" options={pickers.departments} label={t('admin.fields.department_code')} />
       <Choice name="group" options={pickers.groups} label={t('admin.people.group')} />
-      <Choice name="state" options={personStates.map((state) => ({ id: state, label: t(`admin.people.states.${state}`) }))} label={t('admin.people.state')} />
+      <Choice
+        name="state"
+        options={personStates.map((state) => ({ id: state, label: t(`admin.people.states.${state}`) }))}
+        label={t('admin.people.state')}
+      />
       <button type="submit">{t('admin.find')}</button>
     </Form>
   );
@@ -125,7 +145,9 @@ function PeopleTable({ people }: { people: Loaded['people'] }) {
               {person.email}
             </td>
             <td data-label={t('admin.fields.external_id')}>{person.externalId}</td>
-            <td data-label={t('admin.people.roles')}>{[...person.roles.map((role) => t(`roles.${role}`)), ...person.groups].join(', ')}</td>
+            <td data-label={t('admin.people.roles')}>
+              {[...person.roles.map((role) => t(`roles.${role}`)), ...person.groups].join(', ')}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -5,7 +5,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, NavLink, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { isStructureKind, listStructure, saveStructure, setArchived, structurePageSize, structurePickers } from '../../server/admin/structure.ts';
+import {
+  isStructureKind,
+  listStructure,
+  saveStructure,
+  setArchived,
+  structurePageSize,
+  structurePickers,
+} from '../../server/admin/structure.ts';
 import { structureFields, structureKinds, type StructureKind } from '../../server/common/structure-fields.ts';
 import { AppError } from '../../server/errors.ts';
 import { StructureForm } from '../components/admin/structure-form.tsx';
@@ -22,7 +29,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const query = new URL(request.url).searchParams.get('q') ?? '';
   return orRespond(async () => {
     const kind = kindOf(params);
-    const [list, pickers] = await Promise.all([listStructure(context.services.db, user, kind, query), structurePickers(context.services.db, user.locale)]);
+    const [list, pickers] = await Promise.all([
+      listStructure(context.services.db, user, kind, query),
+      structurePickers(context.services.db, user.locale),
+    ]);
     return { kind, ...list, pickers, pageSize: structurePageSize };
   });
 }
@@ -73,13 +83,31 @@ export default function StructurePage() {
       <h1>{t(`admin.kinds.${kind}`)}</h1>
       <details className="panel" open={Boolean(result?.problems.length && !editing)}>
         <summary>{t('admin.structure.add')}</summary>
-        <StructureForm key={createKey} kind={kind} intent="create" pickers={pickers} values={!editing && !result?.saved ? result?.values : undefined} problems={!editing ? result?.problems : undefined} busy={busy} />
+        <StructureForm
+          key={createKey}
+          kind={kind}
+          intent="create"
+          pickers={pickers}
+          values={!editing && !result?.saved ? result?.values : undefined}
+          problems={!editing ? result?.problems : undefined}
+          busy={busy}
+        />
       </details>
       <Form method="get" className="inline-form" role="search">
-        <input type="search" name="q" defaultValue={params.get('q') ?? ''} aria-label={t('admin.search')} placeholder={t('admin.search')} />
+        <input
+          type="search"
+          name="q"
+          defaultValue={params.get('q') ?? ''}
+          aria-label={t('admin.search')}
+          placeholder={t('admin.search')}
+        />
         <button type="submit">{t('admin.find')}</button>
       </Form>
-      <p className="muted">{total > rows.length ? t('admin.shownOf', { shown: rows.length, total, limit: pageSize }) : t('admin.found', { count: total })}</p>
+      <p className="muted">
+        {total > rows.length
+          ? t('admin.shownOf', { shown: rows.length, total, limit: pageSize })
+          : t('admin.found', { count: total })}
+      </p>
       {result?.saved ? (
         <p className="notice" role="status">
           {t(`admin.structure.saved.${result.saved}`)}
@@ -98,20 +126,39 @@ export default function StructurePage() {
           {rows.map((row) => (
             <tr key={row.id} className={row.archived ? 'archived' : undefined}>
               {shown.map((field) => (
-                <td key={field.name} data-label={t(`admin.fields.${field.name}`)} className={field.name === 'code' ? 'code' : undefined}>
-                  {field.input.type === 'select' && row.values[field.name] ? t(`admin.values.${row.values[field.name]}`, { defaultValue: row.values[field.name] }) : row.values[field.name]}
+                <td
+                  key={field.name}
+                  data-label={t(`admin.fields.${field.name}`)}
+                  className={field.name === 'code' ? 'code' : undefined}
+                >
+                  {field.input.type === 'select' && row.values[field.name]
+                    ? t(`admin.values.${row.values[field.name]}`, { defaultValue: row.values[field.name] })
+                    : row.values[field.name]}
                   {field.name === 'code' && row.archived ? <span className="badge">{t('admin.archived')}</span> : null}
                 </td>
               ))}
               <td data-label={t('admin.actions')}>
                 {editing === row.id ? (
-                  <StructureForm kind={kind} intent="update" pickers={pickers} values={result?.values ?? row.values} problems={result?.problems} busy={busy} />
+                  <StructureForm
+                    kind={kind}
+                    intent="update"
+                    pickers={pickers}
+                    values={result?.values ?? row.values}
+                    problems={result?.problems}
+                    busy={busy}
+                  />
                 ) : (
                   <div className="actions">
                     {!row.archived ? <Link to={`?edit=${row.id}`}>{t('admin.edit')}</Link> : null}
                     <Form method="post">
                       <input type="hidden" name="id" value={row.id} />
-                      <button type="submit" name="intent" value={row.archived ? 'restore' : 'archive'} className="secondary" disabled={busy}>
+                      <button
+                        type="submit"
+                        name="intent"
+                        value={row.archived ? 'restore' : 'archive'}
+                        className="secondary"
+                        disabled={busy}
+                      >
                         {t(row.archived ? 'admin.restore' : 'admin.archive')}
                       </button>
                     </Form>

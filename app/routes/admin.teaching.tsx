@@ -16,8 +16,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db } = context.services;
   return orRespond(async () => {
     requirePermission(user, 'admin.manage', {});
-    const [pickers, terms] = await Promise.all([peoplePickers(db, user.locale), db.selectFrom('term').select(['id', 'code', 'starts_on']).where('archived_at', 'is', null).orderBy('starts_on', 'desc').execute()]);
-    return { departments: pickers.departments, terms: terms.map((term) => ({ id: term.id, label: `${term.code} (${term.starts_on})` })) };
+    const [pickers, terms] = await Promise.all([
+      peoplePickers(db, user.locale),
+      db
+        .selectFrom('term')
+        .select(['id', 'code', 'starts_on'])
+        .where('archived_at', 'is', null)
+        .orderBy('starts_on', 'desc')
+        .execute(),
+    ]);
+    return {
+      departments: pickers.departments,
+      terms: terms.map((term) => ({ id: term.id, label: `${term.code} (${term.starts_on})` })),
+    };
   });
 }
 
@@ -38,64 +49,76 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   return formResult(async () => {
     const input = await readForm(request, rolloverSchema);
-    return rolloverTerm(context.services.db, { user, ip: context.clientIp }, { ...input, copyTeaching: input.copyTeaching === 'on' });
+    return rolloverTerm(
+      context.services.db,
+      { user, ip: context.clientIp },
+      { ...input, copyTeaching: input.copyTeaching === 'on' },
+    );
   });
 }
 
 /** A new term from an earlier one, with its teaching copied when asked. */
-function RolloverForm({ terms, problem, busy }: { terms: Awaited<ReturnType<typeof loader>>['terms']; problem: (field: string) => ReactNode; busy: boolean }) {
+function RolloverForm({
+  terms,
+  problem,
+  busy,
+}: {
+  terms: Awaited<ReturnType<typeof loader>>['terms'];
+  problem: (field: string) => ReactNode;
+  busy: boolean;
+}) {
   const { t } = useTranslation();
   return (
-      <Form method="post" className="form-grid" data-testid="rollover">
-        <label>
-          {t('admin.rollover.from')}
-          <select name="fromTermId">
-            {terms.map((term) => (
-              <option key={term.id} value={term.id}>
-                {term.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('admin.fields.code')} *
-          <input name="code" required maxLength={64} />
-          {problem('code')}
-        </label>
-        <label>
-          {t('admin.fields.academic_year')} *
-          <input name="academicYear" required placeholder="2027-2028" maxLength={9} />
-          {problem('academic_year')}
-        </label>
-        <label>
-          {t('admin.fields.semester')} *
-          <select name="semester">
-            <option value="1">1</option>
-            <option value="2">2</option>
-          </select>
-        </label>
-        <label>
-          {t('admin.fields.starts_on')} *
-          <input name="startsOn" type="date" required />
-          {problem('starts_on')}
-        </label>
-        <label>
-          {t('admin.fields.weeks')} *
-          <input name="weeks" type="number" min={1} max={30} defaultValue={16} required />
-          {problem('weeks')}
-        </label>
-        <label>
-          {t('admin.fields.time_zone')}
-          <input name="timeZone" defaultValue="Asia/Bishkek" maxLength={64} />
-          {problem('time_zone')}
-        </label>
-        <label className="check">
-          <input type="checkbox" name="copyTeaching" defaultChecked /> {t('admin.rollover.copy')}
-        </label>
-        <button type="submit" disabled={busy}>
-          {t('admin.rollover.submit')}
-        </button>
-      </Form>
+    <Form method="post" className="form-grid" data-testid="rollover">
+      <label>
+        {t('admin.rollover.from')}
+        <select name="fromTermId">
+          {terms.map((term) => (
+            <option key={term.id} value={term.id}>
+              {term.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('admin.fields.code')} *
+        <input name="code" required maxLength={64} />
+        {problem('code')}
+      </label>
+      <label>
+        {t('admin.fields.academic_year')} *
+        <input name="academicYear" required placeholder="2027-2028" maxLength={9} />
+        {problem('academic_year')}
+      </label>
+      <label>
+        {t('admin.fields.semester')} *
+        <select name="semester">
+          <option value="1">1</option>
+          <option value="2">2</option>
+        </select>
+      </label>
+      <label>
+        {t('admin.fields.starts_on')} *
+        <input name="startsOn" type="date" required />
+        {problem('starts_on')}
+      </label>
+      <label>
+        {t('admin.fields.weeks')} *
+        <input name="weeks" type="number" min={1} max={30} defaultValue={16} required />
+        {problem('weeks')}
+      </label>
+      <label>
+        {t('admin.fields.time_zone')}
+        <input name="timeZone" defaultValue="Asia/Bishkek" maxLength={64} />
+        {problem('time_zone')}
+      </label>
+      <label className="check">
+        <input type="checkbox" name="copyTeaching" defaultChecked /> {t('admin.rollover.copy')}
+      </label>
+      <button type="submit" disabled={busy}>
+        {t('admin.rollover.submit')}
+      </button>
+    </Form>
   );
 }
 
@@ -108,7 +131,13 @@ export default function AdminTeaching() {
   const problem = (field: string) =>
     result?.problems[field] ? (
       <span className="form-error" role="alert">
-        {t(`import.problems.${result.problems[field]}`, { code: result.code ?? '', max: 64, min: 1, year: '', values: '' })}
+        {t(`import.problems.${result.problems[field]}`, {
+          code: result.code ?? '',
+          max: 64,
+          min: 1,
+          year: '',
+          values: '',
+        })}
       </span>
     ) : null;
   return (

@@ -20,10 +20,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const page = await orRespond(() => assignmentPage(context.services.db, user, params.assignmentId ?? ''));
   const student = new URL(request.url).searchParams.get('student');
   const instructionsHtml = await context.services.text.formatted(page.rules.instructions);
-  return { page, instructionsHtml, chunkSize: context.services.config.uploadChunkBytes, now: new Date().toISOString(), student };
+  return {
+    page,
+    instructionsHtml,
+    chunkSize: context.services.config.uploadChunkBytes,
+    now: new Date().toISOString(),
+    student,
+  };
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title: loaded?.page.rules.title ?? 'Kabinet' }];
+export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
+  { title: loaded?.page.rules.title ?? 'Kabinet' },
+];
 
 const intentSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('submit'), text: z.string().max(20_000).default('') }),
@@ -65,8 +73,10 @@ export default function AssignmentPage() {
             {t('assignment.opensAt')} <LocalTime iso={rules.opensAt} termZone={zone} /> ·{' '}
           </>
         ) : null}
-        {t('assignment.due')} <LocalTime iso={rules.dueAt} termZone={zone} /> · <Countdown dueAt={rules.dueAt} now={now} /> ·{' '}
-        {t(rules.latePolicy === 'refuse' ? 'assignment.refuseLate' : 'assignment.acceptLate')} · {t('assignment.maxScoreShown', { max: rules.maxScore })}
+        {t('assignment.due')} <LocalTime iso={rules.dueAt} termZone={zone} /> ·{' '}
+        <Countdown dueAt={rules.dueAt} now={now} /> ·{' '}
+        {t(rules.latePolicy === 'refuse' ? 'assignment.refuseLate' : 'assignment.acceptLate')} ·{' '}
+        {t('assignment.maxScoreShown', { max: rules.maxScore })}
       </p>
       {instructionsHtml ? <FormattedText className="instructions" html={instructionsHtml} /> : null}
       <FormError error={result?.error} />

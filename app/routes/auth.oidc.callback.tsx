@@ -33,7 +33,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   } catch (error) {
     if (!isAppError(error)) throw error;
     if (error.code === 'unavailable') headers.set('Retry-After', String(error.params.seconds ?? 30));
-    return data({ error: { messageKey: error.messageKey, params: error.params } satisfies ErrorPayload }, { status: httpStatusOf(error.code), headers });
+    return data(
+      { error: { messageKey: error.messageKey, params: error.params } satisfies ErrorPayload },
+      { status: httpStatusOf(error.code), headers },
+    );
   }
 }
 

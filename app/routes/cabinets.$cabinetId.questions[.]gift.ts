@@ -8,6 +8,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const gift = await orRespond(() => exportQuestions(context.services.db, user, params.cabinetId ?? ''));
   return new Response(gift, {
-    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Disposition': contentDisposition('attachment', 'questions.gift.txt'), 'Cache-Control': 'private, no-store' },
+    headers: {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Disposition': contentDisposition('attachment', 'questions.gift.txt'),
+      'Cache-Control': 'private, no-store',
+    },
   });
 }

@@ -22,11 +22,19 @@ import { useLiveProcessing } from '../hooks/use-live-processing.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const page = await orRespond(() => getCabinetPage(context.services.db, user, params.cabinetId ?? '', new Date(), user.locale));
+  const page = await orRespond(() =>
+    getCabinetPage(context.services.db, user, params.cabinetId ?? '', new Date(), user.locale),
+  );
   // Earlier cabinets of the same subject to copy from: the instructor's own, shown to them only.
   const sources = page.canEdit ? await reuseSources(context.services.db, user, page.id) : [];
   // requestKey: a fresh one each time the page loads, so a double submit of "create" makes one item.
-  return { page, sources, chunkSize: context.services.config.uploadChunkBytes, now: new Date().toISOString(), requestKey: randomUUID() };
+  return {
+    page,
+    sources,
+    chunkSize: context.services.config.uploadChunkBytes,
+    now: new Date().toISOString(),
+    requestKey: randomUUID(),
+  };
 }
 
 const intentSchema = z.discriminatedUnion('intent', [
@@ -35,7 +43,12 @@ const intentSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('publish'), itemId: z.string() }),
   z.object({ intent: z.literal('unpublish'), itemId: z.string() }),
   z.object({ intent: z.literal('retry-processing'), fileId: z.string() }),
-  z.object({ intent: z.literal('set-caption'), fileId: z.string(), language: z.string(), captions: z.instanceof(File, { message: 'captions.invalid' }) }),
+  z.object({
+    intent: z.literal('set-caption'),
+    fileId: z.string(),
+    language: z.string(),
+    captions: z.instanceof(File, { message: 'captions.invalid' }),
+  }),
   z.object({ intent: z.literal('remove-caption'), fileId: z.string(), language: z.string() }),
   // No slot: the assessment is an extra item of the cabinet.
   z.object({ intent: z.literal('create-assignment'), slotId: z.string().default('') }).merge(assignmentFieldsSchema),
@@ -48,17 +61,22 @@ type IntentOf<K extends Intent['intent']> = Extract<Intent, { intent: K }>;
 /** What every intent works with: the services, who acts, and the cabinet of the page. */
 type Context = { services: Services; actor: Actor; cabinetId: string };
 
-const createItem = ({ services, actor, cabinetId }: Context, input: IntentOf<'create-item'>) => createExtraItem(services.db, actor, cabinetId, input, input.requestKey);
-const editItem = ({ services, actor }: Context, input: IntentOf<'update-item'>) => updateItem(services.db, actor, input.itemId, input);
+const createItem = ({ services, actor, cabinetId }: Context, input: IntentOf<'create-item'>) =>
+  createExtraItem(services.db, actor, cabinetId, input, input.requestKey);
+const editItem = ({ services, actor }: Context, input: IntentOf<'update-item'>) =>
+  updateItem(services.db, actor, input.itemId, input);
 const publishOrNot = ({ services, actor }: Context, input: IntentOf<'publish' | 'unpublish'>) =>
   setItemStatus(services.db, actor, input.itemId, input.intent === 'publish' ? 'published' : 'draft');
-const retry = ({ services, actor }: Context, input: IntentOf<'retry-processing'>) => retryProcessing(services.db, services.queue, actor, input.fileId);
+const retry = ({ services, actor }: Context, input: IntentOf<'retry-processing'>) =>
+  retryProcessing(services.db, services.queue, actor, input.fileId);
 const addCaptions = async ({ services, actor }: Context, input: IntentOf<'set-caption'>) =>
   setCaption(services.db, actor, input.fileId, input.language, new Uint8Array(await input.captions.arrayBuffer()));
-const dropCaptions = ({ services, actor }: Context, input: IntentOf<'remove-caption'>) => removeCaption(services.db, actor, input.fileId, input.language);
+const dropCaptions = ({ services, actor }: Context, input: IntentOf<'remove-caption'>) =>
+  removeCaption(services.db, actor, input.fileId, input.language);
 const newAssignment = ({ services, actor, cabinetId }: Context, input: IntentOf<'create-assignment'>) =>
   createAssignment(services.db, actor, { cabinetId, slotId: input.slotId || null }, input);
-const newQuiz = ({ services, actor, cabinetId }: Context, input: IntentOf<'create-quiz'>) => createQuiz(services.db, actor, { cabinetId, slotId: input.slotId || null }, input);
+const newQuiz = ({ services, actor, cabinetId }: Context, input: IntentOf<'create-quiz'>) =>
+  createQuiz(services.db, actor, { cabinetId, slotId: input.slotId || null }, input);
 const copyTerm = async ({ services, actor, cabinetId }: Context, input: IntentOf<'copy-term'>) => ({
   copied: await copyFromPreviousTerm(services.db, actor, cabinetId, input.sourceCabinetId),
 });
@@ -98,7 +116,11 @@ async function runIntent(context: Context, input: Intent): Promise<{ copied: Cop
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const intentContext = { services: context.services, actor: { user, ip: context.clientIp }, cabinetId: params.cabinetId ?? '' };
+  const intentContext = {
+    services: context.services,
+    actor: { user, ip: context.clientIp },
+    cabinetId: params.cabinetId ?? '',
+  };
   return formResult(async () => runIntent(intentContext, await readForm(request, intentSchema)), [400, 409]);
 }
 
@@ -115,7 +137,8 @@ function CabinetHead({ page }: { page: Page }) {
       </h1>
       <p className="muted">
         {t('cabinet.title')} · {t('term.label', { year: page.term.academicYear, semester: page.term.semester })} ·{' '}
-        {t('cabinet.instructor', { name: page.instructorName })} · {t('cabinet.groups', { groups: page.groups.join(', ') })}
+        {t('cabinet.instructor', { name: page.instructorName })} ·{' '}
+        {t('cabinet.groups', { groups: page.groups.join(', ') })}
       </p>
       {page.canEdit ? (
         <p>
@@ -133,14 +156,16 @@ function Weeks({ page, chunkSize, currentWeek }: { page: Page; chunkSize: number
   const { t } = useTranslation();
   const itemBySlot = new Map(page.items.filter((item) => item.slotId).map((item) => [item.slotId, item]));
   const weeks = Array.from({ length: page.term.weeks }, (_, i) => i + 1);
-  const visibleSlots = (week: number) => page.slots.filter((slot) => slot.week === week && (page.seesPlan || itemBySlot.has(slot.id)));
+  const visibleSlots = (week: number) =>
+    page.slots.filter((slot) => slot.week === week && (page.seesPlan || itemBySlot.has(slot.id)));
   return weeks.map((week) => {
     const slots = visibleSlots(week);
     if (slots.length === 0) return null;
     return (
       <section key={week} id={`week-${week}`} className={`week${week === currentWeek ? ' current' : ''}`}>
         <h2>
-          {t('term.week', { week })} {week === currentWeek ? <span className="badge current">{t('term.currentWeek')}</span> : null}
+          {t('term.week', { week })}{' '}
+          {week === currentWeek ? <span className="badge current">{t('term.currentWeek')}</span> : null}
         </h2>
         <ul className="slots">
           {slots.map((slot) => (
@@ -203,7 +228,8 @@ export default function CabinetPage() {
   const { page, sources, chunkSize, now, requestKey } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   useLiveProcessing(page);
-  const currentWeek = Math.floor((Date.parse(now) - Date.parse(`${page.term.startsOn}T00:00:00Z`)) / (7 * 24 * 3600 * 1000)) + 1;
+  const currentWeek =
+    Math.floor((Date.parse(now) - Date.parse(`${page.term.startsOn}T00:00:00Z`)) / (7 * 24 * 3600 * 1000)) + 1;
   return (
     <section className="cabinet">
       <CabinetHead page={page} />

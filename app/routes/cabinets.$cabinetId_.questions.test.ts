@@ -12,17 +12,28 @@ let server: TestServer;
 let cabinetId: string;
 const context = () => ({ services: server.services, clientIp: '10.0.0.1' });
 
-
 async function importFile(account: string, format: string, text: string | Uint8Array<ArrayBuffer>) {
   const body = new FormData();
   body.append('intent', 'import');
   body.append('format', format);
   body.append('file', new Blob([text]), 'bank.txt');
-  const request = new Request(`http://kabinet.test/cabinets/${cabinetId}/questions`, { method: 'POST', headers: { cookie: await server.cookieFor(account) }, body });
+  const request = new Request(`http://kabinet.test/cabinets/${cabinetId}/questions`, {
+    method: 'POST',
+    headers: { cookie: await server.cookieFor(account) },
+    body,
+  });
   return settle(() => bankAction({ request, params: { cabinetId }, context: context() }));
 }
 const get = async (account: string, loader: typeof bankLoader | typeof exportLoader) =>
-  settle(async () => loader({ request: new Request(`http://kabinet.test/cabinets/${cabinetId}/questions`, { headers: { cookie: await server.cookieFor(account) } }), params: { cabinetId }, context: context() }));
+  settle(async () =>
+    loader({
+      request: new Request(`http://kabinet.test/cabinets/${cabinetId}/questions`, {
+        headers: { cookie: await server.cookieFor(account) },
+      }),
+      params: { cabinetId },
+      context: context(),
+    }),
+  );
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -35,7 +46,9 @@ afterAll(async () => {
 describe('question bank', () => {
   it('imports the good questions of a GIFT file and reports the rest by line', async () => {
     const gift = '::Q1:: Бишкек — борбор шаарбы? {T}\n\n::Q2:: Сынган {=а ~б\n\n::Q3:: 7 × 8? {#56}\n';
-    const result = (await importFile('instructor', 'gift', gift)) as { result: { imported: number; problems: { line: number; reason: string }[] } };
+    const result = (await importFile('instructor', 'gift', gift)) as {
+      result: { imported: number; problems: { line: number; reason: string }[] };
+    };
     expect(result.result.imported).toBe(2);
     expect(result.result.problems.map((p) => [p.line, p.reason])).toEqual([[3, 'quiz.import.syntax']]);
     const page = (await get('instructor', bankLoader)) as { questions: { title: string }[] };
@@ -44,15 +57,19 @@ describe('question bank', () => {
 
   it('imports Aiken, and exports the whole bank as GIFT that imports back the same', async () => {
     const aiken = 'Эң узун дарыя?\nA. Нарын\nB. Чүй\nANSWER: A\n';
-    expect(((await importFile('instructor', 'aiken', aiken)) as { result: { imported: number } }).result.imported).toBe(1);
+    expect(((await importFile('instructor', 'aiken', aiken)) as { result: { imported: number } }).result.imported).toBe(
+      1,
+    );
     const exported = await ((await get('instructor', exportLoader)) as Response).text();
     const again = importGift(exported);
     expect(again.problems).toEqual([]);
-    const page = (await get('instructor', bankLoader)) as { questions: { title: string; stem: string; data: unknown }[] };
+    const page = (await get('instructor', bankLoader)) as {
+      questions: { title: string; stem: string; data: unknown }[];
+    };
     expect(again.questions).toEqual(page.questions.map(({ title, stem, data }) => ({ title, stem, data })));
   });
 
-  it('refuses files that are not UTF-8 text, and everyone but the cabinet\'s instructor', async () => {
+  it("refuses files that are not UTF-8 text, and everyone but the cabinet's instructor", async () => {
     const before = await server.services.db.selectFrom('question').select('id').execute();
     const bad = await importFile('instructor', 'gift', new Uint8Array([0xff, 0xfe, 0x3a, 0x00]));
     expect(statusOf(bad)).toBe(400);

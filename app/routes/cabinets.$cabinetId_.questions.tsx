@@ -15,8 +15,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 const intentSchema = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('import'), format: z.enum(['gift', 'aiken']), file: z.instanceof(File, { message: 'quiz.import.file_size' }) }),
-  z.object({ intent: z.literal('set-image'), questionId: z.string(), image: z.instanceof(File, { message: 'quiz.image_size' }) }),
+  z.object({
+    intent: z.literal('import'),
+    format: z.enum(['gift', 'aiken']),
+    file: z.instanceof(File, { message: 'quiz.import.file_size' }),
+  }),
+  z.object({
+    intent: z.literal('set-image'),
+    questionId: z.string(),
+    image: z.instanceof(File, { message: 'quiz.image_size' }),
+  }),
 ]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -29,7 +37,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       await setQuestionImage(context.services.db, context.services.storage, actor, input.questionId, bytes);
       return null;
     }
-    return importQuestions(context.services.db, actor, params.cabinetId ?? '', input.format, bytes, context.services.text.questions);
+    return importQuestions(
+      context.services.db,
+      actor,
+      params.cabinetId ?? '',
+      input.format,
+      bytes,
+      context.services.text.questions,
+    );
   }, [400, 415]);
 }
 
@@ -85,11 +100,19 @@ export default function QuestionBank() {
           <li key={question.id}>
             <strong>{question.title}</strong> <span className="muted">{t(`quiz.kind.${question.data.kind}`)}</span>
             <p>{question.stem}</p>
-            {question.hasImage ? <img src={`/questions/${question.id}/image`} alt="" className="question-image" loading="lazy" /> : null}
+            {question.hasImage ? (
+              <img src={`/questions/${question.id}/image`} alt="" className="question-image" loading="lazy" />
+            ) : null}
             <Form method="post" encType="multipart/form-data" className="inline-form">
               <input type="hidden" name="intent" value="set-image" />
               <input type="hidden" name="questionId" value={question.id} />
-              <input type="file" name="image" accept="image/png,image/jpeg,image/gif,image/webp" required aria-label={t('quiz.image')} />{' '}
+              <input
+                type="file"
+                name="image"
+                accept="image/png,image/jpeg,image/gif,image/webp"
+                required
+                aria-label={t('quiz.image')}
+              />{' '}
               <button type="submit" disabled={busy}>
                 {question.hasImage ? t('quiz.replaceImage') : t('quiz.addImage')}
               </button>

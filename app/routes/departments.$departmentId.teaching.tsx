@@ -5,7 +5,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { addTeaching, setTeachingEnded, setTeachingGroups, teachingPage, type TeachingRow } from '../../server/admin/teaching.ts';
+import {
+  addTeaching,
+  setTeachingEnded,
+  setTeachingGroups,
+  teachingPage,
+  type TeachingRow,
+} from '../../server/admin/teaching.ts';
 import { titled } from '../components/page-title.ts';
 import { FormError } from '../components/form-error.tsx';
 import { formOf, formResult, orRespond, requireUser } from '../guards.server.ts';
@@ -20,7 +26,13 @@ export const meta = titled<typeof loader>('admin.nav.teaching', (data) => data.d
 
 const ids = z.array(z.string().max(64)).max(50);
 const intentSchema = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('add'), termId: z.string().max(64), instructorId: z.string().max(64), subjectId: z.string().max(64), groupIds: ids }),
+  z.object({
+    intent: z.literal('add'),
+    termId: z.string().max(64),
+    instructorId: z.string().max(64),
+    subjectId: z.string().max(64),
+    groupIds: ids,
+  }),
   z.object({ intent: z.literal('groups'), teachingId: z.string().max(64), groupIds: ids }),
   z.object({ intent: z.enum(['end', 'reopen']), teachingId: z.string().max(64) }),
 ]);
@@ -61,7 +73,14 @@ function Picker({ name, label, options }: { name: string; label: string; options
 function GroupPicker({ groups, selected }: { groups: Option[]; selected: string[] }) {
   const { t } = useTranslation();
   return (
-    <select name="groupIds" multiple required size={Math.min(6, groups.length)} defaultValue={selected} aria-label={t('admin.teaching.groups')}>
+    <select
+      name="groupIds"
+      multiple
+      required
+      size={Math.min(6, groups.length)}
+      defaultValue={selected}
+      aria-label={t('admin.teaching.groups')}
+    >
       {groups.map((group) => (
         <option key={group.id} value={group.id}>
           {group.label}
@@ -77,7 +96,8 @@ function Row({ row, groups, busy }: { row: TeachingRow; groups: Option[]; busy: 
     <tr className={row.ended ? 'archived' : undefined} data-testid="teaching-row">
       <td data-label={t('home.instructor')}>{row.instructorName}</td>
       <td data-label={t('home.subject')}>
-        {row.cabinetId ? <Link to={`/cabinets/${row.cabinetId}`}>{row.subjectName}</Link> : row.subjectName} <span className="muted">{row.subjectCode}</span>
+        {row.cabinetId ? <Link to={`/cabinets/${row.cabinetId}`}>{row.subjectName}</Link> : row.subjectName}{' '}
+        <span className="muted">{row.subjectCode}</span>
         {row.ended ? <span className="badge">{t('home.teachingEnded')}</span> : null}
       </td>
       <td data-label={t('admin.teaching.groups')}>
@@ -96,7 +116,13 @@ function Row({ row, groups, busy }: { row: TeachingRow; groups: Option[]; busy: 
       <td data-label={t('admin.actions')}>
         <Form method="post">
           <input type="hidden" name="teachingId" value={row.id} />
-          <button type="submit" name="intent" value={row.ended ? 'reopen' : 'end'} className="secondary" disabled={busy}>
+          <button
+            type="submit"
+            name="intent"
+            value={row.ended ? 'reopen' : 'end'}
+            className="secondary"
+            disabled={busy}
+          >
             {t(row.ended ? 'admin.teaching.reopen' : 'admin.teaching.end')}
           </button>
         </Form>

@@ -32,7 +32,9 @@ beforeAll(async () => {
     },
   });
   await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
-  server = await startTestServer({ env: { SMTP_URL: `smtp://127.0.0.1:${port}`, PUBLIC_ORIGIN: 'https://kabinet.example.kg' } });
+  server = await startTestServer({
+    env: { SMTP_URL: `smtp://127.0.0.1:${port}`, PUBLIC_ORIGIN: 'https://kabinet.example.kg' },
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -43,8 +45,14 @@ describe('sign-in link by e-mail', () => {
   it('is made by the job and mailed in the person’s language; the admin never sees the token', async () => {
     const personId = await server.userId('student20');
     await server.services.db.updateTable('app_user').set({ locale: 'ru' }).where('id', '=', personId).execute();
-    const request = new Request(`http://kabinet.test/admin/people/${personId}`, { method: 'POST', headers: { cookie: await server.cookieFor('admin') }, body: new URLSearchParams({ intent: 'sign-in-link' }) });
-    const outcome = (await settle(() => personAction({ request, params: { personId }, context: { services: server.services, clientIp: '127.0.0.1' } }))) as { result: { link: string | null; emailed: boolean } };
+    const request = new Request(`http://kabinet.test/admin/people/${personId}`, {
+      method: 'POST',
+      headers: { cookie: await server.cookieFor('admin') },
+      body: new URLSearchParams({ intent: 'sign-in-link' }),
+    });
+    const outcome = (await settle(() =>
+      personAction({ request, params: { personId }, context: { services: server.services, clientIp: '127.0.0.1' } }),
+    )) as { result: { link: string | null; emailed: boolean } };
     expect(outcome.result).toMatchObject({ link: null, emailed: true });
     await startWorkers(server.services);
     await expect.poll(() => received.length, { timeout: 20_000 }).toBe(1);
@@ -56,7 +64,16 @@ describe('sign-in link by e-mail', () => {
 
   it('is what "forgot password" sends to a known address, and nothing goes to an unknown one', async () => {
     const ask = (email: string) =>
-      settle(() => forgotAction({ request: new Request('http://kabinet.test/forgot-password', { method: 'POST', body: new URLSearchParams({ email }) }), params: {}, context: { services: server.services, clientIp: '10.6.0.1' } }));
+      settle(() =>
+        forgotAction({
+          request: new Request('http://kabinet.test/forgot-password', {
+            method: 'POST',
+            body: new URLSearchParams({ email }),
+          }),
+          params: {},
+          context: { services: server.services, clientIp: '10.6.0.1' },
+        }),
+      );
     const before = received.length;
     expect(await ask('nobody.here@demo.kabinet.kg')).toEqual({ sent: true, error: null });
     expect(await ask('Student21@demo.kabinet.kg')).toEqual({ sent: true, error: null });
@@ -68,15 +85,30 @@ describe('sign-in link by e-mail', () => {
   it('goes only to staff when students sign in through single sign-on (PASSWORD_LOGIN=staff)', async () => {
     const services = { ...server.services, passwords: { ...server.services.passwords, policy: 'staff' as const } };
     const ask = (email: string) =>
-      settle(() => forgotAction({ request: new Request('http://kabinet.test/forgot-password', { method: 'POST', body: new URLSearchParams({ email }) }), params: {}, context: { services, clientIp: '10.6.0.2' } }));
+      settle(() =>
+        forgotAction({
+          request: new Request('http://kabinet.test/forgot-password', {
+            method: 'POST',
+            body: new URLSearchParams({ email }),
+          }),
+          params: {},
+          context: { services, clientIp: '10.6.0.2' },
+        }),
+      );
     const before = received.length;
     // The same answer for both; only the head of department gets a mail.
     expect(await ask('student22@demo.kabinet.kg')).toEqual({ sent: true, error: null });
     expect(await ask('head@demo.kabinet.kg')).toEqual({ sent: true, error: null });
     await expect.poll(() => received.length, { timeout: 20_000 }).toBe(before + 1);
-    expect(received.slice(before).map((raw) => /^To: (.*)$/m.exec(raw)?.[1])).toEqual([expect.stringContaining('head@demo.kabinet.kg')]);
+    expect(received.slice(before).map((raw) => /^To: (.*)$/m.exec(raw)?.[1])).toEqual([
+      expect.stringContaining('head@demo.kabinet.kg'),
+    ]);
     // No job was ever made for the student: no mail can come later either.
-    const studentJobs = await sql<{ n: string }>`select count(*) as n from pgboss.job where name = 'send-sign-in-link' and data->>'userId' = ${await server.userId('student22')}`.execute(server.services.db);
+    const studentJobs = await sql<{
+      n: string;
+    }>`select count(*) as n from pgboss.job where name = 'send-sign-in-link' and data->>'userId' = ${await server.userId('student22')}`.execute(
+      server.services.db,
+    );
     expect(studentJobs.rows[0]!.n).toBe('0');
   });
 
@@ -84,10 +116,14 @@ describe('sign-in link by e-mail', () => {
     const before = received.length;
     const report = await runImport(server.services.db, {
       rows: [
-        sheet('people', ['external_id', 'email', 'full_name', 'language'], [
-          ['INV-T', 'invited.teacher@university.kg', 'Чакырылган Окутуучу', 'ky'],
-          ['INV-S', 'invited.student@university.kg', 'Чакырылган Студент', 'ky'],
-        ]),
+        sheet(
+          'people',
+          ['external_id', 'email', 'full_name', 'language'],
+          [
+            ['INV-T', 'invited.teacher@university.kg', 'Чакырылган Окутуучу', 'ky'],
+            ['INV-S', 'invited.student@university.kg', 'Чакырылган Студент', 'ky'],
+          ],
+        ),
         sheet('roles', ['person', 'role', 'scope_code'], [['INV-T', 'instructor', 'AMI']]),
       ],
       fileName: 'people.xlsx',
@@ -105,7 +141,9 @@ describe('sign-in link by e-mail', () => {
     expect(await findSignInLink(server.services.db, token!)).toMatchObject({ email: 'invited.teacher@university.kg' });
     // A preview invites nobody, whatever it is asked.
     const preview = await runImport(server.services.db, {
-      rows: [sheet('people', ['external_id', 'email', 'full_name'], [['INV-P', 'previewed@university.kg', 'Алдын ала']])],
+      rows: [
+        sheet('people', ['external_id', 'email', 'full_name'], [['INV-P', 'previewed@university.kg', 'Алдын ала']]),
+      ],
       fileName: 'people.xlsx',
       options: { termCode: null, sync: false },
       apply: false,
@@ -116,4 +154,3 @@ describe('sign-in link by e-mail', () => {
     expect(preview).toMatchObject({ outcome: 'preview', invited: 0 });
   });
 });
-

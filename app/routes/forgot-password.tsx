@@ -14,7 +14,11 @@ export async function loader({ context }: LoaderFunctionArgs) {
   const { config } = context.services;
   // Without e-mail, links come from the administrator: the page says so instead of a form. Without
   // passwords at all, it points to the university's sign-in.
-  return { byMail: Boolean(config.mail), passwordsOff: context.services.passwords.policy === 'none', sso: ssoOffer(context) };
+  return {
+    byMail: Boolean(config.mail),
+    passwordsOff: context.services.passwords.policy === 'none',
+    sso: ssoOffer(context),
+  };
 }
 
 export const meta = titled('forgot.title');
@@ -28,12 +32,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { email } = await readForm(request, z.object({ email: z.string().trim().min(3).max(254) }));
   const { services, clientIp } = context;
   try {
-    await requestPasswordReset(services.db, services.config.mail ? services.queue : null, { email, ip: clientIp, policy: services.passwords.policy });
+    await requestPasswordReset(services.db, services.config.mail ? services.queue : null, {
+      email,
+      ip: clientIp,
+      policy: services.passwords.policy,
+    });
     return { sent: true, error: null };
   } catch (error) {
     if (!isAppError(error) || error.code !== 'too_many_requests') throw error;
     const payload: ErrorPayload = { messageKey: error.messageKey, params: error.params };
-    return data({ sent: false, error: payload }, { status: 429, headers: { 'Retry-After': String(error.params.seconds ?? 1) } });
+    return data(
+      { sent: false, error: payload },
+      { status: 429, headers: { 'Retry-After': String(error.params.seconds ?? 1) } },
+    );
   }
 }
 

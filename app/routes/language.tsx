@@ -11,7 +11,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!isLocale(locale)) return redirect(back);
   const user = await getUser(request, context);
   if (user) await context.services.db.updateTable('app_user').set({ locale }).where('id', '=', user.id).execute();
-  const cookie = stringifySetCookie({ name: LOCALE_COOKIE, value: locale, path: '/', sameSite: 'lax', secure: isSecure(request, context), maxAge: 365 * 24 * 3600 });
+  const cookie = stringifySetCookie({
+    name: LOCALE_COOKIE,
+    value: locale,
+    path: '/',
+    sameSite: 'lax',
+    secure: isSecure(request, context),
+    maxAge: 365 * 24 * 3600,
+  });
   return redirect(back, { headers: { 'Set-Cookie': cookie } });
 }
 

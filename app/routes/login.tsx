@@ -1,4 +1,10 @@
-import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from '@remix-run/node';
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+} from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
@@ -9,7 +15,15 @@ import { SSO_CALLBACK_PATH, ssoBindingCookie } from '../../server/auth/sso-cooki
 import { AppError, httpStatusOf, isAppError } from '../../server/errors.ts';
 import { chosenLocale } from '../../server/i18n/i18n.ts';
 import { SsoButton } from '../components/sso-button.tsx';
-import { formOf, getUser, isSecure, publicOriginOf, safeRedirect, ssoOffer, type ErrorPayload } from '../guards.server.ts';
+import {
+  formOf,
+  getUser,
+  isSecure,
+  publicOriginOf,
+  safeRedirect,
+  ssoOffer,
+  type ErrorPayload,
+} from '../guards.server.ts';
 
 const loginSchema = z.object({
   email: z.string().trim().min(1).max(254),
@@ -40,25 +54,45 @@ export async function action({ request, context }: ActionFunctionArgs) {
         ip: clientIp,
         redirectUri: new URL(SSO_CALLBACK_PATH, publicOriginOf(request, context)).href,
       });
-      return redirect(authorizationUrl, { headers: { 'Set-Cookie': ssoBindingCookie(binding, { secure: isSecure(request, context) }) } });
+      return redirect(authorizationUrl, {
+        headers: { 'Set-Cookie': ssoBindingCookie(binding, { secure: isSecure(request, context) }) },
+      });
     }
     const parsed = loginSchema.safeParse(form);
-    if (!parsed.success) return data({ error: { messageKey: 'login.invalid', params: {} } satisfies ErrorPayload }, { status: 400 });
+    if (!parsed.success)
+      return data({ error: { messageKey: 'login.invalid', params: {} } satisfies ErrorPayload }, { status: 400 });
     const { token } = await logIn(
       services.db,
       // The language chosen on this page (its cookie) becomes the person's.
-      { email: parsed.data.email, password: parsed.data.password, ip: clientIp, userAgent: request.headers.get('user-agent'), locale: chosenLocale(request.headers) },
+      {
+        email: parsed.data.email,
+        password: parsed.data.password,
+        ip: clientIp,
+        userAgent: request.headers.get('user-agent'),
+        locale: chosenLocale(request.headers),
+      },
       { sessionTtlMs: services.config.sessionTtlMs, passwords: services.passwords },
     );
     return redirect(safeRedirect(parsed.data.redirectTo), {
-      headers: { 'Set-Cookie': sessionCookie(token, { secure: isSecure(request, context), maxAgeMs: services.config.sessionTtlMs }) },
+      headers: {
+        'Set-Cookie': sessionCookie(token, {
+          secure: isSecure(request, context),
+          maxAgeMs: services.config.sessionTtlMs,
+        }),
+      },
     });
   } catch (error) {
     if (!isAppError(error)) throw error;
     const status = httpStatusOf(error.code);
     // Waiting (throttled) or the password threads busy: either way, when to try again.
-    const headers: HeadersInit = error.code === 'too_many_requests' || error.code === 'unavailable' ? { 'Retry-After': String(error.params.seconds ?? 1) } : {};
-    return data({ error: { messageKey: error.messageKey, params: error.params } satisfies ErrorPayload }, { status, headers });
+    const headers: HeadersInit =
+      error.code === 'too_many_requests' || error.code === 'unavailable'
+        ? { 'Retry-After': String(error.params.seconds ?? 1) }
+        : {};
+    return data(
+      { error: { messageKey: error.messageKey, params: error.params } satisfies ErrorPayload },
+      { status, headers },
+    );
   }
 }
 

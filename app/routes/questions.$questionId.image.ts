@@ -6,6 +6,8 @@ import { getUser, orRespond } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await getUser(request, context);
-  const image = await orRespond(() => questionImageForBank(context.services.db, context.services.storage, user, params.questionId ?? ''));
+  const image = await orRespond(() =>
+    questionImageForBank(context.services.db, context.services.storage, user, params.questionId ?? ''),
+  );
   return fileResponse(context.services.storage, image, request);
 }

@@ -21,17 +21,44 @@ const context = () => ({ services: server.services, clientIp: '10.0.0.1' });
 const db = () => server.services.db;
 
 const post = async (account: string, url: string, fields: Record<string, string>) =>
-  new Request(`http://kabinet.test${url}`, { method: 'POST', headers: { cookie: await server.cookieFor(account) }, body: new URLSearchParams(fields) });
+  new Request(`http://kabinet.test${url}`, {
+    method: 'POST',
+    headers: { cookie: await server.cookieFor(account) },
+    body: new URLSearchParams(fields),
+  });
 const cabinetPost = async (account: string, fields: Record<string, string>) =>
-  settle(async () => cabinetAction({ request: await post(account, `/cabinets/${cabinet.cabinetId}`, fields), params: { cabinetId: cabinet.cabinetId }, context: context() }));
+  settle(async () =>
+    cabinetAction({
+      request: await post(account, `/cabinets/${cabinet.cabinetId}`, fields),
+      params: { cabinetId: cabinet.cabinetId },
+      context: context(),
+    }),
+  );
 const quizPost = async (account: string, quizId: string, fields: Record<string, string>) =>
-  settle(async () => quizAction({ request: await post(account, `/quizzes/${quizId}`, fields), params: { quizId }, context: context() }));
+  settle(async () =>
+    quizAction({ request: await post(account, `/quizzes/${quizId}`, fields), params: { quizId }, context: context() }),
+  );
 const pageAs = async (account: string, quizId: string) =>
-  settle(async () => (await quizLoader({ request: new Request(`http://kabinet.test/quizzes/${quizId}`, { headers: { cookie: await server.cookieFor(account) } }), params: { quizId }, context: context() })).page) as Promise<QuizPage | Response>;
+  settle(
+    async () =>
+      (
+        await quizLoader({
+          request: new Request(`http://kabinet.test/quizzes/${quizId}`, {
+            headers: { cookie: await server.cookieFor(account) },
+          }),
+          params: { quizId },
+          context: context(),
+        })
+      ).page,
+  ) as Promise<QuizPage | Response>;
 const sendAnswer = async (account: string, attemptId: string, position: number, answer: Answer) =>
   settle(async () =>
     answerAction({
-      request: new Request(`http://kabinet.test/quiz-attempts/${attemptId}/answers`, { method: 'POST', headers: { cookie: await server.cookieFor(account), 'content-type': 'application/json' }, body: JSON.stringify({ position, answer }) }),
+      request: new Request(`http://kabinet.test/quiz-attempts/${attemptId}/answers`, {
+        method: 'POST',
+        headers: { cookie: await server.cookieFor(account), 'content-type': 'application/json' },
+        body: JSON.stringify({ position, answer }),
+      }),
       params: { attemptId },
       context: context(),
     }),
@@ -54,7 +81,15 @@ const gift = `// Кыргызстан
 `;
 
 /** The right answer to each question as the attempt shows it (choices and right column shuffled). */
-function rightAnswer(question: QuizPage['mine'] extends infer M ? (M extends { inProgress: infer P } ? (P extends { questions: (infer Q)[] } ? Q : never) : never) : never): Answer {
+function rightAnswer(
+  question: QuizPage['mine'] extends infer M
+    ? M extends { inProgress: infer P }
+      ? P extends { questions: (infer Q)[] }
+        ? Q
+        : never
+      : never
+    : never,
+): Answer {
   switch (question.kind) {
     case 'single':
       return { choice: question.choices!.indexOf('Бишкек') };
@@ -87,7 +122,12 @@ const quizFields = (over: Record<string, string> = {}) => ({
 
 async function createPublishedQuiz(over: Record<string, string>): Promise<string> {
   expect(statusOf(await cabinetPost('instructor', quizFields(over)))).toBe(200);
-  const row = await db().selectFrom('quiz').innerJoin('item', 'item.id', 'quiz.item_id').select(['quiz.id', 'item.id as itemId']).orderBy('quiz.created_at', 'desc').executeTakeFirstOrThrow();
+  const row = await db()
+    .selectFrom('quiz')
+    .innerJoin('item', 'item.id', 'quiz.item_id')
+    .select(['quiz.id', 'item.id as itemId'])
+    .orderBy('quiz.created_at', 'desc')
+    .executeTakeFirstOrThrow();
   expect(statusOf(await cabinetPost('instructor', { intent: 'publish', itemId: row.itemId }))).toBe(200);
   return row.id;
 }
@@ -105,24 +145,59 @@ afterAll(async () => {
 
 describe('creating a test', () => {
   it('needs questions in the bank, refuses bad settings and other people, and then makes a test in a slot', async () => {
-    expect(messageOf(await cabinetPost('instructor', quizFields({ slotId: assessmentSlot(0) })))).toContain('quiz.empty_bank');
+    expect(messageOf(await cabinetPost('instructor', quizFields({ slotId: assessmentSlot(0) })))).toContain(
+      'quiz.empty_bank',
+    );
     const instructor = await principal(db(), 'instructor');
-    const imported = await importQuestions(db(), { user: instructor, ip: null }, cabinet.cabinetId, 'gift', new TextEncoder().encode(gift));
+    const imported = await importQuestions(
+      db(),
+      { user: instructor, ip: null },
+      cabinet.cabinetId,
+      'gift',
+      new TextEncoder().encode(gift),
+    );
     expect(imported).toEqual({ imported: 4, problems: [] });
-    expect(messageOf(await cabinetPost('instructor', quizFields({ slotId: assessmentSlot(0), drawCount: '9' })))).toContain('quiz.draw_above_bank');
-    expect(messageOf(await cabinetPost('instructor', quizFields({ slotId: assessmentSlot(0), attemptsAllowed: '0' })))).toContain('quiz.bad_attempts');
-    expect(messageOf(await cabinetPost('instructor', quizFields({ slotId: assessmentSlot(0), opensAt: '2100-01-01T00:00' })))).toContain('quiz.opens_after_close');
+    expect(
+      messageOf(await cabinetPost('instructor', quizFields({ slotId: assessmentSlot(0), drawCount: '9' }))),
+    ).toContain('quiz.draw_above_bank');
+    expect(
+      messageOf(await cabinetPost('instructor', quizFields({ slotId: assessmentSlot(0), attemptsAllowed: '0' }))),
+    ).toContain('quiz.bad_attempts');
+    expect(
+      messageOf(
+        await cabinetPost('instructor', quizFields({ slotId: assessmentSlot(0), opensAt: '2100-01-01T00:00' })),
+      ),
+    ).toContain('quiz.opens_after_close');
     expect(statusOf(await cabinetPost('instructor2', quizFields({ slotId: assessmentSlot(0) })))).toBe(403);
     expect(statusOf(await cabinetPost('student', quizFields({ slotId: assessmentSlot(0) })))).toBe(403);
     expect(await db().selectFrom('quiz').select('id').execute()).toEqual([]);
-    expect(await db().selectFrom('item').select('id').where('cabinet_id', '=', cabinet.cabinetId).execute()).toEqual([]); // nothing half-written
+    expect(await db().selectFrom('item').select('id').where('cabinet_id', '=', cabinet.cabinetId).execute()).toEqual(
+      [],
+    ); // nothing half-written
 
     quizId = await createPublishedQuiz({ slotId: assessmentSlot(0) });
     const row = await db().selectFrom('quiz').selectAll().where('id', '=', quizId).executeTakeFirstOrThrow();
     expect(row.closes_at.toISOString()).toBe('2099-12-01T17:59:00.000Z'); // 23:59 in Bishkek
-    expect(row).toMatchObject({ time_limit_minutes: 20, attempts_allowed: 2, shuffle_questions: true, draw_count: null, review_policy: 'after_attempt' });
+    expect(row).toMatchObject({
+      time_limit_minutes: 20,
+      attempts_allowed: 2,
+      shuffle_questions: true,
+      draw_count: null,
+      review_policy: 'after_attempt',
+    });
     // The slot holds one assessment.
-    expect(messageOf(await cabinetPost('instructor', { ...quizFields({ slotId: assessmentSlot(0) }), intent: 'create-assignment', dueAt: '2099-12-01T23:59', latePolicy: 'refuse', maxFiles: '1', maxFileMib: '1' }))).toContain('assignment.exists');
+    expect(
+      messageOf(
+        await cabinetPost('instructor', {
+          ...quizFields({ slotId: assessmentSlot(0) }),
+          intent: 'create-assignment',
+          dueAt: '2099-12-01T23:59',
+          latePolicy: 'refuse',
+          maxFiles: '1',
+          maxFileMib: '1',
+        }),
+      ),
+    ).toContain('assignment.exists');
   });
 });
 
@@ -130,7 +205,10 @@ describe('taking a test', () => {
   let attemptId: string;
 
   it('starts one attempt however often "start" is pressed, and sends no answers to the student', async () => {
-    const [a, b] = await Promise.all([quizPost('student', quizId, { intent: 'start' }), quizPost('student', quizId, { intent: 'start' })]);
+    const [a, b] = await Promise.all([
+      quizPost('student', quizId, { intent: 'start' }),
+      quizPost('student', quizId, { intent: 'start' }),
+    ]);
     expect([statusOf(a), statusOf(b)]).toEqual([200, 200]);
     expect(await db().selectFrom('quiz_attempt').select('id').execute()).toHaveLength(1);
     const page = (await pageAs('student', quizId)) as QuizPage;
@@ -164,7 +242,10 @@ describe('taking a test', () => {
     const attempt = ((await pageAs('student', quizId)) as QuizPage).mine!.inProgress!;
     for (const [position, question] of attempt.questions.entries()) {
       // Everything right except the matching question, where one pair is right of three.
-      const answer: Answer = question.kind === 'matching' ? { matches: [...(rightAnswer(question) as { matches: number[] }).matches].map((m, i) => (i === 0 ? m : -1)) } : rightAnswer(question);
+      const answer: Answer =
+        question.kind === 'matching'
+          ? { matches: [...(rightAnswer(question) as { matches: number[] }).matches].map((m, i) => (i === 0 ? m : -1)) }
+          : rightAnswer(question);
       expect(statusOf(await sendAnswer('student', attemptId, position, answer))).toBe(200);
     }
     expect(statusOf(await quizPost('student', quizId, { intent: 'finish', attemptId }))).toBe(200);
@@ -178,7 +259,7 @@ describe('taking a test', () => {
   });
 });
 
-describe('the deadline is the server\'s', () => {
+describe("the deadline is the server's", () => {
   it('keeps the answers of a student whose browser closed and marks the attempt at the time limit', async () => {
     // Their second (last) attempt: one answer, then the browser is gone.
     expect(statusOf(await quizPost('student', quizId, { intent: 'start' }))).toBe(200);
@@ -188,7 +269,11 @@ describe('the deadline is the server\'s', () => {
     // 25 minutes later (the limit is 20): the job closes it with what was saved.
     const later = new Date(Date.now() + 25 * 60_000);
     expect(await closeExpiredAttempts(db(), later)).toBe(1);
-    const row = await db().selectFrom('quiz_attempt').selectAll().where('id', '=', attempt.id).executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom('quiz_attempt')
+      .selectAll()
+      .where('id', '=', attempt.id)
+      .executeTakeFirstOrThrow();
     expect(row.finished_at?.toISOString()).toBe(row.deadline_at.toISOString());
     expect(Number(row.score)).toBe(5); // one of four right
     expect(statusOf(await sendAnswer('student', attempt.id, tf, { value: false }))).toBe(409);
@@ -200,14 +285,25 @@ describe('the deadline is the server\'s', () => {
 
   it('refuses an answer sent after the deadline even before the job ran', async () => {
     expect(statusOf(await quizPost('student2', quizId, { intent: 'start' }))).toBe(200);
-    const attempt = await db().selectFrom('quiz_attempt').innerJoin('app_user', 'app_user.id', 'quiz_attempt.student_id').select('quiz_attempt.id').where('app_user.email', '=', 'student2@demo.kabinet.kg').executeTakeFirstOrThrow();
-    await db().updateTable('quiz_attempt').set({ deadline_at: new Date(Date.now() - 60_000) }).where('id', '=', attempt.id).execute();
+    const attempt = await db()
+      .selectFrom('quiz_attempt')
+      .innerJoin('app_user', 'app_user.id', 'quiz_attempt.student_id')
+      .select('quiz_attempt.id')
+      .where('app_user.email', '=', 'student2@demo.kabinet.kg')
+      .executeTakeFirstOrThrow();
+    await db()
+      .updateTable('quiz_attempt')
+      .set({ deadline_at: new Date(Date.now() - 60_000) })
+      .where('id', '=', attempt.id)
+      .execute();
     const late = (await sendAnswer('student2', attempt.id, 0, { value: true })) as Response;
     expect(late.status).toBe(409);
     expect(await late.json()).toMatchObject({ messageKey: 'quiz.attempt_closed' });
     // Reading the page closes it: the instructor sees a finished attempt with 0.
     const staff = (await pageAs('instructor', quizId)) as QuizPage;
-    expect(staff.results!.rows.find((r) => r.name && r.attempts.some((a) => a.id === attempt.id))!.attempts[0]!.score).toBe(0);
+    expect(
+      staff.results!.rows.find((r) => r.name && r.attempts.some((a) => a.id === attempt.id))!.attempts[0]!.score,
+    ).toBe(0);
   });
 });
 
@@ -227,13 +323,21 @@ describe('results', () => {
     expect(head.canGrade).toBe(false);
     const second = student.attempts[1]!.id;
     expect(statusOf(await quizPost('head', quizId, { intent: 'override', attemptId: second, score: '20' }))).toBe(403);
-    expect(statusOf(await quizPost('student', quizId, { intent: 'override', attemptId: second, score: '20' }))).toBe(403);
-    expect(messageOf(await quizPost('instructor', quizId, { intent: 'override', attemptId: second, score: '21' }))).toContain('assignment.score_above_max');
-    expect(statusOf(await quizPost('instructor', quizId, { intent: 'override', attemptId: second, score: '18' }))).toBe(200);
+    expect(statusOf(await quizPost('student', quizId, { intent: 'override', attemptId: second, score: '20' }))).toBe(
+      403,
+    );
+    expect(
+      messageOf(await quizPost('instructor', quizId, { intent: 'override', attemptId: second, score: '21' })),
+    ).toContain('assignment.score_above_max');
+    expect(statusOf(await quizPost('instructor', quizId, { intent: 'override', attemptId: second, score: '18' }))).toBe(
+      200,
+    );
     const mine = (await pageAs('student', quizId)) as QuizPage;
     expect(mine.mine!.best).toBe(18);
     expect(mine.mine!.attempts[1]).toMatchObject({ score: 18, autoScore: 5, overridden: true });
-    expect(statusOf(await quizPost('instructor', quizId, { intent: 'override', attemptId: second, score: '' }))).toBe(200);
+    expect(statusOf(await quizPost('instructor', quizId, { intent: 'override', attemptId: second, score: '' }))).toBe(
+      200,
+    );
     expect(((await pageAs('student', quizId)) as QuizPage).mine!.best).toBe(16.67);
   });
 
@@ -247,13 +351,38 @@ describe('results', () => {
 describe('a test as an extra item, with a random draw and a picture', () => {
   it('draws the asked number of questions for each attempt and serves the picture only to those who may see the attempt', async () => {
     const instructor = await principal(db(), 'instructor');
-    const question = await db().selectFrom('question').select('id').where('title', '=', 'Борбор').executeTakeFirstOrThrow();
-    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
-    await expect(setQuestionImage(db(), server.services.storage, { user: instructor, ip: null }, question.id, new TextEncoder().encode('<svg onload=alert(1)>'))).rejects.toMatchObject({ messageKey: 'quiz.image_type' });
+    const question = await db()
+      .selectFrom('question')
+      .select('id')
+      .where('title', '=', 'Борбор')
+      .executeTakeFirstOrThrow();
+    const png = Buffer.from(
+      '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+      'hex',
+    );
+    await expect(
+      setQuestionImage(
+        db(),
+        server.services.storage,
+        { user: instructor, ip: null },
+        question.id,
+        new TextEncoder().encode('<svg onload=alert(1)>'),
+      ),
+    ).rejects.toMatchObject({ messageKey: 'quiz.image_type' });
     await setQuestionImage(db(), server.services.storage, { user: instructor, ip: null }, question.id, png);
 
-    const extraId = await createPublishedQuiz({ title: 'Кошумча тест', drawCount: '2', reviewPolicy: 'never', timeLimitMinutes: '' });
-    const item = await db().selectFrom('quiz').innerJoin('item', 'item.id', 'quiz.item_id').select(['item.slot_id']).where('quiz.id', '=', extraId).executeTakeFirstOrThrow();
+    const extraId = await createPublishedQuiz({
+      title: 'Кошумча тест',
+      drawCount: '2',
+      reviewPolicy: 'never',
+      timeLimitMinutes: '',
+    });
+    const item = await db()
+      .selectFrom('quiz')
+      .innerJoin('item', 'item.id', 'quiz.item_id')
+      .select(['item.slot_id'])
+      .where('quiz.id', '=', extraId)
+      .executeTakeFirstOrThrow();
     expect(item.slot_id).toBeNull();
     const seen = new Set<string>();
     for (const account of ['student3', 'student4', 'student5']) {
@@ -267,7 +396,13 @@ describe('a test as an extra item, with a random draw and a picture', () => {
       const withPicture = attempt.questionIds.indexOf(question.id);
       if (withPicture >= 0) {
         const image = async (who: string) =>
-          settle(async () => attemptImageLoader({ request: new Request('http://kabinet.test/x', { headers: { cookie: await server.cookieFor(who) } }), params: { attemptId: attempt.id, position: String(withPicture) }, context: context() }));
+          settle(async () =>
+            attemptImageLoader({
+              request: new Request('http://kabinet.test/x', { headers: { cookie: await server.cookieFor(who) } }),
+              params: { attemptId: attempt.id, position: String(withPicture) },
+              context: context(),
+            }),
+          );
         const mine = (await image(account)) as Response;
         expect(mine.status).toBe(200);
         expect(mine.headers.get('content-type')).toBe('image/png');

@@ -15,10 +15,16 @@ import { formResult, orRespond, readForm, requireUser } from '../guards.server.t
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const page = await orRespond(() => quizPage(context.services.db, user, params.quizId ?? ''));
-  return { page, instructionsHtml: await context.services.text.formatted(page.rules.instructions), now: new Date().toISOString() };
+  return {
+    page,
+    instructionsHtml: await context.services.text.formatted(page.rules.instructions),
+    now: new Date().toISOString(),
+  };
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title: loaded?.page.rules.title ?? 'Kabinet' }];
+export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
+  { title: loaded?.page.rules.title ?? 'Kabinet' },
+];
 
 const intentSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('start') }),
@@ -120,7 +126,9 @@ function StudentView({ page, now }: { page: Page; now: string }) {
           </button>
         </Form>
       ) : (
-        <p className="muted">{!open ? t(now < (rules.opensAt ?? '') ? 'quiz.not_open' : 'quiz.closed') : t('quiz.no_attempts_left')}</p>
+        <p className="muted">
+          {!open ? t(now < (rules.opensAt ?? '') ? 'quiz.not_open' : 'quiz.closed') : t('quiz.no_attempts_left')}
+        </p>
       )}
       {mine.reviews.map((review) => (
         <section key={review.number} className="review" data-testid="review">
@@ -128,7 +136,13 @@ function StudentView({ page, now }: { page: Page; now: string }) {
           <ol className="questions">
             {review.questions.map((question, position) => (
               <li key={position}>
-                <QuestionBody question={question} imageUrl={`/quiz-attempts/${review.attemptId}/images/${position}`} answer={question.answer} correct={question.correct} credit={question.credit} />
+                <QuestionBody
+                  question={question}
+                  imageUrl={`/quiz-attempts/${review.attemptId}/images/${position}`}
+                  answer={question.answer}
+                  correct={question.correct}
+                  credit={question.credit}
+                />
               </li>
             ))}
           </ol>
@@ -165,12 +179,23 @@ function Results({ page }: { page: Page }) {
                 {row.attempts.map((attempt) => (
                   <div key={attempt.id} className="attempt">
                     #{attempt.number}: {score(attempt.score, rules.maxScore)}
-                    {attempt.overridden ? <span className="muted"> ({t('quiz.autoScore', { score: attempt.autoScore })})</span> : null}
+                    {attempt.overridden ? (
+                      <span className="muted"> ({t('quiz.autoScore', { score: attempt.autoScore })})</span>
+                    ) : null}
                     {page.canGrade && attempt.finishedAt ? (
                       <Form method="post" className="inline-form">
                         <input type="hidden" name="intent" value="override" />
                         <input type="hidden" name="attemptId" value={attempt.id} />
-                        <input type="number" name="score" min={0} max={rules.maxScore} step="0.01" defaultValue={attempt.overridden ? (attempt.score ?? '') : ''} aria-label={t('quiz.override')} placeholder={t('quiz.override')} />
+                        <input
+                          type="number"
+                          name="score"
+                          min={0}
+                          max={rules.maxScore}
+                          step="0.01"
+                          defaultValue={attempt.overridden ? (attempt.score ?? '') : ''}
+                          aria-label={t('quiz.override')}
+                          placeholder={t('quiz.override')}
+                        />
                         <button type="submit">{t('cabinet.save')}</button>
                       </Form>
                     ) : null}

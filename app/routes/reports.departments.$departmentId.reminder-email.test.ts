@@ -26,13 +26,23 @@ beforeAll(async () => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
         callback();
       });
     },
   });
   await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
-  server = await startTestServer({ env: { SMTP_URL: `smtp://127.0.0.1:${port}`, SMTP_FROM: 'Kabinet <kabinet@demo.kabinet.kg>', PUBLIC_ORIGIN: 'https://kabinet.example.kg' } });
+  server = await startTestServer({
+    env: {
+      SMTP_URL: `smtp://127.0.0.1:${port}`,
+      SMTP_FROM: 'Kabinet <kabinet@demo.kabinet.kg>',
+      PUBLIC_ORIGIN: 'https://kabinet.example.kg',
+    },
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -49,9 +59,17 @@ describe('reminder e-mail', () => {
       headers: { cookie: await server.cookieFor('head') },
       body: new URLSearchParams({ intent: 'remind', instructorId: cabinet.user.id }),
     });
-    await settle(async () => reportAction({ request, params: { departmentId }, context: { services: server.services, clientIp: '10.0.0.1' } }));
-    const notification = await db().selectFrom('notification').select(['id', 'data']).where('user_id', '=', cabinet.user.id).executeTakeFirstOrThrow();
-    const jobs = await sql<{ data: { notificationId: string } }>`select data from pgboss.job where name = 'send-reminder-email'`.execute(db());
+    await settle(async () =>
+      reportAction({ request, params: { departmentId }, context: { services: server.services, clientIp: '10.0.0.1' } }),
+    );
+    const notification = await db()
+      .selectFrom('notification')
+      .select(['id', 'data'])
+      .where('user_id', '=', cabinet.user.id)
+      .executeTakeFirstOrThrow();
+    const jobs = await sql<{
+      data: { notificationId: string };
+    }>`select data from pgboss.job where name = 'send-reminder-email'`.execute(db());
     expect(jobs.rows.map((row) => row.data.notificationId)).toEqual([notification.id]);
 
     await startWorkers(server.services);

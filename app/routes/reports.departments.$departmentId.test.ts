@@ -19,7 +19,9 @@ const db = () => server.services.db;
 const reportAs = async (account: string, id: string, asOf = '') =>
   settle(async () =>
     reportLoader({
-      request: new Request(`http://kabinet.test/reports/departments/${id}${asOf ? `?asOf=${asOf}` : ''}`, { headers: { cookie: await server.cookieFor(account) } }),
+      request: new Request(`http://kabinet.test/reports/departments/${id}${asOf ? `?asOf=${asOf}` : ''}`, {
+        headers: { cookie: await server.cookieFor(account) },
+      }),
       params: { departmentId: id },
       context: { services: server.services, clientIp: '10.0.0.1' },
     }),
@@ -31,7 +33,17 @@ beforeAll(async () => {
   departmentId = (await demoScopeOf(db(), 'head')).departmentId!;
   // One practical delivered on time: published right away (its due date is at the end of its week).
   const practical = cabinet.slots.find((s) => s.kind === 'practical_material' && s.number === 1)!;
-  await db().insertInto('item').values({ cabinet_id: cabinet.cabinetId, slot_id: practical.id, title: 'Практика 1', status: 'published', published_at: new Date(practical.due_at.getTime() - 86_400_000), created_by: cabinet.user.id }).execute();
+  await db()
+    .insertInto('item')
+    .values({
+      cabinet_id: cabinet.cabinetId,
+      slot_id: practical.id,
+      title: 'Практика 1',
+      status: 'published',
+      published_at: new Date(practical.due_at.getTime() - 86_400_000),
+      created_by: cabinet.user.id,
+    })
+    .execute();
 });
 afterAll(async () => {
   await server?.close();
@@ -50,7 +62,7 @@ describe('department report', () => {
     expect(statusOf(await reportAs('head', departmentId, '25.10.2026'))).toBe(400);
   });
 
-  it('shows every cabinet of the department with the recount\'s numbers, per instructor and in total', async () => {
+  it("shows every cabinet of the department with the recount's numbers, per instructor and in total", async () => {
     const report = (await reportAs('head', departmentId)) as DepartmentReport;
     const row = report.rows.find((r) => r.cabinetId === cabinet.cabinetId)!;
     expect(row).toMatchObject({ subjectCode: 'MATH-101', instructorName: cabinet.user.fullName });
@@ -65,7 +77,11 @@ describe('department report', () => {
     expect(report.weeks.length).toBeGreaterThan(0);
     expect(report.weeks.every((p) => p.asOf <= report.asOf)).toBe(true);
     for (const point of [report.weeks[0]!, report.weeks.at(-1)!]) {
-      const counted = await countCabinets(db(), report.rows.map((r) => r.cabinetId), new Date(point.asOf));
+      const counted = await countCabinets(
+        db(),
+        report.rows.map((r) => r.cabinetId),
+        new Date(point.asOf),
+      );
       const sum = (pick: (m: (typeof counted)[number]) => number) => counted.reduce((n, m) => n + pick(m), 0);
       expect(point.completeness).toBeCloseTo(sum((m) => m.total.delivered) / sum((m) => m.total.required));
       const due = sum((m) => m.total.due);
@@ -77,16 +93,31 @@ describe('department report', () => {
   it('follows every change at once: a page kept from an earlier request is never shown after the data moved', async () => {
     const before = (await reportAs('head', departmentId)) as DepartmentReport;
     const practical = cabinet.slots.find((s) => s.kind === 'practical_material' && s.number === 2)!;
-    await db().insertInto('item').values({ cabinet_id: cabinet.cabinetId, slot_id: practical.id, title: 'Практика 2', status: 'published', published_at: new Date(practical.due_at.getTime() - 86_400_000), created_by: cabinet.user.id }).execute();
+    await db()
+      .insertInto('item')
+      .values({
+        cabinet_id: cabinet.cabinetId,
+        slot_id: practical.id,
+        title: 'Практика 2',
+        status: 'published',
+        published_at: new Date(practical.due_at.getTime() - 86_400_000),
+        created_by: cabinet.user.id,
+      })
+      .execute();
     const after = (await reportAs('head', departmentId)) as DepartmentReport;
-    const delivered = (report: DepartmentReport) => report.rows.find((r) => r.cabinetId === cabinet.cabinetId)!.measures.byKind.practical_material.delivered;
+    const delivered = (report: DepartmentReport) =>
+      report.rows.find((r) => r.cabinetId === cabinet.cabinetId)!.measures.byKind.practical_material.delivered;
     expect(delivered(after)).toBe(delivered(before) + 1);
     expect(after.total.total.delivered).toBe(before.total.total.delivered + 1);
     // A renamed instructor shows under the new name.
     await db().updateTable('app_user').set({ full_name: 'Жаңы Аты' }).where('id', '=', cabinet.user.id).execute();
     const renamed = (await reportAs('head', departmentId)) as DepartmentReport;
     expect(renamed.rows.find((r) => r.cabinetId === cabinet.cabinetId)!.instructorName).toBe('Жаңы Аты');
-    await db().updateTable('app_user').set({ full_name: cabinet.user.fullName }).where('id', '=', cabinet.user.id).execute();
+    await db()
+      .updateTable('app_user')
+      .set({ full_name: cabinet.user.fullName })
+      .where('id', '=', cabinet.user.id)
+      .execute();
   });
 
   it('shows the department as it stood on a past date', async () => {
@@ -103,7 +134,9 @@ describe('department report', () => {
     const call = async (loader: typeof xlsxLoader, account: string) =>
       settle(async () =>
         loader({
-          request: new Request(`http://kabinet.test/reports/departments/${departmentId}.x`, { headers: { cookie: await server.cookieFor(account) } }),
+          request: new Request(`http://kabinet.test/reports/departments/${departmentId}.x`, {
+            headers: { cookie: await server.cookieFor(account) },
+          }),
           params: { departmentId },
           context: { services: server.services, clientIp: '10.0.0.1' },
         }),
@@ -115,7 +148,9 @@ describe('department report', () => {
     await workbook.xlsx.load(await xlsx.arrayBuffer());
     const sheet = workbook.worksheets[0]!;
     expect(sheet.rowCount).toBe(report.rows.length + 2); // header, cabinets, totals
-    const math = sheet.getRows(2, report.rows.length)!.find((row) => String(row.getCell(2).value).startsWith('MATH-101'))!;
+    const math = sheet
+      .getRows(2, report.rows.length)!
+      .find((row) => String(row.getCell(2).value).startsWith('MATH-101'))!;
     expect(math.getCell(1).value).toBe(cabinet.user.fullName);
     expect(sheet.getRow(sheet.rowCount).font?.bold).toBe(true);
     expect(sheet.getRow(sheet.rowCount).getCell(10).value).toBe(report.total.total.overdue);

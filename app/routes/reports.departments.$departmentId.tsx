@@ -37,13 +37,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const { intent: _intent, ...policy } = input;
       return { replanned: await setDepartmentPolicy(context.services.db, actor, departmentId, policy) };
     }
-    await sendReminder(context.services.db, actor, departmentId, input.instructorId, { email: context.services.config.mail ? context.services.queue : null });
+    await sendReminder(context.services.db, actor, departmentId, input.instructorId, {
+      email: context.services.config.mail ? context.services.queue : null,
+    });
     return { remindedId: input.instructorId };
   }, [400, 409]);
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.department.name} · Kabinet` : 'Kabinet' }];
-
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.department.name} · Kabinet` : 'Kabinet' },
+];
 
 export default function DepartmentReportPage() {
   const { t } = useTranslation();
@@ -62,7 +65,9 @@ export default function DepartmentReportPage() {
         {report.department.name} <span className="muted">{report.department.facultyName}</span>
       </h1>
       <AsOfForm />
-      {report.refreshing ? <RefreshingNote keptAsOf={report.refreshing.keptAsOf} timeZone={report.term.timeZone} /> : null}
+      {report.refreshing ? (
+        <RefreshingNote keptAsOf={report.refreshing.keptAsOf} timeZone={report.term.timeZone} />
+      ) : null}
       <p className="no-print">
         {t('report.export')}{' '}
         <a href={`/reports/departments/${report.department.id}.xlsx${asOf}`} data-testid="export-xlsx">

@@ -12,7 +12,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return orRespond(() => facultyReport(context.services.db, user, params.facultyId ?? '', asOf || null));
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.title} · Kabinet` : 'Kabinet' }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.title} · Kabinet` : 'Kabinet' },
+];
 
 export default function FacultyReportPage() {
   const rollup = useLoaderData<typeof loader>();

@@ -15,15 +15,37 @@ let facultyId: string;
 const db = () => server.services.db;
 const context = () => ({ services: server.services, clientIp: '10.0.0.1' });
 const get = async (account: string, loader: typeof facultyLoader, params: Record<string, string>) =>
-  settle(async () => loader({ request: new Request('http://kabinet.test/reports', { headers: { cookie: await server.cookieFor(account) } }), params, context: context() }));
+  settle(async () =>
+    loader({
+      request: new Request('http://kabinet.test/reports', { headers: { cookie: await server.cookieFor(account) } }),
+      params,
+      context: context(),
+    }),
+  );
 
 beforeAll(async () => {
   server = await startTestServer();
   // Two open cabinets, one with a delivered practical.
   const math = await demoCabinet(db(), 'instructor', 'MATH-101');
   const practical = math.slots.find((s) => s.kind === 'practical_material' && s.number === 1)!;
-  await db().insertInto('item').values({ cabinet_id: math.cabinetId, slot_id: practical.id, title: 'П1', status: 'published', published_at: new Date(practical.due_at.getTime() - 3_600_000), created_by: math.user.id }).execute();
-  const other = await db().selectFrom('subject').innerJoin('teaching_assignment as ta', 'ta.subject_id', 'subject.id').innerJoin('app_user as u', 'u.id', 'ta.instructor_id').select('subject.code').where('u.email', '=', 'instructor2@demo.kabinet.kg').executeTakeFirstOrThrow();
+  await db()
+    .insertInto('item')
+    .values({
+      cabinet_id: math.cabinetId,
+      slot_id: practical.id,
+      title: 'П1',
+      status: 'published',
+      published_at: new Date(practical.due_at.getTime() - 3_600_000),
+      created_by: math.user.id,
+    })
+    .execute();
+  const other = await db()
+    .selectFrom('subject')
+    .innerJoin('teaching_assignment as ta', 'ta.subject_id', 'subject.id')
+    .innerJoin('app_user as u', 'u.id', 'ta.instructor_id')
+    .select('subject.code')
+    .where('u.email', '=', 'instructor2@demo.kabinet.kg')
+    .executeTakeFirstOrThrow();
   await demoCabinet(db(), 'instructor2', other.code);
   facultyId = (await demoScopeOf(db(), 'dean')).facultyId!;
 });
@@ -53,7 +75,9 @@ describe('roll-ups', () => {
     const shares = university.rows.map((r) => r.completeness ?? 2);
     expect(shares).toEqual([...shares].sort((a, b) => a - b));
     const faculty = (await get('dean', facultyLoader, { facultyId })) as Rollup;
-    expect(faculty.rows.reduce((n, r) => n + r.total.delivered, 0)).toBe(university.rows.find((r) => r.id === facultyId)!.total.delivered);
+    expect(faculty.rows.reduce((n, r) => n + r.total.delivered, 0)).toBe(
+      university.rows.find((r) => r.id === facultyId)!.total.delivered,
+    );
     const termId = university.term.id;
     expect(await checkSummaries(db(), termId)).toEqual([]);
   });
@@ -62,10 +86,34 @@ describe('roll-ups', () => {
     // A 30-minute recording, ready, in the math cabinet's first lecture.
     const math = await demoCabinet(db(), 'instructor', 'MATH-101');
     const lecture = math.slots.find((s) => s.kind === 'lecture_video' && s.number === 1)!;
-    const item = await db().insertInto('item').values({ cabinet_id: math.cabinetId, slot_id: lecture.id, title: 'Л1', status: 'published', published_at: new Date(), created_by: math.user.id }).returning('id').executeTakeFirstOrThrow();
+    const item = await db()
+      .insertInto('item')
+      .values({
+        cabinet_id: math.cabinetId,
+        slot_id: lecture.id,
+        title: 'Л1',
+        status: 'published',
+        published_at: new Date(),
+        created_by: math.user.id,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await db()
       .insertInto('media_file')
-      .values({ item_id: item.id, upload_id: 'rollup-quality', storage_key: 'originals/rq/lecture.mp4', original_name: 'l.mp4', byte_size: 10, sha256: 'c'.repeat(64), content_type: 'video/mp4', file_kind: 'video', processing_state: 'ready', ready_at: new Date(), duration_seconds: 1800, created_by: math.user.id })
+      .values({
+        item_id: item.id,
+        upload_id: 'rollup-quality',
+        storage_key: 'originals/rq/lecture.mp4',
+        original_name: 'l.mp4',
+        byte_size: 10,
+        sha256: 'c'.repeat(64),
+        content_type: 'video/mp4',
+        file_kind: 'video',
+        processing_state: 'ready',
+        ready_at: new Date(),
+        duration_seconds: 1800,
+        created_by: math.user.id,
+      })
       .execute();
     const university = (await get('rector', universityLoader as typeof facultyLoader, {})) as Rollup;
     expect(university.total.quality).toMatchObject({ lectureMinutes: 30, captionShare: 0 });

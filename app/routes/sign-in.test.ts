@@ -16,9 +16,19 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const get = (token: string) => settle(() => loader({ request: new Request(`http://kabinet.test/sign-in/${token}`), params: { token }, context }));
+const get = (token: string) =>
+  settle(() => loader({ request: new Request(`http://kabinet.test/sign-in/${token}`), params: { token }, context }));
 const post = (token: string, password: string, confirm = password) =>
-  settle(() => action({ request: new Request(`http://kabinet.test/sign-in/${token}`, { method: 'POST', body: new URLSearchParams({ password, confirm }) }), params: { token }, context }));
+  settle(() =>
+    action({
+      request: new Request(`http://kabinet.test/sign-in/${token}`, {
+        method: 'POST',
+        body: new URLSearchParams({ password, confirm }),
+      }),
+      params: { token },
+      context,
+    }),
+  );
 
 describe('/sign-in/<token>', () => {
   it('sets the password and signs in once; afterwards the link is dead', async () => {
@@ -39,7 +49,12 @@ describe('/sign-in/<token>', () => {
   it('answers 404 for a made-up, malformed or expired link', async () => {
     expect(statusOf(await get('x'.repeat(43)))).toBe(404);
     expect(statusOf(await get('../../etc/passwd'))).toBe(404);
-    const token = await createSignInLink(server.services.db, { userId: await server.userId('student13'), createdBy: null, ip: null, ttlMs: -1000 });
+    const token = await createSignInLink(server.services.db, {
+      userId: await server.userId('student13'),
+      createdBy: null,
+      ip: null,
+      ttlMs: -1000,
+    });
     expect(statusOf(await get(token))).toBe(404);
     expect(((await get(token)) as { data: { person: unknown } }).data.person).toBeNull();
   });

@@ -5,8 +5,14 @@ import { getUser, orRespond } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await getUser(request, context);
-  const vtt = await orRespond(() => captionForViewer(context.services.db, user, params.fileId ?? '', params.language ?? ''));
+  const vtt = await orRespond(() =>
+    captionForViewer(context.services.db, user, params.fileId ?? '', params.language ?? ''),
+  );
   return new Response(vtt, {
-    headers: { 'Content-Type': 'text/vtt; charset=utf-8', 'Cache-Control': 'private, no-cache', 'X-Content-Type-Options': 'nosniff' },
+    headers: {
+      'Content-Type': 'text/vtt; charset=utf-8',
+      'Cache-Control': 'private, no-cache',
+      'X-Content-Type-Options': 'nosniff',
+    },
   });
 }

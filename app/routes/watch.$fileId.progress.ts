@@ -10,7 +10,8 @@ const reportSchema = z.object({
 });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  if (request.method !== 'POST') return Response.json({ messageKey: 'errors.invalid_input', params: {} }, { status: 405 });
+  if (request.method !== 'POST')
+    return Response.json({ messageKey: 'errors.invalid_input', params: {} }, { status: 405 });
   const user = await getUser(request, context);
   const body = reportSchema.safeParse(await request.json().catch(() => null));
   if (!body.success) return Response.json({ messageKey: 'errors.invalid_input', params: {} }, { status: 400 });

@@ -20,11 +20,14 @@ let cabinet: Awaited<ReturnType<typeof demoCabinet>>;
 let fileId: string;
 const context = () => ({ services: server.services, clientIp: '10.0.0.1' });
 
-
 async function postCabinet(account: string, fields: Record<string, string | Blob>) {
   const body = new FormData();
   for (const [name, value] of Object.entries(fields)) body.append(name, value as string);
-  const request = new Request(`http://kabinet.test/cabinets/${cabinet.cabinetId}`, { method: 'POST', headers: { cookie: await server.cookieFor(account) }, body });
+  const request = new Request(`http://kabinet.test/cabinets/${cabinet.cabinetId}`, {
+    method: 'POST',
+    headers: { cookie: await server.cookieFor(account) },
+    body,
+  });
   return settle(() => cabinetAction({ request, params: { cabinetId: cabinet.cabinetId }, context: context() }));
 }
 
@@ -38,14 +41,43 @@ async function report(account: string, ranges: [number, number][], position: num
 }
 
 const watchAs = async (account: string) =>
-  settle(async () => watchLoader({ request: new Request(`http://kabinet.test/watch/${fileId}`, { headers: { cookie: await server.cookieFor(account) } }), params: { fileId }, context: context() }));
+  settle(async () =>
+    watchLoader({
+      request: new Request(`http://kabinet.test/watch/${fileId}`, {
+        headers: { cookie: await server.cookieFor(account) },
+      }),
+      params: { fileId },
+      context: context(),
+    }),
+  );
 
 beforeAll(async () => {
   server = await startTestServer();
   cabinet = await demoCabinet(server.services.db, 'instructor', 'MATH-101');
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kabinet-lecture-'));
   const clip = path.join(dir, 'short.mp4');
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=25:d=4', '-f', 'lavfi', '-i', 'sine=d=4', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest', clip]);
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=320x180:r=25:d=4',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=d=4',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-c:a',
+    'aac',
+    '-shortest',
+    clip,
+  ]);
   const slot = cabinet.slots.find((s) => s.kind === 'lecture_video')!;
   const { finish } = await tusUploadWhole(server.url, await fs.readFile(clip), {
     cookie: await server.cookieFor('instructor'),
@@ -53,9 +85,17 @@ beforeAll(async () => {
   });
   fileId = finish!.headers.get('kabinet-media-file')!;
   await processLecture(server.services, fileId);
-  const row = await server.services.db.selectFrom('media_file').select(['item_id', 'processing_state']).where('id', '=', fileId).executeTakeFirstOrThrow();
+  const row = await server.services.db
+    .selectFrom('media_file')
+    .select(['item_id', 'processing_state'])
+    .where('id', '=', fileId)
+    .executeTakeFirstOrThrow();
   expect(row.processing_state).toBe('ready');
-  await server.services.db.updateTable('item').set({ status: 'published', published_at: new Date() }).where('id', '=', row.item_id).execute();
+  await server.services.db
+    .updateTable('item')
+    .set({ status: 'published', published_at: new Date() })
+    .where('id', '=', row.item_id)
+    .execute();
   await fs.rm(dir, { recursive: true, force: true });
 });
 afterAll(async () => {
@@ -63,11 +103,21 @@ afterAll(async () => {
 });
 
 describe('captions', () => {
-  it('converts an instructor\'s SRT, serves it to the groups\' students, and refuses others', async () => {
+  it("converts an instructor's SRT, serves it to the groups' students, and refuses others", async () => {
     const srt = new Blob(['1\r\n00:00:00,500 --> 00:00:02,000\r\nКиришүү\r\n'], { type: 'application/x-subrip' });
-    expect(statusOf(await postCabinet('instructor', { intent: 'set-caption', fileId, language: 'ky', captions: srt }))).toBe(200);
+    expect(
+      statusOf(await postCabinet('instructor', { intent: 'set-caption', fileId, language: 'ky', captions: srt })),
+    ).toBe(200);
     const fetchCaption = async (account: string, language = 'ky') =>
-      settle(async () => captionLoader({ request: new Request(`http://kabinet.test/watch/${fileId}/captions/${language}`, { headers: { cookie: await server.cookieFor(account) } }), params: { fileId, language }, context: context() }));
+      settle(async () =>
+        captionLoader({
+          request: new Request(`http://kabinet.test/watch/${fileId}/captions/${language}`, {
+            headers: { cookie: await server.cookieFor(account) },
+          }),
+          params: { fileId, language },
+          context: context(),
+        }),
+      );
     const served = (await fetchCaption('student')) as Response;
     expect(served.headers.get('content-type')).toBe('text/vtt; charset=utf-8');
     expect(await served.text()).toBe('WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nКиришүү\n');
@@ -77,15 +127,41 @@ describe('captions', () => {
   });
 
   it('refuses a file that is not captions, a wrong language, and a student or another instructor', async () => {
-    const before = await server.services.db.selectFrom('caption').select(['language', 'vtt']).where('media_file_id', '=', fileId).execute();
-    const bad = await postCabinet('instructor', { intent: 'set-caption', fileId, language: 'ru', captions: new Blob(['not captions at all']) });
+    const before = await server.services.db
+      .selectFrom('caption')
+      .select(['language', 'vtt'])
+      .where('media_file_id', '=', fileId)
+      .execute();
+    const bad = await postCabinet('instructor', {
+      intent: 'set-caption',
+      fileId,
+      language: 'ru',
+      captions: new Blob(['not captions at all']),
+    });
     expect(statusOf(bad)).toBe(400);
     expect(JSON.stringify((bad as { data?: unknown }).data ?? bad)).toContain('captions.invalid');
-    expect(statusOf(await postCabinet('instructor', { intent: 'set-caption', fileId, language: 'de', captions: new Blob(['WEBVTT\n\n00:01.000 --> 00:02.000\nhi\n']) }))).toBe(400);
+    expect(
+      statusOf(
+        await postCabinet('instructor', {
+          intent: 'set-caption',
+          fileId,
+          language: 'de',
+          captions: new Blob(['WEBVTT\n\n00:01.000 --> 00:02.000\nhi\n']),
+        }),
+      ),
+    ).toBe(400);
     const good = new Blob(['WEBVTT\n\n00:01.000 --> 00:02.000\nhi\n']);
-    expect(statusOf(await postCabinet('student', { intent: 'set-caption', fileId, language: 'en', captions: good }))).toBe(403);
-    expect(statusOf(await postCabinet('instructor2', { intent: 'set-caption', fileId, language: 'en', captions: good }))).toBe(403);
-    const after = await server.services.db.selectFrom('caption').select(['language', 'vtt']).where('media_file_id', '=', fileId).execute();
+    expect(
+      statusOf(await postCabinet('student', { intent: 'set-caption', fileId, language: 'en', captions: good })),
+    ).toBe(403);
+    expect(
+      statusOf(await postCabinet('instructor2', { intent: 'set-caption', fileId, language: 'en', captions: good })),
+    ).toBe(403);
+    const after = await server.services.db
+      .selectFrom('caption')
+      .select(['language', 'vtt'])
+      .where('media_file_id', '=', fileId)
+      .execute();
     expect(after).toEqual(before); // nothing stored by any refused request
   });
 });
@@ -95,12 +171,31 @@ describe('watch progress', () => {
     const first = (await report('student2', [[0, 1.5]], 1.5)) as Response;
     expect(await first.json()).toEqual({ watchedSeconds: 1.5, completed: false });
     // The same range again and an overlapping one: 0–1.5 ∪ 1–3.2 = 3.2 s of 4 s, not 4.7.
-    const second = (await report('student2', [[0, 1.5], [1, 3.2]], 3.2)) as Response;
+    const second = (await report(
+      'student2',
+      [
+        [0, 1.5],
+        [1, 3.2],
+      ],
+      3.2,
+    )) as Response;
     expect(await second.json()).toEqual({ watchedSeconds: 3.2, completed: false });
     // Skipping ahead does not count what was skipped; covering 3.6 s (90 %) completes it.
-    const third = (await report('student2', [[3.2, 3.6], [3.9, 99]], 1)) as Response;
+    const third = (await report(
+      'student2',
+      [
+        [3.2, 3.6],
+        [3.9, 99],
+      ],
+      1,
+    )) as Response;
     expect(await third.json()).toEqual({ watchedSeconds: 3.7, completed: true });
-    const row = await server.services.db.selectFrom('watch_progress').selectAll().where('media_file_id', '=', fileId).where('user_id', '=', await server.userId('student2')).executeTakeFirstOrThrow();
+    const row = await server.services.db
+      .selectFrom('watch_progress')
+      .selectAll()
+      .where('media_file_id', '=', fileId)
+      .where('user_id', '=', await server.userId('student2'))
+      .executeTakeFirstOrThrow();
     expect(row.furthest_seconds).toBeCloseTo(4, 0); // clipped to the lecture's length
     expect(row.last_position_seconds).toBe(1);
     // The player resumes where the student left off.
@@ -111,14 +206,28 @@ describe('watch progress', () => {
     expect(statusOf(await report('instructor', [[0, 1]], 1))).toBe(404);
     expect(statusOf(await report('head', [[0, 1]], 1))).toBe(404);
     expect(statusOf(await report('student46', [[0, 1]], 1))).toBe(404);
-    const garbled = new Request(`http://kabinet.test/watch/${fileId}/progress`, { method: 'POST', headers: { cookie: await server.cookieFor('student3') }, body: '{"ranges":"all"}' });
-    expect(statusOf(await settle(() => progressAction({ request: garbled, params: { fileId }, context: context() })))).toBe(400);
-    const rows = await server.services.db.selectFrom('watch_progress').select('user_id').where('media_file_id', '=', fileId).execute();
+    const garbled = new Request(`http://kabinet.test/watch/${fileId}/progress`, {
+      method: 'POST',
+      headers: { cookie: await server.cookieFor('student3') },
+      body: '{"ranges":"all"}',
+    });
+    expect(
+      statusOf(await settle(() => progressAction({ request: garbled, params: { fileId }, context: context() }))),
+    ).toBe(400);
+    const rows = await server.services.db
+      .selectFrom('watch_progress')
+      .select('user_id')
+      .where('media_file_id', '=', fileId)
+      .execute();
     expect(rows).toEqual([{ user_id: await server.userId('student2') }]);
   });
 
   it('shows the instructor and the head every student of the groups; students see no table', async () => {
-    const table = ((await watchAs('instructor')) as { viewers: { rows: { name: string; watchedSeconds: number; completed: boolean }[] } }).viewers;
+    const table = (
+      (await watchAs('instructor')) as {
+        viewers: { rows: { name: string; watchedSeconds: number; completed: boolean }[] };
+      }
+    ).viewers;
     expect(table.rows).toHaveLength(30); // ПМИ-1-24 and ПМИ-2-24з, watched or not
     expect(table.rows.filter((row) => row.completed)).toHaveLength(1);
     expect(((await watchAs('head')) as { viewers: unknown }).viewers).not.toBeNull();
@@ -129,17 +238,42 @@ describe('watch progress', () => {
 describe('retrying a failed lecture', () => {
   it('lets only the owner queue it again, once', async () => {
     // Its ladder failed after the playable stage was published.
-    await server.services.db.updateTable('media_file').set({ processing_state: 'failed', hls_complete: false, failure_key: 'media.refused.processing_failed' }).where('id', '=', fileId).execute();
+    await server.services.db
+      .updateTable('media_file')
+      .set({ processing_state: 'failed', hls_complete: false, failure_key: 'media.refused.processing_failed' })
+      .where('id', '=', fileId)
+      .execute();
     // The ladder job its first processing queued ran (no worker here: marked as pg-boss would).
-    await sql`update pgboss.job set state = 'completed', completed_on = now() where name = 'complete-video-ladder' and data->>'mediaFileId' = ${fileId} and state < 'active'`.execute(server.services.db);
-    const queued = async () => (await sql<{ n: string }>`select count(*) as n from pgboss.job where name = 'complete-video-ladder' and data->>'mediaFileId' = ${fileId}`.execute(server.services.db)).rows[0]!.n;
+    await sql`update pgboss.job set state = 'completed', completed_on = now() where name = 'complete-video-ladder' and data->>'mediaFileId' = ${fileId} and state < 'active'`.execute(
+      server.services.db,
+    );
+    const queued = async () =>
+      (
+        await sql<{
+          n: string;
+        }>`select count(*) as n from pgboss.job where name = 'complete-video-ladder' and data->>'mediaFileId' = ${fileId}`.execute(
+          server.services.db,
+        )
+      ).rows[0]!.n;
     const before = Number(await queued());
     expect(statusOf(await postCabinet('student', { intent: 'retry-processing', fileId }))).toBe(403);
     expect(statusOf(await postCabinet('instructor2', { intent: 'retry-processing', fileId }))).toBe(403);
-    expect((await server.services.db.selectFrom('media_file').select('processing_state').where('id', '=', fileId).executeTakeFirstOrThrow()).processing_state).toBe('failed');
+    expect(
+      (
+        await server.services.db
+          .selectFrom('media_file')
+          .select('processing_state')
+          .where('id', '=', fileId)
+          .executeTakeFirstOrThrow()
+      ).processing_state,
+    ).toBe('failed');
     expect(statusOf(await postCabinet('instructor', { intent: 'retry-processing', fileId }))).toBe(200);
     expect(statusOf(await postCabinet('instructor', { intent: 'retry-processing', fileId }))).toBe(200); // a double click
-    const row = await server.services.db.selectFrom('media_file').select(['processing_state', 'hls_complete', 'failure_key']).where('id', '=', fileId).executeTakeFirstOrThrow();
+    const row = await server.services.db
+      .selectFrom('media_file')
+      .select(['processing_state', 'hls_complete', 'failure_key'])
+      .where('id', '=', fileId)
+      .executeTakeFirstOrThrow();
     // Playable again at once (its first stage is published), while the ladder's job completes it.
     expect(row).toEqual({ processing_state: 'ready', hls_complete: false, failure_key: null });
     expect(Number(await queued())).toBe(before + 1);

@@ -78,7 +78,9 @@ export default function Watch() {
                   <td>{row.group}</td>
                   <td>
                     {formatClock(row.watchedSeconds)}
-                    {data.viewers!.durationSeconds ? ` (${Math.round((100 * row.watchedSeconds) / data.viewers!.durationSeconds)}%)` : ''}
+                    {data.viewers!.durationSeconds
+                      ? ` (${Math.round((100 * row.watchedSeconds) / data.viewers!.durationSeconds)}%)`
+                      : ''}
                   </td>
                   <td>{formatClock(row.furthestSeconds)}</td>
                   <td>{row.completed ? '✓' : ''}</td>

@@ -13,10 +13,18 @@ import { sql, type Kysely } from 'kysely';
  * A statement trigger on `table` that marks dirty the cabinets its changed rows belong to.
  * `cabinetsOf(rows)` selects their cabinet ids from a transition table.
  */
-function dirtyTrigger(table: string, events: ('insert' | 'update' | 'delete')[], cabinetsOf: (rows: string) => string): string {
+function dirtyTrigger(
+  table: string,
+  events: ('insert' | 'update' | 'delete')[],
+  cabinetsOf: (rows: string) => string,
+): string {
   const fn = `report_dirty_${table}`;
   const triggers = events.map((event) => {
-    const referencing = { insert: 'new table as new_rows', update: 'old table as old_rows new table as new_rows', delete: 'old table as old_rows' }[event];
+    const referencing = {
+      insert: 'new table as new_rows',
+      update: 'old table as old_rows new table as new_rows',
+      delete: 'old table as old_rows',
+    }[event];
     return `create trigger ${fn}_${event} after ${event} on ${table} referencing ${referencing} for each statement execute function ${fn}();`;
   });
   return `
@@ -51,11 +59,15 @@ const measureFilter = {
   overdue: 'due_at <= at and (delivered_at is null or delivered_at > at)',
 };
 const countColumns = countOrder.kinds
-  .flatMap((kind) => countOrder.measures.map((measure) => `count(*) filter (where kind = '${kind}' and ${measureFilter[measure]})`))
+  .flatMap((kind) =>
+    countOrder.measures.map((measure) => `count(*) filter (where kind = '${kind}' and ${measureFilter[measure]})`),
+  )
   .join(', ');
 const viaItem = (rows: string) => `select i.cabinet_id from ${rows} r join item i on i.id = r.item_id`;
-const viaMediaFile = (rows: string) => `select i.cabinet_id from ${rows} r join media_file f on f.id = r.media_file_id join item i on i.id = f.item_id`;
-const viaAssignment = (rows: string) => `select i.cabinet_id from ${rows} r join assignment a on a.id = r.assignment_id join item i on i.id = a.item_id`;
+const viaMediaFile = (rows: string) =>
+  `select i.cabinet_id from ${rows} r join media_file f on f.id = r.media_file_id join item i on i.id = f.item_id`;
+const viaAssignment = (rows: string) =>
+  `select i.cabinet_id from ${rows} r join assignment a on a.id = r.assignment_id join item i on i.id = a.item_id`;
 const viaGroup = (column: string) => (rows: string) =>
   `select c.id from ${rows} r join teaching_assignment_group tag on tag.group_id = r.${column} join cabinet c on c.teaching_assignment_id = tag.teaching_assignment_id`;
 

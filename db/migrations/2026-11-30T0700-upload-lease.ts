@@ -13,5 +13,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`alter table upload drop column lease_holder, drop column lease_until, drop column lease_wanted_at`.execute(db);
+  await sql`alter table upload drop column lease_holder, drop column lease_until, drop column lease_wanted_at`.execute(
+    db,
+  );
 }

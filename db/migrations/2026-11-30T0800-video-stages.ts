@@ -14,5 +14,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`alter table media_file drop column ladder_started_at, drop column completed_at, drop column growing`.execute(db);
+  await sql`alter table media_file drop column ladder_started_at, drop column completed_at, drop column growing`.execute(
+    db,
+  );
 }

@@ -6,7 +6,21 @@
 // applied, right after. Frozen once landed.
 import { sql, type Kysely } from 'kysely';
 
-const oldDirtyTables = ['slot', 'item', 'media_file', 'caption', 'submission', 'grade', 'teaching_assignment_group', 'group_student', 'study_group', 'teaching_assignment', 'app_user', 'subject', 'term'];
+const oldDirtyTables = [
+  'slot',
+  'item',
+  'media_file',
+  'caption',
+  'submission',
+  'grade',
+  'teaching_assignment_group',
+  'group_student',
+  'study_group',
+  'teaching_assignment',
+  'app_user',
+  'subject',
+  'term',
+];
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`

@@ -9,7 +9,14 @@ import { calendarDate } from '../common/import-kinds.ts';
 
 export const auditPageSize = 100;
 
-export type AuditFilters = { person: string; action: string; objectType: string; objectId: string; from: string; to: string };
+export type AuditFilters = {
+  person: string;
+  action: string;
+  objectType: string;
+  objectId: string;
+  from: string;
+  to: string;
+};
 export type AuditRow = {
   id: string;
   at: string;
@@ -29,7 +36,14 @@ export type AuditCursor = string;
 /** The filters from a page's query string (each at most 200 characters). */
 export function auditFiltersOf(params: URLSearchParams): AuditFilters {
   const get = (name: string) => (params.get(name) ?? '').slice(0, 200);
-  return { person: get('person'), action: get('action'), objectType: get('objectType'), objectId: get('objectId'), from: get('from'), to: get('to') };
+  return {
+    person: get('person'),
+    action: get('action'),
+    objectType: get('objectType'),
+    objectId: get('objectId'),
+    from: get('from'),
+    to: get('to'),
+  };
 }
 
 const dateOrNull = (text: string) => {
@@ -43,13 +57,18 @@ function filtered(db: Db, filters: AuditFilters, timeZone: string) {
     .leftJoin('app_user as u', 'u.id', 'a.actor_id')
     .leftJoin('app_user as o', (join) =>
       // By the person's primary key (a cast id compared as text would read every person).
-      join.on(sql<boolean>`o.id = case when a.object_type = 'app_user' and a.object_id ~ '^[0-9a-f-]{36}$' then a.object_id::uuid end`),
+      join.on(
+        sql<boolean>`o.id = case when a.object_type = 'app_user' and a.object_id ~ '^[0-9a-f-]{36}$' then a.object_id::uuid end`,
+      ),
     );
   const person = filters.person.trim().toLowerCase().slice(0, 100);
   if (person) query = query.where('u.search', 'like', `%${person.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   const action = filters.action.trim().slice(0, 100);
   // "import" finds import.upload, import.apply …; "import.apply" finds exactly that.
-  if (action) query = query.where((eb) => eb.or([eb('a.action', '=', action), eb('a.action', 'like', `${action.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`)]));
+  if (action)
+    query = query.where((eb) =>
+      eb.or([eb('a.action', '=', action), eb('a.action', 'like', `${action.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`)]),
+    );
   if (filters.objectType.trim()) query = query.where('a.object_type', '=', filters.objectType.trim().slice(0, 100));
   if (filters.objectId.trim()) query = query.where('a.object_id', '=', filters.objectId.trim().slice(0, 200));
   const from = dateOrNull(filters.from);
@@ -60,11 +79,28 @@ function filtered(db: Db, filters: AuditFilters, timeZone: string) {
   return query;
 }
 
-async function page(db: Db, filters: AuditFilters, timeZone: string, after: AuditCursor | null, limit: number): Promise<AuditRow[]> {
+async function page(
+  db: Db,
+  filters: AuditFilters,
+  timeZone: string,
+  after: AuditCursor | null,
+  limit: number,
+): Promise<AuditRow[]> {
   let query = filtered(db, filters, timeZone);
   if (after !== null && /^\d{1,18}$/.test(after)) query = query.where('a.id', '<', after);
   const rows = await query
-    .select(['a.id', 'a.at', 'u.full_name', 'u.email', 'a.action', 'a.object_type', 'a.object_id', 'o.full_name as object_name', 'a.ip', sql<string>`a.data::text`.as('data')])
+    .select([
+      'a.id',
+      'a.at',
+      'u.full_name',
+      'u.email',
+      'a.action',
+      'a.object_type',
+      'a.object_id',
+      'o.full_name as object_name',
+      'a.ip',
+      sql<string>`a.data::text`.as('data'),
+    ])
     .orderBy('a.id', 'desc')
     .limit(limit)
     .execute();
@@ -82,7 +118,13 @@ async function page(db: Db, filters: AuditFilters, timeZone: string, after: Audi
   }));
 }
 
-export async function auditPage(db: Db, user: Principal, filters: AuditFilters, timeZone: string, after: AuditCursor | null) {
+export async function auditPage(
+  db: Db,
+  user: Principal,
+  filters: AuditFilters,
+  timeZone: string,
+  after: AuditCursor | null,
+) {
   requirePermission(user, 'admin.manage', {});
   const rows = await page(db, filters, timeZone, after, auditPageSize + 1);
   const shown = rows.slice(0, auditPageSize);
@@ -98,14 +140,37 @@ export function csvField(value: string | null): string {
 }
 
 /** Every matching row as CSV lines (a BOM and the header first), fetched 2,000 at a time. */
-export async function* auditCsv(db: Db, user: Principal, filters: AuditFilters, timeZone: string, header: string[]): AsyncGenerator<string> {
+export async function* auditCsv(
+  db: Db,
+  user: Principal,
+  filters: AuditFilters,
+  timeZone: string,
+  header: string[],
+): AsyncGenerator<string> {
   requirePermission(user, 'admin.manage', {});
   yield `\uFEFF${header.map(csvField).join(',')}\r\n`;
   let after: AuditCursor | null = null;
   for (;;) {
     const rows = await page(db, filters, timeZone, after, 2000);
     if (rows.length === 0) return;
-    yield rows.map((row) => [row.at, row.actor, row.actorEmail, row.action, row.objectType, row.objectName ?? row.objectId, row.ip, row.data].map(csvField).join(',')).join('\r\n') + '\r\n';
+    yield (
+      rows
+        .map((row) =>
+          [
+            row.at,
+            row.actor,
+            row.actorEmail,
+            row.action,
+            row.objectType,
+            row.objectName ?? row.objectId,
+            row.ip,
+            row.data,
+          ]
+            .map(csvField)
+            .join(','),
+        )
+        .join('\r\n') + '\r\n'
+    );
     after = rows.at(-1)!.id;
   }
 }

@@ -18,7 +18,9 @@ beforeAll(async () => {
 afterAll(() => empty?.drop());
 
 const run = (args: string[]) =>
-  promisify(execFile)(process.execPath, ['server/admin-create-main.ts', ...args], { env: { ...process.env, DATABASE_URL: empty.url, PUBLIC_ORIGIN: 'https://kabinet.university.kg', LOG_LEVEL: 'warn' } });
+  promisify(execFile)(process.execPath, ['server/admin-create-main.ts', ...args], {
+    env: { ...process.env, DATABASE_URL: empty.url, PUBLIC_ORIGIN: 'https://kabinet.university.kg', LOG_LEVEL: 'warn' },
+  });
 
 describe('the demo', () => {
   it('is announced in the start log while its public password works', async () => {
@@ -26,12 +28,24 @@ describe('the demo', () => {
     try {
       const warnings = async () => {
         const { stream, lines } = logCapture();
-        const services = await startServices(loadConfig({ NODE_ENV: 'test', DATABASE_URL: demo.url, LOG_LEVEL: 'warn', DATA_DIR: '/tmp/kabinet-demo-warning-test' }), { role: 'web', logTo: stream });
+        const services = await startServices(
+          loadConfig({
+            NODE_ENV: 'test',
+            DATABASE_URL: demo.url,
+            LOG_LEVEL: 'warn',
+            DATA_DIR: '/tmp/kabinet-demo-warning-test',
+          }),
+          { role: 'web', logTo: stream },
+        );
         await services.close();
         return lines.filter((line) => line.includes('public password')).length;
       };
       expect(await warnings()).toBe(1);
-      await demo.db.updateTable('app_user').set({ password_hash: 'scrypt$65536$8$2$changed$changed' }).where('email', '=', 'admin@demo.kabinet.kg').execute();
+      await demo.db
+        .updateTable('app_user')
+        .set({ password_hash: 'scrypt$65536$8$2$changed$changed' })
+        .where('email', '=', 'admin@demo.kabinet.kg')
+        .execute();
       expect(await warnings()).toBe(0);
     } finally {
       await demo.drop();
@@ -42,7 +56,16 @@ describe('the demo', () => {
 describe('the first administrator', () => {
   it('is asked for in the web log while there is none, without the demo', async () => {
     const { stream, lines } = logCapture();
-    const services = await startServices(loadConfig({ NODE_ENV: 'test', DATABASE_URL: empty.url, SEED_DEMO: 'false', LOG_LEVEL: 'warn', DATA_DIR: '/tmp/kabinet-first-admin-test' }), { role: 'web', logTo: stream });
+    const services = await startServices(
+      loadConfig({
+        NODE_ENV: 'test',
+        DATABASE_URL: empty.url,
+        SEED_DEMO: 'false',
+        LOG_LEVEL: 'warn',
+        DATA_DIR: '/tmp/kabinet-first-admin-test',
+      }),
+      { role: 'web', logTo: stream },
+    );
     await services.close();
     expect(lines.filter((line) => line.includes('npm run admin:create'))).toHaveLength(1);
     expect(await empty.db.selectFrom('app_user').select('id').execute()).toEqual([]);
@@ -55,7 +78,10 @@ describe('the first administrator', () => {
     const { stdout } = await run(['--email', 'First.Admin@University.kg', '--name', 'Биринчи Админ']);
     const link = /https:\/\/kabinet\.university\.kg\/sign-in\/([A-Za-z0-9_-]{43})/.exec(stdout);
     expect(link).not.toBeNull();
-    expect(await findSignInLink(empty.db, link![1]!)).toMatchObject({ email: 'first.admin@university.kg', fullName: 'Биринчи Админ' });
+    expect(await findSignInLink(empty.db, link![1]!)).toMatchObject({
+      email: 'first.admin@university.kg',
+      fullName: 'Биринчи Админ',
+    });
     expect(await activeAdminCount(empty.db)).toBe(1);
     const audit = await empty.db.selectFrom('audit_event').select(['action', 'actor_id']).execute();
     expect(audit).toEqual(expect.arrayContaining([{ action: 'admin.create', actor_id: null }]));

@@ -39,9 +39,22 @@ export type ImportRunView = {
   report: ImportReport | null;
 };
 
-const isProgress = (value: unknown): value is ImportProgress => typeof value === 'object' && value !== null && 'phase' in value;
+const isProgress = (value: unknown): value is ImportProgress =>
+  typeof value === 'object' && value !== null && 'phase' in value;
 
-const runColumns = ['r.id', 'r.file_name', 'r.byte_size', 'r.created_at', 'u.full_name', 'r.term_code', 'r.sync', 'r.state', 'r.apply_valid_only', 'r.progress', 'r.report'] as const;
+const runColumns = [
+  'r.id',
+  'r.file_name',
+  'r.byte_size',
+  'r.created_at',
+  'u.full_name',
+  'r.term_code',
+  'r.sync',
+  'r.state',
+  'r.apply_valid_only',
+  'r.progress',
+  'r.report',
+] as const;
 
 function view(row: {
   id: string;
@@ -73,14 +86,27 @@ function view(row: {
 
 export async function listImportRuns(db: Db, user: Principal, limit = 20): Promise<ImportRunView[]> {
   requirePermission(user, 'admin.manage', {});
-  const rows = await db.selectFrom('import_run as r').innerJoin('app_user as u', 'u.id', 'r.created_by').select(runColumns).orderBy('r.created_at', 'desc').limit(limit).execute();
+  const rows = await db
+    .selectFrom('import_run as r')
+    .innerJoin('app_user as u', 'u.id', 'r.created_by')
+    .select(runColumns)
+    .orderBy('r.created_at', 'desc')
+    .limit(limit)
+    .execute();
   // The list shows counts, not every problem.
   return rows.map(view).map((run) => (run.report ? { ...run, report: { ...run.report, problems: [] } } : run));
 }
 
 export async function importRun(db: Db, user: Principal, runId: string): Promise<ImportRunView> {
   requirePermission(user, 'admin.manage', {});
-  const row = isUuid(runId) ? await db.selectFrom('import_run as r').innerJoin('app_user as u', 'u.id', 'r.created_by').select(runColumns).where('r.id', '=', runId).executeTakeFirst() : undefined;
+  const row = isUuid(runId)
+    ? await db
+        .selectFrom('import_run as r')
+        .innerJoin('app_user as u', 'u.id', 'r.created_by')
+        .select(runColumns)
+        .where('r.id', '=', runId)
+        .executeTakeFirst()
+    : undefined;
   if (!row) throw new AppError('not_found');
   return view(row);
 }
@@ -88,7 +114,11 @@ export async function importRun(db: Db, user: Principal, runId: string): Promise
 export type StartImport = { localPath: string; fileName: string; termCode: string | null; sync: boolean };
 
 /** Keeps the uploaded file, records the run and enqueues its preview (the row and the job in one transaction). */
-export async function startImport(services: { db: Db; storage: MediaStorage; queue: JobQueue }, actor: Actor, input: StartImport): Promise<string> {
+export async function startImport(
+  services: { db: Db; storage: MediaStorage; queue: JobQueue },
+  actor: Actor,
+  input: StartImport,
+): Promise<string> {
   requirePermission(actor.user, 'admin.manage', {});
   const { db, storage, queue } = services;
   const runId = (await sql<{ id: string }>`select gen_random_uuid() as id`.execute(db)).rows[0]!.id;
@@ -99,9 +129,25 @@ export async function startImport(services: { db: Db; storage: MediaStorage; que
     await db.transaction().execute(async (trx) => {
       await trx
         .insertInto('import_run')
-        .values({ id: runId, created_by: actor.user.id, file_name: path.basename(input.fileName).slice(0, 255) || 'import', storage_key: storageKey(runId), byte_size: size, term_code: input.termCode, sync: input.sync, state: 'previewing' })
+        .values({
+          id: runId,
+          created_by: actor.user.id,
+          file_name: path.basename(input.fileName).slice(0, 255) || 'import',
+          storage_key: storageKey(runId),
+          byte_size: size,
+          term_code: input.termCode,
+          sync: input.sync,
+          state: 'previewing',
+        })
         .execute();
-      await recordAudit(trx, { actorId: actor.user.id, action: 'import.upload', objectType: 'import', objectId: runId, ip: actor.ip, data: { file: input.fileName, size, sync: input.sync, term: input.termCode } });
+      await recordAudit(trx, {
+        actorId: actor.user.id,
+        action: 'import.upload',
+        objectType: 'import',
+        objectId: runId,
+        ip: actor.ip,
+        data: { file: input.fileName, size, sync: input.sync, term: input.termCode },
+      });
       await queue.enqueue(trx, 'import-run', { runId, apply: false });
     });
   } catch (error) {
@@ -116,13 +162,25 @@ export async function startImport(services: { db: Db; storage: MediaStorage; que
  * Asks for a previewed run to be applied (once: a second request finds it no longer previewed):
  * all its rows or only the valid ones, e-mailing the people it adds a sign-in link or not.
  */
-export async function applyImport(db: Db, queue: JobQueue, actor: Actor, runId: string, choice: { validOnly: boolean; invite: boolean }): Promise<void> {
+export async function applyImport(
+  db: Db,
+  queue: JobQueue,
+  actor: Actor,
+  runId: string,
+  choice: { validOnly: boolean; invite: boolean },
+): Promise<void> {
   requirePermission(actor.user, 'admin.manage', {});
   if (!isUuid(runId)) throw new AppError('not_found');
   await db.transaction().execute(async (trx) => {
     const run = await trx
       .updateTable('import_run')
-      .set({ state: 'applying', apply_valid_only: choice.validOnly, invite: choice.invite, progress: '{}', updated_at: new Date() })
+      .set({
+        state: 'applying',
+        apply_valid_only: choice.validOnly,
+        invite: choice.invite,
+        progress: '{}',
+        updated_at: new Date(),
+      })
       .where('id', '=', runId)
       .where('state', '=', 'previewed')
       .returning('id')
@@ -131,7 +189,14 @@ export async function applyImport(db: Db, queue: JobQueue, actor: Actor, runId: 
       const exists = await trx.selectFrom('import_run').select('id').where('id', '=', runId).executeTakeFirst();
       throw exists ? new AppError('conflict', 'admin.imports.notPreviewed') : new AppError('not_found');
     }
-    await recordAudit(trx, { actorId: actor.user.id, action: 'import.apply_requested', objectType: 'import', objectId: runId, ip: actor.ip, data: choice });
+    await recordAudit(trx, {
+      actorId: actor.user.id,
+      action: 'import.apply_requested',
+      objectType: 'import',
+      objectId: runId,
+      ip: actor.ip,
+      data: choice,
+    });
     await queue.enqueue(trx, 'import-run', { runId, apply: true });
   });
 }
@@ -171,7 +236,11 @@ export async function runImportJob(
     last = now;
     const snapshot = JSON.stringify(progress);
     writing = writing.then(async () => {
-      await db.updateTable('import_run').set({ progress: snapshot, updated_at: new Date() }).where('id', '=', run.id).execute();
+      await db
+        .updateTable('import_run')
+        .set({ progress: snapshot, updated_at: new Date() })
+        .where('id', '=', run.id)
+        .execute();
     });
   };
   try {
@@ -193,8 +262,17 @@ export async function runImportJob(
     await writing;
     // Refused when applied (problems found since the preview): back to "previewed", with the new report.
     const state: ImportState = report.outcome === 'applied' ? 'applied' : 'previewed';
-    await db.updateTable('import_run').set({ state, report: JSON.stringify(report), updated_at: new Date() }).where('id', '=', run.id).execute();
-    logger.info('import run', { runId: run.id, outcome: report.outcome, seconds: report.seconds, problems: report.problemCount });
+    await db
+      .updateTable('import_run')
+      .set({ state, report: JSON.stringify(report), updated_at: new Date() })
+      .where('id', '=', run.id)
+      .execute();
+    logger.info('import run', {
+      runId: run.id,
+      outcome: report.outcome,
+      seconds: report.seconds,
+      problems: report.problemCount,
+    });
   } catch (error) {
     await writing.catch(() => undefined);
     await failImportRun(db, run.id);

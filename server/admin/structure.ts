@@ -17,7 +17,10 @@ import { structureKinds, type StructureKind } from '../common/structure-fields.t
 
 export { structureKinds, type StructureKind };
 
-const tables: Record<StructureKind, { table: 'faculty' | 'department' | 'subject' | 'study_group' | 'term'; code: 'code' | 'name' }> = {
+const tables: Record<
+  StructureKind,
+  { table: 'faculty' | 'department' | 'subject' | 'study_group' | 'term'; code: 'code' | 'name' }
+> = {
   faculties: { table: 'faculty', code: 'code' },
   departments: { table: 'department', code: 'code' },
   subjects: { table: 'subject', code: 'code' },
@@ -31,7 +34,6 @@ export function isStructureKind(value: string): value is StructureKind {
 
 /** A row of a structure list: its id, whether it is archived, and its fields as the form shows them. */
 export type StructureRow = { id: string; archived: boolean; values: Record<string, string> };
-
 
 /** Every row of a kind, as the form's fields (the same columns as the import), archived ones last. */
 const listQueries: Record<StructureKind, ReturnType<typeof sql>> = {
@@ -49,7 +51,12 @@ const listQueries: Record<StructureKind, ReturnType<typeof sql>> = {
 export const structurePageSize = 200;
 
 /** Rows of a kind whose text contains `query` (any column), at most `structurePageSize`, and how many match. */
-export async function listStructure(db: Db, user: Principal, kind: StructureKind, query = ''): Promise<{ rows: StructureRow[]; total: number }> {
+export async function listStructure(
+  db: Db,
+  user: Principal,
+  kind: StructureKind,
+  query = '',
+): Promise<{ rows: StructureRow[]; total: number }> {
   requirePermission(user, 'admin.manage', {});
   const needle = `%${query.trim().toLowerCase().slice(0, 100)}%`;
   const result = await sql<Record<string, unknown> & { total: string }>`
@@ -59,7 +66,9 @@ export async function listStructure(db: Db, user: Principal, kind: StructureKind
   const rows = result.rows.map((row) => ({
     id: String(row.id),
     archived: row.archived_at !== null,
-    values: Object.fromEntries(fields.map((field) => [field, row[field] === null || row[field] === undefined ? '' : String(row[field])])),
+    values: Object.fromEntries(
+      fields.map((field) => [field, row[field] === null || row[field] === undefined ? '' : String(row[field])]),
+    ),
   }));
   return { rows, total: Number(result.rows[0]?.total ?? 0) };
 }
@@ -67,10 +76,23 @@ export async function listStructure(db: Db, user: Principal, kind: StructureKind
 /** The faculties and departments the forms offer (not archived), by code, with names in the reader's language. */
 export async function structurePickers(db: Db, locale: Locale) {
   const [faculties, departments] = await Promise.all([
-    db.selectFrom('faculty').select(['code', 'name', 'name_ru', 'name_en']).where('archived_at', 'is', null).orderBy('code').execute(),
-    db.selectFrom('department').select(['code', 'name', 'name_ru', 'name_en']).where('archived_at', 'is', null).orderBy('code').execute(),
+    db
+      .selectFrom('faculty')
+      .select(['code', 'name', 'name_ru', 'name_en'])
+      .where('archived_at', 'is', null)
+      .orderBy('code')
+      .execute(),
+    db
+      .selectFrom('department')
+      .select(['code', 'name', 'name_ru', 'name_en'])
+      .where('archived_at', 'is', null)
+      .orderBy('code')
+      .execute(),
   ]);
-  const option = (row: (typeof faculties)[number]) => ({ value: row.code, label: `${row.code} · ${localName(row, locale)}` });
+  const option = (row: (typeof faculties)[number]) => ({
+    value: row.code,
+    label: `${row.code} · ${localName(row, locale)}`,
+  });
   return { faculties: faculties.map(option), departments: departments.map(option) };
 }
 
@@ -78,12 +100,22 @@ export async function structurePickers(db: Db, locale: Locale) {
  * Creates a row, or updates the row with the code (`update`): the import's checks and upsert for
  * one row. Problems come back by field, translated by the page.
  */
-export async function saveStructure(db: Db, actor: Actor, kind: StructureKind, values: Record<string, string>, mode: 'create' | 'update'): Promise<ReportProblem[]> {
+export async function saveStructure(
+  db: Db,
+  actor: Actor,
+  kind: StructureKind,
+  values: Record<string, string>,
+  mode: 'create' | 'update',
+): Promise<ReportProblem[]> {
   requirePermission(actor.user, 'admin.manage', {});
   const { table, code } = tables[kind];
   const key = (values.code ?? '').trim();
-  const existing = key ? await db.selectFrom(table).select(['id', 'archived_at']).where(code, '=', key).executeTakeFirst() : undefined;
-  const problem = (problemKey: string): ReportProblem[] => [{ kind, source: null, row: null, column: 'code', key: problemKey, params: { code: key } }];
+  const existing = key
+    ? await db.selectFrom(table).select(['id', 'archived_at']).where(code, '=', key).executeTakeFirst()
+    : undefined;
+  const problem = (problemKey: string): ReportProblem[] => [
+    { kind, source: null, row: null, column: 'code', key: problemKey, params: { code: key } },
+  ];
   if (mode === 'create' && existing) return problem('code_taken');
   if (mode === 'update' && (!existing || existing.archived_at)) return problem('unknown_code');
   const columns = Object.keys(kindColumns[kind]);
@@ -100,7 +132,13 @@ export async function saveStructure(db: Db, actor: Actor, kind: StructureKind, v
 }
 
 /** Archives (or brings back) a row; what refers to it keeps doing so. */
-export async function setArchived(db: Db, actor: Actor, kind: StructureKind, id: string, archived: boolean): Promise<void> {
+export async function setArchived(
+  db: Db,
+  actor: Actor,
+  kind: StructureKind,
+  id: string,
+  archived: boolean,
+): Promise<void> {
   requirePermission(actor.user, 'admin.manage', {});
   if (!isUuid(id)) throw new AppError('not_found');
   const { table } = tables[kind];
@@ -112,8 +150,16 @@ export async function setArchived(db: Db, actor: Actor, kind: StructureKind, id:
       .where('archived_at', archived ? 'is' : 'is not', null)
       .returning('id')
       .executeTakeFirst();
-    if (row) await recordAudit(trx, { actorId: actor.user.id, action: `${kind}.${archived ? 'archive' : 'restore'}`, objectType: table, objectId: id, ip: actor.ip });
+    if (row)
+      await recordAudit(trx, {
+        actorId: actor.user.id,
+        action: `${kind}.${archived ? 'archive' : 'restore'}`,
+        objectType: table,
+        objectId: id,
+        ip: actor.ip,
+      });
     return row;
   });
-  if (!updated && !(await db.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst())) throw new AppError('not_found');
+  if (!updated && !(await db.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst()))
+    throw new AppError('not_found');
 }

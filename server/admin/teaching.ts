@@ -26,7 +26,13 @@ export type TeachingRow = {
 };
 
 async function departmentOf(db: Db, user: Principal, departmentId: string) {
-  const department = isUuid(departmentId) ? await db.selectFrom('department').select(['id', 'code', 'name', 'name_ru', 'name_en', 'faculty_id']).where('id', '=', departmentId).executeTakeFirst() : undefined;
+  const department = isUuid(departmentId)
+    ? await db
+        .selectFrom('department')
+        .select(['id', 'code', 'name', 'name_ru', 'name_en', 'faculty_id'])
+        .where('id', '=', departmentId)
+        .executeTakeFirst()
+    : undefined;
   if (!department) throw new AppError(user ? 'not_found' : 'unauthorized');
   requirePermission(user, 'teaching.edit', { departmentId: department.id });
   return department;
@@ -34,13 +40,27 @@ async function departmentOf(db: Db, user: Principal, departmentId: string) {
 
 /** The terms to choose from (not archived), newest first, and the one shown: asked for, else the current one. */
 async function termsFor(db: Db, termId: string | null): Promise<{ terms: TermInfo[]; term: TermInfo | null }> {
-  const rows = await db.selectFrom('term').selectAll().where('archived_at', 'is', null).orderBy('starts_on', 'desc').execute();
+  const rows = await db
+    .selectFrom('term')
+    .selectAll()
+    .where('archived_at', 'is', null)
+    .orderBy('starts_on', 'desc')
+    .execute();
   const current = await db.selectFrom('current_term').select('id').executeTakeFirst();
   const terms = rows.map(termInfo);
-  return { terms, term: terms.find((t) => t.id === termId) ?? terms.find((t) => t.id === current?.id) ?? terms[0] ?? null };
+  return {
+    terms,
+    term: terms.find((t) => t.id === termId) ?? terms.find((t) => t.id === current?.id) ?? terms[0] ?? null,
+  };
 }
 
-export async function teachingPage(db: Db, user: Principal, departmentId: string, termId: string | null, locale: Locale = 'ky') {
+export async function teachingPage(
+  db: Db,
+  user: Principal,
+  departmentId: string,
+  termId: string | null,
+  locale: Locale = 'ky',
+) {
   const department = await departmentOf(db, user, departmentId);
   const { terms, term } = await termsFor(db, termId);
   const [rows, instructors, subjects, groups] = await Promise.all([
@@ -61,7 +81,11 @@ export async function teachingPage(db: Db, user: Principal, departmentId: string
             eb
               .selectFrom('teaching_assignment_group as tag')
               .innerJoin('study_group as g', 'g.id', 'tag.group_id')
-              .select(sql<Array<{ id: string; name: string }>>`coalesce(json_agg(json_build_object('id', g.id, 'name', g.name) order by g.name), '[]')`.as('groups'))
+              .select(
+                sql<
+                  Array<{ id: string; name: string }>
+                >`coalesce(json_agg(json_build_object('id', g.id, 'name', g.name) order by g.name), '[]')`.as('groups'),
+              )
               .whereRef('tag.teaching_assignment_id', '=', 'ta.id')
               .as('groups'),
           ])
@@ -83,7 +107,13 @@ export async function teachingPage(db: Db, user: Principal, departmentId: string
       .where('u.disabled_at', 'is', null)
       .orderBy('u.full_name')
       .execute(),
-    db.selectFrom('subject').select(['id', 'code', 'name']).where('department_id', '=', department.id).where('archived_at', 'is', null).orderBy('code').execute(),
+    db
+      .selectFrom('subject')
+      .select(['id', 'code', 'name'])
+      .where('department_id', '=', department.id)
+      .where('archived_at', 'is', null)
+      .orderBy('code')
+      .execute(),
     db.selectFrom('study_group').select(['id', 'name']).where('archived_at', 'is', null).orderBy('name').execute(),
   ]);
   const teaching: TeachingRow[] = rows.map((row) => ({
@@ -103,7 +133,11 @@ export async function teachingPage(db: Db, user: Principal, departmentId: string
     terms,
     term,
     teaching,
-    pickers: { instructors: instructors.map((u) => ({ id: u.id, label: u.full_name })), subjects: subjects.map((s) => ({ id: s.id, label: `${s.code} · ${s.name}` })), groups: groups.map((g) => ({ id: g.id, label: g.name })) },
+    pickers: {
+      instructors: instructors.map((u) => ({ id: u.id, label: u.full_name })),
+      subjects: subjects.map((s) => ({ id: s.id, label: `${s.code} · ${s.name}` })),
+      groups: groups.map((g) => ({ id: g.id, label: g.name })),
+    },
   };
 }
 
@@ -111,9 +145,19 @@ export async function teachingPage(db: Db, user: Principal, departmentId: string
 async function checkGroups(db: Db, instructorId: string, groupIds: string[]): Promise<string[]> {
   const ids = [...new Set(groupIds)].filter(isUuid);
   if (ids.length === 0 || ids.length > 50) throw new AppError('invalid_input', 'admin.teaching.groupsRequired');
-  const found = await db.selectFrom('study_group').select('id').where('id', 'in', ids).where('archived_at', 'is', null).execute();
+  const found = await db
+    .selectFrom('study_group')
+    .select('id')
+    .where('id', 'in', ids)
+    .where('archived_at', 'is', null)
+    .execute();
   if (found.length !== ids.length) throw new AppError('invalid_input', 'admin.teaching.groupsRequired');
-  const studies = await db.selectFrom('group_student').select('group_id').where('student_id', '=', instructorId).where('group_id', 'in', ids).executeTakeFirst();
+  const studies = await db
+    .selectFrom('group_student')
+    .select('group_id')
+    .where('student_id', '=', instructorId)
+    .where('group_id', 'in', ids)
+    .executeTakeFirst();
   if (studies) throw new AppError('conflict', 'admin.teaching.studiesInGroup');
   return ids;
 }
@@ -123,10 +167,22 @@ export type NewTeaching = { termId: string; instructorId: string; subjectId: str
 /** Adds a teaching assignment (or brings an ended one back) with its groups. */
 export async function addTeaching(db: Db, actor: Actor, departmentId: string, input: NewTeaching): Promise<string> {
   const department = await departmentOf(db, actor.user, departmentId);
-  if (![input.termId, input.instructorId, input.subjectId].every(isUuid)) throw new AppError('invalid_input', 'admin.teaching.incomplete');
+  if (![input.termId, input.instructorId, input.subjectId].every(isUuid))
+    throw new AppError('invalid_input', 'admin.teaching.incomplete');
   const [term, subject, instructor] = await Promise.all([
-    db.selectFrom('term').select('id').where('id', '=', input.termId).where('archived_at', 'is', null).executeTakeFirst(),
-    db.selectFrom('subject').select('id').where('id', '=', input.subjectId).where('department_id', '=', department.id).where('archived_at', 'is', null).executeTakeFirst(),
+    db
+      .selectFrom('term')
+      .select('id')
+      .where('id', '=', input.termId)
+      .where('archived_at', 'is', null)
+      .executeTakeFirst(),
+    db
+      .selectFrom('subject')
+      .select('id')
+      .where('id', '=', input.subjectId)
+      .where('department_id', '=', department.id)
+      .where('archived_at', 'is', null)
+      .executeTakeFirst(),
     // An instructor of this department (what the page offers): a head assigns their own staff.
     db
       .selectFrom('role_assignment as ra')
@@ -142,7 +198,13 @@ export async function addTeaching(db: Db, actor: Actor, departmentId: string, in
   if (!term || !subject || !instructor) throw new AppError('invalid_input', 'admin.teaching.incomplete');
   const groupIds = await checkGroups(db, input.instructorId, input.groupIds);
   return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('teaching_assignment').select(['id', 'ended_at']).where('term_id', '=', term.id).where('instructor_id', '=', instructor.id).where('subject_id', '=', subject.id).executeTakeFirst();
+    const existing = await trx
+      .selectFrom('teaching_assignment')
+      .select(['id', 'ended_at'])
+      .where('term_id', '=', term.id)
+      .where('instructor_id', '=', instructor.id)
+      .where('subject_id', '=', subject.id)
+      .executeTakeFirst();
     if (existing && !existing.ended_at) throw new AppError('conflict', 'admin.teaching.exists');
     const row = await trx
       .insertInto('teaching_assignment')
@@ -150,13 +212,24 @@ export async function addTeaching(db: Db, actor: Actor, departmentId: string, in
       .onConflict((oc) => oc.columns(['term_id', 'instructor_id', 'subject_id']).doUpdateSet({ ended_at: null }))
       .returning('id')
       .executeTakeFirstOrThrow();
-    await trx.deleteFrom('teaching_assignment_group').where('teaching_assignment_id', '=', row.id).where('group_id', 'not in', groupIds).execute();
+    await trx
+      .deleteFrom('teaching_assignment_group')
+      .where('teaching_assignment_id', '=', row.id)
+      .where('group_id', 'not in', groupIds)
+      .execute();
     await trx
       .insertInto('teaching_assignment_group')
       .values(groupIds.map((group_id) => ({ teaching_assignment_id: row.id, group_id })))
       .onConflict((oc) => oc.doNothing())
       .execute();
-    await recordAudit(trx, { actorId: actor.user.id, action: 'teaching.add', objectType: 'teaching_assignment', objectId: row.id, ip: actor.ip, data: { ...input, groupIds } });
+    await recordAudit(trx, {
+      actorId: actor.user.id,
+      action: 'teaching.add',
+      objectType: 'teaching_assignment',
+      objectId: row.id,
+      ip: actor.ip,
+      data: { ...input, groupIds },
+    });
     return row.id;
   });
 }
@@ -180,13 +253,24 @@ export async function setTeachingGroups(db: Db, actor: Actor, teachingId: string
   const row = await teachingInDepartment(db, actor.user, teachingId);
   const ids = await checkGroups(db, row.instructor_id, groupIds);
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('teaching_assignment_group').where('teaching_assignment_id', '=', row.id).where('group_id', 'not in', ids).execute();
+    await trx
+      .deleteFrom('teaching_assignment_group')
+      .where('teaching_assignment_id', '=', row.id)
+      .where('group_id', 'not in', ids)
+      .execute();
     await trx
       .insertInto('teaching_assignment_group')
       .values(ids.map((group_id) => ({ teaching_assignment_id: row.id, group_id })))
       .onConflict((oc) => oc.doNothing())
       .execute();
-    await recordAudit(trx, { actorId: actor.user.id, action: 'teaching.groups', objectType: 'teaching_assignment', objectId: row.id, ip: actor.ip, data: { groupIds: ids } });
+    await recordAudit(trx, {
+      actorId: actor.user.id,
+      action: 'teaching.groups',
+      objectType: 'teaching_assignment',
+      objectId: row.id,
+      ip: actor.ip,
+      data: { groupIds: ids },
+    });
   });
 }
 
@@ -194,12 +278,31 @@ export async function setTeachingGroups(db: Db, actor: Actor, teachingId: string
 export async function setTeachingEnded(db: Db, actor: Actor, teachingId: string, ended: boolean): Promise<void> {
   const row = await teachingInDepartment(db, actor.user, teachingId);
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('teaching_assignment').set({ ended_at: ended ? new Date() : null }).where('id', '=', row.id).execute();
-    await recordAudit(trx, { actorId: actor.user.id, action: ended ? 'teaching.end' : 'teaching.reopen', objectType: 'teaching_assignment', objectId: row.id, ip: actor.ip });
+    await trx
+      .updateTable('teaching_assignment')
+      .set({ ended_at: ended ? new Date() : null })
+      .where('id', '=', row.id)
+      .execute();
+    await recordAudit(trx, {
+      actorId: actor.user.id,
+      action: ended ? 'teaching.end' : 'teaching.reopen',
+      objectType: 'teaching_assignment',
+      objectId: row.id,
+      ip: actor.ip,
+    });
   });
 }
 
-export type RolloverInput = { fromTermId: string; code: string; academicYear: string; semester: string; startsOn: string; weeks: string; timeZone: string; copyTeaching: boolean };
+export type RolloverInput = {
+  fromTermId: string;
+  code: string;
+  academicYear: string;
+  semester: string;
+  startsOn: string;
+  weeks: string;
+  timeZone: string;
+  copyTeaching: boolean;
+};
 
 /**
  * Creates the next term (checked by the import's rules for terms) and copies the teaching of
@@ -211,23 +314,44 @@ export type RolloverResult = { termId: string; copied: number; problems: Record<
 export async function rolloverTerm(db: Db, actor: Actor, input: RolloverInput): Promise<RolloverResult> {
   requirePermission(actor.user, 'admin.manage', {});
   const fields = ['code', 'academic_year', 'semester', 'starts_on', 'weeks', 'time_zone'];
-  const parsed = parseRow('terms', fields, [input.code, input.academicYear, input.semester, input.startsOn, input.weeks, input.timeZone || 'Asia/Bishkek']);
+  const parsed = parseRow('terms', fields, [
+    input.code,
+    input.academicYear,
+    input.semester,
+    input.startsOn,
+    input.weeks,
+    input.timeZone || 'Asia/Bishkek',
+  ]);
   const problems = Object.fromEntries(parsed.problems.map((problem) => [problem.column ?? 'code', problem.key]));
   if (parsed.problems.length) return { termId: '', copied: 0, problems };
   const { row } = parsed;
-  const term = { code: row.code!, academic_year: row.academic_year!, semester: row.semester === 2 ? (2 as const) : (1 as const), starts_on: row.starts_on!, weeks: row.weeks!, time_zone: row.time_zone ?? 'Asia/Bishkek' };
+  const term = {
+    code: row.code!,
+    academic_year: row.academic_year!,
+    semester: row.semester === 2 ? (2 as const) : (1 as const),
+    starts_on: row.starts_on!,
+    weeks: row.weeks!,
+    time_zone: row.time_zone ?? 'Asia/Bishkek',
+  };
   return db.transaction().execute(async (trx): Promise<RolloverResult> => {
     const clash = await trx
       .selectFrom('term')
       .select(['code'])
-      .where((eb) => eb.or([eb('code', '=', term.code), eb.and([eb('academic_year', '=', term.academic_year), eb('semester', '=', term.semester)])]))
+      .where((eb) =>
+        eb.or([
+          eb('code', '=', term.code),
+          eb.and([eb('academic_year', '=', term.academic_year), eb('semester', '=', term.semester)]),
+        ]),
+      )
       .executeTakeFirst();
-    if (clash) return { termId: '', copied: 0, problems: { code: clash.code === term.code ? 'code_taken' : 'term_exists' }, code: clash.code };
-    const created = await trx
-      .insertInto('term')
-      .values(term)
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    if (clash)
+      return {
+        termId: '',
+        copied: 0,
+        problems: { code: clash.code === term.code ? 'code_taken' : 'term_exists' },
+        code: clash.code,
+      };
+    const created = await trx.insertInto('term').values(term).returning('id').executeTakeFirstOrThrow();
     let copied = 0;
     if (input.copyTeaching && isUuid(input.fromTermId)) {
       const result = await sql<{ n: string }>`
@@ -250,7 +374,14 @@ export async function rolloverTerm(db: Db, actor: Actor, input: RolloverInput): 
         select (select count(*) from copied) as n, (select count(*) from groups) as g`.execute(trx);
       copied = Number(result.rows[0]?.n ?? 0);
     }
-    await recordAudit(trx, { actorId: actor.user.id, action: 'term.rollover', objectType: 'term', objectId: created.id, ip: actor.ip, data: { from: input.fromTermId, code: term.code, copied } });
+    await recordAudit(trx, {
+      actorId: actor.user.id,
+      action: 'term.rollover',
+      objectType: 'term',
+      objectId: created.id,
+      ip: actor.ip,
+      data: { from: input.fromTermId, code: term.code, copied },
+    });
     return { termId: created.id, copied, problems: {} };
   });
 }

@@ -7,7 +7,13 @@ import { AppError } from '../errors.ts';
 import { loadAssignment, type AssignmentRules } from './assignments.ts';
 
 export type SubmissionFileView = { id: string; name: string; byteSize: number };
-export type SubmissionView = { version: number; text: string; submittedAt: string; late: boolean; files: SubmissionFileView[] };
+export type SubmissionView = {
+  version: number;
+  text: string;
+  submittedAt: string;
+  late: boolean;
+  files: SubmissionFileView[];
+};
 export type RosterRow = {
   studentId: string;
   name: string;
@@ -26,12 +32,20 @@ export type AssignmentPage = {
   canSubmit: boolean;
   canGrade: boolean;
   /** The student's own: draft files, every version (latest first), and the grade. */
-  mine: { drafts: SubmissionFileView[]; versions: SubmissionView[]; grade: { score: number; feedback: string } | null } | null;
+  mine: {
+    drafts: SubmissionFileView[];
+    versions: SubmissionView[];
+    grade: { score: number; feedback: string } | null;
+  } | null;
   /** Staff: every student of the groups with the latest submission and grade. */
   roster: RosterRow[] | null;
 };
 
-const fileView = (row: { id: string; original_name: string; byte_size: string }): SubmissionFileView => ({ id: row.id, name: row.original_name, byteSize: Number(row.byte_size) });
+const fileView = (row: { id: string; original_name: string; byte_size: string }): SubmissionFileView => ({
+  id: row.id,
+  name: row.original_name,
+  byteSize: Number(row.byte_size),
+});
 
 export async function assignmentPage(db: Db, user: Principal | null, assignmentId: string): Promise<AssignmentPage> {
   const rules = await loadAssignment(db, assignmentId);
@@ -47,18 +61,41 @@ export async function assignmentPage(db: Db, user: Principal | null, assignmentI
   };
   const files = (studentIds: string[]) =>
     studentIds.length
-      ? db.selectFrom('submission_file').select(['id', 'original_name', 'byte_size', 'submission_id', 'student_id']).where('assignment_id', '=', assignmentId).where('student_id', 'in', studentIds).orderBy('created_at').execute()
+      ? db
+          .selectFrom('submission_file')
+          .select(['id', 'original_name', 'byte_size', 'submission_id', 'student_id'])
+          .where('assignment_id', '=', assignmentId)
+          .where('student_id', 'in', studentIds)
+          .orderBy('created_at')
+          .execute()
       : Promise.resolve([]);
   // Who sees the cabinet only as a student sees their own work; staff see everyone's.
   if (!can(user, 'progress.view', cabinet)) {
     const [mineFiles, versions, grade] = await Promise.all([
       files([user.id]),
-      db.selectFrom('submission').selectAll().where('assignment_id', '=', assignmentId).where('student_id', '=', user.id).orderBy('version', 'desc').execute(),
-      db.selectFrom('grade').select(['score', 'feedback']).where('assignment_id', '=', assignmentId).where('student_id', '=', user.id).executeTakeFirst(),
+      db
+        .selectFrom('submission')
+        .selectAll()
+        .where('assignment_id', '=', assignmentId)
+        .where('student_id', '=', user.id)
+        .orderBy('version', 'desc')
+        .execute(),
+      db
+        .selectFrom('grade')
+        .select(['score', 'feedback'])
+        .where('assignment_id', '=', assignmentId)
+        .where('student_id', '=', user.id)
+        .executeTakeFirst(),
     ]);
     page.mine = {
       drafts: mineFiles.filter((f) => f.submission_id === null).map(fileView),
-      versions: versions.map((v) => ({ version: v.version, text: v.text, submittedAt: v.submitted_at.toISOString(), late: v.late, files: mineFiles.filter((f) => f.submission_id === v.id).map(fileView) })),
+      versions: versions.map((v) => ({
+        version: v.version,
+        text: v.text,
+        submittedAt: v.submitted_at.toISOString(),
+        late: v.late,
+        files: mineFiles.filter((f) => f.submission_id === v.id).map(fileView),
+      })),
       grade: grade ? { score: Number(grade.score), feedback: grade.feedback } : null,
     };
     return page;
@@ -68,11 +105,31 @@ export async function assignmentPage(db: Db, user: Principal | null, assignmentI
     .innerJoin('app_user as u', 'u.id', 'gs.student_id')
     .innerJoin('study_group as g', 'g.id', 'gs.group_id')
     .leftJoin(
-      (eb) => eb.selectFrom('submission').distinctOn('student_id').selectAll().where('assignment_id', '=', assignmentId).orderBy('student_id').orderBy('version', 'desc').as('latest'),
+      (eb) =>
+        eb
+          .selectFrom('submission')
+          .distinctOn('student_id')
+          .selectAll()
+          .where('assignment_id', '=', assignmentId)
+          .orderBy('student_id')
+          .orderBy('version', 'desc')
+          .as('latest'),
       (join) => join.onRef('latest.student_id', '=', 'u.id'),
     )
-    .leftJoin('grade', (join) => join.onRef('grade.student_id', '=', 'u.id').on('grade.assignment_id', '=', assignmentId))
-    .select(['u.id', 'u.full_name', 'g.name as group_name', 'latest.id as submission_id', 'latest.submitted_at', 'latest.late', 'latest.text', 'grade.score', 'grade.feedback'])
+    .leftJoin('grade', (join) =>
+      join.onRef('grade.student_id', '=', 'u.id').on('grade.assignment_id', '=', assignmentId),
+    )
+    .select([
+      'u.id',
+      'u.full_name',
+      'g.name as group_name',
+      'latest.id as submission_id',
+      'latest.submitted_at',
+      'latest.late',
+      'latest.text',
+      'grade.score',
+      'grade.feedback',
+    ])
     .where('gs.group_id', 'in', [...cabinet.groupIds])
     .orderBy('g.name')
     .orderBy('u.full_name')
@@ -114,9 +171,27 @@ export async function latestSubmissionFiles(db: Db, user: Principal | null, assi
     .selectFrom('submission_file as f')
     .innerJoin('submission as s', 's.id', 'f.submission_id')
     .innerJoin('app_user as u', 'u.id', 'f.student_id')
-    .select(['f.id', 'f.storage_key', 'f.original_name', 'f.byte_size', 'f.crc32', 'f.created_at', 'u.full_name', 's.version'])
+    .select([
+      'f.id',
+      'f.storage_key',
+      'f.original_name',
+      'f.byte_size',
+      'f.crc32',
+      'f.created_at',
+      'u.full_name',
+      's.version',
+    ])
     .where('f.assignment_id', '=', assignmentId)
-    .where(({ eb, selectFrom }) => eb('s.version', '=', selectFrom('submission as l').select((e) => e.fn.max('l.version').as('v')).whereRef('l.student_id', '=', 's.student_id').where('l.assignment_id', '=', assignmentId)))
+    .where(({ eb, selectFrom }) =>
+      eb(
+        's.version',
+        '=',
+        selectFrom('submission as l')
+          .select((e) => e.fn.max('l.version').as('v'))
+          .whereRef('l.student_id', '=', 's.student_id')
+          .where('l.assignment_id', '=', assignmentId),
+      ),
+    )
     .orderBy('u.full_name')
     .orderBy('f.created_at')
     .execute();

@@ -25,7 +25,14 @@ export const assignmentFieldsSchema = z.object({
   allowedExtensions: z
     .string()
     .default('')
-    .transform((text) => [...new Set(text.split(/[\s,;]+/).map((ext) => ext.replace(/^\./, '').toLowerCase()).filter(Boolean))])
+    .transform((text) => [
+      ...new Set(
+        text
+          .split(/[\s,;]+/)
+          .map((ext) => ext.replace(/^\./, '').toLowerCase())
+          .filter(Boolean),
+      ),
+    ])
     .refine((list) => list.every((ext) => kindByName(`x.${ext}`) !== null), 'assignment.bad_extensions'),
   maxFiles: z.coerce.number().int().min(1, 'assignment.bad_max_files').max(20, 'assignment.bad_max_files'),
   maxFileMib: z.coerce.number().int().min(1, 'assignment.bad_max_size').max(2048, 'assignment.bad_max_size'),
@@ -33,23 +40,33 @@ export const assignmentFieldsSchema = z.object({
 export type AssignmentFields = z.infer<typeof assignmentFieldsSchema>;
 
 /** Creates an assignment in an assessment slot or as an extra item (a draft, titled as given). */
-export function createAssignment(db: Db, actor: Actor, place: AssessmentPlace, fields: AssignmentFields): Promise<string> {
-  return createAssessment(db, actor, place, { kind: 'assignment', title: fields.title, windowMessage: 'assignment.opens_after_due' }, (trx, itemId, atLocal) =>
-    trx
-      .insertInto('assignment')
-      .values({
-        item_id: itemId,
-        instructions: fields.instructions,
-        opens_at: (fields.opensAt ? atLocal(fields.opensAt) : null),
-        due_at: atLocal(fields.dueAt),
-        late_policy: fields.latePolicy,
-        max_score: fields.maxScore,
-        allowed_extensions: fields.allowedExtensions,
-        max_files: fields.maxFiles,
-        max_file_bytes: fields.maxFileMib * MiB,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow(),
+export function createAssignment(
+  db: Db,
+  actor: Actor,
+  place: AssessmentPlace,
+  fields: AssignmentFields,
+): Promise<string> {
+  return createAssessment(
+    db,
+    actor,
+    place,
+    { kind: 'assignment', title: fields.title, windowMessage: 'assignment.opens_after_due' },
+    (trx, itemId, atLocal) =>
+      trx
+        .insertInto('assignment')
+        .values({
+          item_id: itemId,
+          instructions: fields.instructions,
+          opens_at: fields.opensAt ? atLocal(fields.opensAt) : null,
+          due_at: atLocal(fields.dueAt),
+          late_policy: fields.latePolicy,
+          max_score: fields.maxScore,
+          allowed_extensions: fields.allowedExtensions,
+          max_files: fields.maxFiles,
+          max_file_bytes: fields.maxFileMib * MiB,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow(),
   );
 }
 
@@ -130,7 +147,13 @@ export function checkWindow(rules: Pick<AssignmentRules, 'opensAt' | 'dueAt' | '
  * Whether a student may add this file to their draft: the window, the file type, its size and the
  * number of files. Called before a byte is stored.
  */
-export async function checkSubmissionUpload(db: Db, user: Principal, assignmentId: string, file: { name: string; size: number }, now = new Date()): Promise<AssignmentRules> {
+export async function checkSubmissionUpload(
+  db: Db,
+  user: Principal,
+  assignmentId: string,
+  file: { name: string; size: number },
+  now = new Date(),
+): Promise<AssignmentRules> {
   const rules = await loadAssignment(db, assignmentId);
   if (!rules) throw new AppError('not_found');
   requireSubmitter(user, rules);
@@ -138,16 +161,28 @@ export async function checkSubmissionUpload(db: Db, user: Principal, assignmentI
   const extension = extensionOf(file.name);
   const kind = kindByName(file.name);
   if (!kind || (rules.allowedExtensions.length > 0 && !rules.allowedExtensions.includes(extension))) {
-    throw new AppError('unsupported_type', 'assignment.type_not_allowed', { name: file.name, allowed: rules.allowedExtensions.join(', ') || '*' });
+    throw new AppError('unsupported_type', 'assignment.type_not_allowed', {
+      name: file.name,
+      allowed: rules.allowedExtensions.join(', ') || '*',
+    });
   }
-  if (file.size > rules.maxFileBytes) throw new AppError('upload_too_large', 'upload.too_large', { limit: Math.round(rules.maxFileBytes / MiB) });
+  if (file.size > rules.maxFileBytes)
+    throw new AppError('upload_too_large', 'upload.too_large', { limit: Math.round(rules.maxFileBytes / MiB) });
   requireRoomForFile(await draftIds(db, assignmentId, user.id), rules.maxFiles);
   return rules;
 }
 
 /** The student's unsent files for an assignment: their next submission. */
 const draftIds = async (db: Kysely<Database>, assignmentId: string, studentId: string) =>
-  (await db.selectFrom('submission_file').select('id').where('assignment_id', '=', assignmentId).where('student_id', '=', studentId).where('submission_id', 'is', null).execute()).map((row) => row.id);
+  (
+    await db
+      .selectFrom('submission_file')
+      .select('id')
+      .where('assignment_id', '=', assignmentId)
+      .where('student_id', '=', studentId)
+      .where('submission_id', 'is', null)
+      .execute()
+  ).map((row) => row.id);
 
 function requireRoomForFile(drafts: string[], maxFiles: number): void {
   if (drafts.length >= maxFiles) throw new AppError('conflict', 'assignment.too_many_files', { max: maxFiles });
@@ -165,7 +200,11 @@ export type SubmissionFileRow = Omit<Insertable<SubmissionFileTable>, 'submissio
  */
 export async function recordSubmissionFile(trx: Transaction<Database>, file: SubmissionFileRow): Promise<void> {
   await lockStudentWork(trx, file.assignment_id, file.student_id);
-  const { max_files } = await trx.selectFrom('assignment').select('max_files').where('id', '=', file.assignment_id).executeTakeFirstOrThrow();
+  const { max_files } = await trx
+    .selectFrom('assignment')
+    .select('max_files')
+    .where('id', '=', file.assignment_id)
+    .executeTakeFirstOrThrow();
   requireRoomForFile(await draftIds(trx, file.assignment_id, file.student_id), max_files);
   await trx.insertInto('submission_file').values(file).execute();
 }
@@ -174,7 +213,13 @@ export async function recordSubmissionFile(trx: Transaction<Database>, file: Sub
  * Hands in the student's draft files (and text) as their next version. Late when after the due
  * time; refused then under `refuse`. Resubmitting keeps every earlier version; the latest counts.
  */
-export async function submitWork(db: Db, actor: Actor, assignmentId: string, text: string, now = new Date()): Promise<{ version: number; late: boolean }> {
+export async function submitWork(
+  db: Db,
+  actor: Actor,
+  assignmentId: string,
+  text: string,
+  now = new Date(),
+): Promise<{ version: number; late: boolean }> {
   const rules = await loadAssignment(db, assignmentId);
   if (!rules) throw new AppError('not_found');
   requireSubmitter(actor.user, rules);
@@ -185,11 +230,32 @@ export async function submitWork(db: Db, actor: Actor, assignmentId: string, tex
     await lockStudentWork(trx, assignmentId, actor.user.id);
     const drafts = await draftIds(trx, assignmentId, actor.user.id);
     if (drafts.length === 0 && !text.trim()) throw new AppError('invalid_input', 'assignment.nothing_to_submit');
-    const last = await trx.selectFrom('submission').select((eb) => eb.fn.max('version').as('v')).where('assignment_id', '=', assignmentId).where('student_id', '=', actor.user.id).executeTakeFirst();
+    const last = await trx
+      .selectFrom('submission')
+      .select((eb) => eb.fn.max('version').as('v'))
+      .where('assignment_id', '=', assignmentId)
+      .where('student_id', '=', actor.user.id)
+      .executeTakeFirst();
     const version = Number(last?.v ?? 0) + 1;
-    const submission = await trx.insertInto('submission').values({ assignment_id: assignmentId, student_id: actor.user.id, version, text: text.trim(), late }).returning('id').executeTakeFirstOrThrow();
-    if (drafts.length) await trx.updateTable('submission_file').set({ submission_id: submission.id }).where('id', 'in', drafts).execute();
-    await recordAudit(trx, { actorId: actor.user.id, action: 'assignment.submit', objectType: 'submission', objectId: submission.id, ip: actor.ip, data: { assignmentId, version, late, files: drafts.length } });
+    const submission = await trx
+      .insertInto('submission')
+      .values({ assignment_id: assignmentId, student_id: actor.user.id, version, text: text.trim(), late })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (drafts.length)
+      await trx
+        .updateTable('submission_file')
+        .set({ submission_id: submission.id })
+        .where('id', 'in', drafts)
+        .execute();
+    await recordAudit(trx, {
+      actorId: actor.user.id,
+      action: 'assignment.submit',
+      objectType: 'submission',
+      objectId: submission.id,
+      ip: actor.ip,
+      data: { assignmentId, version, late, files: drafts.length },
+    });
     return { version, late };
   });
 }
@@ -201,19 +267,50 @@ export const gradeSchema = z.object({
 });
 
 /** The instructor grades a student who submitted (score within the maximum); grading again replaces it. */
-export async function gradeSubmission(db: Db, actor: Actor, assignmentId: string, input: z.infer<typeof gradeSchema>): Promise<void> {
+export async function gradeSubmission(
+  db: Db,
+  actor: Actor,
+  assignmentId: string,
+  input: z.infer<typeof gradeSchema>,
+): Promise<void> {
   const rules = await loadAssignment(db, assignmentId);
   if (!rules) throw new AppError('not_found');
   requirePermission(actor.user, 'submission.grade', rules.cabinet);
-  if (input.score > rules.maxScore) throw new AppError('invalid_input', 'assignment.score_above_max', { max: rules.maxScore });
-  const submitted = await db.selectFrom('submission').select('id').where('assignment_id', '=', assignmentId).where('student_id', '=', input.studentId).executeTakeFirst();
+  if (input.score > rules.maxScore)
+    throw new AppError('invalid_input', 'assignment.score_above_max', { max: rules.maxScore });
+  const submitted = await db
+    .selectFrom('submission')
+    .select('id')
+    .where('assignment_id', '=', assignmentId)
+    .where('student_id', '=', input.studentId)
+    .executeTakeFirst();
   if (!submitted) throw new AppError('invalid_input', 'assignment.not_submitted');
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('grade')
-      .values({ assignment_id: assignmentId, student_id: input.studentId, score: input.score, feedback: input.feedback, graded_by: actor.user.id })
-      .onConflict((oc) => oc.columns(['assignment_id', 'student_id']).doUpdateSet({ score: input.score, feedback: input.feedback, graded_by: actor.user.id, graded_at: sql`now()` }))
+      .values({
+        assignment_id: assignmentId,
+        student_id: input.studentId,
+        score: input.score,
+        feedback: input.feedback,
+        graded_by: actor.user.id,
+      })
+      .onConflict((oc) =>
+        oc.columns(['assignment_id', 'student_id']).doUpdateSet({
+          score: input.score,
+          feedback: input.feedback,
+          graded_by: actor.user.id,
+          graded_at: sql`now()`,
+        }),
+      )
       .execute();
-    await recordAudit(trx, { actorId: actor.user.id, action: 'assignment.grade', objectType: 'assignment', objectId: assignmentId, ip: actor.ip, data: { studentId: input.studentId, score: input.score } });
+    await recordAudit(trx, {
+      actorId: actor.user.id,
+      action: 'assignment.grade',
+      objectType: 'assignment',
+      objectId: assignmentId,
+      ip: actor.ip,
+      data: { studentId: input.studentId, score: input.score },
+    });
   });
 }

@@ -25,7 +25,14 @@ async function entriesOf(count: number): Promise<ZipEntry[]> {
     const content = `работа ${i}\n`;
     await fs.mkdir(path.dirname(storage.filePath!(key)), { recursive: true });
     await fs.writeFile(storage.filePath!(key), content);
-    entries.push({ storage_key: key, original_name: `эссе-${i}.txt`, byte_size: Buffer.byteLength(content), crc32: zlib.crc32(content), full_name: `Студент ${Math.floor(i / 2)}`, version: 1 });
+    entries.push({
+      storage_key: key,
+      original_name: `эссе-${i}.txt`,
+      byte_size: Buffer.byteLength(content),
+      crc32: zlib.crc32(content),
+      full_name: `Студент ${Math.floor(i / 2)}`,
+      version: 1,
+    });
   }
   return entries;
 }
@@ -65,7 +72,14 @@ describe('the zip of all work', () => {
     const whole = await read();
     expect(whole.length).toBe(plan.totalBytes);
     expect((await unzip(whole)).size).toBe(40);
-    for (const [start, end] of [[0, 0], [0, 29], [17, 4000], [1000, whole.length - 1], [whole.length - 22, whole.length - 1], [whole.length - 1, whole.length - 1]] as const) {
+    for (const [start, end] of [
+      [0, 0],
+      [0, 29],
+      [17, 4000],
+      [1000, whole.length - 1],
+      [whole.length - 22, whole.length - 1],
+      [whole.length - 1, whole.length - 1],
+    ] as const) {
       expect((await read({ start, end })).equals(whole.subarray(start, end + 1)), `${start}-${end}`).toBe(true);
     }
   });

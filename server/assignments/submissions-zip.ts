@@ -11,10 +11,21 @@ import type { Db } from '../../db/client.ts';
 import type { MediaStorage } from '../storage/media-storage.ts';
 import { partsInRange, zipLayout } from './zip-layout.ts';
 
-export type ZipEntry = { storage_key: string; original_name: string; byte_size: string | number; crc32: number; full_name: string; version: number };
+export type ZipEntry = {
+  storage_key: string;
+  original_name: string;
+  byte_size: string | number;
+  crc32: number;
+  full_name: string;
+  version: number;
+};
 
 /** Rows as latestSubmissionFiles gives them: the CRC-32 may be missing for files from before it was kept. */
-export type SubmittedFileRow = Omit<ZipEntry, 'crc32'> & { id: string; crc32: string | number | null; created_at: Date };
+export type SubmittedFileRow = Omit<ZipEntry, 'crc32'> & {
+  id: string;
+  crc32: string | number | null;
+  created_at: Date;
+};
 
 /**
  * The files with every CRC-32 known: one missing (a file from before they were kept) is computed
@@ -37,7 +48,10 @@ export async function withKnownChecksums(db: Db, storage: MediaStorage, rows: Su
 /** An ETag that changes whenever the zip's bytes would: which files, their names, sizes and checksums. */
 export function zipTag(entries: ZipEntry[], modified: Date): string {
   const hash = createHash('sha256').update(String(modified.getTime()));
-  for (const entry of entries) hash.update(`\0${entry.storage_key}\0${entry.original_name}\0${entry.full_name}\0${entry.byte_size}\0${entry.crc32}`);
+  for (const entry of entries)
+    hash.update(
+      `\0${entry.storage_key}\0${entry.original_name}\0${entry.full_name}\0${entry.byte_size}\0${entry.crc32}`,
+    );
   return `"zip-${hash.digest('base64url').slice(0, 22)}"`;
 }
 
@@ -45,11 +59,16 @@ export function zipTag(entries: ZipEntry[], modified: Date): string {
 export function zipPaths(entries: Pick<ZipEntry, 'original_name' | 'full_name'>[]): string[] {
   const used = new Set<string>();
   // Characters Windows and zip tools refuse in names, and control characters (below U+0020).
-  const clean = (name: string) => [...name].map((c) => ('\\/:*?"<>|'.includes(c) || c < ' ' ? '_' : c)).join('').trim() || '_';
+  const clean = (name: string) =>
+    [...name]
+      .map((c) => ('\\/:*?"<>|'.includes(c) || c < ' ' ? '_' : c))
+      .join('')
+      .trim() || '_';
   return entries.map((entry) => {
     const base = `${clean(entry.full_name)}/${clean(entry.original_name)}`;
     let candidate = base;
-    for (let n = 2; used.has(candidate.toLowerCase()); n++) candidate = base.replace(/(\.[^./]*)?$/, (ext) => ` (${n})${ext}`);
+    for (let n = 2; used.has(candidate.toLowerCase()); n++)
+      candidate = base.replace(/(\.[^./]*)?$/, (ext) => ` (${n})${ext}`);
     used.add(candidate.toLowerCase());
     return candidate;
   });
@@ -120,7 +139,10 @@ function pooledFile(file: string, pool: BufferPool, from: number, to: number): R
     destroy(error, done) {
       const closing = handle?.close();
       handle = null;
-      void Promise.resolve(closing).then(() => done(error), () => done(error));
+      void Promise.resolve(closing).then(
+        () => done(error),
+        () => done(error),
+      );
     },
   });
 }
@@ -133,7 +155,7 @@ async function warm(file: string, buffer: Buffer, stop: AbortSignal): Promise<vo
   const handle = await fs.open(file, 'r').catch(() => null);
   if (!handle) return;
   try {
-    for (let position = 0; !stop.aborted; ) {
+    for (let position = 0; !stop.aborted;) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
       if (bytesRead === 0) break;
       position += bytesRead;
@@ -158,7 +180,15 @@ export type ZipPlan = ReturnType<typeof zipLayout>;
 /** The zip's layout: every header built, every offset and the length known. */
 export function planZip(entries: ZipEntry[], modified: Date): ZipPlan {
   const paths = zipPaths(entries);
-  return zipLayout(entries.map((entry, i) => ({ name: paths[i]!, size: Number(entry.byte_size), crc32: entry.crc32, key: entry.storage_key })), modified);
+  return zipLayout(
+    entries.map((entry, i) => ({
+      name: paths[i]!,
+      size: Number(entry.byte_size),
+      crc32: entry.crc32,
+      key: entry.storage_key,
+    })),
+    modified,
+  );
 }
 
 /** The planned zip's bytes, or only `range.start`…`range.end`. */
@@ -183,8 +213,11 @@ export function zipOfFiles(storage: MediaStorage, plan: ZipPlan, range?: { start
       }
       // Lazily: a stored object is opened only when the zip reaches it; the next one is read ahead into the page cache.
       const next = fileKeys[++files];
-      if (filePath && next) warming = warming.then(() => warm(filePath(next), warmBuffer, stop.signal)).catch(() => undefined);
-      current = filePath ? pooledFile(filePath(part.key), pool, from, to) : await storage.read(part.key, { start: from, end: to }, { chunkBytes: CHUNK_BYTES });
+      if (filePath && next)
+        warming = warming.then(() => warm(filePath(next), warmBuffer, stop.signal)).catch(() => undefined);
+      current = filePath
+        ? pooledFile(filePath(part.key), pool, from, to)
+        : await storage.read(part.key, { start: from, end: to }, { chunkBytes: CHUNK_BYTES });
       for await (const chunk of current) yield chunk as Buffer;
       current = null;
     }

@@ -137,7 +137,11 @@ export function zipLayout(files: ZipFileSpec[], modified: Date): { parts: ZipPar
 }
 
 /** The parts that hold bytes `start`…`end` (inclusive), each with the slice of it to send. */
-export function partsInRange(parts: ZipPart[], start: number, end: number): Array<{ part: ZipPart; from: number; to: number }> {
+export function partsInRange(
+  parts: ZipPart[],
+  start: number,
+  end: number,
+): Array<{ part: ZipPart; from: number; to: number }> {
   const chosen: Array<{ part: ZipPart; from: number; to: number }> = [];
   for (const part of parts) {
     const last = part.offset + part.length - 1;

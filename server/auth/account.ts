@@ -15,7 +15,14 @@ import type { Actor } from './permissions.ts';
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export type SessionView = { id: string; createdAt: string; lastSeenAt: string; ip: string | null; userAgent: string | null; current: boolean };
+export type SessionView = {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string;
+  ip: string | null;
+  userAgent: string | null;
+  current: boolean;
+};
 
 /** The person's open sessions, newest first; `id` is a short handle, never the token or its whole hash. */
 export async function ownSessions(db: Db, userId: string, currentToken: string | null): Promise<SessionView[]> {
@@ -41,10 +48,20 @@ export async function ownSessions(db: Db, userId: string, currentToken: string |
 
 /** Ends the person's sessions, all of them or all but the one given. */
 export async function endSessions(db: Db, actor: Actor, keepToken: string | null): Promise<void> {
-  let query = db.updateTable('session').set({ revoked_at: new Date() }).where('user_id', '=', actor.user.id).where('revoked_at', 'is', null);
+  let query = db
+    .updateTable('session')
+    .set({ revoked_at: new Date() })
+    .where('user_id', '=', actor.user.id)
+    .where('revoked_at', 'is', null);
   if (keepToken) query = query.where('token_hash', '<>', hashToken(keepToken));
   await query.execute();
-  await recordAudit(db, { actorId: actor.user.id, action: keepToken ? 'sessions.end_others' : 'sessions.end_all', objectType: 'app_user', objectId: actor.user.id, ip: actor.ip });
+  await recordAudit(db, {
+    actorId: actor.user.id,
+    action: keepToken ? 'sessions.end_others' : 'sessions.end_all',
+    objectType: 'app_user',
+    objectId: actor.user.id,
+    ip: actor.ip,
+  });
 }
 
 /**
@@ -63,17 +80,37 @@ export async function changePassword(
   const keys = throttleKeys(actor.user.email, actor.ip);
   const reserved = await reserveAttempt(db, keys);
   if (!reserved.ok) throw new AppError('too_many_requests', 'login.throttled', { seconds: reserved.retryAfterSeconds });
-  const row = await db.selectFrom('app_user').select('password_hash').where('id', '=', actor.user.id).executeTakeFirst();
-  const ok = row?.password_hash ? await passwords.verify(input.current, row.password_hash) : await passwords.verifyDummy(input.current);
+  const row = await db
+    .selectFrom('app_user')
+    .select('password_hash')
+    .where('id', '=', actor.user.id)
+    .executeTakeFirst();
+  const ok = row?.password_hash
+    ? await passwords.verify(input.current, row.password_hash)
+    : await passwords.verifyDummy(input.current);
   if (!ok) throw new AppError('invalid_input', 'account.currentWrong');
   await attemptSucceeded(db, keys);
   const hash = await passwords.hash(input.next);
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('app_user').set({ password_hash: hash, updated_at: new Date() }).where('id', '=', actor.user.id).execute();
-    let others = trx.updateTable('session').set({ revoked_at: new Date() }).where('user_id', '=', actor.user.id).where('revoked_at', 'is', null);
+    await trx
+      .updateTable('app_user')
+      .set({ password_hash: hash, updated_at: new Date() })
+      .where('id', '=', actor.user.id)
+      .execute();
+    let others = trx
+      .updateTable('session')
+      .set({ revoked_at: new Date() })
+      .where('user_id', '=', actor.user.id)
+      .where('revoked_at', 'is', null);
     if (input.currentToken) others = others.where('token_hash', '<>', hashToken(input.currentToken));
     await others.execute();
-    await recordAudit(trx, { actorId: actor.user.id, action: 'password.change', objectType: 'app_user', objectId: actor.user.id, ip: actor.ip });
+    await recordAudit(trx, {
+      actorId: actor.user.id,
+      action: 'password.change',
+      objectType: 'app_user',
+      objectId: actor.user.id,
+      ip: actor.ip,
+    });
   });
 }
 
@@ -82,16 +119,31 @@ export async function changePassword(
  * it; its token exists only in the e-mail). Throttled like a login; whether the address is known is
  * never told, and neither is whether a link went out.
  */
-export async function requestPasswordReset(db: Db, mailer: JobQueue | null, input: { email: string; ip: string | null; policy: PasswordLogin }): Promise<void> {
+export async function requestPasswordReset(
+  db: Db,
+  mailer: JobQueue | null,
+  input: { email: string; ip: string | null; policy: PasswordLogin },
+): Promise<void> {
   const email = input.email.trim().toLowerCase();
   const reserved = await reserveAttempt(db, throttleKeys(email, input.ip, 'reset'));
   if (!reserved.ok) throw new AppError('too_many_requests', 'login.throttled', { seconds: reserved.retryAfterSeconds });
   if (!mailer) return;
-  const person = await db.selectFrom('app_user').select('id').where('email', '=', email).where('disabled_at', 'is', null).executeTakeFirst();
+  const person = await db
+    .selectFrom('app_user')
+    .select('id')
+    .where('email', '=', email)
+    .where('disabled_at', 'is', null)
+    .executeTakeFirst();
   // Nobody to send to, or someone who signs in through the university's provider: the same answer.
   if (!person || !(await passwordAllowed(db, person.id, input.policy))) return;
   await db.transaction().execute(async (trx) => {
-    await recordAudit(trx, { actorId: null, action: 'sign_in_link.reset_requested', objectType: 'app_user', objectId: person.id, ip: input.ip });
+    await recordAudit(trx, {
+      actorId: null,
+      action: 'sign_in_link.reset_requested',
+      objectType: 'app_user',
+      objectId: person.id,
+      ip: input.ip,
+    });
     await mailer.enqueue(trx, 'send-sign-in-link', { userId: person.id, createdBy: null });
   });
 }

@@ -2,7 +2,17 @@
 // passwords people actually use (MIT), and the few words of this app's own. Loaded once, lower case.
 import { createRequire } from 'node:module';
 
-const ourOwn = ['kabinet-demo', 'kabinetdemo', 'kabinet123', 'kabinet2026', 'kabinet2027', 'sirsoz12345', 'parol12345', 'пароль12345', 'сырсөз12345'];
+const ourOwn = [
+  'kabinet-demo',
+  'kabinetdemo',
+  'kabinet123',
+  'kabinet2026',
+  'kabinet2027',
+  'sirsoz12345',
+  'parol12345',
+  'пароль12345',
+  'сырсөз12345',
+];
 
 let common: Set<string> | null = null;
 

@@ -18,10 +18,18 @@ export const throttleLimits = {
 export type ThrottleKeys = { pair: string; account: string; address: string };
 
 /** The keys of an attempt; `purpose` keeps "forgot password" requests apart from logins. */
-export function throttleKeys(email: string, address: string | null, purpose: 'login' | 'reset' = 'login'): ThrottleKeys {
+export function throttleKeys(
+  email: string,
+  address: string | null,
+  purpose: 'login' | 'reset' = 'login',
+): ThrottleKeys {
   const where = address ?? 'unknown';
   const prefix = purpose === 'login' ? '' : `${purpose}-`;
-  return { pair: `${prefix}pair:${email}|${where}`, account: `${prefix}account:${email}`, address: `${prefix}address:${where}` };
+  return {
+    pair: `${prefix}pair:${email}|${where}`,
+    account: `${prefix}account:${email}`,
+    address: `${prefix}address:${where}`,
+  };
 }
 
 const order = ['pair', 'account', 'address'] as const;
@@ -31,7 +39,10 @@ const order = ['pair', 'account', 'address'] as const;
  * counted and the seconds to wait come back. One statement decides: it locks the keys' rows, so
  * attempts at the same moment are counted one after the other, on all keys or none.
  */
-export async function reserveAttempt(db: Db, keys: ThrottleKeys): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
+export async function reserveAttempt(
+  db: Db,
+  keys: ThrottleKeys,
+): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
   const names = order.map((kind) => keys[kind]);
   const frees = order.map((kind) => throttleLimits[kind].free);
   const longest = order.map((kind) => throttleLimits[kind].longestSeconds);

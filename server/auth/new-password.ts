@@ -7,7 +7,9 @@ import type { Passwords } from './passwords.ts';
 /** `passwords` knows the common ones (loaded by the services from source, not from the Remix bundle). */
 export function checkNewPassword(password: string, passwords: Pick<Passwords, 'isCommon'>): void {
   const length = [...password].length;
-  if (length < passwordLimits.min) throw new AppError('invalid_input', 'signIn.passwordTooShort', { min: passwordLimits.min });
-  if (length > passwordLimits.max) throw new AppError('invalid_input', 'signIn.passwordTooLong', { max: passwordLimits.max });
+  if (length < passwordLimits.min)
+    throw new AppError('invalid_input', 'signIn.passwordTooShort', { min: passwordLimits.min });
+  if (length > passwordLimits.max)
+    throw new AppError('invalid_input', 'signIn.passwordTooLong', { max: passwordLimits.max });
   if (passwords.isCommon(password)) throw new AppError('invalid_input', 'signIn.passwordCommon');
 }

@@ -29,7 +29,10 @@ export type Oidc = {
   /** What the sign-in button names ("KNU ID"), or undefined for a translated "single sign-on". */
   displayName: string | undefined;
   /** Starts a sign-in: where to send the browser, and the cookie value that binds it. */
-  start(db: Db, input: { redirectTo: string; ip: string | null; redirectUri: string }): Promise<{ authorizationUrl: string; binding: string }>;
+  start(
+    db: Db,
+    input: { redirectTo: string; ip: string | null; redirectUri: string },
+  ): Promise<{ authorizationUrl: string; binding: string }>;
   /** Finishes it from the provider's redirect: a new session for the person it names. */
   finish(db: Db, input: FinishInput): Promise<{ token: string; redirectTo: string }>;
 };
@@ -59,7 +62,11 @@ export function createOidc(config: OidcConfig, logger: Logger): Oidc {
       // Taken at once, whatever follows: a sign-in is tried once.
       const pending =
         input.binding && bindingShape.test(input.binding)
-          ? await db.deleteFrom('oidc_login').where('binding_hash', '=', hash(input.binding)).returningAll().executeTakeFirst()
+          ? await db
+              .deleteFrom('oidc_login')
+              .where('binding_hash', '=', hash(input.binding))
+              .returningAll()
+              .executeTakeFirst()
           : undefined;
       if (params.get('error') === 'access_denied') throw new AppError('invalid_input', 'sso.cancelled');
       if (!pending || pending.expires_at.getTime() < Date.now()) throw new AppError('invalid_input', 'sso.expired');
@@ -77,8 +84,19 @@ export function createOidc(config: OidcConfig, logger: Logger): Oidc {
       }
       const claims = await claimsOf(configuration, tokens, config, logger);
       const userId = await findPerson(db, config, claims, { ip: input.ip, locale: input.locale });
-      if (input.locale) await db.updateTable('app_user').set({ locale: input.locale }).where('id', '=', userId).where('locale', '<>', input.locale).execute();
-      const token = await createSession(db, { userId, ttlMs: input.sessionTtlMs, ip: input.ip, userAgent: input.userAgent });
+      if (input.locale)
+        await db
+          .updateTable('app_user')
+          .set({ locale: input.locale })
+          .where('id', '=', userId)
+          .where('locale', '<>', input.locale)
+          .execute();
+      const token = await createSession(db, {
+        userId,
+        ttlMs: input.sessionTtlMs,
+        ip: input.ip,
+        userAgent: input.userAgent,
+      });
       return { token, redirectTo: pending.redirect_to };
     },
   };
@@ -92,12 +110,17 @@ function discoverer(config: OidcConfig, logger: Logger): () => Promise<client.Co
       const issuer = new URL(config.issuer);
       const attempt = client.discovery(issuer, config.clientId, config.clientSecret, undefined, {
         // The ID token's signature too (openid-client trusts the TLS of the token endpoint otherwise).
-        execute: isLoopbackHost(issuer.hostname) ? [client.allowInsecureRequests, client.enableNonRepudiationChecks] : [client.enableNonRepudiationChecks],
+        execute: isLoopbackHost(issuer.hostname)
+          ? [client.allowInsecureRequests, client.enableNonRepudiationChecks]
+          : [client.enableNonRepudiationChecks],
         timeout: 10,
       });
       discovered = attempt;
       attempt.catch((error: unknown) => {
-        logger.error('single sign-on: the provider could not be discovered (check OIDC_ISSUER)', { issuer: config.issuer, error: describe(error) });
+        logger.error('single sign-on: the provider could not be discovered (check OIDC_ISSUER)', {
+          issuer: config.issuer,
+          error: describe(error),
+        });
         setTimeout(() => {
           if (discovered === attempt) discovered = undefined;
         }, rediscoverAfterMs).unref();
@@ -109,7 +132,12 @@ function discoverer(config: OidcConfig, logger: Logger): () => Promise<client.Co
   };
 }
 
-async function startSignIn(db: Db, configuration: client.Configuration, config: OidcConfig, input: Parameters<Oidc['start']>[1]) {
+async function startSignIn(
+  db: Db,
+  configuration: client.Configuration,
+  config: OidcConfig,
+  input: Parameters<Oidc['start']>[1],
+) {
   const binding = randomBytes(32).toString('base64url');
   const state = client.randomState();
   const nonce = client.randomNonce();
@@ -121,7 +149,15 @@ async function startSignIn(db: Db, configuration: client.Configuration, config: 
     await trx.deleteFrom('oidc_login').where('expires_at', '<', new Date()).execute();
     await trx
       .insertInto('oidc_login')
-      .values({ binding_hash: hash(binding), state, nonce, code_verifier: codeVerifier, redirect_to: input.redirectTo, ip: address, expires_at: new Date(Date.now() + ssoPendingTtlMs) })
+      .values({
+        binding_hash: hash(binding),
+        state,
+        nonce,
+        code_verifier: codeVerifier,
+        redirect_to: input.redirectTo,
+        ip: address,
+        expires_at: new Date(Date.now() + ssoPendingTtlMs),
+      })
       .execute();
     await sql`
       delete from oidc_login where binding_hash in (
@@ -152,11 +188,17 @@ function addressKey(ip: string | null): string | null {
 }
 
 /** The ID token's claims, completed from the userinfo endpoint when the ones we match on are not in it. */
-async function claimsOf(configuration: client.Configuration, tokens: Tokens, config: OidcConfig, logger: Logger): Promise<Claims> {
+async function claimsOf(
+  configuration: client.Configuration,
+  tokens: Tokens,
+  config: OidcConfig,
+  logger: Logger,
+): Promise<Claims> {
   const idClaims = tokens.claims();
   if (!idClaims) throw new AppError('invalid_input', 'sso.failed');
   const wanted = [config.emailClaim, config.externalIdClaim, 'name'].filter((claim): claim is string => Boolean(claim));
-  if (wanted.every((claim) => claim in idClaims) || !configuration.serverMetadata().userinfo_endpoint) return idClaims as Claims;
+  if (wanted.every((claim) => claim in idClaims) || !configuration.serverMetadata().userinfo_endpoint)
+    return idClaims as Claims;
   try {
     const info = await client.fetchUserInfo(configuration, tokens.access_token, idClaims.sub);
     // The signed ID token wins where both say something.
@@ -179,9 +221,15 @@ function refusal(error: unknown, logger: Logger, ip: string | null): AppError {
     (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) ||
     (error instanceof client.ResponseBodyError && error.status >= 500) ||
     // A gateway's error page instead of the token endpoint's JSON.
-    (error instanceof client.ClientError && (error.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || error.code === 'OAUTH_RESPONSE_IS_NOT_JSON'));
-  logger.warn(unreachable ? 'single sign-on: the provider failed' : 'single sign-on refused', { error: describe(error), ip });
-  return unreachable ? new AppError('unavailable', 'sso.unavailable', { seconds: rediscoverAfterMs / 1000 }) : new AppError('invalid_input', 'sso.failed');
+    (error instanceof client.ClientError &&
+      (error.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || error.code === 'OAUTH_RESPONSE_IS_NOT_JSON'));
+  logger.warn(unreachable ? 'single sign-on: the provider failed' : 'single sign-on refused', {
+    error: describe(error),
+    ip,
+  });
+  return unreachable
+    ? new AppError('unavailable', 'sso.unavailable', { seconds: rediscoverAfterMs / 1000 })
+    : new AppError('invalid_input', 'sso.failed');
 }
 
 function describe(error: unknown): string {

@@ -14,7 +14,14 @@ import { createSignInLink, findSignInLink, setPasswordWithLink } from './sign-in
 
 const file = testDatabaseForFile();
 const db = () => file.db;
-const idOf = async (account: string) => (await db().selectFrom('app_user').select('id').where('email', '=', `${account}@demo.kabinet.kg`).executeTakeFirstOrThrow()).id;
+const idOf = async (account: string) =>
+  (
+    await db()
+      .selectFrom('app_user')
+      .select('id')
+      .where('email', '=', `${account}@demo.kabinet.kg`)
+      .executeTakeFirstOrThrow()
+  ).id;
 const withPolicy = (policy: Passwords['policy']): Passwords => ({ ...testPasswords(), policy });
 const useSso = { code: 'forbidden', messageKey: 'login.useSso' };
 
@@ -29,16 +36,33 @@ describe('password sign-in by role', () => {
 
   it('sends a student to single sign-on without checking the password, and lets an instructor in (staff)', async () => {
     const passwords = withPolicy('staff');
-    const attempt = (email: string, password: string, ip: string) => logIn(db(), { email, password, ip, userAgent: null }, { sessionTtlMs: 60_000, passwords });
+    const attempt = (email: string, password: string, ip: string) =>
+      logIn(db(), { email, password, ip, userAgent: null }, { sessionTtlMs: 60_000, passwords });
     // The same answer, right password or wrong: it never tells a guesser whether a password is right.
     await expect(attempt('student12@demo.kabinet.kg', 'kabinet-demo', '10.9.0.1')).rejects.toMatchObject(useSso);
     await expect(attempt('student12@demo.kabinet.kg', 'not the password', '10.9.0.1')).rejects.toMatchObject(useSso);
     let hashed = 0;
-    const counting: Passwords = { ...passwords, verify: async () => ((hashed += 1), true), verifyDummy: async () => ((hashed += 1), false) };
-    await expect(logIn(db(), { email: 'student12@demo.kabinet.kg', password: 'kabinet-demo', ip: '10.9.0.5', userAgent: null }, { sessionTtlMs: 60_000, passwords: counting })).rejects.toMatchObject(useSso);
+    const counting: Passwords = {
+      ...passwords,
+      verify: async () => ((hashed += 1), true),
+      verifyDummy: async () => ((hashed += 1), false),
+    };
+    await expect(
+      logIn(
+        db(),
+        { email: 'student12@demo.kabinet.kg', password: 'kabinet-demo', ip: '10.9.0.5', userAgent: null },
+        { sessionTtlMs: 60_000, passwords: counting },
+      ),
+    ).rejects.toMatchObject(useSso);
     expect(hashed).toBe(0);
-    await expect(attempt('instructor@demo.kabinet.kg', 'kabinet-demo', '10.9.0.1')).resolves.toMatchObject({ userId: await idOf('instructor') });
-    const sessions = await db().selectFrom('session').select('token_hash').where('user_id', '=', await idOf('student12')).execute();
+    await expect(attempt('instructor@demo.kabinet.kg', 'kabinet-demo', '10.9.0.1')).resolves.toMatchObject({
+      userId: await idOf('instructor'),
+    });
+    const sessions = await db()
+      .selectFrom('session')
+      .select('token_hash')
+      .where('user_id', '=', await idOf('student12'))
+      .execute();
     expect(sessions).toEqual([]);
   });
 
@@ -46,20 +70,50 @@ describe('password sign-in by role', () => {
     const passwords = withPolicy('staff');
     const student = await idOf('student13');
     const token = await createSignInLink(db(), { userId: student, createdBy: null, ip: null });
-    await expect(setPasswordWithLink(db(), { token, password: 'a long enough passphrase', ip: null, userAgent: null, sessionTtlMs: 60_000, passwords })).rejects.toMatchObject(useSso);
+    await expect(
+      setPasswordWithLink(db(), {
+        token,
+        password: 'a long enough passphrase',
+        ip: null,
+        userAgent: null,
+        sessionTtlMs: 60_000,
+        passwords,
+      }),
+    ).rejects.toMatchObject(useSso);
     // Refused before it was used: the link is still there for when the rule changes.
     expect(await findSignInLink(db(), token)).toMatchObject({ userId: student });
     const actor = { user: await principal(db(), 'student13'), ip: '10.9.0.2' };
-    await expect(changePassword(db(), passwords, actor, { current: 'kabinet-demo', next: 'a long enough passphrase', currentToken: null })).rejects.toMatchObject(useSso);
+    await expect(
+      changePassword(db(), passwords, actor, {
+        current: 'kabinet-demo',
+        next: 'a long enough passphrase',
+        currentToken: null,
+      }),
+    ).rejects.toMatchObject(useSso);
     const admin = { user: await principal(db(), 'admin'), ip: '10.9.0.3' };
-    await expect(issueSignInLink(db(), admin, student, { mailer: null, policy: 'staff' })).rejects.toMatchObject({ code: 'conflict', messageKey: 'admin.people.ssoNoLink' });
-    expect(await issueSignInLink(db(), admin, await idOf('instructor2'), { mailer: null, policy: 'staff' })).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await expect(issueSignInLink(db(), admin, student, { mailer: null, policy: 'staff' })).rejects.toMatchObject({
+      code: 'conflict',
+      messageKey: 'admin.people.ssoNoLink',
+    });
+    expect(await issueSignInLink(db(), admin, await idOf('instructor2'), { mailer: null, policy: 'staff' })).toMatch(
+      /^[A-Za-z0-9_-]{43}$/,
+    );
   });
 
   it('checks no password at all when passwords are off (none)', async () => {
     let hashed = 0;
-    const counting: Passwords = { ...withPolicy('none'), verify: async () => ((hashed += 1), true), verifyDummy: async () => ((hashed += 1), false) };
-    await expect(logIn(db(), { email: 'admin@demo.kabinet.kg', password: 'kabinet-demo', ip: '10.9.0.4', userAgent: null }, { sessionTtlMs: 60_000, passwords: counting })).rejects.toMatchObject(useSso);
+    const counting: Passwords = {
+      ...withPolicy('none'),
+      verify: async () => ((hashed += 1), true),
+      verifyDummy: async () => ((hashed += 1), false),
+    };
+    await expect(
+      logIn(
+        db(),
+        { email: 'admin@demo.kabinet.kg', password: 'kabinet-demo', ip: '10.9.0.4', userAgent: null },
+        { sessionTtlMs: 60_000, passwords: counting },
+      ),
+    ).rejects.toMatchObject(useSso);
     expect(hashed).toBe(0);
   });
 });

@@ -7,7 +7,11 @@ import type { PasswordLogin } from '../config.ts';
 import { AppError } from '../errors.ts';
 
 /** Of these people, the ones who may use a password (in no particular order). */
-export async function allowedPasswords(db: Kysely<Database>, userIds: readonly string[], policy: PasswordLogin): Promise<string[]> {
+export async function allowedPasswords(
+  db: Kysely<Database>,
+  userIds: readonly string[],
+  policy: PasswordLogin,
+): Promise<string[]> {
   if (policy === 'none' || userIds.length === 0) return [];
   if (policy === 'all') return [...userIds];
   // One array parameter: an import's 40,000 people are more than a statement's 65,535 parameters allow as a list.
@@ -26,6 +30,10 @@ export async function passwordAllowed(db: Kysely<Database>, userId: string, poli
 }
 
 /** Refuses, with a message pointing to single sign-on, a person who may not use a password. */
-export async function requirePasswordAllowed(db: Kysely<Database>, userId: string, policy: PasswordLogin): Promise<void> {
+export async function requirePasswordAllowed(
+  db: Kysely<Database>,
+  userId: string,
+  policy: PasswordLogin,
+): Promise<void> {
   if (!(await passwordAllowed(db, userId, policy))) throw new AppError('forbidden', 'login.useSso');
 }

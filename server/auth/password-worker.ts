@@ -8,6 +8,11 @@ lowerThisThreadsPriority(5);
 export type DeriveTask = { password: string; salt: Uint8Array; N: number; r: number; p: number; keyLength: number };
 
 export default function derive(task: DeriveTask): Uint8Array {
-  const key = scryptSync(task.password.normalize('NFKC'), task.salt, task.keyLength, { N: task.N, r: task.r, p: task.p, maxmem: 256 * task.N * task.r });
+  const key = scryptSync(task.password.normalize('NFKC'), task.salt, task.keyLength, {
+    N: task.N,
+    r: task.r,
+    p: task.p,
+    maxmem: 256 * task.N * task.r,
+  });
   return new Uint8Array(key.buffer, key.byteOffset, key.byteLength);
 }

@@ -24,9 +24,21 @@ describe('a hash made with older parameters', () => {
     const salt = Buffer.from('0123456789abcdef');
     const key = scryptSync('old-style passphrase', salt, 32, { N: 2 ** 17, r: 8, p: 1, maxmem: 256 * 2 ** 17 * 8 });
     const old = ['scrypt', 2 ** 17, 8, 1, salt.toString('base64url'), key.toString('base64url')].join('$');
-    await file.db.updateTable('app_user').set({ password_hash: old }).where('email', '=', 'student40@demo.kabinet.kg').execute();
-    await logIn(file.db, { email: 'student40@demo.kabinet.kg', password: 'old-style passphrase', ip: '10.8.0.1', userAgent: null }, { sessionTtlMs: 60_000, passwords: testPasswords() });
-    const row = await file.db.selectFrom('app_user').select('password_hash').where('email', '=', 'student40@demo.kabinet.kg').executeTakeFirstOrThrow();
+    await file.db
+      .updateTable('app_user')
+      .set({ password_hash: old })
+      .where('email', '=', 'student40@demo.kabinet.kg')
+      .execute();
+    await logIn(
+      file.db,
+      { email: 'student40@demo.kabinet.kg', password: 'old-style passphrase', ip: '10.8.0.1', userAgent: null },
+      { sessionTtlMs: 60_000, passwords: testPasswords() },
+    );
+    const row = await file.db
+      .selectFrom('app_user')
+      .select('password_hash')
+      .where('email', '=', 'student40@demo.kabinet.kg')
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^scrypt\$65536\$8\$2\$/);
     expect(await verifyPassword('old-style passphrase', row.password_hash!)).toBe(true);
   });

@@ -25,7 +25,8 @@ export type Passwords = {
 };
 
 export function createPasswords(pool: Pick<PasswordPool, 'derive'>, policy: PasswordLogin): Passwords {
-  const derive = (password: string, salt: Buffer, options: typeof params) => pool.derive({ password, salt, keyLength, ...options });
+  const derive = (password: string, salt: Buffer, options: typeof params) =>
+    pool.derive({ password, salt, keyLength, ...options });
   const hash = async (password: string) => {
     const salt = randomBytes(16);
     const key = await derive(password, salt, params);
@@ -33,7 +34,8 @@ export function createPasswords(pool: Pick<PasswordPool, 'derive'>, policy: Pass
   };
   const verify = async (password: string, stored: string) => {
     const [scheme, n, r, p, salt, key] = stored.split('$');
-    if (scheme !== 'scrypt' || !salt || !key || ![n, r, p].every((value) => /^[0-9]{1,7}$/.test(value ?? ''))) return false;
+    if (scheme !== 'scrypt' || !salt || !key || ![n, r, p].every((value) => /^[0-9]{1,7}$/.test(value ?? '')))
+      return false;
     const expected = Buffer.from(key, 'base64url');
     const actual = await derive(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p) });
     return actual.length === expected.length && timingSafeEqual(actual, expected);

@@ -61,7 +61,13 @@ export type ResourceFor = {
 export type Action = keyof ResourceFor;
 
 /** Actions whose refusal is answered "not found", so that nothing is learned about what exists. */
-const hiddenWhenRefused: ReadonlySet<Action> = new Set(['cabinet.view', 'item.view', 'upload.continue', 'progress.record', 'submission.view']);
+const hiddenWhenRefused: ReadonlySet<Action> = new Set([
+  'cabinet.view',
+  'item.view',
+  'upload.continue',
+  'progress.record',
+  'submission.view',
+]);
 
 function holds(user: Principal, role: AssignedRole, where: (grant: RoleGrant) => boolean = () => true): boolean {
   return user.roles.some((grant) => grant.role === role && where(grant));
@@ -69,7 +75,8 @@ function holds(user: Principal, role: AssignedRole, where: (grant: RoleGrant) =>
 
 const holdsUniversity = (user: Principal) => holds(user, 'admin') || holds(user, 'vice_rector');
 const isDeanOf = (user: Principal, facultyId: string) => holds(user, 'dean', (grant) => grant.facultyId === facultyId);
-const isHeadOf = (user: Principal, departmentId: string) => holds(user, 'head', (grant) => grant.departmentId === departmentId);
+const isHeadOf = (user: Principal, departmentId: string) =>
+  holds(user, 'head', (grant) => grant.departmentId === departmentId);
 
 /** The staff above a cabinet, who read it: the department's head, the faculty's dean, the university's roles. */
 function overseesCabinet(user: Principal, cabinet: CabinetScope): boolean {
@@ -176,7 +183,8 @@ export function visibleCabinets(user: Principal): CabinetFilter[] {
   const filters: CabinetFilter[] = [];
   for (const grant of user.roles) {
     if (grant.role === 'dean' && grant.facultyId) filters.push({ kind: 'faculty', facultyId: grant.facultyId });
-    if (grant.role === 'head' && grant.departmentId) filters.push({ kind: 'department', departmentId: grant.departmentId });
+    if (grant.role === 'head' && grant.departmentId)
+      filters.push({ kind: 'department', departmentId: grant.departmentId });
   }
   if (holds(user, 'instructor')) filters.push({ kind: 'instructor', instructorId: user.id });
   if (user.groupIds.length > 0) filters.push({ kind: 'groups', groupIds: user.groupIds });
@@ -184,14 +192,18 @@ export function visibleCabinets(user: Principal): CabinetFilter[] {
 }
 
 /** The reports a person starts from, widest first (each leads down to cabinets): a head of two departments has two. */
-export function reportEntries(user: Principal): Array<{ level: 'university' | 'faculty' | 'department'; id: string | null; to: string }> {
+export function reportEntries(
+  user: Principal,
+): Array<{ level: 'university' | 'faculty' | 'department'; id: string | null; to: string }> {
   if (can(user, 'report.university', {})) return [{ level: 'university', id: null, to: '/reports/university' }];
   const entries: ReturnType<typeof reportEntries> = [];
   for (const grant of user.roles) {
-    if (grant.role === 'dean' && grant.facultyId) entries.push({ level: 'faculty', id: grant.facultyId, to: `/reports/faculties/${grant.facultyId}` });
+    if (grant.role === 'dean' && grant.facultyId)
+      entries.push({ level: 'faculty', id: grant.facultyId, to: `/reports/faculties/${grant.facultyId}` });
   }
   for (const grant of user.roles) {
-    if (grant.role === 'head' && grant.departmentId) entries.push({ level: 'department', id: grant.departmentId, to: `/reports/departments/${grant.departmentId}` });
+    if (grant.role === 'head' && grant.departmentId)
+      entries.push({ level: 'department', id: grant.departmentId, to: `/reports/departments/${grant.departmentId}` });
   }
   return entries;
 }

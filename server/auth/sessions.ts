@@ -39,7 +39,11 @@ export function readSessionToken(cookieHeader: string | null | undefined): strin
   return token && /^[A-Za-z0-9_-]{43}$/.test(token) ? token : null;
 }
 
-export async function findSessionUser(db: Db, token: string | null, idle: SessionIdle = defaultSessionIdle): Promise<SessionUser | null> {
+export async function findSessionUser(
+  db: Db,
+  token: string | null,
+  idle: SessionIdle = defaultSessionIdle,
+): Promise<SessionUser | null> {
   if (!token) return null;
   // One prepared statement on every request: the person, their current roles and their groups.
   const [row] = await executePrepared(
@@ -56,7 +60,13 @@ export async function findSessionUser(db: Db, token: string | null, idle: Sessio
         'app_user.locale',
         eb
           .selectFrom('role_assignment as ra')
-          .select(sql<RoleGrant[]>`coalesce(json_agg(json_build_object('role', ra.role, 'facultyId', ra.faculty_id, 'departmentId', ra.department_id) order by ra.role, ra.created_at), '[]')`.as('roles'))
+          .select(
+            sql<
+              RoleGrant[]
+            >`coalesce(json_agg(json_build_object('role', ra.role, 'facultyId', ra.faculty_id, 'departmentId', ra.department_id) order by ra.role, ra.created_at), '[]')`.as(
+              'roles',
+            ),
+          )
           .whereRef('ra.user_id', '=', 'app_user.id')
           .where('ra.ended_at', 'is', null)
           .as('roles'),
@@ -81,7 +91,11 @@ export async function findSessionUser(db: Db, token: string | null, idle: Sessio
   );
   if (!row) return null;
   if (Date.now() - row.last_seen_at.getTime() > touchAfterMs) {
-    await db.updateTable('session').set({ last_seen_at: new Date() }).where('token_hash', '=', row.token_hash).execute();
+    await db
+      .updateTable('session')
+      .set({ last_seen_at: new Date() })
+      .where('token_hash', '=', row.token_hash)
+      .execute();
   }
   return {
     id: row.id,
@@ -94,7 +108,11 @@ export async function findSessionUser(db: Db, token: string | null, idle: Sessio
 }
 
 /** The user behind a request's `Cookie` header, or null. */
-export function findUserByCookie(db: Db, cookieHeader: string | null | undefined, idle: SessionIdle = defaultSessionIdle): Promise<SessionUser | null> {
+export function findUserByCookie(
+  db: Db,
+  cookieHeader: string | null | undefined,
+  idle: SessionIdle = defaultSessionIdle,
+): Promise<SessionUser | null> {
   return findSessionUser(db, readSessionToken(cookieHeader), idle);
 }
 
@@ -115,10 +133,23 @@ export function sessionCookie(token: string, options: { secure: boolean; maxAgeM
 }
 
 export function clearSessionCookie(options: { secure: boolean }): string {
-  return stringifySetCookie({ name: SESSION_COOKIE, value: '', httpOnly: true, sameSite: 'lax', secure: options.secure, path: '/', maxAge: 0 });
+  return stringifySetCookie({
+    name: SESSION_COOKIE,
+    value: '',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: options.secure,
+    path: '/',
+    maxAge: 0,
+  });
 }
 
 /** Ends every session of a person at once (disabled, or signing out everywhere). */
 export async function revokeSessionsOf(db: Kysely<Database>, userId: string): Promise<void> {
-  await db.updateTable('session').set({ revoked_at: new Date() }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+  await db
+    .updateTable('session')
+    .set({ revoked_at: new Date() })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
 }

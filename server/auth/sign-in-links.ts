@@ -18,10 +18,11 @@ export const signInLinkTtlMs = 72 * 3600 * 1000;
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const tokenShape = /^[A-Za-z0-9_-]{43}$/;
 
-
-
 /** Makes a link for `userId` (any earlier unused link of theirs stops working). Returns the token. */
-export async function createSignInLink(db: Kysely<Database>, input: { userId: string; createdBy: string | null; ip: string | null; ttlMs?: number }): Promise<string> {
+export async function createSignInLink(
+  db: Kysely<Database>,
+  input: { userId: string; createdBy: string | null; ip: string | null; ttlMs?: number },
+): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   const make = async (trx: Transaction<Database>) => {
     // One live link per person: links made at once for the same person wait for each other.
@@ -30,9 +31,20 @@ export async function createSignInLink(db: Kysely<Database>, input: { userId: st
     await endSignInLinks(trx, input.userId);
     await trx
       .insertInto('sign_in_link')
-      .values({ token_hash: hashToken(token), user_id: input.userId, created_by: input.createdBy, expires_at: new Date(now.getTime() + (input.ttlMs ?? signInLinkTtlMs)) })
+      .values({
+        token_hash: hashToken(token),
+        user_id: input.userId,
+        created_by: input.createdBy,
+        expires_at: new Date(now.getTime() + (input.ttlMs ?? signInLinkTtlMs)),
+      })
       .execute();
-    await recordAudit(trx, { actorId: input.createdBy, action: 'sign_in_link.create', objectType: 'app_user', objectId: input.userId, ip: input.ip });
+    await recordAudit(trx, {
+      actorId: input.createdBy,
+      action: 'sign_in_link.create',
+      objectType: 'app_user',
+      objectId: input.userId,
+      ip: input.ip,
+    });
   };
   if (db instanceof Transaction) await make(db);
   else await db.transaction().execute(make);
@@ -41,7 +53,12 @@ export async function createSignInLink(db: Kysely<Database>, input: { userId: st
 
 /** Ends a person's unused links (a newer link, or the account disabled: enabling it again does not revive them). */
 export async function endSignInLinks(db: Kysely<Database>, userId: string): Promise<void> {
-  await db.updateTable('sign_in_link').set({ used_at: new Date() }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
+  await db
+    .updateTable('sign_in_link')
+    .set({ used_at: new Date() })
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .execute();
 }
 
 export function signInUrl(origin: string, token: string): string {
@@ -49,7 +66,10 @@ export function signInUrl(origin: string, token: string): string {
 }
 
 /** The person a live link is for, or null (unknown, used, expired, or the account disabled). */
-export async function findSignInLink(db: Db, token: string): Promise<{ userId: string; email: string; fullName: string } | null> {
+export async function findSignInLink(
+  db: Db,
+  token: string,
+): Promise<{ userId: string; email: string; fullName: string } | null> {
   if (!tokenShape.test(token)) return null;
   const row = await db
     .selectFrom('sign_in_link as l')
@@ -69,7 +89,14 @@ export async function findSignInLink(db: Db, token: string): Promise<{ userId: s
  */
 export async function setPasswordWithLink(
   db: Db,
-  input: { token: string; password: string; ip: string | null; userAgent: string | null; sessionTtlMs: number; passwords: Passwords },
+  input: {
+    token: string;
+    password: string;
+    ip: string | null;
+    userAgent: string | null;
+    sessionTtlMs: number;
+    passwords: Passwords;
+  },
 ): Promise<{ sessionToken: string; userId: string }> {
   checkNewPassword(input.password, input.passwords);
   // A dead or made-up link is refused before the (deliberately slow) hash is spent on it.
@@ -89,11 +116,30 @@ export async function setPasswordWithLink(
       .forUpdate('l')
       .executeTakeFirst();
     if (!link) throw new AppError('not_found', 'signIn.linkInvalid');
-    await trx.updateTable('sign_in_link').set({ used_at: new Date() }).where('token_hash', '=', link.token_hash).execute();
-    await trx.updateTable('app_user').set({ password_hash: passwordHash, updated_at: new Date() }).where('id', '=', link.user_id).execute();
+    await trx
+      .updateTable('sign_in_link')
+      .set({ used_at: new Date() })
+      .where('token_hash', '=', link.token_hash)
+      .execute();
+    await trx
+      .updateTable('app_user')
+      .set({ password_hash: passwordHash, updated_at: new Date() })
+      .where('id', '=', link.user_id)
+      .execute();
     await revokeSessionsOf(trx, link.user_id);
-    await recordAudit(trx, { actorId: link.user_id, action: 'password.set_with_link', objectType: 'app_user', objectId: link.user_id, ip: input.ip });
-    const sessionToken = await createSession(trx, { userId: link.user_id, ttlMs: input.sessionTtlMs, ip: input.ip, userAgent: input.userAgent });
+    await recordAudit(trx, {
+      actorId: link.user_id,
+      action: 'password.set_with_link',
+      objectType: 'app_user',
+      objectId: link.user_id,
+      ip: input.ip,
+    });
+    const sessionToken = await createSession(trx, {
+      userId: link.user_id,
+      ttlMs: input.sessionTtlMs,
+      ip: input.ip,
+      userAgent: input.userAgent,
+    });
     return { sessionToken, userId: link.user_id };
   });
 }

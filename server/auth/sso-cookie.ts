@@ -10,11 +10,27 @@ export const ssoPendingTtlMs = 15 * 60 * 1000;
 
 export function ssoBindingCookie(binding: string, options: { secure: boolean }): string {
   // Lax: the provider's redirect back is a top-level GET from another site, which Lax lets through.
-  return stringifySetCookie({ name: SSO_COOKIE, value: binding, httpOnly: true, sameSite: 'lax', secure: options.secure, path: SSO_CALLBACK_PATH, maxAge: ssoPendingTtlMs / 1000 });
+  return stringifySetCookie({
+    name: SSO_COOKIE,
+    value: binding,
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: options.secure,
+    path: SSO_CALLBACK_PATH,
+    maxAge: ssoPendingTtlMs / 1000,
+  });
 }
 
 export function clearSsoBindingCookie(options: { secure: boolean }): string {
-  return stringifySetCookie({ name: SSO_COOKIE, value: '', httpOnly: true, sameSite: 'lax', secure: options.secure, path: SSO_CALLBACK_PATH, maxAge: 0 });
+  return stringifySetCookie({
+    name: SSO_COOKIE,
+    value: '',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: options.secure,
+    path: SSO_CALLBACK_PATH,
+    maxAge: 0,
+  });
 }
 
 export function readSsoBinding(cookieHeader: string | null): string | null {

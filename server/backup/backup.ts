@@ -66,7 +66,8 @@ async function tablesInLoadOrder(client: pg.ClientBase): Promise<Array<{ name: s
     if (state.get(name) === 'done') return;
     if (state.get(name) === 'visiting') throw new Error(`foreign keys form a cycle through ${name}`);
     state.set(name, 'visiting');
-    for (const { parent } of references.rows.filter((reference) => reference.child === name)) if (byName.has(parent)) visit(parent);
+    for (const { parent } of references.rows.filter((reference) => reference.child === name))
+      if (byName.has(parent)) visit(parent);
     state.set(name, 'done');
     ordered.push(byName.get(name)!);
   };
@@ -82,14 +83,21 @@ async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
 
 export async function readManifest(dir: string): Promise<Manifest> {
   const text = await fs.readFile(path.join(dir, manifestName), 'utf8').catch(() => null);
-  if (text === null) throw new Error(`${dir} holds no complete Kabinet backup (${manifestName} is missing: the backup did not finish, or this is another folder)`);
+  if (text === null)
+    throw new Error(
+      `${dir} holds no complete Kabinet backup (${manifestName} is missing: the backup did not finish, or this is another folder)`,
+    );
   const manifest = JSON.parse(text) as Manifest;
-  if (manifest.format !== manifestFormat) throw new Error(`${dir} is a backup of format ${manifest.format}; this Kabinet reads format ${manifestFormat}`);
+  if (manifest.format !== manifestFormat)
+    throw new Error(`${dir} is a backup of format ${manifest.format}; this Kabinet reads format ${manifestFormat}`);
   return manifest;
 }
 
 /** Dumps the database at one instant into `<dir>/db`; returns what the manifest says of it. */
-async function dumpDatabase(databaseUrl: string, dir: string): Promise<Pick<Manifest, 'migrations' | 'tables' | 'sequences'>> {
+async function dumpDatabase(
+  databaseUrl: string,
+  dir: string,
+): Promise<Pick<Manifest, 'migrations' | 'tables' | 'sequences'>> {
   const target = path.join(dir, 'db');
   const partial = `${target}.partial`;
   await fs.rm(partial, { recursive: true, force: true });
@@ -102,14 +110,25 @@ async function dumpDatabase(databaseUrl: string, dir: string): Promise<Pick<Mani
     const tables: TableDump[] = [];
     for (const table of await tablesInLoadOrder(client)) {
       const file = `${table.name}.tsv.gz`;
-      const source = client.query(copyTo(`copy ${quote(table.name)} (${table.columns.map(quote).join(', ')}) to stdout`));
+      const source = client.query(
+        copyTo(`copy ${quote(table.name)} (${table.columns.map(quote).join(', ')}) to stdout`),
+      );
       await pipeline(source, zlib.createGzip({ level: 6 }), createWriteStream(path.join(partial, file)));
-      tables.push({ name: table.name, columns: table.columns, file: `db/${file}`, bytes: (await fs.stat(path.join(partial, file))).size });
+      tables.push({
+        name: table.name,
+        columns: table.columns,
+        file: `db/${file}`,
+        bytes: (await fs.stat(path.join(partial, file))).size,
+      });
     }
-    const sequenceNames = await client.query<{ name: string }>(`select sequencename as name from pg_sequences where schemaname = 'public' order by 1`);
+    const sequenceNames = await client.query<{ name: string }>(
+      `select sequencename as name from pg_sequences where schemaname = 'public' order by 1`,
+    );
     const sequences: Manifest['sequences'] = [];
     for (const { name } of sequenceNames.rows) {
-      const { rows } = await client.query<{ last_value: string; is_called: boolean }>(`select last_value::text, is_called from ${quote(name)}`);
+      const { rows } = await client.query<{ last_value: string; is_called: boolean }>(
+        `select last_value::text, is_called from ${quote(name)}`,
+      );
       sequences.push({ name, lastValue: rows[0]!.last_value, isCalled: rows[0]!.is_called });
     }
     await client.query('commit');
@@ -162,7 +181,9 @@ export async function isEmptyDatabase(databaseUrl: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from pg_tables where schemaname = 'public'`);
+    const { rows } = await client.query<{ n: number }>(
+      `select count(*)::int as n from pg_tables where schemaname = 'public'`,
+    );
     return rows[0]!.n === 0;
   } finally {
     await client.end();
@@ -185,7 +206,10 @@ export async function emptyDatabase(databaseUrl: string): Promise<void> {
 export function migrationsToReach(manifest: Manifest): string {
   const known = Object.keys(migrations).sort();
   const unknown = manifest.migrations.filter((name) => !known.includes(name));
-  if (unknown.length) throw new Error(`The backup was made by a newer Kabinet (migrations ${unknown.join(', ')}): restore it with that version or a later one`);
+  if (unknown.length)
+    throw new Error(
+      `The backup was made by a newer Kabinet (migrations ${unknown.join(', ')}): restore it with that version or a later one`,
+    );
   const last = manifest.migrations.at(-1);
   if (!last) throw new Error('The backup names no migrations');
   return last;
@@ -206,7 +230,11 @@ export async function loadDatabase(databaseUrl: string, dir: string, manifest: M
       await client.query(`alter table ${name} enable trigger user`);
     }
     for (const sequence of manifest.sequences) {
-      await client.query('select setval($1::regclass, $2::bigint, $3)', [quote(sequence.name), sequence.lastValue, sequence.isCalled]);
+      await client.query('select setval($1::regclass, $2::bigint, $3)', [
+        quote(sequence.name),
+        sequence.lastValue,
+        sequence.isCalled,
+      ]);
     }
     await client.query('commit');
   } catch (error) {

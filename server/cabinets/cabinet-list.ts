@@ -16,7 +16,12 @@ export type CabinetListRow = {
 };
 
 /** Cabinets of a term the user may see, by the same rule as `cabinet.view`. */
-export async function listVisibleCabinets(db: Db, user: Principal, termId: string, locale: Locale = 'ky'): Promise<CabinetListRow[]> {
+export async function listVisibleCabinets(
+  db: Db,
+  user: Principal,
+  termId: string,
+  locale: Locale = 'ky',
+): Promise<CabinetListRow[]> {
   const filters = visibleCabinets(user);
   if (filters.length === 0) return [];
   const query = cabinetsWithContext(db)
@@ -30,7 +35,11 @@ export async function listVisibleCabinets(db: Db, user: Principal, termId: strin
       'department.name as departmentName',
       'department.name_ru as departmentNameRu',
       'department.name_en as departmentNameEn',
-      eb.selectFrom('slot').select(eb.fn.countAll<string>().as('n')).whereRef('slot.cabinet_id', '=', 'cabinet.id').as('required'),
+      eb
+        .selectFrom('slot')
+        .select(eb.fn.countAll<string>().as('n'))
+        .whereRef('slot.cabinet_id', '=', 'cabinet.id')
+        .as('required'),
       // Delivered by the one rule (the `slot_delivery` view, as the reports count).
       eb
         .selectFrom('slot_delivery')
@@ -70,7 +79,10 @@ export async function listVisibleCabinets(db: Db, user: Principal, termId: strin
     subjectCode: row.code,
     subjectName: localName(row, locale),
     instructorName: row.full_name,
-    departmentName: localName({ name: row.departmentName, name_ru: row.departmentNameRu, name_en: row.departmentNameEn }, locale),
+    departmentName: localName(
+      { name: row.departmentName, name_ru: row.departmentNameRu, name_en: row.departmentNameEn },
+      locale,
+    ),
     requiredSlots: Number(row.required ?? 0),
     deliveredSlots: Number(row.delivered ?? 0),
   }));

@@ -3,7 +3,15 @@
 import { sql, type Kysely } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import { executePrepared, type Db } from '../../db/client.ts';
-import type { CaptionLanguage, Database, FileKind, ItemStatus, Locale, ProcessingState, SlotKind } from '../../db/schema.ts';
+import type {
+  CaptionLanguage,
+  Database,
+  FileKind,
+  ItemStatus,
+  Locale,
+  ProcessingState,
+  SlotKind,
+} from '../../db/schema.ts';
 import { can, requirePermission, type Principal } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
 import { localName } from '../i18n/names.ts';
@@ -48,7 +56,15 @@ export type CabinetItemView = {
 };
 /** delivered: a published item; overdue: due and not delivered; open: not due yet, not delivered. */
 export type SlotState = 'delivered' | 'overdue' | 'open';
-export type CabinetSlotView = { id: string; kind: SlotKind; number: number; week: number; dueAt: string; title: string | null; state: SlotState };
+export type CabinetSlotView = {
+  id: string;
+  kind: SlotKind;
+  number: number;
+  week: number;
+  dueAt: string;
+  title: string | null;
+  state: SlotState;
+};
 
 /** A plan slot's state from its delivery moment (the `slot_delivery` view, which the reports count too). */
 export function slotState(dueAt: Date, deliveredAt: Date | null, now: Date): SlotState {
@@ -93,7 +109,15 @@ function cabinetSlotsQuery(db: Kysely<Database>, cabinetId: string) {
   return db
     .selectFrom('slot')
     .innerJoin('slot_delivery', 'slot_delivery.slot_id', 'slot.id')
-    .select(['slot.id', 'slot.kind', 'slot.number', 'slot.week', 'slot.due_at', 'slot.title', 'slot_delivery.delivered_at'])
+    .select([
+      'slot.id',
+      'slot.kind',
+      'slot.number',
+      'slot.week',
+      'slot.due_at',
+      'slot.title',
+      'slot_delivery.delivered_at',
+    ])
     .where('slot.cabinet_id', '=', cabinetId)
     .orderBy('slot.week')
     .orderBy('slot.kind')
@@ -135,7 +159,11 @@ function cabinetItemsQuery(db: Kysely<Database>, cabinetId: string, withDrafts: 
             'media_file.ready_at',
             files
               .selectFrom('caption')
-              .select(sql<CaptionLanguage[]>`coalesce(array_agg(caption.language order by caption.language), '{}')`.as('languages'))
+              .select(
+                sql<CaptionLanguage[]>`coalesce(array_agg(caption.language order by caption.language), '{}')`.as(
+                  'languages',
+                ),
+              )
               .whereRef('caption.media_file_id', '=', 'media_file.id')
               .as('captions'),
           ])
@@ -143,8 +171,15 @@ function cabinetItemsQuery(db: Kysely<Database>, cabinetId: string, withDrafts: 
           .where('media_file.deleted_at', 'is', null)
           .orderBy('media_file.created_at'),
       ).as('files'),
-      jsonObjectFrom(eb.selectFrom('assignment').select(['assignment.id', 'assignment.due_at']).whereRef('assignment.item_id', '=', 'item.id')).as('assignment'),
-      jsonObjectFrom(eb.selectFrom('quiz').select(['quiz.id', 'quiz.closes_at']).whereRef('quiz.item_id', '=', 'item.id')).as('quiz'),
+      jsonObjectFrom(
+        eb
+          .selectFrom('assignment')
+          .select(['assignment.id', 'assignment.due_at'])
+          .whereRef('assignment.item_id', '=', 'item.id'),
+      ).as('assignment'),
+      jsonObjectFrom(
+        eb.selectFrom('quiz').select(['quiz.id', 'quiz.closes_at']).whereRef('quiz.item_id', '=', 'item.id'),
+      ).as('quiz'),
     ])
     .where('item.cabinet_id', '=', cabinetId)
     .$if(!withDrafts, (q) => q.where('item.status', '=', 'published'))
@@ -159,14 +194,23 @@ const iso = (value: Date | string) => new Date(value).toISOString();
  * every load of the page, so planned once per connection): the head
  * (with the scope the permission check needs), then the plan and the items side by side.
  */
-export async function getCabinetPage(db: Db, user: Principal | null, cabinetId: string, now = new Date(), locale: Locale = 'ky'): Promise<CabinetPage> {
+export async function getCabinetPage(
+  db: Db,
+  user: Principal | null,
+  cabinetId: string,
+  now = new Date(),
+  locale: Locale = 'ky',
+): Promise<CabinetPage> {
   const [head] = isUuid(cabinetId) ? await executePrepared(db, cabinetHeadQuery(db, cabinetId)) : [];
   if (!head) throw new AppError('not_found');
   const scope = scopeOf(head);
   requirePermission(user, 'cabinet.view', scope);
   const canEdit = can(user, 'cabinet.edit', scope);
   const withDrafts = can(user, 'item.view', { cabinet: scope, status: 'draft' });
-  const [slots, items] = await Promise.all([executePrepared(db, cabinetSlotsQuery(db, cabinetId)), executePrepared(db, cabinetItemsQuery(db, cabinetId, withDrafts))]);
+  const [slots, items] = await Promise.all([
+    executePrepared(db, cabinetSlotsQuery(db, cabinetId)),
+    executePrepared(db, cabinetItemsQuery(db, cabinetId, withDrafts)),
+  ]);
   // Lectures still being processed: their place in the queue or their time left (two more queries, only then).
   const inFlight = items.flatMap((item) => item.files.flatMap((file) => inFlightOf(file)));
   const queue = await queueViews(db, inFlight, now);

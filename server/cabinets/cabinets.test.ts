@@ -19,21 +19,43 @@ async function mathAssignment() {
 describe('opening a cabinet', () => {
   it('creates one cabinet with the plan slots even when clicked twice at once', async () => {
     const { instructor, row } = await mathAssignment();
-    const ids = await Promise.all([openCabinet(file.db, instructor, row.teachingAssignmentId), openCabinet(file.db, instructor, row.teachingAssignmentId)]);
+    const ids = await Promise.all([
+      openCabinet(file.db, instructor, row.teachingAssignmentId),
+      openCabinet(file.db, instructor, row.teachingAssignmentId),
+    ]);
     expect(ids[0]).toBe(ids[1]);
-    const cabinets = await file.db.selectFrom('cabinet').select('id').where('teaching_assignment_id', '=', row.teachingAssignmentId).execute();
+    const cabinets = await file.db
+      .selectFrom('cabinet')
+      .select('id')
+      .where('teaching_assignment_id', '=', row.teachingAssignmentId)
+      .execute();
     expect(cabinets).toHaveLength(1);
-    const slots = await file.db.selectFrom('slot').select(['kind', 'week', 'due_at']).where('cabinet_id', '=', ids[0]).execute();
+    const slots = await file.db
+      .selectFrom('slot')
+      .select(['kind', 'week', 'due_at'])
+      .where('cabinet_id', '=', ids[0])
+      .execute();
     // MATH-101: 32 lecture hours and 32 practical hours → 16 + 16 + 2 assessments.
     expect(slots).toHaveLength(34);
-    const audits = await file.db.selectFrom('audit_event').select('id').where('action', '=', 'cabinet.open').where('object_id', '=', ids[0]).execute();
+    const audits = await file.db
+      .selectFrom('audit_event')
+      .select('id')
+      .where('action', '=', 'cabinet.open')
+      .where('object_id', '=', ids[0])
+      .execute();
     expect(audits).toHaveLength(1);
   });
 
   it('sets each due date at the end of its week in the term time zone (Asia/Bishkek, UTC+6)', async () => {
     const { instructor, term, row } = await mathAssignment();
     const cabinetId = await openCabinet(file.db, instructor, row.teachingAssignmentId);
-    const slot = await file.db.selectFrom('slot').select('due_at').where('cabinet_id', '=', cabinetId).where('kind', '=', 'interim_assessment').where('number', '=', 1).executeTakeFirstOrThrow();
+    const slot = await file.db
+      .selectFrom('slot')
+      .select('due_at')
+      .where('cabinet_id', '=', cabinetId)
+      .where('kind', '=', 'interim_assessment')
+      .where('number', '=', 1)
+      .executeTakeFirstOrThrow();
     const start = new Date(`${term.startsOn}T00:00:00Z`);
     const lastDay = new Date(start.getTime() + (8 * 7 - 1) * 86400_000).toISOString().slice(0, 10);
     expect(slot.due_at.toISOString()).toBe(`${lastDay}T17:59:59.000Z`);
@@ -41,9 +63,15 @@ describe('opening a cabinet', () => {
 
   it('refuses another instructor and a student, and lists a teaching row once it is open', async () => {
     const { row } = await mathAssignment();
-    await expect(openCabinet(file.db, await principal(file.db, 'instructor2'), row.teachingAssignmentId)).rejects.toMatchObject({ code: 'forbidden' });
-    await expect(openCabinet(file.db, await principal(file.db, 'student'), row.teachingAssignmentId)).rejects.toMatchObject({ code: 'forbidden' });
-    await expect(openCabinet(file.db, await principal(file.db, 'instructor'), 'not-a-uuid')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      openCabinet(file.db, await principal(file.db, 'instructor2'), row.teachingAssignmentId),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(
+      openCabinet(file.db, await principal(file.db, 'student'), row.teachingAssignmentId),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(openCabinet(file.db, await principal(file.db, 'instructor'), 'not-a-uuid')).rejects.toMatchObject({
+      code: 'not_found',
+    });
     const { row: after } = await mathAssignment();
     expect(after.cabinetId).toBeTruthy();
   });
@@ -55,26 +83,49 @@ describe('items', () => {
     const cabinetId = await openCabinet(file.db, instructor, row.teachingAssignmentId);
     const actor = { user: instructor, ip: null };
     const itemId = await createExtraItem(file.db, actor, cabinetId, { title: 'Кошумча адабият', description: '' });
-    await expect(setItemStatus(file.db, actor, itemId, 'published')).rejects.toMatchObject({ code: 'invalid_input', messageKey: 'item.publish_needs_file' });
+    await expect(setItemStatus(file.db, actor, itemId, 'published')).rejects.toMatchObject({
+      code: 'invalid_input',
+      messageKey: 'item.publish_needs_file',
+    });
     await file.db
       .insertInto('media_file')
-      .values({ item_id: itemId, upload_id: 'f'.repeat(32), storage_key: 'originals/ff/x/original.pdf', original_name: 'a.pdf', byte_size: 10, sha256: '0'.repeat(64), content_type: 'application/pdf', file_kind: 'document', processing_state: 'none', created_by: instructor.id })
+      .values({
+        item_id: itemId,
+        upload_id: 'f'.repeat(32),
+        storage_key: 'originals/ff/x/original.pdf',
+        original_name: 'a.pdf',
+        byte_size: 10,
+        sha256: '0'.repeat(64),
+        content_type: 'application/pdf',
+        file_kind: 'document',
+        processing_state: 'none',
+        created_by: instructor.id,
+      })
       .execute();
 
     const student = await principal(file.db, 'student');
     expect((await getCabinetPage(file.db, student, cabinetId)).items.map((i) => i.id)).not.toContain(itemId);
-    expect((await getCabinetPage(file.db, await principal(file.db, 'head'), cabinetId)).items.map((i) => i.id)).toContain(itemId);
+    expect(
+      (await getCabinetPage(file.db, await principal(file.db, 'head'), cabinetId)).items.map((i) => i.id),
+    ).toContain(itemId);
 
     await setItemStatus(file.db, actor, itemId, 'published');
     await setItemStatus(file.db, actor, itemId, 'published');
     const page = await getCabinetPage(file.db, student, cabinetId);
     expect(page.canEdit).toBe(false);
     expect(page.items.find((i) => i.id === itemId)?.files).toHaveLength(1);
-    const publishes = await file.db.selectFrom('audit_event').select('id').where('action', '=', 'item.publish').where('object_id', '=', itemId).execute();
+    const publishes = await file.db
+      .selectFrom('audit_event')
+      .select('id')
+      .where('action', '=', 'item.publish')
+      .where('object_id', '=', itemId)
+      .execute();
     expect(publishes).toHaveLength(1);
 
     await updateItem(file.db, actor, itemId, { title: 'Жаңы аталыш', description: 'сүрөттөмө' });
-    expect((await getCabinetPage(file.db, student, cabinetId)).items.find((i) => i.id === itemId)?.title).toBe('Жаңы аталыш');
+    expect((await getCabinetPage(file.db, student, cabinetId)).items.find((i) => i.id === itemId)?.title).toBe(
+      'Жаңы аталыш',
+    );
     const listed = await listVisibleCabinets(file.db, student, term.id);
     expect(listed.map((c) => c.cabinetId)).toContain(cabinetId);
     expect(await listVisibleCabinets(file.db, await principal(file.db, 'student46'), term.id)).toEqual([]);
@@ -92,8 +143,21 @@ describe('double submits', () => {
       createExtraItem(file.db, actor, cabinetId, { title: 'Глоссарий', description: '' }, key),
     ]);
     expect(a).toBe(b);
-    expect(await file.db.selectFrom('item').select('id').where('cabinet_id', '=', cabinetId).where('title', '=', 'Глоссарий').execute()).toHaveLength(1);
-    const other = await createExtraItem(file.db, actor, cabinetId, { title: 'Глоссарий', description: '' }, '8d4a8f5e-3c2b-4a1d-9e8f-0a1b2c3d4e5f');
+    expect(
+      await file.db
+        .selectFrom('item')
+        .select('id')
+        .where('cabinet_id', '=', cabinetId)
+        .where('title', '=', 'Глоссарий')
+        .execute(),
+    ).toHaveLength(1);
+    const other = await createExtraItem(
+      file.db,
+      actor,
+      cabinetId,
+      { title: 'Глоссарий', description: '' },
+      '8d4a8f5e-3c2b-4a1d-9e8f-0a1b2c3d4e5f',
+    );
     expect(other).not.toBe(a);
   });
 });

@@ -14,7 +14,6 @@ export const itemFieldsSchema = z.object({
 });
 export type ItemFields = z.infer<typeof itemFieldsSchema>;
 
-
 async function editableCabinet(db: Kysely<Database>, user: Principal | null, cabinetId: string): Promise<CabinetScope> {
   const scope = await loadCabinetScope(db, cabinetId);
   if (!scope) throw new AppError('not_found');
@@ -28,20 +27,44 @@ async function loadItem(db: Kysely<Database>, itemId: string) {
 }
 
 /** Creates an extra item; the same `requestKey` again (a double submit) returns the first item. */
-export async function createExtraItem(db: Db, actor: Actor, cabinetId: string, fields: ItemFields, requestKey?: string): Promise<string> {
+export async function createExtraItem(
+  db: Db,
+  actor: Actor,
+  cabinetId: string,
+  fields: ItemFields,
+  requestKey?: string,
+): Promise<string> {
   await editableCabinet(db, actor.user, cabinetId);
   return db.transaction().execute(async (trx) => {
     const item = await trx
       .insertInto('item')
-      .values({ cabinet_id: cabinetId, title: fields.title, description: fields.description, created_by: actor.user.id, request_key: requestKey ?? null })
+      .values({
+        cabinet_id: cabinetId,
+        title: fields.title,
+        description: fields.description,
+        created_by: actor.user.id,
+        request_key: requestKey ?? null,
+      })
       .onConflict((oc) => oc.columns(['cabinet_id', 'request_key']).doNothing())
       .returning('id')
       .executeTakeFirst();
     if (!item) {
-      const existing = await trx.selectFrom('item').select('id').where('cabinet_id', '=', cabinetId).where('request_key', '=', requestKey ?? '').executeTakeFirstOrThrow();
+      const existing = await trx
+        .selectFrom('item')
+        .select('id')
+        .where('cabinet_id', '=', cabinetId)
+        .where('request_key', '=', requestKey ?? '')
+        .executeTakeFirstOrThrow();
       return existing.id;
     }
-    await recordAudit(trx, { actorId: actor.user.id, action: 'item.create', objectType: 'item', objectId: item.id, ip: actor.ip, data: { cabinetId, title: fields.title } });
+    await recordAudit(trx, {
+      actorId: actor.user.id,
+      action: 'item.create',
+      objectType: 'item',
+      objectId: item.id,
+      ip: actor.ip,
+      data: { cabinetId, title: fields.title },
+    });
     return item.id;
   });
 }
@@ -56,8 +79,19 @@ async function editableItem(db: Kysely<Database>, user: Principal | null, itemId
 export async function updateItem(db: Db, actor: Actor, itemId: string, fields: ItemFields): Promise<void> {
   await editableItem(db, actor.user, itemId);
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('item').set({ title: fields.title, description: fields.description, updated_at: new Date() }).where('id', '=', itemId).execute();
-    await recordAudit(trx, { actorId: actor.user.id, action: 'item.update', objectType: 'item', objectId: itemId, ip: actor.ip, data: fields });
+    await trx
+      .updateTable('item')
+      .set({ title: fields.title, description: fields.description, updated_at: new Date() })
+      .where('id', '=', itemId)
+      .execute();
+    await recordAudit(trx, {
+      actorId: actor.user.id,
+      action: 'item.update',
+      objectType: 'item',
+      objectId: itemId,
+      ip: actor.ip,
+      data: fields,
+    });
   });
 }
 
@@ -70,7 +104,9 @@ export async function setItemStatus(db: Db, actor: Actor, itemId: string, status
       .selectNoFrom((eb) =>
         eb
           .or([
-            eb.exists(eb.selectFrom('media_file').select('id').where('item_id', '=', itemId).where('deleted_at', 'is', null)),
+            eb.exists(
+              eb.selectFrom('media_file').select('id').where('item_id', '=', itemId).where('deleted_at', 'is', null),
+            ),
             eb.exists(eb.selectFrom('assignment').select('id').where('item_id', '=', itemId)),
             eb.exists(eb.selectFrom('quiz').select('id').where('item_id', '=', itemId)),
           ])
@@ -85,13 +121,28 @@ export async function setItemStatus(db: Db, actor: Actor, itemId: string, status
       .set({ status, published_at: status === 'published' ? new Date() : null, updated_at: new Date() })
       .where('id', '=', itemId)
       .execute();
-    await recordAudit(trx, { actorId: actor.user.id, action: `item.${status === 'published' ? 'publish' : 'unpublish'}`, objectType: 'item', objectId: itemId, ip: actor.ip });
+    await recordAudit(trx, {
+      actorId: actor.user.id,
+      action: `item.${status === 'published' ? 'publish' : 'unpublish'}`,
+      objectType: 'item',
+      objectId: itemId,
+      ip: actor.ip,
+    });
   });
 }
 
 /** The item of a slot, created (as a draft titled after the slot) by its first upload. */
-export async function slotItemId(trx: Transaction<Database>, slotId: string, title: string, userId: string): Promise<string> {
-  const slot = await trx.selectFrom('slot').select(['id', 'cabinet_id']).where('id', '=', slotId).executeTakeFirstOrThrow();
+export async function slotItemId(
+  trx: Transaction<Database>,
+  slotId: string,
+  title: string,
+  userId: string,
+): Promise<string> {
+  const slot = await trx
+    .selectFrom('slot')
+    .select(['id', 'cabinet_id'])
+    .where('id', '=', slotId)
+    .executeTakeFirstOrThrow();
   const inserted = await trx
     .insertInto('item')
     .values({ cabinet_id: slot.cabinet_id, slot_id: slot.id, title, created_by: userId })
@@ -103,14 +154,29 @@ export async function slotItemId(trx: Transaction<Database>, slotId: string, tit
   return existing.id;
 }
 
-export type FileInCabinet = { file: MediaFile; cabinet: CabinetScope; cabinetId: string; status: ItemStatus; title: string };
+export type FileInCabinet = {
+  file: MediaFile;
+  cabinet: CabinetScope;
+  cabinetId: string;
+  status: ItemStatus;
+  title: string;
+};
 
 /** A live file with its item and where its cabinet sits (for the permission module), or null. */
 export async function loadFileInCabinet(db: Db, fileId: string): Promise<FileInCabinet | null> {
   if (!isUuid(fileId)) return null;
-  const file = await db.selectFrom('media_file').selectAll().where('id', '=', fileId).where('deleted_at', 'is', null).executeTakeFirst();
+  const file = await db
+    .selectFrom('media_file')
+    .selectAll()
+    .where('id', '=', fileId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   if (!file) return null;
-  const item = await db.selectFrom('item').select(['cabinet_id', 'status', 'title']).where('id', '=', file.item_id).executeTakeFirstOrThrow();
+  const item = await db
+    .selectFrom('item')
+    .select(['cabinet_id', 'status', 'title'])
+    .where('id', '=', file.item_id)
+    .executeTakeFirstOrThrow();
   const cabinet = await loadCabinetScope(db, item.cabinet_id);
   return cabinet ? { file, cabinet, cabinetId: item.cabinet_id, status: item.status, title: item.title } : null;
 }

@@ -10,8 +10,13 @@ import { requirePermission, type Principal, type Actor } from '../auth/permissio
 import { AppError } from '../errors.ts';
 import { isUuid, loadCabinetScope } from './scope.ts';
 
-
-export type ReuseSource = { cabinetId: string; academicYear: string; semester: number; items: number; questions: number };
+export type ReuseSource = {
+  cabinetId: string;
+  academicYear: string;
+  semester: number;
+  items: number;
+  questions: number;
+};
 export type CopyResult = { items: number; files: number; questions: number; skipped: number };
 
 /** The cabinet's instructor × subject × term, for finding its earlier cabinets. */
@@ -20,7 +25,14 @@ const cabinetContext = (db: Kysely<Database>, cabinetId: string) =>
     .selectFrom('cabinet')
     .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
     .innerJoin('term', 'term.id', 'ta.term_id')
-    .select(['cabinet.id', 'ta.instructor_id', 'ta.subject_id', 'term.id as term_id', 'term.starts_on', 'term.time_zone'])
+    .select([
+      'cabinet.id',
+      'ta.instructor_id',
+      'ta.subject_id',
+      'term.id as term_id',
+      'term.starts_on',
+      'term.time_zone',
+    ])
     .where('cabinet.id', '=', cabinetId)
     .executeTakeFirst();
 
@@ -44,15 +56,30 @@ async function earlierCabinets(db: Kysely<Database>, target: Target) {
       'term.academic_year',
       'term.semester',
       'term.starts_on',
-      eb.selectFrom('item').select(eb.fn.countAll<string>().as('n')).whereRef('item.cabinet_id', '=', 'cabinet.id').as('items'),
-      eb.selectFrom('question').select(eb.fn.countAll<string>().as('n')).whereRef('question.cabinet_id', '=', 'cabinet.id').as('questions'),
+      eb
+        .selectFrom('item')
+        .select(eb.fn.countAll<string>().as('n'))
+        .whereRef('item.cabinet_id', '=', 'cabinet.id')
+        .as('items'),
+      eb
+        .selectFrom('question')
+        .select(eb.fn.countAll<string>().as('n'))
+        .whereRef('question.cabinet_id', '=', 'cabinet.id')
+        .as('questions'),
     ])
     .where('ta.instructor_id', '=', target.instructor_id)
     .where('ta.subject_id', '=', target.subject_id)
     .where('term.starts_on', '<', target.starts_on)
     .orderBy('term.starts_on', 'desc')
     .execute();
-  return rows.map((row) => ({ cabinetId: row.id, academicYear: row.academic_year, semester: row.semester, startsOn: row.starts_on, items: Number(row.items ?? 0), questions: Number(row.questions ?? 0) }));
+  return rows.map((row) => ({
+    cabinetId: row.id,
+    academicYear: row.academic_year,
+    semester: row.semester,
+    startsOn: row.starts_on,
+    items: Number(row.items ?? 0),
+    questions: Number(row.questions ?? 0),
+  }));
 }
 
 /** What the instructor may copy into this cabinet. */
@@ -66,26 +93,49 @@ export async function reuseSources(db: Db, user: Principal | null, cabinetId: st
  * keeps it (the copy for that slot is skipped and counted); files still processing or failed there
  * are left out. Copies are drafts: the instructor checks the dates and publishes.
  */
-export async function copyFromPreviousTerm(db: Db, actor: Actor, cabinetId: string, sourceCabinetId: string): Promise<CopyResult> {
+export async function copyFromPreviousTerm(
+  db: Db,
+  actor: Actor,
+  cabinetId: string,
+  sourceCabinetId: string,
+): Promise<CopyResult> {
   const target = await ownCabinet(db, actor.user, cabinetId);
   const source = (await earlierCabinets(db, target)).find((candidate) => candidate.cabinetId === sourceCabinetId);
   if (!source) throw new AppError('not_found');
   // Dates move by whole days between the terms' starts, on the wall clock of the new term's zone.
   const days = Math.round((Date.parse(target.starts_on) - Date.parse(source.startsOn)) / 86_400_000);
-  const moved: Moved = (column) => sql<Date>`(((${sql.ref(column)} at time zone ${target.time_zone}) + make_interval(days => ${days})) at time zone ${target.time_zone})`;
+  const moved: Moved = (column) =>
+    sql<Date>`(((${sql.ref(column)} at time zone ${target.time_zone}) + make_interval(days => ${days})) at time zone ${target.time_zone})`;
 
   return db.transaction().execute(async (trx) => {
     const claimed = await trx
       .insertInto('cabinet_copy')
-      .values({ target_cabinet_id: cabinetId, source_cabinet_id: sourceCabinetId, copied_by: actor.user.id, items: 0, questions: 0 })
+      .values({
+        target_cabinet_id: cabinetId,
+        source_cabinet_id: sourceCabinetId,
+        copied_by: actor.user.id,
+        items: 0,
+        questions: 0,
+      })
       .onConflict((oc) => oc.column('target_cabinet_id').doNothing())
       .returning('target_cabinet_id')
       .executeTakeFirst();
     if (!claimed) throw new AppError('conflict', 'reuse.already_copied');
 
     const [items, targetSlots] = await Promise.all([
-      trx.selectFrom('item').leftJoin('slot', 'slot.id', 'item.slot_id').select(['item.id', 'item.title', 'item.description', 'slot.kind', 'slot.number']).where('item.cabinet_id', '=', sourceCabinetId).orderBy('item.created_at').execute(),
-      trx.selectFrom('slot').leftJoin('item', 'item.slot_id', 'slot.id').select(['slot.id', 'slot.kind', 'slot.number', 'item.id as itemId']).where('slot.cabinet_id', '=', cabinetId).execute(),
+      trx
+        .selectFrom('item')
+        .leftJoin('slot', 'slot.id', 'item.slot_id')
+        .select(['item.id', 'item.title', 'item.description', 'slot.kind', 'slot.number'])
+        .where('item.cabinet_id', '=', sourceCabinetId)
+        .orderBy('item.created_at')
+        .execute(),
+      trx
+        .selectFrom('slot')
+        .leftJoin('item', 'item.slot_id', 'slot.id')
+        .select(['slot.id', 'slot.kind', 'slot.number', 'item.id as itemId'])
+        .where('slot.cabinet_id', '=', cabinetId)
+        .execute(),
     ]);
     const result: CopyResult = { items: 0, files: 0, questions: 0, skipped: 0 };
     for (const item of items) {
@@ -96,7 +146,14 @@ export async function copyFromPreviousTerm(db: Db, actor: Actor, cabinetId: stri
       }
       const copy = await trx
         .insertInto('item')
-        .values({ cabinet_id: cabinetId, slot_id: slot?.id ?? null, title: item.title, description: item.description, created_by: actor.user.id, copied_from_item_id: item.id })
+        .values({
+          cabinet_id: cabinetId,
+          slot_id: slot?.id ?? null,
+          title: item.title,
+          description: item.description,
+          created_by: actor.user.id,
+          copied_from_item_id: item.id,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       result.items += 1;
@@ -104,10 +161,23 @@ export async function copyFromPreviousTerm(db: Db, actor: Actor, cabinetId: stri
     }
     const questions = await sql`
       insert into question (cabinet_id, kind, title, stem, data, image_key, image_type, created_by, copied_from_question_id)
-      select ${cabinetId}, kind, title, stem, data, image_key, image_type, ${actor.user.id}, id from question where cabinet_id = ${sourceCabinetId} order by seq`.execute(trx);
+      select ${cabinetId}, kind, title, stem, data, image_key, image_type, ${actor.user.id}, id from question where cabinet_id = ${sourceCabinetId} order by seq`.execute(
+      trx,
+    );
     result.questions = Number(questions.numAffectedRows ?? 0);
-    await trx.updateTable('cabinet_copy').set({ items: result.items, questions: result.questions }).where('target_cabinet_id', '=', cabinetId).execute();
-    await recordAudit(trx, { actorId: actor.user.id, action: 'cabinet.copy', objectType: 'cabinet', objectId: cabinetId, ip: actor.ip, data: { sourceCabinetId, ...result } });
+    await trx
+      .updateTable('cabinet_copy')
+      .set({ items: result.items, questions: result.questions })
+      .where('target_cabinet_id', '=', cabinetId)
+      .execute();
+    await recordAudit(trx, {
+      actorId: actor.user.id,
+      action: 'cabinet.copy',
+      objectType: 'cabinet',
+      objectId: cabinetId,
+      ip: actor.ip,
+      data: { sourceCabinetId, ...result },
+    });
     return result;
   });
 }
@@ -119,8 +189,11 @@ type Moved = (column: 'due_at' | 'opens_at' | 'closes_at') => RawBuilder<Date>;
  * and published renditions) with their captions, and its assignment or test with dates moved into
  * the new term. Returns how many files.
  */
-async function copyItemContent(trx: Transaction<Database>, { from, to, actorId, moved }: { from: string; to: string; actorId: string; moved: Moved }): Promise<number> {
-    const files = await sql<{ id: string; old_id: string }>`
+async function copyItemContent(
+  trx: Transaction<Database>,
+  { from, to, actorId, moved }: { from: string; to: string; actorId: string; moved: Moved },
+): Promise<number> {
+  const files = await sql<{ id: string; old_id: string }>`
       insert into media_file (item_id, upload_id, copied_from_file_id, storage_key, original_name, byte_size, sha256, content_type, file_kind,
         processing_state, hls_prefix, poster_key, duration_seconds, width, height, processing_progress, ready_at, hls_complete, thumbnails_key, created_by)
       select ${to}, null, id, storage_key, original_name, byte_size, sha256, content_type, file_kind,
@@ -128,43 +201,75 @@ async function copyItemContent(trx: Transaction<Database>, { from, to, actorId, 
       from media_file where item_id = ${from} and deleted_at is null and processing_state in ('none', 'ready')
       order by created_at
       returning id, copied_from_file_id as old_id`.execute(trx);
-    if (files.rows.length) {
-      await sql`
+  if (files.rows.length) {
+    await sql`
         insert into caption (media_file_id, language, vtt, created_by)
         select f.id, c.language, c.vtt, ${actorId} from caption c join media_file f on f.copied_from_file_id = c.media_file_id
         where f.item_id = ${to}`.execute(trx);
-    }
-    await trx
-      .insertInto('assignment')
-      .columns(['item_id', 'instructions', 'opens_at', 'due_at', 'late_policy', 'max_score', 'allowed_extensions', 'max_files', 'max_file_bytes'])
-      .expression((eb) =>
-        eb
-          .selectFrom('assignment')
-          .select([sql.lit(to).as('item_id'), 'instructions', moved('opens_at').as('opens_at'), moved('due_at').as('due_at'), 'late_policy', 'max_score', 'allowed_extensions', 'max_files', 'max_file_bytes'])
-          .where('item_id', '=', from),
-      )
-      .execute();
-    await trx
-      .insertInto('quiz')
-      .columns(['item_id', 'instructions', 'opens_at', 'closes_at', 'time_limit_minutes', 'attempts_allowed', 'shuffle_questions', 'shuffle_answers', 'draw_count', 'review_policy', 'max_score'])
-      .expression((eb) =>
-        eb
-          .selectFrom('quiz')
-          .select([
-            sql.lit(to).as('item_id'),
-            'instructions',
-            moved('opens_at').as('opens_at'),
-            moved('closes_at').as('closes_at'),
-            'time_limit_minutes',
-            'attempts_allowed',
-            'shuffle_questions',
-            'shuffle_answers',
-            'draw_count',
-            'review_policy',
-            'max_score',
-          ])
-          .where('item_id', '=', from),
-      )
-      .execute();
+  }
+  await trx
+    .insertInto('assignment')
+    .columns([
+      'item_id',
+      'instructions',
+      'opens_at',
+      'due_at',
+      'late_policy',
+      'max_score',
+      'allowed_extensions',
+      'max_files',
+      'max_file_bytes',
+    ])
+    .expression((eb) =>
+      eb
+        .selectFrom('assignment')
+        .select([
+          sql.lit(to).as('item_id'),
+          'instructions',
+          moved('opens_at').as('opens_at'),
+          moved('due_at').as('due_at'),
+          'late_policy',
+          'max_score',
+          'allowed_extensions',
+          'max_files',
+          'max_file_bytes',
+        ])
+        .where('item_id', '=', from),
+    )
+    .execute();
+  await trx
+    .insertInto('quiz')
+    .columns([
+      'item_id',
+      'instructions',
+      'opens_at',
+      'closes_at',
+      'time_limit_minutes',
+      'attempts_allowed',
+      'shuffle_questions',
+      'shuffle_answers',
+      'draw_count',
+      'review_policy',
+      'max_score',
+    ])
+    .expression((eb) =>
+      eb
+        .selectFrom('quiz')
+        .select([
+          sql.lit(to).as('item_id'),
+          'instructions',
+          moved('opens_at').as('opens_at'),
+          moved('closes_at').as('closes_at'),
+          'time_limit_minutes',
+          'attempts_allowed',
+          'shuffle_questions',
+          'shuffle_answers',
+          'draw_count',
+          'review_policy',
+          'max_score',
+        ])
+        .where('item_id', '=', from),
+    )
+    .execute();
   return files.rows.length;
 }

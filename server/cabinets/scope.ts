@@ -25,8 +25,20 @@ export function groupNames(eb: ExpressionBuilder<Database & { ta: Database['teac
 }
 
 /** The permission module's view of a cabinet, from a row of `cabinetScopeQuery`. */
-export function scopeOf(row: { instructorId: string; departmentId: string; facultyId: string; groupIds: string[] | null; teachingEndedAt: Date | null }): CabinetScope {
-  return { instructorId: row.instructorId, departmentId: row.departmentId, facultyId: row.facultyId, groupIds: row.groupIds ?? [], teachingEnded: row.teachingEndedAt !== null };
+export function scopeOf(row: {
+  instructorId: string;
+  departmentId: string;
+  facultyId: string;
+  groupIds: string[] | null;
+  teachingEndedAt: Date | null;
+}): CabinetScope {
+  return {
+    instructorId: row.instructorId,
+    departmentId: row.departmentId,
+    facultyId: row.facultyId,
+    groupIds: row.groupIds ?? [],
+    teachingEnded: row.teachingEndedAt !== null,
+  };
 }
 
 /**

@@ -11,7 +11,9 @@ describe('planSlots', () => {
   });
 
   it('spreads slots over the whole term and rounds odd hours up', () => {
-    const lectures = planSlots({ lectureHours: 9, practicalHours: 0, weeks: 16 }).filter((slot) => slot.kind === 'lecture_video');
+    const lectures = planSlots({ lectureHours: 9, practicalHours: 0, weeks: 16 }).filter(
+      (slot) => slot.kind === 'lecture_video',
+    );
     expect(lectures.map((slot) => slot.week)).toEqual([1, 4, 7, 10, 13]);
     expect(lectures.map((slot) => slot.number)).toEqual([1, 2, 3, 4, 5]);
   });

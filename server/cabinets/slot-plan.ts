@@ -32,7 +32,9 @@ export function planSlots(input: {
   return [
     ...spread('lecture_video', lectures, input.weeks),
     ...spread('practical_material', practicals, input.weeks),
-    ...assessmentWeeks.sort((a, b) => a - b).map((week, index) => ({ kind: 'interim_assessment' as const, number: index + 1, week })),
+    ...assessmentWeeks
+      .sort((a, b) => a - b)
+      .map((week, index) => ({ kind: 'interim_assessment' as const, number: index + 1, week })),
   ];
 }
 

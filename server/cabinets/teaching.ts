@@ -19,13 +19,27 @@ export type TeachingRow = {
 };
 
 /** This term's teaching assignments of an instructor, with the cabinet if it is open (ended ones only when they have one). */
-export async function listTeaching(db: Db, user: Principal, termId: string, locale: Locale = 'ky'): Promise<TeachingRow[]> {
+export async function listTeaching(
+  db: Db,
+  user: Principal,
+  termId: string,
+  locale: Locale = 'ky',
+): Promise<TeachingRow[]> {
   if (!homeSections(user).teaching) return [];
   const rows = await db
     .selectFrom('teaching_assignment as ta')
     .innerJoin('subject', 'subject.id', 'ta.subject_id')
     .leftJoin('cabinet', 'cabinet.teaching_assignment_id', 'ta.id')
-    .select((eb) => ['ta.id', 'ta.ended_at', 'subject.code', 'subject.name', 'subject.name_ru', 'subject.name_en', 'cabinet.id as cabinetId', groupNames(eb)])
+    .select((eb) => [
+      'ta.id',
+      'ta.ended_at',
+      'subject.code',
+      'subject.name',
+      'subject.name_ru',
+      'subject.name_en',
+      'cabinet.id as cabinetId',
+      groupNames(eb),
+    ])
     .where('ta.instructor_id', '=', user.id)
     .where('ta.term_id', '=', termId)
     .where((eb) => eb.or([eb('ta.ended_at', 'is', null), eb('cabinet.id', 'is not', null)]))
@@ -43,7 +57,12 @@ export async function listTeaching(db: Db, user: Principal, termId: string, loca
 }
 
 /** Opens the cabinet of a teaching assignment with its plan slots; a second call returns the same cabinet. */
-export async function openCabinet(db: Db, user: Principal, teachingAssignmentId: string, ip: string | null = null): Promise<string> {
+export async function openCabinet(
+  db: Db,
+  user: Principal,
+  teachingAssignmentId: string,
+  ip: string | null = null,
+): Promise<string> {
   if (!isUuid(teachingAssignmentId)) throw new AppError('not_found');
   const assignment = await db
     .selectFrom('teaching_assignment as ta')
@@ -64,7 +83,10 @@ export async function openCabinet(db: Db, user: Principal, teachingAssignmentId:
     .where('ta.id', '=', teachingAssignmentId)
     .executeTakeFirst();
   if (!assignment) throw new AppError('not_found');
-  requirePermission(user, 'cabinet.open', { instructorId: assignment.instructor_id, teachingEnded: assignment.ended_at !== null });
+  requirePermission(user, 'cabinet.open', {
+    instructorId: assignment.instructor_id,
+    teachingEnded: assignment.ended_at !== null,
+  });
 
   return db.transaction().execute(async (trx) => {
     const inserted = await trx
@@ -75,7 +97,11 @@ export async function openCabinet(db: Db, user: Principal, teachingAssignmentId:
       .executeTakeFirst();
     if (!inserted) {
       // Someone (a double click) opened it first: theirs is the cabinet.
-      const existing = await trx.selectFrom('cabinet').select('id').where('teaching_assignment_id', '=', assignment.id).executeTakeFirstOrThrow();
+      const existing = await trx
+        .selectFrom('cabinet')
+        .select('id')
+        .where('teaching_assignment_id', '=', assignment.id)
+        .executeTakeFirstOrThrow();
       return existing.id;
     }
     const slots = planSlots({
@@ -99,7 +125,14 @@ export async function openCabinet(db: Db, user: Principal, teachingAssignmentId:
         )
         .execute();
     }
-    await recordAudit(trx, { actorId: user.id, action: 'cabinet.open', objectType: 'cabinet', objectId: inserted.id, ip, data: { slots: slots.length } });
+    await recordAudit(trx, {
+      actorId: user.id,
+      action: 'cabinet.open',
+      objectType: 'cabinet',
+      objectId: inserted.id,
+      ip,
+      data: { slots: slots.length },
+    });
     return inserted.id;
   });
 }

@@ -3,7 +3,14 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import type { Database } from '../../db/schema.ts';
 
-export type TermInfo = { id: string; academicYear: string; semester: number; startsOn: string; weeks: number; timeZone: string };
+export type TermInfo = {
+  id: string;
+  academicYear: string;
+  semester: number;
+  startsOn: string;
+  weeks: number;
+  timeZone: string;
+};
 
 /** The university's time zone when no term says otherwise (the terms' default). */
 export const defaultTimeZone = 'Asia/Bishkek';
@@ -15,5 +22,12 @@ export async function currentTerm(db: Db): Promise<TermInfo | null> {
 }
 
 export function termInfo(row: Selectable<Database['term']>): TermInfo {
-  return { id: row.id, academicYear: row.academic_year, semester: row.semester, startsOn: row.starts_on, weeks: row.weeks, timeZone: row.time_zone };
+  return {
+    id: row.id,
+    academicYear: row.academic_year,
+    semester: row.semester,
+    startsOn: row.starts_on,
+    weeks: row.weeks,
+    timeZone: row.time_zone,
+  };
 }

@@ -2,7 +2,17 @@
 // with Russian aliases, and how one cell becomes a value or a translated problem. Pure: no I/O.
 import { normalizeEmail } from './email-address.ts';
 
-export const importKinds = ['faculties', 'departments', 'subjects', 'terms', 'groups', 'people', 'roles', 'group_members', 'teaching'] as const;
+export const importKinds = [
+  'faculties',
+  'departments',
+  'subjects',
+  'terms',
+  'groups',
+  'people',
+  'roles',
+  'group_members',
+  'teaching',
+] as const;
 export type ImportKind = (typeof importKinds)[number];
 
 /** A problem with one cell (or row): a dictionary key under `import.problems` and its parameters. */
@@ -18,12 +28,16 @@ type Column<T> = {
 };
 
 const ok = <T>(value: T): Parsed<T> => ({ value });
-const problem = (key: string, params?: Record<string, string | number>): Parsed<never> => ({ problem: { key, params } });
+const problem = (key: string, params?: Record<string, string | number>): Parsed<never> => ({
+  problem: { key, params },
+});
 
 /** The registrar's codes: no spaces, commas or semicolons (they separate codes in lists), at most 64 characters. */
-const code: Column<string>['parse'] = (text) => (/^[^\s,;]{1,64}$/u.test(text) ? ok(text) : problem('bad_code', { max: 64 }));
+const code: Column<string>['parse'] = (text) =>
+  /^[^\s,;]{1,64}$/u.test(text) ? ok(text) : problem('bad_code', { max: 64 });
 const name: Column<string>['parse'] = (text) => (text.length <= 300 ? ok(text) : problem('too_long', { max: 300 }));
-const personRef: Column<string>['parse'] = (text) => (text.length <= 254 ? ok(text.includes('@') ? text.toLowerCase() : text) : problem('too_long', { max: 254 }));
+const personRef: Column<string>['parse'] = (text) =>
+  text.length <= 254 ? ok(text.includes('@') ? text.toLowerCase() : text) : problem('too_long', { max: 254 });
 
 function integer(min: number, max: number): Column<number>['parse'] {
   return (text) => {
@@ -55,7 +69,12 @@ export const calendarDate: Column<string>['parse'] = (text) => {
   const [year, month, day] = iso ? [iso[1], iso[2], iso[3]] : dotted ? [dotted[3], dotted[2], dotted[1]] : [];
   if (!year || !month || !day) return problem('bad_date');
   const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  if (date.getUTCFullYear() !== Number(year) || date.getUTCMonth() !== Number(month) - 1 || date.getUTCDate() !== Number(day)) return problem('bad_date');
+  if (
+    date.getUTCFullYear() !== Number(year) ||
+    date.getUTCMonth() !== Number(month) - 1 ||
+    date.getUTCDate() !== Number(day)
+  )
+    return problem('bad_date');
   return ok(date.toISOString().slice(0, 10));
 };
 
@@ -82,7 +101,11 @@ const codeList: Column<string[]>['parse'] = (text) => {
   return codes.length ? ok(codes) : problem('required');
 };
 
-const column = <T>(parse: Column<T>['parse'], aliases: readonly string[], required = true): Column<T> => ({ parse, aliases, required });
+const column = <T>(parse: Column<T>['parse'], aliases: readonly string[], required = true): Column<T> => ({
+  parse,
+  aliases,
+  required,
+});
 const names = {
   name_ky: column(name, ['название_ky', 'наименование_ky', 'название_кыр', 'аталышы']),
   name_ru: column(name, ['название_ru', 'наименование_ru', 'название', 'наименование'], false),
@@ -106,7 +129,11 @@ export const kindColumns = {
     code: column(code, ['код', 'код_кафедры']),
     faculty_code: column(code, ['код_факультета', 'факультет']),
     ...names,
-    kind: column(oneOf(departmentKinds, { кафедра: 'department', пцк: 'commission', комиссия: 'commission' }), ['тип', 'вид'], false),
+    kind: column(
+      oneOf(departmentKinds, { кафедра: 'department', пцк: 'commission', комиссия: 'commission' }),
+      ['тип', 'вид'],
+      false,
+    ),
   },
   subjects: {
     code: column(code, ['код', 'код_дисциплины', 'шифр']),
@@ -128,7 +155,14 @@ export const kindColumns = {
     code: column(code, ['код', 'группа', 'код_группы', 'шифр_группы']),
     faculty_code: column(code, ['код_факультета', 'факультет']),
     study_form: column(
-      oneOf(studyForms, { очная: 'full_time', заочная: 'correspondence', дистанционная: 'distance', күндүзгү: 'full_time', сырттан: 'correspondence', аралыктан: 'distance' }),
+      oneOf(studyForms, {
+        очная: 'full_time',
+        заочная: 'correspondence',
+        дистанционная: 'distance',
+        күндүзгү: 'full_time',
+        сырттан: 'correspondence',
+        аралыктан: 'distance',
+      }),
       ['форма_обучения'],
     ),
     intake_year: column(integer(1900, 2200), ['год_набора', 'год_поступления'], false),
@@ -137,13 +171,27 @@ export const kindColumns = {
     external_id: column(code, ['внешний_код', 'идентификатор', 'табельный_номер', 'номер_зачетки'], false),
     email: column(email, ['эл_почта', 'электронная_почта', 'почта', 'e_mail']),
     full_name: column(name, ['фио', 'полное_имя', 'аты_жөнү']),
-    language: column(oneOf(['ky', 'ru', 'en'] as const, { кыргызча: 'ky', русский: 'ru', english: 'en' }), ['язык', 'тил'], false),
-    status: column(oneOf(['active', 'disabled'] as const, { активен: 'active', отключен: 'disabled' }), ['статус'], false),
+    language: column(
+      oneOf(['ky', 'ru', 'en'] as const, { кыргызча: 'ky', русский: 'ru', english: 'en' }),
+      ['язык', 'тил'],
+      false,
+    ),
+    status: column(
+      oneOf(['active', 'disabled'] as const, { активен: 'active', отключен: 'disabled' }),
+      ['статус'],
+      false,
+    ),
   },
   roles: {
     person: column(personRef, ['человек', 'сотрудник', 'пользователь']),
     role: column(
-      oneOf(importRoles, { администратор: 'admin', проректор: 'vice_rector', декан: 'dean', заведующий: 'head', преподаватель: 'instructor' }),
+      oneOf(importRoles, {
+        администратор: 'admin',
+        проректор: 'vice_rector',
+        декан: 'dean',
+        заведующий: 'head',
+        преподаватель: 'instructor',
+      }),
       ['роль'],
     ),
     scope_code: column(code, ['код_подразделения', 'подразделение'], false),
@@ -162,16 +210,26 @@ export const kindColumns = {
 
 type ValueOf<C> = C extends Column<infer T> ? T : never;
 type RowOf<K extends ImportKind> = {
-  [F in keyof (typeof kindColumns)[K] as (typeof kindColumns)[K][F] extends { required: true } ? F : never]: ValueOf<(typeof kindColumns)[K][F]>;
+  [F in keyof (typeof kindColumns)[K] as (typeof kindColumns)[K][F] extends { required: true } ? F : never]: ValueOf<
+    (typeof kindColumns)[K][F]
+  >;
 } & {
-  [F in keyof (typeof kindColumns)[K] as (typeof kindColumns)[K][F] extends { required: true } ? never : F]: ValueOf<(typeof kindColumns)[K][F]> | null;
+  [F in keyof (typeof kindColumns)[K] as (typeof kindColumns)[K][F] extends { required: true } ? never : F]: ValueOf<
+    (typeof kindColumns)[K][F]
+  > | null;
 };
 /** A checked row of a kind, as the loader writes it (optional columns null when empty). */
 export type ImportRow<K extends ImportKind> = RowOf<K>;
 
 /** Lower case, trimmed, spaces and dashes as `_`, a BOM or `*` removed: `"Код группы"` → `код_группы`. */
 export function normalizeHeader(header: string): string {
-  return header.replace(/^\uFEFF/, '').replace(/\*/g, '').trim().toLowerCase().replace(/[\s\-.]+/gu, '_').replace(/^_|_$/g, '');
+  return header
+    .replace(/^\uFEFF/, '')
+    .replace(/\*/g, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s\-.]+/gu, '_')
+    .replace(/^_|_$/g, '');
 }
 
 /** Sheet and file names of each kind (normalized), with Russian aliases. */
@@ -207,7 +265,9 @@ export function mapHeader(kind: ImportKind, header: readonly string[]): HeaderMa
   const fields = header.map((raw) => {
     const normalized = normalizeHeader(raw);
     if (normalized === '') return null;
-    const field = Object.keys(columns).find((name) => name === normalized || columns[name]!.aliases.includes(normalized));
+    const field = Object.keys(columns).find(
+      (name) => name === normalized || columns[name]!.aliases.includes(normalized),
+    );
     if (!field) {
       problems.push({ key: 'unknown_column', params: { column: raw.trim() } });
       return null;
@@ -228,7 +288,11 @@ export type RowProblem = CellProblem & { column: string | null };
  * One data row's cells (by `mapHeader`'s fields) checked: its values (a cell with a problem is null)
  * and its problems. Rows with problems are kept too: sync mode must not end what they name.
  */
-export function parseRow<K extends ImportKind>(kind: K, fields: ReadonlyArray<string | null>, cells: readonly string[]): { row: Partial<ImportRow<K>>; problems: RowProblem[] } {
+export function parseRow<K extends ImportKind>(
+  kind: K,
+  fields: ReadonlyArray<string | null>,
+  cells: readonly string[],
+): { row: Partial<ImportRow<K>>; problems: RowProblem[] } {
   const columns = kindColumns[kind] as Record<string, Column<unknown>>;
   const row: Record<string, unknown> = {};
   const problems: RowProblem[] = [];
@@ -256,7 +320,11 @@ function rowRules(kind: ImportKind, row: Record<string, unknown>): RowProblem[] 
     // A term starts within its academic year (1 July – 30 June) and ends before the next one starts.
     const end = new Date(`${start}T00:00:00Z`);
     end.setUTCDate(end.getUTCDate() + Number(row.weeks) * 7);
-    if (start < `${first}-07-01` || start > `${first! + 1}-06-30` || end.toISOString().slice(0, 10) > `${first! + 1}-08-31`) {
+    if (
+      start < `${first}-07-01` ||
+      start > `${first! + 1}-06-30` ||
+      end.toISOString().slice(0, 10) > `${first! + 1}-08-31`
+    ) {
       return [{ column: 'starts_on', key: 'term_outside_year', params: { year: String(row.academic_year) } }];
     }
   }

@@ -2,7 +2,13 @@
 // Pure, so the page renders the same fields the server checks.
 import { departmentKinds, facultyKinds, kindColumns, studyForms, type ImportKind } from './import-kinds.ts';
 
-export const structureKinds = ['faculties', 'departments', 'subjects', 'groups', 'terms'] as const satisfies readonly ImportKind[];
+export const structureKinds = [
+  'faculties',
+  'departments',
+  'subjects',
+  'groups',
+  'terms',
+] as const satisfies readonly ImportKind[];
 export type StructureKind = (typeof structureKinds)[number];
 
 export type FieldInput =

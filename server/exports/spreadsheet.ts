@@ -15,12 +15,28 @@ export type Column<R> = {
   fill?: (row: R) => string | null;
 };
 
-export const SHEET_TYPES = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
+export const SHEET_TYPES = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
 
-export async function writeSheet<R>(name: string, columns: Column<R>[], rows: R[], format: SheetFormat, totals?: Cell[]): Promise<Buffer> {
+export async function writeSheet<R>(
+  name: string,
+  columns: Column<R>[],
+  rows: R[],
+  format: SheetFormat,
+  totals?: Cell[],
+): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet(name.slice(0, 31).replace(/[\\/*?:[\]]/g, ' ') || 'Sheet', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = columns.map((column, i) => ({ header: column.header, key: String(i), width: column.width, ...(column.numFmt ? { style: { numFmt: column.numFmt } } : {}) }));
+  const sheet = workbook.addWorksheet(name.slice(0, 31).replace(/[\\/*?:[\]]/g, ' ') || 'Sheet', {
+    views: [{ state: 'frozen', ySplit: 1 }],
+  });
+  sheet.columns = columns.map((column, i) => ({
+    header: column.header,
+    key: String(i),
+    width: column.width,
+    ...(column.numFmt ? { style: { numFmt: column.numFmt } } : {}),
+  }));
   sheet.getRow(1).font = { bold: true };
   for (const row of rows) {
     const added = sheet.addRow(columns.map((column) => column.value(row)));

@@ -20,7 +20,8 @@ export type RequestInfo = {
   bytesBefore: number;
 };
 
-export const requestInfo = (res: Response | ServerResponse): RequestInfo => (res as Response).locals.requestInfo as RequestInfo;
+export const requestInfo = (res: Response | ServerResponse): RequestInfo =>
+  (res as Response).locals.requestInfo as RequestInfo;
 
 const probes = new Set(['/healthz', '/readyz', '/metrics']);
 const secretPaths = /^\/(media|sign-in)\/[^/]+/i;
@@ -56,7 +57,9 @@ function fields(req: IncomingMessage, res: ServerResponse, ms: number) {
 /** The Remix route that answered, or Express's route pattern, or `unmatched` (a low-cardinality label). */
 function routeOf(req: IncomingMessage, res: ServerResponse): string {
   const expressRoute = (req as { route?: { path?: unknown } }).route?.path;
-  return requestInfo(res).route ?? (typeof expressRoute === 'string' && expressRoute !== '*' ? expressRoute : 'unmatched');
+  return (
+    requestInfo(res).route ?? (typeof expressRoute === 'string' && expressRoute !== '*' ? expressRoute : 'unmatched')
+  );
 }
 
 export function accessLog(logger: Logger): RequestHandler[] {
@@ -79,7 +82,8 @@ export function accessLog(logger: Logger): RequestHandler[] {
     },
     // Probes are asked every few seconds: logged only when they fail.
     autoLogging: true,
-    customLogLevel: (req, res, error) => (error || res.statusCode >= 500 ? 'error' : probes.has(req.url ?? '') ? 'silent' : 'info'),
+    customLogLevel: (req, res, error) =>
+      error || res.statusCode >= 500 ? 'error' : probes.has(req.url ?? '') ? 'silent' : 'info',
     customSuccessMessage: () => 'request',
     customErrorMessage: () => 'request failed',
     customSuccessObject: (req, res, value: { responseTime: number }) => fields(req, res, value.responseTime),

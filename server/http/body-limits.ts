@@ -13,7 +13,12 @@ const bodyless = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
 export type BodyRefusal = { status: 400 | 411 | 413; messageKey: string; params: Record<string, number> };
 
 /** Why a request must be refused before its body is read, or null. */
-export function refuseBody(limits: BodyLimits, method: string, url: string, headers: { get(name: string): string | null | undefined }): BodyRefusal | null {
+export function refuseBody(
+  limits: BodyLimits,
+  method: string,
+  url: string,
+  headers: { get(name: string): string | null | undefined },
+): BodyRefusal | null {
   if (/%00/i.test(url)) return { status: 400, messageKey: 'errors.invalid_input', params: {} };
   if (bodyless.has(method.toUpperCase())) return null;
   const multipart = (headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/');
@@ -23,10 +28,15 @@ export function refuseBody(limits: BodyLimits, method: string, url: string, head
     return headers.get('transfer-encoding') ? { status: 411, messageKey: 'errors.length_required', params: {} } : null;
   }
   // Megabytes as people read them, to one decimal: 1 MB, 73.4 MB.
-  return Number(declared) > limit ? { status: 413, messageKey: 'errors.body_too_large', params: { maxMb: Math.floor(limit / 100_000) / 10 } } : null;
+  return Number(declared) > limit
+    ? { status: 413, messageKey: 'errors.body_too_large', params: { maxMb: Math.floor(limit / 100_000) / 10 } }
+    : null;
 }
 
-export function limitBodies(limits: BodyLimits, onRefuse: (refusal: BodyRefusal, ...args: Parameters<RequestHandler>) => void): RequestHandler {
+export function limitBodies(
+  limits: BodyLimits,
+  onRefuse: (refusal: BodyRefusal, ...args: Parameters<RequestHandler>) => void,
+): RequestHandler {
   return (req, res, next) => {
     const refusal = refuseBody(limits, req.method, req.originalUrl, { get: (name) => req.get(name) ?? null });
     if (!refusal) return next();

@@ -24,17 +24,22 @@ function requestError(error: unknown): AppError | null {
   if (error instanceof URIError) return new AppError('invalid_input', 'errors.bad_url');
   const { code, status } = (error ?? {}) as { code?: unknown; status?: unknown };
   if (code === 'ENAMETOOLONG' || code === 'ENOENT' || code === 'ENOTDIR') return new AppError('not_found');
-  if (typeof status === 'number' && status >= 400 && status < 500) return new AppError(status === 413 ? 'upload_too_large' : 'invalid_input');
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return new AppError(status === 413 ? 'upload_too_large' : 'invalid_input');
   return null;
 }
-
 
 export function errorResponder(logger: Logger): ErrorRequestHandler {
   let outageLoggedAt = 0;
   return (error: unknown, req, res, _next) => {
     const locale = negotiateLocale(webHeaders(req.headers));
     const answer = translatedError(requestError(error) ?? error, locale);
-    if (answer.bug) logger.error('request failed', { method: req.method, path: loggablePath(req.originalUrl), error: error instanceof Error ? error.stack : String(error) });
+    if (answer.bug)
+      logger.error('request failed', {
+        method: req.method,
+        path: loggablePath(req.originalUrl),
+        error: error instanceof Error ? error.stack : String(error),
+      });
     else if (answer.status >= 500 && Date.now() - outageLoggedAt > 10_000) {
       outageLoggedAt = Date.now();
       logger.warn('answering while the database or storage is away', { status: answer.status, error: String(error) });
@@ -50,7 +55,9 @@ export function errorResponder(logger: Logger): ErrorRequestHandler {
       res.type('text/plain').send(`${answer.message}\n`);
       return;
     }
-    res.type('html').send(errorDocument(locale, answer.status, answer.message, res.locals.cspNonce as string | undefined));
+    res
+      .type('html')
+      .send(errorDocument(locale, answer.status, answer.message, res.locals.cspNonce as string | undefined));
   };
 }
 
@@ -58,7 +65,9 @@ export function errorResponder(logger: Logger): ErrorRequestHandler {
 export function errorDocument(locale: Locale, status: number, message: string, nonce: string | undefined): string {
   const t = translatorFor(locale);
   const title = escapeHtml(t('errors.title', { status }));
-  const style = nonce ? `<style nonce="${escapeHtml(nonce)}">body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:40rem;padding:0 1rem}</style>` : '';
+  const style = nonce
+    ? `<style nonce="${escapeHtml(nonce)}">body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:40rem;padding:0 1rem}</style>`
+    : '';
   return (
     `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>${style}</head>` +
     `<body><h1>${title}</h1><p>${escapeHtml(message)}</p><p><a href="/">${escapeHtml(t('nav.home'))}</a></p></body></html>`

@@ -35,7 +35,11 @@ async function withTimeout<T>(work: Promise<T>): Promise<T> {
 
 /** Writes, reads back and removes a small object under `health/`, through a file in the spool folder. */
 async function probeStorage(services: Services): Promise<void> {
-  const name = `probe-${os.hostname().toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40)}-${process.pid}.txt`;
+  const name = `probe-${os
+    .hostname()
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 40)}-${process.pid}.txt`;
   const local = path.join(services.config.spoolDir, `.health-${name}`);
   const content = `kabinet health ${Date.now()}`;
   await fs.writeFile(local, content);
@@ -84,6 +88,9 @@ export function healthCheck(services: Services): (req: Request, res: Response) =
   return async (_req, res) => {
     running ??= check().finally(() => (running = null));
     const health = await running;
-    res.status(health.ok ? 200 : 503).set('Cache-Control', 'no-store').json(health);
+    res
+      .status(health.ok ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json(health);
   };
 }

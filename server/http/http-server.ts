@@ -14,7 +14,10 @@ export type RunningServer = {
   drain(graceMs: number): Promise<void>;
 };
 
-export async function serveWeb(web: WebApp, options: { port: number; host: string; http: HttpConfig; logger: Logger }): Promise<RunningServer> {
+export async function serveWeb(
+  web: WebApp,
+  options: { port: number; host: string; http: HttpConfig; logger: Logger },
+): Promise<RunningServer> {
   const server: Server = await new Promise((resolve, reject) => {
     const listening = web.app.listen(options.port, options.host, () => resolve(listening));
     listening.once('error', reject);

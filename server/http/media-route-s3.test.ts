@@ -18,7 +18,14 @@ beforeAll(async () => {
   s3 = await startS3Server('kabinet-media');
   const { config } = s3;
   server = await startTestServer({
-    env: { S3_BUCKET: config.bucket, S3_ENDPOINT: config.endpoint!, S3_REGION: config.region, S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER', S3_FORCE_PATH_STYLE: 'true' },
+    env: {
+      S3_BUCKET: config.bucket,
+      S3_ENDPOINT: config.endpoint!,
+      S3_REGION: config.region,
+      S3_ACCESS_KEY_ID: 'S3RVER',
+      S3_SECRET_ACCESS_KEY: 'S3RVER',
+      S3_FORCE_PATH_STYLE: 'true',
+    },
   });
 });
 afterAll(async () => {
@@ -32,19 +39,53 @@ describe('/media with S3 storage', () => {
     const cabinet = await demoCabinet(server.services.db, 'instructor', 'MATH-101');
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kabinet-s3-clip-'));
     const clip = path.join(dir, 'clip.mp4');
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=426x240:r=25:d=3', '-f', 'lavfi', '-i', 'sine=d=3', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest', clip]);
+    execFileSync('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=s=426x240:r=25:d=3',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=d=3',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-c:a',
+      'aac',
+      '-shortest',
+      clip,
+    ]);
     const slot = cabinet.slots.find((s) => s.kind === 'lecture_video')!;
-    const { finish } = await tusUploadWhole(server.url, await fs.readFile(clip), { cookie: await server.cookieFor('instructor'), metadata: { cabinetId: cabinet.cabinetId, slotId: slot.id, filename: 'clip.mp4' } });
+    const { finish } = await tusUploadWhole(server.url, await fs.readFile(clip), {
+      cookie: await server.cookieFor('instructor'),
+      metadata: { cabinetId: cabinet.cabinetId, slotId: slot.id, filename: 'clip.mp4' },
+    });
     await fs.rm(dir, { recursive: true, force: true });
     const fileId = finish!.headers.get('kabinet-media-file')!;
     await processLecture(server.services, fileId);
-    const row = await server.services.db.selectFrom('media_file').selectAll().where('id', '=', fileId).executeTakeFirstOrThrow();
+    const row = await server.services.db
+      .selectFrom('media_file')
+      .selectAll()
+      .where('id', '=', fileId)
+      .executeTakeFirstOrThrow();
     expect([row.processing_state, row.hls_complete]).toEqual(['ready', true]);
     // Nothing of the output is on local disk: it is all in the bucket.
     expect(await fs.readdir(server.services.config.mediaDir).catch(() => [])).not.toContain('hls');
     expect((await server.services.storage.list(`${row.hls_prefix}/`)).length).toBeGreaterThan(3);
 
-    const page = (await watchLoader({ request: new Request(`http://kabinet.test/watch/${fileId}`, { headers: { cookie: await server.cookieFor('instructor') } }), params: { fileId }, context: { services: server.services, clientIp: null } })) as { media: string };
+    const page = (await watchLoader({
+      request: new Request(`http://kabinet.test/watch/${fileId}`, {
+        headers: { cookie: await server.cookieFor('instructor') },
+      }),
+      params: { fileId },
+      context: { services: server.services, clientIp: null },
+    })) as { media: string };
     const master = await fetch(`${server.url}${page.media}/master.m3u8`);
     expect(master.status).toBe(200);
     expect(master.headers.get('cache-control')).toBe('private, no-cache');

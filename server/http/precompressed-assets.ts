@@ -28,14 +28,23 @@ export function precompressedAssets(assetsDir: string): RequestHandler {
     const type = types[path.extname(name)];
     if (!type || name !== req.path.slice(1) || !available.has(name)) return next();
     const accepted = req.get('accept-encoding');
-    const encoding = acceptsEncoding(accepted, 'br') && available.has(`${name}.br`) ? 'br' : acceptsEncoding(accepted, 'gzip') && available.has(`${name}.gz`) ? 'gzip' : null;
+    const encoding =
+      acceptsEncoding(accepted, 'br') && available.has(`${name}.br`)
+        ? 'br'
+        : acceptsEncoding(accepted, 'gzip') && available.has(`${name}.gz`)
+          ? 'gzip'
+          : null;
     res.vary('Accept-Encoding');
     if (!encoding) return next();
-    res.sendFile(path.join(assetsDir, `${name}.${encoding === 'br' ? 'br' : 'gz'}`), {
-      immutable: true,
-      maxAge: '1y',
-      headers: { 'Content-Type': type, 'Content-Encoding': encoding },
-    }, (error) => error && next(error));
+    res.sendFile(
+      path.join(assetsDir, `${name}.${encoding === 'br' ? 'br' : 'gz'}`),
+      {
+        immutable: true,
+        maxAge: '1y',
+        headers: { 'Content-Type': type, 'Content-Encoding': encoding },
+      },
+      (error) => error && next(error),
+    );
   };
 }
 
@@ -44,7 +53,14 @@ export function precompressedAssets(assetsDir: string): RequestHandler {
  * goes straight on to Remix instead of costing a file-system lookup on every request.
  */
 export function buildRootFiles(clientDir: string): RequestHandler {
-  const names = new Set(fs.existsSync(clientDir) ? fs.readdirSync(clientDir, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => `/${entry.name}`) : []);
+  const names = new Set(
+    fs.existsSync(clientDir)
+      ? fs
+          .readdirSync(clientDir, { withFileTypes: true })
+          .filter((entry) => entry.isFile())
+          .map((entry) => `/${entry.name}`)
+      : [],
+  );
   const serve = express.static(clientDir, { maxAge: '1h' });
   return (req, res, next) => (names.has(req.path) ? serve(req, res, next) : next());
 }

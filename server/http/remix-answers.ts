@@ -16,7 +16,11 @@ type Handler<A extends { request: Request; context: AppLoadContext }, R> = (args
 export function answeringBuild(build: ServerBuild, logger: Logger): ServerBuild {
   let outageLoggedAt = 0;
   const depth = (id: string | undefined): number => (id ? 1 + depth(build.routes[id]?.parentId) : 0);
-  const answering = <A extends { request: Request; context: AppLoadContext }, R>(id: string, handler: Handler<A, R> | undefined, resource: boolean) =>
+  const answering = <A extends { request: Request; context: AppLoadContext }, R>(
+    id: string,
+    handler: Handler<A, R> | undefined,
+    resource: boolean,
+  ) =>
     handler &&
     (async (args: A) => {
       const info = args.context?.requestInfo;
@@ -25,16 +29,23 @@ export function answeringBuild(build: ServerBuild, logger: Logger): ServerBuild 
         return await handler(args);
       } catch (error) {
         // A resource route (a download) has no page to show a refusal on: it answers one itself.
-        if (resource && error instanceof Response && args.request) throw await readableRefusal(error, args.request, args.context?.cspNonce);
+        if (resource && error instanceof Response && args.request)
+          throw await readableRefusal(error, args.request, args.context?.cspNonce);
         const answer = error instanceof Response ? null : answerableError(error);
         if (!answer) throw error;
         if (!isAppError(error) && Date.now() - outageLoggedAt > 10_000) {
           outageLoggedAt = Date.now();
-          logger.warn('answering while the database or storage is away', { status: httpStatusOf(answer.code), error: String(error) });
+          logger.warn('answering while the database or storage is away', {
+            status: httpStatusOf(answer.code),
+            error: String(error),
+          });
         }
         const seconds = answer.params.seconds;
         const retry = (answer.code === 'unavailable' || answer.code === 'too_many_requests') && seconds !== undefined;
-        const refusal = Response.json({ messageKey: answer.messageKey, params: answer.params }, { status: httpStatusOf(answer.code), headers: retry ? { 'Retry-After': String(seconds) } : {} });
+        const refusal = Response.json(
+          { messageKey: answer.messageKey, params: answer.params },
+          { status: httpStatusOf(answer.code), headers: retry ? { 'Retry-After': String(seconds) } : {} },
+        );
         throw resource && args.request ? await readableRefusal(refusal, args.request, args.context?.cspNonce) : refusal;
       }
     });
@@ -44,7 +55,17 @@ export function answeringBuild(build: ServerBuild, logger: Logger): ServerBuild 
       const module = route.module;
       const resource = !module.default;
       const action = answering(id, module.action, resource);
-      return [id, { ...route, module: { ...module, loader: answering(id, module.loader, resource), action: action && forgettingSession(action) } }];
+      return [
+        id,
+        {
+          ...route,
+          module: {
+            ...module,
+            loader: answering(id, module.loader, resource),
+            action: action && forgettingSession(action),
+          },
+        },
+      ];
     }),
   );
   return { ...build, routes } as ServerBuild;
@@ -67,7 +88,10 @@ const forgettingSession =
  */
 async function readableRefusal(response: Response, request: Request, nonce: string | undefined): Promise<Response> {
   if (response.status < 400 || !response.headers.get('content-type')?.includes('json')) return response;
-  const payload = (await response.clone().json().catch(() => null)) as { messageKey?: unknown; params?: Record<string, string | number> } | null;
+  const payload = (await response
+    .clone()
+    .json()
+    .catch(() => null)) as { messageKey?: unknown; params?: Record<string, string | number> } | null;
   if (typeof payload?.messageKey !== 'string') return response;
   const locale = negotiateLocale(request.headers);
   const message = translatorFor(locale)(payload.messageKey, payload.params ?? {});
@@ -76,5 +100,8 @@ async function readableRefusal(response: Response, request: Request, nonce: stri
   if (retryAfter) headers.set('Retry-After', retryAfter);
   const wantsPage = (request.headers.get('accept') ?? '').includes('text/html');
   headers.set('Content-Type', wantsPage ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8');
-  return new Response(wantsPage ? errorDocument(locale, response.status, message, nonce) : `${message}\n`, { status: response.status, headers });
+  return new Response(wantsPage ? errorDocument(locale, response.status, message, nonce) : `${message}\n`, {
+    status: response.status,
+    headers,
+  });
 }

@@ -16,6 +16,14 @@ export function translatedError(error: unknown, locale: Locale): TranslatedError
   const appError = answer ?? new AppError('internal', 'errors.unexpected');
   const t = translatorFor(locale);
   const seconds = appError.params.seconds;
-  const retryAfter = (appError.code === 'unavailable' || appError.code === 'too_many_requests') && typeof seconds === 'number' ? seconds : null;
-  return { status: httpStatusOf(appError.code), message: t(appError.messageKey, appError.params), retryAfter, bug: answer === null };
+  const retryAfter =
+    (appError.code === 'unavailable' || appError.code === 'too_many_requests') && typeof seconds === 'number'
+      ? seconds
+      : null;
+  return {
+    status: httpStatusOf(appError.code),
+    message: t(appError.messageKey, appError.params),
+    retryAfter,
+    bug: answer === null,
+  };
 }

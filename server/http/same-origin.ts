@@ -7,7 +7,11 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Browsers label cross-site requests with `Sec-Fetch-Site` and send `Origin` on every POST; a
  * request with neither comes from a non-browser client, which carries no ambient cookies to abuse.
  */
-export function isCrossOriginMutation(method: string, headers: { get(name: string): string | null | undefined }, ownOrigins: string[]): boolean {
+export function isCrossOriginMutation(
+  method: string,
+  headers: { get(name: string): string | null | undefined },
+  ownOrigins: string[],
+): boolean {
   if (safeMethods.has(method.toUpperCase())) return false;
   const site = headers.get('sec-fetch-site');
   if (site) return site !== 'same-origin' && site !== 'none';
@@ -16,7 +20,10 @@ export function isCrossOriginMutation(method: string, headers: { get(name: strin
   return !ownOrigins.includes(origin);
 }
 
-export function sameOriginOnly(options: { publicOrigin: string | undefined; onRefuse: RequestHandler }): RequestHandler {
+export function sameOriginOnly(options: {
+  publicOrigin: string | undefined;
+  onRefuse: RequestHandler;
+}): RequestHandler {
   return (req, res, next) => {
     const own = [`${req.protocol}://${req.get('host')}`];
     if (options.publicOrigin) own.push(options.publicOrigin);

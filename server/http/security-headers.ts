@@ -71,6 +71,11 @@ export const privatePages: RequestHandler = (_req, res, next) => {
 /** The origin presigned media links point to (an S3 store), or null when media is served by Kabinet. */
 export async function directMediaOrigin(storage: MediaStorage): Promise<string | null> {
   // Presigning is computed locally: no request reaches the store.
-  const url = await storage.directUrl('csp-probe', { fileName: 'probe', contentType: 'text/plain', disposition: 'inline', expiresInSeconds: 60 });
+  const url = await storage.directUrl('csp-probe', {
+    fileName: 'probe',
+    contentType: 'text/plain',
+    disposition: 'inline',
+    expiresInSeconds: 60,
+  });
   return url ? new URL(url).origin : null;
 }

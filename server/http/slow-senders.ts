@@ -9,7 +9,10 @@ import { loggablePath } from './access-log.ts';
 
 type Watch = { samples: Array<{ at: number; bytes: number }> };
 
-export function cutSlowSenders(server: Server, options: { minBytesPerSecond: number; windowMs: number; logger: Logger }): () => void {
+export function cutSlowSenders(
+  server: Server,
+  options: { minBytesPerSecond: number; windowMs: number; logger: Logger },
+): () => void {
   const { minBytesPerSecond, windowMs, logger } = options;
   const watched = new Map<IncomingMessage, Watch>();
   if (minBytesPerSecond <= 0) return () => undefined;
@@ -39,7 +42,12 @@ export function cutSlowSenders(server: Server, options: { minBytesPerSecond: num
       const rate = ((req.socket.bytesRead - oldest.bytes) * 1000) / (now - oldest.at);
       if (rate >= minBytesPerSecond) continue;
       watched.delete(req);
-      logger.warn('slow request body cut', { method: req.method, path: loggablePath(req.url ?? ''), bytesPerSecond: Math.round(rate), ip: req.socket.remoteAddress });
+      logger.warn('slow request body cut', {
+        method: req.method,
+        path: loggablePath(req.url ?? ''),
+        bytesPerSecond: Math.round(rate),
+        ip: req.socket.remoteAddress,
+      });
       req.socket.destroy();
     }
   }, step);

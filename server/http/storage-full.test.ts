@@ -53,7 +53,11 @@ describe('a full disk', () => {
     const cookie = await server.cookieFor('instructor');
     const slot = cabinet.slots.find((candidate) => candidate.kind === 'practical_material')!;
     const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(3 * MiB)]);
-    const create = await tusCreate(server.url, { cookie, length: String(pdf.length), metadata: { cabinetId: cabinet.cabinetId, slotId: slot.id, filename: 'full.pdf' } });
+    const create = await tusCreate(server.url, {
+      cookie,
+      length: String(pdf.length),
+      metadata: { cabinetId: cabinet.cabinetId, slotId: slot.id, filename: 'full.pdf' },
+    });
     expect(create.status).toBe(201);
     const url = new URL(create.headers.get('location')!, server.url).href;
 
@@ -68,10 +72,17 @@ describe('a full disk', () => {
 
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(503);
-    expect(await health.json()).toMatchObject({ ok: false, checks: { database: 'ok', storage: 'failed: ENOSPC', queue: 'ok' } });
+    expect(await health.json()).toMatchObject({
+      ok: false,
+      checks: { database: 'ok', storage: 'failed: ENOSPC', queue: 'ok' },
+    });
 
     // A new upload is told the same: when it is created if its record finds no room, else at its first bytes.
-    const another = await tusCreate(server.url, { cookie, length: String(pdf.length), metadata: { cabinetId: cabinet.cabinetId, slotId: slot.id, filename: 'more.pdf' } });
+    const another = await tusCreate(server.url, {
+      cookie,
+      length: String(pdf.length),
+      metadata: { cabinetId: cabinet.cabinetId, slotId: slot.id, filename: 'more.pdf' },
+    });
     const location = another.headers.get('location');
     const refusal = location ? await tusPatch(new URL(location, server.url).href, pdf, { cookie }) : another;
     expect([refusal.status, await refusal.text()]).toEqual([507, `${ky.errors.storage_full}\n`]);

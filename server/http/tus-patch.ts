@@ -52,7 +52,8 @@ export function createPatchReceiver(deps: PatchDeps) {
       if (!uploadIdPattern.test(uploadId)) throw new AppError('not_found');
       const offsetHeader = req.get('upload-offset') ?? '';
       if (!/^\d{1,15}$/.test(offsetHeader)) throw new AppError('invalid_upload', 'upload.bad_offset');
-      if (req.get('content-type') !== OFFSET_CONTENT_TYPE) throw new AppError('unsupported_type', 'upload.bad_content_type');
+      if (req.get('content-type') !== OFFSET_CONTENT_TYPE)
+        throw new AppError('unsupported_type', 'upload.bad_content_type');
       // Size and metadata never change once the upload exists: read them while the request is
       // authorized. The offset is the spool file's length, read once this request holds the upload.
       const stored = deps.readUpload(uploadId);
@@ -71,19 +72,29 @@ export function createPatchReceiver(deps: PatchDeps) {
       try {
         upload = await stored;
         upload.offset = await spoolLength(file);
-        if (upload.offset !== Number(offsetHeader)) throw new AppError('conflict', 'upload.offset_mismatch', { offset: upload.offset });
+        if (upload.offset !== Number(offsetHeader))
+          throw new AppError('conflict', 'upload.offset_mismatch', { offset: upload.offset });
         const room = (upload.size ?? 0) - upload.offset;
         const declared = req.get('content-length');
-        if (declared !== undefined && Number(declared) > room) throw new AppError('upload_too_large', 'upload.body_too_long');
+        if (declared !== undefined && Number(declared) > room)
+          throw new AppError('upload_too_large', 'upload.body_too_long');
         // The content check reads the upload's first bytes as they arrive: a wrong file is refused
         // after them, not after its last byte. A file shorter than that is checked whole at the end.
-        const sniff = upload.offset < deps.headBytes && (upload.size ?? 0) > deps.headBytes ? await headSniffer(file, upload, deps) : null;
+        const sniff =
+          upload.offset < deps.headBytes && (upload.size ?? 0) > deps.headBytes
+            ? await headSniffer(file, upload, deps)
+            : null;
         bodyRead = true;
         // A wrong file is answered at once, while its bytes still arrive (and are dropped).
         let refuseNow: (error: unknown) => void = () => undefined;
-        const refused = new Promise<never>((_, reject) => (refuseNow = (error) => ((refusedEarly = true), reject(error))));
+        const refused = new Promise<never>(
+          (_, reject) => (refuseNow = (error) => ((refusedEarly = true), reject(error))),
+        );
         refused.catch(() => undefined);
-        upload.offset += await Promise.race([writeBody(req, file, upload.offset, room, stop.signal, sniff, refuseNow), refused]);
+        upload.offset += await Promise.race([
+          writeBody(req, file, upload.offset, room, stop.signal, sniff, refuseNow),
+          refused,
+        ]);
       } finally {
         await lock.unlock();
       }
@@ -99,7 +110,9 @@ export function createPatchReceiver(deps: PatchDeps) {
         // once, and the connection is closed a moment later, not with the answer (no `Connection:
         // close`, which closes at once): a socket closed with bytes unread is reset, and the
         // client would lose the answer with it. A body that did end leaves the connection as it is.
-        res.once('finish', () => setTimeout(() => (req.complete ? undefined : req.socket?.destroy()), LINGER_MS).unref());
+        res.once('finish', () =>
+          setTimeout(() => (req.complete ? undefined : req.socket?.destroy()), LINGER_MS).unref(),
+        );
       } else {
         // Refused while reading (the disk filled up): the rest of the body is not read; the connection closes.
         res.set('Connection', 'close');
@@ -122,7 +135,11 @@ async function spoolLength(file: string): Promise<number> {
 type Sniffer = (chunk: Buffer) => Promise<void> | null;
 
 /** Collects an upload's first `headBytes` (those already in the spool file, then the arriving ones) for `checkHead`. */
-async function headSniffer(file: string, upload: Upload, deps: Pick<PatchDeps, 'headBytes' | 'checkHead'>): Promise<Sniffer> {
+async function headSniffer(
+  file: string,
+  upload: Upload,
+  deps: Pick<PatchDeps, 'headBytes' | 'checkHead'>,
+): Promise<Sniffer> {
   const parts = upload.offset > 0 ? [await readStart(file, upload.offset)] : [];
   let collected = upload.offset;
   let done = false;
@@ -152,7 +169,15 @@ async function readStart(file: string, length: number): Promise<Buffer> {
  * A client that goes away, or a newer request that takes the upload over, ends the body early:
  * what reached the file stays, and tus resumes from there.
  */
-async function writeBody(req: ExpressRequest, file: string, offset: number, room: number, stop: AbortSignal, sniff: Sniffer | null, refuse: (error: unknown) => void): Promise<number> {
+async function writeBody(
+  req: ExpressRequest,
+  file: string,
+  offset: number,
+  room: number,
+  stop: AbortSignal,
+  sniff: Sniffer | null,
+  refuse: (error: unknown) => void,
+): Promise<number> {
   let received = 0;
   let refused = false;
   const limit = new Transform({

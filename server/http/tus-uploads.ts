@@ -5,7 +5,13 @@ import type { SessionUser } from '../auth/sessions.ts';
 import { AppError, answerableError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { sweepSpool } from '../uploads/spool-sweep.ts';
-import { authorizeUploadRequest, beginUpload, checkArrivingContent, finishUpload, forgetUpload } from '../uploads/uploads.ts';
+import {
+  authorizeUploadRequest,
+  beginUpload,
+  checkArrivingContent,
+  finishUpload,
+  forgetUpload,
+} from '../uploads/uploads.ts';
 import { HEAD_BYTES } from '../uploads/file-types.ts';
 import { createSpoolHasher } from '../uploads/spool-hasher.ts';
 import { createUploadLocker } from './upload-lease.ts';
@@ -75,7 +81,10 @@ async function finish(endpoint: Endpoint, upload: Upload, ip: string | null): Pr
       ip,
       checksums: () => endpoint.hasher.digest(upload.id, upload.size ?? 0),
     });
-    const [name, id] = 'mediaFileId' in finished ? ['Kabinet-Media-File', finished.mediaFileId] : ['Kabinet-Submission-File', finished.submissionFileId];
+    const [name, id] =
+      'mediaFileId' in finished
+        ? ['Kabinet-Media-File', finished.mediaFileId]
+        : ['Kabinet-Submission-File', finished.submissionFileId];
     return { [name]: id, 'Access-Control-Expose-Headers': name };
   } catch (error) {
     endpoint.hasher.forget(upload.id);
@@ -98,7 +107,8 @@ function tusServer(endpoint: Endpoint): Server {
       const findUser = () => findUserByCookie(db, req.headers.get('cookie'), config.sessionIdleMs);
       try {
         // The size must be known up front, so that each kind's limit holds before a byte is stored.
-        if (req.headers.get('upload-defer-length') !== null) throw new AppError('invalid_upload', 'upload.length_required');
+        if (req.headers.get('upload-defer-length') !== null)
+          throw new AppError('invalid_upload', 'upload.length_required');
         if (req.method === 'POST') {
           const user = await findUser();
           users.set(req, user);
@@ -112,7 +122,12 @@ function tusServer(endpoint: Endpoint): Server {
     },
     async onUploadCreate(req, upload: Upload) {
       try {
-        await beginUpload(db, users.get(req) ?? null, { uploadId: upload.id, size: upload.size, metadata: upload.metadata, limits: config.uploadLimits });
+        await beginUpload(db, users.get(req) ?? null, {
+          uploadId: upload.id,
+          size: upload.size,
+          metadata: upload.metadata,
+          limits: config.uploadLimits,
+        });
       } catch (error) {
         throw reject(endpoint, req, error);
       }
@@ -134,7 +149,9 @@ function tusServer(endpoint: Endpoint): Server {
   });
   server.on(EVENTS.POST_TERMINATE, (_req, _res, id: string) => {
     hasher.forget(id);
-    forgetUpload(db, id).catch((error) => endpoint.services.logger.warn('forget upload failed', { id, error: String(error) }));
+    forgetUpload(db, id).catch((error) =>
+      endpoint.services.logger.warn('forget upload failed', { id, error: String(error) }),
+    );
   });
   return server;
 }

@@ -62,7 +62,12 @@ function uploadLease(db: Db, uploadId: string, memory: MemoryLocker, timings: Le
     while (!(await take(db, uploadId, holder, timings.leaseMs))) {
       if (signal.aborted || Date.now() > until) throw new AppError('locked', 'upload.busy_elsewhere');
       // Ask the holder to let go, then look again shortly.
-      await db.updateTable('upload').set({ lease_wanted_at: sql`now()` }).where('id', '=', uploadId).where('lease_holder', '!=', holder).execute();
+      await db
+        .updateTable('upload')
+        .set({ lease_wanted_at: sql`now()` })
+        .where('id', '=', uploadId)
+        .where('lease_holder', '!=', holder)
+        .execute();
       await sleep(Math.min(250, timings.renewMs), signal);
     }
   }
@@ -92,15 +97,12 @@ function uploadLease(db: Db, uploadId: string, memory: MemoryLocker, timings: Le
         .where('lease_holder', '=', holder)
         .returning('lease_wanted_at')
         .executeTakeFirst()
-        .then(
-          (row) => {
-            // Not ours any more (it expired and was taken), or the upload is gone: stop writing.
-            if (!row) return release();
-            confirmedAt = asked;
-            if (row.lease_wanted_at) release();
-          },
-          release,
-        )
+        .then((row) => {
+          // Not ours any more (it expired and was taken), or the upload is gone: stop writing.
+          if (!row) return release();
+          confirmedAt = asked;
+          if (row.lease_wanted_at) release();
+        }, release)
         .finally(() => (renewing = false));
     }, timings.renewMs);
     renewal.unref();
@@ -122,7 +124,12 @@ function uploadLease(db: Db, uploadId: string, memory: MemoryLocker, timings: Le
       renewal = null;
       try {
         // Best effort: a lease left behind (the database away) expires by itself.
-        await db.updateTable('upload').set({ lease_holder: null, lease_until: null }).where('id', '=', uploadId).where('lease_holder', '=', holder).execute();
+        await db
+          .updateTable('upload')
+          .set({ lease_holder: null, lease_until: null })
+          .where('id', '=', uploadId)
+          .where('lease_holder', '=', holder)
+          .execute();
       } catch {
         // expires after leaseMs
       } finally {

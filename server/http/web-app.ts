@@ -43,7 +43,10 @@ export type WebApp = {
   close: () => Promise<void>;
 };
 
-export async function createWebApp(services: Services, options: { remix: RemixMode; buildDir?: string }): Promise<WebApp> {
+export async function createWebApp(
+  services: Services,
+  options: { remix: RemixMode; buildDir?: string },
+): Promise<WebApp> {
   const app = express();
   const readiness = { draining: false };
   app.disable('x-powered-by');
@@ -75,7 +78,8 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
   addRequestGuards(app, services);
   closers.push(addMediaAndUploads(app, services));
   if (options.remix === 'vite') closers.push(await addRemixDevelopment(app, services));
-  else if (options.remix === 'build') await addRemixBuild(app, services, path.resolve(options.buildDir ?? services.config.buildDir));
+  else if (options.remix === 'build')
+    await addRemixBuild(app, services, path.resolve(options.buildDir ?? services.config.buildDir));
   // Last: whatever failed above (a malformed address, a file name that cannot exist, the database gone).
   app.use(errorResponder(services.logger));
   return {
@@ -97,12 +101,18 @@ export async function createWebApp(services: Services, options: { remix: RemixMo
 function addCompression(app: Express): void {
   app.use((req, _res, next) => {
     const accepted = req.headers['accept-encoding'];
-    if (accepted && !req.path.startsWith('/assets/')) req.headers['accept-encoding'] = acceptsEncoding(accepted, 'gzip') ? 'gzip' : 'identity';
+    if (accepted && !req.path.startsWith('/assets/'))
+      req.headers['accept-encoding'] = acceptsEncoding(accepted, 'gzip') ? 'gzip' : 'identity';
     next();
   });
-  const uncompressed = (path: string) => path.startsWith(MEDIA_PATH) || path.startsWith(UPLOADS_PATH) || path.endsWith('.zip');
+  const uncompressed = (path: string) =>
+    path.startsWith(MEDIA_PATH) || path.startsWith(UPLOADS_PATH) || path.endsWith('.zip');
   // A partial answer (206) keeps its bytes as they are: its Content-Range counts them.
-  app.use(compression({ filter: (req, res) => !uncompressed(req.path) && !res.getHeader('Content-Range') && compression.filter(req, res) }));
+  app.use(
+    compression({
+      filter: (req, res) => !uncompressed(req.path) && !res.getHeader('Content-Range') && compression.filter(req, res),
+    }),
+  );
 }
 
 /** Same origin only for what changes anything, and bodies limited everywhere but the tus endpoint (which checks each upload's declared size itself). */
@@ -115,7 +125,10 @@ function addRequestGuards(app: Express, services: Services): void {
     sameOriginOnly({
       publicOrigin: services.config.publicOrigin,
       onRefuse: (req, res) => {
-        const { status, message } = translatedError(new AppError('cross_origin'), negotiateLocale(webHeaders(req.headers)));
+        const { status, message } = translatedError(
+          new AppError('cross_origin'),
+          negotiateLocale(webHeaders(req.headers)),
+        );
         res.status(status).type('text/plain').send(message);
       },
     }),
@@ -140,7 +153,12 @@ function addMediaAndUploads(app: Express, services: Services): () => Promise<voi
   return tus.close;
 }
 
-const loadContext = (services: Services) => (req: ExpressRequest, res: ExpressResponse) => ({ services, clientIp: req.ip ?? null, cspNonce: cspNonce(res), requestInfo: requestInfo(res) });
+const loadContext = (services: Services) => (req: ExpressRequest, res: ExpressResponse) => ({
+  services,
+  clientIp: req.ip ?? null,
+  cspNonce: cspNonce(res),
+  requestInfo: requestInfo(res),
+});
 
 /** The Remix app through Vite's dev server (npm run dev). Returns how to close it. */
 async function addRemixDevelopment(app: Express, services: Services): Promise<() => Promise<void>> {
@@ -151,7 +169,8 @@ async function addRemixDevelopment(app: Express, services: Services): Promise<()
     '*',
     privatePages,
     createRequestHandler({
-      build: async () => answeringBuild((await devServer.ssrLoadModule('virtual:remix/server-build')) as ServerBuild, services.logger),
+      build: async () =>
+        answeringBuild((await devServer.ssrLoadModule('virtual:remix/server-build')) as ServerBuild, services.logger),
       getLoadContext: loadContext(services),
       mode: 'development',
     }),
@@ -164,6 +183,13 @@ async function addRemixBuild(app: Express, services: Services, buildDir: string)
   app.use('/assets', precompressedAssets(path.join(buildDir, 'client/assets')));
   app.use('/assets', express.static(path.join(buildDir, 'client/assets'), { immutable: true, maxAge: '1y' }));
   app.use(buildRootFiles(path.join(buildDir, 'client')));
-  const build = answeringBuild((await import(pathToFileURL(path.join(buildDir, 'server/index.js')).href)) as ServerBuild, services.logger);
-  app.all('*', privatePages, createRequestHandler({ build, getLoadContext: loadContext(services), mode: 'production' }));
+  const build = answeringBuild(
+    (await import(pathToFileURL(path.join(buildDir, 'server/index.js')).href)) as ServerBuild,
+    services.logger,
+  );
+  app.all(
+    '*',
+    privatePages,
+    createRequestHandler({ build, getLoadContext: loadContext(services), mode: 'production' }),
+  );
 }

@@ -18,7 +18,13 @@ export function translatorFor(locale: Locale): TFunction {
   let t = translators.get(locale);
   if (!t) {
     const instance = i18next.createInstance();
-    void instance.init({ lng: locale, fallbackLng: 'en', resources, initAsync: false, interpolation: { escapeValue: false } });
+    void instance.init({
+      lng: locale,
+      fallbackLng: 'en',
+      resources,
+      initAsync: false,
+      interpolation: { escapeValue: false },
+    });
     t = instance.t;
     translators.set(locale, t);
   }

@@ -33,7 +33,15 @@ const HEARTBEAT_REFRESH_SECONDS = 5;
  * 10 minutes apart, about two hours in all; the video's own failures are counted apart (decision 030).
  */
 function queueSettings(name: JobName) {
-  if (name === 'transcode-video' || name === 'complete-video-ladder') return { retryLimit: 20, retryDelay: 2, retryBackoff: true, retryDelayMax: 600, heartbeatSeconds: 90, expireInSeconds: 12 * 3600 };
+  if (name === 'transcode-video' || name === 'complete-video-ladder')
+    return {
+      retryLimit: 20,
+      retryDelay: 2,
+      retryBackoff: true,
+      retryDelayMax: 600,
+      heartbeatSeconds: 90,
+      expireInSeconds: 12 * 3600,
+    };
   return { retryLimit: 3, retryDelay: 10, retryBackoff: true, heartbeatSeconds: 20 };
 }
 
@@ -45,12 +53,20 @@ function queueSettings(name: JobName) {
 const exclusiveKeys: { [N in JobName]?: (payload: JobPayloads[N]) => string } = {
   'complete-video-ladder': (payload) => payload.mediaFileId,
 };
-const keyOf = <N extends JobName>(name: N, payload: JobPayloads[N]): string | undefined => (exclusiveKeys[name] as ((payload: JobPayloads[N]) => string) | undefined)?.(payload);
+const keyOf = <N extends JobName>(name: N, payload: JobPayloads[N]): string | undefined =>
+  (exclusiveKeys[name] as ((payload: JobPayloads[N]) => string) | undefined)?.(payload);
 
 export async function startJobQueue(connectionString: string, options: { schedule: boolean }): Promise<JobQueue> {
   // Supervision every 10 s; a job's worker proves it is alive every 5 s (the heartbeat), and a job
   // whose worker has not for the queue's heartbeatSeconds is handed out again (decisions 010, 030).
-  const boss = new PgBoss({ connectionString, schema: 'pgboss', max: 4, schedule: options.schedule, superviseIntervalSeconds: 10, monitorIntervalSeconds: 10 });
+  const boss = new PgBoss({
+    connectionString,
+    schema: 'pgboss',
+    max: 4,
+    schedule: options.schedule,
+    superviseIntervalSeconds: 10,
+    monitorIntervalSeconds: 10,
+  });
   boss.on('error', (error) => {
     // 57P01: the database is shutting down (Ctrl-C stops the embedded one alongside us).
     if ((error as { code?: string }).code === '57P01') return;
@@ -60,7 +76,8 @@ export async function startJobQueue(connectionString: string, options: { schedul
   // Existing queues are brought to the same settings.
   for (const name of jobNames) {
     const settings = queueSettings(name);
-    if (!(await boss.getQueue(name))) await boss.createQueue(name, { ...settings, ...(exclusiveKeys[name] ? { policy: 'exclusive' as const } : {}) });
+    if (!(await boss.getQueue(name)))
+      await boss.createQueue(name, { ...settings, ...(exclusiveKeys[name] ? { policy: 'exclusive' as const } : {}) });
     else await boss.updateQueue(name, settings);
   }
   // pg-boss's statements run on the caller's connection: inside its transaction when it has one.
@@ -77,7 +94,11 @@ export async function startJobQueue(connectionString: string, options: { schedul
     },
     async enqueueMany(db, name, payloads) {
       for (let i = 0; i < payloads.length; i += 1000) {
-        await boss.insert(name, payloads.slice(i, i + 1000).map((data) => ({ data })), { db: executorOf(db) });
+        await boss.insert(
+          name,
+          payloads.slice(i, i + 1000).map((data) => ({ data })),
+          { db: executorOf(db) },
+        );
       }
     },
     async schedule(name, cron, payload) {
@@ -85,23 +106,40 @@ export async function startJobQueue(connectionString: string, options: { schedul
     },
     async work(name, { concurrency }, handler) {
       for (let i = 0; i < concurrency; i++) {
-        await boss.work<JobPayloads[typeof name], unknown, { batchSize: 1; includeMetadata: true; heartbeatRefreshSeconds: number }>(name, { batchSize: 1, includeMetadata: true, heartbeatRefreshSeconds: HEARTBEAT_REFRESH_SECONDS }, async (jobs) => {
-          for (const job of jobs) {
-            const timer = metrics.jobSeconds.startTimer({ queue: name });
-            try {
-              await handler(job.data, { id: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit, signal: job.signal });
-              timer({ outcome: 'completed' });
-            } catch (error) {
-              timer({ outcome: 'failed' });
-              throw error;
+        await boss.work<
+          JobPayloads[typeof name],
+          unknown,
+          { batchSize: 1; includeMetadata: true; heartbeatRefreshSeconds: number }
+        >(
+          name,
+          { batchSize: 1, includeMetadata: true, heartbeatRefreshSeconds: HEARTBEAT_REFRESH_SECONDS },
+          async (jobs) => {
+            for (const job of jobs) {
+              const timer = metrics.jobSeconds.startTimer({ queue: name });
+              try {
+                await handler(job.data, {
+                  id: job.id,
+                  retryCount: job.retryCount,
+                  retryLimit: job.retryLimit,
+                  signal: job.signal,
+                });
+                timer({ outcome: 'completed' });
+              } catch (error) {
+                timer({ outcome: 'failed' });
+                throw error;
+              }
             }
-          }
-        });
+          },
+        );
       }
     },
     async depths() {
       const queues = await boss.getQueues([...jobNames]);
-      return queues.map((queue) => ({ queue: queue.name as JobName, queued: queue.queuedCount, active: queue.activeCount }));
+      return queues.map((queue) => ({
+        queue: queue.name as JobName,
+        queued: queue.queuedCount,
+        active: queue.activeCount,
+      }));
     },
     stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
   };

@@ -23,4 +23,13 @@ export type JobPayloads = {
 };
 export type JobName = keyof JobPayloads;
 
-export const jobNames = ['cleanup-abandoned-uploads', 'transcode-video', 'complete-video-ladder', 'close-expired-attempts', 'refresh-reports', 'send-reminder-email', 'import-run', 'send-sign-in-link'] as const satisfies readonly JobName[];
+export const jobNames = [
+  'cleanup-abandoned-uploads',
+  'transcode-video',
+  'complete-video-ladder',
+  'close-expired-attempts',
+  'refresh-reports',
+  'send-reminder-email',
+  'import-run',
+  'send-sign-in-link',
+] as const satisfies readonly JobName[];

@@ -15,7 +15,10 @@ export const OUTAGE_PATIENCE_MS = 60_000;
  * database or storage cannot be reached, for at most `patienceMs`. Any other error is thrown at
  * once, as is the outage's error once patience or the signal runs out. `step` must be safe to repeat.
  */
-export async function throughOutages<T>(step: () => Promise<T>, options: { patienceMs?: number; signal?: AbortSignal } = {}): Promise<T> {
+export async function throughOutages<T>(
+  step: () => Promise<T>,
+  options: { patienceMs?: number; signal?: AbortSignal } = {},
+): Promise<T> {
   const until = Date.now() + (options.patienceMs ?? OUTAGE_PATIENCE_MS);
   for (let pause = 500; ; pause = Math.min(pause * 2, 5_000)) {
     try {

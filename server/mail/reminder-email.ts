@@ -12,21 +12,44 @@ import type { OverdueReminder } from '../reports/reminders.ts';
 export type Email = { to: string; subject: string; text: string };
 
 /** The reminder's text: who sends it, then one line per overdue slot with its due date in the term's zone. */
-export function reminderEmail(to: string, locale: Locale, reminder: OverdueReminder, options: { timeZone: string; url: string | undefined }): Email {
+export function reminderEmail(
+  to: string,
+  locale: Locale,
+  reminder: OverdueReminder,
+  options: { timeZone: string; url: string | undefined },
+): Email {
   const t = translatorFor(locale);
-  const due = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale, { dateStyle: 'medium', timeZone: options.timeZone });
+  const due = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale, {
+    dateStyle: 'medium',
+    timeZone: options.timeZone,
+  });
   const lines = reminder.slots.map((slot) =>
-    t('report.mailSlot', { subject: `${slot.subjectCode} ${slot.subjectName}`, kind: t(`slotKind.${slot.kind}`), number: slot.number, due: due.format(new Date(slot.dueAt)) }),
+    t('report.mailSlot', {
+      subject: `${slot.subjectCode} ${slot.subjectName}`,
+      kind: t(`slotKind.${slot.kind}`),
+      number: slot.number,
+      due: due.format(new Date(slot.dueAt)),
+    }),
   );
   return {
     to,
     subject: t('report.mailSubject', { department: reminder.departmentName }),
-    text: [t('report.mailIntro', { sender: reminder.senderName, department: reminder.departmentName }), '', ...lines.map((line) => `- ${line}`), ...(options.url ? ['', t('report.mailLink', { url: options.url })] : [])].join('\n'),
+    text: [
+      t('report.mailIntro', { sender: reminder.senderName, department: reminder.departmentName }),
+      '',
+      ...lines.map((line) => `- ${line}`),
+      ...(options.url ? ['', t('report.mailLink', { url: options.url })] : []),
+    ].join('\n'),
   };
 }
 
 /** Sends the e-mail copy of one reminder notification; nothing when its instructor has no working account. */
-export async function sendReminderEmail(db: Db, mail: { url: string; from: string }, notificationId: string, publicOrigin: string | undefined): Promise<boolean> {
+export async function sendReminderEmail(
+  db: Db,
+  mail: { url: string; from: string },
+  notificationId: string,
+  publicOrigin: string | undefined,
+): Promise<boolean> {
   const row = await db
     .selectFrom('notification')
     .innerJoin('app_user', 'app_user.id', 'notification.user_id')
@@ -35,7 +58,10 @@ export async function sendReminderEmail(db: Db, mail: { url: string; from: strin
     .executeTakeFirst();
   if (!row || row.disabled_at) return false;
   const term = await currentTerm(db);
-  const email = reminderEmail(row.email, row.locale, row.data as OverdueReminder, { timeZone: term?.timeZone ?? 'Asia/Bishkek', url: publicOrigin });
+  const email = reminderEmail(row.email, row.locale, row.data as OverdueReminder, {
+    timeZone: term?.timeZone ?? 'Asia/Bishkek',
+    url: publicOrigin,
+  });
   const transport = nodemailer.createTransport(mail.url);
   try {
     await transport.sendMail({ from: mail.from, ...email });

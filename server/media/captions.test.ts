@@ -5,8 +5,11 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 
 describe('caption files', () => {
   it('converts SRT (CRLF, BOM, commas, <font>) to WebVTT', () => {
-    const srt = '\uFEFF1\r\n00:00:01,000 --> 00:00:02,500\r\n<font color="red">Саламатсыздарбы</font>, <i>студенттер</i>\r\n\r\n2\r\n00:00:03,000 --> 00:00:04,000\r\nЛекция 1 --> тема\r\n';
-    expect(toWebVtt(bytes(srt))).toBe('WEBVTT\n\n00:00:01.000 --> 00:00:02.500\nСаламатсыздарбы, <i>студенттер</i>\n\n00:00:03.000 --> 00:00:04.000\nЛекция 1 → тема\n');
+    const srt =
+      '\uFEFF1\r\n00:00:01,000 --> 00:00:02,500\r\n<font color="red">Саламатсыздарбы</font>, <i>студенттер</i>\r\n\r\n2\r\n00:00:03,000 --> 00:00:04,000\r\nЛекция 1 --> тема\r\n';
+    expect(toWebVtt(bytes(srt))).toBe(
+      'WEBVTT\n\n00:00:01.000 --> 00:00:02.500\nСаламатсыздарбы, <i>студенттер</i>\n\n00:00:03.000 --> 00:00:04.000\nЛекция 1 → тема\n',
+    );
   });
 
   it('keeps WebVTT cues with their settings and skips notes', () => {
@@ -15,7 +18,13 @@ describe('caption files', () => {
   });
 
   it('refuses what is not captions: empty, binary, no cues, broken timing', () => {
-    for (const bad of [bytes(''), new Uint8Array([0xff, 0xfe, 0x00, 0x41]), bytes('WEBVTT\n'), bytes('1\n00:00:01 --> soon\nhi\n'), bytes('hello world')]) {
+    for (const bad of [
+      bytes(''),
+      new Uint8Array([0xff, 0xfe, 0x00, 0x41]),
+      bytes('WEBVTT\n'),
+      bytes('1\n00:00:01 --> soon\nhi\n'),
+      bytes('hello world'),
+    ]) {
       expect(() => toWebVtt(bad)).toThrow('captions.invalid');
     }
   });

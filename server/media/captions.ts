@@ -29,7 +29,10 @@ export function toWebVtt(bytes: Uint8Array): string {
   }
   text = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const isVtt = /^WEBVTT(?:[ \t].*)?(?:\n|$)/.test(text);
-  const blocks = text.split(/\n{2,}/).map((block) => block.trim()).filter(Boolean);
+  const blocks = text
+    .split(/\n{2,}/)
+    .map((block) => block.trim())
+    .filter(Boolean);
   const cues: string[] = [];
   for (const block of isVtt ? blocks.slice(1) : blocks) {
     const lines = block.split('\n');

@@ -44,7 +44,8 @@ const file = (over: Partial<MediaFile> = {}): MediaFile => ({
   deleted_at: null,
   ...over,
 });
-const get = (headers: Record<string, string> = {}, method = 'GET') => new Request('http://kabinet.test/files/f', { method, headers });
+const get = (headers: Record<string, string> = {}, method = 'GET') =>
+  new Request('http://kabinet.test/files/f', { method, headers });
 
 beforeAll(async () => {
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'kabinet-serve-'));
@@ -66,7 +67,10 @@ describe('fileResponse from local storage', () => {
   });
 
   it('sends everything but PDFs and raster images as an attachment', async () => {
-    const docx = file({ content_type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', original_name: 'a.docx' });
+    const docx = file({
+      content_type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      original_name: 'a.docx',
+    });
     const response = await fileResponse(createLocalStorage(root), docx, get());
     expect(response.headers.get('content-disposition')).toMatch(/^attachment; /);
   });
@@ -88,7 +92,11 @@ describe('fileResponse from local storage', () => {
     const head = await fileResponse(createLocalStorage(root), file(), get({}, 'HEAD'));
     expect(head.headers.get('content-length')).toBe(String(body.length));
     expect(head.body).toBeNull();
-    const cached = await fileResponse(createLocalStorage(root), file(), get({ 'if-none-match': `"${'a'.repeat(64)}"` }));
+    const cached = await fileResponse(
+      createLocalStorage(root),
+      file(),
+      get({ 'if-none-match': `"${'a'.repeat(64)}"` }),
+    );
     expect(cached.status).toBe(304);
   });
 });

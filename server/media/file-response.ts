@@ -9,10 +9,15 @@ import { contentDisposition, type ByteRange, type MediaStorage } from '../storag
  * The one byte range a request asks for: what download managers and players send. `unsatisfiable`
  * answers 416; anything else (no header, several ranges) gets the whole file.
  */
-export function requestedRange(size: number, header: string | null | undefined): ByteRange | 'unsatisfiable' | undefined {
+export function requestedRange(
+  size: number,
+  header: string | null | undefined,
+): ByteRange | 'unsatisfiable' | undefined {
   const parsed = header ? parseRange(size, header) : undefined;
   if (parsed && parsed.code & 2) return 'unsatisfiable';
-  return parsed && parsed.code === 0 && parsed.type === 'bytes' && parsed.ranges.length === 1 ? parsed.ranges[0] : undefined;
+  return parsed && parsed.code === 0 && parsed.type === 'bytes' && parsed.ranges.length === 1
+    ? parsed.ranges[0]
+    : undefined;
 }
 
 /** What a download needs of a stored file: a lecture's material or a student's submission. */

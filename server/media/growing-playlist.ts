@@ -62,7 +62,13 @@ export type GrowingOptions = {
  * playlists that name them, so no stored playlist names a missing segment. `playlistsDir` is where
  * our playlists are written before they are stored.
  */
-export async function publishWhileGrowing(outDir: string, playlistsDir: string, folders: string[], encoded: Promise<void>, options: GrowingOptions): Promise<void> {
+export async function publishWhileGrowing(
+  outDir: string,
+  playlistsDir: string,
+  folders: string[],
+  encoded: Promise<void>,
+  options: GrowingOptions,
+): Promise<void> {
   const sent = new Set<string>();
   let announced = false;
   let done = false;
@@ -71,7 +77,11 @@ export async function publishWhileGrowing(outDir: string, playlistsDir: string, 
     () => void (done = true),
   );
   const step = async (final: boolean) => {
-    const lists = await Promise.all(folders.map((folder) => fs.readFile(path.join(outDir, folder, 'index.m3u8'), 'utf8').then(segmentsOf, () => [] as Segment[])));
+    const lists = await Promise.all(
+      folders.map((folder) =>
+        fs.readFile(path.join(outDir, folder, 'index.m3u8'), 'utf8').then(segmentsOf, () => [] as Segment[]),
+      ),
+    );
     if (!final && lists.some((list) => list.length === 0)) return;
     for (const [i, folder] of folders.entries()) {
       for (const segment of lists[i]!) {

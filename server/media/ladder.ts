@@ -50,7 +50,13 @@ export function planLadder(source: Source, options: { keepHighFrameRate?: boolea
   const video = chosen.map((rung) => {
     const scaledLong = even((long * rung.short) / short);
     const [w, h] = portrait ? [rung.short, scaledLong] : [scaledLong, rung.short];
-    return { name: `${rung.short}p`, width: even(w), height: even(h), fps: Number(fps.toFixed(3)), maxBitrate: rung.maxBitrate };
+    return {
+      name: `${rung.short}p`,
+      width: even(w),
+      height: even(h),
+      fps: Number(fps.toFixed(3)),
+      maxBitrate: rung.maxBitrate,
+    };
   });
   return { video, audioBitrate };
 }
@@ -60,7 +66,10 @@ export function planLadder(source: Source, options: { keepHighFrameRate?: boolea
  * that each ffmpeg process decodes the source once and the machine's cores share the ladder.
  */
 export function splitIntoProcesses(ladder: VideoRung[], processes: number): VideoRung[][] {
-  const groups = Array.from({ length: Math.max(1, Math.min(processes, ladder.length)) }, () => ({ work: 0, rungs: [] as VideoRung[] }));
+  const groups = Array.from({ length: Math.max(1, Math.min(processes, ladder.length)) }, () => ({
+    work: 0,
+    rungs: [] as VideoRung[],
+  }));
   const byWork = [...ladder].sort((a, b) => b.width * b.height * b.fps - a.width * a.height * a.fps);
   for (const rung of byWork) {
     const lightest = groups.reduce((min, group) => (group.work < min.work ? group : min));
@@ -99,7 +108,11 @@ export function ladderVariants(ladder: Ladder): Variant[] {
   return variants;
 }
 
-export const audioVariant = (bitrate: number): Variant => ({ name: 'audio', bandwidth: Math.round(bitrate * 1.1), codecs: AAC_CODEC });
+export const audioVariant = (bitrate: number): Variant => ({
+  name: 'audio',
+  bandwidth: Math.round(bitrate * 1.1),
+  codecs: AAC_CODEC,
+});
 
 /** The master playlist, variants in the order given. */
 export function masterPlaylist(variants: Variant[], playlistOf: (name: string) => string): string {
@@ -121,10 +134,21 @@ export type CopySource = Source & {
   videoCodec: string | null;
   audioCodec: string | null;
   bitRate: number | null;
-  videoDetails: { profile: string | null; level: number | null; pixelFormat: string | null; rotated: boolean; interlaced: boolean } | null;
+  videoDetails: {
+    profile: string | null;
+    level: number | null;
+    pixelFormat: string | null;
+    rotated: boolean;
+    interlaced: boolean;
+  } | null;
 };
 
-const h264Profiles: Record<string, string> = { 'Constrained Baseline': '42E0', Baseline: '4200', Main: '4D40', High: '6400' };
+const h264Profiles: Record<string, string> = {
+  'Constrained Baseline': '42E0',
+  Baseline: '4200',
+  Main: '4D40',
+  High: '6400',
+};
 
 /**
  * The variant of the upload itself when it can be repackaged (the usual phone or OBS recording:

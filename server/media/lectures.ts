@@ -35,12 +35,24 @@ export async function retryProcessing(db: Db, queue: JobQueue, actor: Actor, fil
     if (!retried) return;
     const ladderOnly = retried.state === 'playable' && !retried.growing;
     await queue.enqueue(trx, ladderOnly ? 'complete-video-ladder' : 'transcode-video', { mediaFileId: fileId });
-    await recordAudit(trx, { actorId: actor.user.id, action: 'file.retry_processing', objectType: 'media_file', objectId: fileId, ip: actor.ip });
+    await recordAudit(trx, {
+      actorId: actor.user.id,
+      action: 'file.retry_processing',
+      objectType: 'media_file',
+      objectId: fileId,
+      ip: actor.ip,
+    });
   });
 }
 
 /** Attaches (or replaces) the captions of one language; SRT is converted, anything else refused. */
-export async function setCaption(db: Db, actor: Actor, fileId: string, language: string, bytes: Uint8Array): Promise<void> {
+export async function setCaption(
+  db: Db,
+  actor: Actor,
+  fileId: string,
+  language: string,
+  bytes: Uint8Array,
+): Promise<void> {
   const { cabinet } = await lecture(db, fileId);
   requirePermission(actor.user, 'cabinet.edit', cabinet);
   // Captions come in the languages of the interface.
@@ -52,7 +64,14 @@ export async function setCaption(db: Db, actor: Actor, fileId: string, language:
       .values({ media_file_id: fileId, language, vtt, created_by: actor.user.id })
       .onConflict((oc) => oc.columns(['media_file_id', 'language']).doUpdateSet({ vtt, created_by: actor.user.id }))
       .execute();
-    await recordAudit(trx, { actorId: actor.user.id, action: 'caption.set', objectType: 'media_file', objectId: fileId, ip: actor.ip, data: { language } });
+    await recordAudit(trx, {
+      actorId: actor.user.id,
+      action: 'caption.set',
+      objectType: 'media_file',
+      objectId: fileId,
+      ip: actor.ip,
+      data: { language },
+    });
   });
 }
 
@@ -60,16 +79,37 @@ export async function removeCaption(db: Db, actor: Actor, fileId: string, langua
   const { cabinet } = await lecture(db, fileId);
   requirePermission(actor.user, 'cabinet.edit', cabinet);
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('caption').where('media_file_id', '=', fileId).where('language', '=', language as CaptionLanguage).execute();
-    await recordAudit(trx, { actorId: actor.user.id, action: 'caption.remove', objectType: 'media_file', objectId: fileId, ip: actor.ip, data: { language } });
+    await trx
+      .deleteFrom('caption')
+      .where('media_file_id', '=', fileId)
+      .where('language', '=', language as CaptionLanguage)
+      .execute();
+    await recordAudit(trx, {
+      actorId: actor.user.id,
+      action: 'caption.remove',
+      objectType: 'media_file',
+      objectId: fileId,
+      ip: actor.ip,
+      data: { language },
+    });
   });
 }
 
 /** One caption file, for whoever may see the lecture. */
-export async function captionForViewer(db: Db, user: Principal | null, fileId: string, language: string): Promise<string> {
+export async function captionForViewer(
+  db: Db,
+  user: Principal | null,
+  fileId: string,
+  language: string,
+): Promise<string> {
   const { cabinet, status } = await lecture(db, fileId);
   requirePermission(user, 'item.view', { cabinet, status });
-  const row = await db.selectFrom('caption').select('vtt').where('media_file_id', '=', fileId).where('language', '=', language as CaptionLanguage).executeTakeFirst();
+  const row = await db
+    .selectFrom('caption')
+    .select('vtt')
+    .where('media_file_id', '=', fileId)
+    .where('language', '=', language as CaptionLanguage)
+    .executeTakeFirst();
   if (!row) throw new AppError('not_found');
   return row.vtt;
 }
@@ -82,7 +122,12 @@ const MAX_RANGES = 500;
  * covered intervals; the union happens in Postgres, so reports may overlap or repeat. Ranges are
  * clipped to the lecture's length. Completed once ≥ 90 % is covered.
  */
-export async function recordWatchProgress(db: Db, user: Principal | null, fileId: string, report: WatchReport): Promise<{ watchedSeconds: number; completed: boolean }> {
+export async function recordWatchProgress(
+  db: Db,
+  user: Principal | null,
+  fileId: string,
+  report: WatchReport,
+): Promise<{ watchedSeconds: number; completed: boolean }> {
   const { file, cabinet, status } = await lecture(db, fileId);
   requirePermission(user, 'progress.record', { cabinet, status });
   const duration = file.duration_seconds;
@@ -92,9 +137,12 @@ export async function recordWatchProgress(db: Db, user: Principal | null, fileId
     .map(([from, to]) => [Math.max(0, from), Math.min(duration, to)] as const)
     .filter(([from, to]) => Number.isFinite(from) && Number.isFinite(to) && to > from);
   const position = Math.min(duration, Math.max(0, report.position));
-  const covered = ranges.length ? sql<string>`nummultirange(${sql.join(ranges.map(([from, to]) => sql`numrange(${from}::numeric, ${to}::numeric)`))})` : sql<string>`'{}'::nummultirange`;
+  const covered = ranges.length
+    ? sql<string>`nummultirange(${sql.join(ranges.map(([from, to]) => sql`numrange(${from}::numeric, ${to}::numeric)`))})`
+    : sql<string>`'{}'::nummultirange`;
   const furthest = Math.max(position, ...ranges.map(([, to]) => to));
-  const total = (set: RawBuilder<string>) => sql<number>`(select coalesce(sum(upper(r) - lower(r)), 0)::float8 from unnest(${set}) r)`;
+  const total = (set: RawBuilder<string>) =>
+    sql<number>`(select coalesce(sum(upper(r) - lower(r)), 0)::float8 from unnest(${set}) r)`;
   const merged = sql<string>`watch_progress.watched + excluded.watched`;
   const row = await db
     .insertInto('watch_progress')
@@ -124,11 +172,24 @@ export async function recordWatchProgress(db: Db, user: Principal | null, fileId
 
 /** Where the student left off (to resume), or 0. */
 async function lastPosition(db: Db, userId: string, fileId: string): Promise<number> {
-  const row = await db.selectFrom('watch_progress').select('last_position_seconds').where('user_id', '=', userId).where('media_file_id', '=', fileId).executeTakeFirst();
+  const row = await db
+    .selectFrom('watch_progress')
+    .select('last_position_seconds')
+    .where('user_id', '=', userId)
+    .where('media_file_id', '=', fileId)
+    .executeTakeFirst();
   return row?.last_position_seconds ?? 0;
 }
 
-export type ViewerRow = { studentId: string; name: string; group: string; watchedSeconds: number; furthestSeconds: number; completed: boolean; lastSeen: string | null };
+export type ViewerRow = {
+  studentId: string;
+  name: string;
+  group: string;
+  watchedSeconds: number;
+  furthestSeconds: number;
+  completed: boolean;
+  lastSeen: string | null;
+};
 
 export type ViewerTable = { durationSeconds: number; rows: ViewerRow[] };
 
@@ -139,7 +200,15 @@ async function viewersOf(db: Db, { file, cabinet }: FileInCabinet): Promise<View
     .innerJoin('app_user as u', 'u.id', 'gs.student_id')
     .innerJoin('study_group as g', 'g.id', 'gs.group_id')
     .leftJoin('watch_progress as w', (join) => join.onRef('w.user_id', '=', 'u.id').on('w.media_file_id', '=', file.id))
-    .select(['u.id', 'u.full_name', 'g.name as group_name', 'w.watched_seconds', 'w.furthest_seconds', 'w.completed_at', 'w.updated_at'])
+    .select([
+      'u.id',
+      'u.full_name',
+      'g.name as group_name',
+      'w.watched_seconds',
+      'w.furthest_seconds',
+      'w.completed_at',
+      'w.updated_at',
+    ])
     .where('gs.group_id', 'in', [...cabinet.groupIds])
     .orderBy('g.name')
     .orderBy('u.full_name')
@@ -181,7 +250,14 @@ export async function watchPage(db: Db, user: Principal | null, fileId: string):
     file,
     title,
     cabinetId,
-    captions: (await db.selectFrom('caption').select('language').where('media_file_id', '=', fileId).orderBy('language').execute()).map((row) => row.language),
+    captions: (
+      await db
+        .selectFrom('caption')
+        .select('language')
+        .where('media_file_id', '=', fileId)
+        .orderBy('language')
+        .execute()
+    ).map((row) => row.language),
     resumeAt: reportsProgress ? await lastPosition(db, user.id, fileId) : 0,
     reportsProgress,
     viewers: can(user, 'progress.view', cabinet) ? await viewersOf(db, found) : null,

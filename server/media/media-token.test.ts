@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { signMediaToken, verifyMediaToken } from './media-token.ts';
 
 const key = Buffer.from('k'.repeat(32));
-const grant = { userId: randomUUID(), mediaFileId: randomUUID(), attempt: 'a1b2c3d4e5f6', expiresAt: Date.now() + 60_000 };
+const grant = {
+  userId: randomUUID(),
+  mediaFileId: randomUUID(),
+  attempt: 'a1b2c3d4e5f6',
+  expiresAt: Date.now() + 60_000,
+};
 
 describe('media tokens', () => {
   it('carries its grant back when untouched', () => {

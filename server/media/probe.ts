@@ -91,7 +91,13 @@ export type Probe = Source & {
   /** The allowed demuxer that read the file; the real run is forced to it. */
   demuxer: string;
   /** What decides whether the upload can be repackaged into HLS as it is (no re-encoding). */
-  videoDetails: { profile: string | null; level: number | null; pixelFormat: string | null; rotated: boolean; interlaced: boolean } | null;
+  videoDetails: {
+    profile: string | null;
+    level: number | null;
+    pixelFormat: string | null;
+    rotated: boolean;
+    interlaced: boolean;
+  } | null;
   /** Bits per second of the whole file, when the container says. */
   bitRate: number | null;
 };
@@ -123,19 +129,23 @@ const rate = (text: string | undefined) => {
 
 /** Degrees the picture is turned for display (0, 90, 180 or 270). */
 function rotationOf(stream: RawStream): number {
-  const fromSideData = stream.side_data_list?.find((entry) => typeof entry.rotation === 'number')?.rotation ?? stream.rotation;
+  const fromSideData =
+    stream.side_data_list?.find((entry) => typeof entry.rotation === 'number')?.rotation ?? stream.rotation;
   const degrees = Number(fromSideData ?? stream.tags?.rotate ?? 0) || 0;
   return ((Math.round(degrees) % 360) + 360) % 360;
 }
 
 /** Refuses with a reason the instructor can read (a dictionary key under `media.refused`). */
-const refuse = (reason: string, params: Record<string, string | number> = {}) => new AppError('unsupported_type', `media.refused.${reason}`, params);
+const refuse = (reason: string, params: Record<string, string | number> = {}) =>
+  new AppError('unsupported_type', `media.refused.${reason}`, params);
 
 export async function probe(binaries: Binaries, file: string): Promise<Probe> {
   const data = await new Promise<ffmpeg.FfprobeData>((resolve, reject) => {
     ffmpeg(file)
       .setFfprobePath(binaries.ffprobe)
-      .ffprobe(INPUT_GUARDS, (error: Error | null, result: ffmpeg.FfprobeData) => (error ? reject(refuse('not_media')) : resolve(result)));
+      .ffprobe(INPUT_GUARDS, (error: Error | null, result: ffmpeg.FfprobeData) =>
+        error ? reject(refuse('not_media')) : resolve(result),
+      );
   });
   const streams: RawStream[] = data.streams;
   // format_name lists the demuxer's names ("mov,mp4,m4a,…", "matroska,webm"); the first is its own.
@@ -152,14 +162,19 @@ export async function probe(binaries: Binaries, file: string): Promise<Probe> {
     const width = video.width ?? 0;
     const height = video.height ?? 0;
     if (!width || !height) throw refuse('not_media');
-    if (Math.max(width, height) > LIMITS.maxSide || width * height > LIMITS.maxPixels) throw refuse('frame_too_large', { side: LIMITS.maxSide });
+    if (Math.max(width, height) > LIMITS.maxSide || width * height > LIMITS.maxPixels)
+      throw refuse('frame_too_large', { side: LIMITS.maxSide });
     const turned = rotationOf(video) % 180 === 90;
     // Non-square pixels (PAL/NTSC cameras, anamorphic): the ladder is planned on the shape people see.
     const [sarN, sarD] = (video.sample_aspect_ratio ?? '1:1').split(':').map(Number);
     const sar = sarN && sarD && sarN / sarD >= 0.25 && sarN / sarD <= 4 ? sarN / sarD : 1;
     const shownWidth = Math.round((width * sar) / 2) * 2;
     const fps = rate(video.avg_frame_rate) || rate(video.r_frame_rate);
-    sourceVideo = { width: turned ? height : shownWidth, height: turned ? shownWidth : height, fps: fps > 0 && fps < 1000 ? fps : 30 };
+    sourceVideo = {
+      width: turned ? height : shownWidth,
+      height: turned ? shownWidth : height,
+      fps: fps > 0 && fps < 1000 ? fps : 30,
+    };
   }
   return {
     video: sourceVideo,

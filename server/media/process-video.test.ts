@@ -35,7 +35,8 @@ async function uploadAndProcess(file: string, slotIndex: number): Promise<string
 }
 
 const context = () => ({ services: server.services, clientIp: '10.0.0.1' });
-const fileRow = (id: string) => server.services.db.selectFrom('media_file').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const fileRow = (id: string) =>
+  server.services.db.selectFrom('media_file').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -43,8 +44,35 @@ beforeAll(async () => {
   owner = await server.cookieFor('instructor');
   clips = await fs.mkdtemp(path.join(os.tmpdir(), 'kabinet-clips-'));
   // A 1280x720 lecture-like clip (H.264/AAC), a portrait phone clip without sound, an audio lecture.
-  ffmpeg('-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=30:d=4', '-f', 'lavfi', '-i', 'sine=d=4', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest', path.join(clips, 'lecture.mp4'));
-  ffmpeg('-f', 'lavfi', '-i', 'testsrc2=s=360x640:r=60:d=3', '-c:v', 'libx264', '-preset', 'ultrafast', path.join(clips, 'portrait.mov'));
+  ffmpeg(
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=1280x720:r=30:d=4',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=d=4',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-c:a',
+    'aac',
+    '-shortest',
+    path.join(clips, 'lecture.mp4'),
+  );
+  ffmpeg(
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=360x640:r=60:d=3',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    path.join(clips, 'portrait.mov'),
+  );
   ffmpeg('-f', 'lavfi', '-i', 'sine=d=3', '-c:a', 'libmp3lame', path.join(clips, 'talk.mp3'));
 });
 afterAll(async () => {
@@ -61,21 +89,41 @@ describe('transcoding a lecture into HLS', () => {
     expect([row.width, row.height]).toEqual([1280, 720]);
     const master = path.join(server.services.config.mediaDir, row.hls_prefix!, 'master.m3u8');
     const text = await fs.readFile(master, 'utf8');
-    expect(text.match(/RESOLUTION=\d+x\d+/g)).toEqual(['RESOLUTION=1280x720', 'RESOLUTION=854x480', 'RESOLUTION=640x360', 'RESOLUTION=426x240']);
-    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_programs', '-show_format', master]).toString());
+    expect(text.match(/RESOLUTION=\d+x\d+/g)).toEqual([
+      'RESOLUTION=1280x720',
+      'RESOLUTION=854x480',
+      'RESOLUTION=640x360',
+      'RESOLUTION=426x240',
+    ]);
+    const probe = JSON.parse(
+      execFileSync('ffprobe', [
+        '-v',
+        'error',
+        '-print_format',
+        'json',
+        '-show_programs',
+        '-show_format',
+        master,
+      ]).toString(),
+    );
     expect(probe.programs).toHaveLength(5); // four video variants and audio only
     expect(Number(probe.format.duration)).toBeCloseTo(4, 0);
     await expect(fs.stat(path.join(server.services.config.mediaDir, row.poster_key!))).resolves.toBeTruthy();
     expect(row.hls_complete).toBe(true);
     // H.264/AAC: the upload itself was published first, repackaged; it stays for whoever is watching it.
-    const copied = await fs.readFile(path.join(server.services.config.mediaDir, row.hls_prefix!, 'source', 'index.m3u8'), 'utf8');
+    const copied = await fs.readFile(
+      path.join(server.services.config.mediaDir, row.hls_prefix!, 'source', 'index.m3u8'),
+      'utf8',
+    );
     expect(copied).toContain('#EXT-X-ENDLIST');
     // Scrubbing thumbnails: a cue every 2 s, each pointing into a sheet that exists.
     const vtt = await fs.readFile(path.join(server.services.config.mediaDir, row.thumbnails_key!), 'utf8');
     const tiles = vtt.split('\n').filter((line) => line.includes('#xywh='));
     expect(tiles).toHaveLength(2);
     for (const sheet of new Set(tiles.map((line) => line.split('#')[0]!))) {
-      await expect(fs.stat(path.join(server.services.config.mediaDir, row.hls_prefix!, 'thumbs', sheet))).resolves.toBeTruthy();
+      await expect(
+        fs.stat(path.join(server.services.config.mediaDir, row.hls_prefix!, 'thumbs', sheet)),
+      ).resolves.toBeTruthy();
     }
     // Idempotent: a second run for a ready video changes nothing.
     await processLecture(server.services, id);
@@ -88,17 +136,23 @@ describe('transcoding a lecture into HLS', () => {
   it('keeps a portrait phone video portrait at 30 fps and makes audio lectures audio only', async () => {
     const portrait = await fileRow(await uploadAndProcess(path.join(clips, 'portrait.mov'), 1));
     expect(portrait.processing_state).toBe('ready');
-    const text = await fs.readFile(path.join(server.services.config.mediaDir, portrait.hls_prefix!, 'master.m3u8'), 'utf8');
+    const text = await fs.readFile(
+      path.join(server.services.config.mediaDir, portrait.hls_prefix!, 'master.m3u8'),
+      'utf8',
+    );
     expect(text).toContain('RESOLUTION=360x640,FRAME-RATE=30.000,CODECS="avc1.640028"');
     expect(text).not.toContain('mp4a');
     const audio = await fileRow(await uploadAndProcess(path.join(clips, 'talk.mp3'), 2));
     expect(audio.processing_state).toBe('ready');
-    const audioText = await fs.readFile(path.join(server.services.config.mediaDir, audio.hls_prefix!, 'master.m3u8'), 'utf8');
+    const audioText = await fs.readFile(
+      path.join(server.services.config.mediaDir, audio.hls_prefix!, 'master.m3u8'),
+      'utf8',
+    );
     expect(audioText).not.toContain('RESOLUTION');
     expect(audioText).toContain('audio/index.m3u8');
   });
 
-  it('refuses a truncated recording with a reason in the instructor\'s language, and publishes nothing', async () => {
+  it("refuses a truncated recording with a reason in the instructor's language, and publishes nothing", async () => {
     const whole = await fs.readFile(path.join(clips, 'lecture.mp4'));
     const cut = path.join(clips, 'cut.mp4');
     await fs.writeFile(cut, whole.subarray(0, 4000));
@@ -106,7 +160,11 @@ describe('transcoding a lecture into HLS', () => {
     expect(row.processing_state).toBe('failed');
     expect(row.failure_key).toBe('media.refused.not_media');
     expect(row.hls_prefix).toBeNull();
-    const page = await cabinetLoader({ request: new Request(`http://kabinet.test/cabinets/${cabinet.cabinetId}`, { headers: { cookie: owner } }), params: { cabinetId: cabinet.cabinetId }, context: context() });
+    const page = await cabinetLoader({
+      request: new Request(`http://kabinet.test/cabinets/${cabinet.cabinetId}`, { headers: { cookie: owner } }),
+      params: { cabinetId: cabinet.cabinetId },
+      context: context(),
+    });
     const shown = JSON.stringify(page).includes('media.refused.not_media');
     expect(shown).toBe(true);
   });
@@ -135,7 +193,9 @@ describe('progress while transcoding', () => {
     expect([...nices[0]!].filter((nice) => nice !== 10)).toEqual([]);
     expect([...nices[1]!]).toEqual([19]);
     // During the ladder (after the playable stage, before the full ladder is published) the bar moves.
-    const duringLadder = seen.filter((entry) => entry.published === 1 && entry.fraction > 0.15 && entry.fraction < 0.95);
+    const duringLadder = seen.filter(
+      (entry) => entry.published === 1 && entry.fraction > 0.15 && entry.fraction < 0.95,
+    );
     expect(duringLadder.length).toBeGreaterThan(1);
     expect(seen.map((entry) => entry.fraction)).toEqual([...seen.map((entry) => entry.fraction)].sort((a, b) => a - b));
   });
@@ -143,12 +203,25 @@ describe('progress while transcoding', () => {
 
 describe('who may watch, and the media tokens', () => {
   it('gives the students of the groups a token that opens this video only; others get 404 and forged tokens 403', async () => {
-    const row = (await server.services.db.selectFrom('media_file').selectAll().where('processing_state', '=', 'ready').where('original_name', '=', 'lecture.mp4').executeTakeFirstOrThrow());
-    await server.services.db.updateTable('item').set({ status: 'published', published_at: new Date() }).where('id', '=', row.item_id).execute();
+    const row = await server.services.db
+      .selectFrom('media_file')
+      .selectAll()
+      .where('processing_state', '=', 'ready')
+      .where('original_name', '=', 'lecture.mp4')
+      .executeTakeFirstOrThrow();
+    await server.services.db
+      .updateTable('item')
+      .set({ status: 'published', published_at: new Date() })
+      .where('id', '=', row.item_id)
+      .execute();
     const watch = async (account: string | null) => {
       const headers: Record<string, string> = account ? { cookie: await server.cookieFor(account) } : {};
       try {
-        return await watchLoader({ request: new Request(`http://kabinet.test/watch/${row.id}`, { headers }), params: { fileId: row.id }, context: context() });
+        return await watchLoader({
+          request: new Request(`http://kabinet.test/watch/${row.id}`, { headers }),
+          params: { fileId: row.id },
+          context: context(),
+        });
       } catch (thrown) {
         return thrown as Response;
       }
@@ -161,8 +234,12 @@ describe('who may watch, and the media tokens', () => {
     expect(playlist.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
     const variant = (await playlist.text()).split('\n').find((line) => line.endsWith('.m3u8'))!;
     const base = master.replace('master.m3u8', '');
-    const segment = (await (await fetch(`${server.url}${base}${variant}`)).text()).split('\n').find((line) => line.endsWith('.ts'))!;
-    const part = await fetch(`${server.url}${base}${variant.replace('index.m3u8', segment)}`, { headers: { Range: 'bytes=0-187' } });
+    const segment = (await (await fetch(`${server.url}${base}${variant}`)).text())
+      .split('\n')
+      .find((line) => line.endsWith('.ts'))!;
+    const part = await fetch(`${server.url}${base}${variant.replace('index.m3u8', segment)}`, {
+      headers: { Range: 'bytes=0-187' },
+    });
     expect(part.status).toBe(206);
     expect((await part.arrayBuffer()).byteLength).toBe(188);
 
@@ -171,7 +248,12 @@ describe('who may watch, and the media tokens', () => {
     const token = master.split('/')[2]!;
     const forged = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
     expect((await fetch(`${server.url}/media/${forged}/master.m3u8`)).status).toBe(403);
-    const other = await server.services.db.selectFrom('media_file').select('id').where('processing_state', '=', 'ready').where('id', '!=', row.id).executeTakeFirstOrThrow();
+    const other = await server.services.db
+      .selectFrom('media_file')
+      .select('id')
+      .where('processing_state', '=', 'ready')
+      .where('id', '!=', row.id)
+      .executeTakeFirstOrThrow();
     expect((await fetch(`${server.url}/media/${token.replace(row.id, other.id)}/master.m3u8`)).status).toBe(403);
     expect((await fetch(`${server.url}${base}..%2F..%2Foriginals/x.ts`)).status).toBe(404);
   });

@@ -16,7 +16,17 @@ import { contentTypeOfKey, storageKeys, type MediaStorage } from '../storage/med
 import { boundToThisProcess, findBinaries, probe, type Probe } from './probe.ts';
 import { transcodeToHls, type Stage, type TranscodeOptions } from './transcode.ts';
 import { segmentsOf } from './growing-playlist.ts';
-import { beginLadder, beginProcessing, completeLadder, failProcessing, finishGrowing, publishPlayable, recordDuration, reportProgress, videoStateOf } from './video-state.ts';
+import {
+  beginLadder,
+  beginProcessing,
+  completeLadder,
+  failProcessing,
+  finishGrowing,
+  publishPlayable,
+  recordDuration,
+  reportProgress,
+  videoStateOf,
+} from './video-state.ts';
 
 export type ProcessDeps = { db: Db; storage: MediaStorage; media: MediaConfig; queue: JobQueue };
 /** `playable`: published, the rest of its ladder queued. `ready`: complete. */
@@ -40,10 +50,17 @@ const progressEveryMs = 2000;
  * A source ffmpeg must not take (not media, too long, …) ends `failed` with the reason; anything
  * else throws, for the handler to count and the queue to retry.
  */
-export async function processVideo(deps: ProcessDeps, mediaFileId: string, stage: VideoStage, options: { signal?: AbortSignal } = {}): Promise<ProcessOutcome> {
+export async function processVideo(
+  deps: ProcessDeps,
+  mediaFileId: string,
+  stage: VideoStage,
+  options: { signal?: AbortSignal } = {},
+): Promise<ProcessOutcome> {
   const { db, queue } = deps;
   const patient = <T>(step: () => Promise<T>) => throughOutages(step, { signal: options.signal });
-  const file = await patient(() => db.selectFrom('media_file').selectAll().where('id', '=', mediaFileId).executeTakeFirst());
+  const file = await patient(() =>
+    db.selectFrom('media_file').selectAll().where('id', '=', mediaFileId).executeTakeFirst(),
+  );
   const plan = planOf(file, stage);
   if (plan === 'queue-ladder') {
     await patient(() => queue.enqueue(db, 'complete-video-ladder', { mediaFileId }));
@@ -171,7 +188,9 @@ function transcodeHooks(attempt: Attempt, found: Probe): TranscodeOptions {
       async publishedSegments(folder) {
         if (!attempt.plan.regrowing) return 0;
         const key = `${prefix}/${folder}/index.m3u8`;
-        const playlist = await patient(async () => ((await deps.storage.size(key)) === null ? '' : text(await deps.storage.read(key))));
+        const playlist = await patient(async () =>
+          (await deps.storage.size(key)) === null ? '' : text(await deps.storage.read(key)),
+        );
         return segmentsOf(playlist).length;
       },
     },
@@ -249,7 +268,11 @@ async function publishStage(attempt: Attempt, found: Probe, stage: Stage): Promi
  */
 async function removeLeftovers(deps: ProcessDeps, mediaFileId: string, published: boolean): Promise<void> {
   const folders = await fs.readdir(deps.media.workDir).catch(() => [] as string[]);
-  await Promise.all(folders.filter((name) => name.startsWith(`${mediaFileId}-`)).map((name) => fs.rm(path.join(deps.media.workDir, name), { recursive: true, force: true })));
+  await Promise.all(
+    folders
+      .filter((name) => name.startsWith(`${mediaFileId}-`))
+      .map((name) => fs.rm(path.join(deps.media.workDir, name), { recursive: true, force: true })),
+  );
   if (published) return;
   const stale = await deps.storage.list(`${storageKeys.hls(mediaFileId, '')}`);
   await Promise.all(stale.map((key) => deps.storage.remove(key)));

@@ -24,11 +24,15 @@ let slotIndex = 0;
 
 const ffmpeg = (...args: string[]) => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
 const lavfi = (source: string) => ['-f', 'lavfi', '-i', source];
-const fileRow = (id: string) => server.services.db.selectFrom('media_file').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const fileRow = (id: string) =>
+  server.services.db.selectFrom('media_file').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
 async function upload(file: string, name = path.basename(file)) {
   const slot = cabinet.slots.filter((s) => s.kind === 'lecture_video')[slotIndex++]!;
-  return tusUploadWhole(server.url, await fs.readFile(file), { cookie: owner, metadata: { cabinetId: cabinet.cabinetId, slotId: slot.id, filename: name } });
+  return tusUploadWhole(server.url, await fs.readFile(file), {
+    cookie: owner,
+    metadata: { cabinetId: cabinet.cabinetId, slotId: slot.id, filename: name },
+  });
 }
 
 beforeAll(async () => {
@@ -44,42 +48,145 @@ afterAll(async () => {
 
 describe('recordings Kabinet accepts', () => {
   const kinds: [string, string, string[], { resolutions: string[]; fps?: string }][] = [
-    ['interlaced widescreen PAL camera (MPEG-2 in MPEG-TS, non-square pixels)', 'camera.ts', [...lavfi('testsrc2=s=720x576:r=25:d=2'), ...lavfi('sine=d=2'), '-vf', 'setfield=tff,setsar=64/45', '-c:v', 'mpeg2video', '-flags', '+ilme+ildct', '-top', '1', '-b:v', '4M', '-c:a', 'mp2', '-shortest'], { resolutions: ['854x480', '640x360', '426x240'] }],
-    ['10-bit HEVC phone video', 'phone-hevc.mp4', [...lavfi('testsrc2=s=1280x720:r=30:d=2'), ...lavfi('sine=d=2'), '-c:v', 'libx265', '-pix_fmt', 'yuv420p10le', '-x265-params', 'log-level=error', '-tag:v', 'hvc1', '-c:a', 'aac', '-shortest'], { resolutions: ['1280x720', '854x480', '640x360', '426x240'] }],
-    ['variable frame rate screen recording (Matroska)', 'screen.mkv', [...lavfi('testsrc2=s=1366x768:r=30:d=3'), '-vf', "select='lt(mod(n,10),6)'", '-fps_mode', 'vfr', '-c:v', 'libx264', '-preset', 'ultrafast'], { resolutions: ['1280x720', '854x480', '640x360', '426x240'] }],
-    ['portrait phone video stored turned (rotation flag)', 'turned.mp4', [...lavfi('testsrc2=s=640x360:r=30:d=2'), ...lavfi('sine=d=2'), '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest'], { resolutions: ['360x640', '240x426'] }],
-    ['50 fps WebM (VP9/Opus)', 'sports.webm', [...lavfi('testsrc2=s=640x360:r=50:d=2'), ...lavfi('sine=d=2'), '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-c:a', 'libopus', '-shortest'], { resolutions: ['640x360', '426x240'], fps: '30.000' }],
+    [
+      'interlaced widescreen PAL camera (MPEG-2 in MPEG-TS, non-square pixels)',
+      'camera.ts',
+      [
+        ...lavfi('testsrc2=s=720x576:r=25:d=2'),
+        ...lavfi('sine=d=2'),
+        '-vf',
+        'setfield=tff,setsar=64/45',
+        '-c:v',
+        'mpeg2video',
+        '-flags',
+        '+ilme+ildct',
+        '-top',
+        '1',
+        '-b:v',
+        '4M',
+        '-c:a',
+        'mp2',
+        '-shortest',
+      ],
+      { resolutions: ['854x480', '640x360', '426x240'] },
+    ],
+    [
+      '10-bit HEVC phone video',
+      'phone-hevc.mp4',
+      [
+        ...lavfi('testsrc2=s=1280x720:r=30:d=2'),
+        ...lavfi('sine=d=2'),
+        '-c:v',
+        'libx265',
+        '-pix_fmt',
+        'yuv420p10le',
+        '-x265-params',
+        'log-level=error',
+        '-tag:v',
+        'hvc1',
+        '-c:a',
+        'aac',
+        '-shortest',
+      ],
+      { resolutions: ['1280x720', '854x480', '640x360', '426x240'] },
+    ],
+    [
+      'variable frame rate screen recording (Matroska)',
+      'screen.mkv',
+      [
+        ...lavfi('testsrc2=s=1366x768:r=30:d=3'),
+        '-vf',
+        "select='lt(mod(n,10),6)'",
+        '-fps_mode',
+        'vfr',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+      ],
+      { resolutions: ['1280x720', '854x480', '640x360', '426x240'] },
+    ],
+    [
+      'portrait phone video stored turned (rotation flag)',
+      'turned.mp4',
+      [
+        ...lavfi('testsrc2=s=640x360:r=30:d=2'),
+        ...lavfi('sine=d=2'),
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-c:a',
+        'aac',
+        '-shortest',
+      ],
+      { resolutions: ['360x640', '240x426'] },
+    ],
+    [
+      '50 fps WebM (VP9/Opus)',
+      'sports.webm',
+      [
+        ...lavfi('testsrc2=s=640x360:r=50:d=2'),
+        ...lavfi('sine=d=2'),
+        '-c:v',
+        'libvpx-vp9',
+        '-deadline',
+        'realtime',
+        '-cpu-used',
+        '8',
+        '-c:a',
+        'libopus',
+        '-shortest',
+      ],
+      { resolutions: ['640x360', '426x240'], fps: '30.000' },
+    ],
   ];
 
-  it.each(kinds)('%s', async (_label, name, args, expected) => {
-    let file = path.join(clips, name);
-    ffmpeg(...args, file);
-    if (name === 'turned.mp4') {
-      // A phone stores the picture lying down with a display rotation; ffmpeg 5.1 writes one on stream copy.
-      const turned = path.join(clips, 'phone-turned.mp4');
-      ffmpeg('-i', file, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', turned);
-      file = turned;
-    }
-    const { finish } = await upload(file);
-    expect(finish?.status).toBe(204);
-    const id = finish!.headers.get('kabinet-media-file')!;
-    await processLecture(server.services, id);
-    const row = await fileRow(id);
-    expect(row.processing_state).toBe('ready');
-    expect(row.hls_complete).toBe(true);
-    const master = path.join(server.services.config.mediaDir, row.hls_prefix!, 'master.m3u8');
-    const text = await fs.readFile(master, 'utf8');
-    expect(text.match(/RESOLUTION=(\d+x\d+)/g)?.map((found) => found.slice(11))).toEqual(expected.resolutions);
-    if (expected.fps) expect(text).toContain(`FRAME-RATE=${expected.fps}`);
-    // Every variant decodes to the end, as long as the source.
-    const source = Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]).toString());
-    for (const variant of text.split('\n').filter((line) => line.endsWith('.m3u8'))) {
-      const playlist = path.join(path.dirname(master), variant);
-      execFileSync('ffmpeg', ['-v', 'error', '-xerror', '-i', playlist, '-f', 'null', '-']);
-      const duration = Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', playlist]).toString());
-      expect(Math.abs(duration - source)).toBeLessThan(0.5);
-    }
-  }, 60_000);
+  it.each(kinds)(
+    '%s',
+    async (_label, name, args, expected) => {
+      let file = path.join(clips, name);
+      ffmpeg(...args, file);
+      if (name === 'turned.mp4') {
+        // A phone stores the picture lying down with a display rotation; ffmpeg 5.1 writes one on stream copy.
+        const turned = path.join(clips, 'phone-turned.mp4');
+        ffmpeg('-i', file, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', turned);
+        file = turned;
+      }
+      const { finish } = await upload(file);
+      expect(finish?.status).toBe(204);
+      const id = finish!.headers.get('kabinet-media-file')!;
+      await processLecture(server.services, id);
+      const row = await fileRow(id);
+      expect(row.processing_state).toBe('ready');
+      expect(row.hls_complete).toBe(true);
+      const master = path.join(server.services.config.mediaDir, row.hls_prefix!, 'master.m3u8');
+      const text = await fs.readFile(master, 'utf8');
+      expect(text.match(/RESOLUTION=(\d+x\d+)/g)?.map((found) => found.slice(11))).toEqual(expected.resolutions);
+      if (expected.fps) expect(text).toContain(`FRAME-RATE=${expected.fps}`);
+      // Every variant decodes to the end, as long as the source.
+      const source = Number(
+        execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]).toString(),
+      );
+      for (const variant of text.split('\n').filter((line) => line.endsWith('.m3u8'))) {
+        const playlist = path.join(path.dirname(master), variant);
+        execFileSync('ffmpeg', ['-v', 'error', '-xerror', '-i', playlist, '-f', 'null', '-']);
+        const duration = Number(
+          execFileSync('ffprobe', [
+            '-v',
+            'error',
+            '-show_entries',
+            'format=duration',
+            '-of',
+            'csv=p=0',
+            playlist,
+          ]).toString(),
+        );
+        expect(Math.abs(duration - source)).toBeLessThan(0.5);
+      }
+    },
+    60_000,
+  );
 });
 
 describe('files Kabinet refuses', () => {
@@ -96,7 +203,10 @@ describe('files Kabinet refuses', () => {
   }
 
   it('refuses playlists and concat lists in disguise, random bytes, zero bytes and images at upload, storing nothing', async () => {
-    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+      'base64',
+    );
     const cases: [string, Buffer][] = [
       ['lecture.mp4', Buffer.from('#EXTM3U\n#EXTINF:10,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n')],
       ['lecture.mov', Buffer.from("ffconcat version 1.0\nfile '/etc/passwd'\n")],
@@ -112,7 +222,10 @@ describe('files Kabinet refuses', () => {
     }
     const empty = await upload(path.join(clips, 'refused-lecture.mp4'), 'empty.mp4').then(async () => {
       const slot = cabinet.slots.filter((s) => s.kind === 'lecture_video')[slotIndex++]!;
-      return tusUploadWhole(server.url, Buffer.alloc(0), { cookie: owner, metadata: { cabinetId: cabinet.cabinetId, slotId: slot.id, filename: 'empty.mp4' } });
+      return tusUploadWhole(server.url, Buffer.alloc(0), {
+        cookie: owner,
+        metadata: { cabinetId: cabinet.cabinetId, slotId: slot.id, filename: 'empty.mp4' },
+      });
     });
     expect(empty.create.status).toBe(400);
     expect(await server.services.storage.list('originals/')).toEqual(before);
@@ -160,9 +273,24 @@ describe('files Kabinet refuses', () => {
     await fs.writeFile(cut, (await fs.readFile(whole)).subarray(0, 3000));
     const { finish } = await upload(cut);
     const id = finish!.headers.get('kabinet-media-file')!;
-    expect(await processVideo({ db: server.services.db, storage: server.services.storage, media: server.services.config.media, queue: server.services.queue }, id, 'playable')).toBe('refused');
+    expect(
+      await processVideo(
+        {
+          db: server.services.db,
+          storage: server.services.storage,
+          media: server.services.config.media,
+          queue: server.services.queue,
+        },
+        id,
+        'playable',
+      ),
+    ).toBe('refused');
     const row = await fileRow(id);
-    expect([row.processing_state, row.failure_key, row.hls_prefix]).toEqual(['failed', 'media.refused.not_media', null]);
+    expect([row.processing_state, row.failure_key, row.hls_prefix]).toEqual([
+      'failed',
+      'media.refused.not_media',
+      null,
+    ]);
     expect(await server.services.storage.list(`hls/${id.slice(0, 2)}/${id}/`)).toEqual([]);
   });
 });

@@ -3,7 +3,12 @@ import { thumbnailPlan, thumbnailsVtt } from './thumbnails.ts';
 
 describe('thumbnail sheets for scrubbing', () => {
   it('keeps the picture shape and limits a long lecture to 600 thumbnails', () => {
-    expect(thumbnailPlan(60, { width: 1920, height: 1080 })).toMatchObject({ interval: 2, count: 30, width: 160, height: 90 });
+    expect(thumbnailPlan(60, { width: 1920, height: 1080 })).toMatchObject({
+      interval: 2,
+      count: 30,
+      width: 160,
+      height: 90,
+    });
     expect(thumbnailPlan(60, { width: 720, height: 1280 }).height).toBe(284);
     const long = thumbnailPlan(5 * 3600, { width: 1280, height: 720 });
     expect(long.interval).toBe(30);

@@ -18,7 +18,14 @@ const WIDTH = 160;
 export function thumbnailPlan(durationSeconds: number, picture: { width: number; height: number }): ThumbnailPlan {
   const interval = Math.max(2, Math.ceil(durationSeconds / MAX_THUMBNAILS));
   const height = Math.max(2, Math.round((WIDTH * picture.height) / picture.width / 2) * 2);
-  return { interval, count: Math.max(1, Math.ceil(durationSeconds / interval)), width: WIDTH, height, columns: 10, rows: 10 };
+  return {
+    interval,
+    count: Math.max(1, Math.ceil(durationSeconds / interval)),
+    width: WIDTH,
+    height,
+    columns: 10,
+    rows: 10,
+  };
 }
 
 const clock = (seconds: number) => {
@@ -35,7 +42,11 @@ export function thumbnailsVtt(plan: ThumbnailPlan, sheetName: (sheet: number) =>
     const place = i % perSheet;
     const x = (place % plan.columns) * plan.width;
     const y = Math.floor(place / plan.columns) * plan.height;
-    cues.push(`${clock(i * plan.interval)} --> ${clock((i + 1) * plan.interval)}`, `${sheetName(Math.floor(i / perSheet))}#xywh=${x},${y},${plan.width},${plan.height}`, '');
+    cues.push(
+      `${clock(i * plan.interval)} --> ${clock((i + 1) * plan.interval)}`,
+      `${sheetName(Math.floor(i / perSheet))}#xywh=${x},${y},${plan.width},${plan.height}`,
+      '',
+    );
   }
   return cues.join('\n');
 }

@@ -4,7 +4,17 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Binaries, Probe } from './probe.ts';
-import { audioVariant, copyVariant, ladderVariants, masterPlaylist, planLadder, splitIntoProcesses, type Ladder, type Variant, type VideoRung } from './ladder.ts';
+import {
+  audioVariant,
+  copyVariant,
+  ladderVariants,
+  masterPlaylist,
+  planLadder,
+  splitIntoProcesses,
+  type Ladder,
+  type Variant,
+  type VideoRung,
+} from './ladder.ts';
 import { publishWhileGrowing } from './growing-playlist.ts';
 import { thumbnailPlan, thumbnailsVtt, type ThumbnailPlan } from './thumbnails.ts';
 import { makePoster, makeThumbnails, repackage, runGroup, type Run } from './ffmpeg-commands.ts';
@@ -45,7 +55,10 @@ export type TranscodeOptions = {
    * again when it is whole. `publishedSegments`: how many of a folder's segments an earlier
    * attempt published (its playlist is not replaced by a shorter one).
    */
-  growing?: { store: (name: string, localPath: string) => Promise<void>; publishedSegments: (folder: string) => Promise<number> };
+  growing?: {
+    store: (name: string, localPath: string) => Promise<void>;
+    publishedSegments: (folder: string) => Promise<number>;
+  };
 };
 
 /** The share of the progress bar the playable stage takes when both stages run in a row. */
@@ -62,7 +75,13 @@ const FOREGROUND = { niceness: 10 };
  * never change once published, so a student watching the first stage is not interrupted when the
  * master playlist is replaced by the full ladder's.
  */
-export async function transcodeToHls(binaries: Binaries, input: string, probe: Probe, outDir: string, options: TranscodeOptions): Promise<TranscodeResult> {
+export async function transcodeToHls(
+  binaries: Binaries,
+  input: string,
+  probe: Probe,
+  outDir: string,
+  options: TranscodeOptions,
+): Promise<TranscodeResult> {
   const stages = options.stages ?? 'both';
   const ladder = planLadder(probe);
   const copy = copyVariant(probe);
@@ -71,8 +90,10 @@ export async function transcodeToHls(binaries: Binaries, input: string, probe: P
   const thumbnails = probe.video ? thumbnailPlan(probe.durationSeconds, probe.video) : null;
   const signal = options.signal ?? new AbortController().signal;
   const base = { input, demuxer: probe.demuxer, outDir, signal };
-  const report = (from: number, share: number) => (seconds: number) => options.onProgress?.(from + share * Math.min(1, seconds / probe.durationSeconds));
-  for (const name of [...ladder.video.map((rung) => rung.name), 'audio', 'source', 'thumbs']) await fs.mkdir(path.join(outDir, name), { recursive: true });
+  const report = (from: number, share: number) => (seconds: number) =>
+    options.onProgress?.(from + share * Math.min(1, seconds / probe.durationSeconds));
+  for (const name of [...ladder.video.map((rung) => rung.name), 'audio', 'source', 'thumbs'])
+    await fs.mkdir(path.join(outDir, name), { recursive: true });
   const poster = probe.video ? 'poster.jpg' : null;
   const audio = ladder.audioBitrate ? [audioVariant(ladder.audioBitrate)] : [];
   const both = stages === 'both' && rest.length > 0;
@@ -81,7 +102,14 @@ export async function transcodeToHls(binaries: Binaries, input: string, probe: P
   if (stages !== 'rest') {
     const run = { ...base, onSeconds: report(0, firstShare), priority: FOREGROUND };
     const variants = copy ? [copy, ...audio] : ladderVariants({ video: first, audioBitrate: ladder.audioBitrate });
-    if (poster) await makePoster(binaries, input, probe.demuxer, path.join(outDir, poster), Math.min(10, probe.durationSeconds * 0.1));
+    if (poster)
+      await makePoster(
+        binaries,
+        input,
+        probe.demuxer,
+        path.join(outDir, poster),
+        Math.min(10, probe.durationSeconds * 0.1),
+      );
     await writeMaster(outDir, variants);
     if (copy || !options.growing) {
       if (copy) await repackage(binaries, run, ladder.audioBitrate);
@@ -90,11 +118,27 @@ export async function transcodeToHls(binaries: Binaries, input: string, probe: P
       await options.publish({ files: masterLast(await listFiles(outDir)), complete: !rest.length, variants });
     } else {
       const folders = [...first.map((rung) => rung.name), ...(ladder.audioBitrate ? ['audio'] : [])];
-      await encodeGrowing(binaries, { ...run, outDir }, first, ladder.audioBitrate, folders, options.growing, async () => {
-        await options.publish({ files: [...(poster ? [poster] : []), 'master.m3u8'], complete: false, variants, growing: true });
-      });
+      await encodeGrowing(
+        binaries,
+        { ...run, outDir },
+        first,
+        ladder.audioBitrate,
+        folders,
+        options.growing,
+        async () => {
+          await options.publish({
+            files: [...(poster ? [poster] : []), 'master.m3u8'],
+            complete: false,
+            variants,
+            growing: true,
+          });
+        },
+      );
       if (!rest.length && thumbnails) await writeThumbnails(binaries, outDir, ladder, thumbnails, signal);
-      const sheets = !rest.length && thumbnails ? (await listFiles(path.join(outDir, 'thumbs'))).map((name) => `thumbs/${name}`) : [];
+      const sheets =
+        !rest.length && thumbnails
+          ? (await listFiles(path.join(outDir, 'thumbs'))).map((name) => `thumbs/${name}`)
+          : [];
       await options.publish({ files: masterLast([...sheets, 'master.m3u8']), complete: !rest.length, variants });
     }
   }
@@ -102,7 +146,10 @@ export async function transcodeToHls(binaries: Binaries, input: string, probe: P
     // The thumbnails come from the lowest rung: when an earlier attempt made it (the playable
     // stage), it comes back from media storage, not from that attempt's folder (gone with it).
     if (stages === 'rest' && first.length && thumbnails) {
-      if (!options.restorePublished) throw new Error('the playable stage was published earlier: its lowest rung must be restored for the thumbnails');
+      if (!options.restorePublished)
+        throw new Error(
+          'the playable stage was published earlier: its lowest rung must be restored for the thumbnails',
+        );
       await options.restorePublished(first[0]!.name);
     }
     // What is in the folder now is published already; only what the rest adds is stored.
@@ -112,10 +159,19 @@ export async function transcodeToHls(binaries: Binaries, input: string, probe: P
     const from = both ? PLAYABLE_SHARE : 0;
     await Promise.all(
       groups.map((group, i) =>
-        runGroup(binaries, { ...base, onSeconds: (seconds) => {
-          done[i] = seconds;
-          report(from, 1 - from)(Math.min(...done));
-        } }, group, ladder.audioBitrate, { audioOnly: false }),
+        runGroup(
+          binaries,
+          {
+            ...base,
+            onSeconds: (seconds) => {
+              done[i] = seconds;
+              report(from, 1 - from)(Math.min(...done));
+            },
+          },
+          group,
+          ladder.audioBitrate,
+          { audioOnly: false },
+        ),
       ),
     );
     if (thumbnails) await writeThumbnails(binaries, outDir, ladder, thumbnails, signal);
@@ -147,7 +203,11 @@ async function encodeGrowing(
   encoded.catch(() => undefined); // awaited below; not unhandled while storage is asked first
   try {
     const publishedSegments = await Promise.all(folders.map((folder) => growing.publishedSegments(folder)));
-    await publishWhileGrowing(run.outDir, path.join(run.outDir, '.playlists'), folders, encoded, { store: growing.store, announce, publishedSegments });
+    await publishWhileGrowing(run.outDir, path.join(run.outDir, '.playlists'), folders, encoded, {
+      store: growing.store,
+      announce,
+      publishedSegments,
+    });
   } catch (error) {
     stop.abort();
     await encoded.catch(() => undefined);
@@ -161,13 +221,25 @@ async function encodeGrowing(
  */
 async function writeMaster(outDir: string, variants: Variant[]): Promise<void> {
   const next = path.join(outDir, 'master.m3u8.next');
-  await fs.writeFile(next, masterPlaylist(variants, (name) => `${name}/index.m3u8`));
+  await fs.writeFile(
+    next,
+    masterPlaylist(variants, (name) => `${name}/index.m3u8`),
+  );
   await fs.rename(next, path.join(outDir, 'master.m3u8'));
 }
 
 const masterLast = (files: string[]) => [...new Set(files.filter((name) => name !== 'master.m3u8')), 'master.m3u8'];
 
-async function writeThumbnails(binaries: Binaries, outDir: string, ladder: Ladder, plan: ThumbnailPlan, signal: AbortSignal): Promise<void> {
+async function writeThumbnails(
+  binaries: Binaries,
+  outDir: string,
+  ladder: Ladder,
+  plan: ThumbnailPlan,
+  signal: AbortSignal,
+): Promise<void> {
   await makeThumbnails(binaries, outDir, ladder.video.at(-1)!.name, plan, signal);
-  await fs.writeFile(path.join(outDir, 'thumbs', 'thumbs.vtt'), thumbnailsVtt(plan, (sheet) => `sheet_${String(sheet).padStart(3, '0')}.jpg`));
+  await fs.writeFile(
+    path.join(outDir, 'thumbs', 'thumbs.vtt'),
+    thumbnailsVtt(plan, (sheet) => `sheet_${String(sheet).padStart(3, '0')}.jpg`),
+  );
 }

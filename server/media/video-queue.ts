@@ -81,14 +81,19 @@ export async function jobsAhead(db: Db, waiting: Array<Pick<InFlight, 'id' | 'st
  * long a stage takes for this length of lecture; as it goes on, its own speed counts more, and at
  * the end alone. Null when neither can tell (the first lectures, before 5 % of the stage).
  */
-export function estimateSecondsLeft(file: Pick<InFlight, 'progress' | 'startedAt' | 'durationSeconds'>, pace: number | null, now: Date): number | null {
+export function estimateSecondsLeft(
+  file: Pick<InFlight, 'progress' | 'startedAt' | 'durationSeconds'>,
+  pace: number | null,
+  now: Date,
+): number | null {
   if (!file.startedAt) return null;
   const progress = Math.min(1, Math.max(0, file.progress ?? 0));
   if (progress >= 1) return null;
   const elapsed = Math.max(0, (now.getTime() - file.startedAt.getTime()) / 1000);
   const expected = pace !== null && file.durationSeconds ? pace * file.durationSeconds : null;
   const measured = progress >= 0.05 ? elapsed / progress : null;
-  const total = expected !== null && measured !== null ? (1 - progress) * expected + progress * measured : (expected ?? measured);
+  const total =
+    expected !== null && measured !== null ? (1 - progress) * expected + progress * measured : (expected ?? measured);
   if (total === null) return null;
   return Math.max(1, Math.round(total - elapsed));
 }
@@ -97,11 +102,16 @@ export function estimateSecondsLeft(file: Pick<InFlight, 'progress' | 'startedAt
 export async function queueViews(db: Db, files: InFlight[], now: Date): Promise<Map<string, QueueView>> {
   if (!files.length) return new Map();
   const waiting = files.filter((file) => !file.started);
-  const [ahead, pace] = await Promise.all([jobsAhead(db, waiting), files.some((file) => file.started) ? learnedPace(db) : null]);
+  const [ahead, pace] = await Promise.all([
+    jobsAhead(db, waiting),
+    files.some((file) => file.started) ? learnedPace(db) : null,
+  ]);
   return new Map(
     files.map((file) => [
       file.id,
-      file.started ? { ahead: null, secondsLeft: estimateSecondsLeft(file, pace?.[file.stage] ?? null, now) } : { ahead: ahead.get(file.id) ?? null, secondsLeft: null },
+      file.started
+        ? { ahead: null, secondsLeft: estimateSecondsLeft(file, pace?.[file.stage] ?? null, now) }
+        : { ahead: ahead.get(file.id) ?? null, secondsLeft: null },
     ]),
   );
 }
@@ -123,7 +133,14 @@ export function inFlightOf(file: ListedFile): InFlight[] {
   const at = (value: Date | string | null) => (value === null ? null : new Date(value));
   const base = { id: file.id, progress: file.processing_progress, durationSeconds: file.duration_seconds };
   if (file.processing_state === 'awaiting' || file.processing_state === 'processing') {
-    return [{ ...base, stage: 'playable', started: file.processing_state === 'processing', startedAt: at(file.processing_started_at) }];
+    return [
+      {
+        ...base,
+        stage: 'playable',
+        started: file.processing_state === 'processing',
+        startedAt: at(file.processing_started_at),
+      },
+    ];
   }
   if (file.processing_state === 'ready' && !file.hls_complete) {
     const ladderStarted = at(file.ladder_started_at);
@@ -133,4 +150,3 @@ export function inFlightOf(file: ListedFile): InFlight[] {
   }
   return [];
 }
-

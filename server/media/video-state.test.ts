@@ -4,7 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { demoCabinet } from '../../tests/helpers/demo-cabinet.ts';
 import { testDatabaseForFile } from '../../tests/helpers/test-db.ts';
 import { createExtraItem } from '../cabinets/items.ts';
-import { beginProcessing, completeLadder, countOwnFailure, failProcessing, publishPlayable, retryFailed, videoStateOf, type PublishedStage } from './video-state.ts';
+import {
+  beginProcessing,
+  completeLadder,
+  countOwnFailure,
+  failProcessing,
+  publishPlayable,
+  retryFailed,
+  videoStateOf,
+  type PublishedStage,
+} from './video-state.ts';
 
 const file = testDatabaseForFile();
 
@@ -13,14 +22,42 @@ async function queuedVideo(): Promise<string> {
   const itemId = await createExtraItem(file.db, { user, ip: null }, cabinetId, { title: 'Лекция', description: '' });
   const row = await file.db
     .insertInto('media_file')
-    .values({ item_id: itemId, upload_id: crypto.randomUUID().replaceAll('-', ''), storage_key: 'originals/ff/x/original.mp4', original_name: 'a.mp4', byte_size: 10, sha256: '0'.repeat(64), content_type: 'video/mp4', file_kind: 'video', processing_state: 'awaiting', created_by: user.id })
+    .values({
+      item_id: itemId,
+      upload_id: crypto.randomUUID().replaceAll('-', ''),
+      storage_key: 'originals/ff/x/original.mp4',
+      original_name: 'a.mp4',
+      byte_size: 10,
+      sha256: '0'.repeat(64),
+      content_type: 'video/mp4',
+      file_kind: 'video',
+      processing_state: 'awaiting',
+      created_by: user.id,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
-const stateOf = async (id: string) => videoStateOf(await file.db.selectFrom('media_file').select(['processing_state', 'hls_complete']).where('id', '=', id).executeTakeFirstOrThrow());
-const stage = (over: Partial<PublishedStage> = {}): PublishedStage => ({ prefix: 'hls/ab/x/1', renditions: ['240p', 'audio'], complete: false, posterKey: null, thumbnailsKey: null, durationSeconds: 60, width: 426, height: 240, ...over });
+const stateOf = async (id: string) =>
+  videoStateOf(
+    await file.db
+      .selectFrom('media_file')
+      .select(['processing_state', 'hls_complete'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow(),
+  );
+const stage = (over: Partial<PublishedStage> = {}): PublishedStage => ({
+  prefix: 'hls/ab/x/1',
+  renditions: ['240p', 'audio'],
+  complete: false,
+  posterKey: null,
+  thumbnailsKey: null,
+  durationSeconds: 60,
+  width: 426,
+  height: 240,
+  ...over,
+});
 
 describe('the lecture video state machine', () => {
   it('goes queued → processing → playable → complete; the second attempt to publish first loses', async () => {
@@ -37,7 +74,11 @@ describe('the lecture video state machine', () => {
     expect(await stateOf(id)).toBe('playable');
     await completeLadder(file.db, id, stage({ renditions: ['720p', '480p', '240p', 'audio'], complete: true }));
     expect(await stateOf(id)).toBe('complete');
-    const row = await file.db.selectFrom('media_file').select(['renditions', 'hls_prefix']).where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await file.db
+      .selectFrom('media_file')
+      .select(['renditions', 'hls_prefix'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ renditions: ['720p', '480p', '240p', 'audio'], hls_prefix: 'hls/ab/x/1' });
     // Complete is final: neither a failure nor a retry moves it.
     await failProcessing(file.db, id);
@@ -49,7 +90,10 @@ describe('the lecture video state machine', () => {
     const queued = await queuedVideo();
     await failProcessing(file.db, queued, 'media.refused.not_media');
     expect(await stateOf(queued)).toBe('failed');
-    expect(await file.db.transaction().execute((trx) => retryFailed(trx, queued))).toEqual({ state: 'queued', growing: false });
+    expect(await file.db.transaction().execute((trx) => retryFailed(trx, queued))).toEqual({
+      state: 'queued',
+      growing: false,
+    });
     expect(await file.db.transaction().execute((trx) => retryFailed(trx, queued))).toBeNull(); // a double click
 
     const playable = await queuedVideo();
@@ -58,8 +102,15 @@ describe('the lecture video state machine', () => {
     expect([await countOwnFailure(file.db, playable), await countOwnFailure(file.db, playable)]).toEqual([1, 2]);
     await failProcessing(file.db, playable);
     expect(await stateOf(playable)).toBe('failed');
-    expect(await file.db.transaction().execute((trx) => retryFailed(trx, playable))).toEqual({ state: 'playable', growing: false });
-    const row = await file.db.selectFrom('media_file').select(['processing_failures', 'failure_key', 'hls_prefix']).where('id', '=', playable).executeTakeFirstOrThrow();
+    expect(await file.db.transaction().execute((trx) => retryFailed(trx, playable))).toEqual({
+      state: 'playable',
+      growing: false,
+    });
+    const row = await file.db
+      .selectFrom('media_file')
+      .select(['processing_failures', 'failure_key', 'hls_prefix'])
+      .where('id', '=', playable)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ processing_failures: 0, failure_key: null, hls_prefix: 'hls/ab/x/1' });
   });
 });

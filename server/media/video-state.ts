@@ -58,7 +58,10 @@ const fileId = (db: Db, id: string) => db.updateTable('media_file').where('id', 
 
 /** queued → processing (an attempt starts; a playable video stays playable while its ladder completes). */
 export async function beginProcessing(db: Db, id: string): Promise<void> {
-  await fileId(db, id).set({ processing_state: 'processing', processing_progress: 0, processing_started_at: new Date() }).where('processing_state', 'in', ['awaiting', 'processing']).execute();
+  await fileId(db, id)
+    .set({ processing_state: 'processing', processing_progress: 0, processing_started_at: new Date() })
+    .where('processing_state', 'in', ['awaiting', 'processing'])
+    .execute();
 }
 
 /**
@@ -93,18 +96,35 @@ export async function publishPlayable(db: Db, id: string, stage: PublishedStage)
 
 /** A growing first rendition is encoded to its end (its playlist final); the rest of the ladder may start. */
 export async function finishGrowing(db: Db, id: string, prefix: string): Promise<void> {
-  await fileId(db, id).set({ growing: false, processing_failures: 0 }).where('processing_state', '=', 'ready').where('hls_prefix', '=', prefix).execute();
+  await fileId(db, id)
+    .set({ growing: false, processing_failures: 0 })
+    .where('processing_state', '=', 'ready')
+    .where('hls_prefix', '=', prefix)
+    .execute();
 }
 
 /** The rest of a playable video's ladder starts being made (it stays playable meanwhile). */
 export async function beginLadder(db: Db, id: string): Promise<void> {
-  await fileId(db, id).set({ ladder_started_at: new Date(), processing_progress: 0 }).where('processing_state', '=', 'ready').where('hls_complete', '=', false).execute();
+  await fileId(db, id)
+    .set({ ladder_started_at: new Date(), processing_progress: 0 })
+    .where('processing_state', '=', 'ready')
+    .where('hls_complete', '=', false)
+    .execute();
 }
 
 /** playable → complete: the full ladder, under the prefix the playable stage was published with. */
 export async function completeLadder(db: Db, id: string, stage: PublishedStage): Promise<void> {
   await fileId(db, id)
-    .set({ hls_complete: true, growing: false, processing_progress: 1, renditions: stage.renditions, width: stage.width, height: stage.height, thumbnails_key: stage.thumbnailsKey, completed_at: new Date() })
+    .set({
+      hls_complete: true,
+      growing: false,
+      processing_progress: 1,
+      renditions: stage.renditions,
+      width: stage.width,
+      height: stage.height,
+      thumbnails_key: stage.thumbnailsKey,
+      completed_at: new Date(),
+    })
     .where('processing_state', '=', 'ready')
     .where('hls_prefix', '=', stage.prefix)
     .execute();
@@ -112,28 +132,53 @@ export async function completeLadder(db: Db, id: string, stage: PublishedStage):
 
 /** The length the probe found, as soon as it is known: the cabinet's estimate of the playable stage needs it. */
 export async function recordDuration(db: Db, id: string, durationSeconds: number): Promise<void> {
-  await fileId(db, id).set({ duration_seconds: durationSeconds }).where('processing_state', '=', 'processing').execute();
+  await fileId(db, id)
+    .set({ duration_seconds: durationSeconds })
+    .where('processing_state', '=', 'processing')
+    .execute();
 }
 
 /** How far the running stage got (0..1), for the cabinet page; ignored once complete. */
 export async function reportProgress(db: Db, id: string, fraction: number): Promise<void> {
-  await fileId(db, id).set({ processing_progress: fraction }).where('hls_complete', '=', false).where('processing_state', '!=', 'failed').execute();
+  await fileId(db, id)
+    .set({ processing_progress: fraction })
+    .where('hls_complete', '=', false)
+    .where('processing_state', '!=', 'failed')
+    .execute();
 }
 
 /**
  * Any state but complete → failed, with a dictionary key the instructor reads in their language.
  * A playable video that fails stops being shown and counted as delivered until a retry completes it.
  */
-export async function failProcessing(db: Db, id: string, failureKey = 'media.refused.processing_failed', params: Record<string, string | number> = {}): Promise<void> {
+export async function failProcessing(
+  db: Db,
+  id: string,
+  failureKey = 'media.refused.processing_failed',
+  params: Record<string, string | number> = {},
+): Promise<void> {
   await fileId(db, id)
-    .set({ processing_state: 'failed', failure_key: failureKey, failure_params: JSON.stringify(params), processing_progress: null })
-    .where((eb) => eb.or([eb('processing_state', 'in', ['awaiting', 'processing']), eb.and([eb('processing_state', '=', 'ready'), eb('hls_complete', '=', false)])]))
+    .set({
+      processing_state: 'failed',
+      failure_key: failureKey,
+      failure_params: JSON.stringify(params),
+      processing_progress: null,
+    })
+    .where((eb) =>
+      eb.or([
+        eb('processing_state', 'in', ['awaiting', 'processing']),
+        eb.and([eb('processing_state', '=', 'ready'), eb('hls_complete', '=', false)]),
+      ]),
+    )
     .execute();
 }
 
 /** Counts one failure of the video's own making; returns how many there have been. */
 export async function countOwnFailure(db: Db, id: string): Promise<number> {
-  const row = await fileId(db, id).set({ processing_failures: sql`processing_failures + 1` }).returning('processing_failures').executeTakeFirst();
+  const row = await fileId(db, id)
+    .set({ processing_failures: sql`processing_failures + 1` })
+    .returning('processing_failures')
+    .executeTakeFirst();
   return row?.processing_failures ?? OWN_FAILURE_LIMIT;
 }
 
@@ -143,7 +188,10 @@ export async function countOwnFailure(db: Db, id: string): Promise<number> {
  * again), queued otherwise. Null when it was not failed (a double click). The caller queues the
  * job in the same transaction.
  */
-export async function retryFailed(trx: Transaction<Database>, id: string): Promise<{ state: VideoState; growing: boolean } | null> {
+export async function retryFailed(
+  trx: Transaction<Database>,
+  id: string,
+): Promise<{ state: VideoState; growing: boolean } | null> {
   const row = await trx
     .updateTable('media_file')
     .set({

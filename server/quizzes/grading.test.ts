@@ -1,14 +1,33 @@
 // Marking every question kind, drawing and shuffling, and what a student is shown (no answers).
 import { describe, expect, it } from 'vitest';
-import { creditFor, drawQuestions, parseNumber, questionForStudent, scoreOf, shuffled, type AttemptQuestion, type BankQuestion } from './grading.ts';
+import {
+  creditFor,
+  drawQuestions,
+  parseNumber,
+  questionForStudent,
+  scoreOf,
+  shuffled,
+  type AttemptQuestion,
+  type BankQuestion,
+} from './grading.ts';
 import type { QuestionData } from './question-formats.ts';
 
-const drawn = (data: QuestionData, rights?: string[]): AttemptQuestion => ({ questionId: 'q', title: 't', stem: 's', hasImage: false, data, ...(rights ? { rights } : {}) });
+const drawn = (data: QuestionData, rights?: string[]): AttemptQuestion => ({
+  questionId: 'q',
+  title: 't',
+  stem: 's',
+  hasImage: false,
+  data,
+  ...(rights ? { rights } : {}),
+});
 const choice = (text: string, correct: boolean, weight: number | null = null) => ({ text, correct, weight });
 
 describe('credit for each kind', () => {
   it('single choice: the right one, a Moodle partial percentage, a wrong one, none', () => {
-    const q = drawn({ kind: 'single', choices: [choice('Ош', false), choice('Бишкек', true), choice('Токмок', false, 50)] });
+    const q = drawn({
+      kind: 'single',
+      choices: [choice('Ош', false), choice('Бишкек', true), choice('Токмок', false, 50)],
+    });
     expect(creditFor(q, { choice: 1 })).toBe(1);
     expect(creditFor(q, { choice: 2 })).toBe(0.5);
     expect(creditFor(q, { choice: 0 })).toBe(0);
@@ -18,13 +37,19 @@ describe('credit for each kind', () => {
   });
 
   it('multiple choice: shares for right choices, wrong ones take off, never below zero; Moodle weights when given', () => {
-    const q = drawn({ kind: 'multiple', choices: [choice('2', true), choice('3', true), choice('4', false), choice('9', false)] });
+    const q = drawn({
+      kind: 'multiple',
+      choices: [choice('2', true), choice('3', true), choice('4', false), choice('9', false)],
+    });
     expect(creditFor(q, { choices: [0, 1] })).toBe(1);
     expect(creditFor(q, { choices: [0] })).toBe(0.5);
     expect(creditFor(q, { choices: [0, 2] })).toBe(0);
     expect(creditFor(q, { choices: [2, 3] })).toBe(0);
     expect(creditFor(q, { choices: [0, 1, 2, 3] })).toBe(0);
-    const weighted = drawn({ kind: 'multiple', choices: [choice('a', true, 33.333), choice('b', true, 66.667), choice('c', false, -100)] });
+    const weighted = drawn({
+      kind: 'multiple',
+      choices: [choice('a', true, 33.333), choice('b', true, 66.667), choice('c', false, -100)],
+    });
     expect(creditFor(weighted, { choices: [1] })).toBe(0.6667);
     expect(creditFor(weighted, { choices: [0, 1] })).toBe(1);
   });
@@ -48,7 +73,17 @@ describe('credit for each kind', () => {
   });
 
   it('matching: the share of pairs matched, against the right column as the student saw it', () => {
-    const q = drawn({ kind: 'matching', pairs: [{ left: 'Кыргызстан', right: 'Бишкек' }, { left: 'Казакстан', right: 'Астана' }, { left: 'Тажикстан', right: 'Душанбе' }] }, ['Душанбе', 'Бишкек', 'Астана']);
+    const q = drawn(
+      {
+        kind: 'matching',
+        pairs: [
+          { left: 'Кыргызстан', right: 'Бишкек' },
+          { left: 'Казакстан', right: 'Астана' },
+          { left: 'Тажикстан', right: 'Душанбе' },
+        ],
+      },
+      ['Душанбе', 'Бишкек', 'Астана'],
+    );
     expect(creditFor(q, { matches: [1, 2, 0] })).toBe(1);
     expect(creditFor(q, { matches: [1, 0, -1] })).toBe(0.3333);
     expect(creditFor(q, { matches: [1, 2] })).toBe(0); // not one per left item
@@ -89,7 +124,9 @@ describe('drawing an attempt', () => {
     expect(questions.map((q) => q.questionId)).not.toEqual(bank.map((q) => q.id));
     for (const q of questions) {
       const original = bank.find((b) => b.id === q.questionId)!;
-      expect(q.data.kind === 'single' && q.data.choices.map((c) => c.text).sort()).toEqual(original.data.kind === 'single' && original.data.choices.map((c) => c.text).sort());
+      expect(q.data.kind === 'single' && q.data.choices.map((c) => c.text).sort()).toEqual(
+        original.data.kind === 'single' && original.data.choices.map((c) => c.text).sort(),
+      );
     }
   });
 
@@ -99,8 +136,28 @@ describe('drawing an attempt', () => {
     expect(JSON.stringify(shown)).not.toContain('correct');
     expect(JSON.stringify(shown)).not.toContain('weight');
     expect(shown.choices?.sort()).toEqual(['a0', 'b0', 'c0']);
-    const matching = drawQuestions([{ ...bank[0]!, data: { kind: 'matching', pairs: [{ left: 'x', right: '1' }, { left: 'y', right: '2' }] } }], { drawCount: null, shuffleQuestions: false, shuffleAnswers: false })[0]!;
-    expect(questionForStudent(matching)).toEqual({ kind: 'matching', stem: 'Суроо 0', hasImage: false, lefts: ['x', 'y'], rights: expect.arrayContaining(['1', '2']) });
+    const matching = drawQuestions(
+      [
+        {
+          ...bank[0]!,
+          data: {
+            kind: 'matching',
+            pairs: [
+              { left: 'x', right: '1' },
+              { left: 'y', right: '2' },
+            ],
+          },
+        },
+      ],
+      { drawCount: null, shuffleQuestions: false, shuffleAnswers: false },
+    )[0]!;
+    expect(questionForStudent(matching)).toEqual({
+      kind: 'matching',
+      stem: 'Суроо 0',
+      hasImage: false,
+      lefts: ['x', 'y'],
+      rights: expect.arrayContaining(['1', '2']),
+    });
     expect(JSON.stringify(questionForStudent(drawn({ kind: 'short', accepted: ['secret'] })))).not.toContain('secret');
   });
 });

@@ -34,17 +34,33 @@ export function shuffled<T>(list: readonly T[], random: (below: number) => numbe
  * unless questions are shuffled; choices shuffled when answers are. Matching's right column is
  * always shuffled (in bank order it would give the answers away).
  */
-export function drawQuestions(bank: readonly BankQuestion[], rules: DrawRules, random: (below: number) => number = randomInt): AttemptQuestion[] {
+export function drawQuestions(
+  bank: readonly BankQuestion[],
+  rules: DrawRules,
+  random: (below: number) => number = randomInt,
+): AttemptQuestion[] {
   let chosen = [...bank];
   if (rules.drawCount !== null && rules.drawCount < bank.length) {
-    const picked = new Set(shuffled(bank.map((_, i) => i), random).slice(0, rules.drawCount));
+    const picked = new Set(
+      shuffled(
+        bank.map((_, i) => i),
+        random,
+      ).slice(0, rules.drawCount),
+    );
     chosen = bank.filter((_, i) => picked.has(i));
   }
   if (rules.shuffleQuestions) chosen = shuffled(chosen, random);
   return chosen.map((question) => {
     const data = structuredClone(question.data);
-    if (rules.shuffleAnswers && (data.kind === 'single' || data.kind === 'multiple')) data.choices = shuffled(data.choices, random);
-    const drawn: AttemptQuestion = { questionId: question.id, title: question.title, stem: question.stem, hasImage: question.hasImage, data };
+    if (rules.shuffleAnswers && (data.kind === 'single' || data.kind === 'multiple'))
+      data.choices = shuffled(data.choices, random);
+    const drawn: AttemptQuestion = {
+      questionId: question.id,
+      title: question.title,
+      stem: question.stem,
+      hasImage: question.hasImage,
+      data,
+    };
     if (data.kind === 'matching') drawn.rights = shuffled([...new Set(data.pairs.map((pair) => pair.right))], random);
     return drawn;
   });
@@ -117,12 +133,17 @@ export function answerFits(question: AttemptQuestion, answer: Answer): boolean {
     case 'numeric':
       return 'number' in answer;
     case 'matching':
-      return 'matches' in answer && answer.matches.length === data.pairs.length && answer.matches.every((i) => i < (question.rights ?? []).length);
+      return (
+        'matches' in answer &&
+        answer.matches.length === data.pairs.length &&
+        answer.matches.every((i) => i < (question.rights ?? []).length)
+      );
   }
 }
 
 /** Case, spaces and Cyrillic/Latin look-alike differences that a person would not count as wrong. */
-const normalText = (text: string) => text.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('ky').replace(/ё/g, 'е');
+const normalText = (text: string) =>
+  text.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('ky').replace(/ё/g, 'е');
 
 /** "3,5" and "3.5" are the same number to a student in Bishkek. */
 export function parseNumber(text: string): number | null {
@@ -167,7 +188,9 @@ export function creditFor(question: AttemptQuestion, answer: Answer | null): num
     case 'matching': {
       const rights = question.rights ?? [];
       const matches = (answer as { matches: number[] }).matches;
-      const right = data.pairs.filter((pair, i) => matches[i] !== undefined && matches[i]! >= 0 && rights[matches[i]!] === pair.right).length;
+      const right = data.pairs.filter(
+        (pair, i) => matches[i] !== undefined && matches[i]! >= 0 && rights[matches[i]!] === pair.right,
+      ).length;
       return clamp(right / data.pairs.length);
     }
   }

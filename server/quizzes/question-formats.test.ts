@@ -45,21 +45,47 @@ describe('GIFT import', () => {
       ['Ысымы', 'short'],
       ['Көп', 'multiple'],
     ]);
-    expect(questions[0]!.data).toEqual({ kind: 'single', choices: [{ text: 'Бишкек', correct: true, weight: null }, { text: 'Ош', correct: false, weight: null }, { text: 'Нарын', correct: false, weight: null }] });
+    expect(questions[0]!.data).toEqual({
+      kind: 'single',
+      choices: [
+        { text: 'Бишкек', correct: true, weight: null },
+        { text: 'Ош', correct: false, weight: null },
+        { text: 'Нарын', correct: false, weight: null },
+      ],
+    });
     expect(questions[1]!.stem).toBe('2+2=4');
     expect(questions[2]!.data).toEqual({ kind: 'numeric', answers: [{ value: 3.14, tolerance: 0.01 }] });
     expect(questions[4]!.data).toEqual({ kind: 'short', accepted: ['Семетей', 'семетей'] });
-    expect(questions[5]!.data).toMatchObject({ kind: 'multiple', choices: [{ correct: true, weight: 50 }, { correct: true, weight: 50 }, { correct: false, weight: -100 }] });
+    expect(questions[5]!.data).toMatchObject({
+      kind: 'multiple',
+      choices: [
+        { correct: true, weight: 50 },
+        { correct: true, weight: 50 },
+        { correct: false, weight: -100 },
+      ],
+    });
   });
 
   it('reports each question it could not import with its line and the reason, and keeps the rest', () => {
     const { problems } = importGift(gift);
     const lineOf = (start: string) => gift.split('\n').findIndex((line) => line.startsWith(start)) + 1;
     expect(problems).toEqual([
-      { line: lineOf('::Сынган::'), reason: 'quiz.import.syntax', excerpt: '::Сынган:: Бул суроонун жообу жабылган эмес {=а ~б' },
+      {
+        line: lineOf('::Сынган::'),
+        reason: 'quiz.import.syntax',
+        excerpt: '::Сынган:: Бул суроонун жообу жабылган эмес {=а ~б',
+      },
       { line: lineOf('::Эссе::'), reason: 'quiz.import.essay', excerpt: '::Эссе:: Өзүңүз жөнүндө жазыңыз {}' },
-      { line: lineOf('::Туура эмес::'), reason: 'quiz.import.no_correct_choice', excerpt: '::Туура эмес:: Бир да туура жооп жок {~а ~б}' },
-      { line: lineOf('::Кыстарма::'), reason: 'quiz.import.embedded', excerpt: '::Кыстарма:: Манас {=эпос ~роман} - кыргыз элинин ...' },
+      {
+        line: lineOf('::Туура эмес::'),
+        reason: 'quiz.import.no_correct_choice',
+        excerpt: '::Туура эмес:: Бир да туура жооп жок {~а ~б}',
+      },
+      {
+        line: lineOf('::Кыстарма::'),
+        reason: 'quiz.import.embedded',
+        excerpt: '::Кыстарма:: Манас {=эпос ~роман} - кыргыз элинин ...',
+      },
     ]);
   });
 
@@ -68,7 +94,9 @@ describe('GIFT import', () => {
     const again = importGift(exportGift(questions));
     expect(again.problems).toEqual([]);
     expect(again.questions).toEqual(questions);
-    expect(exportGift([{ title: 'a:b', stem: '1=1 {ok}', data: { kind: 'true_false', answer: true } }])).toBe('::a\\:b:: 1\\=1 \\{ok\\} {TRUE}\n');
+    expect(exportGift([{ title: 'a:b', stem: '1=1 {ok}', data: { kind: 'true_false', answer: true } }])).toBe(
+      '::a\\:b:: 1\\=1 \\{ok\\} {TRUE}\n',
+    );
   });
 });
 
@@ -95,7 +123,14 @@ describe('Aiken import', () => {
       {
         title: 'Кыргызстандын эң бийик чокусу?',
         stem: 'Кыргызстандын эң бийик чокусу?',
-        data: { kind: 'single', choices: [{ text: 'Жеңиш чокусу', correct: true, weight: null }, { text: 'Ленин чокусу', correct: false, weight: null }, { text: 'Хан-Теңири', correct: false, weight: null }] },
+        data: {
+          kind: 'single',
+          choices: [
+            { text: 'Жеңиш чокусу', correct: true, weight: null },
+            { text: 'Ленин чокусу', correct: false, weight: null },
+            { text: 'Хан-Теңири', correct: false, weight: null },
+          ],
+        },
       },
     ]);
     expect(problems.map((p) => [p.line, p.reason])).toEqual([

@@ -16,7 +16,10 @@ const MAX_QUESTIONS = 2000;
 
 /** Blocks of non-blank lines with the line they start on; GIFT and Aiken separate questions by blank lines. */
 function blocks(text: string): { line: number; text: string }[] {
-  const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n');
   const found: { line: number; lines: string[] }[] = [];
   let current: { line: number; lines: string[] } | null = null;
   lines.forEach((line, i) => {
@@ -34,10 +37,19 @@ function blocks(text: string): { line: number; text: string }[] {
 }
 
 const leadingComments = (text: string) => text.split('\n').findIndex((line) => !line.trim().startsWith('//'));
-const excerptOf = (text: string) => text.split('\n').find((line) => line.trim() && !line.trim().startsWith('//'))?.trim().slice(0, 80) ?? '';
+const excerptOf = (text: string) =>
+  text
+    .split('\n')
+    .find((line) => line.trim() && !line.trim().startsWith('//'))
+    ?.trim()
+    .slice(0, 80) ?? '';
 
 /** Strips HTML-ish Moodle markup from imported text (Kabinet shows plain text). */
-const plain = (text: string) => text.replace(/<[^>]*>/g, '').replace(/&nbsp;/g, ' ').trim();
+const plain = (text: string) =>
+  text
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .trim();
 
 function fromGift(question: GIFTQuestion): QuestionDraft | string {
   if (question.type === 'Category' || question.type === 'Description') return 'skip';
@@ -50,7 +62,11 @@ function fromGift(question: GIFTQuestion): QuestionDraft | string {
     case 'TF':
       return { title, stem, data: { kind: 'true_false', answer: question.isTrue } };
     case 'MC': {
-      const choices = question.choices.map((choice) => ({ text: plain(choice.text.text), correct: choice.isCorrect || (choice.weight ?? 0) > 0, weight: choice.weight }));
+      const choices = question.choices.map((choice) => ({
+        text: plain(choice.text.text),
+        correct: choice.isCorrect || (choice.weight ?? 0) > 0,
+        weight: choice.weight,
+      }));
       const correct = choices.filter((choice) => choice.correct).length;
       if (choices.length < 2 || correct === 0) return 'quiz.import.no_correct_choice';
       // Moodle writes multiple answers as ~%50%A ~%50%B: several choices with positive weights.
@@ -58,21 +74,35 @@ function fromGift(question: GIFTQuestion): QuestionDraft | string {
       return { title, stem, data: { kind: multiple ? 'multiple' : 'single', choices } };
     }
     case 'Short': {
-      const accepted = question.choices.filter((choice) => choice.isCorrect || (choice.weight ?? 0) >= 100).map((choice) => plain(choice.text.text));
+      const accepted = question.choices
+        .filter((choice) => choice.isCorrect || (choice.weight ?? 0) >= 100)
+        .map((choice) => plain(choice.text.text));
       return accepted.length ? { title, stem, data: { kind: 'short', accepted } } : 'quiz.import.no_correct_choice';
     }
     case 'Numerical': {
-      const given = Array.isArray(question.choices) ? question.choices.filter((choice) => choice.isCorrect || (choice.weight ?? 0) >= 100).map((choice) => choice.text) : [question.choices];
+      const given = Array.isArray(question.choices)
+        ? question.choices
+            .filter((choice) => choice.isCorrect || (choice.weight ?? 0) >= 100)
+            .map((choice) => choice.text)
+        : [question.choices];
       const answers = given.flatMap((format) => {
         if (format.type === 'high-low' && format.numberHigh !== undefined && format.numberLow !== undefined) {
-          return [{ value: (format.numberHigh + format.numberLow) / 2, tolerance: Math.abs(format.numberHigh - format.numberLow) / 2 }];
+          return [
+            {
+              value: (format.numberHigh + format.numberLow) / 2,
+              tolerance: Math.abs(format.numberHigh - format.numberLow) / 2,
+            },
+          ];
         }
         return format.number !== undefined ? [{ value: format.number, tolerance: format.range ?? 0 }] : [];
       });
       return answers.length ? { title, stem, data: { kind: 'numeric', answers } } : 'quiz.import.no_correct_choice';
     }
     case 'Matching': {
-      const pairs = question.matchPairs.map((pair) => ({ left: plain(pair.subquestion.text), right: plain(pair.subanswer) }));
+      const pairs = question.matchPairs.map((pair) => ({
+        left: plain(pair.subquestion.text),
+        right: plain(pair.subanswer),
+      }));
       return pairs.length >= 2 ? { title, stem, data: { kind: 'matching', pairs } } : 'quiz.import.matching_pairs';
     }
   }
@@ -81,11 +111,19 @@ function fromGift(question: GIFTQuestion): QuestionDraft | string {
 export function importGift(text: string): ImportResult {
   const result: ImportResult = { questions: [], problems: [] };
   for (const block of blocks(text)) {
-    const code = block.text.split('\n').filter((line) => !line.trim().startsWith('//')).join('\n').trim();
+    const code = block.text
+      .split('\n')
+      .filter((line) => !line.trim().startsWith('//'))
+      .join('\n')
+      .trim();
     if (!code || code.startsWith('$CATEGORY')) continue;
     if (result.questions.length >= MAX_QUESTIONS) {
       // The bank is full: the rest is not parsed (a 2 MB file holds some 25,000 blocks), one problem says where it stopped.
-      result.problems.push({ line: block.line + leadingComments(block.text), reason: 'quiz.import.too_many', excerpt: excerptOf(block.text) });
+      result.problems.push({
+        line: block.line + leadingComments(block.text),
+        reason: 'quiz.import.too_many',
+        excerpt: excerptOf(block.text),
+      });
       break;
     }
     let parsed: GIFTQuestion[];
@@ -93,14 +131,19 @@ export function importGift(text: string): ImportResult {
       parsed = parseGift(`${block.text}\n`);
     } catch {
       // The question's first line: where a person starts looking (the parser's own position is often the end of the block).
-      result.problems.push({ line: block.line + leadingComments(block.text), reason: 'quiz.import.syntax', excerpt: excerptOf(block.text) });
+      result.problems.push({
+        line: block.line + leadingComments(block.text),
+        reason: 'quiz.import.syntax',
+        excerpt: excerptOf(block.text),
+      });
       continue;
     }
     for (const question of parsed) {
       const converted = fromGift(question);
       if (converted === 'skip') continue;
       const line = block.line + leadingComments(block.text);
-      if (typeof converted === 'string') result.problems.push({ line, reason: converted, excerpt: excerptOf(block.text) });
+      if (typeof converted === 'string')
+        result.problems.push({ line, reason: converted, excerpt: excerptOf(block.text) });
       else if (result.questions.length < MAX_QUESTIONS) result.questions.push(converted);
       else result.problems.push({ line, reason: 'quiz.import.too_many', excerpt: excerptOf(block.text) });
     }
@@ -116,7 +159,8 @@ export function importAiken(text: string): ImportResult {
   const result: ImportResult = { questions: [], problems: [] };
   for (const block of blocks(text)) {
     const lines = block.text.split('\n').map((line) => line.trim());
-    const problem = (reason: string) => result.problems.push({ line: block.line, reason, excerpt: excerptOf(block.text) });
+    const problem = (reason: string) =>
+      result.problems.push({ line: block.line, reason, excerpt: excerptOf(block.text) });
     const firstOption = lines.findIndex((line) => /^[A-Z][.)]\s+\S/.test(line));
     const answerAt = lines.findIndex((line) => /^ANSWER\s*:/i.test(line));
     if (firstOption < 1 || answerAt === -1 || answerAt < firstOption) {
@@ -128,7 +172,9 @@ export function importAiken(text: string): ImportResult {
       problem('quiz.import.syntax');
       continue;
     }
-    const letter = lines[answerAt]!.replace(/^ANSWER\s*:\s*/i, '').trim().toUpperCase();
+    const letter = lines[answerAt]!.replace(/^ANSWER\s*:\s*/i, '')
+      .trim()
+      .toUpperCase();
     const letters = options.map((line) => line[0]!);
     if (!letters.includes(letter)) {
       problem('quiz.import.aiken_no_answer');
@@ -142,7 +188,14 @@ export function importAiken(text: string): ImportResult {
     result.questions.push({
       title: stem.slice(0, 60),
       stem,
-      data: { kind: 'single', choices: options.map((line) => ({ text: line.replace(/^[A-Z][.)]\s+/, ''), correct: line[0] === letter, weight: null })) },
+      data: {
+        kind: 'single',
+        choices: options.map((line) => ({
+          text: line.replace(/^[A-Z][.)]\s+/, ''),
+          correct: line[0] === letter,
+          weight: null,
+        })),
+      },
     });
   }
   return result;

@@ -9,10 +9,16 @@ import { createAssessment, localDateTime, type AssessmentPlace } from '../cabine
 import { cabinetScopeQuery, isUuid, scopeOf } from '../cabinets/scope.ts';
 import { AppError } from '../errors.ts';
 
-
 const optionalCount = (max: number, message: string) =>
-  z.union([z.literal('').transform(() => null), z.undefined().transform(() => null), z.coerce.number().int(message).min(1, message).max(max, message)]);
-const checkbox = z.union([z.literal('on'), z.literal('true'), z.literal('')]).optional().transform((value) => value === 'on' || value === 'true');
+  z.union([
+    z.literal('').transform(() => null),
+    z.undefined().transform(() => null),
+    z.coerce.number().int(message).min(1, message).max(max, message),
+  ]);
+const checkbox = z
+  .union([z.literal('on'), z.literal('true'), z.literal('')])
+  .optional()
+  .transform((value) => value === 'on' || value === 'true');
 
 /** The instructor's form. Dates are wall-clock times in the term's time zone, like an assignment's. */
 export const quizFieldsSchema = z.object({
@@ -32,28 +38,39 @@ export type QuizFields = z.infer<typeof quizFieldsSchema>;
 
 /** Creates a test in an assessment slot or as an extra item; its questions come from the cabinet's bank. */
 export function createQuiz(db: Db, actor: Actor, place: AssessmentPlace, fields: QuizFields): Promise<string> {
-  return createAssessment(db, actor, place, { kind: 'quiz', title: fields.title, windowMessage: 'quiz.opens_after_close' }, async (trx, itemId, atLocal) => {
-    const { count } = await trx.selectFrom('question').select((eb) => eb.fn.countAll<string>().as('count')).where('cabinet_id', '=', place.cabinetId).executeTakeFirstOrThrow();
-    if (Number(count) === 0) throw new AppError('invalid_input', 'quiz.empty_bank');
-    if (fields.drawCount !== null && fields.drawCount > Number(count)) throw new AppError('invalid_input', 'quiz.draw_above_bank', { count: Number(count) });
-    return trx
-      .insertInto('quiz')
-      .values({
-        item_id: itemId,
-        instructions: fields.instructions,
-        opens_at: (fields.opensAt ? atLocal(fields.opensAt) : null),
-        closes_at: atLocal(fields.closesAt),
-        time_limit_minutes: fields.timeLimitMinutes,
-        attempts_allowed: fields.attemptsAllowed,
-        shuffle_questions: fields.shuffleQuestions,
-        shuffle_answers: fields.shuffleAnswers,
-        draw_count: fields.drawCount,
-        review_policy: fields.reviewPolicy,
-        max_score: fields.maxScore,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-  });
+  return createAssessment(
+    db,
+    actor,
+    place,
+    { kind: 'quiz', title: fields.title, windowMessage: 'quiz.opens_after_close' },
+    async (trx, itemId, atLocal) => {
+      const { count } = await trx
+        .selectFrom('question')
+        .select((eb) => eb.fn.countAll<string>().as('count'))
+        .where('cabinet_id', '=', place.cabinetId)
+        .executeTakeFirstOrThrow();
+      if (Number(count) === 0) throw new AppError('invalid_input', 'quiz.empty_bank');
+      if (fields.drawCount !== null && fields.drawCount > Number(count))
+        throw new AppError('invalid_input', 'quiz.draw_above_bank', { count: Number(count) });
+      return trx
+        .insertInto('quiz')
+        .values({
+          item_id: itemId,
+          instructions: fields.instructions,
+          opens_at: fields.opensAt ? atLocal(fields.opensAt) : null,
+          closes_at: atLocal(fields.closesAt),
+          time_limit_minutes: fields.timeLimitMinutes,
+          attempts_allowed: fields.attemptsAllowed,
+          shuffle_questions: fields.shuffleQuestions,
+          shuffle_answers: fields.shuffleAnswers,
+          draw_count: fields.drawCount,
+          review_policy: fields.reviewPolicy,
+          max_score: fields.maxScore,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    },
+  );
 }
 
 export type QuizRules = {

@@ -60,7 +60,14 @@ export function decodePage(cabinetRows: string, weekEndRows: string): Department
     studyForms: row.studyForms ?? [],
     measures: { cabinetId: row.cabinetId, ...measuresOf(countsByKind(row.counts)) },
     quality: qualityOf(row.quality),
-    overdue: row.overdue.map(({ kind, number, dueAt }) => ({ cabinetId: row.cabinetId, subjectCode: row.subjectCode, subjectName: row.subjectName, kind, number, dueAt })),
+    overdue: row.overdue.map(({ kind, number, dueAt }) => ({
+      cabinetId: row.cabinetId,
+      subjectCode: row.subjectCode,
+      subjectName: row.subjectName,
+      kind,
+      number,
+      dueAt,
+    })),
   }));
   const weekEnds = (JSON.parse(weekEndRows) as WeekEndJson[]).map((week, i) => ({
     week: i + 1,

@@ -14,7 +14,13 @@ import { AppError } from '../errors.ts';
 import { addCounts, emptyCounts, ratios, type CabinetMeasures, type Counts } from '../common/report-measures.ts';
 import { policyOf } from './policy.ts';
 import { overdueByInstructor, type InstructorOverdue } from './reminders.ts';
-import { decodePage, type CabinetNow, type DepartmentPage, type OverdueSlot, type WeekPoint } from './department-page.ts';
+import {
+  decodePage,
+  type CabinetNow,
+  type DepartmentPage,
+  type OverdueSlot,
+  type WeekPoint,
+} from './department-page.ts';
 import { awaitFresh } from './freshness.ts';
 import { createPageCache } from './page-cache.ts';
 import { cabinetsAt } from './summaries.ts';
@@ -50,20 +56,36 @@ function overdueOf(cabinets: CabinetNow[]): InstructorOverdue[] {
   const grouped = new Map<string, InstructorOverdue>();
   for (const cabinet of cabinets) {
     if (cabinet.overdue.length === 0) continue;
-    const entry = grouped.get(cabinet.instructorId) ?? { instructorId: cabinet.instructorId, instructorName: cabinet.instructorName, slots: [] as OverdueSlot[] };
+    const entry = grouped.get(cabinet.instructorId) ?? {
+      instructorId: cabinet.instructorId,
+      instructorName: cabinet.instructorName,
+      slots: [] as OverdueSlot[],
+    };
     entry.slots.push(...cabinet.overdue);
     grouped.set(cabinet.instructorId, entry);
   }
   // ISO times and codes compare as plain strings.
-  const byDue = (a: OverdueSlot, b: OverdueSlot) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.subjectCode < b.subjectCode ? -1 : a.subjectCode > b.subjectCode ? 1 : 0);
+  const byDue = (a: OverdueSlot, b: OverdueSlot) =>
+    a.dueAt < b.dueAt
+      ? -1
+      : a.dueAt > b.dueAt
+        ? 1
+        : a.subjectCode < b.subjectCode
+          ? -1
+          : a.subjectCode > b.subjectCode
+            ? 1
+            : 0;
   return [...grouped.values()].map((entry) => ({ ...entry, slots: entry.slots.sort(byDue) }));
 }
 
 /** A date a person picked (`2026-10-25`): the end of that day in the term's zone; today's moment when empty. */
 export async function endOfDay(db: Db, day: string | null, term: TermInfo): Promise<Date> {
   if (!day) return new Date();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day))) throw new AppError('invalid_input', 'report.bad_date');
-  const row = await sql<{ at: Date }>`select ((${day}::date + time '23:59:59') at time zone ${term.timeZone}) as at`.execute(db);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day)))
+    throw new AppError('invalid_input', 'report.bad_date');
+  const row = await sql<{
+    at: Date;
+  }>`select ((${day}::date + time '23:59:59') at time zone ${term.timeZone}) as at`.execute(db);
   return row.rows[0]!.at;
 }
 
@@ -88,7 +110,12 @@ function rollUp(rows: ReportRow[]): Pick<DepartmentReport, 'byInstructor' | 'tot
     if (own) own.push(row);
     else instructors.set(row.instructorId, [row]);
   }
-  const byInstructor = [...instructors.values()].map((own) => ({ instructorId: own[0]!.instructorId, instructorName: own[0]!.instructorName, cabinets: own.length, ...summarize(own.map((r) => r.measures)) }));
+  const byInstructor = [...instructors.values()].map((own) => ({
+    instructorId: own[0]!.instructorId,
+    instructorName: own[0]!.instructorName,
+    cabinets: own.length,
+    ...summarize(own.map((r) => r.measures)),
+  }));
   return { byInstructor, total: summarize(rows.map((r) => r.measures)) };
 }
 
@@ -123,14 +150,20 @@ const stateQuery = `
   left join department_current dc on dc.department_id = d.id and dc.term_id = t.id
   where d.id = $1`;
 
-const readState = async (db: Db, departmentId: string, knownVersion: string | null) => (await runPrepared<StateRow>(db, stateQuery, [departmentId, knownVersion]))[0];
+const readState = async (db: Db, departmentId: string, knownVersion: string | null) =>
+  (await runPrepared<StateRow>(db, stateQuery, [departmentId, knownVersion]))[0];
 
 /** The department's state and its page as it stands now, decoded once per version in this process. */
-async function departmentState(db: Db, departmentId: string): Promise<(StateRow & { decoded: Decoded | null }) | undefined> {
+async function departmentState(
+  db: Db,
+  departmentId: string,
+): Promise<(StateRow & { decoded: Decoded | null }) | undefined> {
   let row = await readState(db, departmentId, departmentPages.versionOf(departmentId) ?? null);
-  let cached = row?.term && row.version !== null ? departmentPages.get(departmentId, row.term.id, row.version) : undefined;
+  let cached =
+    row?.term && row.version !== null ? departmentPages.get(departmentId, row.term.id, row.version) : undefined;
   // Let go between the two questions (another request's page pushed it out): ask for the texts.
-  if (row?.term && row.version !== null && row.cabinet_rows === null && !cached) row = await readState(db, departmentId, null);
+  if (row?.term && row.version !== null && row.cabinet_rows === null && !cached)
+    row = await readState(db, departmentId, null);
   if (!row) return undefined;
   if (!row.term || row.version === null) return { ...row, decoded: null };
   if (row.cabinet_rows !== null && row.week_ends !== null) {
@@ -141,7 +174,12 @@ async function departmentState(db: Db, departmentId: string): Promise<(StateRow 
   return { ...row, decoded: cached ?? null };
 }
 
-export async function departmentReport(db: Db, user: Principal | null, departmentId: string, asOfDay: string | null = null): Promise<DepartmentReport> {
+export async function departmentReport(
+  db: Db,
+  user: Principal | null,
+  departmentId: string,
+  asOfDay: string | null = null,
+): Promise<DepartmentReport> {
   if (!isUuid(departmentId)) throw new AppError(user ? 'not_found' : 'unauthorized');
   let state = await departmentState(db, departmentId);
   if (!state) throw new AppError(user ? 'not_found' : 'unauthorized');
@@ -160,7 +198,14 @@ export async function departmentReport(db: Db, user: Principal | null, departmen
   // Now: the parts of the kept page. A past date: the same cabinets, counted at that moment.
   let parts = now;
   if (asOfDay !== null) {
-    const [measures, overdue] = await Promise.all([cabinetsAt(db, page.cabinets.map((c) => c.cabinetId), asOf), overdueByInstructor(db, state.id, term.id, asOf)]);
+    const [measures, overdue] = await Promise.all([
+      cabinetsAt(
+        db,
+        page.cabinets.map((c) => c.cabinetId),
+        asOf,
+      ),
+      overdueByInstructor(db, state.id, term.id, asOf),
+    ]);
     const rows = now.rows.map((row, i) => ({ ...row, measures: measures[i]! }));
     parts = { rows, ...rollUp(rows), overdue };
   }

@@ -19,12 +19,28 @@ afterEach(async () => {
 /** Publishes an item into the cabinet's first practical slot (a change the triggers mark dirty). */
 async function publishPractical(db: TestServer['services']['db'], cabinet: Awaited<ReturnType<typeof demoCabinet>>) {
   const slot = cabinet.slots.find((s) => s.kind === 'practical_material')!;
-  await db.insertInto('item').values({ cabinet_id: cabinet.cabinetId, slot_id: slot.id, title: 'Практика', status: 'published', published_at: new Date(), created_by: cabinet.user.id }).execute();
+  await db
+    .insertInto('item')
+    .values({
+      cabinet_id: cabinet.cabinetId,
+      slot_id: slot.id,
+      title: 'Практика',
+      status: 'published',
+      published_at: new Date(),
+      created_by: cabinet.user.id,
+    })
+    .execute();
 }
 
 /** Every row the refresher writes, to prove a reader left them as they were. */
 const summaries = async (db: TestServer['services']['db']) =>
-  (await sql<{ rows: string }>`select (select count(*) from report_dirty) || ':' || (select string_agg(as_of::text, ',' order by cabinet_id) from cabinet_current) as rows`.execute(db)).rows[0]!.rows;
+  (
+    await sql<{
+      rows: string;
+    }>`select (select count(*) from report_dirty) || ':' || (select string_agg(as_of::text, ',' order by cabinet_id) from cabinet_current) as rows`.execute(
+      db,
+    )
+  ).rows[0]!.rows;
 
 describe('a report reader', () => {
   it('waits for the refresher after a change and shows the exact figures', async () => {
@@ -34,7 +50,8 @@ describe('a report reader', () => {
     const head = await principal(db, 'head');
     const { departmentId } = await demoScopeOf(db, 'head');
     const before = await departmentReport(db, head, departmentId!);
-    const delivered = (report: typeof before) => report.rows.find((row) => row.cabinetId === cabinet.cabinetId)!.measures.byKind.practical_material.delivered;
+    const delivered = (report: typeof before) =>
+      report.rows.find((row) => row.cabinetId === cabinet.cabinetId)!.measures.byKind.practical_material.delivered;
     await publishPractical(db, cabinet);
     const after = await departmentReport(db, head, departmentId!);
     expect(delivered(after)).toBe(delivered(before) + 1);
@@ -73,10 +90,26 @@ describe('a report reader', () => {
     const cabinet = await demoCabinet(db, 'instructor', 'MATH-101');
     const slot = cabinet.slots.find((s) => s.kind === 'practical_material' && s.number === 2)!;
     // Due in two seconds: the refresher keeps counts valid until then and wakes when they run out.
-    await db.updateTable('slot').set({ due_at: new Date(Date.now() + 2_000) }).where('id', '=', slot.id).execute();
+    await db
+      .updateTable('slot')
+      .set({ due_at: new Date(Date.now() + 2_000) })
+      .where('id', '=', slot.id)
+      .execute();
     await expect.poll(() => awaitFresh(db, null, 0), { timeout: 2_000 }).toBe(true);
-    const overdue = async () => (await db.selectFrom('cabinet_current').select('overdue').where('cabinet_id', '=', cabinet.cabinetId).executeTakeFirstOrThrow()).overdue;
+    const overdue = async () =>
+      (
+        await db
+          .selectFrom('cabinet_current')
+          .select('overdue')
+          .where('cabinet_id', '=', cabinet.cabinetId)
+          .executeTakeFirstOrThrow()
+      ).overdue;
     expect((await overdue()).some((o) => o.kind === 'practical_material' && o.number === 2)).toBe(false);
-    await expect.poll(async () => (await overdue()).some((o) => o.kind === 'practical_material' && o.number === 2), { timeout: 5_000, interval: 100 }).toBe(true);
+    await expect
+      .poll(async () => (await overdue()).some((o) => o.kind === 'practical_material' && o.number === 2), {
+        timeout: 5_000,
+        interval: 100,
+      })
+      .toBe(true);
   });
 });

@@ -17,7 +17,11 @@ const stale = async (db: Kysely<Database>, departmentId: string | null) =>
  * Waits until nothing one department's report reads (`null`: anything anywhere) is behind, asking
  * again and again less often, for at most `waitMs`. Returns whether it is up to date.
  */
-export async function awaitFresh(db: Kysely<Database>, departmentId: string | null, waitMs = FRESH_WAIT_MS): Promise<boolean> {
+export async function awaitFresh(
+  db: Kysely<Database>,
+  departmentId: string | null,
+  waitMs = FRESH_WAIT_MS,
+): Promise<boolean> {
   const deadline = Date.now() + waitMs;
   let pause = FIRST_POLL_MS;
   for (;;) {

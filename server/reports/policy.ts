@@ -13,28 +13,58 @@ import { currentTerm } from '../cabinets/term.ts';
 import { defaultSlotPolicy, dueAtEndOfWeek, planSlots } from '../cabinets/slot-plan.ts';
 import { AppError } from '../errors.ts';
 
-
 export const policySchema = z.object({
-  lectureHoursPerVideo: z.coerce.number().int('policy.bad_hours').min(1, 'policy.bad_hours').max(10, 'policy.bad_hours'),
-  practicalHoursPerMaterial: z.coerce.number().int('policy.bad_hours').min(1, 'policy.bad_hours').max(10, 'policy.bad_hours'),
+  lectureHoursPerVideo: z.coerce
+    .number()
+    .int('policy.bad_hours')
+    .min(1, 'policy.bad_hours')
+    .max(10, 'policy.bad_hours'),
+  practicalHoursPerMaterial: z.coerce
+    .number()
+    .int('policy.bad_hours')
+    .min(1, 'policy.bad_hours')
+    .max(10, 'policy.bad_hours'),
   assessmentWeeks: z
     .string()
-    .transform((text) => [...new Set(text.split(/[\s,;]+/).filter(Boolean).map(Number))].sort((a, b) => a - b))
-    .refine((weeks) => weeks.length <= 6 && weeks.every((week) => Number.isInteger(week) && week >= 1 && week <= 30), 'policy.bad_weeks'),
+    .transform((text) =>
+      [
+        ...new Set(
+          text
+            .split(/[\s,;]+/)
+            .filter(Boolean)
+            .map(Number),
+        ),
+      ].sort((a, b) => a - b),
+    )
+    .refine(
+      (weeks) => weeks.length <= 6 && weeks.every((week) => Number.isInteger(week) && week >= 1 && week <= 30),
+      'policy.bad_weeks',
+    ),
 });
 
 export const policyOf = (stored: SlotPolicy | null): SlotPolicy => stored ?? defaultSlotPolicy;
 
 export type ReplanResult = { cabinets: number; added: number; moved: number; removed: number; kept: number };
 
-export async function setDepartmentPolicy(db: Db, actor: Actor, departmentId: string, policy: SlotPolicy): Promise<ReplanResult> {
-  const department = isUuid(departmentId) ? await db.selectFrom('department').select(['id']).where('id', '=', departmentId).executeTakeFirst() : undefined;
+export async function setDepartmentPolicy(
+  db: Db,
+  actor: Actor,
+  departmentId: string,
+  policy: SlotPolicy,
+): Promise<ReplanResult> {
+  const department = isUuid(departmentId)
+    ? await db.selectFrom('department').select(['id']).where('id', '=', departmentId).executeTakeFirst()
+    : undefined;
   if (!department) throw new AppError('not_found');
   requirePermission(actor.user, 'policy.edit', { departmentId });
   const term = await currentTerm(db);
   if (!term) throw new AppError('not_found');
   return db.transaction().execute(async (trx) => {
-    await trx.updateTable('department').set({ slot_policy: JSON.stringify(policy) }).where('id', '=', departmentId).execute();
+    await trx
+      .updateTable('department')
+      .set({ slot_policy: JSON.stringify(policy) })
+      .where('id', '=', departmentId)
+      .execute();
     const cabinets = await trx
       .selectFrom('cabinet')
       .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
@@ -47,7 +77,12 @@ export async function setDepartmentPolicy(db: Db, actor: Actor, departmentId: st
     const result: ReplanResult = { cabinets: cabinets.length, added: 0, moved: 0, removed: 0, kept: 0 };
     const dueAt = (week: number) => dueAtEndOfWeek(term.startsOn, week, term.timeZone);
     for (const cabinet of cabinets) {
-      const planned = planSlots({ lectureHours: cabinet.lecture_hours, practicalHours: cabinet.practical_hours, weeks: term.weeks, policy });
+      const planned = planSlots({
+        lectureHours: cabinet.lecture_hours,
+        practicalHours: cabinet.practical_hours,
+        weeks: term.weeks,
+        policy,
+      });
       const existing = await trx
         .selectFrom('slot')
         .leftJoin('item', 'item.slot_id', 'slot.id')
@@ -58,17 +93,32 @@ export async function setDepartmentPolicy(db: Db, actor: Actor, departmentId: st
           'slot.week',
           'item.id as itemId',
           // An upload on its way into the slot keeps it too.
-          eb.exists(eb.selectFrom('upload').select('upload.id').whereRef('upload.slot_id', '=', 'slot.id')).as('uploading'),
+          eb
+            .exists(eb.selectFrom('upload').select('upload.id').whereRef('upload.slot_id', '=', 'slot.id'))
+            .as('uploading'),
         ])
         .where('slot.cabinet_id', '=', cabinet.id)
         .execute();
       for (const slot of planned) {
         const found = existing.find((e) => e.kind === slot.kind && e.number === slot.number);
         if (!found) {
-          await trx.insertInto('slot').values({ cabinet_id: cabinet.id, kind: slot.kind, number: slot.number, week: slot.week, due_at: dueAt(slot.week) }).execute();
+          await trx
+            .insertInto('slot')
+            .values({
+              cabinet_id: cabinet.id,
+              kind: slot.kind,
+              number: slot.number,
+              week: slot.week,
+              due_at: dueAt(slot.week),
+            })
+            .execute();
           result.added += 1;
         } else if (found.week !== slot.week) {
-          await trx.updateTable('slot').set({ week: slot.week, due_at: dueAt(slot.week) }).where('id', '=', found.id).execute();
+          await trx
+            .updateTable('slot')
+            .set({ week: slot.week, due_at: dueAt(slot.week) })
+            .where('id', '=', found.id)
+            .execute();
           result.moved += 1;
         }
       }
@@ -81,7 +131,14 @@ export async function setDepartmentPolicy(db: Db, actor: Actor, departmentId: st
         result.removed += 1;
       }
     }
-    await recordAudit(trx, { actorId: actor.user.id, action: 'department.policy', objectType: 'department', objectId: departmentId, ip: actor.ip, data: { policy, ...result } });
+    await recordAudit(trx, {
+      actorId: actor.user.id,
+      action: 'department.policy',
+      objectType: 'department',
+      objectId: departmentId,
+      ip: actor.ip,
+      data: { policy, ...result },
+    });
     return result;
   });
 }

@@ -14,7 +14,17 @@ export type QualitySignals = {
   /** Students graded ÷ students who submitted, over the assignments. */
   gradedShare: number | null;
 };
-export type QualityParts = Pick<Database['cabinet_current'], 'lecture_seconds' | 'lectures' | 'captioned' | 'watched_sum' | 'watched_lectures' | 'reused' | 'submissions' | 'graded'>;
+export type QualityParts = Pick<
+  Database['cabinet_current'],
+  | 'lecture_seconds'
+  | 'lectures'
+  | 'captioned'
+  | 'watched_sum'
+  | 'watched_lectures'
+  | 'reused'
+  | 'submissions'
+  | 'graded'
+>;
 const share = (part: number, whole: number) => (whole ? part / whole : null);
 /** The signals from their summed parts: the same for a cabinet, a department, a faculty or the university. */
 export function qualityOf(parts: QualityParts): QualitySignals {
@@ -27,6 +37,17 @@ export function qualityOf(parts: QualityParts): QualitySignals {
     gradedShare: share(parts.graded, parts.submissions),
   };
 }
-export const qualityColumns = ['lecture_seconds', 'lectures', 'captioned', 'watched_sum', 'watched_lectures', 'reused', 'submissions', 'graded'] as const;
-export const addQuality = (a: QualityParts, b: QualityParts): QualityParts => Object.fromEntries(qualityColumns.map((column) => [column, Number(a[column]) + Number(b[column])])) as QualityParts;
-export const noQuality = (): QualityParts => Object.fromEntries(qualityColumns.map((column) => [column, 0])) as QualityParts;
+export const qualityColumns = [
+  'lecture_seconds',
+  'lectures',
+  'captioned',
+  'watched_sum',
+  'watched_lectures',
+  'reused',
+  'submissions',
+  'graded',
+] as const;
+export const addQuality = (a: QualityParts, b: QualityParts): QualityParts =>
+  Object.fromEntries(qualityColumns.map((column) => [column, Number(a[column]) + Number(b[column])])) as QualityParts;
+export const noQuality = (): QualityParts =>
+  Object.fromEntries(qualityColumns.map((column) => [column, 0])) as QualityParts;

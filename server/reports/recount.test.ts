@@ -13,11 +13,26 @@ let cabinet: Awaited<ReturnType<typeof demoCabinet>>;
 const db = () => server.services.db;
 const at = (iso: string) => new Date(iso);
 
-async function deliver(kind: string, number: number, item: { status: 'draft' | 'published'; publishedAt?: string; video?: { state: 'ready' | 'processing'; readyAt?: string } }) {
+async function deliver(
+  kind: string,
+  number: number,
+  item: {
+    status: 'draft' | 'published';
+    publishedAt?: string;
+    video?: { state: 'ready' | 'processing'; readyAt?: string };
+  },
+) {
   const slot = cabinet.slots.find((s) => s.kind === kind && s.number === number)!;
   const row = await db()
     .insertInto('item')
-    .values({ cabinet_id: cabinet.cabinetId, slot_id: slot.id, title: `${kind} ${number}`, status: item.status, published_at: item.publishedAt ? at(item.publishedAt) : null, created_by: cabinet.user.id })
+    .values({
+      cabinet_id: cabinet.cabinetId,
+      slot_id: slot.id,
+      title: `${kind} ${number}`,
+      status: item.status,
+      published_at: item.publishedAt ? at(item.publishedAt) : null,
+      created_by: cabinet.user.id,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   if (item.video) {
@@ -48,18 +63,40 @@ let termId: string;
 beforeAll(async () => {
   server = await startTestServer();
   cabinet = await demoCabinet(db(), 'instructor', 'MATH-101');
-  departmentId = (await db().selectFrom('subject').select('department_id').where('code', '=', 'MATH-101').executeTakeFirstOrThrow()).department_id;
-  termId = (await db().selectFrom('cabinet').innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id').select('ta.term_id').where('cabinet.id', '=', cabinet.cabinetId).executeTakeFirstOrThrow()).term_id;
+  departmentId = (
+    await db().selectFrom('subject').select('department_id').where('code', '=', 'MATH-101').executeTakeFirstOrThrow()
+  ).department_id;
+  termId = (
+    await db()
+      .selectFrom('cabinet')
+      .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
+      .select('ta.term_id')
+      .where('cabinet.id', '=', cabinet.cabinetId)
+      .executeTakeFirstOrThrow()
+  ).term_id;
   // Due dates we know: the plan's slots of weeks 1–2 fall due on 1 and 8 October (Bishkek 23:59).
   for (const slot of cabinet.slots) {
-    const due = slot.number === 1 ? '2026-10-01T17:59:00Z' : slot.number === 2 ? '2026-10-08T17:59:00Z' : '2026-12-20T17:59:00Z';
-    await db().updateTable('slot').set({ due_at: at(due) }).where('id', '=', slot.id).execute();
+    const due =
+      slot.number === 1 ? '2026-10-01T17:59:00Z' : slot.number === 2 ? '2026-10-08T17:59:00Z' : '2026-12-20T17:59:00Z';
+    await db()
+      .updateTable('slot')
+      .set({ due_at: at(due) })
+      .where('id', '=', slot.id)
+      .execute();
   }
   await deliver('practical_material', 1, { status: 'published', publishedAt: '2026-09-30T10:00:00Z' }); // on time
   await deliver('practical_material', 2, { status: 'published', publishedAt: '2026-10-10T10:00:00Z' }); // two days late
   // Published before the due time, but its video was ready only after it: late.
-  await deliver('lecture_video', 1, { status: 'published', publishedAt: '2026-09-28T10:00:00Z', video: { state: 'ready', readyAt: '2026-10-02T09:00:00Z' } });
-  await deliver('lecture_video', 2, { status: 'published', publishedAt: '2026-10-05T10:00:00Z', video: { state: 'processing' } }); // not delivered
+  await deliver('lecture_video', 1, {
+    status: 'published',
+    publishedAt: '2026-09-28T10:00:00Z',
+    video: { state: 'ready', readyAt: '2026-10-02T09:00:00Z' },
+  });
+  await deliver('lecture_video', 2, {
+    status: 'published',
+    publishedAt: '2026-10-05T10:00:00Z',
+    video: { state: 'processing' },
+  }); // not delivered
   await deliver('interim_assessment', 1, { status: 'draft' }); // not delivered
 });
 afterAll(async () => {
@@ -99,21 +136,64 @@ describe('cabinet measures', () => {
     expect(page.slots.filter((s) => s.state === 'overdue')).toHaveLength(m!.total.overdue);
   });
 
-  it('keeps summaries that equal the recount at every week\'s end and any moment, through publishing, unpublishing and a video becoming ready', async () => {
+  it("keeps summaries that equal the recount at every week's end and any moment, through publishing, unpublishing and a video becoming ready", async () => {
     await catchUp(db());
-    for (const moment of ['2026-09-01T00:00:00Z', '2026-10-02T12:00:00Z', '2026-10-05T00:00:00Z', '2026-10-10T10:00:00Z', '2026-11-01T00:00:00Z', '2027-06-01T00:00:00Z']) {
-      expect(await cabinetsAt(db(), [cabinet.cabinetId], at(moment))).toEqual(await countCabinets(db(), [cabinet.cabinetId], at(moment)));
+    for (const moment of [
+      '2026-09-01T00:00:00Z',
+      '2026-10-02T12:00:00Z',
+      '2026-10-05T00:00:00Z',
+      '2026-10-10T10:00:00Z',
+      '2026-11-01T00:00:00Z',
+      '2027-06-01T00:00:00Z',
+    ]) {
+      expect(await cabinetsAt(db(), [cabinet.cabinetId], at(moment))).toEqual(
+        await countCabinets(db(), [cabinet.cabinetId], at(moment)),
+      );
     }
     expect(await checkSummaries(db(), termId)).toEqual([]);
     // The second lecture's video becomes ready, the practical is unpublished, the draft published.
-    const lecture2 = await db().selectFrom('item').innerJoin('slot', 'slot.id', 'item.slot_id').select('item.id').where('slot.cabinet_id', '=', cabinet.cabinetId).where('slot.kind', '=', 'lecture_video').where('slot.number', '=', 2).executeTakeFirstOrThrow();
-    await db().updateTable('media_file').set({ processing_state: 'ready', ready_at: at('2026-10-07T09:00:00Z') }).where('item_id', '=', lecture2.id).execute();
-    const practical1 = await db().selectFrom('item').innerJoin('slot', 'slot.id', 'item.slot_id').select('item.id').where('slot.cabinet_id', '=', cabinet.cabinetId).where('slot.kind', '=', 'practical_material').where('slot.number', '=', 1).executeTakeFirstOrThrow();
-    await db().updateTable('item').set({ status: 'draft', published_at: null }).where('id', '=', practical1.id).execute();
-    const assessment = await db().selectFrom('item').innerJoin('slot', 'slot.id', 'item.slot_id').select('item.id').where('slot.cabinet_id', '=', cabinet.cabinetId).where('slot.kind', '=', 'interim_assessment').executeTakeFirstOrThrow();
-    await db().updateTable('item').set({ status: 'published', published_at: at('2026-10-20T08:00:00Z') }).where('id', '=', assessment.id).execute();
+    const lecture2 = await db()
+      .selectFrom('item')
+      .innerJoin('slot', 'slot.id', 'item.slot_id')
+      .select('item.id')
+      .where('slot.cabinet_id', '=', cabinet.cabinetId)
+      .where('slot.kind', '=', 'lecture_video')
+      .where('slot.number', '=', 2)
+      .executeTakeFirstOrThrow();
+    await db()
+      .updateTable('media_file')
+      .set({ processing_state: 'ready', ready_at: at('2026-10-07T09:00:00Z') })
+      .where('item_id', '=', lecture2.id)
+      .execute();
+    const practical1 = await db()
+      .selectFrom('item')
+      .innerJoin('slot', 'slot.id', 'item.slot_id')
+      .select('item.id')
+      .where('slot.cabinet_id', '=', cabinet.cabinetId)
+      .where('slot.kind', '=', 'practical_material')
+      .where('slot.number', '=', 1)
+      .executeTakeFirstOrThrow();
+    await db()
+      .updateTable('item')
+      .set({ status: 'draft', published_at: null })
+      .where('id', '=', practical1.id)
+      .execute();
+    const assessment = await db()
+      .selectFrom('item')
+      .innerJoin('slot', 'slot.id', 'item.slot_id')
+      .select('item.id')
+      .where('slot.cabinet_id', '=', cabinet.cabinetId)
+      .where('slot.kind', '=', 'interim_assessment')
+      .executeTakeFirstOrThrow();
+    await db()
+      .updateTable('item')
+      .set({ status: 'published', published_at: at('2026-10-20T08:00:00Z') })
+      .where('id', '=', assessment.id)
+      .execute();
     // Each change marked the cabinet for the refresher; a reader sees that and catches up.
-    expect(await db().selectFrom('report_dirty').select('cabinet_id').where('cabinet_id', '=', cabinet.cabinetId).execute()).not.toHaveLength(0);
+    expect(
+      await db().selectFrom('report_dirty').select('cabinet_id').where('cabinet_id', '=', cabinet.cabinetId).execute(),
+    ).not.toHaveLength(0);
     expect(await isStale(db(), departmentId)).toBe(true);
     await catchUp(db(), departmentId);
     const [now] = await cabinetsAt(db(), [cabinet.cabinetId], at('2026-11-01T00:00:00Z'));
@@ -123,27 +203,46 @@ describe('cabinet measures', () => {
     expect(await checkSummaries(db(), termId)).toEqual([]);
     expect(await isStale(db(), departmentId)).toBe(false);
     // A department's row per term day and kind: what "as of" a date reads.
-    expect(await db().selectFrom('department_day').select('day').where('department_id', '=', departmentId).execute()).toHaveLength(16 * 7 * 3);
+    expect(
+      await db().selectFrom('department_day').select('day').where('department_id', '=', departmentId).execute(),
+    ).toHaveLength(16 * 7 * 3);
   });
 
   it('refreshes a cabinet whose counts a due moment has overtaken before anyone reads them', async () => {
     // As if the refresher had last run long ago, when nothing was due yet.
-    await db().updateTable('cabinet_current').set({ counts: JSON.stringify({}), valid_until: at('2026-09-01T00:00:00Z') }).where('cabinet_id', '=', cabinet.cabinetId).execute();
-    await db().updateTable('department_current').set({ valid_until: at('2026-09-01T00:00:00Z') }).where('department_id', '=', departmentId).execute();
+    await db()
+      .updateTable('cabinet_current')
+      .set({ counts: JSON.stringify({}), valid_until: at('2026-09-01T00:00:00Z') })
+      .where('cabinet_id', '=', cabinet.cabinetId)
+      .execute();
+    await db()
+      .updateTable('department_current')
+      .set({ valid_until: at('2026-09-01T00:00:00Z') })
+      .where('department_id', '=', departmentId)
+      .execute();
     expect(await isStale(db(), departmentId)).toBe(true);
     expect(await catchUp(db())).toBe(1);
-    const kept = await db().selectFrom('cabinet_current').select(['counts', 'valid_until']).where('cabinet_id', '=', cabinet.cabinetId).executeTakeFirstOrThrow();
+    const kept = await db()
+      .selectFrom('cabinet_current')
+      .select(['counts', 'valid_until'])
+      .where('cabinet_id', '=', cabinet.cabinetId)
+      .executeTakeFirstOrThrow();
     expect(Object.values(kept.counts).some((counts) => counts.due > 0)).toBe(true);
     expect(kept.valid_until!.getTime()).toBeGreaterThan(Date.now());
     expect(await checkSummaries(db(), termId)).toEqual([]);
   });
 
-  it('catches up one department without waiting for another department\'s changes', async () => {
+  it("catches up one department without waiting for another department's changes", async () => {
     const physics = await demoCabinet(db(), 'instructor4', 'PHY-201');
     await catchUp(db());
-    await db().insertInto('report_dirty').values([{ cabinet_id: cabinet.cabinetId }, { cabinet_id: physics.cabinetId }]).execute();
+    await db()
+      .insertInto('report_dirty')
+      .values([{ cabinet_id: cabinet.cabinetId }, { cabinet_id: physics.cabinetId }])
+      .execute();
     expect(await catchUp(db(), departmentId)).toBe(1);
-    expect((await db().selectFrom('report_dirty').select('cabinet_id').execute()).map((r) => r.cabinet_id)).toEqual([physics.cabinetId]);
+    expect((await db().selectFrom('report_dirty').select('cabinet_id').execute()).map((r) => r.cabinet_id)).toEqual([
+      physics.cabinetId,
+    ]);
     expect(await catchUp(db())).toBe(1);
   });
 
@@ -151,8 +250,12 @@ describe('cabinet measures', () => {
     const { sql } = await import('kysely');
     const snapshot = async () => ({
       facts: await db().selectFrom('slot_fact').selectAll().orderBy('slot_id').execute(),
-      cabinets: (await db().selectFrom('cabinet_current').selectAll().orderBy('cabinet_id').execute()).map(({ as_of: _, ...row }) => row),
-      departments: (await db().selectFrom('department_current').selectAll().orderBy('department_id').execute()).map(({ as_of: _, ...row }) => row),
+      cabinets: (await db().selectFrom('cabinet_current').selectAll().orderBy('cabinet_id').execute()).map(
+        ({ as_of: _, ...row }) => row,
+      ),
+      departments: (await db().selectFrom('department_current').selectAll().orderBy('department_id').execute()).map(
+        ({ as_of: _, ...row }) => row,
+      ),
       days: await db().selectFrom('department_day').selectAll().orderBy(['department_id', 'day', 'kind']).execute(),
     });
     const kept = await snapshot();

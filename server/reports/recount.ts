@@ -7,7 +7,11 @@ import type { Database, SlotCountsByKind } from '../../db/schema.ts';
 import { countsByKind, measuresOf, type CabinetMeasures } from '../common/report-measures.ts';
 
 /** The measures of some cabinets as they stood at `asOf`, in the order asked for. */
-export async function countCabinets(db: Kysely<Database>, cabinetIds: readonly string[], asOf: Date): Promise<CabinetMeasures[]> {
+export async function countCabinets(
+  db: Kysely<Database>,
+  cabinetIds: readonly string[],
+  asOf: Date,
+): Promise<CabinetMeasures[]> {
   if (cabinetIds.length === 0) return [];
   const { rows } = await sql<{ cabinet_id: string; counts: SlotCountsByKind }>`
     select cabinet_id, counts from report_recount(${[...cabinetIds]}::uuid[], ${asOf}::timestamptz)`.execute(db);

@@ -21,7 +21,13 @@ const REPEAT_WINDOW_MS = 10 * 60_000;
  * Every plan slot of the department due by `now` and not delivered, grouped by instructor: counted
  * from the raw rows by the one delivery rule (`slot_delivery`), so it never waits for the refresher.
  */
-export async function overdueByInstructor(db: Db, departmentId: string, termId: string, now: Date, instructorId?: string): Promise<InstructorOverdue[]> {
+export async function overdueByInstructor(
+  db: Db,
+  departmentId: string,
+  termId: string,
+  now: Date,
+  instructorId?: string,
+): Promise<InstructorOverdue[]> {
   const rows = await db
     .selectFrom('slot_delivery')
     .innerJoin('slot', 'slot.id', 'slot_delivery.slot_id')
@@ -29,7 +35,16 @@ export async function overdueByInstructor(db: Db, departmentId: string, termId: 
     .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
     .innerJoin('subject', 'subject.id', 'ta.subject_id')
     .innerJoin('app_user as instructor', 'instructor.id', 'ta.instructor_id')
-    .select(['instructor.id as instructorId', 'instructor.full_name', 'cabinet.id as cabinetId', 'subject.code', 'subject.name', 'slot.kind', 'slot.number', 'slot.due_at'])
+    .select([
+      'instructor.id as instructorId',
+      'instructor.full_name',
+      'cabinet.id as cabinetId',
+      'subject.code',
+      'subject.name',
+      'slot.kind',
+      'slot.number',
+      'slot.due_at',
+    ])
     .where('subject.department_id', '=', departmentId)
     .where('ta.term_id', '=', termId)
     .where('slot_delivery.due_at', '<=', now)
@@ -41,8 +56,19 @@ export async function overdueByInstructor(db: Db, departmentId: string, termId: 
     .execute();
   const grouped = new Map<string, InstructorOverdue>();
   for (const row of rows) {
-    const entry = grouped.get(row.instructorId) ?? { instructorId: row.instructorId, instructorName: row.full_name, slots: [] };
-    entry.slots.push({ cabinetId: row.cabinetId, subjectCode: row.code, subjectName: row.name, kind: row.kind, number: row.number, dueAt: row.due_at.toISOString() });
+    const entry = grouped.get(row.instructorId) ?? {
+      instructorId: row.instructorId,
+      instructorName: row.full_name,
+      slots: [],
+    };
+    entry.slots.push({
+      cabinetId: row.cabinetId,
+      subjectCode: row.code,
+      subjectName: row.name,
+      kind: row.kind,
+      number: row.number,
+      dueAt: row.due_at.toISOString(),
+    });
     grouped.set(row.instructorId, entry);
   }
   return [...grouped.values()];
@@ -52,9 +78,17 @@ export async function overdueByInstructor(db: Db, departmentId: string, termId: 
  * The head reminds one instructor of the department about what is overdue now; with `email` (SMTP
  * configured) an e-mail copy is enqueued in the same transaction.
  */
-export async function sendReminder(db: Db, actor: Actor, departmentId: string, instructorId: string, options: { now?: Date; email?: JobQueue | null } = {}): Promise<string> {
+export async function sendReminder(
+  db: Db,
+  actor: Actor,
+  departmentId: string,
+  instructorId: string,
+  options: { now?: Date; email?: JobQueue | null } = {},
+): Promise<string> {
   const now = options.now ?? new Date();
-  const department = isUuid(departmentId) ? await db.selectFrom('department').select(['id', 'name']).where('id', '=', departmentId).executeTakeFirst() : undefined;
+  const department = isUuid(departmentId)
+    ? await db.selectFrom('department').select(['id', 'name']).where('id', '=', departmentId).executeTakeFirst()
+    : undefined;
   if (!department) throw new AppError('not_found');
   requirePermission(actor.user, 'report.remind', { departmentId });
   const term = await currentTerm(db);
@@ -72,10 +106,34 @@ export async function sendReminder(db: Db, actor: Actor, departmentId: string, i
       .where('created_at', '>', new Date(now.getTime() - REPEAT_WINDOW_MS))
       .executeTakeFirst();
     if (recent) return recent.id;
-    const sender = await trx.selectFrom('app_user').select('full_name').where('id', '=', actor.user.id).executeTakeFirstOrThrow();
-    const data: OverdueReminder = { departmentName: department.name, senderName: sender.full_name, slots: overdue.slots };
-    const created = await trx.insertInto('notification').values({ user_id: instructorId, kind: 'overdue_reminder', data: JSON.stringify(data), created_by: actor.user.id }).returning('id').executeTakeFirstOrThrow();
-    await recordAudit(trx, { actorId: actor.user.id, action: 'report.remind', objectType: 'app_user', objectId: instructorId, ip: actor.ip, data: { departmentId, slots: overdue.slots.length } });
+    const sender = await trx
+      .selectFrom('app_user')
+      .select('full_name')
+      .where('id', '=', actor.user.id)
+      .executeTakeFirstOrThrow();
+    const data: OverdueReminder = {
+      departmentName: department.name,
+      senderName: sender.full_name,
+      slots: overdue.slots,
+    };
+    const created = await trx
+      .insertInto('notification')
+      .values({
+        user_id: instructorId,
+        kind: 'overdue_reminder',
+        data: JSON.stringify(data),
+        created_by: actor.user.id,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actorId: actor.user.id,
+      action: 'report.remind',
+      objectType: 'app_user',
+      objectId: instructorId,
+      ip: actor.ip,
+      data: { departmentId, slots: overdue.slots.length },
+    });
     if (options.email) await options.email.enqueue(trx, 'send-reminder-email', { notificationId: created.id });
     return created.id;
   });
@@ -85,13 +143,29 @@ export type NotificationView = { id: string; createdAt: string; reminder: Overdu
 
 /** A user's unread notifications, newest first. */
 export async function unreadNotifications(db: Db, user: Principal): Promise<NotificationView[]> {
-  const rows = await db.selectFrom('notification').select(['id', 'created_at', 'data']).where('user_id', '=', user.id).where('read_at', 'is', null).orderBy('created_at', 'desc').limit(20).execute();
-  return rows.map((row) => ({ id: row.id, createdAt: row.created_at.toISOString(), reminder: row.data as OverdueReminder }));
+  const rows = await db
+    .selectFrom('notification')
+    .select(['id', 'created_at', 'data'])
+    .where('user_id', '=', user.id)
+    .where('read_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .limit(20)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    createdAt: row.created_at.toISOString(),
+    reminder: row.data as OverdueReminder,
+  }));
 }
 
 /** Marks one's own notification read; anyone else's is "not found". */
 export async function markNotificationRead(db: Db, user: Principal, notificationId: string): Promise<void> {
   if (!isUuid(notificationId)) throw new AppError('not_found');
-  const updated = await db.updateTable('notification').set({ read_at: new Date() }).where('id', '=', notificationId).where('user_id', '=', user.id).executeTakeFirst();
+  const updated = await db
+    .updateTable('notification')
+    .set({ read_at: new Date() })
+    .where('id', '=', notificationId)
+    .where('user_id', '=', user.id)
+    .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) throw new AppError('not_found');
 }

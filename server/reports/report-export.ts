@@ -15,10 +15,30 @@ export function reportSheet(report: DepartmentReport, format: SheetFormat, t: TF
     { header: t('report.instructor'), width: 28, value: (row) => row.instructorName },
     { header: t('report.subject'), width: 30, value: (row) => `${row.subjectCode} ${row.subjectName}` },
     { header: t('report.groups'), width: 20, value: (row) => row.groups.join(', ') },
-    { header: t('report.studyForm'), width: 18, value: (row) => row.studyForms.map((f) => t(`studyForm.${f}`)).join(', ') },
-    ...slotKinds.map((kind): Column<ReportRow> => ({ header: `${t(`slotKind.${kind}`)}`, width: 14, value: (row) => `${row.measures.byKind[kind].delivered}/${row.measures.byKind[kind].required}` })),
-    { header: t('report.completeness'), width: 12, numFmt: '0%', value: (row) => row.measures.completeness, fill: (row) => colour(row.measures.completeness) },
-    { header: t('report.timeliness'), width: 12, numFmt: '0%', value: (row) => row.measures.timeliness, fill: (row) => colour(row.measures.timeliness) },
+    {
+      header: t('report.studyForm'),
+      width: 18,
+      value: (row) => row.studyForms.map((f) => t(`studyForm.${f}`)).join(', '),
+    },
+    ...slotKinds.map((kind): Column<ReportRow> => ({
+      header: `${t(`slotKind.${kind}`)}`,
+      width: 14,
+      value: (row) => `${row.measures.byKind[kind].delivered}/${row.measures.byKind[kind].required}`,
+    })),
+    {
+      header: t('report.completeness'),
+      width: 12,
+      numFmt: '0%',
+      value: (row) => row.measures.completeness,
+      fill: (row) => colour(row.measures.completeness),
+    },
+    {
+      header: t('report.timeliness'),
+      width: 12,
+      numFmt: '0%',
+      value: (row) => row.measures.timeliness,
+      fill: (row) => colour(row.measures.timeliness),
+    },
     { header: t('report.overdue'), width: 10, value: (row) => row.measures.total.overdue },
     { header: t('report.lectureMinutes'), width: 12, value: (row) => row.quality.lectureMinutes },
     { header: t('report.captions'), width: 12, numFmt: '0%', value: (row) => row.quality.captionShare },
@@ -32,6 +52,15 @@ export function reportSheet(report: DepartmentReport, format: SheetFormat, t: TF
     const required = report.rows.reduce((n, r) => n + r.measures.byKind[kind].required, 0);
     return `${delivered}/${required}`;
   };
-  const totals = [t('report.total'), report.department.name, '', '', ...slotKinds.map(byKind), report.total.completeness, report.total.timeliness, report.total.total.overdue];
+  const totals = [
+    t('report.total'),
+    report.department.name,
+    '',
+    '',
+    ...slotKinds.map(byKind),
+    report.total.completeness,
+    report.total.timeliness,
+    report.total.total.overdue,
+  ];
   return writeSheet(report.department.name, columns, report.rows, format, totals);
 }

@@ -17,7 +17,16 @@ import { awaitFresh } from './freshness.ts';
 import { dayOf, departmentsOnDay } from './summaries.ts';
 
 type Parts = { cabinets: number; total: Counts; quality: QualityParts };
-export type RollupRow = { id: string; name: string; kind: string; cabinets: number; total: Counts; completeness: number | null; timeliness: number | null; quality: QualitySignals };
+export type RollupRow = {
+  id: string;
+  name: string;
+  kind: string;
+  cabinets: number;
+  total: Counts;
+  completeness: number | null;
+  timeliness: number | null;
+  quality: QualitySignals;
+};
 export type Rollup = {
   title: string;
   term: TermInfo;
@@ -29,7 +38,8 @@ export type Rollup = {
 };
 
 /** Least complete first: where a dean or the vice-rector should look. */
-const ranked = (rows: RollupRow[]) => rows.sort((a, b) => (a.completeness ?? 2) - (b.completeness ?? 2) || a.name.localeCompare(b.name));
+const ranked = (rows: RollupRow[]) =>
+  rows.sort((a, b) => (a.completeness ?? 2) - (b.completeness ?? 2) || a.name.localeCompare(b.name));
 
 type DepartmentRow = QualityParts & {
   id: string;
@@ -72,10 +82,22 @@ async function departmentsAt(db: Db, facultyId: string | null, asOfDay: string |
   const term = rows[0]?.term ? termInfo(rows[0].term) : await currentTerm(db);
   if (!term) throw new AppError('not_found');
   const asOf = await endOfDay(db, asOfDay, term);
-  const onDay = asOfDay === null ? null : await departmentsOnDay(db, term.id, await dayOf(db, term.id, asOf), facultyId === null ? undefined : rows.map((r) => r.id));
+  const onDay =
+    asOfDay === null
+      ? null
+      : await departmentsOnDay(
+          db,
+          term.id,
+          await dayOf(db, term.id, asOf),
+          facultyId === null ? undefined : rows.map((r) => r.id),
+        );
   const departments = rows.map((row) => {
     const byKind = onDay ? onDay.get(row.id) : row.counts ? countsByKind(row.counts) : undefined;
-    const parts: Parts = { cabinets: row.cabinets ?? 0, total: byKind ? measuresOf(byKind).total : emptyCounts(), quality: row };
+    const parts: Parts = {
+      cabinets: row.cabinets ?? 0,
+      total: byKind ? measuresOf(byKind).total : emptyCounts(),
+      quality: row,
+    };
     return { ...row, parts };
   });
   return { term, asOf, departments, refreshing };
@@ -88,13 +110,27 @@ function sumOf(parts: Parts[]) {
   return { cabinets: parts.reduce((n, p) => n + p.cabinets, 0), total, ...ratios(total), quality: qualityOf(quality) };
 }
 
-export async function facultyReport(db: Db, user: Principal | null, facultyId: string, asOfDay: string | null = null): Promise<Rollup> {
-  const faculty = isUuid(facultyId) ? await db.selectFrom('faculty').select(['id', 'name']).where('id', '=', facultyId).executeTakeFirst() : undefined;
+export async function facultyReport(
+  db: Db,
+  user: Principal | null,
+  facultyId: string,
+  asOfDay: string | null = null,
+): Promise<Rollup> {
+  const faculty = isUuid(facultyId)
+    ? await db.selectFrom('faculty').select(['id', 'name']).where('id', '=', facultyId).executeTakeFirst()
+    : undefined;
   if (!faculty) throw new AppError(user ? 'not_found' : 'unauthorized');
   requirePermission(user, 'report.faculty', { facultyId: faculty.id });
   const { term, asOf, departments, refreshing } = await departmentsAt(db, faculty.id, asOfDay);
   const rows = ranked(departments.map((d) => ({ id: d.id, name: d.name, kind: d.kind, ...sumOf([d.parts]) })));
-  return { title: faculty.name, term, asOf: asOf.toISOString(), rows, total: sumOf(departments.map((d) => d.parts)), refreshing };
+  return {
+    title: faculty.name,
+    term,
+    asOf: asOf.toISOString(),
+    rows,
+    total: sumOf(departments.map((d) => d.parts)),
+    refreshing,
+  };
 }
 
 export async function universityReport(db: Db, user: Principal | null, asOfDay: string | null = null): Promise<Rollup> {
@@ -106,12 +142,17 @@ export async function universityReport(db: Db, user: Principal | null, asOfDay: 
     faculty.parts.push(d.parts);
     faculties.set(d.faculty_id, faculty);
   }
-  const rows = ranked([...faculties.entries()].map(([id, f]) => ({ id, name: f.name, kind: f.kind, ...sumOf(f.parts) })));
+  const rows = ranked(
+    [...faculties.entries()].map(([id, f]) => ({ id, name: f.name, kind: f.kind, ...sumOf(f.parts) })),
+  );
   return { title: '', term, asOf: asOf.toISOString(), rows, total: sumOf(departments.map((d) => d.parts)), refreshing };
 }
 
 /** The reports a person starts from (`reportEntries`), each with the name of its faculty or department. */
-export async function reportLinksOf(db: Db, user: Principal): Promise<Array<ReturnType<typeof reportEntries>[number] & { name: string | null }>> {
+export async function reportLinksOf(
+  db: Db,
+  user: Principal,
+): Promise<Array<ReturnType<typeof reportEntries>[number] & { name: string | null }>> {
   const entries = reportEntries(user);
   const ids = entries.flatMap((entry) => (entry.id ? [entry.id] : []));
   if (ids.length === 0) return entries.map((entry) => ({ ...entry, name: null }));

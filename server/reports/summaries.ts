@@ -19,7 +19,9 @@ const BATCH = 20;
 export async function catchUp(db: Kysely<Database>, departmentId: string | null = null): Promise<number> {
   let total = 0;
   for (;;) {
-    const row = await sql<{ refreshed: number }>`select report_catch_up(${departmentId}::uuid, ${BATCH}) as refreshed`.execute(db);
+    const row = await sql<{
+      refreshed: number;
+    }>`select report_catch_up(${departmentId}::uuid, ${BATCH}) as refreshed`.execute(db);
     const refreshed = row.rows[0]!.refreshed;
     total += refreshed;
     if (refreshed < BATCH) return total;
@@ -37,22 +39,39 @@ export async function isStale(db: Kysely<Database>, departmentId: string | null)
  * a date after it reads the last day (deliveries after the term's end are in no day's counts).
  */
 export async function dayOf(db: Kysely<Database>, termId: string, moment: Date): Promise<number> {
-  const row = await sql<{ day: number }>`select least(weeks * 7, report_day(${moment}::timestamptz, starts_on, time_zone, weeks * 7)) as day from term where id = ${termId}`.execute(db);
+  const row = await sql<{
+    day: number;
+  }>`select least(weeks * 7, report_day(${moment}::timestamptz, starts_on, time_zone, weeks * 7)) as day from term where id = ${termId}`.execute(
+    db,
+  );
   return row.rows[0]!.day;
 }
 
 /** Departments' counts at the end of term day `day` (cumulative), by kind; departments without slots are absent. */
-export async function departmentsOnDay(db: Kysely<Database>, termId: string, day: number, departmentIds?: readonly string[]): Promise<Map<string, CabinetMeasures['byKind']>> {
+export async function departmentsOnDay(
+  db: Kysely<Database>,
+  termId: string,
+  day: number,
+  departmentIds?: readonly string[],
+): Promise<Map<string, CabinetMeasures['byKind']>> {
   const rows = await db
     .selectFrom('department_day')
     .select(['department_id', 'kind', 'required', 'due', 'delivered', 'on_time', 'settled'])
     .where('term_id', '=', termId)
     .where('day', '=', day)
-    .$if(departmentIds !== undefined, (q) => q.where('department_id', 'in', departmentIds!.length ? [...departmentIds!] : ['00000000-0000-0000-0000-000000000000']))
+    .$if(departmentIds !== undefined, (q) =>
+      q.where(
+        'department_id',
+        'in',
+        departmentIds!.length ? [...departmentIds!] : ['00000000-0000-0000-0000-000000000000'],
+      ),
+    )
     .execute();
   const result = new Map<string, CabinetMeasures['byKind']>();
   for (const row of rows) {
-    const byKind = result.get(row.department_id) ?? (Object.fromEntries(slotKinds.map((k) => [k, emptyCounts()])) as CabinetMeasures['byKind']);
+    const byKind =
+      result.get(row.department_id) ??
+      (Object.fromEntries(slotKinds.map((k) => [k, emptyCounts()])) as CabinetMeasures['byKind']);
     byKind[row.kind] = {
       required: row.required,
       due: row.due,
@@ -69,11 +88,17 @@ export async function departmentsOnDay(db: Kysely<Database>, termId: string, day
  * Some cabinets' measures as they stood at any moment, counted by `report_counts` from their slot
  * facts (the refresher's dates of due and delivery): a past date in a department's report.
  */
-export async function cabinetsAt(db: Kysely<Database>, cabinetIds: readonly string[], asOf: Date): Promise<CabinetMeasures[]> {
+export async function cabinetsAt(
+  db: Kysely<Database>,
+  cabinetIds: readonly string[],
+  asOf: Date,
+): Promise<CabinetMeasures[]> {
   if (cabinetIds.length === 0) return [];
   const rows = await sql<{ cabinet_id: string; counts: CabinetMeasures['byKind'] }>`
     select cabinet_id, report_counts(array_agg((f.kind, f.due_at, f.delivered_at)::report_fact), ${asOf}::timestamptz) as counts
-    from slot_fact f where cabinet_id in (${sql.join(cabinetIds.map((id) => sql`${id}::uuid`))}) group by cabinet_id`.execute(db);
+    from slot_fact f where cabinet_id in (${sql.join(cabinetIds.map((id) => sql`${id}::uuid`))}) group by cabinet_id`.execute(
+    db,
+  );
   const counts = new Map(rows.rows.map((row) => [row.cabinet_id, row.counts]));
   return cabinetIds.map((cabinetId) => ({ cabinetId, ...measuresOf(countsByKind(counts.get(cabinetId))) }));
 }

@@ -47,7 +47,10 @@ export function createLocalStorage(root: string): MediaStorage {
     async read(key, range?: ByteRange, options?: ReadOptions) {
       const file = pathOf(key);
       await fs.access(file);
-      return createReadStream(file, { ...(options?.chunkBytes ? { highWaterMark: options.chunkBytes } : {}), ...(range ? { start: range.start, end: range.end } : {}) });
+      return createReadStream(file, {
+        ...(options?.chunkBytes ? { highWaterMark: options.chunkBytes } : {}),
+        ...(range ? { start: range.start, end: range.end } : {}),
+      });
     },
     async size(key) {
       try {

@@ -61,7 +61,9 @@ describe.each(Object.keys(backends))('%s media storage', (name) => {
   it('reads an inclusive byte range', async () => {
     const data = Buffer.from('0123456789abcdef');
     await backend.storage.putFile('originals/cc/range/original.txt', await localFile(data), 'text/plain');
-    expect((await collect(await backend.storage.read('originals/cc/range/original.txt', { start: 3, end: 7 }))).toString()).toBe('34567');
+    expect(
+      (await collect(await backend.storage.read('originals/cc/range/original.txt', { start: 3, end: 7 }))).toString(),
+    ).toBe('34567');
   });
 
   it('lists by prefix in key order, and removes', async () => {
@@ -105,7 +107,9 @@ describe.each(Object.keys(backends))('%s media storage', (name) => {
 
 describe('storage keys and names', () => {
   it('builds keys only from our ids', () => {
-    expect(storageKeys.original('0f3c5d9e-1111-4222-8333-444455556666', 'pdf')).toBe('originals/0f/0f3c5d9e-1111-4222-8333-444455556666/original.pdf');
+    expect(storageKeys.original('0f3c5d9e-1111-4222-8333-444455556666', 'pdf')).toBe(
+      'originals/0f/0f3c5d9e-1111-4222-8333-444455556666/original.pdf',
+    );
   });
 
   it('writes Content-Disposition with an ASCII fallback and the UTF-8 name', () => {

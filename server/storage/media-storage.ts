@@ -29,10 +29,16 @@ export interface MediaStorage {
 }
 
 /** What the transcoder publishes, by file extension: HLS playlists and segments, thumbnails and their index. */
-export const publishedContentTypes: Record<string, string> = { m3u8: 'application/vnd.apple.mpegurl', ts: 'video/mp2t', jpg: 'image/jpeg', vtt: 'text/vtt; charset=utf-8' };
+export const publishedContentTypes: Record<string, string> = {
+  m3u8: 'application/vnd.apple.mpegurl',
+  ts: 'video/mp2t',
+  jpg: 'image/jpeg',
+  vtt: 'text/vtt; charset=utf-8',
+};
 
 /** The content type a stored object is written with: published output's own, anything else as bytes. */
-export const contentTypeOfKey = (key: string): string => publishedContentTypes[key.split('.').pop() ?? ''] ?? 'application/octet-stream';
+export const contentTypeOfKey = (key: string): string =>
+  publishedContentTypes[key.split('.').pop() ?? ''] ?? 'application/octet-stream';
 
 const keyPattern = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;
 
@@ -48,12 +54,16 @@ export const storageKeys = {
   /** One attempt's HLS output; a new attempt writes beside it, so a published prefix never changes. */
   hls: (fileId: string, attempt: string) => `hls/${fileId.slice(0, 2)}/${fileId}/${attempt}`,
   /** A question's picture, named by its content (a replaced picture gets a new key). */
-  questionImage: (questionId: string, sha256: string, extension: string) => `question-images/${questionId.slice(0, 2)}/${questionId}/${sha256}.${extension}`,
+  questionImage: (questionId: string, sha256: string, extension: string) =>
+    `question-images/${questionId.slice(0, 2)}/${questionId}/${sha256}.${extension}`,
 };
 
 /** `Content-Disposition` with an ASCII fallback and the UTF-8 name (Kyrgyz and Russian file names). */
 export function contentDisposition(disposition: 'inline' | 'attachment', fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]|["\\%]/g, '_');
-  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(fileName).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `${disposition}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

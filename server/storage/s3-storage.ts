@@ -47,10 +47,24 @@ function s3Client(config: S3Config): S3Client {
 type Bucket = { client: S3Client; Bucket: string };
 
 /** A small file in one streamed PUT; a large one in parts, a few at a time (see above). */
-async function putObject({ client, Bucket }: Bucket, transfers: LimitFunction, key: string, localPath: string, contentType: string): Promise<void> {
+async function putObject(
+  { client, Bucket }: Bucket,
+  transfers: LimitFunction,
+  key: string,
+  localPath: string,
+  contentType: string,
+): Promise<void> {
   const { size } = await stat(localPath);
   if (size <= PART_SIZE) {
-    await client.send(new PutObjectCommand({ Bucket, Key: key, Body: createReadStream(localPath), ContentLength: size, ContentType: contentType }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket,
+        Key: key,
+        Body: createReadStream(localPath),
+        ContentLength: size,
+        ContentType: contentType,
+      }),
+    );
     return;
   }
   await transfers(async () => {

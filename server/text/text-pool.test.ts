@@ -20,7 +20,9 @@ async function longestHold(work: () => Promise<unknown>): Promise<number> {
 
 describe('the text pool', () => {
   it('renders bold, lists and links, and drops raw HTML and script links', async () => {
-    const html = await pool.formatted('**Маанилүү:** отчет\n\n- биринчи\n- экинчи\n\n[Китепкана](https://lib.example.kg) [x](javascript:alert(1))\n\n<script>alert(1)</script><img src=x onerror=alert(1)>');
+    const html = await pool.formatted(
+      '**Маанилүү:** отчет\n\n- биринчи\n- экинчи\n\n[Китепкана](https://lib.example.kg) [x](javascript:alert(1))\n\n<script>alert(1)</script><img src=x onerror=alert(1)>',
+    );
     expect(html).toContain('<strong>Маанилүү:</strong>');
     expect(html).toContain('<li>экинчи</li>');
     expect(html).toContain('href="https://lib.example.kg" rel="noopener noreferrer nofollow"');
@@ -51,7 +53,9 @@ describe('the text pool', () => {
     const hurried = createTextPool({ questionsMs: 20 });
     try {
       const text = '::Q:: a {=b ~c}\n\n'.repeat(100_000);
-      await expect(hurried.questions('gift', text)).rejects.toMatchObject(new AppError('invalid_input', 'quiz.import.too_complex'));
+      await expect(hurried.questions('gift', text)).rejects.toMatchObject(
+        new AppError('invalid_input', 'quiz.import.too_complex'),
+      );
     } finally {
       await hurried.close();
     }

@@ -22,7 +22,6 @@ export type TextPool = {
 
 export const textLimits = { markdownMs: 1_000, questionsMs: 20_000, cachedTexts: 1_000, queued: 32 } as const;
 
-
 /** The text as paragraphs, its line breaks kept: what a reader gets when the formatting cannot be rendered. */
 export function plainParagraphs(text: string): string {
   return text
@@ -44,7 +43,8 @@ export function createTextPool(limits: Partial<Record<keyof typeof textLimits, n
       // A thread that ran out of time is ended (abort); an idle one ends after a while with its memory.
       idleTimeout: 30_000,
     }));
-  const run = <T>(task: TextTask, ms: number): Promise<T> => thePool().run(task, { signal: AbortSignal.timeout(ms) }) as Promise<T>;
+  const run = <T>(task: TextTask, ms: number): Promise<T> =>
+    thePool().run(task, { signal: AbortSignal.timeout(ms) }) as Promise<T>;
   // Rendered HTML by the text's hash, the most recently used last; renders under way, shared by
   // readers who open the same page at once. A fallback is not kept: the next view tries again
   // (a render may have missed its deadline only because the thread was busy with a bank).
@@ -80,7 +80,8 @@ export function createTextPool(limits: Partial<Record<keyof typeof textLimits, n
       try {
         return await run<ImportResult>({ kind: 'questions', format, text }, questionsMs);
       } catch (error) {
-        if (error instanceof Error && /queue is at limit/.test(error.message)) throw new AppError('unavailable', 'errors.busy', { seconds: 5 });
+        if (error instanceof Error && /queue is at limit/.test(error.message))
+          throw new AppError('unavailable', 'errors.busy', { seconds: 5 });
         throw new AppError('invalid_input', 'quiz.import.too_complex');
       }
     },

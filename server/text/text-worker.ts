@@ -9,9 +9,11 @@ import { lowerThisThreadsPriority } from '../thread-priority.ts';
 
 lowerThisThreadsPriority(5);
 
-export type TextTask = { kind: 'markdown'; text: string } | { kind: 'questions'; format: 'gift' | 'aiken'; text: string };
+export type TextTask =
+  { kind: 'markdown'; text: string } | { kind: 'questions'; format: 'gift' | 'aiken'; text: string };
 
-const link = ({ href, children }: { href?: string; children?: ReactNode }) => createElement('a', { href, rel: 'noopener noreferrer nofollow', target: '_blank' }, children);
+const link = ({ href, children }: { href?: string; children?: ReactNode }) =>
+  createElement('a', { href, rel: 'noopener noreferrer nofollow', target: '_blank' }, children);
 
 /**
  * Markdown to HTML: react-markdown renders no raw HTML (skipHtml) and drops unsafe link schemes

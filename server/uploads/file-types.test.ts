@@ -36,7 +36,12 @@ describe('kindByName', () => {
 
 describe('detectAcceptedType', () => {
   it('accepts content that matches the kind its name announces and picks our type', async () => {
-    expect(await detectAcceptedType(await write('a.pdf', Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(100)])), 'slides.pdf')).toEqual({
+    expect(
+      await detectAcceptedType(
+        await write('a.pdf', Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(100)])),
+        'slides.pdf',
+      ),
+    ).toEqual({
       kind: 'document',
       contentType: 'application/pdf',
       extension: 'pdf',
@@ -46,12 +51,20 @@ describe('detectAcceptedType', () => {
   });
 
   it('accepts UTF-8 text and CSV without markup', async () => {
-    expect((await detectAcceptedType(await write('c.txt', 'Саламатсызбы!\nТапшырма 1'), 'tasks.txt'))?.contentType).toBe('text/plain');
-    expect((await detectAcceptedType(await write('d.csv', 'аты,баа\nАйгерим,5\n'), 'grades.csv'))?.contentType).toBe('text/csv');
+    expect(
+      (await detectAcceptedType(await write('c.txt', 'Саламатсызбы!\nТапшырма 1'), 'tasks.txt'))?.contentType,
+    ).toBe('text/plain');
+    expect((await detectAcceptedType(await write('d.csv', 'аты,баа\nАйгерим,5\n'), 'grades.csv'))?.contentType).toBe(
+      'text/csv',
+    );
   });
 
   it.each([
-    ['an executable named .pdf', 'a.pdf', Buffer.concat([Buffer.from('4d5a90000300000004000000ffff0000', 'hex'), Buffer.alloc(100)])],
+    [
+      'an executable named .pdf',
+      'a.pdf',
+      Buffer.concat([Buffer.from('4d5a90000300000004000000ffff0000', 'hex'), Buffer.alloc(100)]),
+    ],
     ['a PDF named .mp4', 'a.mp4', Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(100)])],
     ['HTML named .txt', 'a.txt', '<html><body onload=alert(1)>'],
     ['SVG named .txt', 'a.txt', '<svg onload="alert(1)"/>'],
@@ -66,14 +79,31 @@ describe('detectAcceptedType', () => {
 
 describe('detectAcceptedTypeOfHead', () => {
   it('judges the first 64 KiB of a file still arriving as the complete file will be judged', async () => {
-    const mp4 = Buffer.concat([Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'), randomBytes(HEAD_BYTES)]);
-    expect(await detectAcceptedTypeOfHead(mp4.subarray(0, HEAD_BYTES), 'Лекция.mp4')).toMatchObject({ kind: 'video', contentType: 'video/mp4' });
+    const mp4 = Buffer.concat([
+      Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'),
+      randomBytes(HEAD_BYTES),
+    ]);
+    expect(await detectAcceptedTypeOfHead(mp4.subarray(0, HEAD_BYTES), 'Лекция.mp4')).toMatchObject({
+      kind: 'video',
+      contentType: 'video/mp4',
+    });
     expect(await detectAcceptedTypeOfHead(randomBytes(HEAD_BYTES), 'Лекция.mp4')).toBeNull();
     expect(await detectAcceptedTypeOfHead(mp4.subarray(0, HEAD_BYTES), 'Лекция.mp3')).toBeNull();
     // An MP3 whose ID3 tag (cover art) is longer than the head: told by the tag's header, as whole.
     const tagSize = 300_000;
-    const syncsafe = Buffer.from([(tagSize >> 21) & 0x7f, (tagSize >> 14) & 0x7f, (tagSize >> 7) & 0x7f, tagSize & 0x7f]);
-    const mp3 = Buffer.concat([Buffer.from('ID3\x04\x00\x00', 'latin1'), syncsafe, randomBytes(tagSize), Buffer.from('fffb9064', 'hex'), randomBytes(4000)]);
+    const syncsafe = Buffer.from([
+      (tagSize >> 21) & 0x7f,
+      (tagSize >> 14) & 0x7f,
+      (tagSize >> 7) & 0x7f,
+      tagSize & 0x7f,
+    ]);
+    const mp3 = Buffer.concat([
+      Buffer.from('ID3\x04\x00\x00', 'latin1'),
+      syncsafe,
+      randomBytes(tagSize),
+      Buffer.from('fffb9064', 'hex'),
+      randomBytes(4000),
+    ]);
     expect(await detectAcceptedTypeOfHead(mp3.subarray(0, HEAD_BYTES), 'dars.mp3')).toMatchObject({ kind: 'audio' });
     expect(await detectAcceptedType(await write('tag.mp3', mp3), 'dars.mp3')).toMatchObject({ kind: 'audio' });
     // Text cut in the middle of a letter at the head's end is judged by its whole lines.

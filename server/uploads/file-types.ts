@@ -6,9 +6,45 @@ import type { FileKind } from '../../db/schema.ts';
 type Accepted = { kind: FileKind; extensions: string[]; mimes: string[] };
 
 const accepted: Accepted[] = [
-  { kind: 'video', extensions: ['mp4', 'm4v', 'mov', 'mkv', 'webm', 'avi', 'ts', 'mts', 'flv', '3gp'], mimes: ['video/mp4', 'video/x-m4v', 'video/quicktime', 'video/matroska', 'video/x-matroska', 'video/webm', 'video/vnd.avi', 'video/x-msvideo', 'video/mp2t', 'video/x-flv', 'video/3gpp', 'video/3gpp2'] },
-  { kind: 'audio', extensions: ['mp3', 'm4a', 'aac', 'wav', 'ogg', 'oga', 'opus', 'flac'], mimes: ['audio/mpeg', 'audio/x-m4a', 'audio/mp4', 'audio/aac', 'audio/wav', 'audio/x-wav', 'audio/ogg', 'audio/opus', 'audio/flac', 'audio/x-flac'] },
-  { kind: 'image', extensions: ['jpg', 'jpeg', 'png', 'webp', 'gif'], mimes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] },
+  {
+    kind: 'video',
+    extensions: ['mp4', 'm4v', 'mov', 'mkv', 'webm', 'avi', 'ts', 'mts', 'flv', '3gp'],
+    mimes: [
+      'video/mp4',
+      'video/x-m4v',
+      'video/quicktime',
+      'video/matroska',
+      'video/x-matroska',
+      'video/webm',
+      'video/vnd.avi',
+      'video/x-msvideo',
+      'video/mp2t',
+      'video/x-flv',
+      'video/3gpp',
+      'video/3gpp2',
+    ],
+  },
+  {
+    kind: 'audio',
+    extensions: ['mp3', 'm4a', 'aac', 'wav', 'ogg', 'oga', 'opus', 'flac'],
+    mimes: [
+      'audio/mpeg',
+      'audio/x-m4a',
+      'audio/mp4',
+      'audio/aac',
+      'audio/wav',
+      'audio/x-wav',
+      'audio/ogg',
+      'audio/opus',
+      'audio/flac',
+      'audio/x-flac',
+    ],
+  },
+  {
+    kind: 'image',
+    extensions: ['jpg', 'jpeg', 'png', 'webp', 'gif'],
+    mimes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'],
+  },
   {
     kind: 'document',
     extensions: ['pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'odt', 'ods', 'odp', 'rtf', 'txt', 'csv', 'zip'],
@@ -71,10 +107,18 @@ function detectText(head: Buffer, nameExtension: string, whole: boolean): Detect
     return null;
   }
   if (markup.test(text)) return null;
-  return { kind: 'document', contentType: nameExtension === 'csv' ? 'text/csv' : 'text/plain', extension: nameExtension };
+  return {
+    kind: 'document',
+    contentType: nameExtension === 'csv' ? 'text/csv' : 'text/plain',
+    extension: nameExtension,
+  };
 }
 
-function accept(found: { mime: string; ext: string } | undefined, fileName: string, textHead: () => DetectedType | null): DetectedType | null {
+function accept(
+  found: { mime: string; ext: string } | undefined,
+  fileName: string,
+  textHead: () => DetectedType | null,
+): DetectedType | null {
   const announced = kindByName(fileName);
   if (!announced) return null;
   if (!found) return textHead();
@@ -92,7 +136,9 @@ export async function detectAcceptedType(filePath: string, fileName: string): Pr
   try {
     const buffer = Buffer.alloc(HEAD_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return accept(undefined, fileName, () => detectText(buffer.subarray(0, bytesRead), extensionOf(fileName), bytesRead < buffer.length));
+    return accept(undefined, fileName, () =>
+      detectText(buffer.subarray(0, bytesRead), extensionOf(fileName), bytesRead < buffer.length),
+    );
   } finally {
     await handle.close();
   }

@@ -7,7 +7,15 @@ import zlib from 'node:zlib';
 import { lowerThisThreadsPriority } from '../thread-priority.ts';
 
 type Waiter = { size: number; requestId: string };
-type Followed = { path: string; hash: Hash; crc32: number; offset: number; fd: number | null; waiters: Waiter[]; idleSince: number };
+type Followed = {
+  path: string;
+  hash: Hash;
+  crc32: number;
+  offset: number;
+  fd: number | null;
+  waiters: Waiter[];
+  idleSince: number;
+};
 type Message =
   | { type: 'follow'; uploadId: string; path: string }
   | { type: 'digest'; uploadId: string; path: string; size: number; requestId: string }
@@ -28,7 +36,15 @@ let timer: NodeJS.Timeout | null = null;
  */
 lowerThisThreadsPriority(19);
 
-const start = (path: string): Followed => ({ path, hash: createHash('sha256'), crc32: 0, offset: 0, fd: null, waiters: [], idleSince: Date.now() });
+const start = (path: string): Followed => ({
+  path,
+  hash: createHash('sha256'),
+  crc32: 0,
+  offset: 0,
+  fd: null,
+  waiters: [],
+  idleSince: Date.now(),
+});
 
 function drop(uploadId: string): void {
   const entry = followed.get(uploadId);
@@ -62,7 +78,12 @@ function answer(uploadId: string, entry: Followed): void {
   for (const waiter of [...entry.waiters]) {
     if (entry.offset < waiter.size) continue;
     entry.waiters.splice(entry.waiters.indexOf(waiter), 1);
-    if (entry.offset === waiter.size) parentPort!.postMessage({ requestId: waiter.requestId, digest: entry.hash.copy().digest('hex'), crc32: entry.crc32 });
+    if (entry.offset === waiter.size)
+      parentPort!.postMessage({
+        requestId: waiter.requestId,
+        digest: entry.hash.copy().digest('hex'),
+        crc32: entry.crc32,
+      });
     else parentPort!.postMessage({ requestId: waiter.requestId, error: `file is longer than ${waiter.size} bytes` });
     drop(uploadId);
   }
@@ -76,7 +97,8 @@ function turn(): void {
     try {
       atEnd = advance(entry);
     } catch (error) {
-      for (const waiter of entry.waiters) parentPort!.postMessage({ requestId: waiter.requestId, error: String(error) });
+      for (const waiter of entry.waiters)
+        parentPort!.postMessage({ requestId: waiter.requestId, error: String(error) });
       drop(uploadId);
       continue;
     }
@@ -84,7 +106,10 @@ function turn(): void {
     if (atEnd && entry.waiters.length) {
       // The upload is complete when a digest is asked for: what is on disk now is all there is.
       for (const waiter of entry.waiters.filter((w) => entry.offset < w.size)) {
-        parentPort!.postMessage({ requestId: waiter.requestId, error: `file has ${entry.offset} of ${waiter.size} bytes` });
+        parentPort!.postMessage({
+          requestId: waiter.requestId,
+          error: `file has ${entry.offset} of ${waiter.size} bytes`,
+        });
         entry.waiters.splice(entry.waiters.indexOf(waiter), 1);
       }
     }

@@ -53,13 +53,16 @@ describe('spool hasher', () => {
   });
 
   // Meaningless in a process already at the lowest priority.
-  it.runIf(process.platform === 'linux' && os.getPriority() < 19)('hashes on a thread of the lowest priority (nice 19), and leaves the rest of the process alone', async () => {
-    const upload = id();
-    const data = randomBytes(1000);
-    await fs.writeFile(path.join(dir, upload), data);
-    await hasher.digest(upload, data.length); // the worker is running
-    const nices = (await fs.readdir('/proc/self/task')).map((task) => procStat(`self/task/${task}`).nice);
-    expect(nices.filter((nice) => nice === 19)).toHaveLength(1);
-    expect(os.getPriority()).toBeLessThan(19);
-  });
+  it.runIf(process.platform === 'linux' && os.getPriority() < 19)(
+    'hashes on a thread of the lowest priority (nice 19), and leaves the rest of the process alone',
+    async () => {
+      const upload = id();
+      const data = randomBytes(1000);
+      await fs.writeFile(path.join(dir, upload), data);
+      await hasher.digest(upload, data.length); // the worker is running
+      const nices = (await fs.readdir('/proc/self/task')).map((task) => procStat(`self/task/${task}`).nice);
+      expect(nices.filter((nice) => nice === 19)).toHaveLength(1);
+      expect(os.getPriority()).toBeLessThan(19);
+    },
+  );
 });

@@ -14,11 +14,23 @@ const ORPHAN_GRACE_MS = 10 * 60_000;
  * - an upload idle for `olderThanMs` is discarded, row and files;
  * - the files of an upload that no longer exists, or that was recorded, are removed.
  */
-export async function sweepSpool(deps: Pick<UploadDeps, 'db' | 'spoolDir'>, olderThanMs: number, now = new Date()): Promise<{ discarded: number; orphans: number }> {
+export async function sweepSpool(
+  deps: Pick<UploadDeps, 'db' | 'spoolDir'>,
+  olderThanMs: number,
+  now = new Date(),
+): Promise<{ discarded: number; orphans: number }> {
   const names = await fs.readdir(deps.spoolDir).catch(() => [] as string[]);
   const ids = [...new Set(names.map((name) => name.replace(/\.json$/, '')).filter((id) => uploadIdPattern.test(id)))];
   if (ids.length === 0) return { discarded: 0, orphans: 0 };
-  const rows = new Map((await deps.db.selectFrom('upload').select(['id', 'finished_at', 'last_activity_at']).where('id', 'in', ids).execute()).map((row) => [row.id, row]));
+  const rows = new Map(
+    (
+      await deps.db
+        .selectFrom('upload')
+        .select(['id', 'finished_at', 'last_activity_at'])
+        .where('id', 'in', ids)
+        .execute()
+    ).map((row) => [row.id, row]),
+  );
   const cutoff = now.getTime() - olderThanMs;
   let discarded = 0;
   let orphans = 0;
@@ -31,7 +43,11 @@ export async function sweepSpool(deps: Pick<UploadDeps, 'db' | 'spoolDir'>, olde
       // Activity is the last byte written (the record beside it is written when the upload is made).
       const lastByte = written?.mtimeMs ?? 0;
       if (lastByte > row.last_activity_at.getTime() + 60_000) {
-        await deps.db.updateTable('upload').set({ last_activity_at: new Date(lastByte) }).where('id', '=', id).execute();
+        await deps.db
+          .updateTable('upload')
+          .set({ last_activity_at: new Date(lastByte) })
+          .where('id', '=', id)
+          .execute();
       } else if (row.last_activity_at.getTime() < cutoff) {
         await discardUpload(deps, id);
         discarded++;
@@ -50,10 +66,18 @@ export async function sweepSpool(deps: Pick<UploadDeps, 'db' | 'spoolDir'>, olde
  * first, then what the database still says is idle goes. An upload whose bytes arrive on another
  * machine is kept active by that machine's own sweep, which also removes its files once it is gone.
  */
-export async function removeAbandonedUploads(deps: Pick<UploadDeps, 'db' | 'spoolDir'>, olderThanMs: number): Promise<number> {
+export async function removeAbandonedUploads(
+  deps: Pick<UploadDeps, 'db' | 'spoolDir'>,
+  olderThanMs: number,
+): Promise<number> {
   const { discarded } = await sweepSpool(deps, olderThanMs);
   const cutoff = new Date(Date.now() - olderThanMs);
-  const stale = await deps.db.selectFrom('upload').select('id').where('finished_at', 'is', null).where('last_activity_at', '<', cutoff).execute();
+  const stale = await deps.db
+    .selectFrom('upload')
+    .select('id')
+    .where('finished_at', 'is', null)
+    .where('last_activity_at', '<', cutoff)
+    .execute();
   for (const { id } of stale) await discardUpload(deps, id);
   return discarded + stale.length;
 }

@@ -35,7 +35,9 @@ export const uploadMetadataSchema = z
     filename: z.string().trim().min(1).max(255),
   })
   // A new extra item is created first (with its request key); an upload goes into a slot, an item or an assignment.
-  .refine((value) => [value.slotId, value.itemId, value.assignmentId].filter(Boolean).length === 1, { message: 'a slot, an item or an assignment, one of them' });
+  .refine((value) => [value.slotId, value.itemId, value.assignmentId].filter(Boolean).length === 1, {
+    message: 'a slot, an item or an assignment, one of them',
+  });
 
 export function limitFor(kind: FileKind, limits: UploadLimits): number {
   return kind === 'video' || kind === 'audio' ? limits.video : limits.document;
@@ -47,7 +49,12 @@ const asMiB = (bytes: number) => Math.round(bytes / 1024 / 1024);
 export async function beginUpload(
   db: Db,
   user: Principal | null,
-  input: { uploadId: string; size: number | undefined; metadata: Record<string, string | null | undefined> | undefined; limits: UploadLimits },
+  input: {
+    uploadId: string;
+    size: number | undefined;
+    metadata: Record<string, string | null | undefined> | undefined;
+    limits: UploadLimits;
+  },
 ): Promise<void> {
   if (!user) throw new AppError('unauthorized');
   const parsed = uploadMetadataSchema.safeParse(input.metadata ?? {});
@@ -57,7 +64,10 @@ export async function beginUpload(
   if (input.size <= 0) throw new AppError('invalid_upload', 'upload.empty');
   if (target.assignmentId) {
     // A student's file: the assignment's own rules (window, types, size, number of files).
-    const rules = await checkSubmissionUpload(db, user, target.assignmentId, { name: target.filename, size: input.size });
+    const rules = await checkSubmissionUpload(db, user, target.assignmentId, {
+      name: target.filename,
+      size: input.size,
+    });
     if (rules.cabinetId !== target.cabinetId) throw new AppError('not_found');
   } else {
     const cabinet = await loadCabinetScope(db, target.cabinetId);
@@ -71,11 +81,21 @@ export async function beginUpload(
   if (input.size > limit) throw new AppError('upload_too_large', 'upload.too_large', { limit: asMiB(limit) });
 
   if (target.slotId) {
-    const slot = await db.selectFrom('slot').select('id').where('id', '=', target.slotId).where('cabinet_id', '=', target.cabinetId).executeTakeFirst();
+    const slot = await db
+      .selectFrom('slot')
+      .select('id')
+      .where('id', '=', target.slotId)
+      .where('cabinet_id', '=', target.cabinetId)
+      .executeTakeFirst();
     if (!slot) throw new AppError('not_found');
   }
   if (target.itemId) {
-    const item = await db.selectFrom('item').select('id').where('id', '=', target.itemId).where('cabinet_id', '=', target.cabinetId).executeTakeFirst();
+    const item = await db
+      .selectFrom('item')
+      .select('id')
+      .where('id', '=', target.itemId)
+      .where('cabinet_id', '=', target.cabinetId)
+      .executeTakeFirst();
     if (!item) throw new AppError('not_found');
   }
   const size = input.size;
@@ -88,9 +108,12 @@ export async function beginUpload(
       .where('user_id', '=', user.id)
       .where('finished_at', 'is', null)
       .executeTakeFirstOrThrow();
-    if (Number(open.n) >= input.limits.openPerPerson) throw new AppError('too_many_requests', 'upload.too_many_open', { max: input.limits.openPerPerson });
+    if (Number(open.n) >= input.limits.openPerPerson)
+      throw new AppError('too_many_requests', 'upload.too_many_open', { max: input.limits.openPerPerson });
     if (Number(open.bytes) + size > input.limits.openBytesPerPerson) {
-      throw new AppError('too_many_requests', 'upload.too_much_open', { gib: Number((input.limits.openBytesPerPerson / 1024 ** 3).toFixed(2)) });
+      throw new AppError('too_many_requests', 'upload.too_much_open', {
+        gib: Number((input.limits.openBytesPerPerson / 1024 ** 3).toFixed(2)),
+      });
     }
     await trx
       .insertInto('upload')
@@ -123,7 +146,11 @@ export async function authorizeUploadRequest<U extends Principal>(
   const [user, row] = await Promise.all([findUser(), validId ? uploadScope(db, validId) : null]);
   if (!user) throw new AppError('unauthorized');
   if (!validId || !row) throw new AppError('not_found');
-  requirePermission(user, 'upload.continue', { ownerId: row.ownerId, cabinet: row.cabinet, forSubmission: row.forSubmission });
+  requirePermission(user, 'upload.continue', {
+    ownerId: row.ownerId,
+    cabinet: row.cabinet,
+    forSubmission: row.forSubmission,
+  });
   if (method === 'PATCH' && Date.now() - row.lastActivityAt.getTime() > 60_000) {
     await db.updateTable('upload').set({ last_activity_at: new Date() }).where('id', '=', validId).execute();
   }
@@ -152,15 +179,28 @@ export async function discardUpload(deps: Pick<UploadDeps, 'db' | 'spoolDir'>, u
  * 8 GiB file is refused, and discarded, after its first HEAD_BYTES instead of after its last byte.
  * The check of the complete file still runs at the end.
  */
-export async function checkArrivingContent(deps: Pick<UploadDeps, 'db' | 'spoolDir'>, uploadId: string, head: Buffer): Promise<void> {
-  const row = await deps.db.selectFrom('upload').select(['file_name', 'file_kind']).where('id', '=', uploadId).where('finished_at', 'is', null).executeTakeFirst();
+export async function checkArrivingContent(
+  deps: Pick<UploadDeps, 'db' | 'spoolDir'>,
+  uploadId: string,
+  head: Buffer,
+): Promise<void> {
+  const row = await deps.db
+    .selectFrom('upload')
+    .select(['file_name', 'file_kind'])
+    .where('id', '=', uploadId)
+    .where('finished_at', 'is', null)
+    .executeTakeFirst();
   if (!row) return;
   const detected = await detectAcceptedTypeOfHead(head, row.file_name);
   if (!detected || detected.kind !== row.file_kind) await refuseContent(deps, uploadId, row.file_name);
 }
 
 /** An upload whose bytes are not what its name says: discarded, and refused (415). */
-async function refuseContent(deps: Pick<UploadDeps, 'db' | 'spoolDir'>, uploadId: string, fileName: string): Promise<never> {
+async function refuseContent(
+  deps: Pick<UploadDeps, 'db' | 'spoolDir'>,
+  uploadId: string,
+  fileName: string,
+): Promise<never> {
   await discardUpload(deps, uploadId);
   throw new AppError('unsupported_type', 'upload.content_not_allowed', { name: fileName });
 }
@@ -181,23 +221,58 @@ type Stored = {
 
 /** What an upload was recorded as, if it already was (a second finish of the same upload). */
 async function alreadyRecorded(db: Db, uploadId: string): Promise<FinishedUpload | null> {
-  const recorded = await db.selectFrom('media_file').select(['id', 'item_id']).where('upload_id', '=', uploadId).executeTakeFirst();
+  const recorded = await db
+    .selectFrom('media_file')
+    .select(['id', 'item_id'])
+    .where('upload_id', '=', uploadId)
+    .executeTakeFirst();
   if (recorded) return { mediaFileId: recorded.id, itemId: recorded.item_id };
-  const recordedForSubmission = await db.selectFrom('submission_file').select('id').where('upload_id', '=', uploadId).executeTakeFirst();
+  const recordedForSubmission = await db
+    .selectFrom('submission_file')
+    .select('id')
+    .where('upload_id', '=', uploadId)
+    .executeTakeFirst();
   return recordedForSubmission ? { submissionFileId: recordedForSubmission.id } : null;
 }
 
 /** A student's file, a draft of their submission. */
-async function recordSubmissionUpload(trx: Transaction<Database>, { row, mediaFileId, key, bytes, sha256, crc32, detected, ip }: Stored, assignmentId: string): Promise<FinishedUpload> {
-  await recordSubmissionFile(trx, { id: mediaFileId, assignment_id: assignmentId, student_id: row.user_id, upload_id: row.id, storage_key: key, original_name: row.file_name, byte_size: bytes, sha256, crc32, content_type: detected.contentType });
+async function recordSubmissionUpload(
+  trx: Transaction<Database>,
+  { row, mediaFileId, key, bytes, sha256, crc32, detected, ip }: Stored,
+  assignmentId: string,
+): Promise<FinishedUpload> {
+  await recordSubmissionFile(trx, {
+    id: mediaFileId,
+    assignment_id: assignmentId,
+    student_id: row.user_id,
+    upload_id: row.id,
+    storage_key: key,
+    original_name: row.file_name,
+    byte_size: bytes,
+    sha256,
+    crc32,
+    content_type: detected.contentType,
+  });
   await trx.updateTable('upload').set({ finished_at: new Date() }).where('id', '=', row.id).execute();
-  await recordAudit(trx, { actorId: row.user_id, action: 'submission.file', objectType: 'submission_file', objectId: mediaFileId, ip, data: { assignmentId, name: row.file_name, bytes, sha256 } });
+  await recordAudit(trx, {
+    actorId: row.user_id,
+    action: 'submission.file',
+    objectType: 'submission_file',
+    objectId: mediaFileId,
+    ip,
+    data: { assignmentId, name: row.file_name, bytes, sha256 },
+  });
   return { submissionFileId: mediaFileId };
 }
 
 /** A file of a cabinet's item (in a slot, the slot's item, made if need be); a lecture is queued for processing. */
-async function recordItemFile(trx: Transaction<Database>, queue: JobQueue, { row, mediaFileId, key, bytes, sha256, detected, ip }: Stored): Promise<FinishedUpload> {
-  const itemId = row.item_id ?? (row.slot_id ? await slotItemId(trx, row.slot_id, titleFromName(row.file_name), row.user_id) : null);
+async function recordItemFile(
+  trx: Transaction<Database>,
+  queue: JobQueue,
+  { row, mediaFileId, key, bytes, sha256, detected, ip }: Stored,
+): Promise<FinishedUpload> {
+  const itemId =
+    row.item_id ?? (row.slot_id ? await slotItemId(trx, row.slot_id, titleFromName(row.file_name), row.user_id) : null);
   if (!itemId) throw new Error(`Upload ${row.id} has no target`);
   // Lectures, video or audio only, are turned into HLS by the worker.
   const toProcess = detected.kind === 'video' || detected.kind === 'audio';
@@ -220,7 +295,14 @@ async function recordItemFile(trx: Transaction<Database>, queue: JobQueue, { row
   await trx.updateTable('upload').set({ finished_at: new Date() }).where('id', '=', row.id).execute();
   await trx.updateTable('item').set({ updated_at: new Date() }).where('id', '=', itemId).execute();
   if (toProcess) await queue.enqueue(trx, 'transcode-video', { mediaFileId });
-  await recordAudit(trx, { actorId: row.user_id, action: 'file.upload', objectType: 'media_file', objectId: mediaFileId, ip, data: { itemId, name: row.file_name, bytes, sha256 } });
+  await recordAudit(trx, {
+    actorId: row.user_id,
+    action: 'file.upload',
+    objectType: 'media_file',
+    objectId: mediaFileId,
+    ip,
+    data: { itemId, name: row.file_name, bytes, sha256 },
+  });
   return { mediaFileId, itemId };
 }
 
@@ -253,7 +335,11 @@ export async function finishUpload(
   let result: FinishedUpload;
   try {
     const assignmentId = row.assignment_id;
-    result = await db.transaction().execute((trx) => (assignmentId ? recordSubmissionUpload(trx, stored, assignmentId) : recordItemFile(trx, queue, stored)));
+    result = await db
+      .transaction()
+      .execute((trx) =>
+        assignmentId ? recordSubmissionUpload(trx, stored, assignmentId) : recordItemFile(trx, queue, stored),
+      );
   } catch (error) {
     // Nothing recorded: no orphan object either. The spool copy stays, so the upload is not lost
     // (unless it was refused for good).
@@ -271,6 +357,9 @@ export async function forgetUpload(db: Db, uploadId: string): Promise<void> {
 }
 
 function titleFromName(fileName: string): string {
-  const base = fileName.replace(/\.[A-Za-z0-9]{1,8}$/, '').replace(/[_]+/g, ' ').trim();
+  const base = fileName
+    .replace(/\.[A-Za-z0-9]{1,8}$/, '')
+    .replace(/[_]+/g, ' ')
+    .trim();
   return (base || fileName).slice(0, 200);
 }

@@ -30,10 +30,18 @@ async function importInstructor(externalId: string, email: string, name: string,
   const term = (await db.selectFrom('current_term').select('code').executeTakeFirstOrThrow()).code;
   const report = await runImport(db, {
     rows: [
-      sheet('subjects', ['code', 'department_code', 'name_ky', 'lecture_hours', 'practical_hours', 'credits'], [[subject, 'AMI', `Сабак ${subject}`, 32, 16, 4]]),
+      sheet(
+        'subjects',
+        ['code', 'department_code', 'name_ky', 'lecture_hours', 'practical_hours', 'credits'],
+        [[subject, 'AMI', `Сабак ${subject}`, 32, 16, 4]],
+      ),
       sheet('people', ['external_id', 'email', 'full_name', 'language'], [[externalId, email, name, 'ky']]),
       sheet('roles', ['person', 'role', 'scope_code'], [[externalId, 'instructor', 'AMI']]),
-      sheet('teaching', ['term_code', 'person', 'subject_code', 'group_codes'], [[term, externalId, subject, 'ПМИ-1-24']]),
+      sheet(
+        'teaching',
+        ['term_code', 'person', 'subject_code', 'group_codes'],
+        [[term, externalId, subject, 'ПМИ-1-24']],
+      ),
     ],
     fileName: 'registrar.xlsx',
     options: { termCode: null, sync: false },
@@ -42,7 +50,8 @@ async function importInstructor(externalId: string, email: string, name: string,
     actor: { id: null, ip: null },
   });
   expect(report).toMatchObject({ outcome: 'applied', problemCount: 0 });
-  return (await db.selectFrom('app_user').select('id').where('external_id', '=', externalId).executeTakeFirstOrThrow()).id;
+  return (await db.selectFrom('app_user').select('id').where('external_id', '=', externalId).executeTakeFirstOrThrow())
+    .id;
 }
 
 async function signInWithPassword(page: Page, email: string, password: string): Promise<void> {
@@ -58,7 +67,12 @@ describe.skipIf(!hasBrowser)('accounts and sign-in (Chromium)', () => {
     server = await startTestServer({
       remix: 'build',
       buildDir: await sharedBuild(),
-      env: { OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: provider.clientId, OIDC_CLIENT_SECRET: provider.clientSecret, OIDC_DISPLAY_NAME: 'KNU ID' },
+      env: {
+        OIDC_ISSUER: provider.issuer,
+        OIDC_CLIENT_ID: provider.clientId,
+        OIDC_CLIENT_SECRET: provider.clientSecret,
+        OIDC_DISPLAY_NAME: 'KNU ID',
+      },
     });
     provider.allowRedirects([`${server.url}/auth/oidc/callback`]);
     browser = await launchBrowser();
@@ -73,7 +87,10 @@ describe.skipIf(!hasBrowser)('accounts and sign-in (Chromium)', () => {
     const email = 'jyldyz.invited@university.kg';
     const personId = await importInstructor('INV-1', email, 'Чакырылган Жылдыз', 'INV-101');
     const admin = { user: await principal(server.services.db, 'admin'), ip: '127.0.0.1' };
-    const link = signInUrl(server.url, (await issueSignInLink(server.services.db, admin, personId, { mailer: null, policy: 'all' }))!);
+    const link = signInUrl(
+      server.url,
+      (await issueSignInLink(server.services.db, admin, personId, { mailer: null, policy: 'all' }))!,
+    );
 
     const first = await (await browser.newContext({ viewport: phone })).newPage();
     const firstGuard = guardPage(first);
@@ -110,12 +127,17 @@ describe.skipIf(!hasBrowser)('accounts and sign-in (Chromium)', () => {
     await first.locator('form:has(input[name=password]) button[type=submit]').click();
     await expect.poll(() => first.locator('.form-error').textContent()).toBe(ky.login.invalid);
     await first.fill('input[name=password]', 'a second passphrase');
-    await Promise.all([first.waitForURL(`${server.url}/`), first.locator('form:has(input[name=password]) button[type=submit]').click()]);
+    await Promise.all([
+      first.waitForURL(`${server.url}/`),
+      first.locator('form:has(input[name=password]) button[type=submit]').click(),
+    ]);
     await first.goto(`${server.url}/account`);
     expect(await scrollsSideways(first)).toBe(false);
 
     // The refused old password is the one failed request either page made, and it was meant.
-    expect(firstGuard.problems()).toEqual(['console: Failed to load resource: the server responded with a status of 401 (Unauthorized)']);
+    expect(firstGuard.problems()).toEqual([
+      'console: Failed to load resource: the server responded with a status of 401 (Unauthorized)',
+    ]);
     expect(secondGuard.problems()).toEqual([]);
   });
 

@@ -36,7 +36,9 @@ describe.skipIf(!hasBrowser)('an assignment from creation to the grade (Chromium
   it('creates, submits, grades with the keyboard, exports, and shows the grade', async () => {
     const instructor = await (await browser.newContext({ acceptDownloads: true })).newPage();
     await logIn(instructor, 'instructor');
-    const open = instructor.locator('.card', { hasText: 'MATH-101' }).getByRole('button', { name: ky.home.openCabinet });
+    const open = instructor
+      .locator('.card', { hasText: 'MATH-101' })
+      .getByRole('button', { name: ky.home.openCabinet });
     await Promise.all([instructor.waitForURL(/\/cabinets\//), open.click()]);
     const slot = instructor.locator('[data-testid=slot][data-slot-kind=interim_assessment]').first();
     await slot.locator('details:has([data-testid=assignment-form]) summary').click();
@@ -49,7 +51,10 @@ describe.skipIf(!hasBrowser)('an assignment from creation to the grade (Chromium
     await expect.poll(() => slot.locator('[data-testid=assignment-link]').count()).toBe(1);
     await slot.getByRole('button', { name: ky.cabinet.publish }).click();
     await expect.poll(() => slot.locator('.badge.published').count()).toBe(1);
-    const assignmentUrl = new URL((await slot.locator('[data-testid=assignment-link]').getAttribute('href'))!, server.url).href;
+    const assignmentUrl = new URL(
+      (await slot.locator('[data-testid=assignment-link]').getAttribute('href'))!,
+      server.url,
+    ).href;
 
     // The student uploads a PDF (resumable tus) and submits it with a comment.
     const student = await (await browser.newContext()).newPage();
@@ -73,7 +78,10 @@ describe.skipIf(!hasBrowser)('an assignment from creation to the grade (Chromium
     await instructor.keyboard.type('Жакшы, бирок корутунду жок.');
     await instructor.locator('[data-testid=grade-one] input[name=score]').press('Enter');
     await expect.poll(() => instructor.locator('[data-testid=roster] tr[data-status=graded]').count()).toBe(1);
-    const [download] = await Promise.all([instructor.waitForEvent('download'), instructor.getByRole('link', { name: 'XLSX' }).click()]);
+    const [download] = await Promise.all([
+      instructor.waitForEvent('download'),
+      instructor.getByRole('link', { name: 'XLSX' }).click(),
+    ]);
     const saved = path.join(work, 'grades.xlsx');
     await download.saveAs(saved);
     const workbook = new ExcelJS.Workbook();
@@ -83,7 +91,9 @@ describe.skipIf(!hasBrowser)('an assignment from creation to the grade (Chromium
 
     // The student sees the grade and the feedback; another student cannot fetch the file.
     await student.reload();
-    await expect.poll(() => student.locator('[data-testid=my-grade]').textContent()).toContain('Жакшы, бирок корутунду жок.');
+    await expect
+      .poll(() => student.locator('[data-testid=my-grade]').textContent())
+      .toContain('Жакшы, бирок корутунду жок.');
     expect(await student.locator('[data-testid=my-grade]').textContent()).toContain('8.5');
     const other = await (await browser.newContext()).newPage();
     await logIn(other, 'student2');

@@ -52,10 +52,19 @@ const remade = ['repeatable_sql', 'report_dirty', 'cabinet_current', 'department
 
 /** Every table's row count and a digest of its rows, in a stable order. */
 async function contents(db: Db): Promise<Record<string, string>> {
-  const { rows } = await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = 'public' and tablename not like 'kysely_migration%' and tablename <> all(${remade}) order by 1`.execute(db);
+  const { rows } = await sql<{
+    name: string;
+  }>`select tablename as name from pg_tables where schemaname = 'public' and tablename not like 'kysely_migration%' and tablename <> all(${remade}) order by 1`.execute(
+    db,
+  );
   const result: Record<string, string> = {};
   for (const { name } of rows) {
-    const digest = await sql<{ n: number; digest: string | null }>`select count(*)::int as n, md5(string_agg(t::text, '|' order by t::text)) as digest from ${sql.table(name)} t`.execute(db);
+    const digest = await sql<{
+      n: number;
+      digest: string | null;
+    }>`select count(*)::int as n, md5(string_agg(t::text, '|' order by t::text)) as digest from ${sql.table(name)} t`.execute(
+      db,
+    );
     result[name] = `${digest.rows[0]!.n}:${digest.rows[0]!.digest}`;
   }
   return result;
@@ -83,49 +92,106 @@ describe('backup and restore', () => {
   it('brings back every row, every file and a playable lecture', async () => {
     // A lecture uploaded and transcoded.
     const clip = path.join(work, 'lecture.mp4');
-    execFileSync(process.env.FFMPEG_PATH ?? 'ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-f', 'lavfi', '-i', 'sine', '-t', '3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-movflags', '+faststart', clip]);
+    execFileSync(process.env.FFMPEG_PATH ?? 'ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=320x240:rate=25',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine',
+      '-t',
+      '3',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      '-movflags',
+      '+faststart',
+      clip,
+    ]);
     const cabinet = await demoCabinet(original.services.db, 'instructor', 'MATH-101');
     const slot = cabinet.slots.find((candidate) => candidate.kind === 'lecture_video')!;
-    const { finish } = await tusUploadWhole(original.url, await fs.readFile(clip), { cookie: await original.cookieFor('instructor'), metadata: { cabinetId: cabinet.cabinetId, slotId: slot.id, filename: 'лекция.mp4' } });
+    const { finish } = await tusUploadWhole(original.url, await fs.readFile(clip), {
+      cookie: await original.cookieFor('instructor'),
+      metadata: { cabinetId: cabinet.cabinetId, slotId: slot.id, filename: 'лекция.mp4' },
+    });
     mediaFileId = finish!.headers.get('kabinet-media-file')!;
     await processLecture(original.services, mediaFileId);
-    const ready = await original.services.db.selectFrom('media_file').select(['processing_state', 'hls_prefix']).where('id', '=', mediaFileId).executeTakeFirstOrThrow();
+    const ready = await original.services.db
+      .selectFrom('media_file')
+      .select(['processing_state', 'hls_prefix'])
+      .where('id', '=', mediaFileId)
+      .executeTakeFirstOrThrow();
     expect(ready.processing_state).toBe('ready');
     const prefix = ready.hls_prefix!;
 
     const before = { rows: await contents(original.services.db), files: await storedFiles(original) };
     const backup = path.join(work, 'backup');
-    const first = JSON.parse((await run(process.execPath, ['server/backup-main.ts', backup], { env: envOf(original) })).stdout.trim().split('\n').at(-1)!);
+    const first = JSON.parse(
+      (await run(process.execPath, ['server/backup-main.ts', backup], { env: envOf(original) })).stdout
+        .trim()
+        .split('\n')
+        .at(-1)!,
+    );
     expect(first.mediaFiles).toBe(Object.keys(before.files).length);
 
     // Into the database in use: refused, nothing touched.
-    const refused = await run(process.execPath, ['server/restore-main.ts', backup], { env: envOf(original) }).then(() => null, (error: { stderr: string; code: number }) => error);
+    const refused = await run(process.execPath, ['server/restore-main.ts', backup], { env: envOf(original) }).then(
+      () => null,
+      (error: { stderr: string; code: number }) => error,
+    );
     expect(refused?.code).toBe(1);
     expect(refused?.stderr).toContain('the database is not empty');
 
     // Wiped: a new, empty database and empty media storage.
     const dataDir = path.join(work, 'restored');
     await fs.mkdir(dataDir);
-    const restoreEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: target.url, DATA_DIR: dataDir };
+    const restoreEnv: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      DATABASE_URL: target.url,
+      DATA_DIR: dataDir,
+    };
     // A damaged backup fails as a whole and leaves the database empty, so that the next try may begin.
     const damaged = path.join(work, 'damaged');
     await fs.cp(backup, damaged, { recursive: true });
     await fs.writeFile(path.join(damaged, 'db', 'app_user.tsv.gz'), 'not gzip');
-    const failed = await run(process.execPath, ['server/restore-main.ts', damaged], { env: restoreEnv }).then(() => null, (error: { stderr: string; code: number }) => error);
+    const failed = await run(process.execPath, ['server/restore-main.ts', damaged], { env: restoreEnv }).then(
+      () => null,
+      (error: { stderr: string; code: number }) => error,
+    );
     expect(failed?.code).toBe(1);
     expect(failed?.stderr).toContain('restore failed');
-    const outcome = JSON.parse((await run(process.execPath, ['server/restore-main.ts', backup], { env: restoreEnv })).stdout.trim().split('\n').at(-1)!);
+    const outcome = JSON.parse(
+      (await run(process.execPath, ['server/restore-main.ts', backup], { env: restoreEnv })).stdout
+        .trim()
+        .split('\n')
+        .at(-1)!,
+    );
     expect(outcome).toMatchObject({ tables: first.tables, mediaFiles: first.mediaFiles, requeued: 0 });
 
     restored = await startTestServer({ env: { DATABASE_URL: target.url, MEDIA_DIR: path.join(dataDir, 'media') } });
     expect(await contents(restored.services.db)).toEqual(before.rows);
     const term = await restored.services.db.selectFrom('current_term').select('id').executeTakeFirstOrThrow();
     expect(await checkSummaries(restored.services.db, term.id)).toEqual([]);
-    expect(await restored.services.db.selectFrom('cabinet_current').select('cabinet_id').execute()).toHaveLength(Number(before.rows.cabinet!.split(':')[0]));
+    expect(await restored.services.db.selectFrom('cabinet_current').select('cabinet_id').execute()).toHaveLength(
+      Number(before.rows.cabinet!.split(':')[0]),
+    );
     expect(await storedFiles(restored)).toEqual(before.files);
 
     // A student plays the lecture from the restored installation: master, variants, segments.
-    const token = signMediaToken(restored.services.mediaTokenKey, { userId: await restored.userId('student'), mediaFileId, attempt: prefix.split('/').at(-1)!, expiresAt: Date.now() + 600_000 });
+    const token = signMediaToken(restored.services.mediaTokenKey, {
+      userId: await restored.userId('student'),
+      mediaFileId,
+      attempt: prefix.split('/').at(-1)!,
+      expiresAt: Date.now() + 600_000,
+    });
     const base = `${restored.url}/media/${token}`;
     const master = await (await fetch(`${base}/master.m3u8`)).text();
     const variants = master.split('\n').filter((line) => line.endsWith('.m3u8'));
@@ -145,7 +211,10 @@ describe('backup and restore', () => {
 
     // A second backup into the same folder copies no media again.
     const mediaDir = path.join(backup, 'media');
-    const stamp = async () => (await fs.readdir(mediaDir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile() && !entry.name.endsWith('.m3u8')).map((entry) => path.join(entry.parentPath, entry.name));
+    const stamp = async () =>
+      (await fs.readdir(mediaDir, { recursive: true, withFileTypes: true }))
+        .filter((entry) => entry.isFile() && !entry.name.endsWith('.m3u8'))
+        .map((entry) => path.join(entry.parentPath, entry.name));
     const mtimes = async () => Promise.all((await stamp()).map(async (file) => (await fs.stat(file)).mtimeMs));
     const earlier = await mtimes();
     await run(process.execPath, ['server/backup-main.ts', backup], { env: envOf(original) });

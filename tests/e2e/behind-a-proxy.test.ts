@@ -9,7 +9,11 @@ let server: TestServer;
 const origin = 'https://kabinet.example.kg';
 
 beforeAll(async () => {
-  server = await startTestServer({ remix: 'build', buildDir: await sharedBuild(), env: { TRUST_PROXY: '1', PUBLIC_ORIGIN: origin } });
+  server = await startTestServer({
+    remix: 'build',
+    buildDir: await sharedBuild(),
+    env: { TRUST_PROXY: '1', PUBLIC_ORIGIN: origin },
+  });
 }, 240_000);
 afterAll(() => server?.close());
 
@@ -18,7 +22,13 @@ function logIn(email: string, password: string, forwardedFor: string) {
   return fetch(`${server.url}/login`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { origin, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': forwardedFor, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'kabinet.example.kg' },
+    headers: {
+      origin,
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-forwarded-for': forwardedFor,
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'kabinet.example.kg',
+    },
     body: new URLSearchParams({ email, password, redirectTo: '/' }),
   });
 }
@@ -26,10 +36,15 @@ function logIn(email: string, password: string, forwardedFor: string) {
 describe('behind a reverse proxy', () => {
   it('throttles by the address the proxy saw, whatever the client claims', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 8; i++) statuses.push((await logIn('student30@demo.kabinet.kg', 'wrong', `203.0.113.${i}, 198.51.100.7`)).status);
+    for (let i = 0; i < 8; i++)
+      statuses.push((await logIn('student30@demo.kabinet.kg', 'wrong', `203.0.113.${i}, 198.51.100.7`)).status);
     expect(statuses.slice(0, 6).every((status) => status === 401)).toBe(true);
     expect(statuses.slice(6)).toEqual([429, 429]);
-    const row = await server.services.db.selectFrom('login_throttle').select('key').where('key', 'like', 'pair:student30@%').executeTakeFirstOrThrow();
+    const row = await server.services.db
+      .selectFrom('login_throttle')
+      .select('key')
+      .where('key', 'like', 'pair:student30@%')
+      .executeTakeFirstOrThrow();
     expect(row.key).toBe('pair:student30@demo.kabinet.kg|198.51.100.7');
   });
 

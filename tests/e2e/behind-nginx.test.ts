@@ -32,7 +32,8 @@ declare global {
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 
 const nginxBinary = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((candidate) => existsSync(candidate));
-if (!nginxBinary && process.env.CI === 'true') throw new Error('CI=true but nginx is not installed (apt-get install nginx)');
+if (!nginxBinary && process.env.CI === 'true')
+  throw new Error('CI=true but nginx is not installed (apt-get install nginx)');
 requireBrowserInCi();
 
 const MiB = 2 ** 20;
@@ -45,7 +46,10 @@ const servers: Array<{ server: TestServer; lines: string[] }> = [];
 async function siteConfig(ports: { https: number; http: number; a: number; b: number }): Promise<string> {
   let site = await fs.readFile('docs/deploy/nginx/kabinet.conf', 'utf8');
   const swaps: Array<[RegExp, string]> = [
-    [/server 127\.0\.0\.1:3000;\s*server 127\.0\.0\.1:3001;/, `server 127.0.0.1:${ports.a};\n    server 127.0.0.1:${ports.b};`],
+    [
+      /server 127\.0\.0\.1:3000;\s*server 127\.0\.0\.1:3001;/,
+      `server 127.0.0.1:${ports.a};\n    server 127.0.0.1:${ports.b};`,
+    ],
     [/listen 80;\s*listen \[::\]:80;/, `listen 127.0.0.1:${ports.http};`],
     [/listen 443 ssl http2;\s*listen \[::\]:443 ssl http2;/, `listen 127.0.0.1:${ports.https} ssl http2;`],
     [/ssl_certificate +\S+;/, `ssl_certificate ${work}/cert.pem;`],
@@ -78,8 +82,15 @@ async function startNginx(site: string, port: number): Promise<void> {
   execFileSync(nginxBinary!, ['-t', '-p', work, '-c', `${work}/nginx.conf`], { stdio: 'pipe' });
   nginx = spawn(nginxBinary!, ['-p', work, '-c', `${work}/nginx.conf`, '-g', 'daemon off;'], { stdio: 'inherit' });
   for (let tries = 0; ; tries++) {
-    if (await fetch(`https://127.0.0.1:${port}/healthz`).then((response) => response.ok, () => false)) return;
-    if (tries > 100) throw new Error(`nginx did not start: ${await fs.readFile(`${work}/error.log`, 'utf8').catch(() => '')}`);
+    if (
+      await fetch(`https://127.0.0.1:${port}/healthz`).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      return;
+    if (tries > 100)
+      throw new Error(`nginx did not start: ${await fs.readFile(`${work}/error.log`, 'utf8').catch(() => '')}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -87,18 +98,46 @@ async function startNginx(site: string, port: number): Promise<void> {
 beforeAll(async () => {
   if (!nginxBinary || !hasBrowser) return;
   await fs.mkdir(work, { recursive: true });
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', `${work}/key.pem`, '-out', `${work}/cert.pem`], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-keyout',
+      `${work}/key.pem`,
+      '-out',
+      `${work}/cert.pem`,
+    ],
+    { stdio: 'pipe' },
+  );
   const ports = { https: await freePort(), http: await freePort() };
   origin = `https://127.0.0.1:${ports.https}`;
   const buildDir = await sharedBuild();
-  const shared = { PUBLIC_ORIGIN: origin, TRUST_PROXY: '1', UPLOAD_SPOOL_DIR: `${work}/spool`, MEDIA_DIR: `${work}/media`, MEDIA_TOKEN_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'info' };
+  const shared = {
+    PUBLIC_ORIGIN: origin,
+    TRUST_PROXY: '1',
+    UPLOAD_SPOOL_DIR: `${work}/spool`,
+    MEDIA_DIR: `${work}/media`,
+    MEDIA_TOKEN_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'info',
+  };
   for (let i = 0; i < 2; i++) {
     const { stream, lines } = logCapture();
     const env = i === 0 ? shared : { ...shared, DATABASE_URL: servers[0]!.server.services.config.databaseUrl! };
     servers.push({ server: await startTestServer({ remix: 'build', buildDir, env, logTo: stream }), lines });
   }
   const portOf = (server: TestServer) => Number(new URL(server.url).port);
-  await startNginx(await siteConfig({ ...ports, a: portOf(servers[0]!.server), b: portOf(servers[1]!.server) }), ports.https);
+  await startNginx(
+    await siteConfig({ ...ports, a: portOf(servers[0]!.server), b: portOf(servers[1]!.server) }),
+    ports.https,
+  );
 }, 240_000);
 
 afterAll(async () => {
@@ -117,7 +156,12 @@ async function post(pathname: string, account: string, fields: Record<string, st
   const response = await fetch(`${origin}${pathname}`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { cookie: await cookieFor(account), origin, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+    headers: {
+      cookie: await cookieFor(account),
+      origin,
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'text/html',
+    },
     body: new URLSearchParams(fields),
   });
   await response.arrayBuffer();
@@ -129,20 +173,45 @@ describe.skipIf(!nginxBinary || !hasBrowser)('behind nginx, two web processes', 
     const cabinet = await demoCabinet(db(), 'instructor', 'MATH-101');
     const slotId = cabinet.slots.find((slot) => slot.kind === 'interim_assessment')!.id;
     const created = await post(`/cabinets/${cabinet.cabinetId}`, 'instructor', {
-      intent: 'create-assignment', slotId, title: 'Лабораториялык иш', instructions: '', opensAt: '', dueAt: '2099-12-01T23:59', latePolicy: 'refuse', maxScore: '10', allowedExtensions: 'pdf', maxFiles: '2', maxFileMib: '5',
+      intent: 'create-assignment',
+      slotId,
+      title: 'Лабораториялык иш',
+      instructions: '',
+      opensAt: '',
+      dueAt: '2099-12-01T23:59',
+      latePolicy: 'refuse',
+      maxScore: '10',
+      allowedExtensions: 'pdf',
+      maxFiles: '2',
+      maxFileMib: '5',
     });
     expect(created).toBeLessThan(400);
-    const row = await db().selectFrom('assignment').innerJoin('item', 'item.id', 'assignment.item_id').select(['assignment.id', 'item.id as itemId']).where('item.slot_id', '=', slotId).executeTakeFirstOrThrow();
-    expect(await post(`/cabinets/${cabinet.cabinetId}`, 'instructor', { intent: 'publish', itemId: row.itemId })).toBeLessThan(400);
+    const row = await db()
+      .selectFrom('assignment')
+      .innerJoin('item', 'item.id', 'assignment.item_id')
+      .select(['assignment.id', 'item.id as itemId'])
+      .where('item.slot_id', '=', slotId)
+      .executeTakeFirstOrThrow();
+    expect(
+      await post(`/cabinets/${cabinet.cabinetId}`, 'instructor', { intent: 'publish', itemId: row.itemId }),
+    ).toBeLessThan(400);
 
     const work = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(3 * MiB)]);
     const student = await cookieFor('student');
-    const create = await tusCreate(origin, { cookie: student, length: String(work.length), metadata: { cabinetId: cabinet.cabinetId, assignmentId: row.id, filename: 'иш.pdf' } });
+    const create = await tusCreate(origin, {
+      cookie: student,
+      length: String(work.length),
+      metadata: { cabinetId: cabinet.cabinetId, assignmentId: row.id, filename: 'иш.pdf' },
+    });
     expect(create.status).toBe(201);
-    expect((await tusPatch(new URL(create.headers.get('location')!, origin).href, work, { cookie: student })).status).toBe(204);
+    expect(
+      (await tusPatch(new URL(create.headers.get('location')!, origin).href, work, { cookie: student })).status,
+    ).toBe(204);
     expect(await post(`/assignments/${row.id}`, 'student', { intent: 'submit', text: '' })).toBeLessThan(400);
 
-    const response = await fetch(`${origin}/assignments/${row.id}/submissions.zip`, { headers: { cookie: await cookieFor('instructor'), 'accept-encoding': 'gzip, br' } });
+    const response = await fetch(`${origin}/assignments/${row.id}/submissions.zip`, {
+      headers: { cookie: await cookieFor('instructor'), 'accept-encoding': 'gzip, br' },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-encoding')).toBeNull();
     const zip = Buffer.from(await response.arrayBuffer());
@@ -155,17 +224,60 @@ describe.skipIf(!nginxBinary || !hasBrowser)('behind nginx, two web processes', 
     const hls = path.join(work, 'hls');
     await fs.mkdir(path.join(hls, 'v0'), { recursive: true });
     execFileSync(process.env.FFMPEG_PATH ?? 'ffmpeg', [
-      '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440', '-t', '6',
-      '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-g', '50', '-c:a', 'aac', '-f', 'hls', '-hls_time', '2', '-hls_playlist_type', 'vod',
-      '-hls_segment_filename', path.join(hls, 'v0/seg_%05d.ts'), path.join(hls, 'v0/index.m3u8'),
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=320x240:rate=25',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440',
+      '-t',
+      '6',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      '-g',
+      '50',
+      '-c:a',
+      'aac',
+      '-f',
+      'hls',
+      '-hls_time',
+      '2',
+      '-hls_playlist_type',
+      'vod',
+      '-hls_segment_filename',
+      path.join(hls, 'v0/seg_%05d.ts'),
+      path.join(hls, 'v0/index.m3u8'),
     ]);
-    await fs.writeFile(path.join(hls, 'master.m3u8'), '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=400000,RESOLUTION=320x240,CODECS="avc1.64000d,mp4a.40.2"\nv0/index.m3u8\n');
+    await fs.writeFile(
+      path.join(hls, 'master.m3u8'),
+      '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=400000,RESOLUTION=320x240,CODECS="avc1.64000d,mp4a.40.2"\nv0/index.m3u8\n',
+    );
     const mediaFileId = '00000000-0000-4000-8000-0000000000a1';
     const attempt = 'abcdef012345';
-    const names = ['master.m3u8', 'v0/index.m3u8', ...(await fs.readdir(path.join(hls, 'v0'))).filter((name) => name.endsWith('.ts')).map((name) => `v0/${name}`)];
-    for (const name of names) await servers[0]!.server.services.storage.putFile(`${storageKeys.hls(mediaFileId, attempt)}/${name}`, path.join(hls, name), 'application/octet-stream');
+    const names = [
+      'master.m3u8',
+      'v0/index.m3u8',
+      ...(await fs.readdir(path.join(hls, 'v0'))).filter((name) => name.endsWith('.ts')).map((name) => `v0/${name}`),
+    ];
+    for (const name of names)
+      await servers[0]!.server.services.storage.putFile(
+        `${storageKeys.hls(mediaFileId, attempt)}/${name}`,
+        path.join(hls, name),
+        'application/octet-stream',
+      );
     const userId = await servers[0]!.server.userId('student');
-    const token = signMediaToken(servers[0]!.server.services.mediaTokenKey, { userId, mediaFileId, attempt, expiresAt: Date.now() + 600_000 });
+    const token = signMediaToken(servers[0]!.server.services.mediaTokenKey, {
+      userId,
+      mediaFileId,
+      attempt,
+      expiresAt: Date.now() + 600_000,
+    });
     const base = `${origin}/media/${token}`;
 
     for (const name of names) {
@@ -215,10 +327,15 @@ describe.skipIf(!nginxBinary || !hasBrowser)('behind nginx, two web processes', 
     const slot = cabinet.slots.filter((candidate) => candidate.kind === 'practical_material')[1]!;
     const cookie = await cookieFor('instructor');
     const data = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(96 * MiB - 9)]);
-    const create = await tusCreate(origin, { cookie, length: String(data.length), metadata: { cabinetId: cabinet.cabinetId, slotId: slot.id, filename: 'лекция.pdf' } });
+    const create = await tusCreate(origin, {
+      cookie,
+      length: String(data.length),
+      metadata: { cabinetId: cabinet.cabinetId, slotId: slot.id, filename: 'лекция.pdf' },
+    });
     expect(create.status).toBe(201);
     const url = new URL(create.headers.get('location')!, origin).href;
-    const patches = (lines: string[]) => lines.filter((line) => line.includes('"method":"PATCH"') && line.includes('"status":204')).length;
+    const patches = (lines: string[]) =>
+      lines.filter((line) => line.includes('"method":"PATCH"') && line.includes('"status":204')).length;
     const before = servers.map(({ lines }) => patches(lines));
 
     expect((await tusPatch(url, data.subarray(0, 64 * MiB), { cookie })).status).toBe(204);
@@ -234,10 +351,15 @@ describe.skipIf(!nginxBinary || !hasBrowser)('behind nginx, two web processes', 
     expect(patches(other.lines)).toBe(before[1 - first]! + 1);
 
     const mediaFileId = last.headers.get('kabinet-media-file')!;
-    const stored = await db().selectFrom('media_file').select(['storage_key', 'sha256']).where('id', '=', mediaFileId).executeTakeFirstOrThrow();
+    const stored = await db()
+      .selectFrom('media_file')
+      .select(['storage_key', 'sha256'])
+      .where('id', '=', mediaFileId)
+      .executeTakeFirstOrThrow();
     expect(stored.sha256).toBe(sha256(data));
     const copy = createHash('sha256');
-    for await (const chunk of await other.server.services.storage.read(stored.storage_key)) copy.update(chunk as Buffer);
+    for await (const chunk of await other.server.services.storage.read(stored.storage_key))
+      copy.update(chunk as Buffer);
     expect(copy.digest('hex')).toBe(sha256(data));
   }, 120_000);
 });

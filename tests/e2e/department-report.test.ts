@@ -34,18 +34,26 @@ describe.skipIf(!hasBrowser)('the department report (Chromium)', () => {
     expect(await page.locator('[data-testid=week-chart] polyline').count()).toBe(2);
     // The XLSX opens and has every row of the page plus the header and a totals row.
     const rowsOnPage = await page.locator('[data-testid=report-row]').count();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=export-xlsx]').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-testid=export-xlsx]').click(),
+    ]);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(await download.path());
     expect(workbook.worksheets[0]!.rowCount).toBe(rowsOnPage + 2);
     await page.locator('[data-testid=filter-status]').selectOption('overdue');
     const overdue = page.locator('[data-testid=report-row]');
     await expect.poll(() => overdue.count()).toBeGreaterThan(0);
-    for (const value of await overdue.evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-overdue'))))) expect(value).toBeGreaterThan(0);
+    for (const value of await overdue.evaluateAll((rows) =>
+      rows.map((row) => Number(row.getAttribute('data-overdue'))),
+    ))
+      expect(value).toBeGreaterThan(0);
     await page.locator('[data-testid=report-row]', { hasText: 'MATH-101' }).locator('[data-testid=drill-down]').click();
     await page.waitForURL(/\/cabinets\//);
     // The missing lecture videos are marked overdue on the cabinet's plan.
-    await expect.poll(() => page.locator('[data-testid=slot][data-slot-kind=lecture_video] [data-testid=slot-overdue]').count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('[data-testid=slot][data-slot-kind=lecture_video] [data-testid=slot-overdue]').count())
+      .toBeGreaterThan(0);
 
     // Back on the report, the head reminds the instructor, who then sees it on their home page.
     await page.goBack();
@@ -65,7 +73,11 @@ describe.skipIf(!hasBrowser)('the department report (Chromium)', () => {
     await page.locator('[data-testid=rollup-link]').first().click();
     await page.waitForURL(/\/reports\/faculties\//);
     await expect.poll(() => page.locator('[data-testid=rollup-row]').count()).toBeGreaterThan(0);
-    await page.locator('[data-testid=rollup-row]', { hasText: /\S/ }).locator('[data-testid=rollup-link]').first().click();
+    await page
+      .locator('[data-testid=rollup-row]', { hasText: /\S/ })
+      .locator('[data-testid=rollup-link]')
+      .first()
+      .click();
     await page.waitForURL(/\/reports\/departments\//);
     await expect.poll(() => page.locator('[data-testid=department-total]').count()).toBe(1);
   });

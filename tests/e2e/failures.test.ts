@@ -52,7 +52,12 @@ describe('a web process that cannot be knocked over', () => {
 
   it('answers a media file name that cannot exist with 404, and keeps serving', async () => {
     const mediaFileId = '00000000-0000-4000-8000-000000000001';
-    const token = signMediaToken(server.services.mediaTokenKey, { userId: await server.userId('student'), mediaFileId, attempt: '0123456789ab', expiresAt: Date.now() + 60_000 });
+    const token = signMediaToken(server.services.mediaTokenKey, {
+      userId: await server.userId('student'),
+      mediaFileId,
+      attempt: '0123456789ab',
+      expiresAt: Date.now() + 60_000,
+    });
     for (const name of [`${'a'.repeat(300)}.ts`, `${'b'.repeat(70)}/seg_1.ts`, 'v0/seg_00001.ts']) {
       expect((await fetch(`${server.url}/media/${token}/${name}`)).status).toBe(404);
     }
@@ -71,13 +76,17 @@ describe('a web process that cannot be knocked over', () => {
       expect(login.status).toBe(503);
       const data = await fetch(`${server.url}/_root.data`, { headers: { cookie } });
       expect(data.status).toBe(503);
-      const zip = await fetch(`${server.url}/assignments/00000000-0000-4000-8000-000000000002/submissions.zip`, { headers: { cookie } });
+      const zip = await fetch(`${server.url}/assignments/00000000-0000-4000-8000-000000000002/submissions.zip`, {
+        headers: { cookie },
+      });
       expect([zip.status, zip.headers.get('retry-after')]).toEqual([503, '5']);
       expect((await fetch(`${server.url}/healthz`)).status).toBe(503);
     } finally {
       await restore();
     }
-    await expect.poll(async () => (await fetch(`${server.url}/`, { headers: { ...html, cookie } })).status, { timeout: 10_000 }).toBe(200);
+    await expect
+      .poll(async () => (await fetch(`${server.url}/`, { headers: { ...html, cookie } })).status, { timeout: 10_000 })
+      .toBe(200);
   });
 
   it('does not log a 404 as a failure', async () => {
@@ -129,7 +138,15 @@ describe('a web process that cannot be knocked over', () => {
     });
     expect(creations).toBe(1);
     expect(refusedHeads).toBeGreaterThan(0);
-    const file = await server.services.db.selectFrom('media_file').innerJoin('upload', 'upload.id', 'media_file.upload_id').select(['media_file.sha256', 'media_file.byte_size']).where('upload.id', '=', fileId).executeTakeFirstOrThrow();
-    expect([file.sha256, Number(file.byte_size)]).toEqual([createHash('sha256').update(data).digest('hex'), data.length]);
+    const file = await server.services.db
+      .selectFrom('media_file')
+      .innerJoin('upload', 'upload.id', 'media_file.upload_id')
+      .select(['media_file.sha256', 'media_file.byte_size'])
+      .where('upload.id', '=', fileId)
+      .executeTakeFirstOrThrow();
+    expect([file.sha256, Number(file.byte_size)]).toEqual([
+      createHash('sha256').update(data).digest('hex'),
+      data.length,
+    ]);
   }, 120_000);
 });

@@ -18,7 +18,13 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(() => server?.close());
 
-const directives = (policy: string) => new Map(policy.split(';').map((part) => part.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+const directives = (policy: string) =>
+  new Map(
+    policy
+      .split(';')
+      .map((part) => part.trim().split(/\s+/))
+      .map(([name, ...values]) => [name!, values]),
+  );
 
 describe('response headers', () => {
   it('gives a page a nonce-based policy that covers every script on it, and keeps it private', async () => {
@@ -34,7 +40,8 @@ describe('response headers', () => {
     expect(policy.get('media-src')).toEqual(["'self'", 'blob:']);
     const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((match) => match[0]);
     expect(scripts.length).toBeGreaterThan(2);
-    for (const script of scripts) expect(script.includes(`nonce="${nonce}"`) || /\bsrc="\//.test(script), script).toBe(true);
+    for (const script of scripts)
+      expect(script.includes(`nonce="${nonce}"`) || /\bsrc="\//.test(script), script).toBe(true);
     expect(first.headers.get('cache-control')).toBe('private, no-store');
     expect(first.headers.get('content-encoding')).toBe('gzip');
     expect(first.headers.get('strict-transport-security')).toBeNull();
@@ -57,7 +64,13 @@ describe('response headers', () => {
   });
 
   it('compresses pages with gzip or not at all, never brotli (it costs a page half its speed)', async () => {
-    for (const [asked, sent] of [['br, gzip', 'gzip'], ['BR', null], ['Br;q=1', null], ['*', 'gzip'], ['gzip;q=0, br', null]] as const) {
+    for (const [asked, sent] of [
+      ['br, gzip', 'gzip'],
+      ['BR', null],
+      ['Br;q=1', null],
+      ['*', 'gzip'],
+      ['gzip;q=0, br', null],
+    ] as const) {
       const page = await fetch(`${server.url}/login`, { headers: { 'accept-encoding': asked } });
       expect([asked, page.headers.get('content-encoding')]).toEqual([asked, sent]);
     }
@@ -71,7 +84,12 @@ describe('response headers', () => {
     const local = path.join(server.dataDir, 'thumbs.vtt');
     await fs.writeFile(local, playlist);
     await server.services.storage.putFile(`${storageKeys.hls(mediaFileId, attempt)}/thumbs.vtt`, local, 'text/vtt');
-    const token = signMediaToken(server.services.mediaTokenKey, { userId: await server.userId('student'), mediaFileId, attempt, expiresAt: Date.now() + 60_000 });
+    const token = signMediaToken(server.services.mediaTokenKey, {
+      userId: await server.userId('student'),
+      mediaFileId,
+      attempt,
+      expiresAt: Date.now() + 60_000,
+    });
     const response = await fetch(`${server.url}/media/${token}/thumbs.vtt`, { headers: { 'accept-encoding': 'gzip' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-encoding')).toBeNull();
@@ -92,14 +110,45 @@ describe('response headers', () => {
   });
 
   it('allows media from the S3 store that presigned links point to', async () => {
-    const pathStyle = createS3Storage({ bucket: 'media', endpoint: 'https://minio.example.edu:9000', region: 'us-east-1', accessKeyId: 'a', secretAccessKey: 'b', forcePathStyle: true, directDownloads: true });
+    const pathStyle = createS3Storage({
+      bucket: 'media',
+      endpoint: 'https://minio.example.edu:9000',
+      region: 'us-east-1',
+      accessKeyId: 'a',
+      secretAccessKey: 'b',
+      forcePathStyle: true,
+      directDownloads: true,
+    });
     expect(await directMediaOrigin(pathStyle)).toBe('https://minio.example.edu:9000');
-    const aws = createS3Storage({ bucket: 'kabinet-media', endpoint: undefined, region: 'eu-central-1', accessKeyId: 'a', secretAccessKey: 'b', forcePathStyle: false, directDownloads: true });
+    const aws = createS3Storage({
+      bucket: 'kabinet-media',
+      endpoint: undefined,
+      region: 'eu-central-1',
+      accessKeyId: 'a',
+      secretAccessKey: 'b',
+      forcePathStyle: false,
+      directDownloads: true,
+    });
     expect(await directMediaOrigin(aws)).toBe('https://kabinet-media.s3.eu-central-1.amazonaws.com');
     expect(await directMediaOrigin(server.services.storage)).toBeNull();
     // A store browsers cannot reach (MinIO inside compose): no links to it, Kabinet streams.
-    const inside = createS3Storage({ bucket: 'media', endpoint: 'http://minio:9000', region: 'us-east-1', accessKeyId: 'a', secretAccessKey: 'b', forcePathStyle: true, directDownloads: false });
-    expect(await inside.directUrl('originals/ab/x/original.pdf', { fileName: 'a.pdf', contentType: 'application/pdf', disposition: 'attachment', expiresInSeconds: 60 })).toBeNull();
+    const inside = createS3Storage({
+      bucket: 'media',
+      endpoint: 'http://minio:9000',
+      region: 'us-east-1',
+      accessKeyId: 'a',
+      secretAccessKey: 'b',
+      forcePathStyle: true,
+      directDownloads: false,
+    });
+    expect(
+      await inside.directUrl('originals/ab/x/original.pdf', {
+        fileName: 'a.pdf',
+        contentType: 'application/pdf',
+        disposition: 'attachment',
+        expiresInSeconds: 60,
+      }),
+    ).toBeNull();
     expect(await directMediaOrigin(inside)).toBeNull();
   });
 });

@@ -15,19 +15,33 @@ const accessLines = () => events().filter((event) => event.message === 'request'
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ remix: 'build', buildDir: await sharedBuild(), env: { LOG_LEVEL: 'info', METRICS_TOKEN: token }, logTo: capture });
+  server = await startTestServer({
+    remix: 'build',
+    buildDir: await sharedBuild(),
+    env: { LOG_LEVEL: 'info', METRICS_TOKEN: token },
+    logTo: capture,
+  });
 }, 240_000);
 afterAll(() => server?.close());
 
 describe('logs and metrics', () => {
   it('writes one line per request: route, status, time, bytes, person, request id', async () => {
     const cookie = await server.cookieFor('student');
-    const response = await fetch(`${server.url}/?tab=1`, { headers: { cookie, 'x-request-id': 'req-from-nginx-0001', 'accept-encoding': 'identity' } });
+    const response = await fetch(`${server.url}/?tab=1`, {
+      headers: { cookie, 'x-request-id': 'req-from-nginx-0001', 'accept-encoding': 'identity' },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-request-id')).toBe('req-from-nginx-0001');
     const body = await response.arrayBuffer();
     const line = accessLines().find((event) => event.requestId === 'req-from-nginx-0001');
-    expect(line).toMatchObject({ level: 'info', method: 'GET', route: 'routes/_index', path: '/', status: 200, userId: await server.userId('student') });
+    expect(line).toMatchObject({
+      level: 'info',
+      method: 'GET',
+      route: 'routes/_index',
+      path: '/',
+      status: 200,
+      userId: await server.userId('student'),
+    });
     expect(line!.ms).toEqual(expect.any(Number));
     expect(line!.bytes).toBeGreaterThan(body.byteLength);
     // A request id the proxy did not send (or sent mangled) is made here.
@@ -54,12 +68,16 @@ describe('logs and metrics', () => {
 
   it('serves Prometheus metrics only with the token', async () => {
     expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
-    expect((await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-wrong-token-0' } })).status).toBe(401);
+    expect(
+      (await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-wrong-token-0' } })).status,
+    ).toBe(401);
     const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');
     const text = await response.text();
-    expect(text).toMatch(/kabinet_http_request_duration_seconds_count\{method="GET",route="routes\/_index",status="2xx"\} [1-9]/);
+    expect(text).toMatch(
+      /kabinet_http_request_duration_seconds_count\{method="GET",route="routes\/_index",status="2xx"\} [1-9]/,
+    );
     expect(text).toMatch(/kabinet_jobs\{queue="transcode-video",state="queued"\} \d+/);
     expect(text).toMatch(/kabinet_db_pool_connections\{state="total"\} [1-9]/);
     expect(text).toMatch(/nodejs_eventloop_lag_seconds \d/);
@@ -71,7 +89,9 @@ describe('logs and metrics', () => {
     const stop = await serveMetrics(port, '127.0.0.1', token);
     try {
       expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(401);
-      const response = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      const response = await fetch(`http://127.0.0.1:${port}/metrics`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(await response.text()).toMatch(/kabinet_job_duration_seconds|kabinet_transcodes_total/);
       expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(404);
     } finally {

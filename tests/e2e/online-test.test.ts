@@ -47,16 +47,24 @@ describe.skipIf(!hasBrowser)('an online test from a GIFT file to the results (Ch
   it('imports, creates, takes through a dropped connection, and shows the results', async () => {
     const instructor = await (await browser.newContext({ timezoneId: 'America/New_York' })).newPage();
     await logIn(instructor, 'instructor');
-    const open = instructor.locator('.card', { hasText: 'MATH-101' }).getByRole('button', { name: ky.home.openCabinet });
+    const open = instructor
+      .locator('.card', { hasText: 'MATH-101' })
+      .getByRole('button', { name: ky.home.openCabinet });
     await Promise.all([instructor.waitForURL(/\/cabinets\//), open.click()]);
     const cabinetUrl = instructor.url();
 
     // The bank: three good questions, one reported by its line.
     await instructor.locator('[data-testid=question-bank-link]').click();
-    await instructor.locator('[data-testid=import-form] input[type=file]').setInputFiles(path.join(work, 'geo.gift.txt'));
+    await instructor
+      .locator('[data-testid=import-form] input[type=file]')
+      .setInputFiles(path.join(work, 'geo.gift.txt'));
     await instructor.locator('[data-testid=import-form] button[type=submit]').click();
-    await expect.poll(() => instructor.locator('[data-testid=import-report]').textContent()).toContain(ky.quiz.import.done.replace('{{count}}', '3'));
-    expect(await instructor.locator('[data-testid=import-report] li').textContent()).toContain(ky.quiz.import.line.replace('{{line}}', '8'));
+    await expect
+      .poll(() => instructor.locator('[data-testid=import-report]').textContent())
+      .toContain(ky.quiz.import.done.replace('{{count}}', '3'));
+    expect(await instructor.locator('[data-testid=import-report] li').textContent()).toContain(
+      ky.quiz.import.line.replace('{{line}}', '8'),
+    );
     await expect.poll(() => instructor.locator('[data-testid=questions] > li').count()).toBe(3);
 
     // A test in the first assessment slot, closing at 23:59 Bishkek time (typed in New York).
@@ -104,7 +112,9 @@ describe.skipIf(!hasBrowser)('an online test from a GIFT file to the results (Ch
     student = await studentContext.newPage();
     await student.goto(quizUrl);
     const answers = () => server.services.db.selectFrom('quiz_answer').select('answer').execute();
-    await expect.poll(async () => (await answers()).map((row) => row.answer), { timeout: 15_000 }).toContainEqual({ text: 'Сырдарыя' });
+    await expect
+      .poll(async () => (await answers()).map((row) => row.answer), { timeout: 15_000 })
+      .toContainEqual({ text: 'Сырдарыя' });
     expect(await answers()).toHaveLength(3);
     await expect.poll(() => saveState(student)).toBe('saved');
     expect(await student.locator('[data-testid=question][data-kind=single] input:checked').count()).toBe(1);
@@ -112,11 +122,19 @@ describe.skipIf(!hasBrowser)('an online test from a GIFT file to the results (Ch
 
     await student.locator('[data-testid=finish-attempt]').click();
     await expect.poll(() => student.locator('[data-testid=quiz-best]').textContent()).toContain('30');
-    expect(await student.locator('[data-testid=review] [data-testid=credit]').allTextContents()).toEqual(['Эсептелди: 100 %', 'Эсептелди: 100 %', 'Эсептелди: 100 %']);
+    expect(await student.locator('[data-testid=review] [data-testid=credit]').allTextContents()).toEqual([
+      'Эсептелди: 100 %',
+      'Эсептелди: 100 %',
+      'Эсептелди: 100 %',
+    ]);
 
     // The instructor: the student's result and how each question went.
     await instructor.goto(quizUrl);
-    await expect.poll(() => instructor.locator('[data-testid=result-row][data-status=finished] [data-testid=result-best]').textContent()).toBe('30 / 30');
+    await expect
+      .poll(() =>
+        instructor.locator('[data-testid=result-row][data-status=finished] [data-testid=result-best]').textContent(),
+      )
+      .toBe('30 / 30');
     expect(await instructor.locator('[data-testid=question-stats] tbody tr').count()).toBe(3);
   });
 });

@@ -28,9 +28,22 @@ afterAll(async () => {
 
 type Web = { child: ChildProcess; url: string; log: () => string; exited: Promise<number | null> };
 
-async function startWeb(env: Record<string, string | undefined> = { DATABASE_URL: database.url, DATA_DIR: dataDir }): Promise<Web> {
+async function startWeb(
+  env: Record<string, string | undefined> = { DATABASE_URL: database.url, DATA_DIR: dataDir },
+): Promise<Web> {
   const child = spawn(process.execPath, ['--import', './tests/helpers/fault-injection.ts', 'server/main.ts'], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', RUN_WORKER: 'false', SEED_DEMO: 'false', KABINET_BUILD_DIR: buildDir, SHUTDOWN_GRACE_SECONDS: '10', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      RUN_WORKER: 'false',
+      SEED_DEMO: 'false',
+      KABINET_BUILD_DIR: buildDir,
+      SHUTDOWN_GRACE_SECONDS: '10',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let log = '';
@@ -46,7 +59,11 @@ async function startWeb(env: Record<string, string | undefined> = { DATABASE_URL
   }
 }
 
-const refused = (url: string) => fetch(`${url}/healthz`).then(() => false, () => true);
+const refused = (url: string) =>
+  fetch(`${url}/healthz`).then(
+    () => false,
+    () => true,
+  );
 
 describe('the web process', () => {
   it('logs a stray rejected promise and keeps serving; SIGTERM lets the running request finish and exits 0', async () => {
@@ -99,7 +116,17 @@ describe('the web process', () => {
       expect((await fs.stat(own)).mode & 0o077).toBe(process.getuid?.() === 0 ? 0o001 : 0);
       expect((await fs.stat(path.join(own, 'media'))).mode & 0o077).toBe(0);
       // A second web process on the same folder is refused, not fought over.
-      const third = spawn(process.execPath, ['server/main.ts'], { env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: '0', SEED_DEMO: 'false', KABINET_BUILD_DIR: buildDir, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const third = spawn(process.execPath, ['server/main.ts'], {
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'production',
+          PORT: '0',
+          SEED_DEMO: 'false',
+          KABINET_BUILD_DIR: buildDir,
+          ...env,
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let refusal = '';
       third.stderr!.on('data', (chunk) => (refusal += chunk));
       expect(await new Promise((resolve) => third.once('exit', resolve))).not.toBe(0);

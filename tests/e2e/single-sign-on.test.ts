@@ -32,9 +32,18 @@ beforeAll(async () => {
   kabinet = await startTestServer({
     remix: 'build',
     buildDir,
-    env: sso(provider, { OIDC_DISPLAY_NAME: 'KNU ID', OIDC_EXTERNAL_ID_CLAIM: 'employee_id', OIDC_SCOPES: 'openid email profile employee', PASSWORD_LOGIN: 'staff' }),
+    env: sso(provider, {
+      OIDC_DISPLAY_NAME: 'KNU ID',
+      OIDC_EXTERNAL_ID_CLAIM: 'employee_id',
+      OIDC_SCOPES: 'openid email profile employee',
+      PASSWORD_LOGIN: 'staff',
+    }),
   });
-  open = await startTestServer({ remix: 'build', buildDir, env: sso(provider, { OIDC_CREATE_STUDENTS: 'true', OIDC_EMAIL_DOMAINS: 'university.kg', PASSWORD_LOGIN: 'none' }) });
+  open = await startTestServer({
+    remix: 'build',
+    buildDir,
+    env: sso(provider, { OIDC_CREATE_STUDENTS: 'true', OIDC_EMAIL_DOMAINS: 'university.kg', PASSWORD_LOGIN: 'none' }),
+  });
   provider.allowRedirects([`${kabinet.url}/auth/oidc/callback`, `${open.url}/auth/oidc/callback`]);
 }, 240_000);
 afterAll(async () => {
@@ -101,12 +110,21 @@ async function atProvider(browser: Browser, authorizationUrl: string, subject: s
   throw new Error('the provider kept redirecting');
 }
 
-async function signIn(server: TestServer, subject: string | null, options: { browser?: Browser; redirectTo?: string } = {}) {
+async function signIn(
+  server: TestServer,
+  subject: string | null,
+  options: { browser?: Browser; redirectTo?: string } = {},
+) {
   const browser = options.browser ?? new Browser();
   const callbackUrl = await atProvider(browser, await pressSso(browser, server, options.redirectTo), subject);
   expect(callbackUrl.startsWith(`${server.url}/auth/oidc/callback?`)).toBe(true);
   const response = await browser.request(callbackUrl);
-  return { browser, callbackUrl, response, body: response.status === 200 || response.status >= 400 ? await response.text() : '' };
+  return {
+    browser,
+    callbackUrl,
+    response,
+    body: response.status === 200 || response.status >= 400 ? await response.text() : '',
+  };
 }
 
 /** The person the session cookie of a callback's answer belongs to, or null. */
@@ -117,44 +135,90 @@ async function sessionOf(server: TestServer, response: Response) {
 
 let registrarCounter = 0;
 /** A person the registrar's files brought in (no password yet), as the import makes them. */
-async function imported(server: TestServer, person: { email: string; name: string; role?: 'instructor' }): Promise<{ id: string; externalId: string }> {
+async function imported(
+  server: TestServer,
+  person: { email: string; name: string; role?: 'instructor' },
+): Promise<{ id: string; externalId: string }> {
   const externalId = `T-${Date.now()}-${registrarCounter++}`;
-  const { code } = await server.services.db.selectFrom('department').select('code').orderBy('code').executeTakeFirstOrThrow();
+  const { code } = await server.services.db
+    .selectFrom('department')
+    .select('code')
+    .orderBy('code')
+    .executeTakeFirstOrThrow();
   const kinds = [sheet('people', ['external_id', 'email', 'full_name'], [[externalId, person.email, person.name]])];
   if (person.role) kinds.push(sheet('roles', ['person', 'role', 'scope_code'], [[externalId, person.role, code]]));
-  const report = await runImport(server.services.db, { rows: kinds, fileName: 'people.xlsx', options: { termCode: null, sync: false }, apply: true, applyValidOnly: false, actor: { id: null, ip: null } });
+  const report = await runImport(server.services.db, {
+    rows: kinds,
+    fileName: 'people.xlsx',
+    options: { termCode: null, sync: false },
+    apply: true,
+    applyValidOnly: false,
+    actor: { id: null, ip: null },
+  });
   expect(report).toMatchObject({ outcome: 'applied', problemCount: 0 });
-  const row = await server.services.db.selectFrom('app_user').select(['id', 'password_hash']).where('external_id', '=', externalId).executeTakeFirstOrThrow();
+  const row = await server.services.db
+    .selectFrom('app_user')
+    .select(['id', 'password_hash'])
+    .where('external_id', '=', externalId)
+    .executeTakeFirstOrThrow();
   expect(row.password_hash).toBeNull();
   return { id: row.id, externalId };
 }
 
-const identities = (server: TestServer, userId: string) => server.services.db.selectFrom('external_identity').selectAll().where('user_id', '=', userId).execute();
+const identities = (server: TestServer, userId: string) =>
+  server.services.db.selectFrom('external_identity').selectAll().where('user_id', '=', userId).execute();
 const translated = (key: keyof typeof ky.sso, email = '') => ky.sso[key].replace('{{email}}', email);
 
 describe('single sign-on', () => {
   it('signs in an imported instructor by verified e-mail, then by the remembered subject', async () => {
-    const person = await imported(kabinet, { email: 'aibek.toktogulov@university.kg', name: 'Токтогулов Айбек', role: 'instructor' });
-    provider.accounts.set('sub-aibek', { email: 'Aibek.Toktogulov@University.kg', email_verified: true, name: 'Aibek Toktogulov' });
+    const person = await imported(kabinet, {
+      email: 'aibek.toktogulov@university.kg',
+      name: 'Токтогулов Айбек',
+      role: 'instructor',
+    });
+    provider.accounts.set('sub-aibek', {
+      email: 'Aibek.Toktogulov@University.kg',
+      email_verified: true,
+      name: 'Aibek Toktogulov',
+    });
     const first = await signIn(kabinet, 'sub-aibek', { redirectTo: '/account' });
     expect(first.response.status).toBe(302);
     expect(first.response.headers.get('location')).toBe('/account');
     expect((await sessionOf(kabinet, first.response))?.id).toBe(person.id);
     // The binding cookie is gone with the sign-in it bound.
     expect(first.browser.cookie(kabinet.url, 'kabinet_sso')).toBeUndefined();
-    expect(await identities(kabinet, person.id)).toEqual([expect.objectContaining({ issuer: provider.issuer, subject: 'sub-aibek' })]);
+    expect(await identities(kabinet, person.id)).toEqual([
+      expect.objectContaining({ issuer: provider.issuer, subject: 'sub-aibek' }),
+    ]);
 
     // The provider changes the address: the subject still finds the same person.
-    provider.accounts.set('sub-aibek', { email: 'a.toktogulov@university.kg', email_verified: true, name: 'Aibek Toktogulov' });
+    provider.accounts.set('sub-aibek', {
+      email: 'a.toktogulov@university.kg',
+      email_verified: true,
+      name: 'Aibek Toktogulov',
+    });
     const second = await signIn(kabinet, 'sub-aibek');
     expect((await sessionOf(kabinet, second.response))?.id).toBe(person.id);
-    const links = await kabinet.services.db.selectFrom('audit_event').select('action').where('object_id', '=', person.id).where('action', '=', 'sso.link').execute();
+    const links = await kabinet.services.db
+      .selectFrom('audit_event')
+      .select('action')
+      .where('object_id', '=', person.id)
+      .where('action', '=', 'sso.link')
+      .execute();
     expect(links).toHaveLength(1);
   });
 
   it('finds a person by the registrar id claim, whatever the e-mail says, in the language chosen on the login page', async () => {
-    const person = await imported(kabinet, { email: 'nurlan.asanov@university.kg', name: 'Асанов Нурлан', role: 'instructor' });
-    provider.accounts.set('sub-nurlan', { email: 'nurlan@mail.example', email_verified: false, employee_id: person.externalId });
+    const person = await imported(kabinet, {
+      email: 'nurlan.asanov@university.kg',
+      name: 'Асанов Нурлан',
+      role: 'instructor',
+    });
+    provider.accounts.set('sub-nurlan', {
+      email: 'nurlan@mail.example',
+      email_verified: false,
+      employee_id: person.externalId,
+    });
     const browser = new Browser();
     browser.setCookie(kabinet.url, 'kabinet_lang', 'ru');
     const { response } = await signIn(kabinet, 'sub-nurlan', { browser, redirectTo: '//evil.example/' });
@@ -214,9 +278,15 @@ describe('single sign-on', () => {
     const browser = new Browser();
     const callbackUrl = await atProvider(browser, await pressSso(browser, kabinet), 'sub-race');
     const cookie = `kabinet_sso=${browser.cookie(kabinet.url, 'kabinet_sso')}`;
-    const answers = await Promise.all(Array.from({ length: 10 }, () => fetch(callbackUrl, { headers: { cookie }, redirect: 'manual' })));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => fetch(callbackUrl, { headers: { cookie }, redirect: 'manual' })),
+    );
     expect(answers.map((answer) => answer.status).sort()).toEqual([302, ...Array<number>(9).fill(400)]);
-    const sessions = await kabinet.services.db.selectFrom('session').select('token_hash').where('user_id', '=', await kabinet.userId('student8')).execute();
+    const sessions = await kabinet.services.db
+      .selectFrom('session')
+      .select('token_hash')
+      .where('user_id', '=', await kabinet.userId('student8'))
+      .execute();
     expect(sessions).toHaveLength(1);
   });
 
@@ -225,7 +295,10 @@ describe('single sign-on', () => {
     const now = Math.floor(Date.now() / 1000);
     const tampered = [
       { change: (claims: Record<string, unknown>) => ({ ...claims, aud: 'another-app' }), signer: 'provider' },
-      { change: (claims: Record<string, unknown>) => ({ ...claims, iat: now - 7200, exp: now - 3600 }), signer: 'provider' },
+      {
+        change: (claims: Record<string, unknown>) => ({ ...claims, iat: now - 7200, exp: now - 3600 }),
+        signer: 'provider',
+      },
       { change: (claims: Record<string, unknown>) => claims, signer: 'stranger' },
     ] as const;
     for (const { change, signer } of tampered) {
@@ -248,15 +321,31 @@ describe('single sign-on', () => {
     const unverified = await signIn(kabinet, 'sub-unverified');
     expect(unverified.response.status).toBe(403);
     expect(unverified.body).toContain(translated('unverified', 'student7@demo.kabinet.kg'));
-    expect(await kabinet.services.db.selectFrom('external_identity').select('subject').where('subject', '=', 'sub-unverified').execute()).toEqual([]);
+    expect(
+      await kabinet.services.db
+        .selectFrom('external_identity')
+        .select('subject')
+        .where('subject', '=', 'sub-unverified')
+        .execute(),
+    ).toEqual([]);
 
     provider.accounts.set('sub-stranger', { email: 'stranger@university.kg', email_verified: true });
     const stranger = await signIn(kabinet, 'sub-stranger');
     expect(stranger.response.status).toBe(403);
     expect(stranger.body).toContain(translated('unknown', 'stranger@university.kg'));
-    expect(await kabinet.services.db.selectFrom('app_user').select('id').where('email', '=', 'stranger@university.kg').execute()).toEqual([]);
+    expect(
+      await kabinet.services.db
+        .selectFrom('app_user')
+        .select('id')
+        .where('email', '=', 'stranger@university.kg')
+        .execute(),
+    ).toEqual([]);
 
-    await kabinet.services.db.updateTable('app_user').set({ disabled_at: new Date() }).where('email', '=', 'student9@demo.kabinet.kg').execute();
+    await kabinet.services.db
+      .updateTable('app_user')
+      .set({ disabled_at: new Date() })
+      .where('email', '=', 'student9@demo.kabinet.kg')
+      .execute();
     provider.accounts.set('sub-disabled', { email: 'student9@demo.kabinet.kg', email_verified: true });
     const disabled = await signIn(kabinet, 'sub-disabled');
     expect(disabled.response.status).toBe(403);
@@ -265,23 +354,43 @@ describe('single sign-on', () => {
     const cancelled = await signIn(kabinet, null);
     expect(cancelled.response.status).toBe(400);
     expect(cancelled.body).toContain(translated('cancelled'));
-    for (const attempt of [unverified, stranger, disabled, cancelled]) expect(await sessionOf(kabinet, attempt.response)).toBeNull();
+    for (const attempt of [unverified, stranger, disabled, cancelled])
+      expect(await sessionOf(kabinet, attempt.response)).toBeNull();
   });
 
   it('keeps at most 200 sign-ins under way per address, forgetting the oldest, so the next one always starts', async () => {
     const oidc = kabinet.services.oidc!;
     const starts = [];
-    for (let i = 0; i < 230; i++) starts.push(await oidc.start(kabinet.services.db, { redirectTo: '/', ip: '2001:db8:1:2:3:4:5:6', redirectUri: `${kabinet.url}/auth/oidc/callback` }));
+    for (let i = 0; i < 230; i++)
+      starts.push(
+        await oidc.start(kabinet.services.db, {
+          redirectTo: '/',
+          ip: '2001:db8:1:2:3:4:5:6',
+          redirectUri: `${kabinet.url}/auth/oidc/callback`,
+        }),
+      );
     // Another address of the same IPv6 /64 is the same party.
-    await oidc.start(kabinet.services.db, { redirectTo: '/', ip: '2001:db8:1:2::99', redirectUri: `${kabinet.url}/auth/oidc/callback` });
-    const pending = await kabinet.services.db.selectFrom('oidc_login').select((eb) => eb.fn.countAll<string>().as('n')).where('ip', '=', '2001:db8:1:2::/64').executeTakeFirstOrThrow();
+    await oidc.start(kabinet.services.db, {
+      redirectTo: '/',
+      ip: '2001:db8:1:2::99',
+      redirectUri: `${kabinet.url}/auth/oidc/callback`,
+    });
+    const pending = await kabinet.services.db
+      .selectFrom('oidc_login')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('ip', '=', '2001:db8:1:2::/64')
+      .executeTakeFirstOrThrow();
     expect(pending.n).toBe('200');
     expect(starts.at(-1)!.authorizationUrl.startsWith(provider.issuer)).toBe(true);
   });
 
   it('lets staff use passwords and sends students to single sign-on (PASSWORD_LOGIN=staff)', async () => {
     const login = (email: string) =>
-      new Browser().request(`${kabinet.url}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email, password: 'kabinet-demo' }) });
+      new Browser().request(`${kabinet.url}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email, password: 'kabinet-demo' }),
+      });
     const student = await login('student10@demo.kabinet.kg');
     expect(student.status).toBe(403);
     expect(await student.text()).toContain(ky.login.useSso);
@@ -295,19 +404,35 @@ describe('single sign-on', () => {
 
 describe('single sign-on only, students made at first sign-in (PASSWORD_LOGIN=none, OIDC_CREATE_STUDENTS)', () => {
   it('makes a student of a verified university address, refuses other domains and every password', async () => {
-    provider.accounts.set('sub-new', { email: 'new.student@university.kg', email_verified: true, name: 'Жаңы Студент' });
+    provider.accounts.set('sub-new', {
+      email: 'new.student@university.kg',
+      email_verified: true,
+      name: 'Жаңы Студент',
+    });
     const { response } = await signIn(open, 'sub-new');
     expect(response.status).toBe(302);
     const user = await sessionOf(open, response);
-    expect(user).toMatchObject({ email: 'new.student@university.kg', fullName: 'Жаңы Студент', roles: [], groupIds: [] });
-    const created = await open.services.db.selectFrom('audit_event').select('action').where('object_id', '=', user!.id).where('action', '=', 'sso.create_student').execute();
+    expect(user).toMatchObject({
+      email: 'new.student@university.kg',
+      fullName: 'Жаңы Студент',
+      roles: [],
+      groupIds: [],
+    });
+    const created = await open.services.db
+      .selectFrom('audit_event')
+      .select('action')
+      .where('object_id', '=', user!.id)
+      .where('action', '=', 'sso.create_student')
+      .execute();
     expect(created).toHaveLength(1);
 
     provider.accounts.set('sub-gmail', { email: 'someone@gmail.com', email_verified: true });
     const outside = await signIn(open, 'sub-gmail');
     expect(outside.response.status).toBe(403);
     expect(outside.body).toContain(translated('domain', 'someone@gmail.com'));
-    expect(await open.services.db.selectFrom('app_user').select('id').where('email', '=', 'someone@gmail.com').execute()).toEqual([]);
+    expect(
+      await open.services.db.selectFrom('app_user').select('id').where('email', '=', 'someone@gmail.com').execute(),
+    ).toEqual([]);
 
     const password = await new Browser().request(`${open.url}/login`, {
       method: 'POST',

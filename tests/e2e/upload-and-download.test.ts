@@ -22,7 +22,8 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 
 const logIn = (page: Page, account: string) => logInAs(page, server.url, account);
 
-const slot = (page: Page, kind: string, number: number) => page.locator(`[data-testid=slot][data-slot-kind=${kind}][data-slot-number="${number}"]`);
+const slot = (page: Page, kind: string, number: number) =>
+  page.locator(`[data-testid=slot][data-slot-kind=${kind}][data-slot-number="${number}"]`);
 
 describe.skipIf(!hasBrowser)('instructor uploads, student downloads (Chromium)', () => {
   beforeAll(async () => {
@@ -34,7 +35,10 @@ describe.skipIf(!hasBrowser)('instructor uploads, student downloads (Chromium)',
     // 2,6 MB: a size shown with a decimal mark, which the server and Chromium must write alike (hydration).
     await fs.writeFile(files.pdf, Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(2_700_000)]));
     files.video = path.join(work, 'lecture-1.mp4');
-    await fs.writeFile(files.video, Buffer.concat([Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'), randomBytes(40 * MiB)]));
+    await fs.writeFile(
+      files.video,
+      Buffer.concat([Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'), randomBytes(40 * MiB)]),
+    );
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -61,7 +65,11 @@ describe.skipIf(!hasBrowser)('instructor uploads, student downloads (Chromium)',
 
     // A PDF into the first practical slot, then publish it.
     await slot(page, 'practical_material', 1).locator('input[type=file]').setInputFiles(files.pdf);
-    await expect.poll(() => slot(page, 'practical_material', 1).locator('[data-testid=upload-row]').getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
+    await expect
+      .poll(() => slot(page, 'practical_material', 1).locator('[data-testid=upload-row]').getAttribute('data-status'), {
+        timeout: 30_000,
+      })
+      .toBe('done');
     await expect.poll(() => slot(page, 'practical_material', 1).locator('[data-testid=file-link]').count()).toBe(1);
     await slot(page, 'practical_material', 1).getByRole('button', { name: ky.cabinet.publish }).click();
     await expect.poll(() => slot(page, 'practical_material', 1).locator('.badge.published').count()).toBe(1);
@@ -79,16 +87,30 @@ describe.skipIf(!hasBrowser)('instructor uploads, student downloads (Chromium)',
     await lecture.locator('input[type=file]').setInputFiles(files.video);
     const progress = lecture.locator('[data-testid=upload-row] progress');
     await expect.poll(() => progress.isVisible()).toBe(true);
-    await expect.poll(async () => Number(await progress.getAttribute('data-percent')), { timeout: 30_000 }).toBeGreaterThanOrEqual(25);
+    await expect
+      .poll(async () => Number(await progress.getAttribute('data-percent')), { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(25);
     await page.reload();
-    await expect.poll(() => slot(page, 'lecture_video', 1).locator('[data-testid=unfinished-upload]').count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => slot(page, 'lecture_video', 1).locator('[data-testid=unfinished-upload]').count(), {
+        timeout: 10_000,
+      })
+      .toBe(1);
     const offsetsBeforeReload = patchOffsets.length;
     await slot(page, 'lecture_video', 1).locator('input[type=file]').setInputFiles(files.video);
-    await expect.poll(() => slot(page, 'lecture_video', 1).locator('[data-testid=upload-row]').getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+    await expect
+      .poll(() => slot(page, 'lecture_video', 1).locator('[data-testid=upload-row]').getAttribute('data-status'), {
+        timeout: 60_000,
+      })
+      .toBe('done');
     const firstAfterReload = patchOffsets[offsetsBeforeReload];
     expect(firstAfterReload).toBeGreaterThan(0);
     await expect.poll(() => slot(page, 'lecture_video', 1).locator('.badge.awaiting').count()).toBe(1);
-    const video = await server.services.db.selectFrom('media_file').selectAll().where('original_name', '=', 'lecture-1.mp4').execute();
+    const video = await server.services.db
+      .selectFrom('media_file')
+      .selectAll()
+      .where('original_name', '=', 'lecture-1.mp4')
+      .execute();
     expect(video).toHaveLength(1);
     expect(video[0]!.sha256).toBe(sha256(await fs.readFile(files.video)));
     expect(await page.locator('[data-testid=unfinished-upload]').count()).toBe(0);
@@ -104,7 +126,10 @@ describe.skipIf(!hasBrowser)('instructor uploads, student downloads (Chromium)',
     await student.goto(cabinetUrl);
     await expect.poll(() => student.evaluate(() => '__remixRouter' in window)).toBe(true);
     expect(await student.locator('[data-testid=file-link] + .muted').first().textContent()).toBe(`2,6 ${ky.units.MB}`);
-    const [download] = await Promise.all([student.waitForEvent('download'), student.locator('[data-testid=file-link]').first().click()]);
+    const [download] = await Promise.all([
+      student.waitForEvent('download'),
+      student.locator('[data-testid=file-link]').first().click(),
+    ]);
     const saved = path.join(work, 'downloaded.pdf');
     await download.saveAs(saved);
     expect(sha256(await fs.readFile(saved))).toBe(sha256(await fs.readFile(files.pdf)));

@@ -17,7 +17,8 @@ export async function buildApp(outDir: string): Promise<void> {
  * The folder the first test file to ask builds into; the others wait for it. One per test run,
  * inside the project so that a process started from the build finds node_modules.
  */
-export const sharedBuildRoot = (runPid = process.ppid) => path.resolve('node_modules/.cache', `kabinet-build-${runPid}`);
+export const sharedBuildRoot = (runPid = process.ppid) =>
+  path.resolve('node_modules/.cache', `kabinet-build-${runPid}`);
 
 export async function sharedBuild(): Promise<string> {
   const root = sharedBuildRoot();

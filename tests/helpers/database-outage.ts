@@ -7,7 +7,9 @@ export async function databaseOutage(databaseUrl: string): Promise<() => Promise
   const name = new URL(databaseUrl).pathname.slice(1);
   const admin = createDb(databaseUrl.replace(`/${name}`, '/postgres'), { max: 1 });
   await sql`alter database ${sql.id(name)} with allow_connections false`.execute(admin);
-  await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid()`.execute(admin);
+  await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid()`.execute(
+    admin,
+  );
   return async () => {
     await sql`alter database ${sql.id(name)} with allow_connections true`.execute(admin);
     await admin.destroy();

@@ -6,7 +6,11 @@ import { currentTerm } from '../../server/cabinets/term.ts';
 import type { Db } from '../../db/client.ts';
 
 export async function principal(db: Db, account: string): Promise<SessionUser> {
-  const row = await db.selectFrom('app_user').select('id').where('email', '=', `${account}@demo.kabinet.kg`).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('app_user')
+    .select('id')
+    .where('email', '=', `${account}@demo.kabinet.kg`)
+    .executeTakeFirstOrThrow();
   const token = await createSession(db, { userId: row.id, ttlMs: 60_000, ip: null, userAgent: 'test' });
   const user = await findSessionUser(db, token);
   if (!user) throw new Error(`no session for ${account}`);
@@ -26,12 +30,22 @@ export async function demoCabinet(db: Db, account: string, subjectCode: string) 
     .where('ta.term_id', '=', term!.id)
     .executeTakeFirstOrThrow();
   const cabinetId = await openCabinet(db, user, assignment.id);
-  const slots = await db.selectFrom('slot').selectAll().where('cabinet_id', '=', cabinetId).orderBy('week').orderBy('kind').orderBy('number').execute();
+  const slots = await db
+    .selectFrom('slot')
+    .selectAll()
+    .where('cabinet_id', '=', cabinetId)
+    .orderBy('week')
+    .orderBy('kind')
+    .orderBy('number')
+    .execute();
   return { cabinetId, slots, teachingAssignmentId: assignment.id, user };
 }
 
 /** The department (head, instructor) or faculty (dean) of a demo account's first role assignment. */
-export async function demoScopeOf(db: Db, account: string): Promise<{ departmentId: string | null; facultyId: string | null }> {
+export async function demoScopeOf(
+  db: Db,
+  account: string,
+): Promise<{ departmentId: string | null; facultyId: string | null }> {
   const row = await db
     .selectFrom('role_assignment as ra')
     .innerJoin('app_user as u', 'u.id', 'ra.user_id')

@@ -18,7 +18,11 @@ export async function workbookFile(dir: string, kinds: KindRows[], name = 'unive
   return file;
 }
 
-export const sheet = (kind: ImportKind, columns: string[], rows: KindRows['rows']): KindRows => ({ kind, columns, rows });
+export const sheet = (kind: ImportKind, columns: string[], rows: KindRows['rows']): KindRows => ({
+  kind,
+  columns,
+  rows,
+});
 
 const quoted = (value: string | number | null, delimiter: string) => {
   const text = value === null ? '' : String(value);
@@ -26,7 +30,9 @@ const quoted = (value: string | number | null, delimiter: string) => {
 };
 
 export function csvText(columns: string[], rows: KindRows['rows'], delimiter: ',' | ';' = ','): string {
-  return [columns, ...rows].map((row) => row.map((value) => quoted(value, delimiter)).join(delimiter)).join('\r\n') + '\r\n';
+  return (
+    [columns, ...rows].map((row) => row.map((value) => quoted(value, delimiter)).join(delimiter)).join('\r\n') + '\r\n'
+  );
 }
 
 export async function csvFile(
@@ -37,7 +43,10 @@ export async function csvFile(
   options: { delimiter?: ',' | ';'; encoding?: 'utf-8' | 'utf-8-bom' | 'windows-1251' } = {},
 ): Promise<string> {
   const text = csvText(columns, rows, options.delimiter);
-  const bytes = options.encoding === 'windows-1251' ? iconv.encode(text, 'win1251') : Buffer.from(options.encoding === 'utf-8-bom' ? `\uFEFF${text}` : text, 'utf8');
+  const bytes =
+    options.encoding === 'windows-1251'
+      ? iconv.encode(text, 'win1251')
+      : Buffer.from(options.encoding === 'utf-8-bom' ? `\uFEFF${text}` : text, 'utf8');
   const file = path.join(dir, name);
   await fs.writeFile(file, bytes);
   return file;

@@ -98,11 +98,17 @@ export async function startTestProvider(): Promise<TestProvider> {
     const body = ctx.body as { id_token?: string } | undefined;
     if (ctx.path !== '/token' || !change || !body?.id_token) return;
     const claims = change(decodeJwt(body.id_token));
-    ctx.body = { ...body, id_token: await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: jwk.kid, typ: 'JWT' }).sign(signedBy === 'provider' ? privateKey : stranger) };
+    ctx.body = {
+      ...body,
+      id_token: await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: jwk.kid, typ: 'JWT' })
+        .sign(signedBy === 'provider' ? privateKey : stranger),
+    };
   });
   const callback = provider.callback();
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (req.url?.startsWith('/interaction/')) void interact(req, res).catch((error: unknown) => res.writeHead(500).end(String(error)));
+    if (req.url?.startsWith('/interaction/'))
+      void interact(req, res).catch((error: unknown) => res.writeHead(500).end(String(error)));
     else void callback(req, res);
   });
 
@@ -111,13 +117,23 @@ export async function startTestProvider(): Promise<TestProvider> {
     const details = await provider.interactionDetails(req, res);
     const subject = next;
     if (!subject) {
-      await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The person cancelled.' }, { mergeWithLastSubmission: false });
+      await provider.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'The person cancelled.' },
+        { mergeWithLastSubmission: false },
+      );
       return;
     }
     const grant = new provider.Grant({ accountId: subject, clientId: String(details.params.client_id) });
     grant.addOIDCScope(String(details.params.scope));
     const grantId = await grant.save();
-    await provider.interactionFinished(req, res, { login: { accountId: subject }, consent: { grantId } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: subject }, consent: { grantId } },
+      { mergeWithLastSubmission: false },
+    );
   }
 
   return {
@@ -133,7 +149,12 @@ export async function startTestProvider(): Promise<TestProvider> {
       signedBy = signer;
     },
     allowRedirects(uris) {
-      storage.put('Client', clientId, { client_id: clientId, client_secret: clientSecret, redirect_uris: uris, token_endpoint_auth_method: 'client_secret_post' });
+      storage.put('Client', clientId, {
+        client_id: clientId,
+        client_secret: clientSecret,
+        redirect_uris: uris,
+        token_endpoint_auth_method: 'client_secret_post',
+      });
     },
     async close() {
       server.closeAllConnections();

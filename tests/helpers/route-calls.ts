@@ -16,5 +16,8 @@ export const statusOf = (value: unknown): number =>
 /** A request as a browser sends it to a route: a GET, or a POST of a form; with a session cookie or none. */
 export function routeRequest(path: string, cookie: string | undefined, form?: Record<string, string>): Request {
   const headers: Record<string, string> = cookie ? { cookie } : {};
-  return new Request(`http://kabinet.test${path}`, form ? { method: 'POST', headers, body: new URLSearchParams(form) } : { headers });
+  return new Request(
+    `http://kabinet.test${path}`,
+    form ? { method: 'POST', headers, body: new URLSearchParams(form) } : { headers },
+  );
 }

@@ -14,9 +14,13 @@ export async function startS3Server(bucket = 'kabinet-test'): Promise<{ config: 
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kabinet-s3-'));
   const port = await freePort();
   // s3rver's paginated listings use a cipher that Node only has with the legacy OpenSSL provider.
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', bin, '-d', dir, '-a', '127.0.0.1', '-p', String(port), '--silent'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--openssl-legacy-provider', bin, '-d', dir, '-a', '127.0.0.1', '-p', String(port), '--silent'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const config: S3Config = {
@@ -28,7 +32,12 @@ export async function startS3Server(bucket = 'kabinet-test'): Promise<{ config: 
     forcePathStyle: true,
     directDownloads: true,
   };
-  const client = new S3Client({ region: config.region, endpoint: config.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const client = new S3Client({
+    region: config.region,
+    endpoint: config.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
   for (let attempt = 0; ; attempt++) {
     try {
       await client.send(new CreateBucketCommand({ Bucket: bucket }));

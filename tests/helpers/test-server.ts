@@ -25,7 +25,13 @@ export type TestServer = {
 };
 
 export async function startTestServer(
-  options: { remix?: RemixMode; buildDir?: string; env?: Record<string, string>; logTo?: DestinationStream; /** Run the report refresher (default), as every installation does. */ reports?: boolean } = {},
+  options: {
+    remix?: RemixMode;
+    buildDir?: string;
+    env?: Record<string, string>;
+    logTo?: DestinationStream;
+    /** Run the report refresher (default), as every installation does. */ reports?: boolean;
+  } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kabinet-test-'));
@@ -44,7 +50,11 @@ export async function startTestServer(
   const reports = options.reports === false ? null : await listenForReportChanges(services);
   const { port } = running;
   const userId = async (account: string) => {
-    const row = await services.db.selectFrom('app_user').select('id').where('email', '=', `${account}@demo.kabinet.kg`).executeTakeFirstOrThrow();
+    const row = await services.db
+      .selectFrom('app_user')
+      .select('id')
+      .where('email', '=', `${account}@demo.kabinet.kg`)
+      .executeTakeFirstOrThrow();
     return row.id;
   };
   return {
@@ -53,7 +63,12 @@ export async function startTestServer(
     dataDir,
     userId,
     async cookieFor(account) {
-      const token = await createSession(services.db, { userId: await userId(account), ttlMs: 3600_000, ip: null, userAgent: 'test' });
+      const token = await createSession(services.db, {
+        userId: await userId(account),
+        ttlMs: 3600_000,
+        ip: null,
+        userAgent: 'test',
+      });
       return `kabinet_session=${token}`;
     },
     drain: (graceMs = 5_000) => running.drain(graceMs),
@@ -69,7 +84,9 @@ export async function startTestServer(
 }
 
 /** Kabinet's web app for this test file's whole run: `const test = testServerForFile()`, then `test.server`. */
-export function testServerForFile(options: Parameters<typeof startTestServer>[0] = {}): { readonly server: TestServer } {
+export function testServerForFile(options: Parameters<typeof startTestServer>[0] = {}): {
+  readonly server: TestServer;
+} {
   let server: TestServer | undefined;
   beforeAll(async () => {
     server = await startTestServer(options);

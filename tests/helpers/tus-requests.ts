@@ -7,7 +7,12 @@ export function tusMetadata(fields: Record<string, string>): string {
 
 export async function tusCreate(
   baseUrl: string,
-  options: { cookie?: string; length?: string | null; metadata?: Record<string, string>; headers?: Record<string, string> },
+  options: {
+    cookie?: string;
+    length?: string | null;
+    metadata?: Record<string, string>;
+    headers?: Record<string, string>;
+  },
 ): Promise<Response> {
   const headers: Record<string, string> = { 'Tus-Resumable': '1.0.0', ...options.headers };
   if (options.cookie) headers.Cookie = options.cookie;
@@ -16,7 +21,11 @@ export async function tusCreate(
   return fetch(`${baseUrl}/uploads`, { method: 'POST', headers });
 }
 
-export async function tusPatch(url: string, body: Buffer, options: { cookie?: string; offset?: number }): Promise<Response> {
+export async function tusPatch(
+  url: string,
+  body: Buffer,
+  options: { cookie?: string; offset?: number },
+): Promise<Response> {
   return fetch(url, {
     method: 'PATCH',
     headers: {
@@ -35,7 +44,11 @@ export async function tusUploadWhole(
   body: Buffer,
   options: { cookie: string; metadata: Record<string, string> },
 ): Promise<{ create: Response; finish: Response | null; url: string | null }> {
-  const create = await tusCreate(baseUrl, { cookie: options.cookie, length: String(body.length), metadata: options.metadata });
+  const create = await tusCreate(baseUrl, {
+    cookie: options.cookie,
+    length: String(body.length),
+    metadata: options.metadata,
+  });
   const location = create.headers.get('location');
   if (create.status !== 201 || !location) return { create, finish: null, url: null };
   const url = new URL(location, baseUrl).href;

@@ -5,7 +5,10 @@ import { removeAbandonedUploads } from '../../server/uploads/spool-sweep.ts';
 
 export function cleanupAbandonedUploads(services: Services): JobHandler<'cleanup-abandoned-uploads'> {
   return async () => {
-    const removed = await removeAbandonedUploads({ db: services.db, spoolDir: services.config.spoolDir }, services.config.abandonedUploadMs);
+    const removed = await removeAbandonedUploads(
+      { db: services.db, spoolDir: services.config.spoolDir },
+      services.config.abandonedUploadMs,
+    );
     if (removed > 0) services.logger.info('abandoned uploads removed', { removed });
   };
 }

@@ -10,6 +10,15 @@ export function importRun(services: Services): JobHandler<'import-run'> {
   return async (payload, job) => {
     if (job.retryCount > 0) return failImportRun(services.db, payload.runId);
     const invitations = services.config.mail ? { queue: services.queue, policy: services.passwords.policy } : undefined;
-    await runImportJob({ db: services.db, storage: services.storage, logger: services.logger, workDir: services.config.media.workDir, invitations }, payload);
+    await runImportJob(
+      {
+        db: services.db,
+        storage: services.storage,
+        logger: services.logger,
+        workDir: services.config.media.workDir,
+        invitations,
+      },
+      payload,
+    );
   };
 }

@@ -8,6 +8,7 @@ export function sendReminderEmails(services: Services): JobHandler<'send-reminde
   return async ({ notificationId }) => {
     const { mail, publicOrigin } = services.config;
     if (!mail) return services.logger.warn('reminder e-mail skipped: SMTP_URL is not set', { notificationId });
-    if (await sendReminderEmail(services.db, mail, notificationId, publicOrigin)) services.logger.info('reminder e-mailed', { notificationId });
+    if (await sendReminderEmail(services.db, mail, notificationId, publicOrigin))
+      services.logger.info('reminder e-mailed', { notificationId });
   };
 }

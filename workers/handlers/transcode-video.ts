@@ -17,13 +17,22 @@ function handleStage(services: Services, stage: VideoStage): JobHandler<'transco
       const deps = { db: services.db, storage: services.storage, media: services.config.media, queue: services.queue };
       const outcome = await processVideo(deps, mediaFileId, stage, { signal: job.signal });
       services.logger.info('video processed', { mediaFileId, stage, outcome });
-      if (outcome !== 'already-ready' && outcome !== 'gone') metrics.transcodes.inc({ outcome: outcome === 'refused' ? 'failed' : outcome });
+      if (outcome !== 'already-ready' && outcome !== 'gone')
+        metrics.transcodes.inc({ outcome: outcome === 'refused' ? 'failed' : outcome });
     } catch (error) {
       // Stopped (the worker shuts down, or its claim on the job went away): nobody's fault.
       const own = !job.signal.aborted && infrastructureError(error) === null;
       const failures = own ? await throughOutages(() => countOwnFailure(services.db, mediaFileId)) : 0;
       const last = failures >= OWN_FAILURE_LIMIT || job.retryCount >= job.retryLimit;
-      services.logger.warn('video processing failed', { mediaFileId, stage, own, failures, attempt: job.retryCount, last, error: String(error) });
+      services.logger.warn('video processing failed', {
+        mediaFileId,
+        stage,
+        own,
+        failures,
+        attempt: job.retryCount,
+        last,
+        error: String(error),
+      });
       metrics.transcodes.inc({ outcome: last ? 'failed' : 'retried' });
       if (!last) throw error;
       await throughOutages(() => failProcessing(services.db, mediaFileId));
@@ -35,4 +44,5 @@ function handleStage(services: Services, stage: VideoStage): JobHandler<'transco
 export const transcodeVideo = (services: Services): JobHandler<'transcode-video'> => handleStage(services, 'playable');
 
 /** The rest of a playable lecture's ladder. */
-export const completeVideoLadder = (services: Services): JobHandler<'complete-video-ladder'> => handleStage(services, 'ladder');
+export const completeVideoLadder = (services: Services): JobHandler<'complete-video-ladder'> =>
+  handleStage(services, 'ladder');

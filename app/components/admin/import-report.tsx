@@ -12,7 +12,16 @@ export function ImportCounts({ report, compact = false }: { report: ImportReport
   const kinds = importKinds.flatMap((kind) => (report.kinds[kind] ? [[kind, report.kinds[kind]] as const] : []));
   if (compact) {
     const sum = (field: (typeof counts)[number]) => kinds.reduce((n, [, k]) => n + k[field], 0);
-    return <span className="muted">{t('admin.imports.compact', { created: sum('created'), updated: sum('updated'), disabled: sum('disabled'), errors: report.problemCount })}</span>;
+    return (
+      <span className="muted">
+        {t('admin.imports.compact', {
+          created: sum('created'),
+          updated: sum('updated'),
+          disabled: sum('disabled'),
+          errors: report.problemCount,
+        })}
+      </span>
+    );
   }
   if (kinds.length === 0) return null;
   return (
@@ -66,12 +75,16 @@ export function ImportProblems({ problems, total }: { problems: ReportProblem[];
               <td data-label={t('admin.imports.value')} className="break">
                 {problem.value ?? ''}
               </td>
-              <td data-label={t('admin.imports.reason')}>{t(`import.problems.${problem.key}`, problem.params ?? {})}</td>
+              <td data-label={t('admin.imports.reason')}>
+                {t(`import.problems.${problem.key}`, problem.params ?? {})}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {total > problems.length ? <p className="muted">{t('admin.imports.moreProblems', { count: total - problems.length })}</p> : null}
+      {total > problems.length ? (
+        <p className="muted">{t('admin.imports.moreProblems', { count: total - problems.length })}</p>
+      ) : null}
     </section>
   );
 }

@@ -6,7 +6,17 @@ import { locales } from '../../../server/common/locales.ts';
 type Fields = { email: string; fullName: string; externalId: string; language: string };
 const names = { email: 'email', fullName: 'full_name', externalId: 'external_id', language: 'language' } as const;
 
-export function PersonFieldsForm({ intent, values, problems = {}, busy }: { intent: 'create' | 'update'; values?: Partial<Fields>; problems?: Record<string, string>; busy: boolean }) {
+export function PersonFieldsForm({
+  intent,
+  values,
+  problems = {},
+  busy,
+}: {
+  intent: 'create' | 'update';
+  values?: Partial<Fields>;
+  problems?: Record<string, string>;
+  busy: boolean;
+}) {
   const { t } = useTranslation();
   const error = (field: keyof Fields) =>
     problems[names[field]] ? (
@@ -19,17 +29,38 @@ export function PersonFieldsForm({ intent, values, problems = {}, busy }: { inte
       <input type="hidden" name="intent" value={intent === 'create' ? 'create' : 'update-person'} />
       <label>
         {t('admin.fields.full_name')} *
-        <input name="fullName" defaultValue={values?.fullName ?? ''} required maxLength={200} autoComplete="off" aria-invalid={Boolean(problems.full_name) || undefined} />
+        <input
+          name="fullName"
+          defaultValue={values?.fullName ?? ''}
+          required
+          maxLength={200}
+          autoComplete="off"
+          aria-invalid={Boolean(problems.full_name) || undefined}
+        />
         {error('fullName')}
       </label>
       <label>
         {t('admin.fields.email')} *
-        <input name="email" type="email" defaultValue={values?.email ?? ''} required maxLength={254} autoComplete="off" aria-invalid={Boolean(problems.email) || undefined} />
+        <input
+          name="email"
+          type="email"
+          defaultValue={values?.email ?? ''}
+          required
+          maxLength={254}
+          autoComplete="off"
+          aria-invalid={Boolean(problems.email) || undefined}
+        />
         {error('email')}
       </label>
       <label>
         {t('admin.fields.external_id')}
-        <input name="externalId" defaultValue={values?.externalId ?? ''} maxLength={64} autoComplete="off" aria-invalid={Boolean(problems.external_id) || undefined} />
+        <input
+          name="externalId"
+          defaultValue={values?.externalId ?? ''}
+          maxLength={64}
+          autoComplete="off"
+          aria-invalid={Boolean(problems.external_id) || undefined}
+        />
         {error('externalId')}
       </label>
       <label>

@@ -7,13 +7,35 @@ import { structureFields, type StructureField, type StructureKind } from '../../
 type Option = { value: string; label: string };
 export type Pickers = { faculties: Option[]; departments: Option[] };
 
-function FieldInput({ field, value, readOnly, invalid, pickers }: { field: StructureField; value: string; readOnly: boolean; invalid: boolean; pickers: Pickers }) {
+function FieldInput({
+  field,
+  value,
+  readOnly,
+  invalid,
+  pickers,
+}: {
+  field: StructureField;
+  value: string;
+  readOnly: boolean;
+  invalid: boolean;
+  pickers: Pickers;
+}) {
   const { t } = useTranslation();
-  const common = { name: field.name, defaultValue: value, required: field.required, 'aria-invalid': invalid || undefined };
+  const common = {
+    name: field.name,
+    defaultValue: value,
+    required: field.required,
+    'aria-invalid': invalid || undefined,
+  };
   const { input } = field;
   if (input.type === 'select' || input.type === 'picker') {
     const options: Option[] =
-      input.type === 'picker' ? pickers[input.picker] : input.options.map((option) => ({ value: option, label: t(`admin.values.${option}`, { defaultValue: option }) }));
+      input.type === 'picker'
+        ? pickers[input.picker]
+        : input.options.map((option) => ({
+            value: option,
+            label: t(`admin.values.${option}`, { defaultValue: option }),
+          }));
     return (
       <select {...common}>
         {field.required ? null : <option value="">—</option>}
@@ -25,7 +47,15 @@ function FieldInput({ field, value, readOnly, invalid, pickers }: { field: Struc
       </select>
     );
   }
-  return <input {...common} type={input.type} readOnly={readOnly} inputMode={input.type === 'number' ? 'numeric' : undefined} maxLength={300} />;
+  return (
+    <input
+      {...common}
+      type={input.type}
+      readOnly={readOnly}
+      inputMode={input.type === 'number' ? 'numeric' : undefined}
+      maxLength={300}
+    />
+  );
 }
 
 export function StructureForm(props: {
@@ -48,7 +78,13 @@ export function StructureForm(props: {
           <label key={field.name}>
             {t(`admin.fields.${field.name}`)}
             {field.required ? ' *' : ''}
-            <FieldInput field={field} value={values[field.name] ?? (field.name === 'time_zone' ? 'Asia/Bishkek' : '')} readOnly={intent === 'update' && field.name === 'code'} invalid={Boolean(problem)} pickers={pickers} />
+            <FieldInput
+              field={field}
+              value={values[field.name] ?? (field.name === 'time_zone' ? 'Asia/Bishkek' : '')}
+              readOnly={intent === 'update' && field.name === 'code'}
+              invalid={Boolean(problem)}
+              pickers={pickers}
+            />
             {problem ? (
               <span className="form-error" role="alert">
                 {t(`import.problems.${problem.key}`, problem.params ?? {})}

@@ -18,7 +18,10 @@ export function GradeOne({ page, studentId }: { page: AssignmentPage; studentId:
   return (
     <section className="grade-one" data-testid="grade-one">
       <h2>
-        {row.name} <span className="muted">{row.group}</span> <span className="muted">({at + 1} / {submitted.length})</span>
+        {row.name} <span className="muted">{row.group}</span>{' '}
+        <span className="muted">
+          ({at + 1} / {submitted.length})
+        </span>
       </h2>
       <p>
         {previous ? (
@@ -56,7 +59,17 @@ export function GradeOne({ page, studentId }: { page: AssignmentPage; studentId:
         <input type="hidden" name="studentId" value={row.studentId} />
         {next ? <input type="hidden" name="next" value={next.studentId} /> : null}
         <label>
-          {t('assignment.scoreLabel')} (≤ {page.rules.maxScore}) <input type="number" name="score" min={0} max={page.rules.maxScore} step="0.5" defaultValue={row.score ?? ''} required autoFocus />
+          {t('assignment.scoreLabel')} (≤ {page.rules.maxScore}){' '}
+          <input
+            type="number"
+            name="score"
+            min={0}
+            max={page.rules.maxScore}
+            step="0.5"
+            defaultValue={row.score ?? ''}
+            required
+            autoFocus
+          />
         </label>
         <label>
           {t('assignment.feedback')} <textarea name="feedback" rows={3} defaultValue={row.feedback} maxLength={10000} />

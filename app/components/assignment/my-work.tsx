@@ -16,13 +16,23 @@ function SubmitForm({ page, mine, chunkSize }: { page: AssignmentPage; mine: Min
   return (
     <>
       <p className="muted">
-        {t('assignment.fileRules', { files: rules.maxFiles, size: formatBytes(rules.maxFileBytes, t), types: rules.allowedExtensions.join(', ') || t('assignment.anyType') })}
+        {t('assignment.fileRules', {
+          files: rules.maxFiles,
+          size: formatBytes(rules.maxFileBytes, t),
+          types: rules.allowedExtensions.join(', ') || t('assignment.anyType'),
+        })}
       </p>
-      <Uploader cabinetId={rules.cabinetId} assignmentId={rules.id} chunkSize={chunkSize} label={t('assignment.addFiles')} />
+      <Uploader
+        cabinetId={rules.cabinetId}
+        assignmentId={rules.id}
+        chunkSize={chunkSize}
+        label={t('assignment.addFiles')}
+      />
       <ul className="files" data-testid="drafts">
         {mine.drafts.map((file) => (
           <li key={file.id}>
-            <a href={`/submission-files/${file.id}`}>{file.name}</a> <span className="muted">{formatBytes(file.byteSize, t)}</span>
+            <a href={`/submission-files/${file.id}`}>{file.name}</a>{' '}
+            <span className="muted">{formatBytes(file.byteSize, t)}</span>
           </li>
         ))}
       </ul>
@@ -43,7 +53,8 @@ function Version({ version, zone }: { version: SubmissionView; zone: string }) {
   const { t } = useTranslation();
   return (
     <div className="version" data-testid="version">
-      <strong>{t('assignment.version', { n: version.version })}</strong> <LocalTime iso={version.submittedAt} termZone={zone} />{' '}
+      <strong>{t('assignment.version', { n: version.version })}</strong>{' '}
+      <LocalTime iso={version.submittedAt} termZone={zone} />{' '}
       {version.late ? <span className="badge overdue">{t('assignment.status.late')}</span> : null}
       {version.text ? <p>{version.text}</p> : null}
       <ul className="files">

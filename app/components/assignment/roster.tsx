@@ -8,13 +8,29 @@ import { LocalTime } from '../local-time.tsx';
 function ScoreCell({ page, row }: { page: AssignmentPage; row: RosterRow }) {
   const { t } = useTranslation();
   const busy = useNavigation().state === 'submitting';
-  if (!page.canGrade || row.status === 'not_submitted') return <>{row.score !== null ? `${row.score} / ${page.rules.maxScore}` : ''}</>;
+  if (!page.canGrade || row.status === 'not_submitted')
+    return <>{row.score !== null ? `${row.score} / ${page.rules.maxScore}` : ''}</>;
   return (
     <Form method="post" className="inline-form">
       <input type="hidden" name="intent" value="grade" />
       <input type="hidden" name="studentId" value={row.studentId} />
-      <input type="number" name="score" min={0} max={page.rules.maxScore} step="0.5" defaultValue={row.score ?? ''} required aria-label={t('assignment.scoreLabel')} />
-      <input name="feedback" defaultValue={row.feedback} maxLength={10000} aria-label={t('assignment.feedback')} placeholder={t('assignment.feedback')} />
+      <input
+        type="number"
+        name="score"
+        min={0}
+        max={page.rules.maxScore}
+        step="0.5"
+        defaultValue={row.score ?? ''}
+        required
+        aria-label={t('assignment.scoreLabel')}
+      />
+      <input
+        name="feedback"
+        defaultValue={row.feedback}
+        maxLength={10000}
+        aria-label={t('assignment.feedback')}
+        placeholder={t('assignment.feedback')}
+      />
       <button type="submit" disabled={busy}>
         {t('cabinet.save')}
       </button>
@@ -26,7 +42,13 @@ function Row({ page, row }: { page: AssignmentPage; row: RosterRow }) {
   const { t } = useTranslation();
   return (
     <tr data-status={row.status}>
-      <td>{page.canGrade && row.status !== 'not_submitted' ? <Link to={`?student=${row.studentId}`}>{row.name}</Link> : row.name}</td>
+      <td>
+        {page.canGrade && row.status !== 'not_submitted' ? (
+          <Link to={`?student=${row.studentId}`}>{row.name}</Link>
+        ) : (
+          row.name
+        )}
+      </td>
       <td>{row.group}</td>
       <td>{t(`assignment.status.${row.status}`)}</td>
       <td>{row.submittedAt ? <LocalTime iso={row.submittedAt} termZone={page.rules.timeZone} /> : ''}</td>
@@ -60,7 +82,8 @@ export function Roster({ page, roster }: { page: AssignmentPage; roster: RosterR
             ·{' '}
           </>
         ) : null}
-        {t('assignment.exportGrades')} <a href={`/assignments/${rules.id}/grades.xlsx`}>XLSX</a> · <a href={`/assignments/${rules.id}/grades.csv`}>CSV</a>
+        {t('assignment.exportGrades')} <a href={`/assignments/${rules.id}/grades.xlsx`}>XLSX</a> ·{' '}
+        <a href={`/assignments/${rules.id}/grades.csv`}>CSV</a>
       </p>
       <table data-testid="roster">
         <thead>

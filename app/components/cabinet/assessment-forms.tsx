@@ -43,7 +43,8 @@ export function AssignmentForm({ slotId }: { slotId?: string }) {
           </select>
         </label>
         <label>
-          {t('assignment.maxScore')} <input type="number" name="maxScore" min={1} max={1000} step="0.5" defaultValue={100} required />
+          {t('assignment.maxScore')}{' '}
+          <input type="number" name="maxScore" min={1} max={1000} step="0.5" defaultValue={100} required />
         </label>
         <label>
           {t('assignment.allowedExtensions')} <input name="allowedExtensions" placeholder="pdf, docx, jpg" />
@@ -52,7 +53,8 @@ export function AssignmentForm({ slotId }: { slotId?: string }) {
           {t('assignment.maxFiles')} <input type="number" name="maxFiles" min={1} max={20} defaultValue={5} required />
         </label>
         <label>
-          {t('assignment.maxFileMib')} <input type="number" name="maxFileMib" min={1} max={2048} defaultValue={50} required />
+          {t('assignment.maxFileMib')}{' '}
+          <input type="number" name="maxFileMib" min={1} max={2048} defaultValue={50} required />
         </label>
         <button type="submit">{t('assignment.create')}</button>
       </Form>
@@ -73,13 +75,16 @@ export function QuizForm({ slotId }: { slotId?: string }) {
           {t('quiz.closesAtLabel')} <input type="datetime-local" name="closesAt" required />
         </label>
         <label>
-          {t('quiz.timeLimit')} <input type="number" name="timeLimitMinutes" min={1} max={600} placeholder={t('quiz.noLimit')} />
+          {t('quiz.timeLimit')}{' '}
+          <input type="number" name="timeLimitMinutes" min={1} max={600} placeholder={t('quiz.noLimit')} />
         </label>
         <label>
-          {t('quiz.attemptsAllowed')} <input type="number" name="attemptsAllowed" min={1} max={20} defaultValue={1} required />
+          {t('quiz.attemptsAllowed')}{' '}
+          <input type="number" name="attemptsAllowed" min={1} max={20} defaultValue={1} required />
         </label>
         <label>
-          {t('quiz.drawCount')} <input type="number" name="drawCount" min={1} max={500} placeholder={t('quiz.allQuestions')} />
+          {t('quiz.drawCount')}{' '}
+          <input type="number" name="drawCount" min={1} max={500} placeholder={t('quiz.allQuestions')} />
         </label>
         <label className="check">
           <input type="checkbox" name="shuffleQuestions" defaultChecked /> {t('quiz.shuffleQuestions')}
@@ -96,7 +101,8 @@ export function QuizForm({ slotId }: { slotId?: string }) {
           </select>
         </label>
         <label>
-          {t('assignment.maxScore')} <input type="number" name="maxScore" min={1} max={1000} step="0.5" defaultValue={100} required />
+          {t('assignment.maxScore')}{' '}
+          <input type="number" name="maxScore" min={1} max={1000} step="0.5" defaultValue={100} required />
         </label>
         <button type="submit">{t('quiz.create')}</button>
       </Form>

@@ -14,7 +14,8 @@ export function CopyFromTerm({ sources }: { sources: ReuseSource[] }) {
         <select name="sourceCabinetId" aria-label={t('reuse.title')}>
           {sources.map((source) => (
             <option key={source.cabinetId} value={source.cabinetId}>
-              {t('term.label', { year: source.academicYear, semester: source.semester })} · {t('reuse.counts', { items: source.items, questions: source.questions })}
+              {t('term.label', { year: source.academicYear, semester: source.semester })} ·{' '}
+              {t('reuse.counts', { items: source.items, questions: source.questions })}
             </option>
           ))}
         </select>{' '}

@@ -13,9 +13,15 @@ function ProcessingBadge({ file }: { file: CabinetFileView }) {
   return (
     <span className={`badge ${file.processingState}`} data-testid="file-state" data-state={file.processingState}>
       {t(`fileState.${file.processingState}`)}
-      {file.processingState === 'processing' && file.processingProgress !== null ? ` ${Math.round(file.processingProgress * 100)}%` : ''}
-      {file.processingState === 'awaiting' && file.ahead !== null ? ` · ${t('video.ahead', { count: file.ahead })}` : ''}
-      {file.secondsLeft !== null && file.processingState === 'processing' ? ` · ${t('video.timeLeft', { time: formatDuration(file.secondsLeft, t) })}` : ''}
+      {file.processingState === 'processing' && file.processingProgress !== null
+        ? ` ${Math.round(file.processingProgress * 100)}%`
+        : ''}
+      {file.processingState === 'awaiting' && file.ahead !== null
+        ? ` · ${t('video.ahead', { count: file.ahead })}`
+        : ''}
+      {file.secondsLeft !== null && file.processingState === 'processing'
+        ? ` · ${t('video.timeLeft', { time: formatDuration(file.secondsLeft, t) })}`
+        : ''}
     </span>
   );
 }
@@ -27,7 +33,9 @@ function ImprovingNote({ file }: { file: CabinetFileView }) {
   return (
     <span className="muted" data-testid="file-improving">
       {' '}
-      {file.ahead !== null ? t('video.improvingQueued', { count: file.ahead }) : t('video.improving', { percent: Math.round((file.processingProgress ?? 0) * 100) })}
+      {file.ahead !== null
+        ? t('video.improvingQueued', { count: file.ahead })
+        : t('video.improving', { percent: Math.round((file.processingProgress ?? 0) * 100) })}
       {file.secondsLeft !== null ? ` · ${t('video.timeLeft', { time: formatDuration(file.secondsLeft, t) })}` : ''}
     </span>
   );

@@ -17,7 +17,12 @@ function TitleForm({ item, onDone }: { item: CabinetItemView; onDone: () => void
       <input type="hidden" name="intent" value="update-item" />
       <input type="hidden" name="itemId" value={item.id} />
       <input name="title" defaultValue={item.title} required maxLength={200} aria-label={t('cabinet.itemTitle')} />
-      <input name="description" defaultValue={item.description} maxLength={5000} aria-label={t('cabinet.itemDescription')} />
+      <input
+        name="description"
+        defaultValue={item.description}
+        maxLength={5000}
+        aria-label={t('cabinet.itemDescription')}
+      />
       <button type="submit">{t('cabinet.save')}</button>
       <button type="button" onClick={onDone}>
         {t('cabinet.cancel')}
@@ -82,7 +87,12 @@ function ItemActions({ item, editing, onEdit }: { item: CabinetItemView; editing
       ) : null}
       <Form method="post">
         <input type="hidden" name="itemId" value={item.id} />
-        <button type="submit" name="intent" value={item.status === 'published' ? 'unpublish' : 'publish'} disabled={busy}>
+        <button
+          type="submit"
+          name="intent"
+          value={item.status === 'published' ? 'unpublish' : 'publish'}
+          disabled={busy}
+        >
           {item.status === 'published' ? t('cabinet.unpublish') : t('cabinet.publish')}
         </button>
       </Form>
@@ -95,7 +105,9 @@ export function ItemBlock({ item, page, chunkSize }: ItemProps) {
   const [editing, setEditing] = useState(false);
   return (
     <div className="item" data-testid="item">
-      <div className="item-head">{editing ? <TitleForm item={item} onDone={() => setEditing(false)} /> : <ItemTitle item={item} page={page} />}</div>
+      <div className="item-head">
+        {editing ? <TitleForm item={item} onDone={() => setEditing(false)} /> : <ItemTitle item={item} page={page} />}
+      </div>
       {item.description && !editing ? <p className="description">{item.description}</p> : null}
       <AssessmentLinks item={item} timeZone={page.term.timeZone} />
       <ul className="files">
@@ -104,7 +116,14 @@ export function ItemBlock({ item, page, chunkSize }: ItemProps) {
         ))}
       </ul>
       {page.canEdit ? <ItemActions item={item} editing={editing} onEdit={() => setEditing(true)} /> : null}
-      {page.canEdit && !item.slotId ? <Uploader cabinetId={page.id} itemId={item.id} chunkSize={chunkSize} label={`${t('cabinet.upload')}: ${item.title}`} /> : null}
+      {page.canEdit && !item.slotId ? (
+        <Uploader
+          cabinetId={page.id}
+          itemId={item.id}
+          chunkSize={chunkSize}
+          label={`${t('cabinet.upload')}: ${item.title}`}
+        />
+      ) : null}
     </div>
   );
 }

@@ -7,7 +7,17 @@ import { Uploader } from '../upload/uploader.tsx';
 import { AssignmentForm, QuizForm } from './assessment-forms.tsx';
 import { ItemBlock } from './item-block.tsx';
 
-export function SlotRow({ slot, item, page, chunkSize }: { slot: CabinetSlotView; item?: CabinetItemView; page: CabinetPage; chunkSize: number }) {
+export function SlotRow({
+  slot,
+  item,
+  page,
+  chunkSize,
+}: {
+  slot: CabinetSlotView;
+  item?: CabinetItemView;
+  page: CabinetPage;
+  chunkSize: number;
+}) {
   const { t } = useTranslation();
   const label = `${t(`slotKind.${slot.kind}`)} ${slot.number}`;
   return (
@@ -20,7 +30,9 @@ export function SlotRow({ slot, item, page, chunkSize }: { slot: CabinetSlotView
             {t('cabinet.overdue')}
           </span>
         ) : null}
-        {page.seesPlan && slot.state === 'open' && !item ? <span className="badge missing">{t('cabinet.missing')}</span> : null}
+        {page.seesPlan && slot.state === 'open' && !item ? (
+          <span className="badge missing">{t('cabinet.missing')}</span>
+        ) : null}
       </div>
       {item ? <ItemBlock item={item} page={page} chunkSize={chunkSize} /> : null}
       {page.canEdit && slot.kind === 'interim_assessment' && !item ? (
@@ -29,7 +41,14 @@ export function SlotRow({ slot, item, page, chunkSize }: { slot: CabinetSlotView
           <QuizForm slotId={slot.id} />
         </>
       ) : null}
-      {page.canEdit ? <Uploader cabinetId={page.id} slotId={slot.id} chunkSize={chunkSize} label={`${t('cabinet.upload')}: ${label}`} /> : null}
+      {page.canEdit ? (
+        <Uploader
+          cabinetId={page.id}
+          slotId={slot.id}
+          chunkSize={chunkSize}
+          label={`${t('cabinet.upload')}: ${label}`}
+        />
+      ) : null}
     </li>
   );
 }

@@ -27,7 +27,11 @@ function titlePoster(title: string): string {
   return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 }
 
-type KeyControls = { seekBy: (seconds: number) => unknown; toggleCaptions: () => void; speedStep: (by: number) => void };
+type KeyControls = {
+  seekBy: (seconds: number) => unknown;
+  toggleCaptions: () => void;
+  speedStep: (by: number) => void;
+};
 
 /** Keys as on the big video sites: space/k play, ←/→ 5 s, j/l 10 s, ↑/↓ volume, m mute, f full screen, c captions, </> speed. */
 function keyActions(video: HTMLVideoElement, controls: KeyControls): Record<string, () => void> {
@@ -100,12 +104,23 @@ export function LecturePlayer(props: Props) {
     if (value !== AUDIO_ONLY && hlsRef.current && !audioOnly) hlsRef.current.currentLevel = value;
   };
   const onKey = usePlayerKeys(videoRef, {
-    seekBy: (seconds) => videoRef.current && (videoRef.current.currentTime = Math.min(Math.max(0, videoRef.current.currentTime + seconds), videoRef.current.duration || 0)),
+    seekBy: (seconds) =>
+      videoRef.current &&
+      (videoRef.current.currentTime = Math.min(
+        Math.max(0, videoRef.current.currentTime + seconds),
+        videoRef.current.duration || 0,
+      )),
     toggleCaptions: () => setCaption(caption ? '' : (props.captions[0] ?? '')),
     speedStep: (by) => setSpeed(speeds[Math.min(speeds.length - 1, Math.max(0, speeds.indexOf(speed) + by))]!),
   });
   return (
-    <div className="player" tabIndex={0} onKeyDown={onKey} aria-label={t('video.keyboardHelp')} data-testid="player-box">
+    <div
+      className="player"
+      tabIndex={0}
+      onKeyDown={onKey}
+      aria-label={t('video.keyboardHelp')}
+      data-testid="player-box"
+    >
       <video
         ref={videoRef}
         controls
@@ -113,18 +128,31 @@ export function LecturePlayer(props: Props) {
         preload="metadata"
         poster={props.poster ?? (audioOnly ? titlePoster(props.title) : undefined)}
         data-testid="player"
-        onTimeUpdate={(event) => setTime({ current: event.currentTarget.currentTime, duration: event.currentTarget.duration || 0 })}
+        onTimeUpdate={(event) =>
+          setTime({ current: event.currentTarget.currentTime, duration: event.currentTarget.duration || 0 })
+        }
         onDurationChange={(event) => {
           const duration = event.currentTarget.duration || 0;
           setTime((old) => ({ ...old, duration }));
         }}
       >
         {props.captions.map((language) => (
-          <track key={language} kind="subtitles" srcLang={language} label={t(`language.${language}`)} src={`/watch/${props.fileId}/captions/${language}`} />
+          <track
+            key={language}
+            kind="subtitles"
+            srcLang={language}
+            label={t(`language.${language}`)}
+            src={`/watch/${props.fileId}/captions/${language}`}
+          />
         ))}
         {t('video.noPlayer')}
       </video>
-      <Scrubber current={time.current} duration={time.duration} thumbnails={props.thumbnails} onSeek={(seconds) => videoRef.current && (videoRef.current.currentTime = seconds)} />
+      <Scrubber
+        current={time.current}
+        duration={time.duration}
+        thumbnails={props.thumbnails}
+        onSeek={(seconds) => videoRef.current && (videoRef.current.currentTime = seconds)}
+      />
       <PlayerControls
         levels={levels}
         level={level}

@@ -25,7 +25,12 @@ export function PlayerControls(props: Props) {
     <div className="player-controls">
       <label>
         {t('video.quality')}{' '}
-        <select value={props.level} onChange={(event) => props.onLevel(Number(event.target.value))} data-testid="quality" disabled={props.audioOnlySource}>
+        <select
+          value={props.level}
+          onChange={(event) => props.onLevel(Number(event.target.value))}
+          data-testid="quality"
+          disabled={props.audioOnlySource}
+        >
           <option value={-1}>{t('video.auto')}</option>
           {props.levels.map((l) => (
             <option key={l.index} value={l.index}>
@@ -48,7 +53,11 @@ export function PlayerControls(props: Props) {
       {props.captions.length ? (
         <label>
           {t('video.captions')}{' '}
-          <select value={props.caption} onChange={(event) => props.onCaption(event.target.value)} data-testid="captions">
+          <select
+            value={props.caption}
+            onChange={(event) => props.onCaption(event.target.value)}
+            data-testid="captions"
+          >
             <option value="">{t('video.captionsOff')}</option>
             {props.captions.map((language) => (
               <option key={language} value={language}>

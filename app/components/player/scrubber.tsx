@@ -16,7 +16,15 @@ export function parseThumbnails(vtt: string, base: string): Thumb[] {
     const target = /^([^#\s]+)#xywh=(\d+),(\d+),(\d+),(\d+)/.exec(lines[i + 1] ?? '');
     if (!times || !target) return;
     const [, file, x, y, w, h] = target;
-    thumbs.push({ start: seconds(times[1]!), end: seconds(times[2]!), url: `${base}/${file}`, x: Number(x), y: Number(y), w: Number(w), h: Number(h) });
+    thumbs.push({
+      start: seconds(times[1]!),
+      end: seconds(times[2]!),
+      url: `${base}/${file}`,
+      x: Number(x),
+      y: Number(y),
+      w: Number(w),
+      h: Number(h),
+    });
   });
   return thumbs;
 }
@@ -45,7 +53,10 @@ export function Scrubber({ current, duration, thumbnails, onSeek }: Props) {
     const fraction = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
     setPreview({ at: fraction * duration, left: fraction * box.width });
   };
-  const shown = preview && thumbs.length ? (thumbs.find((thumb) => preview.at >= thumb.start && preview.at < thumb.end) ?? thumbs.at(-1)) : null;
+  const shown =
+    preview && thumbs.length
+      ? (thumbs.find((thumb) => preview.at >= thumb.start && preview.at < thumb.end) ?? thumbs.at(-1))
+      : null;
   return (
     <div className="scrub">
       <input
@@ -62,7 +73,14 @@ export function Scrubber({ current, duration, thumbnails, onSeek }: Props) {
       />
       {shown && preview ? (
         <div className="scrub-preview" style={{ left: preview.left }} data-testid="scrub-preview">
-          <div style={{ width: shown.w, height: shown.h, backgroundImage: `url(${shown.url})`, backgroundPosition: `-${shown.x}px -${shown.y}px` }} />
+          <div
+            style={{
+              width: shown.w,
+              height: shown.h,
+              backgroundImage: `url(${shown.url})`,
+              backgroundPosition: `-${shown.x}px -${shown.y}px`,
+            }}
+          />
           <span>{formatClock(preview.at)}</span>
         </div>
       ) : null}

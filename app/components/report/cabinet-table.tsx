@@ -27,13 +27,25 @@ function matches(row: ReportRow, filters: Filters): boolean {
   return !filters.below || (row.measures.completeness ?? 0) * 100 < Number(filters.below);
 }
 
-function FilterBar({ report, filters, onChange }: { report: DepartmentReport; filters: Filters; onChange: (patch: Partial<Filters>) => void }) {
+function FilterBar({
+  report,
+  filters,
+  onChange,
+}: {
+  report: DepartmentReport;
+  filters: Filters;
+  onChange: (patch: Partial<Filters>) => void;
+}) {
   const { t } = useTranslation();
   return (
     <div className="filters inline-form no-print">
       <label>
         {t('report.instructor')}{' '}
-        <select value={filters.instructor} onChange={(e) => onChange({ instructor: e.target.value })} data-testid="filter-instructor">
+        <select
+          value={filters.instructor}
+          onChange={(e) => onChange({ instructor: e.target.value })}
+          data-testid="filter-instructor"
+        >
           <option value="">{t('report.all')}</option>
           {report.byInstructor.map((i) => (
             <option key={i.instructorId} value={i.instructorId}>
@@ -55,14 +67,26 @@ function FilterBar({ report, filters, onChange }: { report: DepartmentReport; fi
       </label>{' '}
       <label>
         {t('report.status')}{' '}
-        <select value={filters.status} onChange={(e) => onChange({ status: e.target.value as Status })} data-testid="filter-status">
+        <select
+          value={filters.status}
+          onChange={(e) => onChange({ status: e.target.value as Status })}
+          data-testid="filter-status"
+        >
           <option value="all">{t('report.all')}</option>
           <option value="overdue">{t('report.withOverdue')}</option>
           <option value="complete">{t('report.complete')}</option>
         </select>
       </label>{' '}
       <label>
-        {t('report.below')} <input type="number" min={0} max={100} value={filters.below} onChange={(e) => onChange({ below: e.target.value })} data-testid="filter-below" />
+        {t('report.below')}{' '}
+        <input
+          type="number"
+          min={0}
+          max={100}
+          value={filters.below}
+          onChange={(e) => onChange({ below: e.target.value })}
+          data-testid="filter-below"
+        />
       </label>
     </div>
   );
@@ -80,7 +104,8 @@ function CabinetRow({ row }: { row: ReportRow }) {
         <span className="muted">{row.subjectCode}</span>
       </td>
       <td>
-        {row.groups.join(', ')} <span className="muted">{row.studyForms.map((f) => t(`studyForm.${f}`)).join(', ')}</span>
+        {row.groups.join(', ')}{' '}
+        <span className="muted">{row.studyForms.map((f) => t(`studyForm.${f}`)).join(', ')}</span>
       </td>
       {slotKinds.map((kind) => (
         <td key={kind}>
@@ -99,7 +124,10 @@ export function CabinetTable({ report }: { report: DepartmentReport }) {
   const { t } = useTranslation();
   const [filters, setFilters] = useState<Filters>({ instructor: '', form: '', status: 'all', below: '' });
   const [sort, setSort] = useState<SortKey>('instructor');
-  const rows = useMemo(() => report.rows.filter((row) => matches(row, filters)).sort(sorters[sort]), [report.rows, filters, sort]);
+  const rows = useMemo(
+    () => report.rows.filter((row) => matches(row, filters)).sort(sorters[sort]),
+    [report.rows, filters, sort],
+  );
   const header = (key: SortKey, label: string) => (
     <th aria-sort={sort === key ? 'ascending' : 'none'}>
       <button type="button" className="link" onClick={() => setSort(key)}>
@@ -109,7 +137,11 @@ export function CabinetTable({ report }: { report: DepartmentReport }) {
   );
   return (
     <>
-      <FilterBar report={report} filters={filters} onChange={(patch) => setFilters((current) => ({ ...current, ...patch }))} />
+      <FilterBar
+        report={report}
+        filters={filters}
+        onChange={(patch) => setFilters((current) => ({ ...current, ...patch }))}
+      />
       <table className="roster report-table" data-testid="report-table">
         <thead>
           <tr>

@@ -5,7 +5,15 @@ import { FormError, type Refusal } from '../form-error.tsx';
 import { LocalTime } from '../local-time.tsx';
 
 /** What is overdue per instructor, with the head's reminder button. */
-export function OverdueList({ report, error, remindedId }: { report: DepartmentReport; error: Refusal | null; remindedId: string | null }) {
+export function OverdueList({
+  report,
+  error,
+  remindedId,
+}: {
+  report: DepartmentReport;
+  error: Refusal | null;
+  remindedId: string | null;
+}) {
   const { t } = useTranslation();
   const busy = useNavigation().state !== 'idle';
   if (report.overdue.length === 0) return null;
@@ -21,8 +29,8 @@ export function OverdueList({ report, error, remindedId }: { report: DepartmentR
           <ul>
             {entry.slots.map((slot) => (
               <li key={`${slot.cabinetId}-${slot.kind}-${slot.number}`}>
-                <Link to={`/cabinets/${slot.cabinetId}`}>{slot.subjectCode}</Link> · {t(`slotKind.${slot.kind}`)} {slot.number} ·{' '}
-                <LocalTime iso={slot.dueAt} termZone={report.term.timeZone} />
+                <Link to={`/cabinets/${slot.cabinetId}`}>{slot.subjectCode}</Link> · {t(`slotKind.${slot.kind}`)}{' '}
+                {slot.number} · <LocalTime iso={slot.dueAt} termZone={report.term.timeZone} />
               </li>
             ))}
           </ul>

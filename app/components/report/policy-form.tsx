@@ -13,13 +13,30 @@ export function PolicyForm({ policy, replanned }: { policy: SlotPolicy; replanne
       <Form method="post" className="stacked" data-testid="policy-form">
         <input type="hidden" name="intent" value="policy" />
         <label>
-          {t('policy.lectureHours')} <input type="number" name="lectureHoursPerVideo" min={1} max={10} defaultValue={policy.lectureHoursPerVideo} required />
+          {t('policy.lectureHours')}{' '}
+          <input
+            type="number"
+            name="lectureHoursPerVideo"
+            min={1}
+            max={10}
+            defaultValue={policy.lectureHoursPerVideo}
+            required
+          />
         </label>
         <label>
-          {t('policy.practicalHours')} <input type="number" name="practicalHoursPerMaterial" min={1} max={10} defaultValue={policy.practicalHoursPerMaterial} required />
+          {t('policy.practicalHours')}{' '}
+          <input
+            type="number"
+            name="practicalHoursPerMaterial"
+            min={1}
+            max={10}
+            defaultValue={policy.practicalHoursPerMaterial}
+            required
+          />
         </label>
         <label>
-          {t('policy.assessmentWeeks')} <input name="assessmentWeeks" defaultValue={policy.assessmentWeeks.join(', ')} />
+          {t('policy.assessmentWeeks')}{' '}
+          <input name="assessmentWeeks" defaultValue={policy.assessmentWeeks.join(', ')} />
         </label>
         <button type="submit" disabled={busy}>
           {t('policy.save')}

@@ -8,7 +8,11 @@ export function WeekChart({ weeks, termWeeks }: { weeks: WeekPoint[]; termWeeks:
   const height = 160;
   const x = (week: number) => 30 + ((week - 1) / Math.max(1, termWeeks - 1)) * (width - 40);
   const y = (value: number | null) => 10 + (1 - (value ?? 0)) * (height - 30);
-  const line = (pick: (p: WeekPoint) => number | null) => weeks.filter((p) => pick(p) !== null).map((p) => `${x(p.week)},${y(pick(p))}`).join(' ');
+  const line = (pick: (p: WeekPoint) => number | null) =>
+    weeks
+      .filter((p) => pick(p) !== null)
+      .map((p) => `${x(p.week)},${y(pick(p))}`)
+      .join(' ');
   return (
     <figure className="chart" data-testid="week-chart">
       <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={t('report.chartTitle')}>
@@ -29,7 +33,8 @@ export function WeekChart({ weeks, termWeeks }: { weeks: WeekPoint[]; termWeeks:
         ))}
       </svg>
       <figcaption>
-        <span className="legend completeness">{t('report.completeness')}</span> <span className="legend timeliness">{t('report.timeliness')}</span>
+        <span className="legend completeness">{t('report.completeness')}</span>{' '}
+        <span className="legend timeliness">{t('report.timeliness')}</span>
       </figcaption>
     </figure>
   );

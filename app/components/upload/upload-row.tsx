@@ -21,7 +21,8 @@ export function UploadRow({ entry, onPause, onResume, onCancel }: Props) {
       <progress max={100} value={percent} aria-label={entry.file.name} data-percent={percent} />
       {entry.status === 'uploading' && entry.speed > 0 ? (
         <div className="muted">
-          {t('upload.speed', { speed: formatBytes(entry.speed, t) })} · {t('upload.timeLeft', { time: formatDuration(left, t) })}
+          {t('upload.speed', { speed: formatBytes(entry.speed, t) })} ·{' '}
+          {t('upload.timeLeft', { time: formatDuration(left, t) })}
         </div>
       ) : null}
       {entry.error ? (

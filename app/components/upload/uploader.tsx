@@ -9,7 +9,14 @@ import { UploadRow } from './upload-row.tsx';
 
 export type { UploadTarget };
 
-export function Uploader({ cabinetId, slotId, itemId, assignmentId, chunkSize, label }: UploadTarget & { chunkSize: number; label: string }) {
+export function Uploader({
+  cabinetId,
+  slotId,
+  itemId,
+  assignmentId,
+  chunkSize,
+  label,
+}: UploadTarget & { chunkSize: number; label: string }) {
   // A stable object, so effects run once per target and not on every render.
   const [target] = useState<UploadTarget>(() => ({ cabinetId, slotId, itemId, assignmentId }));
   const { t } = useTranslation();
@@ -20,7 +27,12 @@ export function Uploader({ cabinetId, slotId, itemId, assignmentId, chunkSize, l
     finished(file.name);
     revalidator.revalidate();
   };
-  const { entries, add, pause, resume, cancel } = useUploadQueue({ target, chunkSize, onDone, fallbackError: t('errors.unexpected') });
+  const { entries, add, pause, resume, cancel } = useUploadQueue({
+    target,
+    chunkSize,
+    onDone,
+    fallbackError: t('errors.unexpected'),
+  });
   const [dragging, setDragging] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
   const choose = (files: FileList | null) => {
@@ -46,7 +58,14 @@ export function Uploader({ cabinetId, slotId, itemId, assignmentId, chunkSize, l
         {t('upload.drop')}{' '}
         <label className="link">
           {t('upload.choose')}
-          <input ref={inputRef} type="file" multiple hidden aria-label={label} onChange={(event) => choose(event.currentTarget.files)} />
+          <input
+            ref={inputRef}
+            type="file"
+            multiple
+            hidden
+            aria-label={label}
+            onChange={(event) => choose(event.currentTarget.files)}
+          />
         </label>
       </div>
       {!online ? <p className="notice">{t('upload.offline')}</p> : null}
@@ -57,7 +76,13 @@ export function Uploader({ cabinetId, slotId, itemId, assignmentId, chunkSize, l
       ))}
       <ul className="upload-list">
         {entries.map((entry) => (
-          <UploadRow key={entry.key} entry={entry} onPause={() => pause(entry)} onResume={() => resume(entry)} onCancel={() => cancel(entry)} />
+          <UploadRow
+            key={entry.key}
+            entry={entry}
+            onPause={() => pause(entry)}
+            onResume={() => resume(entry)}
+            onCancel={() => cancel(entry)}
+          />
         ))}
       </ul>
     </div>

@@ -13,13 +13,23 @@ const personRef = sql<string>`coalesce(u.external_id, u.email)`;
 async function rowsOf(db: Db, kind: ImportKind, query: ReturnType<typeof sql>): Promise<KindRows> {
   const result = await query.execute(db);
   const columns = columnsOf(kind);
-  return { kind, columns, rows: (result.rows as Array<Record<string, string | number | null>>).map((row) => columns.map((column) => row[column] ?? null)) };
+  return {
+    kind,
+    columns,
+    rows: (result.rows as Array<Record<string, string | number | null>>).map((row) =>
+      columns.map((column) => row[column] ?? null),
+    ),
+  };
 }
 
 export async function exportUniversity(db: Db, options: { termCode?: string } = {}): Promise<KindRows[]> {
   const term = options.termCode ?? null;
   return [
-    await rowsOf(db, 'faculties', sql`select code, name as name_ky, name_ru, name_en, kind from faculty where archived_at is null order by code`),
+    await rowsOf(
+      db,
+      'faculties',
+      sql`select code, name as name_ky, name_ru, name_en, kind from faculty where archived_at is null order by code`,
+    ),
     await rowsOf(
       db,
       'departments',

@@ -22,7 +22,15 @@ beforeAll(async () => {
 });
 
 const preview = (filePath: string, more: Partial<RunImportInput> = {}) =>
-  runImport(file.db, { filePath, fileName: path.basename(filePath), options: { termCode: null, sync: false }, apply: false, applyValidOnly: false, actor: { id: null, ip: null }, ...more });
+  runImport(file.db, {
+    filePath,
+    fileName: path.basename(filePath),
+    options: { termCode: null, sync: false },
+    apply: false,
+    applyValidOnly: false,
+    actor: { id: null, ip: null },
+    ...more,
+  });
 const keys = (report: Awaited<ReturnType<typeof preview>>) => report.problems.map((p) => p.key);
 
 /** Writes a zip of the given entries (a stream each, or text). */
@@ -40,9 +48,11 @@ async function zipFile(name: string, entries: Record<string, string | (() => Rea
 
 /** The parts of a minimal workbook around one sheet's XML (inline strings, no shared strings). */
 const workbookParts = (sheetName: string) => ({
-  '[Content_Types].xml': '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+  '[Content_Types].xml':
+    '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
   'xl/workbook.xml': `<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="${sheetName}" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-  'xl/_rels/workbook.xml.rels': '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+  'xl/_rels/workbook.xml.rels':
+    '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
 });
 const inline = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
 
@@ -58,9 +68,18 @@ describe('CSV as registrars export it', () => {
 
   it('reads a Windows-1251 file with `;` and Russian headers the same as a UTF-8 one with a BOM', async () => {
     const rows = [['T-1251', 't1251@demo.kabinet.kg', 'Иванов Иван Иванович', 'русский']];
-    const legacy = await csvFile(dir, 'люди.csv', ['Внешний код', 'Эл. почта', 'ФИО', 'Язык'], rows, { delimiter: ';', encoding: 'windows-1251' });
+    const legacy = await csvFile(dir, 'люди.csv', ['Внешний код', 'Эл. почта', 'ФИО', 'Язык'], rows, {
+      delimiter: ';',
+      encoding: 'windows-1251',
+    });
     await fs.mkdir(path.join(dir, 'bom'));
-    const modern = await csvFile(path.join(dir, 'bom'), 'people.csv', ['external_id', 'email', 'full_name', 'language'], rows, { encoding: 'utf-8-bom' });
+    const modern = await csvFile(
+      path.join(dir, 'bom'),
+      'people.csv',
+      ['external_id', 'email', 'full_name', 'language'],
+      rows,
+      { encoding: 'utf-8-bom' },
+    );
     for (const source of [legacy, modern]) {
       const report = await preview(source);
       expect(report.problems).toEqual([]);
@@ -68,7 +87,11 @@ describe('CSV as registrars export it', () => {
     }
     const applied = await preview(legacy, { apply: true });
     expect(applied.outcome).toBe('applied');
-    const person = await file.db.selectFrom('app_user').select(['full_name', 'locale']).where('external_id', '=', 'T-1251').executeTakeFirstOrThrow();
+    const person = await file.db
+      .selectFrom('app_user')
+      .select(['full_name', 'locale'])
+      .where('external_id', '=', 'T-1251')
+      .executeTakeFirstOrThrow();
     expect(person).toEqual({ full_name: 'Иванов Иван Иванович', locale: 'ru' });
   });
 
@@ -76,7 +99,12 @@ describe('CSV as registrars export it', () => {
     const folder = path.join(dir, 'folder');
     await fs.mkdir(folder);
     await csvFile(folder, 'faculties.csv', ['code', 'name_ky', 'kind'], [['CSV-F', 'CSV факультети', 'faculty']]);
-    await csvFile(folder, 'departments.csv', ['code', 'faculty_code', 'name_ky'], [['CSV-D', 'CSV-F', 'CSV кафедрасы']]);
+    await csvFile(
+      folder,
+      'departments.csv',
+      ['code', 'faculty_code', 'name_ky'],
+      [['CSV-D', 'CSV-F', 'CSV кафедрасы']],
+    );
     const fromFolder = await preview(folder);
     expect(fromFolder.problems).toEqual([]);
     expect([fromFolder.kinds.faculties?.created, fromFolder.kinds.departments?.created]).toEqual([1, 1]);
@@ -89,9 +117,16 @@ describe('CSV as registrars export it', () => {
   });
 
   it('refuses unknown columns and unknown files by name, so that nothing is silently ignored', async () => {
-    const unknownColumn = await csvFile(dir, 'groups.csv', ['code', 'faculty_code', 'study_form', 'curator'], [['G-X', 'FMIT', 'full_time', 'Someone']]);
+    const unknownColumn = await csvFile(
+      dir,
+      'groups.csv',
+      ['code', 'faculty_code', 'study_form', 'curator'],
+      [['G-X', 'FMIT', 'full_time', 'Someone']],
+    );
     const report = await preview(unknownColumn);
-    expect(report.problems.map((p) => [p.row, p.key, p.params])).toEqual([[1, 'unknown_column', { column: 'curator' }]]);
+    expect(report.problems.map((p) => [p.row, p.key, p.params])).toEqual([
+      [1, 'unknown_column', { column: 'curator' }],
+    ]);
     expect((await preview(unknownColumn, { apply: true, applyValidOnly: true })).outcome).toBe('refused');
     const unknownFile = await csvFile(dir, 'students.csv', ['code'], [['x']]);
     expect(keys(await preview(unknownFile))).toEqual(['unknown_sheet']);
@@ -111,10 +146,19 @@ describe('workbooks', () => {
     const target = path.join(dir, 'formulas.xlsx');
     await workbook.xlsx.writeFile(target);
     const report = await preview(target, { apply: true, applyValidOnly: true });
-    expect(report.problems.map((p) => [p.source, p.row, p.column, p.key])).toEqual([['subjects', 3, 'lecture_hours', 'required']]);
-    const subject = await file.db.selectFrom('subject').select(['lecture_hours', 'practical_hours']).where('code', '=', 'F-1').executeTakeFirstOrThrow();
+    expect(report.problems.map((p) => [p.source, p.row, p.column, p.key])).toEqual([
+      ['subjects', 3, 'lecture_hours', 'required'],
+    ]);
+    const subject = await file.db
+      .selectFrom('subject')
+      .select(['lecture_hours', 'practical_hours'])
+      .where('code', '=', 'F-1')
+      .executeTakeFirstOrThrow();
     expect(subject).toEqual({ lecture_hours: 32, practical_hours: 16 });
-    expect((await file.db.selectFrom('term').select('starts_on').where('code', '=', 'DATE-1').executeTakeFirstOrThrow()).starts_on).toBe('2031-09-08');
+    expect(
+      (await file.db.selectFrom('term').select('starts_on').where('code', '=', 'DATE-1').executeTakeFirstOrThrow())
+        .starts_on,
+    ).toBe('2031-09-08');
   });
 
   it('reads past a million empty rows to the one that holds data', async () => {
@@ -131,7 +175,10 @@ describe('workbooks', () => {
           yield `<row r="1000002">${inline('A1000002', 'EMPTY-ROWS')}${inline('B1000002', 'Бош саптардан кийин')}</row></sheetData></worksheet>`;
         })(),
       );
-    const target = await zipFile('empty-rows.xlsx', { ...workbookParts('faculties'), 'xl/worksheets/sheet1.xml': sheetXml });
+    const target = await zipFile('empty-rows.xlsx', {
+      ...workbookParts('faculties'),
+      'xl/worksheets/sheet1.xml': sheetXml,
+    });
     const report = await preview(target);
     expect(report.problems).toEqual([]);
     expect(report.kinds.faculties).toMatchObject({ rows: 1, created: 1 });
@@ -144,19 +191,28 @@ describe('hostile files', () => {
     await fs.truncate(target, 100 * 2 ** 20);
     const started = performance.now();
     const report = await preview(target);
-    expect(report.problems.map((p) => [p.key, p.params])).toEqual([['file_too_large', { maxMib: defaultImportLimits.maxFileBytes / 2 ** 20 }]]);
+    expect(report.problems.map((p) => [p.key, p.params])).toEqual([
+      ['file_too_large', { maxMib: defaultImportLimits.maxFileBytes / 2 ** 20 }],
+    ]);
     expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('refuses a zip bomb disguised as a workbook without unpacking it', async () => {
-    const zeros = () => Readable.from((function* () { for (let i = 0; i < 600; i++) yield Buffer.alloc(2 ** 20, 0x20); })());
+    const zeros = () =>
+      Readable.from(
+        (function* () {
+          for (let i = 0; i < 600; i++) yield Buffer.alloc(2 ** 20, 0x20);
+        })(),
+      );
     const target = await zipFile('bomb.xlsx', { ...workbookParts('faculties'), 'xl/worksheets/sheet1.xml': zeros });
     expect((await fs.stat(target)).size).toBeLessThan(5 * 2 ** 20);
     const report = await preview(target);
-    expect(report.problems.map((p) => [p.key, p.params])).toEqual([['zip_too_large_unpacked', { maxMib: defaultImportLimits.maxPartBytes / 2 ** 20 }]]);
+    expect(report.problems.map((p) => [p.key, p.params])).toEqual([
+      ['zip_too_large_unpacked', { maxMib: defaultImportLimits.maxPartBytes / 2 ** 20 }],
+    ]);
   });
 
-  it('refuses cells outside Excel\'s bounds and text longer than any cell, without holding it', async () => {
+  it("refuses cells outside Excel's bounds and text longer than any cell, without holding it", async () => {
     const header = `<row r="1">${inline('A1', 'code')}${inline('B1', 'name_ky')}</row>`;
     const sheets = {
       'far-column.xlsx': `<worksheet><sheetData>${header}<row r="2">${inline('ZZZZZZZZ2', 'x')}</row></sheetData></worksheet>`,
@@ -177,7 +233,11 @@ describe('hostile files', () => {
     // Rewrite the central directory's "uncompressed size" of the sheet to 100 bytes.
     const bytes = await fs.readFile(honest);
     const name = Buffer.from('xl/worksheets/sheet1.xml');
-    for (let at = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); at >= 0; at = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), at + 4)) {
+    for (
+      let at = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+      at >= 0;
+      at = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), at + 4)
+    ) {
       if (bytes.subarray(at + 46, at + 46 + name.length).equals(name)) bytes.writeUInt32LE(100, at + 24);
     }
     await fs.writeFile(honest, bytes);

@@ -39,15 +39,24 @@ export async function flag(
 ): Promise<void> {
   const source = ctx.loaded[kind]?.source ?? null;
   const flagged = await sql<{ row_no: number; params: Record<string, string | number> }>`
-    update ${tableOf(kind)} t set ok = false where t.ok and (${condition}) returning t.row_no, ${params} as params`.execute(ctx.trx);
-  for (const row of flagged.rows.sort((a, b) => a.row_no - b.row_no)) ctx.problems.add({ kind, source, row: row.row_no, column, key, params: row.params });
+    update ${tableOf(kind)} t set ok = false where t.ok and (${condition}) returning t.row_no, ${params} as params`.execute(
+    ctx.trx,
+  );
+  for (const row of flagged.rows.sort((a, b) => a.row_no - b.row_no))
+    ctx.problems.add({ kind, source, row: row.row_no, column, key, params: row.params });
 }
 
 /**
  * A key given again in the same file: every later row is refused, naming the first. Rows with an
  * empty key (an optional external id) are never duplicates of each other.
  */
-export async function flagDuplicates(ctx: ApplyContext, kind: ImportKind, fields: string[], column: string = fields[0]!, key = 'duplicate_key'): Promise<void> {
+export async function flagDuplicates(
+  ctx: ApplyContext,
+  kind: ImportKind,
+  fields: string[],
+  column: string = fields[0]!,
+  key = 'duplicate_key',
+): Promise<void> {
   const source = ctx.loaded[kind]?.source ?? null;
   const keyFields = sql.raw(fields.join(', '));
   const notEmpty = fields.length === 1 ? sql.raw(`${fields[0]} is not null`) : sql`true`;
@@ -58,7 +67,8 @@ export async function flagDuplicates(ctx: ApplyContext, kind: ImportKind, fields
     update ${tableOf(kind)} t set ok = false from ranked r
     where t.row_no = r.row_no and r.first < r.row_no
     returning t.row_no, r.first`.execute(ctx.trx);
-  for (const row of flagged.rows.sort((a, b) => a.row_no - b.row_no)) ctx.problems.add({ kind, source, row: row.row_no, column, key, params: { row: row.first } });
+  for (const row of flagged.rows.sort((a, b) => a.row_no - b.row_no))
+    ctx.problems.add({ kind, source, row: row.row_no, column, key, params: { row: row.first } });
 }
 
 /** How many of a kind's rows are still ok (written, or unchanged). */

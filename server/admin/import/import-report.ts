@@ -2,8 +2,22 @@
 // and every problem with its sheet, row, column and a translated reason.
 import type { ImportKind } from '../../common/import-kinds.ts';
 
-export type KindCounts = { rows: number; created: number; updated: number; unchanged: number; disabled: number; errors: number };
-export const emptyCounts = (): KindCounts => ({ rows: 0, created: 0, updated: 0, unchanged: 0, disabled: 0, errors: 0 });
+export type KindCounts = {
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  disabled: number;
+  errors: number;
+};
+export const emptyCounts = (): KindCounts => ({
+  rows: 0,
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  disabled: 0,
+  errors: 0,
+});
 
 /** A problem: `key` is a dictionary key under `import.problems`; row and column where the file has them. */
 export type ReportProblem = {
@@ -74,7 +88,8 @@ export class ProblemList {
 
 /** The CLI's last line: `{"import":"preview|applied|refused","created":{…},"updated":{…},"unchanged":{…},"disabled":{…},"errors":N}`. */
 export function summaryLine(report: ImportReport): string {
-  const pick = (field: keyof KindCounts) => Object.fromEntries(Object.entries(report.kinds).map(([kind, counts]) => [kind, counts[field]]));
+  const pick = (field: keyof KindCounts) =>
+    Object.fromEntries(Object.entries(report.kinds).map(([kind, counts]) => [kind, counts[field]]));
   return JSON.stringify({
     import: report.outcome,
     created: pick('created'),

@@ -3,7 +3,13 @@
 // limits before it is read, and read as a stream of rows.
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { importKinds, kindOfName, normalizeHeader, readmeSheetNames, type ImportKind } from '../../common/import-kinds.ts';
+import {
+  importKinds,
+  kindOfName,
+  normalizeHeader,
+  readmeSheetNames,
+  type ImportKind,
+} from '../../common/import-kinds.ts';
 import { ImportProblem } from './import-problem.ts';
 import { csvRows, openFile } from './read-csv.ts';
 import { isWorkbook, workbookSheets, type SourceRow } from './read-workbook.ts';
@@ -20,7 +26,12 @@ export type ImportLimits = {
   maxRowsPerSheet: number;
 };
 
-export const defaultImportLimits: ImportLimits = { maxFileBytes: 64 * 2 ** 20, maxUnpackedBytes: 512 * 2 ** 20, maxPartBytes: 128 * 2 ** 20, maxRowsPerSheet: 200_000 };
+export const defaultImportLimits: ImportLimits = {
+  maxFileBytes: 64 * 2 ** 20,
+  maxUnpackedBytes: 512 * 2 ** 20,
+  maxPartBytes: 128 * 2 ** 20,
+  maxRowsPerSheet: 200_000,
+};
 
 export type KindSheet = { kind: ImportKind; source: string; rows: AsyncIterable<SourceRow> };
 
@@ -39,7 +50,11 @@ function kindOf(name: string): ImportKind | 'skip' {
  * The sheets of an import, each with its kind, in the file's order. `fileName` is the name the file
  * was given (an uploaded CSV's name says its kind; the stored copy's does not).
  */
-export async function* importSheets(filePath: string, fileName: string, limits: ImportLimits = defaultImportLimits): AsyncGenerator<KindSheet> {
+export async function* importSheets(
+  filePath: string,
+  fileName: string,
+  limits: ImportLimits = defaultImportLimits,
+): AsyncGenerator<KindSheet> {
   const info = await stat(filePath);
   if (info.isDirectory()) {
     const names = (await readdir(filePath)).filter((name) => name.toLowerCase().endsWith('.csv')).sort();
@@ -61,7 +76,11 @@ export async function* importSheets(filePath: string, fileName: string, limits: 
     if (kind !== 'skip') yield { kind, source: path.basename(fileName), rows: csvRows(openFile(filePath), csvLimits) };
     return;
   }
-  const zip = await openSafeZip(filePath, { maxUnpackedBytes: limits.maxUnpackedBytes, maxEntryBytes: limits.maxPartBytes, maxEntries: 1000 });
+  const zip = await openSafeZip(filePath, {
+    maxUnpackedBytes: limits.maxUnpackedBytes,
+    maxEntryBytes: limits.maxPartBytes,
+    maxEntries: 1000,
+  });
   try {
     if (isWorkbook(zip)) {
       for await (const sheet of workbookSheets(zip)) {
@@ -71,7 +90,9 @@ export async function* importSheets(filePath: string, fileName: string, limits: 
       }
       return;
     }
-    const names = zip.names.filter((name) => name.toLowerCase().endsWith('.csv') && !name.startsWith('__MACOSX/')).sort();
+    const names = zip.names
+      .filter((name) => name.toLowerCase().endsWith('.csv') && !name.startsWith('__MACOSX/'))
+      .sort();
     if (names.length === 0) throw new ImportProblem('no_sheets');
     for (const name of names) {
       const kind = kindOf(path.basename(name));

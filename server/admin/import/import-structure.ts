@@ -21,17 +21,35 @@ type StructureKind = Extract<ImportKind, 'faculties' | 'departments' | 'subjects
  * An optional column: the file's value when the file has the column (an empty cell clears it),
  * the current value when it does not (or, in an insert, `fallback`).
  */
-function optional(ctx: ApplyContext, kind: ImportKind, field: string, column: string, fallback = 'null'): ColumnMapping {
+function optional(
+  ctx: ApplyContext,
+  kind: ImportKind,
+  field: string,
+  column: string,
+  fallback = 'null',
+): ColumnMapping {
   const has = ctx.loaded[kind]?.columns.has(field) ?? false;
-  return { column, update: sql.raw(has ? `t.${field}` : `f.${column}`), insert: sql.raw(has ? `t.${field}` : fallback) };
+  return {
+    column,
+    update: sql.raw(has ? `t.${field}` : `f.${column}`),
+    insert: sql.raw(has ? `t.${field}` : fallback),
+  };
 }
 
 /** A column whose empty cell keeps what is there (and gives `fallback` to a new row). */
 function keepWhenEmpty(field: string, column: string, fallback: string): ColumnMapping {
-  return { column, update: sql.raw(`coalesce(t.${field}, f.${column})`), insert: sql.raw(`coalesce(t.${field}, ${fallback})`) };
+  return {
+    column,
+    update: sql.raw(`coalesce(t.${field}, f.${column})`),
+    insert: sql.raw(`coalesce(t.${field}, ${fallback})`),
+  };
 }
 
-const required = (field: string, column: string = field): ColumnMapping => ({ column, update: sql.raw(`t.${field}`), insert: sql.raw(`t.${field}`) });
+const required = (field: string, column: string = field): ColumnMapping => ({
+  column,
+  update: sql.raw(`t.${field}`),
+  insert: sql.raw(`t.${field}`),
+});
 
 /** A reference by code to another table (its id), checked beforehand by `flagUnknownCode`. */
 function reference(field: string, column: string, table: string, codeColumn = 'code'): ColumnMapping {
@@ -39,18 +57,48 @@ function reference(field: string, column: string, table: string, codeColumn = 'c
   return { column, update: id, insert: id };
 }
 
-const names = (ctx: ApplyContext, kind: ImportKind) => [required('name_ky', 'name'), optional(ctx, kind, 'name_ru', 'name_ru'), optional(ctx, kind, 'name_en', 'name_en')];
+const names = (ctx: ApplyContext, kind: ImportKind) => [
+  required('name_ky', 'name'),
+  optional(ctx, kind, 'name_ru', 'name_ru'),
+  optional(ctx, kind, 'name_en', 'name_en'),
+];
 
 /** Rows naming a code the table does not have, or has archived. */
-export async function flagUnknownCode(ctx: ApplyContext, kind: ImportKind, field: string, table: string, codeColumn = 'code'): Promise<void> {
+export async function flagUnknownCode(
+  ctx: ApplyContext,
+  kind: ImportKind,
+  field: string,
+  table: string,
+  codeColumn = 'code',
+): Promise<void> {
   const match = sql.raw(`r.${codeColumn} = t.${field}`);
   const params = sql`json_build_object('code', t.${sql.raw(field)})`;
-  await flag(ctx, kind, field, 'unknown_code', sql`not exists (select 1 from ${sql.table(table)} r where ${match})`, params);
-  await flag(ctx, kind, field, 'archived_code', sql`exists (select 1 from ${sql.table(table)} r where ${match} and r.archived_at is not null)`, params);
+  await flag(
+    ctx,
+    kind,
+    field,
+    'unknown_code',
+    sql`not exists (select 1 from ${sql.table(table)} r where ${match})`,
+    params,
+  );
+  await flag(
+    ctx,
+    kind,
+    field,
+    'archived_code',
+    sql`exists (select 1 from ${sql.table(table)} r where ${match} and r.archived_at is not null)`,
+    params,
+  );
 }
 
 /** Updates the rows that differ, then inserts the ones whose code is new; archived rows listed again come back. */
-async function upsertByCode(ctx: ApplyContext, kind: StructureKind, table: string, keyColumn: string, columns: ColumnMapping[]): Promise<Written> {
+async function upsertByCode(
+  ctx: ApplyContext,
+  kind: StructureKind,
+  table: string,
+  keyColumn: string,
+  columns: ColumnMapping[],
+): Promise<Written> {
   const t = tableOf(kind);
   const target = sql.table(table);
   const key = sql.raw(keyColumn);
@@ -70,7 +118,10 @@ async function upsertByCode(ctx: ApplyContext, kind: StructureKind, table: strin
 
 export async function applyFaculties(ctx: ApplyContext): Promise<Written> {
   await flagDuplicates(ctx, 'faculties', ['code']);
-  return upsertByCode(ctx, 'faculties', 'faculty', 'code', [...names(ctx, 'faculties'), keepWhenEmpty('kind', 'kind', `'faculty'`)]);
+  return upsertByCode(ctx, 'faculties', 'faculty', 'code', [
+    ...names(ctx, 'faculties'),
+    keepWhenEmpty('kind', 'kind', `'faculty'`),
+  ]);
 }
 
 export async function applyDepartments(ctx: ApplyContext): Promise<Written> {

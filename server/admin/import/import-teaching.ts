@@ -12,18 +12,41 @@ const groupsTable = sql.table('import_teaching_groups');
 
 async function resolveReferences(ctx: ApplyContext): Promise<void> {
   const t = tableOf('teaching');
-  await sql`alter table ${t} add column term_id uuid, add column subject_id uuid, add column ta_id uuid`.execute(ctx.trx);
+  await sql`alter table ${t} add column term_id uuid, add column subject_id uuid, add column ta_id uuid`.execute(
+    ctx.trx,
+  );
   await sql`update ${t} t set term_id = x.id from term x where x.code = t.term_code`.execute(ctx.trx);
   await sql`update ${t} t set subject_id = s.id from subject s where s.code = t.subject_code`.execute(ctx.trx);
   const termCode = sql`json_build_object('code', t.term_code)`;
   await flag(ctx, 'teaching', 'term_code', 'unknown_code', sql`t.term_id is null`, termCode);
-  await flag(ctx, 'teaching', 'term_code', 'archived_code', sql`exists (select 1 from term x where x.id = t.term_id and x.archived_at is not null)`, termCode);
+  await flag(
+    ctx,
+    'teaching',
+    'term_code',
+    'archived_code',
+    sql`exists (select 1 from term x where x.id = t.term_id and x.archived_at is not null)`,
+    termCode,
+  );
   if (ctx.options.termCode) {
-    await flag(ctx, 'teaching', 'term_code', 'other_term', sql`t.term_code <> ${ctx.options.termCode}`, sql`json_build_object('code', t.term_code, 'term', ${ctx.options.termCode}::text)`);
+    await flag(
+      ctx,
+      'teaching',
+      'term_code',
+      'other_term',
+      sql`t.term_code <> ${ctx.options.termCode}`,
+      sql`json_build_object('code', t.term_code, 'term', ${ctx.options.termCode}::text)`,
+    );
   }
   const subjectCode = sql`json_build_object('code', t.subject_code)`;
   await flag(ctx, 'teaching', 'subject_code', 'unknown_code', sql`t.subject_id is null`, subjectCode);
-  await flag(ctx, 'teaching', 'subject_code', 'archived_code', sql`exists (select 1 from subject s where s.id = t.subject_id and s.archived_at is not null)`, subjectCode);
+  await flag(
+    ctx,
+    'teaching',
+    'subject_code',
+    'archived_code',
+    sql`exists (select 1 from subject s where s.id = t.subject_id and s.archived_at is not null)`,
+    subjectCode,
+  );
   await resolvePeople(ctx, 'teaching');
   await flag(
     ctx,
@@ -46,12 +69,34 @@ async function resolveGroups(ctx: ApplyContext): Promise<void> {
   // The checks below look up each teaching row's groups.
   await sql`create index on ${groupsTable} (row_no)`.execute(ctx.trx);
   await sql`analyze ${groupsTable}`.execute(ctx.trx);
-  const firstCode = (condition: string) => sql`json_build_object('code', (select min(x.code) from ${groupsTable} x where x.row_no = t.row_no and ${sql.raw(condition)}))`;
-  await flag(ctx, 'teaching', 'group_codes', 'unknown_code', sql`exists (select 1 from ${groupsTable} x where x.row_no = t.row_no and x.group_id is null)`, firstCode('x.group_id is null'));
-  await flag(ctx, 'teaching', 'group_codes', 'archived_code', sql`exists (select 1 from ${groupsTable} x where x.row_no = t.row_no and x.archived)`, firstCode('x.archived'));
+  const firstCode = (condition: string) =>
+    sql`json_build_object('code', (select min(x.code) from ${groupsTable} x where x.row_no = t.row_no and ${sql.raw(condition)}))`;
+  await flag(
+    ctx,
+    'teaching',
+    'group_codes',
+    'unknown_code',
+    sql`exists (select 1 from ${groupsTable} x where x.row_no = t.row_no and x.group_id is null)`,
+    firstCode('x.group_id is null'),
+  );
+  await flag(
+    ctx,
+    'teaching',
+    'group_codes',
+    'archived_code',
+    sql`exists (select 1 from ${groupsTable} x where x.row_no = t.row_no and x.archived)`,
+    firstCode('x.archived'),
+  );
   // A teacher of a group is not also a student in it.
   const studies = sql`select x.code from ${groupsTable} x join group_student gs on gs.group_id = x.group_id and gs.student_id = t.user_id where x.row_no = t.row_no`;
-  await flag(ctx, 'teaching', 'person', 'teaches_own_group', sql`exists (${studies})`, sql`json_build_object('code', (${studies} limit 1))`);
+  await flag(
+    ctx,
+    'teaching',
+    'person',
+    'teaches_own_group',
+    sql`exists (${studies})`,
+    sql`json_build_object('code', (${studies} limit 1))`,
+  );
 }
 
 /** The term sync mode ends teaching in: the one asked for, else the only one the file names. */
@@ -78,8 +123,12 @@ export async function applyTeaching(ctx: ApplyContext): Promise<Written> {
   const created = await sql`
     insert into teaching_assignment (term_id, instructor_id, subject_id)
     select t.term_id, t.user_id, t.subject_id from ${t} t where t.ok and t.ta_id is null`.execute(ctx.trx);
-  await sql`create temp table import_teaching_new on commit drop as select row_no from ${t} where ok and ta_id is null`.execute(ctx.trx);
-  await sql`update ${t} t set ta_id = ta.id from teaching_assignment ta where t.ok and t.ta_id is null and ${match}`.execute(ctx.trx);
+  await sql`create temp table import_teaching_new on commit drop as select row_no from ${t} where ok and ta_id is null`.execute(
+    ctx.trx,
+  );
+  await sql`update ${t} t set ta_id = ta.id from teaching_assignment ta where t.ok and t.ta_id is null and ${match}`.execute(
+    ctx.trx,
+  );
   // What changed on assignments that were there: ended and listed again, a group added, a group removed.
   const changed = await sql<{ id: string }>`
     with reopened as (

@@ -8,8 +8,25 @@ import { importKinds, kindColumns, type ImportKind } from '../../common/import-k
 import { writeWorkbook } from './write-workbook.ts';
 
 const examples: Record<ImportKind, Array<Array<string | number | null>>> = {
-  faculties: [['FMIT', 'Математика жана информациялык технологиялар факультети', 'Факультет математики и информационных технологий', 'Faculty of Mathematics and IT', 'faculty']],
-  departments: [['AMI', 'FMIT', 'Колдонмо математика жана информатика кафедрасы', 'Кафедра прикладной математики и информатики', 'Department of Applied Mathematics and Informatics', 'department']],
+  faculties: [
+    [
+      'FMIT',
+      'Математика жана информациялык технологиялар факультети',
+      'Факультет математики и информационных технологий',
+      'Faculty of Mathematics and IT',
+      'faculty',
+    ],
+  ],
+  departments: [
+    [
+      'AMI',
+      'FMIT',
+      'Колдонмо математика жана информатика кафедрасы',
+      'Кафедра прикладной математики и информатики',
+      'Department of Applied Mathematics and Informatics',
+      'department',
+    ],
+  ],
   subjects: [['MATH-101', 'AMI', 'Математикалык анализ', 'Математический анализ', 'Calculus', 32, 32, 5]],
   terms: [['2026-2027-1', '2026-2027', 1, '2026-09-07', 16, 'Asia/Bishkek']],
   groups: [['ПМИ-1-24', 'FMIT', 'full_time', 2024]],
@@ -25,7 +42,11 @@ const examples: Record<ImportKind, Array<Array<string | number | null>>> = {
 export const templateReadmeLines = 9;
 
 export async function writeTemplate(to: Writable, t: TFunction): Promise<void> {
-  const kinds: KindRows[] = importKinds.map((kind) => ({ kind, columns: Object.keys(kindColumns[kind]), rows: examples[kind] }));
+  const kinds: KindRows[] = importKinds.map((kind) => ({
+    kind,
+    columns: Object.keys(kindColumns[kind]),
+    rows: examples[kind],
+  }));
   const lines = Array.from({ length: templateReadmeLines }, (_, i) => t(`import.readme.line${i + 1}`));
   await writeWorkbook(to, kinds, { name: 'readme', lines });
 }

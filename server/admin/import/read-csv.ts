@@ -46,12 +46,21 @@ async function* decoded(stream: Readable, encoding: CsvEncoding): AsyncGenerator
 }
 
 /** Rows of a CSV stream (`open` is called twice: once to sample it, once to read it). */
-export async function* csvRows(open: () => Promise<Readable>, limits: { maxFieldChars: number }): AsyncGenerator<SourceRow> {
+export async function* csvRows(
+  open: () => Promise<Readable>,
+  limits: { maxFieldChars: number },
+): AsyncGenerator<SourceRow> {
   const sample = await firstBytes(await open(), 64 * 1024);
   const encoding = detectEncoding(sample);
   const head = new TextDecoder(encoding).decode(sample);
   const delimiter = detectDelimiter(head.split(/\r?\n/, 1)[0] ?? '');
-  const parser = parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: false, max_record_size: limits.maxFieldChars });
+  const parser = parse({
+    delimiter,
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: false,
+    max_record_size: limits.maxFieldChars,
+  });
   // The consumer may stop early (a limit reached): the pipeline's own failure then says nothing new.
   const feeding = pipeline(Readable.from(decoded(await open(), encoding)), parser).catch(() => undefined);
   let number = 0;

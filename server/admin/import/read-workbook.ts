@@ -76,7 +76,9 @@ async function readPart(zip: SafeZip, name: string, handlers: Handlers): Promise
 const localName = (name: string) => name.slice(name.indexOf(':') + 1);
 
 /** The sheets in the workbook's order, each with its part's path, and whether dates count from 1904. */
-async function readStructure(zip: SafeZip): Promise<{ sheets: Array<{ name: string; part: string }>; date1904: boolean }> {
+async function readStructure(
+  zip: SafeZip,
+): Promise<{ sheets: Array<{ name: string; part: string }>; date1904: boolean }> {
   const targets = new Map<string, string>();
   await readPart(zip, 'xl/_rels/workbook.xml.rels', {
     open: (tag) => {
@@ -93,7 +95,10 @@ async function readStructure(zip: SafeZip): Promise<{ sheets: Array<{ name: stri
       const relId = Object.entries(tag.attributes).find(([key]) => localName(key) === 'id')?.[1];
       const target = targets.get(String(relId));
       if (!target) throw new ImportProblem('unreadable_workbook');
-      sheets.push({ name: String(tag.attributes.name ?? ''), part: target.startsWith('/') ? target.slice(1) : `xl/${target}` });
+      sheets.push({
+        name: String(tag.attributes.name ?? ''),
+        part: target.startsWith('/') ? target.slice(1) : `xl/${target}`,
+      });
     },
   });
   return { sheets, date1904 };
@@ -125,7 +130,10 @@ async function readSharedStrings(zip: SafeZip): Promise<string[]> {
 }
 
 /** Built-in number formats that show a date (ECMA-376 18.8.30). */
-const builtInDateFormats = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+const builtInDateFormats = new Set([
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56,
+  57, 58,
+]);
 
 /** The cell styles (`s`) whose number format shows a date. */
 async function readDateStyles(zip: SafeZip): Promise<Set<number>> {
@@ -172,7 +180,13 @@ function columnIndex(reference: string): number {
 
 type CellState = { column: number; type: string; style: number; value: string; inline: string[] };
 
-function sheetRows(zip: SafeZip, part: string, shared: string[], dateStyles: Set<number>, date1904: boolean): AsyncGenerator<SourceRow> {
+function sheetRows(
+  zip: SafeZip,
+  part: string,
+  shared: string[],
+  dateStyles: Set<number>,
+  date1904: boolean,
+): AsyncGenerator<SourceRow> {
   const ready: SourceRow[] = [];
   let row: SourceRow | null = null;
   let cell: CellState | null = null;
@@ -201,14 +215,21 @@ function sheetRows(zip: SafeZip, part: string, shared: string[], dateStyles: Set
         const name = localName(tag.name);
         if (name === 'row') {
           const number = Number(tag.attributes.r ?? nextRow);
-          if (!Number.isInteger(number) || number < 1 || number > maxRow) throw new ImportProblem('unreadable_workbook');
+          if (!Number.isInteger(number) || number < 1 || number > maxRow)
+            throw new ImportProblem('unreadable_workbook');
           row = { number, cells: [], errorColumns: [] };
           nextRow = number + 1;
         } else if (name === 'c' && row) {
           const reference = String(tag.attributes.r ?? '');
           const column = reference ? columnIndex(reference) : row.cells.length;
           if (column < 0 || column > maxColumn) throw new ImportProblem('unreadable_workbook');
-          cell = { column, type: String(tag.attributes.t ?? 'n'), style: Number(tag.attributes.s ?? 0), value: '', inline: [] };
+          cell = {
+            column,
+            type: String(tag.attributes.t ?? 'n'),
+            style: Number(tag.attributes.s ?? 0),
+            value: '',
+            inline: [],
+          };
         } else if (cell && name === 'v') textTarget = 'value';
         else if (cell && name === 't') textTarget = 'inline';
       },

@@ -36,8 +36,10 @@ const input = (filePath: string, more: Partial<RunImportInput> = {}): RunImportI
   actor: { id: null, ip: null },
   ...more,
 });
-const total = (report: ImportReport, field: 'created' | 'updated' | 'disabled') => Object.values(report.kinds).reduce((n, k) => n + k[field], 0);
-const countOf = async (db: Db, table: string) => Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(db)).rows[0]!.n);
+const total = (report: ImportReport, field: 'created' | 'updated' | 'disabled') =>
+  Object.values(report.kinds).reduce((n, k) => n + k[field], 0);
+const countOf = async (db: Db, table: string) =>
+  Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(db)).rows[0]!.n);
 
 describe('the demo university from a workbook', () => {
   it('previews without writing, then applies into an empty database exactly what the demo seed makes', async () => {
@@ -54,7 +56,11 @@ describe('the demo university from a workbook', () => {
     expect(await exportUniversity(empty.db)).toEqual(await exportUniversity(seeded.db));
     // Imported people set their password through a sign-in link first.
     expect(await countOf(empty.db, 'app_user')).toBe(await countOf(seeded.db, 'app_user'));
-    const withPassword = await empty.db.selectFrom('app_user').select('id').where('password_hash', 'is not', null).execute();
+    const withPassword = await empty.db
+      .selectFrom('app_user')
+      .select('id')
+      .where('password_hash', 'is not', null)
+      .execute();
     expect(withPassword).toHaveLength(0);
   });
 
@@ -64,7 +70,11 @@ describe('the demo university from a workbook', () => {
     expect(again.outcome).toBe('applied');
     expect([total(again, 'created'), total(again, 'updated'), total(again, 'disabled')]).toEqual([0, 0, 0]);
     expect(again.kinds.group_members).toMatchObject({ rows: 60, unchanged: 60 });
-    const audit = await empty.db.selectFrom('audit_event').select('action').where('action', '=', 'import.apply').execute();
+    const audit = await empty.db
+      .selectFrom('audit_event')
+      .select('action')
+      .where('action', '=', 'import.apply')
+      .execute();
     expect(audit).toHaveLength(2);
   });
 });
@@ -91,21 +101,33 @@ describe('the template', () => {
 
 describe('problems', () => {
   const faulty = () => [
-    sheet('subjects', ['code', 'department_code', 'name_ky', 'lecture_hours', 'practical_hours', 'credits'], [
-      ['NEW-1', 'AMI', 'Жаңы сабак', 32, 16, 4],
-      ['NEW-2', 'NOPE', 'Белгисиз кафедра', 32, 16, 4],
-      ['NEW-3', 'AMI', 'Саат туура эмес', 'отуз', 16, 4],
-    ]),
-    sheet('people', ['external_id', 'email', 'full_name'], [
-      ['X-1', 'new.person@demo.kabinet.kg', 'Жаңы Адам'],
-      ['X-2', 'not-an-email', 'Туура эмес почта'],
-      ['X-3', 'student@demo.kabinet.kg', 'Башка адам'],
-    ]),
+    sheet(
+      'subjects',
+      ['code', 'department_code', 'name_ky', 'lecture_hours', 'practical_hours', 'credits'],
+      [
+        ['NEW-1', 'AMI', 'Жаңы сабак', 32, 16, 4],
+        ['NEW-2', 'NOPE', 'Белгисиз кафедра', 32, 16, 4],
+        ['NEW-3', 'AMI', 'Саат туура эмес', 'отуз', 16, 4],
+      ],
+    ),
+    sheet(
+      'people',
+      ['external_id', 'email', 'full_name'],
+      [
+        ['X-1', 'new.person@demo.kabinet.kg', 'Жаңы Адам'],
+        ['X-2', 'not-an-email', 'Туура эмес почта'],
+        ['X-3', 'student@demo.kabinet.kg', 'Башка адам'],
+      ],
+    ),
   ];
 
   it('lists every faulty row with its sheet, row and column, and refuses to apply unless asked for the valid rows only', async () => {
     // A person the registrar knows under another id has the e-mail row 4 gives.
-    await seeded.db.updateTable('app_user').set({ external_id: 'EXT-S1' }).where('email', '=', 'student@demo.kabinet.kg').execute();
+    await seeded.db
+      .updateTable('app_user')
+      .set({ external_id: 'EXT-S1' })
+      .where('email', '=', 'student@demo.kabinet.kg')
+      .execute();
     const file = await workbookFile(dir, faulty(), 'faulty.xlsx');
     const preview = await runImport(seeded.db, input(file));
     const found = preview.problems.map((p) => [p.source, p.row, p.column, p.key]);
@@ -126,23 +148,41 @@ describe('problems', () => {
 
     const partial = await runImport(seeded.db, input(file, { apply: true, applyValidOnly: true }));
     expect(partial.outcome).toBe('applied');
-    expect(await seeded.db.selectFrom('subject').select('code').where('code', 'like', 'NEW-%').execute()).toEqual([{ code: 'NEW-1' }]);
-    expect(await seeded.db.selectFrom('app_user').select('full_name').where('external_id', '=', 'X-1').execute()).toEqual([{ full_name: 'Жаңы Адам' }]);
+    expect(await seeded.db.selectFrom('subject').select('code').where('code', 'like', 'NEW-%').execute()).toEqual([
+      { code: 'NEW-1' },
+    ]);
+    expect(
+      await seeded.db.selectFrom('app_user').select('full_name').where('external_id', '=', 'X-1').execute(),
+    ).toEqual([{ full_name: 'Жаңы Адам' }]);
   });
 
   it('refuses duplicate codes within the file and against the database', async () => {
     const file = await workbookFile(
       dir,
       [
-        sheet('terms', ['code', 'academic_year', 'semester', 'starts_on', 'weeks'], [
-          ['T-A', '2027-2028', 1, '2027-09-06', 16],
-          ['T-A', '2027-2028', 2, '2028-02-07', 16],
-          ['T-OTHER', (await seeded.db.selectFrom('term').select('academic_year').executeTakeFirstOrThrow()).academic_year, 1, '2026-09-07', 16],
-        ]),
-        sheet('groups', ['code', 'faculty_code', 'study_form'], [
-          ['GR-1', 'FMIT', 'full_time'],
-          ['GR-1', 'FMIT', 'distance'],
-        ]),
+        sheet(
+          'terms',
+          ['code', 'academic_year', 'semester', 'starts_on', 'weeks'],
+          [
+            ['T-A', '2027-2028', 1, '2027-09-06', 16],
+            ['T-A', '2027-2028', 2, '2028-02-07', 16],
+            [
+              'T-OTHER',
+              (await seeded.db.selectFrom('term').select('academic_year').executeTakeFirstOrThrow()).academic_year,
+              1,
+              '2026-09-07',
+              16,
+            ],
+          ],
+        ),
+        sheet(
+          'groups',
+          ['code', 'faculty_code', 'study_form'],
+          [
+            ['GR-1', 'FMIT', 'full_time'],
+            ['GR-1', 'FMIT', 'distance'],
+          ],
+        ),
       ],
       'duplicates.xlsx',
     );
@@ -157,11 +197,19 @@ describe('problems', () => {
   });
 
   it('refuses an import that would leave no active administrator, even for its valid rows', async () => {
-    const file = await workbookFile(dir, [sheet('people', ['email', 'full_name', 'status'], [['admin@demo.kabinet.kg', 'Админ', 'disabled']])], 'no-admin.xlsx');
+    const file = await workbookFile(
+      dir,
+      [sheet('people', ['email', 'full_name', 'status'], [['admin@demo.kabinet.kg', 'Админ', 'disabled']])],
+      'no-admin.xlsx',
+    );
     const report = await runImport(seeded.db, input(file, { apply: true, applyValidOnly: true }));
     expect(report.outcome).toBe('refused');
     expect(report.problems.map((p) => p.key)).toContain('no_admin_left');
-    const admin = await seeded.db.selectFrom('app_user').select('disabled_at').where('email', '=', 'admin@demo.kabinet.kg').executeTakeFirstOrThrow();
+    const admin = await seeded.db
+      .selectFrom('app_user')
+      .select('disabled_at')
+      .where('email', '=', 'admin@demo.kabinet.kg')
+      .executeTakeFirstOrThrow();
     expect(admin.disabled_at).toBeNull();
   });
 
@@ -171,19 +219,33 @@ describe('problems', () => {
       dir,
       [
         sheet('roles', ['person', 'role', 'scope_code'], [['student2@demo.kabinet.kg', 'instructor', 'AMI']]),
-        sheet('teaching', ['term_code', 'person', 'subject_code', 'group_codes'], [[term.code, 'student2@demo.kabinet.kg', 'CS-202', 'ПМИ-1-24']]),
+        sheet(
+          'teaching',
+          ['term_code', 'person', 'subject_code', 'group_codes'],
+          [[term.code, 'student2@demo.kabinet.kg', 'CS-202', 'ПМИ-1-24']],
+        ),
       ],
       'own-group.xlsx',
     );
     const report = await runImport(seeded.db, input(file));
-    expect(report.problems.map((p) => [p.source, p.row, p.column, p.key, p.params])).toEqual([['teaching', 2, 'person', 'teaches_own_group', { code: 'ПМИ-1-24' }]]);
+    expect(report.problems.map((p) => [p.source, p.row, p.column, p.key, p.params])).toEqual([
+      ['teaching', 2, 'person', 'teaches_own_group', { code: 'ПМИ-1-24' }],
+    ]);
   });
 });
 
 describe('two imports at the same time', () => {
   it('runs them one after the other: the second waits for the first to finish', async () => {
-    const first = await workbookFile(dir, [sheet('faculties', ['code', 'name_ky'], [['PAR-1', 'Биринчи']])], 'first.xlsx');
-    const second = await workbookFile(dir, [sheet('faculties', ['code', 'name_ky'], [['PAR-1', 'Экинчи']])], 'second.xlsx');
+    const first = await workbookFile(
+      dir,
+      [sheet('faculties', ['code', 'name_ky'], [['PAR-1', 'Биринчи']])],
+      'first.xlsx',
+    );
+    const second = await workbookFile(
+      dir,
+      [sheet('faculties', ['code', 'name_ky'], [['PAR-1', 'Экинчи']])],
+      'second.xlsx',
+    );
     const order: string[] = [];
     let releaseFirst!: () => void;
     const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
@@ -209,7 +271,9 @@ describe('two imports at the same time', () => {
     expect(order.indexOf('second reading')).toBeGreaterThan(0);
     expect(ra.kinds.faculties?.created).toBe(1);
     expect(rb.kinds.faculties).toMatchObject({ created: 0, updated: 1 });
-    expect((await seeded.db.selectFrom('faculty').select('name').where('code', '=', 'PAR-1').executeTakeFirstOrThrow()).name).toBe('Экинчи');
+    expect(
+      (await seeded.db.selectFrom('faculty').select('name').where('code', '=', 'PAR-1').executeTakeFirstOrThrow()).name,
+    ).toBe('Экинчи');
   });
 });
 
@@ -227,24 +291,43 @@ describe('sync mode', () => {
     const setup = await workbookFile(
       dir,
       [
-        sheet('people', ['external_id', 'email', 'full_name'], [
-          ['R-T1', 'r.t1@demo.kabinet.kg', 'Реестр Окутуучу'],
-          ['R-S1', 'r.s1@demo.kabinet.kg', 'Реестр Студент 1'],
-          ['R-S2', 'r.s2@demo.kabinet.kg', 'Реестр Студент 2'],
-        ]),
+        sheet(
+          'people',
+          ['external_id', 'email', 'full_name'],
+          [
+            ['R-T1', 'r.t1@demo.kabinet.kg', 'Реестр Окутуучу'],
+            ['R-S1', 'r.s1@demo.kabinet.kg', 'Реестр Студент 1'],
+            ['R-S2', 'r.s2@demo.kabinet.kg', 'Реестр Студент 2'],
+          ],
+        ),
         sheet('roles', ['person', 'role', 'scope_code'], [['R-T1', 'instructor', 'AMI']]),
-        sheet('group_members', ['group_code', 'person'], [['ПМИ-1-24', 'R-S1'], ['ПМИ-1-24', 'R-S2']]),
-        sheet('teaching', ['term_code', 'person', 'subject_code', 'group_codes'], [
-          [term.code, 'R-T1', 'CS-201', 'ПМИ-1-24 ПМИ-2-24з'],
-          [term.code, 'R-T1', 'PHY-101', 'ФИЗ-1-24д'],
-        ]),
+        sheet(
+          'group_members',
+          ['group_code', 'person'],
+          [
+            ['ПМИ-1-24', 'R-S1'],
+            ['ПМИ-1-24', 'R-S2'],
+          ],
+        ),
+        sheet(
+          'teaching',
+          ['term_code', 'person', 'subject_code', 'group_codes'],
+          [
+            [term.code, 'R-T1', 'CS-201', 'ПМИ-1-24 ПМИ-2-24з'],
+            [term.code, 'R-T1', 'PHY-101', 'ФИЗ-1-24д'],
+          ],
+        ),
       ],
       'sync-setup.xlsx',
     );
     const first = await runImport(db, input(setup, { apply: true }));
     expect(first.problems).toEqual([]);
     expect(first.outcome).toBe('applied');
-    const teacher = await db.selectFrom('app_user').select('id').where('external_id', '=', 'R-T1').executeTakeFirstOrThrow();
+    const teacher = await db
+      .selectFrom('app_user')
+      .select('id')
+      .where('external_id', '=', 'R-T1')
+      .executeTakeFirstOrThrow();
     const cs201 = await db
       .selectFrom('teaching_assignment as ta')
       .innerJoin('subject', 'subject.id', 'ta.subject_id')
@@ -252,17 +335,41 @@ describe('sync mode', () => {
       .where('ta.instructor_id', '=', teacher.id)
       .where('subject.code', '=', 'CS-201')
       .executeTakeFirstOrThrow();
-    const cabinet = await db.insertInto('cabinet').values({ teaching_assignment_id: cs201.id }).returning('id').executeTakeFirstOrThrow();
-    await db.insertInto('item').values({ cabinet_id: cabinet.id, title: 'Delivered', status: 'published', published_at: new Date(), created_by: teacher.id }).execute();
+    const cabinet = await db
+      .insertInto('cabinet')
+      .values({ teaching_assignment_id: cs201.id })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('item')
+      .values({
+        cabinet_id: cabinet.id,
+        title: 'Delivered',
+        status: 'published',
+        published_at: new Date(),
+        created_by: teacher.id,
+      })
+      .execute();
 
     // The registrar's next file: student 2 left, CS-201 is taught to one group only, PHY-101 is gone.
     const next = await workbookFile(
       dir,
       [
-        sheet('people', ['external_id', 'email', 'full_name'], [['R-T1', 'r.t1@demo.kabinet.kg', 'Реестр Окутуучу'], ['R-S1', 'r.s1@demo.kabinet.kg', 'Реестр Студент 1']]),
+        sheet(
+          'people',
+          ['external_id', 'email', 'full_name'],
+          [
+            ['R-T1', 'r.t1@demo.kabinet.kg', 'Реестр Окутуучу'],
+            ['R-S1', 'r.s1@demo.kabinet.kg', 'Реестр Студент 1'],
+          ],
+        ),
         sheet('roles', ['person', 'role', 'scope_code'], [['R-T1', 'instructor', 'AMI']]),
         sheet('group_members', ['group_code', 'person'], [['ПМИ-1-24', 'R-S1']]),
-        sheet('teaching', ['term_code', 'person', 'subject_code', 'group_codes'], [[term.code, 'R-T1', 'CS-201', 'ПМИ-1-24']]),
+        sheet(
+          'teaching',
+          ['term_code', 'person', 'subject_code', 'group_codes'],
+          [[term.code, 'R-T1', 'CS-201', 'ПМИ-1-24']],
+        ),
       ],
       'sync-next.xlsx',
     );
@@ -272,16 +379,46 @@ describe('sync mode', () => {
     expect(report.kinds.group_members).toMatchObject({ disabled: 1 });
     expect(report.kinds.teaching).toMatchObject({ updated: 1, disabled: 1 });
 
-    const left = await db.selectFrom('app_user').select(['disabled_at', 'id']).where('external_id', '=', 'R-S2').executeTakeFirstOrThrow();
+    const left = await db
+      .selectFrom('app_user')
+      .select(['disabled_at', 'id'])
+      .where('external_id', '=', 'R-S2')
+      .executeTakeFirstOrThrow();
     expect(left.disabled_at).not.toBeNull();
-    expect(await db.selectFrom('group_student_ended').select('group_id').where('student_id', '=', left.id).execute()).toHaveLength(1);
+    expect(
+      await db.selectFrom('group_student_ended').select('group_id').where('student_id', '=', left.id).execute(),
+    ).toHaveLength(1);
     // People made without an external id (the demo) are never touched by sync.
-    expect(await db.selectFrom('app_user').select('id').where('email', 'like', '%@demo.kabinet.kg').where('external_id', 'is', null).where('disabled_at', 'is not', null).execute()).toHaveLength(0);
-    expect(await db.selectFrom('teaching_assignment_group').select('group_id').where('teaching_assignment_id', '=', cs201.id).execute()).toHaveLength(1);
-    expect(await db.selectFrom('item').select('title').where('cabinet_id', '=', cabinet.id).execute()).toEqual([{ title: 'Delivered' }]);
-    const ended = await db.selectFrom('teaching_assignment as ta').innerJoin('subject', 'subject.id', 'ta.subject_id').select('ta.ended_at').where('subject.code', '=', 'PHY-101').where('ta.instructor_id', '=', teacher.id).executeTakeFirstOrThrow();
+    expect(
+      await db
+        .selectFrom('app_user')
+        .select('id')
+        .where('email', 'like', '%@demo.kabinet.kg')
+        .where('external_id', 'is', null)
+        .where('disabled_at', 'is not', null)
+        .execute(),
+    ).toHaveLength(0);
+    expect(
+      await db
+        .selectFrom('teaching_assignment_group')
+        .select('group_id')
+        .where('teaching_assignment_id', '=', cs201.id)
+        .execute(),
+    ).toHaveLength(1);
+    expect(await db.selectFrom('item').select('title').where('cabinet_id', '=', cabinet.id).execute()).toEqual([
+      { title: 'Delivered' },
+    ]);
+    const ended = await db
+      .selectFrom('teaching_assignment as ta')
+      .innerJoin('subject', 'subject.id', 'ta.subject_id')
+      .select('ta.ended_at')
+      .where('subject.code', '=', 'PHY-101')
+      .where('ta.instructor_id', '=', teacher.id)
+      .executeTakeFirstOrThrow();
     expect(ended.ended_at).not.toBeNull();
     await catchUp(db);
-    expect(await checkSummaries(db, (await db.selectFrom('term').select('id').executeTakeFirstOrThrow()).id)).toEqual([]);
+    expect(await checkSummaries(db, (await db.selectFrom('term').select('id').executeTakeFirstOrThrow()).id)).toEqual(
+      [],
+    );
   });
 });

@@ -84,7 +84,11 @@ async function* numbered(rows: string[][]): AsyncGenerator<SourceRow> {
   for (const [i, cells] of rows.entries()) yield { number: i + 1, cells, errorColumns: [] };
 }
 
-export async function runImport(db: Db, input: RunImportInput, onProgress: (progress: ImportProgress) => void = () => undefined): Promise<ImportReport> {
+export async function runImport(
+  db: Db,
+  input: RunImportInput,
+  onProgress: (progress: ImportProgress) => void = () => undefined,
+): Promise<ImportReport> {
   const started = performance.now();
   const problems = new ProblemList();
   const kinds: Partial<Record<ImportKind, KindCounts>> = {};
@@ -108,7 +112,10 @@ export async function runImport(db: Db, input: RunImportInput, onProgress: (prog
     await db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(${IMPORT_LOCK})`.execute(trx);
       const adminsBefore = await activeAdminCount(trx);
-      const sheets = 'rows' in input ? rowSheets(input.rows) : importSheets(input.filePath, input.fileName, input.limits ?? defaultImportLimits);
+      const sheets =
+        'rows' in input
+          ? rowSheets(input.rows)
+          : importSheets(input.filePath, input.fileName, input.limits ?? defaultImportLimits);
       const loaded = await loadSheets(trx, sheets, input.limits ?? defaultImportLimits, problems, (kind, rows) => {
         progress.rows[kind] = rows;
         onProgress(progress);
@@ -119,27 +126,51 @@ export async function runImport(db: Db, input: RunImportInput, onProgress: (prog
       for (const kind of present) {
         const written = await appliers[kind](ctx);
         const ok = await okRows(ctx, kind);
-        kinds[kind] = { ...emptyCounts(), rows: loaded[kind]!.rows, created: written.created, updated: written.updated, unchanged: ok - written.created - written.updated, disabled: written.disabled ?? 0 };
+        kinds[kind] = {
+          ...emptyCounts(),
+          rows: loaded[kind]!.rows,
+          created: written.created,
+          updated: written.updated,
+          unchanged: ok - written.created - written.updated,
+          disabled: written.disabled ?? 0,
+        };
         progress.written += 1;
         onProgress(progress);
       }
       // An import may not take away the last administrator (an empty database has none to take),
       // nor may it and a change on the people page together: both count after the same lock.
       await lockAdminRoles(trx);
-      if (adminsBefore > 0 && (await activeAdminCount(trx)) === 0) problems.add({ kind: null, source: null, row: null, column: null, key: 'no_admin_left', blocking: true });
+      if (adminsBefore > 0 && (await activeAdminCount(trx)) === 0)
+        problems.add({ kind: null, source: null, row: null, column: null, key: 'no_admin_left', blocking: true });
       // Whoever the import disabled is signed out at once, and their sign-in links die.
-      await sql`update session s set revoked_at = ${ctx.now} from app_user u where u.id = s.user_id and u.disabled_at is not null and s.revoked_at is null`.execute(trx);
-      await sql`update sign_in_link l set used_at = ${ctx.now} from app_user u where u.id = l.user_id and u.disabled_at is not null and l.used_at is null`.execute(trx);
+      await sql`update session s set revoked_at = ${ctx.now} from app_user u where u.id = s.user_id and u.disabled_at is not null and s.revoked_at is null`.execute(
+        trx,
+      );
+      await sql`update sign_in_link l set used_at = ${ctx.now} from app_user u where u.id = l.user_id and u.disabled_at is not null and l.used_at is null`.execute(
+        trx,
+      );
       for (const kind of present) kinds[kind]!.errors = problems.rowsOf(kind);
 
       if (!input.apply) throw new RolledBack(report('preview'));
-      if (problems.blocking > 0 || (problems.count > 0 && !input.applyValidOnly)) throw new RolledBack(report('refused'));
+      if (problems.blocking > 0 || (problems.count > 0 && !input.applyValidOnly))
+        throw new RolledBack(report('refused'));
       if (input.invite) invited = await inviteNewPeople(trx, input.invite, input.actor.id);
       await recordAudit(trx, {
         actorId: input.actor.id,
         ...(input.audit ?? { action: 'import.apply', objectType: 'import', objectId: input.runId ?? input.fileName }),
         ip: input.actor.ip,
-        data: 'rows' in input ? { rows: input.rows } : { file: input.fileName, sync: input.options.sync, term: input.options.termCode, validOnly: input.applyValidOnly, kinds, problems: problems.count, invited },
+        data:
+          'rows' in input
+            ? { rows: input.rows }
+            : {
+                file: input.fileName,
+                sync: input.options.sync,
+                term: input.options.termCode,
+                validOnly: input.applyValidOnly,
+                kinds,
+                problems: problems.count,
+                invited,
+              },
       });
     });
     progress.phase = 'done';
@@ -150,7 +181,15 @@ export async function runImport(db: Db, input: RunImportInput, onProgress: (prog
     onProgress(progress);
     if (error instanceof RolledBack) return error.report;
     if (error instanceof ImportProblem) {
-      problems.add({ kind: null, source: null, row: null, column: null, key: error.key, params: error.params, blocking: true });
+      problems.add({
+        kind: null,
+        source: null,
+        row: null,
+        column: null,
+        key: error.key,
+        params: error.params,
+        blocking: true,
+      });
       return report(input.apply ? 'refused' : 'preview');
     }
     throw error;

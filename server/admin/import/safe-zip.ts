@@ -18,7 +18,11 @@ export type SafeZip = {
 
 const openZip = (path: string) =>
   new Promise<ZipFile>((resolve, reject) =>
-    yauzl.open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false }, (error, zip) => (error ? reject(error) : resolve(zip))),
+    yauzl.open(
+      path,
+      { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false },
+      (error, zip) => (error ? reject(error) : resolve(zip)),
+    ),
   );
 
 /** Whether the file is a zip at all (its first bytes), so that a workbook with another extension is still read as one. */
@@ -41,10 +45,17 @@ export async function openSafeZip(path: string, limits: ZipLimits): Promise<Safe
         if (!entry.fileName.endsWith('/')) {
           unpacked += entry.uncompressedSize;
           entries.set(entry.fileName, entry);
-          if (entry.uncompressedSize > limits.maxEntryBytes) return reject(new ImportProblem('zip_too_large_unpacked', { maxMib: Math.floor(limits.maxEntryBytes / 2 ** 20) }));
+          if (entry.uncompressedSize > limits.maxEntryBytes)
+            return reject(
+              new ImportProblem('zip_too_large_unpacked', { maxMib: Math.floor(limits.maxEntryBytes / 2 ** 20) }),
+            );
         }
-        if (entries.size > limits.maxEntries) return reject(new ImportProblem('zip_too_many_entries', { max: limits.maxEntries }));
-        if (unpacked > limits.maxUnpackedBytes) return reject(new ImportProblem('zip_too_large_unpacked', { maxMib: Math.floor(limits.maxUnpackedBytes / 2 ** 20) }));
+        if (entries.size > limits.maxEntries)
+          return reject(new ImportProblem('zip_too_many_entries', { max: limits.maxEntries }));
+        if (unpacked > limits.maxUnpackedBytes)
+          return reject(
+            new ImportProblem('zip_too_large_unpacked', { maxMib: Math.floor(limits.maxUnpackedBytes / 2 ** 20) }),
+          );
         zip.readEntry();
       });
       zip.on('end', () => resolve());
@@ -61,7 +72,9 @@ export async function openSafeZip(path: string, limits: ZipLimits): Promise<Safe
       new Promise((resolve, reject) => {
         const entry = entries.get(name);
         if (!entry) return reject(new ImportProblem('not_a_zip'));
-        zip.openReadStream(entry, (error, stream) => (error ? reject(new ImportProblem('not_a_zip')) : resolve(stream)));
+        zip.openReadStream(entry, (error, stream) =>
+          error ? reject(new ImportProblem('not_a_zip')) : resolve(stream),
+        );
       }),
     close: () => zip.close(),
   };

@@ -8,7 +8,9 @@ export type ReadmeSheet = { name: string; lines: string[] };
 
 /** `to`: a file path, or a stream (a download). A "read me" sheet, if given, comes first. */
 export async function writeWorkbook(to: string | Writable, kinds: KindRows[], readme?: ReadmeSheet): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter(typeof to === 'string' ? { filename: to, useSharedStrings: true } : { stream: to, useSharedStrings: true });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter(
+    typeof to === 'string' ? { filename: to, useSharedStrings: true } : { stream: to, useSharedStrings: true },
+  );
   if (readme) {
     const sheet = workbook.addWorksheet(readme.name);
     sheet.getColumn(1).width = 120;

@@ -32,11 +32,13 @@ export const en = {
     passwordOffDefault: "You sign in with the university's single sign-on: Kabinet keeps no password for you.",
     cancelled: 'Sign-in was cancelled at the university sign-in page.',
     expired: 'This sign-in took too long or was started in another window. Start again.',
-    failed: "The university's sign-in answer could not be accepted. Start again; if it repeats, tell the administrator.",
+    failed:
+      "The university's sign-in answer could not be accepted. Start again; if it repeats, tell the administrator.",
     unverified: 'The university sign-in has not confirmed the address {{email}}. Ask the administrator.',
     domain: "The address {{email}} is not one of the university's. Sign in with your university account.",
     unknown: 'Kabinet has no account for {{email}} yet. Ask the administrator (or your department) to add you.',
-    conflict: "This university account does not match the Kabinet account with this address. Ask the administrator to check it.",
+    conflict:
+      'This university account does not match the Kabinet account with this address. Ask the administrator to check it.',
     disabled: 'Your account is disabled. Ask the administrator.',
     unavailable: "The university's sign-in service is not answering. Try again in {{seconds}} seconds.",
   },
@@ -60,7 +62,12 @@ export const en = {
     unexpected: 'Something went wrong. Please try again.',
     title: 'Error {{status}}',
   },
-  term: { label: '{{year}}, semester {{semester}}', week: 'Week {{week}}', currentWeek: 'this week', none: 'No term is running.' },
+  term: {
+    label: '{{year}}, semester {{semester}}',
+    week: 'Week {{week}}',
+    currentWeek: 'this week',
+    none: 'No term is running.',
+  },
   home: {
     title: 'This term',
     teachingEnded: 'ended',
@@ -163,7 +170,8 @@ export const en = {
     position: 'Position',
     captions: 'Captions',
     captionsOff: 'Off',
-    keyboardHelp: 'Keys: space play/pause, ← → 5 s, J L 10 s, ↑ ↓ volume, M mute, F full screen, C captions, < > speed.',
+    keyboardHelp:
+      'Keys: space play/pause, ← → 5 s, J L 10 s, ↑ ↓ volume, M mute, F full screen, C captions, < > speed.',
     retry: 'Retry processing',
     improving: 'playing; better qualities are being added ({{percent}}%)',
     improvingQueued: 'playing; better qualities are queued ({{count}} ahead)',
@@ -175,8 +183,18 @@ export const en = {
     addCaptions: 'Attach captions',
     removeCaption: 'Remove',
   },
-  progress: { title: 'Who watched this lecture', student: 'Student', group: 'Group', watched: 'Watched', furthest: 'Furthest point', completed: 'Completed (≥ 90 %)' },
-  captions: { invalid: 'This is not a WebVTT or SRT caption file (UTF-8, at most 2 MB, with at least one cue).', language: 'Choose the captions\' language: Kyrgyz, Russian or English.' },
+  progress: {
+    title: 'Who watched this lecture',
+    student: 'Student',
+    group: 'Group',
+    watched: 'Watched',
+    furthest: 'Furthest point',
+    completed: 'Completed (≥ 90 %)',
+  },
+  captions: {
+    invalid: 'This is not a WebVTT or SRT caption file (UTF-8, at most 2 MB, with at least one cue).',
+    language: "Choose the captions' language: Kyrgyz, Russian or English.",
+  },
   assignment: {
     formatHint: 'Formatting: **bold**, *italic*, lines starting with - for a list, [text](https://…) for a link.',
     saveAndNext: 'Save and go to the next',
@@ -268,7 +286,11 @@ export const en = {
     right: 'Fully right',
     averageCredit: 'Average credit',
     timeLeft: 'Time left {{clock}}',
-    save: { saved: 'All answers saved', pending: 'Saving… (answers are kept on this device until sent)', closed: 'The attempt is closed' },
+    save: {
+      saved: 'All answers saved',
+      pending: 'Saving… (answers are kept on this device until sent)',
+      closed: 'The attempt is closed',
+    },
     finish: 'Finish the attempt',
     true: 'True',
     false: 'False',
@@ -293,7 +315,14 @@ export const en = {
     attempt_closed: 'The time is up: the attempt is closed.',
     attempt_in_progress: 'The attempt is still in progress.',
     bad_answer: 'This answer does not fit the question.',
-    kind: { single: 'single choice', multiple: 'multiple choice', true_false: 'true/false', short: 'short answer', numeric: 'numeric', matching: 'matching' },
+    kind: {
+      single: 'single choice',
+      multiple: 'multiple choice',
+      true_false: 'true/false',
+      short: 'short answer',
+      numeric: 'numeric',
+      matching: 'matching',
+    },
     import: {
       button: 'Import',
       done: 'Imported: {{count}}.',
@@ -315,7 +344,8 @@ export const en = {
     title: 'Copy from a previous term',
     counts: '{{items}} items, {{questions}} questions',
     copy: 'Copy',
-    explain: 'Items go into the same slots as drafts (dates moved to this term), files are shared, not uploaded again; slots that already hold something are kept.',
+    explain:
+      'Items go into the same slots as drafts (dates moved to this term), files are shared, not uploaded again; slots that already hold something are kept.',
     done: 'Copied: {{items}} items, {{files}} files, {{questions}} questions; {{skipped}} slots already had something.',
     badge: 'reused',
     already_copied: 'This cabinet has already been filled from a previous term.',
@@ -350,7 +380,8 @@ export const en = {
     link: 'Department report',
     asOf: 'As of',
     show: 'Show',
-    totals: 'Department: complete {{completeness}}, on time {{timeliness}}; {{delivered}} of {{required}} delivered, {{overdue}} overdue.',
+    totals:
+      'Department: complete {{completeness}}, on time {{timeliness}}; {{delivered}} of {{required}} delivered, {{overdue}} overdue.',
     chartTitle: 'Completeness and timeliness by week',
     completeness: 'Complete',
     timeliness: 'On time',
@@ -387,7 +418,21 @@ export const en = {
       processing_failed: 'Processing failed several times. Try again, or upload the file again.',
     },
   },
-  dates: { dayMonth: '{{month}} {{day}}', m1: 'Jan', m2: 'Feb', m3: 'Mar', m4: 'Apr', m5: 'May', m6: 'Jun', m7: 'Jul', m8: 'Aug', m9: 'Sep', m10: 'Oct', m11: 'Nov', m12: 'Dec' },
+  dates: {
+    dayMonth: '{{month}} {{day}}',
+    m1: 'Jan',
+    m2: 'Feb',
+    m3: 'Mar',
+    m4: 'Apr',
+    m5: 'May',
+    m6: 'Jun',
+    m7: 'Jul',
+    m8: 'Aug',
+    m9: 'Sep',
+    m10: 'Oct',
+    m11: 'Nov',
+    m12: 'Dec',
+  },
   admin: {
     title: 'Administration',
     nav: {
@@ -498,7 +543,7 @@ export const en = {
       hasPassword: 'has a password',
       sessions: 'Open sessions: {{count}}',
       account: 'Account',
-    signInLink: 'Sign-in link',
+      signInLink: 'Sign-in link',
       makeLink: 'Make a one-time sign-in link',
       linkEmailed: 'A one-time sign-in link was e-mailed to {{email}}.',
       linkOnce: 'Give this link to the person; it works once, for 72 hours, and is shown only now:',
@@ -553,7 +598,8 @@ export const en = {
       term: 'Term (teaching rows must belong to it; sync mode ends teaching in it)',
       anyTerm: 'as the file says',
       sync: 'Sync mode',
-      syncHint: 'Sync mode disables the people, and ends the roles, group memberships and the term\'s teaching, that the file no longer lists — only for people with an external id. Nothing is deleted.',
+      syncHint:
+        "Sync mode disables the people, and ends the roles, group memberships and the term's teaching, that the file no longer lists — only for people with an external id. Nothing is deleted.",
       preview: 'Upload and preview',
       recent: 'Last imports',
       fileRequired: 'Choose a file.',
@@ -622,25 +668,35 @@ export const en = {
     confirm: 'The same password again',
     submit: 'Save and sign in',
     toLogin: 'Go to the login page',
-    linkInvalid: 'This sign-in link does not work: it was used already, it expired, or the account is disabled. Ask your administrator for a new one.',
+    linkInvalid:
+      'This sign-in link does not work: it was used already, it expired, or the account is disabled. Ask your administrator for a new one.',
     mismatch: 'The two passwords differ.',
     passwordTooShort: 'The password must have at least {{min}} characters.',
     passwordCommon: 'This password is among the most common ones: choose another.',
     passwordTooLong: 'The password may have at most {{max}} characters.',
     mailSubject: 'Your sign-in link to Kabinet',
-    mailText: 'Hello, {{name}}.\n\nOpen this link to set your password for Kabinet (it works once, within {{hours}} hours):\n{{url}}\n\nIf you did not expect this e-mail, ignore it.',
+    mailText:
+      'Hello, {{name}}.\n\nOpen this link to set your password for Kabinet (it works once, within {{hours}} hours):\n{{url}}\n\nIf you did not expect this e-mail, ignore it.',
   },
   import: {
     readme: {
-      line1: 'Kabinet import template. One sheet per kind; every kind is optional. Codes are the keys: importing the same file again changes nothing. The example rows show the format: replace them with your own.',
-      line2: 'Headers are case-insensitive; Russian headers are accepted too. A column Kabinet does not know is refused, so nothing is silently ignored.',
+      line1:
+        'Kabinet import template. One sheet per kind; every kind is optional. Codes are the keys: importing the same file again changes nothing. The example rows show the format: replace them with your own.',
+      line2:
+        'Headers are case-insensitive; Russian headers are accepted too. A column Kabinet does not know is refused, so nothing is silently ignored.',
       line3: 'faculties: code, name_ky (required), name_ru, name_en, kind (faculty | college).',
-      line4: 'departments: code, faculty_code, names, kind (department | commission). subjects: code, department_code, names, lecture_hours, practical_hours, credits.',
-      line5: 'terms: code, academic_year (2026-2027), semester (1 | 2), starts_on (2026-09-07), weeks, time_zone (Asia/Bishkek).',
-      line6: 'groups: code, faculty_code, study_form (full_time | correspondence | distance), intake_year. people: external_id, email, full_name, language (ky | ru | en), status (active | disabled).',
-      line7: 'roles: person (external id or e-mail), role (admin | vice_rector | dean | head | instructor), scope_code (faculty code for a dean, department code for a head or an instructor; empty for the university).',
-      line8: 'group_members: group_code, person. teaching: term_code, person, subject_code, group_codes (separated by spaces, commas or semicolons).',
-      line9: 'Nothing is written until you confirm the preview. Sync mode disables and ends what the file no longer lists, only for people with an external id.',
+      line4:
+        'departments: code, faculty_code, names, kind (department | commission). subjects: code, department_code, names, lecture_hours, practical_hours, credits.',
+      line5:
+        'terms: code, academic_year (2026-2027), semester (1 | 2), starts_on (2026-09-07), weeks, time_zone (Asia/Bishkek).',
+      line6:
+        'groups: code, faculty_code, study_form (full_time | correspondence | distance), intake_year. people: external_id, email, full_name, language (ky | ru | en), status (active | disabled).',
+      line7:
+        'roles: person (external id or e-mail), role (admin | vice_rector | dean | head | instructor), scope_code (faculty code for a dean, department code for a head or an instructor; empty for the university).',
+      line8:
+        'group_members: group_code, person. teaching: term_code, person, subject_code, group_codes (separated by spaces, commas or semicolons).',
+      line9:
+        'Nothing is written until you confirm the preview. Sync mode disables and ends what the file no longer lists, only for people with an external id.',
     },
     where: {
       row: 'row {{row}}',
@@ -649,7 +705,8 @@ export const en = {
     problems: {
       not_a_zip: 'The file is not a valid XLSX workbook or zip archive.',
       zip_too_many_entries: 'The archive holds more than {{max}} files.',
-      zip_too_large_unpacked: 'The file unpacks to more than {{maxMib}} MB; it is refused (limit {{maxMib}} MB unpacked).',
+      zip_too_large_unpacked:
+        'The file unpacks to more than {{maxMib}} MB; it is refused (limit {{maxMib}} MB unpacked).',
       unreadable_workbook: 'The workbook could not be read. Save it again as .xlsx and retry.',
       unreadable_csv: 'The CSV file could not be read near line {{line}} (a quote left open?).',
       unknown_sheet: 'Unknown sheet or file "{{name}}". Expected one of: {{kinds}}.',
@@ -714,7 +771,16 @@ export const en = {
     askAdmin: 'Ask your administrator for a sign-in link.',
     link: 'Forgot your password?',
   },
-  units: { decimal: '.', B: 'B', KB: 'KB', MB: 'MB', GB: 'GB', seconds: '{{n}} s', minutes: '{{n}} min', hours: '{{n}} h' },
+  units: {
+    decimal: '.',
+    B: 'B',
+    KB: 'KB',
+    MB: 'MB',
+    GB: 'GB',
+    seconds: '{{n}} s',
+    minutes: '{{n}} min',
+    hours: '{{n}} h',
+  },
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
