@@ -9,6 +9,9 @@ export default defineConfig({
     reporters: ['default', './tests/summary-reporter.ts'],
     setupFiles: ['tests/setup-file.ts'],
     testTimeout: 60_000,
+    // A poll waits for what a busy 2-core machine may take a few seconds to show (a password hash,
+    // a page after a form); each poll may ask for longer.
+    expect: { poll: { timeout: 5_000 } },
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,

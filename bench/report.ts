@@ -16,7 +16,7 @@ import { sql } from 'kysely';
 import { createDb, type Db } from '../db/client.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { demoTermCode, demoTermFor } from '../db/seed.ts';
+import { demoTermCode, demoTermFor } from '../db/demo.ts';
 import { SCALE, seedScale } from '../db/seed-scale.ts';
 import type { Principal } from '../server/auth/permissions.ts';
 import { departmentReport, departmentPages } from '../server/reports/department-report.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testDatabaseForFile } from '../tests/helpers/test-db.ts';
-import { demoTermFor, hasDemoAccounts, seedDemo } from './seed.ts';
+import { hasDemoAccounts, seedDemo } from './seed.ts';
+import { demoTermFor } from './demo.ts';
 
 const file = testDatabaseForFile();
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { createDb, poolUse, type Db } from '../db/client.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { demoDomain, demoPassword, seedDemo } from '../db/seed.ts';
+import { seedDemo } from '../db/seed.ts';
+import { demoDomain, demoPassword } from '../db/demo.ts';
 import { activeAdminCount } from './admin/first-admin.ts';
 import { createOidc, type Oidc } from './auth/oidc.ts';
 import { createPasswordPool } from './auth/password-pool.ts';
@@ -56,6 +57,44 @@ async function createStorage(config: Config): Promise<MediaStorage> {
  */
 export type ServicesRole = 'web' | 'worker' | 'tool';
 
+/** The embedded database when none is configured (the web process's, or a command's joining it). Returns its URL. */
+async function startEmbedded(
+  config: Config,
+  role: ServicesRole,
+  closers: Array<() => Promise<void>>,
+  logger: Logger,
+): Promise<string> {
+  if (role === 'worker')
+    throw new Error('A standalone worker needs DATABASE_URL (the embedded database belongs to the web process).');
+  const cluster = await startEmbeddedPostgres({
+    dir: path.join(config.dataDir, 'postgres'),
+    port: config.embeddedPgPort,
+    persistent: true,
+    joinRunning: role === 'tool',
+  });
+  await ensureDatabase(cluster.url('postgres'), 'kabinet');
+  closers.push(() => cluster.stop());
+  logger.info('embedded postgres started', { port: config.embeddedPgPort, dir: path.join(config.dataDir, 'postgres') });
+  return cluster.url('kabinet');
+}
+
+/** What the web process sees to at start: the demo (when asked), warnings an operator must read, its folders. */
+async function prepareWebProcess(config: Config, db: Db, passwords: Passwords, logger: Logger): Promise<void> {
+  if (config.seedDemo && (await seedDemo(db, passwords.hash))) logger.info('demo university seeded');
+  if (passwords.policy !== 'none' && (await demoPasswordWorks(db, passwords))) {
+    logger.warn(
+      `demo accounts with the public password "${demoPassword}" exist: fine for trying Kabinet, never for real use (start a real installation with SEED_DEMO=false)`,
+    );
+  }
+  if ((await activeAdminCount(db)) === 0) {
+    logger.warn(
+      'no administrator yet: create one with `npm run admin:create -- --email you@university.kg` (it prints a one-time sign-in link)',
+    );
+  }
+  await fs.mkdir(config.spoolDir, { recursive: true });
+  if (!config.s3) await fs.mkdir(config.mediaDir, { recursive: true });
+}
+
 export async function startServices(
   config: Config,
   options: { role: ServicesRole; logTo?: DestinationStream; migrate?: boolean },
@@ -63,24 +102,7 @@ export async function startServices(
   const logger = createLogger(config.logLevel, options.logTo);
   const closers: Array<() => Promise<void>> = [];
   const releaseDataDir = await claimDataDir(config.dataDir, { lock: options.role === 'web' && !config.databaseUrl });
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    if (options.role === 'worker')
-      throw new Error('A standalone worker needs DATABASE_URL (the embedded database belongs to the web process).');
-    const cluster = await startEmbeddedPostgres({
-      dir: path.join(config.dataDir, 'postgres'),
-      port: config.embeddedPgPort,
-      persistent: true,
-      joinRunning: options.role === 'tool',
-    });
-    await ensureDatabase(cluster.url('postgres'), 'kabinet');
-    databaseUrl = cluster.url('kabinet');
-    closers.push(() => cluster.stop());
-    logger.info('embedded postgres started', {
-      port: config.embeddedPgPort,
-      dir: path.join(config.dataDir, 'postgres'),
-    });
-  }
+  const databaseUrl = config.databaseUrl ?? (await startEmbedded(config, options.role, closers, logger));
   // Released last, once the embedded database has stopped.
   closers.push(releaseDataDir);
   // Files this process makes from here on (spool, media, work folders, the token key) are the
@@ -100,21 +122,7 @@ export async function startServices(
     if (applied.migrations.length) logger.info('migrations applied', { applied: applied.migrations });
     if (applied.repeatables.length) logger.info('database functions and views applied', { files: applied.repeatables });
   }
-  if (options.role === 'web') {
-    if (config.seedDemo && (await seedDemo(db, passwords.hash))) logger.info('demo university seeded');
-    if (passwords.policy !== 'none' && (await demoPasswordWorks(db, passwords))) {
-      logger.warn(
-        `demo accounts with the public password "${demoPassword}" exist: fine for trying Kabinet, never for real use (start a real installation with SEED_DEMO=false)`,
-      );
-    }
-    if ((await activeAdminCount(db)) === 0) {
-      logger.warn(
-        'no administrator yet: create one with `npm run admin:create -- --email you@university.kg` (it prints a one-time sign-in link)',
-      );
-    }
-    await fs.mkdir(config.spoolDir, { recursive: true });
-    if (!config.s3) await fs.mkdir(config.mediaDir, { recursive: true });
-  }
+  if (options.role === 'web') await prepareWebProcess(config, db, passwords, logger);
   const queue = await startJobQueue(databaseUrl, {
     schedule: options.role === 'web' || (options.role === 'worker' && config.runWorker),
   });

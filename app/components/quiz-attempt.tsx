@@ -7,7 +7,7 @@ import { Form, useRevalidator, useSubmit } from '@remix-run/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Answer } from '../../server/quizzes/grading.ts';
-import type { AttemptInProgress } from '../../server/quizzes/attempts.ts';
+import type { AttemptInProgress } from '../../server/quizzes/quiz-page.ts';
 import { formatClock } from './format.ts';
 import { QuestionBody } from './quiz-question.tsx';
 

@@ -79,6 +79,32 @@ export function useUnfinishedUploads(target: UploadTarget) {
   return { unfinished, finished };
 }
 
+/** A resumable upload of one file into the target, remembered (by its fingerprint) until it succeeds. */
+function tusUpload(
+  file: File,
+  target: UploadTarget,
+  chunkSize: number,
+  events: Pick<tus.UploadOptions, 'onProgress' | 'onSuccess' | 'onError'>,
+): tus.Upload {
+  return new tus.Upload(file, {
+    endpoint: '/uploads',
+    chunkSize,
+    retryDelays: RETRY_DELAYS,
+    metadata: {
+      cabinetId: target.cabinetId,
+      ...(target.slotId ? { slotId: target.slotId } : {}),
+      ...(target.itemId ? { itemId: target.itemId } : {}),
+      ...(target.assignmentId ? { assignmentId: target.assignmentId } : {}),
+      filename: file.name,
+    },
+    fingerprint: async (input) =>
+      `${fingerprintPrefix(target)}${(input as File).name}:${(input as File).size}:${(input as File).lastModified}`,
+    storeFingerprintForResuming: true,
+    removeFingerprintOnSuccess: true,
+    ...events,
+  });
+}
+
 type Options = { target: UploadTarget; chunkSize: number; onDone: (file: File) => void; fallbackError: string };
 
 export function useUploadQueue({ target, chunkSize, onDone, fallbackError }: Options) {
@@ -99,21 +125,7 @@ export function useUploadQueue({ target, chunkSize, onDone, fallbackError }: Opt
   };
   const start = async (entry: UploadEntry) => {
     const meter = speedMeter();
-    const upload = new tus.Upload(entry.file, {
-      endpoint: '/uploads',
-      chunkSize,
-      retryDelays: RETRY_DELAYS,
-      metadata: {
-        cabinetId: target.cabinetId,
-        ...(target.slotId ? { slotId: target.slotId } : {}),
-        ...(target.itemId ? { itemId: target.itemId } : {}),
-        ...(target.assignmentId ? { assignmentId: target.assignmentId } : {}),
-        filename: entry.file.name,
-      },
-      fingerprint: async (file) =>
-        `${fingerprintPrefix(target)}${(file as File).name}:${(file as File).size}:${(file as File).lastModified}`,
-      storeFingerprintForResuming: true,
-      removeFingerprintOnSuccess: true,
+    const upload = tusUpload(entry.file, target, chunkSize, {
       onProgress: (sent) => update(entry.key, { sent, speed: meter(sent), status: 'uploading' }),
       onSuccess() {
         update(entry.key, { status: 'done', sent: entry.file.size });

@@ -5,7 +5,7 @@
 import type { AppLoadContext } from '@remix-run/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, findSessionUser } from '../../server/auth/sessions.ts';
-import { setDisabled } from '../../server/admin/people.ts';
+import { setDisabled } from '../../server/admin/person-access.ts';
 import { principal } from '../../tests/helpers/demo-cabinet.ts';
 import { routeRequest, settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';

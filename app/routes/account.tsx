@@ -4,14 +4,14 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { changePassword, endSessions, ownSessions } from '../../server/auth/account.ts';
+import { changePassword, endSessions, ownSessions, type SessionView } from '../../server/auth/account.ts';
 import { passwordAllowed } from '../../server/auth/password-login.ts';
 import { passwordLimits } from '../../server/common/password-rules.ts';
 import { clearSessionCookie, readSessionToken } from '../../server/auth/sessions.ts';
 import { currentTerm, defaultTimeZone } from '../../server/cabinets/term.ts';
-import { FormError } from '../components/form-error.tsx';
+import { FormError, type Refusal } from '../components/form-error.tsx';
 import { formatTimestamp } from '../components/format.ts';
-import { PasswordOff } from '../components/sso-button.tsx';
+import { PasswordOff, type SsoOffer } from '../components/sso-button.tsx';
 import { titled } from '../components/page-title.ts';
 import { formResult, isSecure, readForm, requireUser, ssoOffer } from '../guards.server.ts';
 
@@ -66,6 +66,125 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return outcome;
 }
 
+/** Changing one's password (the other sessions end), or, without a usable one, where one signs in instead. */
+function PasswordPanel({
+  email,
+  usable,
+  sso,
+  changed,
+  error,
+  busy,
+}: {
+  email: string;
+  usable: boolean;
+  sso: SsoOffer;
+  changed: boolean;
+  error: Refusal | null;
+  busy: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <section className="panel">
+      <h2>{t('account.changePassword')}</h2>
+      {changed ? (
+        <p className="notice" role="status" data-testid="password-changed">
+          {t('account.passwordChanged')}
+        </p>
+      ) : null}
+      {usable ? (
+        <Form method="post" className="form-grid" data-testid="change-password">
+          <input type="hidden" name="username" autoComplete="username" value={email} />
+          <label>
+            {t('account.current')}
+            <input
+              name="current"
+              type="password"
+              autoComplete="current-password"
+              required
+              maxLength={passwordLimits.max}
+            />
+          </label>
+          <label>
+            {t('signIn.newPassword', { min: passwordLimits.min })}
+            <input
+              name="next"
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={passwordLimits.min}
+              maxLength={passwordLimits.max}
+            />
+          </label>
+          <label>
+            {t('signIn.confirm')}
+            <input
+              name="confirm"
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={passwordLimits.min}
+              maxLength={passwordLimits.max}
+            />
+          </label>
+          <FormError error={error} />
+          <button type="submit" name="intent" value="password" disabled={busy}>
+            {t('account.changePassword')}
+          </button>
+        </Form>
+      ) : (
+        <PasswordOff sso={sso} />
+      )}
+    </section>
+  );
+}
+
+/** One's open sessions (this device marked), and ending the others or all of them. */
+function SessionsPanel({
+  sessions,
+  timeZone,
+  othersEnded,
+  busy,
+}: {
+  sessions: SessionView[];
+  timeZone: string;
+  othersEnded: boolean;
+  busy: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <section className="panel">
+      <h2>{t('account.sessions')}</h2>
+      {othersEnded ? (
+        <p className="notice" role="status">
+          {t('account.othersEnded')}
+        </p>
+      ) : null}
+      <ul className="plain" data-testid="sessions">
+        {sessions.map((session) => (
+          <li key={session.id}>
+            <span className="break">
+              {session.userAgent ?? '—'}{' '}
+              {session.current ? <span className="badge current">{t('account.thisDevice')}</span> : null}
+              <br />
+              <span className="muted small">
+                {session.ip ?? '—'} · {t('account.lastSeen', { at: formatTimestamp(session.lastSeenAt, timeZone) })}
+              </span>
+            </span>
+          </li>
+        ))}
+      </ul>
+      <Form method="post" className="actions">
+        <button type="submit" name="intent" value="end-others" className="secondary" disabled={busy}>
+          {t('account.endOthers')}
+        </button>
+        <button type="submit" name="intent" value="end-all" className="danger" disabled={busy}>
+          {t('account.endAll')}
+        </button>
+      </Form>
+    </section>
+  );
+}
+
 export default function Account() {
   const { t } = useTranslation();
   const { email, sessions, timeZone, passwordUsable, sso } = useLoaderData<typeof loader>();
@@ -77,87 +196,15 @@ export default function Account() {
     <section>
       <h1>{t('account.title')}</h1>
       <p className="muted">{email}</p>
-      <section className="panel">
-        <h2>{t('account.changePassword')}</h2>
-        {done === 'password' ? (
-          <p className="notice" role="status" data-testid="password-changed">
-            {t('account.passwordChanged')}
-          </p>
-        ) : null}
-        {passwordUsable ? (
-          <Form method="post" className="form-grid" data-testid="change-password">
-            <input type="hidden" name="username" autoComplete="username" value={email} />
-            <label>
-              {t('account.current')}
-              <input
-                name="current"
-                type="password"
-                autoComplete="current-password"
-                required
-                maxLength={passwordLimits.max}
-              />
-            </label>
-            <label>
-              {t('signIn.newPassword', { min: passwordLimits.min })}
-              <input
-                name="next"
-                type="password"
-                autoComplete="new-password"
-                required
-                minLength={passwordLimits.min}
-                maxLength={passwordLimits.max}
-              />
-            </label>
-            <label>
-              {t('signIn.confirm')}
-              <input
-                name="confirm"
-                type="password"
-                autoComplete="new-password"
-                required
-                minLength={passwordLimits.min}
-                maxLength={passwordLimits.max}
-              />
-            </label>
-            <FormError error={error} />
-            <button type="submit" name="intent" value="password" disabled={busy}>
-              {t('account.changePassword')}
-            </button>
-          </Form>
-        ) : (
-          <PasswordOff sso={sso} />
-        )}
-      </section>
-      <section className="panel">
-        <h2>{t('account.sessions')}</h2>
-        {done === 'end-others' ? (
-          <p className="notice" role="status">
-            {t('account.othersEnded')}
-          </p>
-        ) : null}
-        <ul className="plain" data-testid="sessions">
-          {sessions.map((session) => (
-            <li key={session.id}>
-              <span className="break">
-                {session.userAgent ?? '—'}{' '}
-                {session.current ? <span className="badge current">{t('account.thisDevice')}</span> : null}
-                <br />
-                <span className="muted small">
-                  {session.ip ?? '—'} · {t('account.lastSeen', { at: formatTimestamp(session.lastSeenAt, timeZone) })}
-                </span>
-              </span>
-            </li>
-          ))}
-        </ul>
-        <Form method="post" className="actions">
-          <button type="submit" name="intent" value="end-others" className="secondary" disabled={busy}>
-            {t('account.endOthers')}
-          </button>
-          <button type="submit" name="intent" value="end-all" className="danger" disabled={busy}>
-            {t('account.endAll')}
-          </button>
-        </Form>
-      </section>
+      <PasswordPanel
+        email={email}
+        usable={passwordUsable}
+        sso={sso}
+        changed={done === 'password'}
+        error={error}
+        busy={busy}
+      />
+      <SessionsPanel sessions={sessions} timeZone={timeZone} othersEnded={done === 'end-others'} busy={busy} />
     </section>
   );
 }

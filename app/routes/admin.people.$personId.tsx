@@ -1,25 +1,21 @@
 // One person for the admin: details, disable or enable (sessions end at once), roles with their
 // scope, group memberships (move, add, end; ended ones kept), and a one-time sign-in link.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { useState } from 'react';
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { importRoles } from '../../server/common/import-kinds.ts';
-import { peoplePickers, personPage } from '../../server/admin/people-search.ts';
-import {
-  addRole,
-  endRole,
-  issueSignInLink,
-  setDisabled,
-  setMembership,
-  unlinkIdentity,
-  updatePerson,
-} from '../../server/admin/people.ts';
+import { peoplePickers } from '../../server/admin/people-search.ts';
+import { personPage } from '../../server/admin/person-page.ts';
+import { updatePerson } from '../../server/admin/people.ts';
+import { issueSignInLink, setDisabled, unlinkIdentity } from '../../server/admin/person-access.ts';
+import { setMembership } from '../../server/admin/person-groups.ts';
+import { addRole, endRole } from '../../server/admin/person-roles.ts';
 import { signInUrl } from '../../server/auth/sign-in-links.ts';
 import { currentTerm, defaultTimeZone } from '../../server/cabinets/term.ts';
-import { formatTimestamp } from '../components/format.ts';
+import { AccountPanel } from '../components/admin/person-account.tsx';
 import { PersonFieldsForm } from '../components/admin/person-fields.tsx';
+import { Groups } from '../components/admin/person-groups.tsx';
+import { Roles } from '../components/admin/person-roles.tsx';
 import { titled } from '../components/page-title.ts';
 import { FormError } from '../components/form-error.tsx';
 import { formResult, orRespond, publicOriginOf, readForm, requireUser } from '../guards.server.ts';
@@ -104,183 +100,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }, [400, 409]);
 }
 
-function Roles({
-  roles,
-  pickers,
-  zone,
-  busy,
-}: {
-  roles: Awaited<ReturnType<typeof loader>>['roles'];
-  pickers: Awaited<ReturnType<typeof loader>>['pickers'];
-  zone: string;
-  busy: boolean;
-}) {
-  const { t } = useTranslation();
-  const [role, setRole] = useState<string>('instructor');
-  const scopes =
-    role === 'dean' ? pickers.faculties : role === 'head' || role === 'instructor' ? pickers.departments : [];
-  return (
-    <section className="panel">
-      <h2>{t('admin.people.roles')}</h2>
-      <ul className="plain" data-testid="roles">
-        {roles.map((grant) => (
-          <li key={grant.id} className={grant.endedAt ? 'archived' : undefined}>
-            {t(`roles.${grant.role}`)}
-            {grant.scope ? ` · ${grant.scope}` : ''}{' '}
-            {grant.endedAt ? (
-              <span className="muted">
-                ({t('admin.people.ended')} {formatTimestamp(grant.endedAt, zone)})
-              </span>
-            ) : (
-              <Form method="post" className="inline">
-                <input type="hidden" name="assignmentId" value={grant.id} />
-                <button type="submit" name="intent" value="end-role" className="secondary" disabled={busy}>
-                  {t('admin.people.endRole')}
-                </button>
-              </Form>
-            )}
-          </li>
-        ))}
-      </ul>
-      <Form method="post" className="form-grid">
-        <label>
-          {t('admin.people.role')}
-          <select name="role" value={role} onChange={(event) => setRole(event.target.value)}>
-            {importRoles.map((each) => (
-              <option key={each} value={each}>
-                {t(`roles.${each}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        {scopes.length ? (
-          <label>
-            {t('admin.people.scope')}
-            <select name="scopeId" required>
-              {scopes.map((scope) => (
-                <option key={scope.id} value={scope.id}>
-                  {scope.label}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
-        <button type="submit" name="intent" value="add-role" disabled={busy}>
-          {t('admin.people.addRole')}
-        </button>
-      </Form>
-    </section>
-  );
-}
-
-function Groups({ data, busy }: { data: Awaited<ReturnType<typeof loader>>; busy: boolean }) {
-  const { t } = useTranslation();
-  const current = new Set(data.groups.map((group) => group.id));
-  const groupSelect = (
-    <select name="toGroupId" aria-label={t('admin.people.group')} required>
-      {data.pickers.groups
-        .filter((group) => !current.has(group.id))
-        .map((group) => (
-          <option key={group.id} value={group.id}>
-            {group.label}
-          </option>
-        ))}
-    </select>
-  );
-  return (
-    <section className="panel">
-      <h2>{t('admin.people.groups')}</h2>
-      <ul className="plain" data-testid="groups">
-        {data.groups.map((group) => (
-          <li key={group.id}>
-            <strong>{group.name}</strong>
-            <Form method="post" className="inline-form">
-              <input type="hidden" name="fromGroupId" value={group.id} />
-              {groupSelect}
-              <button type="submit" name="intent" value="membership" disabled={busy}>
-                {t('admin.people.move')}
-              </button>
-            </Form>
-            <Form method="post" className="inline">
-              <input type="hidden" name="fromGroupId" value={group.id} />
-              <button type="submit" name="intent" value="membership" className="secondary" disabled={busy}>
-                {t('admin.people.endMembership')}
-              </button>
-            </Form>
-          </li>
-        ))}
-        {data.endedGroups.map((group) => (
-          <li key={`${group.name}-${group.endedAt}`} className="archived muted">
-            {group.name} ({t('admin.people.ended')} {formatTimestamp(group.endedAt, data.timeZone)})
-          </li>
-        ))}
-      </ul>
-      <Form method="post" className="inline-form">
-        {groupSelect}
-        <button type="submit" name="intent" value="membership" disabled={busy}>
-          {t('admin.people.addToGroup')}
-        </button>
-      </Form>
-    </section>
-  );
-}
-
-function CopyButton({ text }: { text: string }) {
-  const { t } = useTranslation();
-  const [copied, setCopied] = useState(false);
-  return (
-    <button
-      type="button"
-      className="secondary"
-      onClick={() =>
-        void navigator.clipboard?.writeText(text).then(
-          () => setCopied(true),
-          () => undefined,
-        )
-      }
-    >
-      {copied ? t('admin.copied') : t('admin.copy')}
-    </button>
-  );
-}
-
-/** The person's accounts at the single sign-on provider, each of which the admin may unlink. */
-function Identities({
-  identities,
-  zone,
-  busy,
-}: {
-  identities: Awaited<ReturnType<typeof loader>>['identities'];
-  zone: string;
-  busy: boolean;
-}) {
-  const { t } = useTranslation();
-  if (identities.length === 0) return null;
-  return (
-    <ul className="plain" data-testid="identities">
-      {identities.map((identity) => (
-        <li key={`${identity.issuer} ${identity.subject}`}>
-          <Form method="post" className="actions">
-            <span className="break">
-              {t('admin.people.ssoLinked', {
-                since: formatTimestamp(identity.since, zone),
-                lastUsed: formatTimestamp(identity.lastUsed, zone),
-              })}
-              <br />
-              <span className="muted small">{identity.subject}</span>
-            </span>
-            <input type="hidden" name="issuer" value={identity.issuer} />
-            <input type="hidden" name="subject" value={identity.subject} />
-            <button type="submit" name="intent" value="unlink-sso" className="secondary" disabled={busy}>
-              {t('admin.people.ssoUnlink')}
-            </button>
-          </Form>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
 export default function Person() {
   const { t } = useTranslation();
   const data = useLoaderData<typeof loader>();
@@ -307,46 +126,7 @@ export default function Person() {
           {t('admin.saved')}
         </p>
       ) : null}
-      <section className="panel">
-        <h2>{t('admin.people.account')}</h2>
-        {result?.emailed ? (
-          <p className="notice" role="status" data-testid="sign-in-link-emailed">
-            {t('admin.people.linkEmailed', { email: person.email })}
-          </p>
-        ) : null}
-        {result?.link ? (
-          <p>
-            <label>
-              {t('admin.people.linkOnce')}
-              <input
-                readOnly
-                value={result.link}
-                data-testid="sign-in-link"
-                onFocus={(event) => event.currentTarget.select()}
-              />
-            </label>
-            <CopyButton text={result.link} />
-          </p>
-        ) : null}
-        <Identities identities={data.identities} zone={data.timeZone} busy={busy} />
-        <Form method="post" className="actions">
-          <button type="submit" name="intent" value="sign-in-link" disabled={busy || person.disabled}>
-            {t('admin.people.makeLink')}
-          </button>
-          <button
-            type="submit"
-            name="intent"
-            value={person.disabled ? 'enable' : 'disable'}
-            className={person.disabled ? 'secondary' : 'danger'}
-            disabled={busy}
-            onClick={(event) => {
-              if (!person.disabled && !window.confirm(t('admin.people.confirmDisable'))) event.preventDefault();
-            }}
-          >
-            {t(person.disabled ? 'admin.people.enable' : 'admin.people.disable')}
-          </button>
-        </Form>
-      </section>
+      <AccountPanel person={person} result={result} identities={data.identities} zone={data.timeZone} busy={busy} />
       <section className="panel">
         <h2>{t('admin.people.details')}</h2>
         <PersonFieldsForm

@@ -2,7 +2,7 @@
 // a list to search, a form to add, an edit form per row (the code stays: it is the registrar's key),
 // archive and restore.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { Form, Link, NavLink, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
+import { Form, NavLink, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import {
@@ -13,9 +13,10 @@ import {
   structurePageSize,
   structurePickers,
 } from '../../server/admin/structure.ts';
-import { structureFields, structureKinds, type StructureKind } from '../../server/common/structure-fields.ts';
+import { structureKinds, type StructureKind } from '../../server/common/structure-fields.ts';
 import { AppError } from '../../server/errors.ts';
 import { StructureForm } from '../components/admin/structure-form.tsx';
+import { StructureTable } from '../components/admin/structure-table.tsx';
 import { titled } from '../components/page-title.ts';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 
@@ -69,8 +70,6 @@ export default function StructurePage() {
   const editing = result?.saved === 'update' ? null : params.get('edit');
   const createKey = result?.saved === 'create' ? `created-${rows.length}-${total}` : 'create';
   const busy = useNavigation().state !== 'idle';
-  const fields = structureFields(kind);
-  const shown = fields.filter((field) => !field.name.startsWith('name_') || field.name === 'name_ky').slice(0, 5);
   return (
     <section>
       <nav className="tabs" aria-label={t('admin.nav.structure')}>
@@ -113,62 +112,7 @@ export default function StructurePage() {
           {t(`admin.structure.saved.${result.saved}`)}
         </p>
       ) : null}
-      <table className="stack-table" data-testid="structure-list">
-        <thead>
-          <tr>
-            {shown.map((field) => (
-              <th key={field.name}>{t(`admin.fields.${field.name}`)}</th>
-            ))}
-            <th>{t('admin.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.id} className={row.archived ? 'archived' : undefined}>
-              {shown.map((field) => (
-                <td
-                  key={field.name}
-                  data-label={t(`admin.fields.${field.name}`)}
-                  className={field.name === 'code' ? 'code' : undefined}
-                >
-                  {field.input.type === 'select' && row.values[field.name]
-                    ? t(`admin.values.${row.values[field.name]}`, { defaultValue: row.values[field.name] })
-                    : row.values[field.name]}
-                  {field.name === 'code' && row.archived ? <span className="badge">{t('admin.archived')}</span> : null}
-                </td>
-              ))}
-              <td data-label={t('admin.actions')}>
-                {editing === row.id ? (
-                  <StructureForm
-                    kind={kind}
-                    intent="update"
-                    pickers={pickers}
-                    values={result?.values ?? row.values}
-                    problems={result?.problems}
-                    busy={busy}
-                  />
-                ) : (
-                  <div className="actions">
-                    {!row.archived ? <Link to={`?edit=${row.id}`}>{t('admin.edit')}</Link> : null}
-                    <Form method="post">
-                      <input type="hidden" name="id" value={row.id} />
-                      <button
-                        type="submit"
-                        name="intent"
-                        value={row.archived ? 'restore' : 'archive'}
-                        className="secondary"
-                        disabled={busy}
-                      >
-                        {t(row.archived ? 'admin.restore' : 'admin.archive')}
-                      </button>
-                    </Form>
-                  </div>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <StructureTable kind={kind} rows={rows} pickers={pickers} editing={editing} result={result} busy={busy} />
     </section>
   );
 }

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { peoplePickers } from '../../server/admin/people-search.ts';
 import { requirePermission } from '../../server/auth/permissions.ts';
-import { rolloverTerm } from '../../server/admin/teaching.ts';
+import { rolloverTerm } from '../../server/admin/term-rollover.ts';
 import { titled } from '../components/page-title.ts';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 

@@ -4,7 +4,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Link, useActionData, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { gradeSchema, gradeSubmission, submitWork } from '../../server/assignments/assignments.ts';
+import { submitWork } from '../../server/assignments/assignments.ts';
+import { gradeSchema, gradeSubmission } from '../../server/assignments/grades.ts';
 import { assignmentPage } from '../../server/assignments/assignment-page.ts';
 import { Countdown } from '../components/assignment/countdown.tsx';
 import { GradeOne } from '../components/assignment/grade-one.tsx';

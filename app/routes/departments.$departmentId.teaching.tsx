@@ -5,13 +5,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import {
-  addTeaching,
-  setTeachingEnded,
-  setTeachingGroups,
-  teachingPage,
-  type TeachingRow,
-} from '../../server/admin/teaching.ts';
+import { teachingPage, type TeachingRow } from '../../server/admin/teaching.ts';
+import { addTeaching, setTeachingEnded, setTeachingGroups } from '../../server/admin/teaching-changes.ts';
 import { titled } from '../components/page-title.ts';
 import { FormError } from '../components/form-error.tsx';
 import { formOf, formResult, orRespond, requireUser } from '../guards.server.ts';

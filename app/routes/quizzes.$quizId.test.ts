@@ -10,7 +10,8 @@ import { action as quizAction, loader as quizLoader } from './quizzes.$quizId.ts
 import { demoCabinet, principal } from '../../tests/helpers/demo-cabinet.ts';
 import { settle, statusOf } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
-import { closeExpiredAttempts, type QuizPage } from '../../server/quizzes/attempts.ts';
+import { closeExpiredAttempts } from '../../server/quizzes/attempts.ts';
+import { type QuizPage } from '../../server/quizzes/quiz-page.ts';
 import { importQuestions } from '../../server/quizzes/question-bank.ts';
 import { setQuestionImage } from '../../server/quizzes/question-images.ts';
 import type { Answer } from '../../server/quizzes/grading.ts';

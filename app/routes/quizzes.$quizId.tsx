@@ -5,7 +5,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { finishAttempt, overrideScore, quizPage, startAttempt } from '../../server/quizzes/attempts.ts';
+import { finishAttempt, overrideScore, startAttempt } from '../../server/quizzes/attempts.ts';
+import { quizPage } from '../../server/quizzes/quiz-page.ts';
 import { FormattedText } from '../components/formatted-text.tsx';
 import { LocalTime } from '../components/local-time.tsx';
 import { QuizAttempt } from '../components/quiz-attempt.tsx';
@@ -152,6 +153,43 @@ function StudentView({ page, now }: { page: Page; now: string }) {
   );
 }
 
+/** One attempt's score, with the instructor's override. */
+function AttemptCell({
+  attempt,
+  page,
+}: {
+  attempt: NonNullable<Page['results']>['rows'][number]['attempts'][number];
+  page: Page;
+}) {
+  const { t } = useTranslation();
+  const { rules } = page;
+  return (
+    <div className="attempt">
+      #{attempt.number}: {score(attempt.score, rules.maxScore)}
+      {attempt.overridden ? (
+        <span className="muted"> ({t('quiz.autoScore', { score: attempt.autoScore })})</span>
+      ) : null}
+      {page.canGrade && attempt.finishedAt ? (
+        <Form method="post" className="inline-form">
+          <input type="hidden" name="intent" value="override" />
+          <input type="hidden" name="attemptId" value={attempt.id} />
+          <input
+            type="number"
+            name="score"
+            min={0}
+            max={rules.maxScore}
+            step="0.01"
+            defaultValue={attempt.overridden ? (attempt.score ?? '') : ''}
+            aria-label={t('quiz.override')}
+            placeholder={t('quiz.override')}
+          />
+          <button type="submit">{t('cabinet.save')}</button>
+        </Form>
+      ) : null}
+    </div>
+  );
+}
+
 function Results({ page }: { page: Page }) {
   const { t } = useTranslation();
   const { rules } = page;
@@ -177,29 +215,7 @@ function Results({ page }: { page: Page }) {
               <td>{t(`quiz.status.${row.status}`)}</td>
               <td>
                 {row.attempts.map((attempt) => (
-                  <div key={attempt.id} className="attempt">
-                    #{attempt.number}: {score(attempt.score, rules.maxScore)}
-                    {attempt.overridden ? (
-                      <span className="muted"> ({t('quiz.autoScore', { score: attempt.autoScore })})</span>
-                    ) : null}
-                    {page.canGrade && attempt.finishedAt ? (
-                      <Form method="post" className="inline-form">
-                        <input type="hidden" name="intent" value="override" />
-                        <input type="hidden" name="attemptId" value={attempt.id} />
-                        <input
-                          type="number"
-                          name="score"
-                          min={0}
-                          max={rules.maxScore}
-                          step="0.01"
-                          defaultValue={attempt.overridden ? (attempt.score ?? '') : ''}
-                          aria-label={t('quiz.override')}
-                          placeholder={t('quiz.override')}
-                        />
-                        <button type="submit">{t('cabinet.save')}</button>
-                      </Form>
-                    ) : null}
-                  </div>
+                  <AttemptCell key={attempt.id} attempt={attempt} page={page} />
                 ))}
               </td>
               <td data-testid="result-best">{score(row.best, rules.maxScore)}</td>

@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import { requirePermission, type Principal } from '../auth/permissions.ts';
-import { calendarDate } from '../common/import-kinds.ts';
+import { calendarDate } from '../common/cell-parsers.ts';
 
 export const auditPageSize = 100;
 

@@ -1,11 +1,11 @@
 // The admin's view of people: the university's counts, the people search (name, e-mail or
-// external id on a trigram index; filters; keyset pages by name) and one person's page.
+// external id on a trigram index; filters; keyset pages by name) and what the people pages offer to
+// choose from. One person's page is in person-page.ts.
 import { sql } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import type { AssignedRole, Locale } from '../../db/schema.ts';
 import { requirePermission, type Principal } from '../auth/permissions.ts';
 import { isUuid } from '../cabinets/scope.ts';
-import { AppError } from '../errors.ts';
 import { localName } from '../i18n/names.ts';
 import type { PersonState } from '../common/people-filters.ts';
 
@@ -52,19 +52,13 @@ export async function universityCounts(db: Db, user: Principal) {
   };
 }
 
-/** A page of people matching the filters, by name; `after` is the last row of the previous page. */
-export async function searchPeople(
-  db: Db,
-  user: Principal,
-  filters: PeopleFilters,
-  after: { name: string; id: string } | null,
-) {
-  requirePermission(user, 'admin.manage', {});
+const everyone = (db: Db) => db.selectFrom('app_user as u');
+type PeopleQuery = ReturnType<typeof everyone>;
+
+/** The people the filters match: the search text, a role (or being a student), a place, a state. */
+function matching(db: Db, filters: PeopleFilters): PeopleQuery {
   const q = filters.q.trim().toLowerCase().slice(0, 100);
-  const facultyId = uuidOrNull(filters.facultyId);
-  const departmentId = uuidOrNull(filters.departmentId);
-  const groupId = uuidOrNull(filters.groupId);
-  let query = db.selectFrom('app_user as u');
+  let query = everyone(db);
   if (q) query = query.where('u.search', 'like', `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   if (filters.role === 'student')
     query = query.where((eb) =>
@@ -83,6 +77,19 @@ export async function searchPeople(
       ),
     );
   }
+  query = inPlace(query, filters);
+  if (filters.state === 'active') query = query.where('u.disabled_at', 'is', null);
+  if (filters.state === 'disabled') query = query.where('u.disabled_at', 'is not', null);
+  if (filters.state === 'no_password') query = query.where('u.password_hash', 'is', null);
+  return query;
+}
+
+/** Narrows to the people of a department, of a faculty, or of a group (each a filter, if given). */
+function inPlace(people: PeopleQuery, filters: PeopleFilters): PeopleQuery {
+  const facultyId = uuidOrNull(filters.facultyId);
+  const departmentId = uuidOrNull(filters.departmentId);
+  const groupId = uuidOrNull(filters.groupId);
+  let query = people;
   if (departmentId) {
     query = query.where((eb) =>
       eb.exists(
@@ -131,9 +138,18 @@ export async function searchPeople(
           .where('gs.group_id', '=', groupId),
       ),
     );
-  if (filters.state === 'active') query = query.where('u.disabled_at', 'is', null);
-  if (filters.state === 'disabled') query = query.where('u.disabled_at', 'is not', null);
-  if (filters.state === 'no_password') query = query.where('u.password_hash', 'is', null);
+  return query;
+}
+
+/** A page of people matching the filters, by name; `after` is the last row of the previous page. */
+export async function searchPeople(
+  db: Db,
+  user: Principal,
+  filters: PeopleFilters,
+  after: { name: string; id: string } | null,
+) {
+  requirePermission(user, 'admin.manage', {});
+  const query = matching(db, filters);
   const total = await query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   let page = query;
   if (after) page = page.where((eb) => eb(eb.refTuple('u.full_name', 'u.id'), '>', eb.tuple(after.name, after.id)));
@@ -201,94 +217,4 @@ export async function peoplePickers(db: Db, locale: Locale = 'ky') {
   };
 }
 
-export async function personPage(db: Db, user: Principal, personId: string) {
-  requirePermission(user, 'admin.manage', {});
-  if (!isUuid(personId)) throw new AppError('not_found');
-  const person = await db.selectFrom('app_user').selectAll().where('id', '=', personId).executeTakeFirst();
-  if (!person) throw new AppError('not_found');
-  const [roles, groups, endedGroups, sessions, identities] = await Promise.all([
-    db
-      .selectFrom('role_assignment as ra')
-      .leftJoin('faculty as f', 'f.id', 'ra.faculty_id')
-      .leftJoin('department as d', 'd.id', 'ra.department_id')
-      .select([
-        'ra.id',
-        'ra.role',
-        'ra.created_at',
-        'ra.ended_at',
-        'f.code as facultyCode',
-        'f.name as facultyName',
-        'd.code as departmentCode',
-        'd.name as departmentName',
-      ])
-      .where('ra.user_id', '=', personId)
-      .orderBy('ra.ended_at', (ob) => ob.desc().nullsFirst())
-      .orderBy('ra.created_at')
-      .execute(),
-    db
-      .selectFrom('group_student as gs')
-      .innerJoin('study_group as g', 'g.id', 'gs.group_id')
-      .select(['g.id', 'g.name', 'gs.created_at'])
-      .where('gs.student_id', '=', personId)
-      .orderBy('g.name')
-      .execute(),
-    db
-      .selectFrom('group_student_ended as e')
-      .innerJoin('study_group as g', 'g.id', 'e.group_id')
-      .select(['g.name', 'e.started_at', 'e.ended_at'])
-      .where('e.student_id', '=', personId)
-      .orderBy('e.ended_at', 'desc')
-      .limit(20)
-      .execute(),
-    db
-      .selectFrom('session')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('user_id', '=', personId)
-      .where('revoked_at', 'is', null)
-      .where('expires_at', '>', new Date())
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('external_identity')
-      .select(['issuer', 'subject', 'created_at', 'last_used_at'])
-      .where('user_id', '=', personId)
-      .orderBy('created_at')
-      .execute(),
-  ]);
-  return {
-    person: {
-      id: person.id,
-      fullName: person.full_name,
-      email: person.email,
-      externalId: person.external_id,
-      language: person.locale,
-      disabled: person.disabled_at !== null,
-      hasPassword: person.password_hash !== null,
-      createdAt: person.created_at.toISOString(),
-    },
-    roles: roles.map((r) => ({
-      id: r.id,
-      role: r.role,
-      scope: r.departmentCode
-        ? `${r.departmentCode} · ${r.departmentName}`
-        : r.facultyCode
-          ? `${r.facultyCode} · ${r.facultyName}`
-          : null,
-      since: r.created_at.toISOString(),
-      endedAt: r.ended_at?.toISOString() ?? null,
-    })),
-    groups: groups.map((g) => ({ id: g.id, name: g.name, since: g.created_at.toISOString() })),
-    endedGroups: endedGroups.map((g) => ({
-      name: g.name,
-      startedAt: g.started_at.toISOString(),
-      endedAt: g.ended_at.toISOString(),
-    })),
-    activeSessions: Number(sessions.n),
-    /** The person's accounts at the single sign-on provider. */
-    identities: identities.map((i) => ({
-      issuer: i.issuer,
-      subject: i.subject,
-      since: i.created_at.toISOString(),
-      lastUsed: i.last_used_at.toISOString(),
-    })),
-  };
-}
+export type PeoplePickers = Awaited<ReturnType<typeof peoplePickers>>;

@@ -12,7 +12,10 @@ import { sheet, tempDir, workbookFile } from '../../tests/helpers/import-files.t
 import { activeAdminCount, lockAdminRoles } from './admin-guard.ts';
 import { runImport } from './import/run-import.ts';
 import { searchPeople } from './people-search.ts';
-import { addRole, createPerson, endRole, issueSignInLink, setDisabled, setMembership, updatePerson } from './people.ts';
+import { createPerson, updatePerson } from './people.ts';
+import { issueSignInLink, setDisabled } from './person-access.ts';
+import { setMembership } from './person-groups.ts';
+import { addRole, endRole } from './person-roles.ts';
 
 const file = testDatabaseForFile();
 const db = () => file.db;

@@ -8,7 +8,9 @@ import { createExtraItem } from '../cabinets/items.ts';
 import { checkSummaries } from '../reports/consistency.ts';
 import { catchUp } from '../reports/summaries.ts';
 import { listStructure, saveStructure, setArchived, structurePickers } from './structure.ts';
-import { addTeaching, rolloverTerm, setTeachingEnded, setTeachingGroups, teachingPage } from './teaching.ts';
+import { teachingPage } from './teaching.ts';
+import { addTeaching, setTeachingEnded, setTeachingGroups } from './teaching-changes.ts';
+import { rolloverTerm } from './term-rollover.ts';
 
 const file = testDatabaseForFile();
 const db = () => file.db;

@@ -47,60 +47,52 @@ const fileView = (row: { id: string; original_name: string; byte_size: string })
   byteSize: Number(row.byte_size),
 });
 
-export async function assignmentPage(db: Db, user: Principal | null, assignmentId: string): Promise<AssignmentPage> {
-  const rules = await loadAssignment(db, assignmentId);
-  if (!rules) throw new AppError(user ? 'not_found' : 'unauthorized');
-  requirePermission(user, 'item.view', { cabinet: rules.cabinet, status: rules.status });
-  const { cabinet, ...shown } = rules;
-  const page: AssignmentPage = {
-    rules: { ...shown, opensAt: rules.opensAt?.toISOString() ?? null, dueAt: rules.dueAt.toISOString() },
-    canSubmit: can(user, 'assignment.submit', { cabinet, status: rules.status }),
-    canGrade: can(user, 'submission.grade', cabinet),
-    mine: null,
-    roster: null,
+/** The files of some students' work on an assignment, drafts and submitted. */
+const filesOf = (db: Db, assignmentId: string, studentIds: string[]) =>
+  studentIds.length
+    ? db
+        .selectFrom('submission_file')
+        .select(['id', 'original_name', 'byte_size', 'submission_id', 'student_id'])
+        .where('assignment_id', '=', assignmentId)
+        .where('student_id', 'in', studentIds)
+        .orderBy('created_at')
+        .execute()
+    : Promise.resolve([]);
+
+/** A student's own work: drafts, every version submitted, and the grade. */
+async function ownWork(db: Db, assignmentId: string, studentId: string): Promise<NonNullable<AssignmentPage['mine']>> {
+  const [mineFiles, versions, grade] = await Promise.all([
+    filesOf(db, assignmentId, [studentId]),
+    db
+      .selectFrom('submission')
+      .selectAll()
+      .where('assignment_id', '=', assignmentId)
+      .where('student_id', '=', studentId)
+      .orderBy('version', 'desc')
+      .execute(),
+    db
+      .selectFrom('grade')
+      .select(['score', 'feedback'])
+      .where('assignment_id', '=', assignmentId)
+      .where('student_id', '=', studentId)
+      .executeTakeFirst(),
+  ]);
+  return {
+    drafts: mineFiles.filter((f) => f.submission_id === null).map(fileView),
+    versions: versions.map((v) => ({
+      version: v.version,
+      text: v.text,
+      submittedAt: v.submitted_at.toISOString(),
+      late: v.late,
+      files: mineFiles.filter((f) => f.submission_id === v.id).map(fileView),
+    })),
+    grade: grade ? { score: Number(grade.score), feedback: grade.feedback } : null,
   };
-  const files = (studentIds: string[]) =>
-    studentIds.length
-      ? db
-          .selectFrom('submission_file')
-          .select(['id', 'original_name', 'byte_size', 'submission_id', 'student_id'])
-          .where('assignment_id', '=', assignmentId)
-          .where('student_id', 'in', studentIds)
-          .orderBy('created_at')
-          .execute()
-      : Promise.resolve([]);
-  // Who sees the cabinet only as a student sees their own work; staff see everyone's.
-  if (!can(user, 'progress.view', cabinet)) {
-    const [mineFiles, versions, grade] = await Promise.all([
-      files([user.id]),
-      db
-        .selectFrom('submission')
-        .selectAll()
-        .where('assignment_id', '=', assignmentId)
-        .where('student_id', '=', user.id)
-        .orderBy('version', 'desc')
-        .execute(),
-      db
-        .selectFrom('grade')
-        .select(['score', 'feedback'])
-        .where('assignment_id', '=', assignmentId)
-        .where('student_id', '=', user.id)
-        .executeTakeFirst(),
-    ]);
-    page.mine = {
-      drafts: mineFiles.filter((f) => f.submission_id === null).map(fileView),
-      versions: versions.map((v) => ({
-        version: v.version,
-        text: v.text,
-        submittedAt: v.submitted_at.toISOString(),
-        late: v.late,
-        files: mineFiles.filter((f) => f.submission_id === v.id).map(fileView),
-      })),
-      grade: grade ? { score: Number(grade.score), feedback: grade.feedback } : null,
-    };
-    return page;
-  }
-  const students = await db
+}
+
+/** Every student of the groups with their latest submission and grade. */
+function studentsWithLatest(db: Db, assignmentId: string, groupIds: readonly string[]) {
+  return db
     .selectFrom('group_student as gs')
     .innerJoin('app_user as u', 'u.id', 'gs.student_id')
     .innerJoin('study_group as g', 'g.id', 'gs.group_id')
@@ -130,12 +122,21 @@ export async function assignmentPage(db: Db, user: Principal | null, assignmentI
       'grade.score',
       'grade.feedback',
     ])
-    .where('gs.group_id', 'in', [...cabinet.groupIds])
+    .where('gs.group_id', 'in', [...groupIds])
     .orderBy('g.name')
     .orderBy('u.full_name')
     .execute();
-  const allFiles = await files(students.filter((s) => s.submission_id).map((s) => s.id));
-  page.roster = students.map((s) => ({
+}
+
+/** Staff: the roster with each student's status, files and grade. */
+async function roster(db: Db, assignmentId: string, groupIds: readonly string[]): Promise<RosterRow[]> {
+  const students = await studentsWithLatest(db, assignmentId, groupIds);
+  const allFiles = await filesOf(
+    db,
+    assignmentId,
+    students.filter((s) => s.submission_id).map((s) => s.id),
+  );
+  return students.map((s) => ({
     studentId: s.id,
     name: s.full_name,
     group: s.group_name,
@@ -147,7 +148,23 @@ export async function assignmentPage(db: Db, user: Principal | null, assignmentI
     files: allFiles.filter((f) => f.submission_id !== null && f.submission_id === s.submission_id).map(fileView),
     text: s.text ?? '',
   }));
-  return page;
+}
+
+export async function assignmentPage(db: Db, user: Principal | null, assignmentId: string): Promise<AssignmentPage> {
+  const rules = await loadAssignment(db, assignmentId);
+  if (!rules) throw new AppError(user ? 'not_found' : 'unauthorized');
+  requirePermission(user, 'item.view', { cabinet: rules.cabinet, status: rules.status });
+  const { cabinet, ...shown } = rules;
+  const page: AssignmentPage = {
+    rules: { ...shown, opensAt: rules.opensAt?.toISOString() ?? null, dueAt: rules.dueAt.toISOString() },
+    canSubmit: can(user, 'assignment.submit', { cabinet, status: rules.status }),
+    canGrade: can(user, 'submission.grade', cabinet),
+    mine: null,
+    roster: null,
+  };
+  // Who sees the cabinet only as a student sees their own work; staff see everyone's.
+  if (!can(user, 'progress.view', cabinet)) return { ...page, mine: await ownWork(db, assignmentId, user.id) };
+  return { ...page, roster: await roster(db, assignmentId, cabinet.groupIds) };
 }
 
 /** A submitted or draft file, for whoever may see that student's work. */

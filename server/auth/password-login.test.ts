@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { principal } from '../../tests/helpers/demo-cabinet.ts';
 import { testPasswords } from '../../tests/helpers/passwords.ts';
 import { testDatabaseForFile } from '../../tests/helpers/test-db.ts';
-import { issueSignInLink } from '../admin/people.ts';
+import { issueSignInLink } from '../admin/person-access.ts';
 import { changePassword } from './account.ts';
 import { logIn } from './login.ts';
 import { passwordAllowed } from './password-login.ts';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { principal } from '../../tests/helpers/demo-cabinet.ts';
 import { testDatabaseForFile } from '../../tests/helpers/test-db.ts';
-import { unlinkIdentity } from '../admin/people.ts';
+import { unlinkIdentity } from '../admin/person-access.ts';
 import type { OidcConfig } from '../config.ts';
 import { findPerson, type Claims } from './sso-people.ts';
 

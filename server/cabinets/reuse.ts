@@ -2,13 +2,14 @@
 // subject; its items go into the same slots of the new cabinet (or stay extras), with their files,
 // captions, assignments and tests (dates moved by the distance between the terms), and its question
 // bank. Stored objects are shared, never copied; everything copied remembers its origin.
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import type { Database } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Principal, type Actor } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
 import { isUuid, loadCabinetScope } from './scope.ts';
+import { copyItems, type Moved } from './copy-items.ts';
 
 export type ReuseSource = {
   cabinetId: string;
@@ -122,43 +123,7 @@ export async function copyFromPreviousTerm(
       .executeTakeFirst();
     if (!claimed) throw new AppError('conflict', 'reuse.already_copied');
 
-    const [items, targetSlots] = await Promise.all([
-      trx
-        .selectFrom('item')
-        .leftJoin('slot', 'slot.id', 'item.slot_id')
-        .select(['item.id', 'item.title', 'item.description', 'slot.kind', 'slot.number'])
-        .where('item.cabinet_id', '=', sourceCabinetId)
-        .orderBy('item.created_at')
-        .execute(),
-      trx
-        .selectFrom('slot')
-        .leftJoin('item', 'item.slot_id', 'slot.id')
-        .select(['slot.id', 'slot.kind', 'slot.number', 'item.id as itemId'])
-        .where('slot.cabinet_id', '=', cabinetId)
-        .execute(),
-    ]);
-    const result: CopyResult = { items: 0, files: 0, questions: 0, skipped: 0 };
-    for (const item of items) {
-      const slot = item.kind ? targetSlots.find((s) => s.kind === item.kind && s.number === item.number) : undefined;
-      if (slot?.itemId) {
-        result.skipped += 1;
-        continue;
-      }
-      const copy = await trx
-        .insertInto('item')
-        .values({
-          cabinet_id: cabinetId,
-          slot_id: slot?.id ?? null,
-          title: item.title,
-          description: item.description,
-          created_by: actor.user.id,
-          copied_from_item_id: item.id,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      result.items += 1;
-      result.files += await copyItemContent(trx, { from: item.id, to: copy.id, actorId: actor.user.id, moved });
-    }
+    const result = await copyItems(trx, { cabinetId, sourceCabinetId, actorId: actor.user.id, moved });
     const questions = await sql`
       insert into question (cabinet_id, kind, title, stem, data, image_key, image_type, created_by, copied_from_question_id)
       select ${cabinetId}, kind, title, stem, data, image_key, image_type, ${actor.user.id}, id from question where cabinet_id = ${sourceCabinetId} order by seq`.execute(
@@ -180,96 +145,4 @@ export async function copyFromPreviousTerm(
     });
     return result;
   });
-}
-
-type Moved = (column: 'due_at' | 'opens_at' | 'closes_at') => RawBuilder<Date>;
-
-/**
- * What an item holds, copied into its copy: its files that are whole (sharing their stored objects
- * and published renditions) with their captions, and its assignment or test with dates moved into
- * the new term. Returns how many files.
- */
-async function copyItemContent(
-  trx: Transaction<Database>,
-  { from, to, actorId, moved }: { from: string; to: string; actorId: string; moved: Moved },
-): Promise<number> {
-  const files = await sql<{ id: string; old_id: string }>`
-      insert into media_file (item_id, upload_id, copied_from_file_id, storage_key, original_name, byte_size, sha256, content_type, file_kind,
-        processing_state, hls_prefix, poster_key, duration_seconds, width, height, processing_progress, ready_at, hls_complete, thumbnails_key, created_by)
-      select ${to}, null, id, storage_key, original_name, byte_size, sha256, content_type, file_kind,
-        processing_state, hls_prefix, poster_key, duration_seconds, width, height, processing_progress, ready_at, hls_complete, thumbnails_key, ${actorId}
-      from media_file where item_id = ${from} and deleted_at is null and processing_state in ('none', 'ready')
-      order by created_at
-      returning id, copied_from_file_id as old_id`.execute(trx);
-  if (files.rows.length) {
-    await sql`
-        insert into caption (media_file_id, language, vtt, created_by)
-        select f.id, c.language, c.vtt, ${actorId} from caption c join media_file f on f.copied_from_file_id = c.media_file_id
-        where f.item_id = ${to}`.execute(trx);
-  }
-  await trx
-    .insertInto('assignment')
-    .columns([
-      'item_id',
-      'instructions',
-      'opens_at',
-      'due_at',
-      'late_policy',
-      'max_score',
-      'allowed_extensions',
-      'max_files',
-      'max_file_bytes',
-    ])
-    .expression((eb) =>
-      eb
-        .selectFrom('assignment')
-        .select([
-          sql.lit(to).as('item_id'),
-          'instructions',
-          moved('opens_at').as('opens_at'),
-          moved('due_at').as('due_at'),
-          'late_policy',
-          'max_score',
-          'allowed_extensions',
-          'max_files',
-          'max_file_bytes',
-        ])
-        .where('item_id', '=', from),
-    )
-    .execute();
-  await trx
-    .insertInto('quiz')
-    .columns([
-      'item_id',
-      'instructions',
-      'opens_at',
-      'closes_at',
-      'time_limit_minutes',
-      'attempts_allowed',
-      'shuffle_questions',
-      'shuffle_answers',
-      'draw_count',
-      'review_policy',
-      'max_score',
-    ])
-    .expression((eb) =>
-      eb
-        .selectFrom('quiz')
-        .select([
-          sql.lit(to).as('item_id'),
-          'instructions',
-          moved('opens_at').as('opens_at'),
-          moved('closes_at').as('closes_at'),
-          'time_limit_minutes',
-          'attempts_allowed',
-          'shuffle_questions',
-          'shuffle_answers',
-          'draw_count',
-          'review_policy',
-          'max_score',
-        ])
-        .where('item_id', '=', from),
-    )
-    .execute();
-  return files.rows.length;
 }

@@ -32,6 +32,37 @@ export type PatchDeps = {
   refuse(req: ExpressRequest, res: ExpressResponse, error: unknown): void;
 };
 
+/** The offset a PATCH claims, once its upload id, offset and content type are well-formed. */
+function claimedOffset(req: ExpressRequest, uploadId: string): string {
+  if (!uploadIdPattern.test(uploadId)) throw new AppError('not_found');
+  const offsetHeader = req.get('upload-offset') ?? '';
+  if (!/^\d{1,15}$/.test(offsetHeader)) throw new AppError('invalid_upload', 'upload.bad_offset');
+  if (req.get('content-type') !== OFFSET_CONTENT_TYPE)
+    throw new AppError('unsupported_type', 'upload.bad_content_type');
+  return offsetHeader;
+}
+
+/** What becomes of a refused request's body, by when it was refused. */
+function letTheBodyGo(
+  req: ExpressRequest,
+  res: ExpressResponse,
+  { bodyRead, refusedEarly }: { bodyRead: boolean; refusedEarly: boolean },
+): void {
+  if (!bodyRead) {
+    // Refused before reading: answer, then let the rest of the body go by.
+    res.once('finish', () => req.resume());
+  } else if (refusedEarly) {
+    // Refused by its first bytes while the rest still arrives (and is dropped): answered at
+    // once, and the connection is closed a moment later, not with the answer (no `Connection:
+    // close`, which closes at once): a socket closed with bytes unread is reset, and the
+    // client would lose the answer with it. A body that did end leaves the connection as it is.
+    res.once('finish', () => setTimeout(() => (req.complete ? undefined : req.socket?.destroy()), LINGER_MS).unref());
+  } else {
+    // Refused while reading (the disk filled up): the rest of the body is not read; the connection closes.
+    res.set('Connection', 'close');
+  }
+}
+
 /**
  * The tus PATCH request without @tus/server's web-stream adapters. The benchmark showed those
  * adapters (web stream → Node stream → proxy → limiter → file) cost more CPU and garbage than the
@@ -49,11 +80,7 @@ export function createPatchReceiver(deps: PatchDeps) {
         res.status(412).set('Tus-Version', TUS_VERSION).end();
         return;
       }
-      if (!uploadIdPattern.test(uploadId)) throw new AppError('not_found');
-      const offsetHeader = req.get('upload-offset') ?? '';
-      if (!/^\d{1,15}$/.test(offsetHeader)) throw new AppError('invalid_upload', 'upload.bad_offset');
-      if (req.get('content-type') !== OFFSET_CONTENT_TYPE)
-        throw new AppError('unsupported_type', 'upload.bad_content_type');
+      const offsetHeader = claimedOffset(req, uploadId);
       // Size and metadata never change once the upload exists: read them while the request is
       // authorized. The offset is the spool file's length, read once this request holds the upload.
       const stored = deps.readUpload(uploadId);
@@ -102,21 +129,7 @@ export function createPatchReceiver(deps: PatchDeps) {
       if (upload.offset === upload.size) Object.assign(headers, await deps.finish(req, upload));
       if (!res.writableEnded && !res.destroyed) res.status(204).set(headers).end();
     } catch (error) {
-      if (!bodyRead) {
-        // Refused before reading: answer, then let the rest of the body go by.
-        res.once('finish', () => req.resume());
-      } else if (refusedEarly) {
-        // Refused by its first bytes while the rest still arrives (and is dropped): answered at
-        // once, and the connection is closed a moment later, not with the answer (no `Connection:
-        // close`, which closes at once): a socket closed with bytes unread is reset, and the
-        // client would lose the answer with it. A body that did end leaves the connection as it is.
-        res.once('finish', () =>
-          setTimeout(() => (req.complete ? undefined : req.socket?.destroy()), LINGER_MS).unref(),
-        );
-      } else {
-        // Refused while reading (the disk filled up): the rest of the body is not read; the connection closes.
-        res.set('Connection', 'close');
-      }
+      letTheBodyGo(req, res, { bodyRead, refusedEarly });
       if (!res.headersSent && !res.destroyed) deps.refuse(req, res, error);
     }
   };

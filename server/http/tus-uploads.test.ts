@@ -11,7 +11,7 @@ import { startTestServer, type TestServer } from '../../tests/helpers/test-serve
 import { trickle } from '../../tests/helpers/trickle.ts';
 import { tusCreate, tusPatch, tusUploadWhole } from '../../tests/helpers/tus-requests.ts';
 import { sweepSpool } from '../uploads/spool-sweep.ts';
-import { finishUpload } from '../uploads/uploads.ts';
+import { finishUpload } from '../uploads/finish-upload.ts';
 
 const MiB = 1024 * 1024;
 let server: TestServer;

@@ -5,13 +5,8 @@ import type { SessionUser } from '../auth/sessions.ts';
 import { AppError, answerableError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { sweepSpool } from '../uploads/spool-sweep.ts';
-import {
-  authorizeUploadRequest,
-  beginUpload,
-  checkArrivingContent,
-  finishUpload,
-  forgetUpload,
-} from '../uploads/uploads.ts';
+import { authorizeUploadRequest, beginUpload, checkArrivingContent, forgetUpload } from '../uploads/uploads.ts';
+import { finishUpload } from '../uploads/finish-upload.ts';
 import { HEAD_BYTES } from '../uploads/file-types.ts';
 import { createSpoolHasher } from '../uploads/spool-hasher.ts';
 import { createUploadLocker } from './upload-lease.ts';

@@ -51,73 +51,77 @@ async function take(db: Db, uploadId: string, holder: string, leaseMs: number): 
   return !row?.present || row.taken;
 }
 
+/** Which lease: the upload, who holds it (one request), and the timings. */
+type Lease = { db: Db; uploadId: string; holder: string; timings: LeaseTimings };
+
+/** Takes the lease, asking its holder to let go meanwhile; refused (423) after `acquireMs`. */
+async function acquire({ db, uploadId, holder, timings }: Lease, signal: AbortSignal): Promise<void> {
+  const until = Date.now() + timings.acquireMs;
+  while (!(await take(db, uploadId, holder, timings.leaseMs))) {
+    if (signal.aborted || Date.now() > until) throw new AppError('locked', 'upload.busy_elsewhere');
+    // Ask the holder to let go, then look again shortly.
+    await db
+      .updateTable('upload')
+      .set({ lease_wanted_at: sql`now()` })
+      .where('id', '=', uploadId)
+      .where('lease_holder', '!=', holder)
+      .execute();
+    await sleep(Math.min(250, timings.renewMs), signal);
+  }
+}
+
+/**
+ * Renews while held. The holder lets go when someone waits, when the lease is no longer its own,
+ * and when it cannot be sure (the database does not answer, or has not for half a lease): writing
+ * on without the lease could interleave with the next holder. Returns the renewal's timer.
+ */
+function keepRenewing({ db, uploadId, holder, timings }: Lease, requestRelease: RequestRelease): NodeJS.Timeout {
+  let confirmedAt = Date.now();
+  let renewing = false;
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    void Promise.resolve(requestRelease()).catch(() => undefined);
+  };
+  const renewal = setInterval(() => {
+    if (Date.now() - confirmedAt > timings.leaseMs / 2) release();
+    if (renewing || released) return;
+    renewing = true;
+    const asked = Date.now();
+    db.updateTable('upload')
+      .set({ lease_until: sql`now() + ${timings.leaseMs} * interval '1 millisecond'` })
+      .where('id', '=', uploadId)
+      .where('lease_holder', '=', holder)
+      .returning('lease_wanted_at')
+      .executeTakeFirst()
+      .then((row) => {
+        // Not ours any more (it expired and was taken), or the upload is gone: stop writing.
+        if (!row) return release();
+        confirmedAt = asked;
+        if (row.lease_wanted_at) release();
+      }, release)
+      .finally(() => (renewing = false));
+  }, timings.renewMs);
+  renewal.unref();
+  return renewal;
+}
+
 /** One request's hold on one upload: this process's memory lock, then the database lease. */
 function uploadLease(db: Db, uploadId: string, memory: MemoryLocker, timings: LeaseTimings): Lock {
-  const holder = randomUUID();
+  const lease: Lease = { db, uploadId, holder: randomUUID(), timings };
   const local = memory.newLock(uploadId);
   let renewal: NodeJS.Timeout | null = null;
-
-  async function acquire(signal: AbortSignal): Promise<void> {
-    const until = Date.now() + timings.acquireMs;
-    while (!(await take(db, uploadId, holder, timings.leaseMs))) {
-      if (signal.aborted || Date.now() > until) throw new AppError('locked', 'upload.busy_elsewhere');
-      // Ask the holder to let go, then look again shortly.
-      await db
-        .updateTable('upload')
-        .set({ lease_wanted_at: sql`now()` })
-        .where('id', '=', uploadId)
-        .where('lease_holder', '!=', holder)
-        .execute();
-      await sleep(Math.min(250, timings.renewMs), signal);
-    }
-  }
-
-  /**
-   * Renews while held. The holder lets go when someone waits, when the lease is no longer its own,
-   * and when it cannot be sure (the database does not answer, or has not for half a lease): writing
-   * on without the lease could interleave with the next holder.
-   */
-  function keepRenewing(requestRelease: RequestRelease): void {
-    let confirmedAt = Date.now();
-    let renewing = false;
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      void Promise.resolve(requestRelease()).catch(() => undefined);
-    };
-    renewal = setInterval(() => {
-      if (Date.now() - confirmedAt > timings.leaseMs / 2) release();
-      if (renewing || released) return;
-      renewing = true;
-      const asked = Date.now();
-      db.updateTable('upload')
-        .set({ lease_until: sql`now() + ${timings.leaseMs} * interval '1 millisecond'` })
-        .where('id', '=', uploadId)
-        .where('lease_holder', '=', holder)
-        .returning('lease_wanted_at')
-        .executeTakeFirst()
-        .then((row) => {
-          // Not ours any more (it expired and was taken), or the upload is gone: stop writing.
-          if (!row) return release();
-          confirmedAt = asked;
-          if (row.lease_wanted_at) release();
-        }, release)
-        .finally(() => (renewing = false));
-    }, timings.renewMs);
-    renewal.unref();
-  }
-
   return {
     async lock(signal, requestRelease) {
       await local.lock(signal, requestRelease);
       try {
-        await acquire(signal);
+        await acquire(lease, signal);
       } catch (error) {
         await local.unlock();
         throw error;
       }
-      keepRenewing(requestRelease);
+      renewal = keepRenewing(lease, requestRelease);
     },
     async unlock() {
       if (renewal) clearInterval(renewal);
@@ -128,7 +132,7 @@ function uploadLease(db: Db, uploadId: string, memory: MemoryLocker, timings: Le
           .updateTable('upload')
           .set({ lease_holder: null, lease_until: null })
           .where('id', '=', uploadId)
-          .where('lease_holder', '=', holder)
+          .where('lease_holder', '=', lease.holder)
           .execute();
       } catch {
         // expires after leaseMs

@@ -56,7 +56,8 @@ const exclusiveKeys: { [N in JobName]?: (payload: JobPayloads[N]) => string } = 
 const keyOf = <N extends JobName>(name: N, payload: JobPayloads[N]): string | undefined =>
   (exclusiveKeys[name] as ((payload: JobPayloads[N]) => string) | undefined)?.(payload);
 
-export async function startJobQueue(connectionString: string, options: { schedule: boolean }): Promise<JobQueue> {
+/** pg-boss with its queues made (or brought to today's settings). */
+async function startBoss(connectionString: string, options: { schedule: boolean }): Promise<PgBoss> {
   // Supervision every 10 s; a job's worker proves it is alive every 5 s (the heartbeat), and a job
   // whose worker has not for the queue's heartbeatSeconds is handed out again (decisions 010, 030).
   const boss = new PgBoss({
@@ -80,13 +81,51 @@ export async function startJobQueue(connectionString: string, options: { schedul
       await boss.createQueue(name, { ...settings, ...(exclusiveKeys[name] ? { policy: 'exclusive' as const } : {}) });
     else await boss.updateQueue(name, settings);
   }
-  // pg-boss's statements run on the caller's connection: inside its transaction when it has one.
-  const executorOf = (db: Kysely<Database>) => ({
-    executeSql: async (text: string, values: unknown[] = []) => {
-      const result = await db.executeQuery(CompiledQuery.raw(text, values));
-      return { rows: result.rows as unknown[] };
-    },
-  });
+  return boss;
+}
+
+/** pg-boss's statements run on the caller's connection: inside its transaction when it has one. */
+const executorOf = (db: Kysely<Database>) => ({
+  executeSql: async (text: string, values: unknown[] = []) => {
+    const result = await db.executeQuery(CompiledQuery.raw(text, values));
+    return { rows: result.rows as unknown[] };
+  },
+});
+
+/** Works a queue's jobs one at a time in each of `concurrency` workers, timing each for the metrics. */
+async function workQueue<N extends JobName>(
+  boss: PgBoss,
+  name: N,
+  concurrency: number,
+  handler: JobHandler<N>,
+): Promise<void> {
+  for (let i = 0; i < concurrency; i++) {
+    await boss.work<JobPayloads[N], unknown, { batchSize: 1; includeMetadata: true; heartbeatRefreshSeconds: number }>(
+      name,
+      { batchSize: 1, includeMetadata: true, heartbeatRefreshSeconds: HEARTBEAT_REFRESH_SECONDS },
+      async (jobs) => {
+        for (const job of jobs) {
+          const timer = metrics.jobSeconds.startTimer({ queue: name });
+          try {
+            await handler(job.data, {
+              id: job.id,
+              retryCount: job.retryCount,
+              retryLimit: job.retryLimit,
+              signal: job.signal,
+            });
+            timer({ outcome: 'completed' });
+          } catch (error) {
+            timer({ outcome: 'failed' });
+            throw error;
+          }
+        }
+      },
+    );
+  }
+}
+
+export async function startJobQueue(connectionString: string, options: { schedule: boolean }): Promise<JobQueue> {
+  const boss = await startBoss(connectionString, options);
   return {
     enqueue: (db, name, payload) => {
       const singletonKey = keyOf(name, payload);
@@ -104,35 +143,7 @@ export async function startJobQueue(connectionString: string, options: { schedul
     async schedule(name, cron, payload) {
       await boss.schedule(name, cron, payload, { tz: 'UTC' });
     },
-    async work(name, { concurrency }, handler) {
-      for (let i = 0; i < concurrency; i++) {
-        await boss.work<
-          JobPayloads[typeof name],
-          unknown,
-          { batchSize: 1; includeMetadata: true; heartbeatRefreshSeconds: number }
-        >(
-          name,
-          { batchSize: 1, includeMetadata: true, heartbeatRefreshSeconds: HEARTBEAT_REFRESH_SECONDS },
-          async (jobs) => {
-            for (const job of jobs) {
-              const timer = metrics.jobSeconds.startTimer({ queue: name });
-              try {
-                await handler(job.data, {
-                  id: job.id,
-                  retryCount: job.retryCount,
-                  retryLimit: job.retryLimit,
-                  signal: job.signal,
-                });
-                timer({ outcome: 'completed' });
-              } catch (error) {
-                timer({ outcome: 'failed' });
-                throw error;
-              }
-            }
-          },
-        );
-      }
-    },
+    work: (name, { concurrency }, handler) => workQueue(boss, name, concurrency, handler),
     async depths() {
       const queues = await boss.getQueues([...jobNames]);
       return queues.map((queue) => ({

@@ -70,6 +70,27 @@ const PLAYABLE_SHARE = 0.15;
  */
 const FOREGROUND = { niceness: 10 };
 
+/** One transcode's plan and what every stage of it needs. */
+type Job = {
+  binaries: Binaries;
+  probe: Probe;
+  outDir: string;
+  options: TranscodeOptions;
+  ladder: Ladder;
+  /** The upload as it is, when it can play as it is. */
+  copy: Variant | null;
+  /** The rung made in the first stage (none when the upload is repackaged), and the rest. */
+  first: VideoRung[];
+  rest: VideoRung[];
+  thumbnails: ThumbnailPlan | null;
+  poster: string | null;
+  signal: AbortSignal;
+  base: Pick<Run, 'input' | 'demuxer' | 'outDir' | 'signal'>;
+  /** Both stages in this run: the first counts for PLAYABLE_SHARE of the progress. */
+  both: boolean;
+  report: (from: number, share: number) => (seconds: number) => void;
+};
+
 /**
  * Transcodes `input` into `outDir` in two published stages (see the file's head). Variant folders
  * never change once published, so a student watching the first stage is not interrupted when the
@@ -86,101 +107,97 @@ export async function transcodeToHls(
   const ladder = planLadder(probe);
   const copy = copyVariant(probe);
   const rest = copy ? ladder.video : ladder.video.slice(0, -1);
-  const first = copy ? [] : ladder.video.slice(-1);
-  const thumbnails = probe.video ? thumbnailPlan(probe.durationSeconds, probe.video) : null;
   const signal = options.signal ?? new AbortController().signal;
-  const base = { input, demuxer: probe.demuxer, outDir, signal };
-  const report = (from: number, share: number) => (seconds: number) =>
-    options.onProgress?.(from + share * Math.min(1, seconds / probe.durationSeconds));
+  const job: Job = {
+    binaries,
+    probe,
+    outDir,
+    options,
+    ladder,
+    copy,
+    first: copy ? [] : ladder.video.slice(-1),
+    rest,
+    thumbnails: probe.video ? thumbnailPlan(probe.durationSeconds, probe.video) : null,
+    poster: probe.video ? 'poster.jpg' : null,
+    signal,
+    base: { input, demuxer: probe.demuxer, outDir, signal },
+    both: stages === 'both' && rest.length > 0,
+    report: (from, share) => (seconds) =>
+      options.onProgress?.(from + share * Math.min(1, seconds / probe.durationSeconds)),
+  };
   for (const name of [...ladder.video.map((rung) => rung.name), 'audio', 'source', 'thumbs'])
     await fs.mkdir(path.join(outDir, name), { recursive: true });
-  const poster = probe.video ? 'poster.jpg' : null;
-  const audio = ladder.audioBitrate ? [audioVariant(ladder.audioBitrate)] : [];
-  const both = stages === 'both' && rest.length > 0;
-  const firstShare = both ? PLAYABLE_SHARE : 1;
+  if (stages !== 'rest') await playableStage(job);
+  if (rest.length && stages !== 'playable') await restOfLadder(job, stages);
+  return { ladder, poster: job.poster, thumbnails: job.thumbnails ? 'thumbs/thumbs.vtt' : null };
+}
 
-  if (stages !== 'rest') {
-    const run = { ...base, onSeconds: report(0, firstShare), priority: FOREGROUND };
-    const variants = copy ? [copy, ...audio] : ladderVariants({ video: first, audioBitrate: ladder.audioBitrate });
-    if (poster)
-      await makePoster(
-        binaries,
-        input,
-        probe.demuxer,
-        path.join(outDir, poster),
-        Math.min(10, probe.durationSeconds * 0.1),
-      );
-    await writeMaster(outDir, variants);
-    if (copy || !options.growing) {
-      if (copy) await repackage(binaries, run, ladder.audioBitrate);
-      else await runGroup(binaries, run, first, ladder.audioBitrate, { audioOnly: true });
-      if (!rest.length && thumbnails) await writeThumbnails(binaries, outDir, ladder, thumbnails, signal);
-      await options.publish({ files: masterLast(await listFiles(outDir)), complete: !rest.length, variants });
-    } else {
-      const folders = [...first.map((rung) => rung.name), ...(ladder.audioBitrate ? ['audio'] : [])];
-      await encodeGrowing(
-        binaries,
-        { ...run, outDir },
-        first,
-        ladder.audioBitrate,
-        folders,
-        options.growing,
-        async () => {
-          await options.publish({
-            files: [...(poster ? [poster] : []), 'master.m3u8'],
-            complete: false,
-            variants,
-            growing: true,
-          });
-        },
-      );
-      if (!rest.length && thumbnails) await writeThumbnails(binaries, outDir, ladder, thumbnails, signal);
-      const sheets =
-        !rest.length && thumbnails
-          ? (await listFiles(path.join(outDir, 'thumbs'))).map((name) => `thumbs/${name}`)
-          : [];
-      await options.publish({ files: masterLast([...sheets, 'master.m3u8']), complete: !rest.length, variants });
-    }
-  }
-  if (rest.length && stages !== 'playable') {
-    // The thumbnails come from the lowest rung: when an earlier attempt made it (the playable
-    // stage), it comes back from media storage, not from that attempt's folder (gone with it).
-    if (stages === 'rest' && first.length && thumbnails) {
-      if (!options.restorePublished)
-        throw new Error(
-          'the playable stage was published earlier: its lowest rung must be restored for the thumbnails',
-        );
-      await options.restorePublished(first[0]!.name);
-    }
-    // What is in the folder now is published already; only what the rest adds is stored.
-    const before = new Set(await listFiles(outDir));
-    const groups = splitIntoProcesses(rest, options.processes);
-    const done = groups.map(() => 0);
-    const from = both ? PLAYABLE_SHARE : 0;
-    await Promise.all(
-      groups.map((group, i) =>
-        runGroup(
-          binaries,
-          {
-            ...base,
-            onSeconds: (seconds) => {
-              done[i] = seconds;
-              report(from, 1 - from)(Math.min(...done));
-            },
-          },
-          group,
-          ladder.audioBitrate,
-          { audioOnly: false },
-        ),
-      ),
+/** Something playable: the upload repackaged, or the lowest rung and the audio (growing, when asked). */
+async function playableStage(job: Job): Promise<void> {
+  const { binaries, probe, outDir, options, ladder, copy, first, rest, thumbnails, poster, signal } = job;
+  const run = { ...job.base, onSeconds: job.report(0, job.both ? PLAYABLE_SHARE : 1), priority: FOREGROUND };
+  const audio = ladder.audioBitrate ? [audioVariant(ladder.audioBitrate)] : [];
+  const variants = copy ? [copy, ...audio] : ladderVariants({ video: first, audioBitrate: ladder.audioBitrate });
+  if (poster)
+    await makePoster(
+      binaries,
+      job.base.input,
+      probe.demuxer,
+      path.join(outDir, poster),
+      Math.min(10, probe.durationSeconds * 0.1),
     );
-    if (thumbnails) await writeThumbnails(binaries, outDir, ladder, thumbnails, signal);
-    const variants = ladderVariants(ladder);
-    await writeMaster(outDir, variants);
-    const added = (await listFiles(outDir)).filter((name) => !before.has(name));
-    await options.publish({ files: masterLast([...added, 'master.m3u8']), complete: true, variants });
+  await writeMaster(outDir, variants);
+  if (copy || !options.growing) {
+    if (copy) await repackage(binaries, run, ladder.audioBitrate);
+    else await runGroup(binaries, run, first, ladder.audioBitrate, { audioOnly: true });
+    if (!rest.length && thumbnails) await writeThumbnails(binaries, outDir, ladder, thumbnails, signal);
+    await options.publish({ files: masterLast(await listFiles(outDir)), complete: !rest.length, variants });
+    return;
   }
-  return { ladder, poster, thumbnails: thumbnails ? 'thumbs/thumbs.vtt' : null };
+  const folders = [...first.map((rung) => rung.name), ...(ladder.audioBitrate ? ['audio'] : [])];
+  await encodeGrowing(binaries, { ...run, outDir }, first, ladder.audioBitrate, folders, options.growing, async () => {
+    await options.publish({
+      files: [...(poster ? [poster] : []), 'master.m3u8'],
+      complete: false,
+      variants,
+      growing: true,
+    });
+  });
+  if (!rest.length && thumbnails) await writeThumbnails(binaries, outDir, ladder, thumbnails, signal);
+  const sheets =
+    !rest.length && thumbnails ? (await listFiles(path.join(outDir, 'thumbs'))).map((name) => `thumbs/${name}`) : [];
+  await options.publish({ files: masterLast([...sheets, 'master.m3u8']), complete: !rest.length, variants });
+}
+
+/** The rest of the ladder in balanced processes, then the thumbnails and the full master playlist. */
+async function restOfLadder(job: Job, stages: NonNullable<TranscodeOptions['stages']>): Promise<void> {
+  const { binaries, outDir, options, ladder, first, rest, thumbnails, signal } = job;
+  // The thumbnails come from the lowest rung: when an earlier attempt made it (the playable
+  // stage), it comes back from media storage, not from that attempt's folder (gone with it).
+  if (stages === 'rest' && first.length && thumbnails) {
+    if (!options.restorePublished)
+      throw new Error('the playable stage was published earlier: its lowest rung must be restored for the thumbnails');
+    await options.restorePublished(first[0]!.name);
+  }
+  // What is in the folder now is published already; only what the rest adds is stored.
+  const before = new Set(await listFiles(outDir));
+  const groups = splitIntoProcesses(rest, options.processes);
+  const done = groups.map(() => 0);
+  const from = job.both ? PLAYABLE_SHARE : 0;
+  const onSeconds = (i: number) => (seconds: number) => {
+    done[i] = seconds;
+    job.report(from, 1 - from)(Math.min(...done));
+  };
+  await Promise.all(
+    groups.map((group, i) =>
+      runGroup(binaries, { ...job.base, onSeconds: onSeconds(i) }, group, ladder.audioBitrate, { audioOnly: false }),
+    ),
+  );
+  if (thumbnails) await writeThumbnails(binaries, outDir, ladder, thumbnails, signal);
+  const variants = ladderVariants(ladder);
+  await writeMaster(outDir, variants);
+  const added = (await listFiles(outDir)).filter((name) => !before.has(name));
+  await options.publish({ files: masterLast([...added, 'master.m3u8']), complete: true, variants });
 }
 
 /**

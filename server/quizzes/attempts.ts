@@ -5,27 +5,28 @@ import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import type { Database } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { can, requirePermission, type Principal, type Actor } from '../auth/permissions.ts';
+import { requirePermission, type Principal, type Actor } from '../auth/permissions.ts';
 import { isUuid } from '../cabinets/scope.ts';
 import { AppError } from '../errors.ts';
 import {
   answerFits,
   answerSchema,
-  correctAnswer,
   creditFor,
   drawQuestions,
-  questionForStudent,
   scoreOf,
   type Answer,
   type AttemptQuestion,
-  type QuestionForStudent,
 } from './grading.ts';
-import { loadQuiz, reviewOpen, type QuizRules } from './quizzes.ts';
+import { loadQuiz, type QuizRules } from './quizzes.ts';
 
 /** An answer sent just before the deadline may arrive a moment after it. */
 export const DEADLINE_GRACE_MS = 10_000;
 
-async function rulesOrNotFound(db: Kysely<Database>, user: Principal | null, quizId: string): Promise<QuizRules> {
+export async function rulesOrNotFound(
+  db: Kysely<Database>,
+  user: Principal | null,
+  quizId: string,
+): Promise<QuizRules> {
   const rules = await loadQuiz(db, quizId);
   if (!rules) throw new AppError(user ? 'not_found' : 'unauthorized');
   return rules;
@@ -251,213 +252,4 @@ export async function overrideScore(db: Db, actor: Actor, attemptId: string, sco
       data: { studentId: attempt.student_id, score },
     });
   });
-}
-
-export type ReviewedQuestion = QuestionForStudent & { answer: Answer | null; correct: Answer; credit: number };
-export type AttemptSummary = {
-  id: string;
-  number: number;
-  startedAt: string;
-  finishedAt: string | null;
-  deadlineAt: string;
-  score: number | null;
-  autoScore: number | null;
-  overridden: boolean;
-};
-export type AttemptInProgress = AttemptSummary & {
-  questions: QuestionForStudent[];
-  answers: (Answer | null)[];
-  questionIds: string[];
-};
-export type ResultRow = {
-  studentId: string;
-  name: string;
-  group: string;
-  status: 'not_started' | 'in_progress' | 'finished';
-  best: number | null;
-  attempts: AttemptSummary[];
-};
-export type QuestionStat = {
-  questionId: string;
-  title: string;
-  shown: number;
-  answered: number;
-  right: number;
-  averageCredit: number;
-};
-
-export type QuizPage = {
-  rules: Omit<QuizRules, 'cabinet' | 'opensAt' | 'closesAt'> & { opensAt: string | null; closesAt: string };
-  canTake: boolean;
-  canGrade: boolean;
-  /** The student's own attempts, the one in progress, and the review of finished ones when the rule allows. */
-  mine: {
-    attempts: AttemptSummary[];
-    inProgress: AttemptInProgress | null;
-    best: number | null;
-    reviews: { attemptId: string; number: number; questions: ReviewedQuestion[] }[];
-  } | null;
-  /** Staff: every student of the groups, and how each question went. */
-  results: { rows: ResultRow[]; questions: QuestionStat[] } | null;
-};
-
-type AttemptRow = Awaited<ReturnType<typeof attemptsOf>>[number];
-const attemptsOf = (db: Kysely<Database>, quizId: string, studentIds: string[]) =>
-  studentIds.length
-    ? db
-        .selectFrom('quiz_attempt')
-        .selectAll()
-        .where('quiz_id', '=', quizId)
-        .where('student_id', 'in', studentIds)
-        .orderBy('number')
-        .execute()
-    : Promise.resolve([]);
-
-/** The saved answers of some attempts, by `attemptId:position`. */
-async function answersOf(db: Kysely<Database>, attemptIds: string[]) {
-  const rows = attemptIds.length
-    ? await db
-        .selectFrom('quiz_answer')
-        .select(['attempt_id', 'position', 'answer', 'credit'])
-        .where('attempt_id', 'in', attemptIds)
-        .execute()
-    : [];
-  return new Map(rows.map((row) => [`${row.attempt_id}:${row.position}`, row]));
-}
-
-const countedScore = (row: AttemptRow) => (row.finished_at === null ? null : Number(row.override_score ?? row.score));
-const summary = (row: AttemptRow): AttemptSummary => ({
-  id: row.id,
-  number: row.number,
-  startedAt: row.started_at.toISOString(),
-  finishedAt: row.finished_at?.toISOString() ?? null,
-  deadlineAt: row.deadline_at.toISOString(),
-  score: countedScore(row),
-  autoScore: row.score === null ? null : Number(row.score),
-  overridden: row.override_score !== null,
-});
-/** The best finished attempt counts (decision 012). */
-const bestOf = (rows: AttemptRow[]) =>
-  rows.reduce<number | null>(
-    (best, row) => (countedScore(row) === null ? best : Math.max(best ?? 0, countedScore(row)!)),
-    null,
-  );
-
-const parsedAnswer = (value: unknown): Answer | null => {
-  const parsed = answerSchema.safeParse(value);
-  return parsed.success ? parsed.data : null;
-};
-
-export async function quizPage(db: Db, user: Principal | null, quizId: string, now = new Date()): Promise<QuizPage> {
-  const rules = await rulesOrNotFound(db, user, quizId);
-  requirePermission(user, 'item.view', { cabinet: rules.cabinet, status: rules.status });
-  await closeExpiredAttempts(db, now, quizId);
-  const { cabinet, ...shown } = rules;
-  const page: QuizPage = {
-    rules: { ...shown, opensAt: rules.opensAt?.toISOString() ?? null, closesAt: rules.closesAt.toISOString() },
-    canTake: can(user, 'assignment.submit', { cabinet, status: rules.status }),
-    canGrade: can(user, 'submission.grade', cabinet),
-    mine: null,
-    results: null,
-  };
-  // Who sees the cabinet only as a student sees their own work; staff see everyone's.
-  if (!can(user, 'progress.view', rules.cabinet)) {
-    const attempts = await attemptsOf(db, quizId, [user.id]);
-    const open = attempts.find((row) => row.finished_at === null) ?? null;
-    const answers = await answersOf(
-      db,
-      attempts.map((a) => a.id),
-    );
-    const savedOf = (row: AttemptRow) =>
-      (row.questions as AttemptQuestion[]).map((_, position) => answers.get(`${row.id}:${position}`));
-    page.mine = {
-      attempts: attempts.map(summary),
-      best: bestOf(attempts),
-      inProgress: open
-        ? {
-            ...summary(open),
-            questions: (open.questions as AttemptQuestion[]).map(questionForStudent),
-            questionIds: (open.questions as AttemptQuestion[]).map((q) => q.questionId),
-            answers: savedOf(open).map((a) => (a ? parsedAnswer(a.answer) : null)),
-          }
-        : null,
-      reviews: attempts
-        .filter((row) => reviewOpen(rules, row.finished_at !== null, now))
-        .map((row) => ({
-          attemptId: row.id,
-          number: row.number,
-          questions: (row.questions as AttemptQuestion[]).map((question, position) => {
-            const saved = savedOf(row)[position];
-            return {
-              ...questionForStudent(question),
-              answer: saved ? parsedAnswer(saved.answer) : null,
-              correct: correctAnswer(question),
-              credit: Number(saved?.credit ?? 0),
-            };
-          }),
-        })),
-    };
-    return page;
-  }
-  if (!can(user, 'progress.view', cabinet)) return page;
-  const students = await db
-    .selectFrom('group_student as gs')
-    .innerJoin('app_user as u', 'u.id', 'gs.student_id')
-    .innerJoin('study_group as g', 'g.id', 'gs.group_id')
-    .select(['u.id', 'u.full_name', 'g.name as group_name'])
-    .where('gs.group_id', 'in', [...cabinet.groupIds])
-    .orderBy('g.name')
-    .orderBy('u.full_name')
-    .execute();
-  const attempts = await attemptsOf(
-    db,
-    quizId,
-    students.map((s) => s.id),
-  );
-  const finished = attempts.filter((row) => row.finished_at !== null);
-  const credits = await answersOf(
-    db,
-    finished.map((a) => a.id),
-  );
-  // How each bank question went, over every finished attempt that drew it.
-  const stats = new Map<string, QuestionStat & { creditSum: number }>();
-  for (const row of finished) {
-    (row.questions as AttemptQuestion[]).forEach((question, position) => {
-      const stat = stats.get(question.questionId) ?? {
-        questionId: question.questionId,
-        title: question.title,
-        shown: 0,
-        answered: 0,
-        right: 0,
-        averageCredit: 0,
-        creditSum: 0,
-      };
-      const credit = credits.get(`${row.id}:${position}`);
-      stat.shown += 1;
-      if (credit) stat.answered += 1;
-      if (Number(credit?.credit ?? 0) === 1) stat.right += 1;
-      stat.creditSum += Number(credit?.credit ?? 0);
-      stats.set(question.questionId, stat);
-    });
-  }
-  page.results = {
-    rows: students.map((s) => {
-      const own = attempts.filter((row) => row.student_id === s.id);
-      const status =
-        own.length === 0 ? 'not_started' : own.some((row) => row.finished_at === null) ? 'in_progress' : 'finished';
-      return {
-        studentId: s.id,
-        name: s.full_name,
-        group: s.group_name,
-        status,
-        best: bestOf(own),
-        attempts: own.map(summary),
-      };
-    }),
-    questions: [...stats.values()].map(({ creditSum, ...stat }) => ({
-      ...stat,
-      averageCredit: stat.shown ? Math.round((creditSum / stat.shown) * 100) / 100 : 0,
-    })),
-  };
-  return page;
 }

@@ -3,14 +3,15 @@
 // current term in one transaction: slots move to their new weeks and due dates, new ones appear,
 // and ones no longer asked for go, unless they hold an item: those stay, so nothing an instructor
 // delivered stops counting. The summaries follow through their triggers.
+import type { RawBuilder, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
-import type { SlotPolicy } from '../../db/schema.ts';
+import type { Database, SlotPolicy } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Actor } from '../auth/permissions.ts';
 import { isUuid } from '../cabinets/scope.ts';
 import { currentTerm } from '../cabinets/term.ts';
-import { defaultSlotPolicy, dueAtEndOfWeek, planSlots } from '../cabinets/slot-plan.ts';
+import { defaultSlotPolicy, dueAtEndOfWeek, planSlots, type PlannedSlot } from '../cabinets/slot-plan.ts';
 import { AppError } from '../errors.ts';
 
 export const policySchema = z.object({
@@ -83,53 +84,7 @@ export async function setDepartmentPolicy(
         weeks: term.weeks,
         policy,
       });
-      const existing = await trx
-        .selectFrom('slot')
-        .leftJoin('item', 'item.slot_id', 'slot.id')
-        .select((eb) => [
-          'slot.id',
-          'slot.kind',
-          'slot.number',
-          'slot.week',
-          'item.id as itemId',
-          // An upload on its way into the slot keeps it too.
-          eb
-            .exists(eb.selectFrom('upload').select('upload.id').whereRef('upload.slot_id', '=', 'slot.id'))
-            .as('uploading'),
-        ])
-        .where('slot.cabinet_id', '=', cabinet.id)
-        .execute();
-      for (const slot of planned) {
-        const found = existing.find((e) => e.kind === slot.kind && e.number === slot.number);
-        if (!found) {
-          await trx
-            .insertInto('slot')
-            .values({
-              cabinet_id: cabinet.id,
-              kind: slot.kind,
-              number: slot.number,
-              week: slot.week,
-              due_at: dueAt(slot.week),
-            })
-            .execute();
-          result.added += 1;
-        } else if (found.week !== slot.week) {
-          await trx
-            .updateTable('slot')
-            .set({ week: slot.week, due_at: dueAt(slot.week) })
-            .where('id', '=', found.id)
-            .execute();
-          result.moved += 1;
-        }
-      }
-      for (const slot of existing.filter((e) => !planned.some((p) => p.kind === e.kind && p.number === e.number))) {
-        if (slot.itemId || slot.uploading) {
-          result.kept += 1;
-          continue;
-        }
-        await trx.deleteFrom('slot').where('id', '=', slot.id).execute();
-        result.removed += 1;
-      }
+      await replanCabinet(trx, cabinet.id, planned, dueAt, result);
     }
     await recordAudit(trx, {
       actorId: actor.user.id,
@@ -141,4 +96,63 @@ export async function setDepartmentPolicy(
     });
     return result;
   });
+}
+
+/**
+ * Re-plans one cabinet's slots: new ones added, moved ones given their new week and due time, and
+ * those the plan no longer has removed unless they hold work (an item, or an upload on its way).
+ * Counts into `result`.
+ */
+async function replanCabinet(
+  trx: Transaction<Database>,
+  cabinetId: string,
+  planned: PlannedSlot[],
+  dueAt: (week: number) => RawBuilder<Date>,
+  result: ReplanResult,
+): Promise<void> {
+  const existing = await trx
+    .selectFrom('slot')
+    .leftJoin('item', 'item.slot_id', 'slot.id')
+    .select((eb) => [
+      'slot.id',
+      'slot.kind',
+      'slot.number',
+      'slot.week',
+      'item.id as itemId',
+      // An upload on its way into the slot keeps it too.
+      eb.exists(eb.selectFrom('upload').select('upload.id').whereRef('upload.slot_id', '=', 'slot.id')).as('uploading'),
+    ])
+    .where('slot.cabinet_id', '=', cabinetId)
+    .execute();
+  for (const slot of planned) {
+    const found = existing.find((e) => e.kind === slot.kind && e.number === slot.number);
+    if (!found) {
+      await trx
+        .insertInto('slot')
+        .values({
+          cabinet_id: cabinetId,
+          kind: slot.kind,
+          number: slot.number,
+          week: slot.week,
+          due_at: dueAt(slot.week),
+        })
+        .execute();
+      result.added += 1;
+    } else if (found.week !== slot.week) {
+      await trx
+        .updateTable('slot')
+        .set({ week: slot.week, due_at: dueAt(slot.week) })
+        .where('id', '=', found.id)
+        .execute();
+      result.moved += 1;
+    }
+  }
+  for (const slot of existing.filter((e) => !planned.some((p) => p.kind === e.kind && p.number === e.number))) {
+    if (slot.itemId || slot.uploading) {
+      result.kept += 1;
+      continue;
+    }
+    await trx.deleteFrom('slot').where('id', '=', slot.id).execute();
+    result.removed += 1;
+  }
 }

@@ -1,6 +1,15 @@
 // The lecture player: hls.js (or native HLS), quality and audio-only mode, speed, captions,
 // thumbnails while scrubbing, keyboard control, resume, and watch-progress reports.
-import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import {
+  forwardRef,
+  useEffect,
+  useRef,
+  useState,
+  type Dispatch,
+  type KeyboardEvent,
+  type RefObject,
+  type SetStateAction,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import { useHls } from '../../hooks/use-hls.ts';
 import { useProgressReports } from '../../hooks/use-progress-reports.ts';
@@ -75,6 +84,47 @@ function useShownCaption(videoRef: RefObject<HTMLVideoElement>, caption: string,
   }, [caption, source, videoRef]);
 }
 
+/** The video element with the lecture's caption tracks; its time goes to `onTime`. */
+const VideoElement = forwardRef<
+  HTMLVideoElement,
+  {
+    poster: string | undefined;
+    fileId: string;
+    captions: string[];
+    onTime: Dispatch<SetStateAction<{ current: number; duration: number }>>;
+  }
+>(function VideoElement(props, ref) {
+  const { t } = useTranslation();
+  return (
+    <video
+      ref={ref}
+      controls
+      playsInline
+      preload="metadata"
+      poster={props.poster}
+      data-testid="player"
+      onTimeUpdate={(event) =>
+        props.onTime({ current: event.currentTarget.currentTime, duration: event.currentTarget.duration || 0 })
+      }
+      onDurationChange={(event) => {
+        const duration = event.currentTarget.duration || 0;
+        props.onTime((old) => ({ ...old, duration }));
+      }}
+    >
+      {props.captions.map((language) => (
+        <track
+          key={language}
+          kind="subtitles"
+          srcLang={language}
+          label={t(`language.${language}`)}
+          src={`/watch/${props.fileId}/captions/${language}`}
+        />
+      ))}
+      {t('video.noPlayer')}
+    </video>
+  );
+});
+
 export function LecturePlayer(props: Props) {
   const { t } = useTranslation();
   const videoRef = useRef<HTMLVideoElement>(null);
@@ -121,32 +171,13 @@ export function LecturePlayer(props: Props) {
       aria-label={t('video.keyboardHelp')}
       data-testid="player-box"
     >
-      <video
+      <VideoElement
         ref={videoRef}
-        controls
-        playsInline
-        preload="metadata"
         poster={props.poster ?? (audioOnly ? titlePoster(props.title) : undefined)}
-        data-testid="player"
-        onTimeUpdate={(event) =>
-          setTime({ current: event.currentTarget.currentTime, duration: event.currentTarget.duration || 0 })
-        }
-        onDurationChange={(event) => {
-          const duration = event.currentTarget.duration || 0;
-          setTime((old) => ({ ...old, duration }));
-        }}
-      >
-        {props.captions.map((language) => (
-          <track
-            key={language}
-            kind="subtitles"
-            srcLang={language}
-            label={t(`language.${language}`)}
-            src={`/watch/${props.fileId}/captions/${language}`}
-          />
-        ))}
-        {t('video.noPlayer')}
-      </video>
+        fileId={props.fileId}
+        captions={props.captions}
+        onTime={setTime}
+      />
       <Scrubber
         current={time.current}
         duration={time.duration}

@@ -3,7 +3,8 @@
 // and every check across rows or against the database is then one set-based statement.
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
-import { kindColumns, mapHeader, parseRow, type ImportKind } from '../../common/import-kinds.ts';
+import { kindColumns, type ImportKind } from '../../common/import-kinds.ts';
+import { mapHeader, parseRow } from '../../common/import-rows.ts';
 import { ImportProblem } from './import-problem.ts';
 import type { ImportLimits, KindSheet } from './import-sources.ts';
 import type { ProblemList } from './import-report.ts';

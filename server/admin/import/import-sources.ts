@@ -3,13 +3,8 @@
 // limits before it is read, and read as a stream of rows.
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  importKinds,
-  kindOfName,
-  normalizeHeader,
-  readmeSheetNames,
-  type ImportKind,
-} from '../../common/import-kinds.ts';
+import { importKinds, type ImportKind } from '../../common/import-kinds.ts';
+import { kindOfName, normalizeHeader, readmeSheetNames } from '../../common/import-rows.ts';
 import { ImportProblem } from './import-problem.ts';
 import { csvRows, openFile } from './read-csv.ts';
 import { isWorkbook, workbookSheets, type SourceRow } from './read-workbook.ts';

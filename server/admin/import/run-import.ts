@@ -2,8 +2,9 @@
 // every kind written in dependency order. A preview then rolls back, so what it shows is exactly
 // what applying would do; applying commits only when the file has no problems, or when the admin
 // chose to apply its valid rows. One import at a time (an advisory lock): two never mix.
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../../../db/client.ts';
+import type { Database } from '../../../db/schema.ts';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { activeAdminCount, lockAdminRoles } from '../admin-guard.ts';
 import { importKinds, type ImportKind } from '../../common/import-kinds.ts';
@@ -84,6 +85,72 @@ async function* numbered(rows: string[][]): AsyncGenerator<SourceRow> {
   for (const [i, cells] of rows.entries()) yield { number: i + 1, cells, errorColumns: [] };
 }
 
+/** The sheets to read: the rows made in Kabinet, or the file's. */
+function sheetsOf(input: RunImportInput): AsyncGenerator<KindSheet> {
+  return 'rows' in input
+    ? rowSheets(input.rows)
+    : importSheets(input.filePath, input.fileName, input.limits ?? defaultImportLimits);
+}
+
+/** Writes one kind's rows, and counts what it did. */
+async function writeKind(ctx: ApplyContext, kind: ImportKind): Promise<KindCounts> {
+  const written = await appliers[kind](ctx);
+  const ok = await okRows(ctx, kind);
+  return {
+    ...emptyCounts(),
+    rows: ctx.loaded[kind]!.rows,
+    created: written.created,
+    updated: written.updated,
+    unchanged: ok - written.created - written.updated,
+    disabled: written.disabled ?? 0,
+  };
+}
+
+/**
+ * An import may not take away the last administrator (an empty database has none to take),
+ * nor may it and a change on the people page together: both count after the same lock.
+ */
+async function checkAdminLeft(trx: Transaction<Database>, adminsBefore: number, problems: ProblemList): Promise<void> {
+  await lockAdminRoles(trx);
+  if (adminsBefore > 0 && (await activeAdminCount(trx)) === 0)
+    problems.add({ kind: null, source: null, row: null, column: null, key: 'no_admin_left', blocking: true });
+}
+
+/** Whoever the import disabled is signed out at once, and their sign-in links die. */
+async function endDisabledAccess(trx: Transaction<Database>, now: Date): Promise<void> {
+  await sql`update session s set revoked_at = ${now} from app_user u where u.id = s.user_id and u.disabled_at is not null and s.revoked_at is null`.execute(
+    trx,
+  );
+  await sql`update sign_in_link l set used_at = ${now} from app_user u where u.id = l.user_id and u.disabled_at is not null and l.used_at is null`.execute(
+    trx,
+  );
+}
+
+/** The audit log's row for an applied import: the rows made in Kabinet, or the file and what it did. */
+async function auditApplied(
+  trx: Transaction<Database>,
+  input: RunImportInput,
+  outcome: { kinds: Partial<Record<ImportKind, KindCounts>>; problems: number; invited: number },
+): Promise<void> {
+  await recordAudit(trx, {
+    actorId: input.actor.id,
+    ...(input.audit ?? { action: 'import.apply', objectType: 'import', objectId: input.runId ?? input.fileName }),
+    ip: input.actor.ip,
+    data:
+      'rows' in input
+        ? { rows: input.rows }
+        : {
+            file: input.fileName,
+            sync: input.options.sync,
+            term: input.options.termCode,
+            validOnly: input.applyValidOnly,
+            kinds: outcome.kinds,
+            problems: outcome.problems,
+            invited: outcome.invited,
+          },
+  });
+}
+
 export async function runImport(
   db: Db,
   input: RunImportInput,
@@ -112,10 +179,7 @@ export async function runImport(
     await db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(${IMPORT_LOCK})`.execute(trx);
       const adminsBefore = await activeAdminCount(trx);
-      const sheets =
-        'rows' in input
-          ? rowSheets(input.rows)
-          : importSheets(input.filePath, input.fileName, input.limits ?? defaultImportLimits);
+      const sheets = sheetsOf(input);
       const loaded = await loadSheets(trx, sheets, input.limits ?? defaultImportLimits, problems, (kind, rows) => {
         progress.rows[kind] = rows;
         onProgress(progress);
@@ -124,54 +188,19 @@ export async function runImport(
       const present = importKinds.filter((kind) => loaded[kind]);
       Object.assign(progress, { phase: 'writing', kinds: present.length });
       for (const kind of present) {
-        const written = await appliers[kind](ctx);
-        const ok = await okRows(ctx, kind);
-        kinds[kind] = {
-          ...emptyCounts(),
-          rows: loaded[kind]!.rows,
-          created: written.created,
-          updated: written.updated,
-          unchanged: ok - written.created - written.updated,
-          disabled: written.disabled ?? 0,
-        };
+        kinds[kind] = await writeKind(ctx, kind);
         progress.written += 1;
         onProgress(progress);
       }
-      // An import may not take away the last administrator (an empty database has none to take),
-      // nor may it and a change on the people page together: both count after the same lock.
-      await lockAdminRoles(trx);
-      if (adminsBefore > 0 && (await activeAdminCount(trx)) === 0)
-        problems.add({ kind: null, source: null, row: null, column: null, key: 'no_admin_left', blocking: true });
-      // Whoever the import disabled is signed out at once, and their sign-in links die.
-      await sql`update session s set revoked_at = ${ctx.now} from app_user u where u.id = s.user_id and u.disabled_at is not null and s.revoked_at is null`.execute(
-        trx,
-      );
-      await sql`update sign_in_link l set used_at = ${ctx.now} from app_user u where u.id = l.user_id and u.disabled_at is not null and l.used_at is null`.execute(
-        trx,
-      );
+      await checkAdminLeft(trx, adminsBefore, problems);
+      await endDisabledAccess(trx, ctx.now);
       for (const kind of present) kinds[kind]!.errors = problems.rowsOf(kind);
 
       if (!input.apply) throw new RolledBack(report('preview'));
       if (problems.blocking > 0 || (problems.count > 0 && !input.applyValidOnly))
         throw new RolledBack(report('refused'));
       if (input.invite) invited = await inviteNewPeople(trx, input.invite, input.actor.id);
-      await recordAudit(trx, {
-        actorId: input.actor.id,
-        ...(input.audit ?? { action: 'import.apply', objectType: 'import', objectId: input.runId ?? input.fileName }),
-        ip: input.actor.ip,
-        data:
-          'rows' in input
-            ? { rows: input.rows }
-            : {
-                file: input.fileName,
-                sync: input.options.sync,
-                term: input.options.termCode,
-                validOnly: input.applyValidOnly,
-                kinds,
-                problems: problems.count,
-                invited,
-              },
-      });
+      await auditApplied(trx, input, { kinds, problems: problems.count, invited });
     });
     progress.phase = 'done';
     onProgress(progress);
