@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import { requirePermission, type Principal } from '../auth/permissions.ts';
 import { calendarDate } from '../common/cell-parsers.ts';
+import { inertText } from '../exports/spreadsheet.ts';
 
 export const auditPageSize = 100;
 
@@ -134,8 +135,7 @@ export async function auditPage(
 
 /** A CSV field: quoted when needed, and a leading = + - @ made inert (a spreadsheet would run it as a formula). */
 export function csvField(value: string | null): string {
-  const text = value ?? '';
-  const inert = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  const inert = inertText(value ?? '');
   return /[",\r\n;]/.test(inert) ? `"${inert.replaceAll('"', '""')}"` : inert;
 }
 

@@ -1,6 +1,6 @@
 // One table as a spreadsheet: XLSX (bold frozen header, widths, number formats, an optional bold
 // totals row, cell colours) or CSV with the same columns (a byte-order mark so spreadsheet programs
-// read Cyrillic as UTF-8). ExcelJS writes both.
+// read Cyrillic as UTF-8, and no cell a spreadsheet would run as a formula). ExcelJS writes both.
 import ExcelJS from 'exceljs';
 
 export type SheetFormat = 'csv' | 'xlsx';
@@ -14,6 +14,13 @@ export type Column<R> = {
   /** A fill colour (ARGB) for the cell, for XLSX. */
   fill?: (row: R) => string | null;
 };
+
+/**
+ * A text cell made inert for a spreadsheet program that opens a CSV: one beginning with = + - @
+ * (or a tab or carriage return) would be run as a formula (`=HYPERLINK(…)`), so it gets a leading
+ * apostrophe. XLSX needs none: its text cells are text.
+ */
+export const inertText = (text: string): string => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
 
 export const SHEET_TYPES = {
   csv: 'text/csv; charset=utf-8',
@@ -38,14 +45,15 @@ export async function writeSheet<R>(
     ...(column.numFmt ? { style: { numFmt: column.numFmt } } : {}),
   }));
   sheet.getRow(1).font = { bold: true };
+  const cellOf = (value: Cell) => (format === 'csv' && typeof value === 'string' ? inertText(value) : value);
   for (const row of rows) {
-    const added = sheet.addRow(columns.map((column) => column.value(row)));
+    const added = sheet.addRow(columns.map((column) => cellOf(column.value(row))));
     columns.forEach((column, i) => {
       const colour = column.fill?.(row);
       if (colour) added.getCell(i + 1).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: colour } };
     });
   }
-  if (totals) sheet.addRow(totals).font = { bold: true };
+  if (totals) sheet.addRow(totals.map(cellOf)).font = { bold: true };
   const written = format === 'xlsx' ? await workbook.xlsx.writeBuffer() : await workbook.csv.writeBuffer();
   return format === 'csv' ? Buffer.concat([Buffer.from('\uFEFF'), Buffer.from(written)]) : Buffer.from(written);
 }
