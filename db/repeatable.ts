@@ -33,7 +33,11 @@ const hashOf = (text: string) => createHash('sha256').update(text).digest('hex')
 
 /**
  * Applies the files that changed, or all of them after a migration (`lastMigration`: the name of
- * the newest migration applied). Returns the files applied.
+ * the newest migration applied). Returns the files applied. One process at a time (a session lock
+ * on one connection). A file runs in a short transaction of its own; its `onChange` (a rebuild may
+ * take a while) runs after, in another, so that the locks a file takes on the tables it puts
+ * triggers on are held for moments only. Its hash is recorded with the `onChange`: a crash between
+ * the two applies the file again at the next start, and runs the `onChange` then.
  */
 export async function applyRepeatables(
   db: Kysely<Database>,
@@ -41,28 +45,31 @@ export async function applyRepeatables(
   files: RepeatableSql[] = repeatables,
   read = readRepeatable,
 ): Promise<string[]> {
-  const applied: string[] = [];
-  for (const { file, onChange } of files) {
-    const text = read(file);
-    const hash = hashOf(text);
-    const ran = await db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(${LOCK})`.execute(trx);
-      const { rows } = await sql<{
-        hash: string;
-        migration: string;
-      }>`select hash, migration from ${sql.table(TRACKING_TABLE)} where name = ${file}`.execute(trx);
-      const known = rows[0];
-      if (known?.hash === hash && known.migration === lastMigration) return false;
-      await sql.raw(text).execute(trx);
-      if (onChange && known?.hash !== hash) await sql.raw(onChange).execute(trx);
-      await sql`
-        insert into ${sql.table(TRACKING_TABLE)} (name, hash, migration) values (${file}, ${hash}, ${lastMigration})
-        on conflict (name) do update set hash = excluded.hash, migration = excluded.migration, applied_at = now()`.execute(
-        trx,
-      );
-      return true;
-    });
-    if (ran) applied.push(file);
-  }
-  return applied;
+  return db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${LOCK})`.execute(connection);
+    try {
+      const applied: string[] = [];
+      for (const { file, onChange } of files) {
+        const text = read(file);
+        const hash = hashOf(text);
+        const { rows } = await sql<{ hash: string; migration: string }>`
+          select hash, migration from ${sql.table(TRACKING_TABLE)} where name = ${file}`.execute(connection);
+        const known = rows[0];
+        if (known?.hash === hash && known.migration === lastMigration) continue;
+        await connection.transaction().execute((trx) => sql.raw(text).execute(trx));
+        await connection.transaction().execute(async (trx) => {
+          if (onChange && known?.hash !== hash) await sql.raw(onChange).execute(trx);
+          await sql`
+            insert into ${sql.table(TRACKING_TABLE)} (name, hash, migration) values (${file}, ${hash}, ${lastMigration})
+            on conflict (name) do update set hash = excluded.hash, migration = excluded.migration, applied_at = now()`.execute(
+            trx,
+          );
+        });
+        applied.push(file);
+      }
+      return applied;
+    } finally {
+      await sql`select pg_advisory_unlock(${LOCK})`.execute(connection);
+    }
+  });
 }

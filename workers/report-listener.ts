@@ -30,13 +30,16 @@ export async function listenForReportChanges(services: Services): Promise<{ stop
     const waitMs = rows[0]?.wait_ms;
     if (stopped) return;
     if (expiry) clearTimeout(expiry);
+    const wake = () => {
+      expiry = null;
+      refresh();
+    };
     expiry =
       waitMs === null || waitMs === undefined
         ? null
-        : setTimeout(refresh, Math.min(Math.max(0, Number(waitMs)) + 50, LONGEST_SLEEP_MS));
+        : setTimeout(wake, Math.min(Math.max(0, Number(waitMs)) + 50, LONGEST_SLEEP_MS));
   };
   const refresh = () => {
-    timer = null;
     running = running
       .then(() => catchUp(services.db))
       .then(async (refreshed) => {
@@ -49,7 +52,10 @@ export async function listenForReportChanges(services: Services): Promise<{ stop
     if (stopped) return;
     const next = new pg.Client({ connectionString: services.databaseUrl });
     next.on('notification', () => {
-      timer ??= setTimeout(refresh, GATHER_MS);
+      timer ??= setTimeout(() => {
+        timer = null;
+        refresh();
+      }, GATHER_MS);
     });
     next.on('error', (error) => {
       if (stopped) return;

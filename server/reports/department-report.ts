@@ -204,7 +204,7 @@ export async function departmentReport(
         page.cabinets.map((c) => c.cabinetId),
         asOf,
       ),
-      overdueByInstructor(db, state.id, term.id, asOf),
+      overdueByInstructor(db, state.id, term.id, asOf, { live: false }),
     ]);
     const rows = now.rows.map((row, i) => ({ ...row, measures: measures[i]! }));
     parts = { rows, ...rollUp(rows), overdue };

@@ -18,20 +18,27 @@ export type OverdueReminder = { departmentName: string; senderName: string; slot
 const REPEAT_WINDOW_MS = 10 * 60_000;
 
 /**
- * Every plan slot of the department due by `now` and not delivered, grouped by instructor: counted
- * from the raw rows by the one delivery rule (`slot_delivery`), so it never waits for the refresher.
+ * Every plan slot of the department due by `now` and not delivered, grouped by instructor. From the
+ * raw rows by the one delivery rule (`live`: `slot_delivery`, for a reminder, which never waits for
+ * the refresher), or from the refresher's facts (`slot_fact`, for a report, so that its list agrees
+ * with its counts).
  */
 export async function overdueByInstructor(
   db: Db,
   departmentId: string,
   termId: string,
   now: Date,
-  instructorId?: string,
+  options: { instructorId?: string; live: boolean },
 ): Promise<InstructorOverdue[]> {
+  const { instructorId } = options;
+  const columns = ['slot_id', 'cabinet_id', 'due_at', 'delivered_at'] as const;
+  const facts = options.live
+    ? db.selectFrom('slot_delivery').select(columns)
+    : db.selectFrom('slot_fact').select(columns);
   const rows = await db
-    .selectFrom('slot_delivery')
-    .innerJoin('slot', 'slot.id', 'slot_delivery.slot_id')
-    .innerJoin('cabinet', 'cabinet.id', 'slot_delivery.cabinet_id')
+    .selectFrom(facts.as('d'))
+    .innerJoin('slot', 'slot.id', 'd.slot_id')
+    .innerJoin('cabinet', 'cabinet.id', 'd.cabinet_id')
     .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
     .innerJoin('subject', 'subject.id', 'ta.subject_id')
     .innerJoin('app_user as instructor', 'instructor.id', 'ta.instructor_id')
@@ -47,8 +54,8 @@ export async function overdueByInstructor(
     ])
     .where('subject.department_id', '=', departmentId)
     .where('ta.term_id', '=', termId)
-    .where('slot_delivery.due_at', '<=', now)
-    .where((eb) => eb.or([eb('slot_delivery.delivered_at', 'is', null), eb('slot_delivery.delivered_at', '>', now)]))
+    .where('d.due_at', '<=', now)
+    .where((eb) => eb.or([eb('d.delivered_at', 'is', null), eb('d.delivered_at', '>', now)]))
     .$if(instructorId !== undefined, (q) => q.where('ta.instructor_id', '=', instructorId!))
     .orderBy('instructor.full_name')
     .orderBy('slot.due_at')
@@ -93,7 +100,7 @@ export async function sendReminder(
   requirePermission(actor.user, 'report.remind', { departmentId });
   const term = await currentTerm(db);
   if (!term || !isUuid(instructorId)) throw new AppError('not_found');
-  const [overdue] = await overdueByInstructor(db, departmentId, term.id, now, instructorId);
+  const [overdue] = await overdueByInstructor(db, departmentId, term.id, now, { instructorId, live: true });
   if (!overdue) throw new AppError('conflict', 'report.nothing_overdue');
   return db.transaction().execute(async (trx) => {
     const recent = await trx
