@@ -154,6 +154,7 @@ export default tseslint.config(
   // only its own modules, and types from anywhere.
   {
     files: ['server/common/**'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
