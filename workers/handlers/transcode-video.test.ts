@@ -44,6 +44,26 @@ function startWorker(databaseUrl: string): ChildProcess {
 }
 
 /** Stops the workers of earlier tests, so that the next job goes to the worker a test starts. */
+
+/** A generated clip: H.264 with AAC sound, or VP9 with Opus (which must be encoded, not repackaged). */
+function makeClip(
+  file: string,
+  { size = '1280x720', rate = 30, seconds = 40, codec = 'h264', bitrate = '800k', sound = true } = {},
+): void {
+  const video =
+    codec === 'vp9'
+      ? ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', bitrate]
+      : ['-c:v', 'libx264', '-preset', 'ultrafast'];
+  const audio = codec === 'vp9' ? ['-c:a', 'libopus'] : ['-c:a', 'aac'];
+  execFileSync('ffmpeg', [
+    ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=s=${size}:r=${rate}:d=${seconds}`],
+    ...(sound ? ['-f', 'lavfi', '-i', `sine=d=${seconds}`] : []),
+    ...video,
+    ...(sound ? [...audio, '-shortest'] : []),
+    file,
+  ]);
+}
+
 async function stopWorkers(): Promise<void> {
   await Promise.all(
     workers
@@ -120,28 +140,7 @@ async function upload(file: string, slotIndex: number): Promise<string> {
 describe('a worker killed mid-job', () => {
   it('is replaced: the job is picked up again once its heartbeat is missed (90 s), the video ends ready once, no playlist names a missing segment, temp folders go', async () => {
     const clip = path.join(clips, 'long.mp4');
-    execFileSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=s=1280x720:r=30:d=40',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=d=40',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-c:a',
-      'aac',
-      '-shortest',
-      clip,
-    ]);
+    makeClip(clip);
     const id = await upload(clip, 0);
     const first = startWorker(server.services.config.databaseUrl!);
     // Playable first (the H.264 upload repackaged), then the ladder: kill the worker in the middle of it.
@@ -223,28 +222,7 @@ describe('a database outage during a transcode', () => {
   it('is waited out for a minute: the same attempt finishes the ladder, with no retry used and nothing counted against the video', async () => {
     // The worker of the test above is still running, idle.
     const clip = path.join(clips, 'outage.mp4');
-    execFileSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=s=1280x720:r=30:d=40',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=d=40',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-c:a',
-      'aac',
-      '-shortest',
-      clip,
-    ]);
+    makeClip(clip);
     const id = await upload(clip, 5);
     const workDir = server.services.config.media.workDir;
     const playable = await waitFor(
@@ -318,55 +296,9 @@ describe('a new lecture while another’s ladder is being made', () => {
   it('becomes playable before that ladder is complete: first stages have a queue of their own', async () => {
     // The worker of the tests above is still running, idle, one job of each queue at a time.
     const long = path.join(clips, 'long-ladder.mp4');
-    execFileSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=s=1280x720:r=30:d=40',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=d=40',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-c:a',
-      'aac',
-      '-shortest',
-      long,
-    ]);
+    makeClip(long);
     const late = path.join(clips, 'late.webm');
-    execFileSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=s=854x480:r=25:d=8',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=d=8',
-      '-c:v',
-      'libvpx-vp9',
-      '-deadline',
-      'realtime',
-      '-cpu-used',
-      '8',
-      '-b:v',
-      '500k',
-      '-c:a',
-      'libopus',
-      '-shortest',
-      late,
-    ]);
+    makeClip(late, { size: '854x480', rate: 25, seconds: 8, codec: 'vp9', bitrate: '500k' });
     const first = await upload(long, 6);
     await waitFor(
       'its ladder under way',
@@ -408,32 +340,7 @@ describe('a worker killed after the playable stage of a video that had to be enc
     // VP9: not repackaged, so the playable stage is the lowest rung the killed worker encoded.
     await stopWorkers();
     const clip = path.join(clips, 'screen.webm');
-    execFileSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=s=1280x720:r=25:d=40',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=d=40',
-      '-c:v',
-      'libvpx-vp9',
-      '-deadline',
-      'realtime',
-      '-cpu-used',
-      '8',
-      '-b:v',
-      '800k',
-      '-c:a',
-      'libopus',
-      '-shortest',
-      clip,
-    ]);
+    makeClip(clip, { rate: 25, codec: 'vp9', bitrate: '800k' });
     const id = await upload(clip, 3);
     const first = startWorker(server.services.config.databaseUrl!);
     const playable = await waitFor(
@@ -481,28 +388,7 @@ describe('a worker stopped with SIGTERM', () => {
   it('leaves no ffmpeg running', async () => {
     await stopWorkers();
     const clip = path.join(clips, 'stopped.mp4');
-    execFileSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=s=1280x720:r=30:d=40',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=d=40',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-c:a',
-      'aac',
-      '-shortest',
-      clip,
-    ]);
+    makeClip(clip);
     await upload(clip, 2);
     const worker = startWorker(server.services.config.databaseUrl!);
     const workDir = server.services.config.media.workDir;
@@ -516,21 +402,7 @@ describe('a worker stopped with SIGTERM', () => {
 describe('a job that keeps failing', () => {
   it('stays in processing through its first own failures, then ends failed with a reason the instructor reads', async () => {
     const clip = path.join(clips, 'short.mp4');
-    execFileSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=s=320x180:r=25:d=2',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      clip,
-    ]);
+    makeClip(clip, { size: '320x180', rate: 25, seconds: 2, sound: false });
     const id = await upload(clip, 1);
     // The stored original disappears: every attempt fails the same way, by the video's own fault.
     await server.services.storage.remove((await row(id)).storage_key);
@@ -556,32 +428,7 @@ describe('a ladder that fails after the playable stage', () => {
   it('shows the video failed, hidden from students and not delivered; a retry makes it playable at once and completes the ladder from what was published', async () => {
     await stopWorkers();
     const clip = path.join(clips, 'ladder.webm');
-    execFileSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=s=854x480:r=25:d=12',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=d=12',
-      '-c:v',
-      'libvpx-vp9',
-      '-deadline',
-      'realtime',
-      '-cpu-used',
-      '8',
-      '-b:v',
-      '500k',
-      '-c:a',
-      'libopus',
-      '-shortest',
-      clip,
-    ]);
+    makeClip(clip, { size: '854x480', rate: 25, seconds: 12, codec: 'vp9', bitrate: '500k' });
     const slot = cabinet.slots.filter((s) => s.kind === 'lecture_video')[4]!;
     const id = await upload(clip, 4);
     const job = (retryCount: number) => ({
