@@ -2,7 +2,7 @@
 // the viewer's); after hydration the browser shows its own zone, named when it differs.
 import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatDateTime } from './format.ts';
+import { formatDateTime } from '../../server/common/format.ts';
 
 const noChanges = () => () => undefined;
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;

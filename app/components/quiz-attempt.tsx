@@ -8,7 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Answer } from '../../server/quizzes/grading.ts';
 import type { AttemptInProgress } from '../../server/quizzes/quiz-page.ts';
-import { formatClock } from './format.ts';
+import { formatClock } from '../../server/common/format.ts';
 import { QuestionBody } from './quiz-question.tsx';
 
 type SaveState = 'saved' | 'pending' | 'closed';

@@ -9,6 +9,9 @@ import { can, homeSections, teachingEntries } from '../../server/auth/permission
 import { reportLinksOf } from '../../server/reports/rollups.ts';
 import { LocalTime } from '../components/local-time.tsx';
 import { formOf, orRespond, requireUser } from '../guards.server.ts';
+import { titled } from '../components/page-title.ts';
+
+export const meta = titled('nav.home');
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

@@ -10,7 +10,7 @@ import { passwordLimits } from '../../server/common/password-rules.ts';
 import { clearSessionCookie, readSessionToken } from '../../server/auth/sessions.ts';
 import { currentTerm, defaultTimeZone } from '../../server/cabinets/term.ts';
 import { FormError, type Refusal } from '../components/form-error.tsx';
-import { formatTimestamp } from '../components/format.ts';
+import { formatTimestamp } from '../../server/common/format.ts';
 import { PasswordOff, type SsoOffer } from '../components/sso-button.tsx';
 import { titled } from '../components/page-title.ts';
 import { formResult, isSecure, readForm, requireUser, ssoOffer } from '../guards.server.ts';
@@ -105,7 +105,7 @@ function PasswordPanel({
             />
           </label>
           <label>
-            {t('signIn.newPassword', { min: passwordLimits.min })}
+            {t('signIn.newPassword', { count: passwordLimits.min })}
             <input
               name="next"
               type="password"

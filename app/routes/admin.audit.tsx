@@ -5,7 +5,7 @@ import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { auditFiltersOf, auditPage } from '../../server/admin/audit-viewer.ts';
 import { currentTerm, defaultTimeZone } from '../../server/cabinets/term.ts';
-import { formatTimestamp } from '../components/format.ts';
+import { formatTimestamp } from '../../server/common/format.ts';
 import { titled } from '../components/page-title.ts';
 import { orRespond, requireUser } from '../guards.server.ts';
 

@@ -24,7 +24,7 @@ import { requirePermission } from '../../server/auth/permissions.ts';
 import { currentTerm, defaultTimeZone } from '../../server/cabinets/term.ts';
 import { AppError } from '../../server/errors.ts';
 import { ImportCounts } from '../components/admin/import-report.tsx';
-import { formatTimestamp } from '../components/format.ts';
+import { formatTimestamp } from '../../server/common/format.ts';
 import { titled } from '../components/page-title.ts';
 import { FormError } from '../components/form-error.tsx';
 import { formResult, orRespond, requireUser } from '../guards.server.ts';

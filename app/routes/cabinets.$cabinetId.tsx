@@ -19,6 +19,7 @@ import { ItemBlock } from '../components/cabinet/item-block.tsx';
 import { SlotRow } from '../components/cabinet/slot-row.tsx';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 import { useLiveProcessing } from '../hooks/use-live-processing.ts';
+import { titled } from '../components/page-title.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -36,6 +37,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     requestKey: randomUUID(),
   };
 }
+
+export const meta = titled<typeof loader>('cabinet.title', (data) => data.page.subjectName);
 
 const intentSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('create-item'), requestKey: z.string().uuid().optional() }).merge(itemFieldsSchema),

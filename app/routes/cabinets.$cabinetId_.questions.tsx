@@ -7,12 +7,15 @@ import { z } from 'zod';
 import { importQuestions, listQuestions } from '../../server/quizzes/question-bank.ts';
 import { setQuestionImage } from '../../server/quizzes/question-images.ts';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
+import { titled } from '../components/page-title.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const questions = await orRespond(() => listQuestions(context.services.db, user, params.cabinetId ?? ''));
   return { cabinetId: params.cabinetId ?? '', questions };
 }
+
+export const meta = titled('quiz.bank');
 
 const intentSchema = z.discriminatedUnion('intent', [
   z.object({

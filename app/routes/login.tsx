@@ -24,12 +24,15 @@ import {
   ssoOffer,
   type ErrorPayload,
 } from '../guards.server.ts';
+import { titled } from '../components/page-title.ts';
 
 const loginSchema = z.object({
   email: z.string().trim().min(1).max(254),
   password: z.string().min(1).max(1024),
   redirectTo: z.string().optional(),
 });
+
+export const meta = titled('login.title');
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getUser(request, context)) throw redirect('/');

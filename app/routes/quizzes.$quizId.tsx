@@ -4,10 +4,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { z } from 'zod';
 import { finishAttempt, overrideScore, startAttempt } from '../../server/quizzes/attempts.ts';
 import { quizPage } from '../../server/quizzes/quiz-page.ts';
 import { FormattedText } from '../components/formatted-text.tsx';
+import { formatNumber } from '../../server/common/format.ts';
 import { LocalTime } from '../components/local-time.tsx';
 import { QuizAttempt } from '../components/quiz-attempt.tsx';
 import { QuestionBody } from '../components/quiz-question.tsx';
@@ -54,7 +56,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
 type Page = Loaded['page'];
 
-const score = (value: number | null, max: number) => (value === null ? '—' : `${value} / ${max}`);
+const score = (value: number | null, max: number, t: TFunction) =>
+  value === null ? '—' : `${formatNumber(value, t)} / ${formatNumber(max, t)}`;
 
 function Rules({ page }: { page: Page }) {
   const { t } = useTranslation();
@@ -109,7 +112,7 @@ function StudentView({ page, now }: { page: Page; now: string }) {
               <tr key={attempt.id}>
                 <td>{attempt.number}</td>
                 <td>{attempt.finishedAt ? <LocalTime iso={attempt.finishedAt} termZone={rules.timeZone} /> : '—'}</td>
-                <td data-testid="attempt-score">{score(attempt.score, rules.maxScore)}</td>
+                <td data-testid="attempt-score">{score(attempt.score, rules.maxScore, t)}</td>
               </tr>
             ))}
           </tbody>
@@ -117,7 +120,7 @@ function StudentView({ page, now }: { page: Page; now: string }) {
       ) : null}
       {mine.best !== null ? (
         <p className="grade" data-testid="quiz-best">
-          {t('quiz.best', { score: mine.best, max: rules.maxScore })}
+          {t('quiz.best', { score: formatNumber(mine.best, t), max: formatNumber(rules.maxScore, t) })}
         </p>
       ) : null}
       {open && left > 0 && page.canTake ? (
@@ -165,9 +168,12 @@ function AttemptCell({
   const { rules } = page;
   return (
     <div className="attempt">
-      #{attempt.number}: {score(attempt.score, rules.maxScore)}
+      #{attempt.number}: {score(attempt.score, rules.maxScore, t)}
       {attempt.overridden ? (
-        <span className="muted"> ({t('quiz.autoScore', { score: attempt.autoScore })})</span>
+        <span className="muted">
+          {' '}
+          ({t('quiz.autoScore', { score: attempt.autoScore === null ? '—' : formatNumber(attempt.autoScore, t) })})
+        </span>
       ) : null}
       {page.canGrade && attempt.finishedAt ? (
         <Form method="post" className="inline-form">
@@ -218,7 +224,7 @@ function Results({ page }: { page: Page }) {
                   <AttemptCell key={attempt.id} attempt={attempt} page={page} />
                 ))}
               </td>
-              <td data-testid="result-best">{score(row.best, rules.maxScore)}</td>
+              <td data-testid="result-best">{score(row.best, rules.maxScore, t)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,7 +1,7 @@
 // A department's report for its head (and the dean, vice-rector, admin above): every cabinet with
 // completeness, timeliness and what is overdue, as of any date in the term; filters and sorting;
 // a summary per instructor; the department week by week; drill-down into any cabinet.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
@@ -14,6 +14,7 @@ import { PolicyForm } from '../components/report/policy-form.tsx';
 import { WeekChart } from '../components/report/week-chart.tsx';
 import { AsOfForm, RefreshingNote, TotalsLine } from '../components/rollup-table.tsx';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
+import { titled } from '../components/page-title.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -44,9 +45,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }, [400, 409]);
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.department.name} · Kabinet` : 'Kabinet' },
-];
+export const meta = titled<typeof loader>('report.pageTitle', (data) => data.department.name);
 
 export default function DepartmentReportPage() {
   const { t } = useTranslation();

@@ -1,10 +1,11 @@
 // A faculty's (or college's) departments ranked by completeness, for its dean and those above;
 // each opens the department's report.
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { LoaderFunctionArgs } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { facultyReport } from '../../server/reports/rollups.ts';
 import { RollupPage } from '../components/rollup-table.tsx';
 import { orRespond, requireUser } from '../guards.server.ts';
+import { titled } from '../components/page-title.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -12,9 +13,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return orRespond(() => facultyReport(context.services.db, user, params.facultyId ?? '', asOf || null));
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.title} · Kabinet` : 'Kabinet' },
-];
+export const meta = titled<typeof loader>('report.pageTitle', (data) => data.title);
 
 export default function FacultyReportPage() {
   const rollup = useLoaderData<typeof loader>();

@@ -107,7 +107,7 @@ export default function SignInLink() {
       <Form method="post" replace>
         <input type="hidden" name="username" autoComplete="username" value={person.email} />
         <label>
-          {t('signIn.newPassword', { min: passwordLimits.min })}
+          {t('signIn.newPassword', { count: passwordLimits.min })}
           <input
             name="password"
             type="password"

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { signMediaToken } from '../../server/media/media-token.ts';
 import { watchPage } from '../../server/media/lectures.ts';
 import { LecturePlayer } from '../components/player/lecture-player.tsx';
-import { formatClock } from '../components/format.ts';
+import { formatClock } from '../../server/common/format.ts';
 import { orRespond, requireUser } from '../guards.server.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

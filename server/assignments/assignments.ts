@@ -185,7 +185,7 @@ const draftIds = async (db: Kysely<Database>, assignmentId: string, studentId: s
   ).map((row) => row.id);
 
 function requireRoomForFile(drafts: string[], maxFiles: number): void {
-  if (drafts.length >= maxFiles) throw new AppError('conflict', 'assignment.too_many_files', { max: maxFiles });
+  if (drafts.length >= maxFiles) throw new AppError('conflict', 'assignment.too_many_files', { count: maxFiles });
 }
 
 /** One change at a time to a student's work on an assignment (a double click, parallel uploads). */

@@ -8,8 +8,8 @@ import type { Passwords } from './passwords.ts';
 export function checkNewPassword(password: string, passwords: Pick<Passwords, 'isCommon'>): void {
   const length = [...password].length;
   if (length < passwordLimits.min)
-    throw new AppError('invalid_input', 'signIn.passwordTooShort', { min: passwordLimits.min });
+    throw new AppError('invalid_input', 'signIn.passwordTooShort', { count: passwordLimits.min });
   if (length > passwordLimits.max)
-    throw new AppError('invalid_input', 'signIn.passwordTooLong', { max: passwordLimits.max });
+    throw new AppError('invalid_input', 'signIn.passwordTooLong', { count: passwordLimits.max });
   if (passwords.isCommon(password)) throw new AppError('invalid_input', 'signIn.passwordCommon');
 }

@@ -29,3 +29,15 @@ describe('caption files', () => {
     }
   });
 });
+
+describe('caption files from older tools', () => {
+  it('converts a Windows-1251 SRT', () => {
+    const srt = '1\r\n00:00:01,000 --> 00:00:02,500\r\nЗдравствуйте, студенты! Сегодня мы продолжаем лекцию.\r\n';
+    const decoder = new TextDecoder('windows-1251');
+    const table = new Map(Array.from({ length: 256 }, (_, byte) => [decoder.decode(new Uint8Array([byte])), byte]));
+    const bytes = Uint8Array.from([...srt].map((char) => table.get(char)!));
+    expect(toWebVtt(bytes)).toBe(
+      'WEBVTT\n\n00:00:01.000 --> 00:00:02.500\nЗдравствуйте, студенты! Сегодня мы продолжаем лекцию.\n',
+    );
+  });
+});

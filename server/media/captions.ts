@@ -1,5 +1,7 @@
-// Caption files the instructor attaches: WebVTT as it is (checked), SRT converted to WebVTT. Pure.
+// Caption files the instructor attaches: WebVTT as it is (checked), SRT converted to WebVTT, from
+// UTF-8 or the code page an older tool wrote (decode-text.ts). Pure.
 import { AppError } from '../errors.ts';
+import { decodeText } from '../text/decode-text.ts';
 
 export const CAPTION_MAX_BYTES = 2 * 1024 * 1024;
 const cueTime = /^(\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}\s+-->\s+(\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}/;
@@ -21,13 +23,9 @@ function vttTime(time: string): string {
  */
 export function toWebVtt(bytes: Uint8Array): string {
   if (bytes.byteLength === 0 || bytes.byteLength > CAPTION_MAX_BYTES) throw invalid();
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw invalid();
-  }
-  text = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const decoded = decodeText(bytes);
+  if (decoded === null) throw invalid();
+  const text = decoded.replace(/\r\n?/g, '\n');
   const isVtt = /^WEBVTT(?:[ \t].*)?(?:\n|$)/.test(text);
   const blocks = text
     .split(/\n{2,}/)

@@ -156,7 +156,7 @@ export async function probe(binaries: Binaries, file: string): Promise<Probe> {
   if (!video && !audio) throw refuse('no_streams');
   const durationSeconds = Number(data.format.duration);
   if (!Number.isFinite(durationSeconds) || durationSeconds <= 0) throw refuse('not_media');
-  if (durationSeconds > LIMITS.maxSeconds) throw refuse('too_long', { hours: LIMITS.maxSeconds / 3600 });
+  if (durationSeconds > LIMITS.maxSeconds) throw refuse('too_long', { count: LIMITS.maxSeconds / 3600 });
   let sourceVideo: Source['video'] = null;
   if (video) {
     const width = video.width ?? 0;

@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Principal, type Actor } from '../auth/permissions.ts';
 import { loadCabinetScope } from '../cabinets/scope.ts';
 import { AppError } from '../errors.ts';
+import { decodeText } from '../text/decode-text.ts';
 import {
   exportGift,
   importAiken,
@@ -39,12 +40,8 @@ export async function importQuestions(
   await ownBank(db, actor.user, cabinetId);
   if (bytes.byteLength === 0 || bytes.byteLength > MAX_BANK_FILE_BYTES)
     throw new AppError('invalid_input', 'quiz.import.file_size');
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new AppError('invalid_input', 'quiz.import.not_utf8');
-  }
+  const text = decodeText(bytes);
+  if (text === null) throw new AppError('invalid_input', 'quiz.import.not_text');
   const { questions, problems } = await parse(format, text);
   if (questions.length) {
     await db.transaction().execute(async (trx) => {

@@ -167,7 +167,8 @@ async function imported(
 
 const identities = (server: TestServer, userId: string) =>
   server.services.db.selectFrom('external_identity').selectAll().where('user_id', '=', userId).execute();
-const translated = (key: keyof typeof ky.sso, email = '') => ky.sso[key].replace('{{email}}', email);
+const translated = (key: Exclude<keyof typeof ky.sso, `${string}_${string}`>, email = '') =>
+  ky.sso[key].replace('{{email}}', email);
 
 describe('single sign-on', () => {
   it('signs in an imported instructor by verified e-mail, then by the remembered subject', async () => {

@@ -4,7 +4,7 @@ import { Form } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import type { PeoplePickers } from '../../../server/admin/people-search.ts';
 import type { PersonPage } from '../../../server/admin/person-page.ts';
-import { formatTimestamp } from '../format.ts';
+import { formatTimestamp } from '../../../server/common/format.ts';
 
 export function Groups({
   data,

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { PeoplePickers } from '../../../server/admin/people-search.ts';
 import type { PersonPage } from '../../../server/admin/person-page.ts';
 import { importRoles } from '../../../server/common/import-kinds.ts';
-import { formatTimestamp } from '../format.ts';
+import { formatTimestamp } from '../../../server/common/format.ts';
 
 export function Roles({
   roles,

@@ -3,7 +3,7 @@
 import { Form, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import type { AssignmentPage, SubmissionView } from '../../../server/assignments/assignment-page.ts';
-import { formatBytes } from '../format.ts';
+import { formatBytes, formatNumber } from '../../../server/common/format.ts';
 import { LocalTime } from '../local-time.tsx';
 import { Uploader } from '../upload/uploader.tsx';
 
@@ -17,7 +17,7 @@ function SubmitForm({ page, mine, chunkSize }: { page: AssignmentPage; mine: Min
     <>
       <p className="muted">
         {t('assignment.fileRules', {
-          files: rules.maxFiles,
+          count: rules.maxFiles,
           size: formatBytes(rules.maxFileBytes, t),
           types: rules.allowedExtensions.join(', ') || t('assignment.anyType'),
         })}
@@ -75,7 +75,10 @@ export function MyWork({ page, mine, chunkSize }: { page: AssignmentPage; mine: 
       <h2>{t('assignment.myWork')}</h2>
       {mine.grade ? (
         <p className="grade" data-testid="my-grade">
-          {t('assignment.gradeShown', { score: mine.grade.score, max: page.rules.maxScore })}
+          {t('assignment.gradeShown', {
+            score: formatNumber(mine.grade.score, t),
+            max: formatNumber(page.rules.maxScore, t),
+          })}
           {mine.grade.feedback ? ` — ${mine.grade.feedback}` : ''}
         </p>
       ) : null}

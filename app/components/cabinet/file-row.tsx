@@ -3,7 +3,7 @@
 import { Form, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import type { CabinetFileView } from '../../../server/cabinets/cabinet-page.ts';
-import { formatBytes, formatDuration } from '../format.ts';
+import { formatBytes, formatDuration } from '../../../server/common/format.ts';
 import { CaptionForm } from './caption-form.tsx';
 
 /** "processing 40% · 3 ahead · about 2 min left", as the file's state has it. */

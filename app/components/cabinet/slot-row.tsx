@@ -2,7 +2,7 @@
 // plan), the item delivered in it, and for the instructor the forms and the upload that fill it.
 import { useTranslation } from 'react-i18next';
 import type { CabinetItemView, CabinetPage, CabinetSlotView } from '../../../server/cabinets/cabinet-page.ts';
-import { formatDate } from '../format.ts';
+import { formatDate } from '../../../server/common/format.ts';
 import { Uploader } from '../upload/uploader.tsx';
 import { AssignmentForm, QuizForm } from './assessment-forms.tsx';
 import { ItemBlock } from './item-block.tsx';

@@ -2,7 +2,7 @@
 // lecture's thumbnails file: `sheet.jpg#xywh=x,y,w,h` for each stretch of time).
 import { useEffect, useState, type PointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatClock } from '../format.ts';
+import { formatClock } from '../../../server/common/format.ts';
 
 type Thumb = { start: number; end: number; url: string; x: number; y: number; w: number; h: number };
 

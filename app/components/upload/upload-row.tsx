@@ -1,7 +1,7 @@
 // One file in the upload queue: its progress, speed and time left, its error, and what can be done.
 import { useTranslation } from 'react-i18next';
 import type { UploadEntry } from '../../hooks/use-upload-queue.ts';
-import { formatBytes, formatDuration } from '../format.ts';
+import { formatBytes, formatDuration } from '../../../server/common/format.ts';
 
 type Props = { entry: UploadEntry; onPause: () => void; onResume: () => void; onCancel: () => void };
 

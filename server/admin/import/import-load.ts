@@ -86,7 +86,7 @@ async function loadSheet(
     }
     rows += 1;
     if (rows > limits.maxRowsPerSheet)
-      throw new ImportProblem('too_many_rows', { source, max: limits.maxRowsPerSheet });
+      throw new ImportProblem('too_many_rows', { source, count: limits.maxRowsPerSheet });
     const fields = header.fields;
     const parsed = parseRow(kind, fields, cells);
     const rowProblems = [...parsed.problems];

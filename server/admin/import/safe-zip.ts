@@ -51,7 +51,7 @@ export async function openSafeZip(path: string, limits: ZipLimits): Promise<Safe
             );
         }
         if (entries.size > limits.maxEntries)
-          return reject(new ImportProblem('zip_too_many_entries', { max: limits.maxEntries }));
+          return reject(new ImportProblem('zip_too_many_entries', { count: limits.maxEntries }));
         if (unpacked > limits.maxUnpackedBytes)
           return reject(
             new ImportProblem('zip_too_large_unpacked', { maxMib: Math.floor(limits.maxUnpackedBytes / 2 ** 20) }),

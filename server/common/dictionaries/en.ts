@@ -17,7 +17,7 @@ export const en = {
     password: 'Password',
     submit: 'Log in',
     invalid: 'Wrong email or password.',
-    busy: 'Many people are signing in right now. Try again in {{seconds}} seconds.',
+    busy: 'Many people are signing in right now. Try again in {{seconds}} s.',
     throttled: 'Too many failed attempts. Try again in {{seconds}} s.',
     demoHint: 'Demo accounts use the password kabinet-demo.',
     useSso: "This account signs in through the university's single sign-on: use the button above.",
@@ -40,12 +40,12 @@ export const en = {
     conflict:
       'This university account does not match the Kabinet account with this address. Ask the administrator to check it.',
     disabled: 'Your account is disabled. Ask the administrator.',
-    unavailable: "The university's sign-in service is not answering. Try again in {{seconds}} seconds.",
+    unavailable: "The university's sign-in service is not answering. Try again in {{seconds}} s.",
   },
   errors: {
     storage_full: 'The server’s storage is full. Your work was not saved; please tell the administrator.',
     bad_url: 'This address is not valid.',
-    busy: 'The server is busy right now. Try again in {{seconds}} seconds.',
+    busy: 'The server is busy right now. Try again in {{seconds}} s.',
     unauthorized: 'Please log in.',
     forbidden: 'You are not allowed to do this.',
     not_found: 'Not found.',
@@ -192,7 +192,7 @@ export const en = {
     completed: 'Completed (≥ 90 %)',
   },
   captions: {
-    invalid: 'This is not a WebVTT or SRT caption file (UTF-8, at most 2 MB, with at least one cue).',
+    invalid: 'This is not a WebVTT or SRT caption file (UTF-8 or Windows-1251, at most 2 MB, with at least one cue).',
     language: "Choose the captions' language: Kyrgyz, Russian or English.",
   },
   assignment: {
@@ -209,7 +209,8 @@ export const en = {
     acceptLate: 'accepted, marked late',
     refuseLate: 'not accepted',
     maxScore: 'Maximum score',
-    maxScoreShown: 'up to {{max}} points',
+    maxScoreShown_one: 'up to {{count}} point',
+    maxScoreShown_other: 'up to {{count}} points',
     allowedExtensions: 'Allowed file types (empty: any document or image)',
     maxFiles: 'Files per student',
     maxFileMib: 'Largest file, MB',
@@ -217,7 +218,8 @@ export const en = {
     timeLeft: '{{days}} d {{clock}} left',
     myWork: 'My work',
     gradeShown: 'Grade: {{score}} of {{max}}',
-    fileRules: 'Up to {{files}} files of at most {{size}} each; types: {{types}}.',
+    fileRules_one: 'One file of at most {{size}}; types: {{types}}.',
+    fileRules_other: 'Up to {{count}} files of at most {{size}} each; types: {{types}}.',
     anyType: 'any document or image',
     addFiles: 'Add files',
     text: 'Comment or answer (optional)',
@@ -244,7 +246,8 @@ export const en = {
     not_open: 'The assignment is not open yet.',
     closed: 'The deadline has passed; submissions are no longer accepted.',
     type_not_allowed: '{{name}}: this assignment accepts {{allowed}}.',
-    too_many_files: 'At most {{max}} files per submission.',
+    too_many_files_one: 'At most {{count}} file per submission.',
+    too_many_files_other: 'At most {{count}} files per submission.',
     nothing_to_submit: 'Add a file or write an answer first.',
     score_above_max: 'The score is above the maximum ({{max}}).',
     not_submitted: 'This student has not submitted anything yet.',
@@ -307,7 +310,8 @@ export const en = {
     bad_attempts: 'Between 1 and 20 attempts.',
     bad_draw_count: 'Draw 1 to 500 questions, or leave it empty for all.',
     empty_bank: 'The question bank is empty: import questions first.',
-    draw_above_bank: 'The bank has only {{count}} questions.',
+    draw_above_bank_one: 'The bank has only {{count}} question.',
+    draw_above_bank_other: 'The bank has only {{count}} questions.',
     opens_after_close: 'The test must open before it closes.',
     not_open: 'The test is not open yet.',
     closed: 'The test is closed.',
@@ -336,22 +340,23 @@ export const en = {
       aiken_no_answer: 'no ANSWER line naming one of the options',
       too_many: 'more than 2000 questions in one file',
       file_size: 'Choose a text file of at most 2 MB.',
-      not_utf8: 'The file is not UTF-8 text.',
+      not_text: 'The file is not text, or its encoding cannot be told: save it as UTF-8.',
       too_complex: 'The file is too complex to read in time. Split it into several files.',
     },
   },
   reuse: {
     title: 'Copy from a previous term',
-    counts: '{{items}} items, {{questions}} questions',
+    counts: 'items: {{items}}, questions: {{questions}}',
     copy: 'Copy',
     explain:
       'Items go into the same slots as drafts (dates moved to this term), files are shared, not uploaded again; slots that already hold something are kept.',
-    done: 'Copied: {{items}} items, {{files}} files, {{questions}} questions; {{skipped}} slots already had something.',
+    done: 'Copied: items {{items}}, files {{files}}, questions {{questions}}; slots that already had something: {{skipped}}.',
     badge: 'reused',
     already_copied: 'This cabinet has already been filled from a previous term.',
   },
   studyForm: { full_time: 'full-time', correspondence: 'correspondence', distance: 'distance' },
   report: {
+    pageTitle: 'Completeness report',
     refreshing: 'Figures are being brought up to date; shown as they were kept.',
     keptAsOf: 'Kept at',
     lectureMinutes: 'Lecture minutes',
@@ -405,7 +410,7 @@ export const en = {
     practicalHours: 'Practical hours per practical material',
     assessmentWeeks: 'Interim assessment weeks',
     save: 'Save and re-plan the cabinets',
-    done: 'Re-planned {{cabinets}} cabinets: {{added}} slots added, {{moved}} moved, {{removed}} removed, {{kept}} kept because they hold work.',
+    done: 'Cabinets re-planned: {{cabinets}}; slots added {{added}}, moved {{moved}}, removed {{removed}}, kept because they hold work {{kept}}.',
     bad_hours: 'Between 1 and 10 hours.',
     bad_weeks: 'Up to six weeks between 1 and 30, separated by commas.',
   },
@@ -413,7 +418,8 @@ export const en = {
     refused: {
       not_media: 'The file is not a video or audio recording that can be played (it may be damaged or cut short).',
       no_streams: 'The file has neither picture nor sound.',
-      too_long: 'The recording is longer than {{hours}} hours.',
+      too_long_one: 'The recording is longer than {{count}} hour.',
+      too_long_other: 'The recording is longer than {{count}} hours.',
       frame_too_large: 'The picture is larger than {{side}} pixels on a side.',
       processing_failed: 'Processing failed several times. Try again, or upload the file again.',
     },
@@ -589,7 +595,8 @@ export const en = {
       done: 'The term was created; teaching assignments copied: {{count}}.',
     },
     imports: {
-      invite: 'E-mail each of the {{count}} people this import adds a link to set their password',
+      invite_one: 'E-mail the {{count}} person this import adds a link to set their password',
+      invite_other: 'E-mail each of the {{count}} people this import adds a link to set their password',
       invited: 'Sign-in links e-mailed: {{count}}.',
       inviteUnavailable: 'Sign-in links go by e-mail, which is not set up here (SMTP_URL).',
       template: 'Download the template (XLSX)',
@@ -611,7 +618,7 @@ export const en = {
         applied: 'applied',
         failed: 'failed',
       },
-      reading: 'Reading and checking: {{rows}} rows so far…',
+      reading: 'Reading and checking: rows read {{rows}}…',
       writing: 'Checking each kind against the university: {{written}} of {{kinds}}…',
       failed: 'The import stopped unexpectedly. Upload the file again; if it happens again, tell your operator.',
       refused: 'Not applied: the file has problems. Fix them and upload again, or apply the valid rows only.',
@@ -664,16 +671,19 @@ export const en = {
   signIn: {
     title: 'Set your password',
     welcome: 'Welcome, {{name}}. Choose your password to sign in to Kabinet.',
-    newPassword: 'New password (at least {{min}} characters)',
+    newPassword_one: 'New password (at least {{count}} character)',
+    newPassword_other: 'New password (at least {{count}} characters)',
     confirm: 'The same password again',
     submit: 'Save and sign in',
     toLogin: 'Go to the login page',
     linkInvalid:
       'This sign-in link does not work: it was used already, it expired, or the account is disabled. Ask your administrator for a new one.',
     mismatch: 'The two passwords differ.',
-    passwordTooShort: 'The password must have at least {{min}} characters.',
+    passwordTooShort_one: 'The password must have at least {{count}} character.',
+    passwordTooShort_other: 'The password must have at least {{count}} characters.',
     passwordCommon: 'This password is among the most common ones: choose another.',
-    passwordTooLong: 'The password may have at most {{max}} characters.',
+    passwordTooLong_one: 'The password may have at most {{count}} character.',
+    passwordTooLong_other: 'The password may have at most {{count}} characters.',
     mailSubject: 'Your sign-in link to Kabinet',
     mailText:
       'Hello, {{name}}.\n\nOpen this link to set your password for Kabinet (it works once, within {{hours}} hours):\n{{url}}\n\nIf you did not expect this e-mail, ignore it.',
@@ -704,7 +714,8 @@ export const en = {
     },
     problems: {
       not_a_zip: 'The file is not a valid XLSX workbook or zip archive.',
-      zip_too_many_entries: 'The archive holds more than {{max}} files.',
+      zip_too_many_entries_one: 'The archive holds more than {{count}} file.',
+      zip_too_many_entries_other: 'The archive holds more than {{count}} files.',
       zip_too_large_unpacked:
         'The file unpacks to more than {{maxMib}} MB; it is refused (limit {{maxMib}} MB unpacked).',
       unreadable_workbook: 'The workbook could not be read. Save it again as .xlsx and retry.',
@@ -712,7 +723,8 @@ export const en = {
       unknown_sheet: 'Unknown sheet or file "{{name}}". Expected one of: {{kinds}}.',
       no_sheets: 'The file holds no sheet or CSV file to import.',
       file_too_large: 'The file is larger than {{maxMib}} MB, the limit for an import.',
-      too_many_rows: '"{{source}}" has more than {{max}} rows, the limit for one sheet.',
+      too_many_rows_one: '"{{source}}" has more than {{count}} row, the limit for one sheet.',
+      too_many_rows_other: '"{{source}}" has more than {{count}} rows, the limit for one sheet.',
       duplicate_sheet: 'The kind "{{kind}}" is given twice: "{{first}}" and "{{second}}".',
       empty_sheet: 'The sheet is empty (no header row).',
       no_admin_left: 'This import would leave no active administrator. It is refused.',
@@ -783,5 +795,10 @@ export const en = {
   },
 };
 
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
+/**
+ * Plural forms are i18next's suffixed keys (`key_one`, `key_other`): a language whose grammar has more
+ * forms (Russian: `_few`, `_many`) adds them; dictionaries.test.ts checks each has its own set.
+ */
+type MorePluralForms = { [key: `${string}_${'zero' | 'two' | 'few' | 'many'}`]: string };
+type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> } & MorePluralForms;
 export type Dictionary = Widen<typeof en>;

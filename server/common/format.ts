@@ -1,4 +1,5 @@
-// Human-readable sizes, speeds and durations in the page's language.
+// Numbers, sizes, durations, dates and times in the page's language: the one formatting path for the
+// server's render, the browser's and the exports, so that a page hydrates with the text it was sent.
 import type { TFunction } from 'i18next';
 
 /**
@@ -8,6 +9,11 @@ import type { TFunction } from 'i18next';
  */
 function decimal(value: number, t: TFunction): string {
   return String(value).replace('.', t('units.decimal'));
+}
+
+/** A score or other measure, to two decimals at most, with the page language's decimal mark. */
+export function formatNumber(value: number, t: TFunction): string {
+  return decimal(Math.round(value * 100) / 100, t);
 }
 
 export function formatBytes(bytes: number, t: TFunction): string {
