@@ -8,6 +8,7 @@ import type { Rollup } from '../../server/reports/rollups.ts';
 import type { QualitySignals } from '../../server/reports/quality.ts';
 import { LocalTime } from './local-time.tsx';
 import { levelClass, percent } from './report-levels.ts';
+import { ScrollTable } from './scroll-table.tsx';
 
 /** The date the report stands at (GET `asOf`, empty: now). */
 export function AsOfForm() {
@@ -39,12 +40,49 @@ export function RefreshingNote({ keptAsOf, timeZone }: { keptAsOf: string | null
   );
 }
 
-/** One line with the unit's completeness, timeliness and counts. */
-export function TotalsLine({ summary, testId }: { summary: Summary; testId: string }) {
+/**
+ * The report's downloads (XLSX; CSV separated as the reader's Excel expects first, the other
+ * second) and its printout. `base` is the page's path; the "as of" date goes along.
+ */
+export function ExportLinks({ base }: { base: string }) {
+  const { t, i18n } = useTranslation();
+  const [params] = useSearchParams();
+  const asOf = params.get('asOf');
+  const href = (format: string, sep?: string) => {
+    const query = new URLSearchParams();
+    if (asOf) query.set('asOf', asOf);
+    if (sep) query.set('sep', sep);
+    return `${base}.${format}${query.size ? `?${query}` : ''}`;
+  };
+  const separators = i18n.language === 'en' ? (['comma', 'semicolon'] as const) : (['semicolon', 'comma'] as const);
+  return (
+    <p className="no-print export-links">
+      {t('report.export')}{' '}
+      <a href={href('xlsx')} data-testid="export-xlsx">
+        XLSX
+      </a>
+      {separators.map((sep) => (
+        <span key={sep}>
+          {' · '}
+          <a href={href('csv', sep)} data-testid={`export-csv-${sep}`}>
+            {t(sep === 'comma' ? 'report.csvComma' : 'report.csvSemicolon')}
+          </a>
+        </span>
+      ))}{' '}
+      <button type="button" onClick={() => window.print()}>
+        {t('report.print')}
+      </button>
+    </p>
+  );
+}
+
+/** One line with the unit's completeness, timeliness and counts, named by the unit. */
+export function TotalsLine({ unit, summary, testId }: { unit: string; summary: Summary; testId: string }) {
   const { t } = useTranslation();
   return (
     <p className="summary" data-testid={testId}>
       {t('report.totals', {
+        unit,
         completeness: percent(summary.completeness),
         timeliness: percent(summary.timeliness),
         overdue: summary.total.overdue,
@@ -81,29 +119,48 @@ export function QualityCells({ quality }: { quality: QualitySignals }) {
   );
 }
 
-/** A faculty's or the university's report page: back home, its title, and the roll-up. */
+/** A faculty's or the university's report page: the way back (up a level, or home), its title, and the roll-up. */
 export function RollupPage({
   title,
   rollup,
+  base,
   linkTo,
 }: {
   title: string;
   rollup: Rollup;
+  /** The page's path, which its downloads extend (`.xlsx`, `.csv`). */
+  base: string;
   linkTo: (id: string) => string;
 }) {
   const { t } = useTranslation();
   return (
     <section className="report">
       <p className="no-print">
-        <Link to="/">← {t('nav.home')}</Link>
+        {rollup.up ? (
+          <Link to={rollup.up.to} data-testid="report-up">
+            ← {t('report.university')}
+          </Link>
+        ) : (
+          <Link to="/">← {t('nav.home')}</Link>
+        )}
       </p>
       <h1>{title}</h1>
-      <RollupTable rollup={rollup} linkTo={linkTo} />
+      <RollupTable rollup={rollup} title={title} base={base} linkTo={linkTo} />
     </section>
   );
 }
 
-export function RollupTable({ rollup, linkTo }: { rollup: Rollup; linkTo: (id: string) => string }) {
+function RollupTable({
+  rollup,
+  title,
+  base,
+  linkTo,
+}: {
+  rollup: Rollup;
+  title: string;
+  base: string;
+  linkTo: (id: string) => string;
+}) {
   const { t } = useTranslation();
   const [params] = useSearchParams();
   const asOf = params.get('asOf');
@@ -112,37 +169,39 @@ export function RollupTable({ rollup, linkTo }: { rollup: Rollup; linkTo: (id: s
     <>
       <AsOfForm />
       {rollup.refreshing ? <RefreshingNote keptAsOf={null} timeZone={rollup.term.timeZone} /> : null}
-      <TotalsLine summary={rollup.total} testId="rollup-total" />
-      <table className="roster report-table" data-testid="rollup-table">
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>{t('report.unit')}</th>
-            <th>{t('report.cabinets')}</th>
-            <th>{t('report.completeness')}</th>
-            <th>{t('report.timeliness')}</th>
-            <th>{t('report.overdue')}</th>
-            <QualityHeaders />
-          </tr>
-        </thead>
-        <tbody>
-          {rollup.rows.map((row, i) => (
-            <tr key={row.id} data-testid="rollup-row">
-              <td>{i + 1}</td>
-              <td>
-                <Link to={withDate(linkTo(row.id))} data-testid="rollup-link">
-                  {row.name}
-                </Link>
-              </td>
-              <td>{row.cabinets}</td>
-              <td className={levelClass(row.completeness)}>{percent(row.completeness)}</td>
-              <td className={levelClass(row.timeliness)}>{percent(row.timeliness)}</td>
-              <td>{row.total.overdue}</td>
-              <QualityCells quality={row.quality} />
+      <ExportLinks base={base} />
+      <TotalsLine unit={title} summary={rollup.total} testId="rollup-total" />
+      <ScrollTable label={t('report.pageTitle')}>
+        <table className="roster report-table" data-testid="rollup-table">
+          <thead>
+            <tr>
+              <th>{t('report.unit')}</th>
+              <th>{t('report.cabinets')}</th>
+              <th>{t('report.completeness')}</th>
+              <th>{t('report.timeliness')}</th>
+              <th>{t('report.overdue')}</th>
+              <QualityHeaders />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rollup.rows.map((row, i) => (
+              <tr key={row.id} data-testid="rollup-row">
+                <td>
+                  {i + 1}.{' '}
+                  <Link to={withDate(linkTo(row.id))} data-testid="rollup-link">
+                    {row.name}
+                  </Link>
+                </td>
+                <td>{row.cabinets}</td>
+                <td className={levelClass(row.completeness)}>{percent(row.completeness)}</td>
+                <td className={levelClass(row.timeliness)}>{percent(row.timeliness)}</td>
+                <td>{row.total.overdue}</td>
+                <QualityCells quality={row.quality} />
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollTable>
     </>
   );
 }

@@ -21,6 +21,11 @@ let previousCabinetId: string;
 const context = () => ({ services: server.services, clientIp: '10.0.0.1' });
 const db = () => server.services.db;
 const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(30_000)]);
+/** An MP4's signature: a lecture slot takes recordings only. */
+const mp4 = Buffer.concat([
+  Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'),
+  randomBytes(30_000),
+]);
 
 const cabinetPost = async (account: string, cabinetId: string, fields: Record<string, string>) =>
   settle(async () =>
@@ -81,11 +86,11 @@ beforeAll(async () => {
     .execute();
   const practical = oldSlots.find((s) => s.kind === 'practical_material' && s.number === 2)!;
   const lecture = oldSlots.find((s) => s.kind === 'lecture_video' && s.number === 1)!;
-  for (const [slot, filename] of [
-    [practical, 'Практика-2.pdf'],
-    [lecture, 'Лекция-1-конспект.pdf'],
+  for (const [slot, filename, bytes] of [
+    [practical, 'Практика-2.pdf', pdf],
+    [lecture, 'Лекция-1.mp4', mp4],
   ] as const) {
-    const { finish } = await tusUploadWhole(server.url, pdf, {
+    const { finish } = await tusUploadWhole(server.url, bytes, {
       cookie: await server.cookieFor('instructor'),
       metadata: { cabinetId: previousCabinetId, slotId: slot.id, filename },
     });
@@ -134,12 +139,12 @@ beforeAll(async () => {
     },
   );
   // This term's lecture 1 already has something: the copy keeps it.
-  const { finish } = await tusUploadWhole(server.url, pdf, {
+  const { finish } = await tusUploadWhole(server.url, mp4, {
     cookie: await server.cookieFor('instructor'),
     metadata: {
       cabinetId: current.cabinetId,
       slotId: current.slots.find((s) => s.kind === 'lecture_video' && s.number === 1)!.id,
-      filename: 'Жаңы.pdf',
+      filename: 'Жаңы.mp4',
     },
   });
   expect(finish?.status).toBe(204);

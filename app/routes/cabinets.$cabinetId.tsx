@@ -16,7 +16,7 @@ import type { Services } from '../../server/services.ts';
 import { AssignmentForm, QuizForm } from '../components/cabinet/assessment-forms.tsx';
 import { CopyFromTerm } from '../components/cabinet/copy-from-term.tsx';
 import { ItemBlock } from '../components/cabinet/item-block.tsx';
-import { SlotRow } from '../components/cabinet/slot-row.tsx';
+import { Weeks } from '../components/cabinet/weeks.tsx';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 import { useLiveProcessing } from '../hooks/use-live-processing.ts';
 import { titled } from '../components/page-title.ts';
@@ -133,7 +133,13 @@ function CabinetHead({ page }: { page: Page }) {
   return (
     <>
       <p>
-        <Link to="/">← {t('nav.home')}</Link>
+        {page.reportLink ? (
+          <Link to={page.reportLink} data-testid="report-back">
+            ← {t('report.back')}
+          </Link>
+        ) : (
+          <Link to="/">← {t('nav.home')}</Link>
+        )}
       </p>
       <h1>
         {page.subjectName} <span className="muted">{page.subjectCode}</span>
@@ -152,32 +158,6 @@ function CabinetHead({ page }: { page: Page }) {
       ) : null}
     </>
   );
-}
-
-/** The plan's weeks with their slots: students see what is there, the instructor and staff the whole plan. */
-function Weeks({ page, chunkSize, currentWeek }: { page: Page; chunkSize: number; currentWeek: number }) {
-  const { t } = useTranslation();
-  const itemBySlot = new Map(page.items.filter((item) => item.slotId).map((item) => [item.slotId, item]));
-  const weeks = Array.from({ length: page.term.weeks }, (_, i) => i + 1);
-  const visibleSlots = (week: number) =>
-    page.slots.filter((slot) => slot.week === week && (page.seesPlan || itemBySlot.has(slot.id)));
-  return weeks.map((week) => {
-    const slots = visibleSlots(week);
-    if (slots.length === 0) return null;
-    return (
-      <section key={week} id={`week-${week}`} className={`week${week === currentWeek ? ' current' : ''}`}>
-        <h2>
-          {t('term.week', { week })}{' '}
-          {week === currentWeek ? <span className="badge current">{t('term.currentWeek')}</span> : null}
-        </h2>
-        <ul className="slots">
-          {slots.map((slot) => (
-            <SlotRow key={slot.id} slot={slot} item={itemBySlot.get(slot.id)} page={page} chunkSize={chunkSize} />
-          ))}
-        </ul>
-      </section>
-    );
-  });
 }
 
 /** A new extra item (not in a plan slot); the request key makes a double submit create one. */
@@ -240,13 +220,6 @@ export default function CabinetPage() {
       {result?.result?.copied ? (
         <p className="notice" role="status" data-testid="copy-result">
           {t('reuse.done', result.result.copied)}
-        </p>
-      ) : null}
-      {currentWeek >= 1 && currentWeek <= page.term.weeks ? (
-        <p>
-          <a href={`#week-${currentWeek}`}>
-            {t('term.week', { week: currentWeek })} · {t('term.currentWeek')} ↓
-          </a>
         </p>
       ) : null}
       {result?.error ? (

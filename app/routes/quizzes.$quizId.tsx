@@ -14,6 +14,7 @@ import { LocalTime } from '../components/local-time.tsx';
 import { QuizAttempt } from '../components/quiz-attempt.tsx';
 import { QuestionBody } from '../components/quiz-question.tsx';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
+import { ScrollTable } from '../components/scroll-table.tsx';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -99,24 +100,26 @@ function StudentView({ page, now }: { page: Page; now: string }) {
   return (
     <section>
       {mine.attempts.length ? (
-        <table className="attempts" data-testid="my-attempts">
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>{t('quiz.finishedAt')}</th>
-              <th>{t('assignment.scoreLabel')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {mine.attempts.map((attempt) => (
-              <tr key={attempt.id}>
-                <td>{attempt.number}</td>
-                <td>{attempt.finishedAt ? <LocalTime iso={attempt.finishedAt} termZone={rules.timeZone} /> : '—'}</td>
-                <td data-testid="attempt-score">{score(attempt.score, rules.maxScore, t)}</td>
+        <ScrollTable label={t('quiz.attempts')}>
+          <table className="attempts" data-testid="my-attempts">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>{t('quiz.finishedAt')}</th>
+                <th>{t('assignment.scoreLabel')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {mine.attempts.map((attempt) => (
+                <tr key={attempt.id}>
+                  <td>{attempt.number}</td>
+                  <td>{attempt.finishedAt ? <LocalTime iso={attempt.finishedAt} termZone={rules.timeZone} /> : '—'}</td>
+                  <td data-testid="attempt-score">{score(attempt.score, rules.maxScore, t)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollTable>
       ) : null}
       {mine.best !== null ? (
         <p className="grade" data-testid="quiz-best">
@@ -203,55 +206,59 @@ function Results({ page }: { page: Page }) {
   return (
     <section>
       <h2>{t('quiz.results')}</h2>
-      <table className="roster" data-testid="quiz-results">
-        <thead>
-          <tr>
-            <th>{t('progress.student')}</th>
-            <th>{t('progress.group')}</th>
-            <th>{t('assignment.statusLabel')}</th>
-            <th>{t('quiz.attempts')}</th>
-            <th>{t('quiz.bestLabel')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {results.rows.map((row) => (
-            <tr key={row.studentId} data-testid="result-row" data-status={row.status}>
-              <td>{row.name}</td>
-              <td>{row.group}</td>
-              <td>{t(`quiz.status.${row.status}`)}</td>
-              <td>
-                {row.attempts.map((attempt) => (
-                  <AttemptCell key={attempt.id} attempt={attempt} page={page} />
-                ))}
-              </td>
-              <td data-testid="result-best">{score(row.best, rules.maxScore, t)}</td>
+      <ScrollTable label={t('quiz.results')}>
+        <table className="roster" data-testid="quiz-results">
+          <thead>
+            <tr>
+              <th>{t('progress.student')}</th>
+              <th>{t('progress.group')}</th>
+              <th>{t('assignment.statusLabel')}</th>
+              <th>{t('quiz.attempts')}</th>
+              <th>{t('quiz.bestLabel')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {results.rows.map((row) => (
+              <tr key={row.studentId} data-testid="result-row" data-status={row.status}>
+                <td>{row.name}</td>
+                <td>{row.group}</td>
+                <td>{t(`quiz.status.${row.status}`)}</td>
+                <td>
+                  {row.attempts.map((attempt) => (
+                    <AttemptCell key={attempt.id} attempt={attempt} page={page} />
+                  ))}
+                </td>
+                <td data-testid="result-best">{score(row.best, rules.maxScore, t)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollTable>
       <h2>{t('quiz.byQuestion')}</h2>
-      <table className="roster" data-testid="question-stats">
-        <thead>
-          <tr>
-            <th>{t('quiz.question')}</th>
-            <th>{t('quiz.shown')}</th>
-            <th>{t('quiz.answered')}</th>
-            <th>{t('quiz.right')}</th>
-            <th>{t('quiz.averageCredit')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {results.questions.map((stat) => (
-            <tr key={stat.questionId}>
-              <td>{stat.title}</td>
-              <td>{stat.shown}</td>
-              <td>{stat.answered}</td>
-              <td>{stat.right}</td>
-              <td>{Math.round(stat.averageCredit * 100)}%</td>
+      <ScrollTable label={t('quiz.byQuestion')}>
+        <table className="roster" data-testid="question-stats">
+          <thead>
+            <tr>
+              <th>{t('quiz.question')}</th>
+              <th>{t('quiz.shown')}</th>
+              <th>{t('quiz.answered')}</th>
+              <th>{t('quiz.right')}</th>
+              <th>{t('quiz.averageCredit')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {results.questions.map((stat) => (
+              <tr key={stat.questionId}>
+                <td>{stat.title}</td>
+                <td>{stat.shown}</td>
+                <td>{stat.answered}</td>
+                <td>{stat.right}</td>
+                <td>{Math.round(stat.averageCredit * 100)}%</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollTable>
     </section>
   );
 }

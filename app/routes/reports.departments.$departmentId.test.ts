@@ -154,9 +154,22 @@ describe('department report', () => {
     expect(math.getCell(1).value).toBe(cabinet.user.fullName);
     expect(sheet.getRow(sheet.rowCount).font?.bold).toBe(true);
     expect(sheet.getRow(sheet.rowCount).getCell(10).value).toBe(report.total.total.overdue);
+    // Counts are text (Excel reads `1/32` as a date), shares are numbers formatted as percentages.
+    const practicals = report.rows.find((r) => r.cabinetId === cabinet.cabinetId)!.measures.byKind.practical_material;
+    const practicalCell = `${practicals.required} ичинен ${practicals.delivered}`;
+    expect(practicals.delivered).toBeGreaterThan(0);
+    expect(math.getCell(6).value).toBe(practicalCell);
+    expect(math.getCell(8).numFmt).toBe('0%');
+    expect(typeof math.getCell(8).value).toBe('number');
     const csv = Buffer.from(await ((await call(csvLoader, 'dean')) as Response).arrayBuffer());
     expect(csv.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
-    expect(csv.toString('utf8')).toContain('MATH-101');
+    const mathLine = csv
+      .toString('utf8')
+      .split(/\r?\n/)
+      .find((line) => line.includes('MATH-101'))!;
+    // Kyrgyz readers' Excel separates with `;`; the share is written as a percentage, never a raw fraction.
+    expect(mathLine.split(';')[5]).toBe(practicalCell);
+    expect(mathLine.split(';')[7]).toMatch(/^\d{1,3}%$/);
     expect(statusOf(await call(xlsxLoader, 'instructor'))).toBe(403);
     expect(statusOf(await call(csvLoader, 'head2'))).toBe(403);
   });

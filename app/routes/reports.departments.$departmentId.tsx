@@ -2,7 +2,7 @@
 // completeness, timeliness and what is overdue, as of any date in the term; filters and sorting;
 // a summary per instructor; the department week by week; drill-down into any cabinet.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
+import { Link, useActionData, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { departmentReport } from '../../server/reports/department-report.ts';
@@ -12,7 +12,7 @@ import { ByInstructorTable, CabinetTable } from '../components/report/cabinet-ta
 import { OverdueList } from '../components/report/overdue-list.tsx';
 import { PolicyForm } from '../components/report/policy-form.tsx';
 import { WeekChart } from '../components/report/week-chart.tsx';
-import { AsOfForm, RefreshingNote, TotalsLine } from '../components/rollup-table.tsx';
+import { AsOfForm, ExportLinks, RefreshingNote, TotalsLine } from '../components/rollup-table.tsx';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 import { titled } from '../components/page-title.ts';
 
@@ -51,14 +51,18 @@ export default function DepartmentReportPage() {
   const { t } = useTranslation();
   const report = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
-  const [params] = useSearchParams();
-  const asOf = params.get('asOf') ? `?asOf=${params.get('asOf')}` : '';
   const remindedId = (answer?.result && 'remindedId' in answer.result ? answer.result.remindedId : null) ?? null;
   const replanned = (answer?.result && 'replanned' in answer.result ? answer.result.replanned : null) ?? null;
   return (
     <section className="report">
-      <p>
-        <Link to="/">← {t('nav.home')}</Link>
+      <p className="no-print">
+        {report.up ? (
+          <Link to={report.up.to} data-testid="report-up">
+            ← {report.up.name}
+          </Link>
+        ) : (
+          <Link to="/">← {t('nav.home')}</Link>
+        )}
       </p>
       <h1>
         {report.department.name} <span className="muted">{report.department.facultyName}</span>
@@ -67,17 +71,8 @@ export default function DepartmentReportPage() {
       {report.refreshing ? (
         <RefreshingNote keptAsOf={report.refreshing.keptAsOf} timeZone={report.term.timeZone} />
       ) : null}
-      <p className="no-print">
-        {t('report.export')}{' '}
-        <a href={`/reports/departments/${report.department.id}.xlsx${asOf}`} data-testid="export-xlsx">
-          XLSX
-        </a>{' '}
-        <a href={`/reports/departments/${report.department.id}.csv${asOf}`}>CSV</a>{' '}
-        <button type="button" onClick={() => window.print()}>
-          {t('report.print')}
-        </button>
-      </p>
-      <TotalsLine summary={report.total} testId="department-total" />
+      <ExportLinks base={`/reports/departments/${report.department.id}`} />
+      <TotalsLine unit={report.department.name} summary={report.total} testId="department-total" />
       <WeekChart weeks={report.weeks} termWeeks={report.term.weeks} />
       <CabinetTable report={report} />
       <OverdueList report={report} error={answer?.error ?? null} remindedId={remindedId} />

@@ -17,5 +17,12 @@ export const meta = titled<typeof loader>('report.pageTitle', (data) => data.tit
 
 export default function FacultyReportPage() {
   const rollup = useLoaderData<typeof loader>();
-  return <RollupPage title={rollup.title} rollup={rollup} linkTo={(id) => `/reports/departments/${id}`} />;
+  return (
+    <RollupPage
+      title={rollup.title}
+      rollup={rollup}
+      base={`/reports/faculties/${rollup.id}`}
+      linkTo={(id) => `/reports/departments/${id}`}
+    />
+  );
 }

@@ -19,5 +19,12 @@ export const meta = titled('report.pageTitle');
 export default function UniversityReportPage() {
   const { t } = useTranslation();
   const rollup = useLoaderData<typeof loader>();
-  return <RollupPage title={t('report.university')} rollup={rollup} linkTo={(id) => `/reports/faculties/${id}`} />;
+  return (
+    <RollupPage
+      title={t('report.university')}
+      rollup={rollup}
+      base="/reports/university"
+      linkTo={(id) => `/reports/faculties/${id}`}
+    />
+  );
 }

@@ -9,6 +9,7 @@ import { watchPage } from '../../server/media/lectures.ts';
 import { LecturePlayer } from '../components/player/lecture-player.tsx';
 import { formatClock } from '../../server/common/format.ts';
 import { orRespond, requireUser } from '../guards.server.ts';
+import { ScrollTable } from '../components/scroll-table.tsx';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -61,33 +62,35 @@ export default function Watch() {
       {data.viewers ? (
         <section className="viewers">
           <h2>{t('progress.title')}</h2>
-          <table data-testid="viewers">
-            <thead>
-              <tr>
-                <th>{t('progress.student')}</th>
-                <th>{t('progress.group')}</th>
-                <th>{t('progress.watched')}</th>
-                <th>{t('progress.furthest')}</th>
-                <th>{t('progress.completed')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.viewers.rows.map((row) => (
-                <tr key={row.studentId} className={row.completed ? 'completed' : undefined}>
-                  <td>{row.name}</td>
-                  <td>{row.group}</td>
-                  <td>
-                    {formatClock(row.watchedSeconds)}
-                    {data.viewers!.durationSeconds
-                      ? ` (${Math.round((100 * row.watchedSeconds) / data.viewers!.durationSeconds)}%)`
-                      : ''}
-                  </td>
-                  <td>{formatClock(row.furthestSeconds)}</td>
-                  <td>{row.completed ? '✓' : ''}</td>
+          <ScrollTable label={t('progress.title')}>
+            <table data-testid="viewers">
+              <thead>
+                <tr>
+                  <th>{t('progress.student')}</th>
+                  <th>{t('progress.group')}</th>
+                  <th>{t('progress.watched')}</th>
+                  <th>{t('progress.furthest')}</th>
+                  <th>{t('progress.completed')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {data.viewers.rows.map((row) => (
+                  <tr key={row.studentId} className={row.completed ? 'completed' : undefined}>
+                    <td>{row.name}</td>
+                    <td>{row.group}</td>
+                    <td>
+                      {formatClock(row.watchedSeconds)}
+                      {data.viewers!.durationSeconds
+                        ? ` (${Math.round((100 * row.watchedSeconds) / data.viewers!.durationSeconds)}%)`
+                        : ''}
+                    </td>
+                    <td>{formatClock(row.furthestSeconds)}</td>
+                    <td>{row.completed ? '✓' : ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollTable>
         </section>
       ) : null}
     </main>

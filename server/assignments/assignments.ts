@@ -10,7 +10,7 @@ import { requirePermission, type CabinetScope, type Principal, type Actor } from
 import { createAssessment, localDateTime, type AssessmentPlace } from '../cabinets/assessment-items.ts';
 import { cabinetScopeQuery, isUuid, scopeOf } from '../cabinets/scope.ts';
 import { AppError } from '../errors.ts';
-import { extensionOf, kindByName } from '../uploads/file-types.ts';
+import { extensionOf, kindByName } from '../common/file-kinds.ts';
 
 const MiB = 1024 * 1024;
 

@@ -1,6 +1,6 @@
 // The cabinet page: its head, its plan's slots with their states and its items with their files,
 // as the person asking may see them.
-import { sql, type Kysely } from 'kysely';
+import { sql, type InferResult, type Kysely } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import { executePrepared, type Db } from '../../db/client.ts';
 import type {
@@ -56,6 +56,11 @@ export type CabinetItemView = {
 };
 /** delivered: a published item; overdue: due and not delivered; open: not due yet, not delivered. */
 export type SlotState = 'delivered' | 'overdue' | 'open';
+/**
+ * Why a slot is overdue, as its instructor can mend it: nothing there; there but not published; a
+ * lecture whose recording is not processed yet; a lecture item with no recording at all.
+ */
+export type OverdueReason = 'missing' | 'not_published' | 'not_processed' | 'no_recording';
 export type CabinetSlotView = {
   id: string;
   kind: SlotKind;
@@ -64,12 +69,28 @@ export type CabinetSlotView = {
   dueAt: string;
   title: string | null;
   state: SlotState;
+  /** For an overdue slot, why. */
+  reason: OverdueReason | null;
+  /** Delivered, but after its due moment. */
+  late: boolean;
 };
 
 /** A plan slot's state from its delivery moment (the `slot_delivery` view, which the reports count too). */
 export function slotState(dueAt: Date, deliveredAt: Date | null, now: Date): SlotState {
   if (deliveredAt && deliveredAt <= now) return 'delivered';
   return dueAt < now ? 'overdue' : 'open';
+}
+
+/** Why a slot of this kind with this item (if any) is not delivered (the `slot_delivery` rule, read back). */
+export function overdueReason(
+  kind: SlotKind,
+  item: { status: ItemStatus; files: Pick<CabinetFileView, 'fileKind'>[] } | undefined,
+): OverdueReason {
+  if (!item) return 'missing';
+  if (item.status !== 'published') return 'not_published';
+  if (kind !== 'lecture_video') return 'missing';
+  const recordings = item.files.filter((file) => file.fileKind === 'video' || file.fileKind === 'audio');
+  return recordings.length ? 'not_processed' : 'no_recording';
 }
 export type CabinetPage = {
   id: string;
@@ -81,6 +102,8 @@ export type CabinetPage = {
   canEdit: boolean;
   /** The whole plan with overdue and missing slots, and what was reused: the instructor and the staff above (`progress.view`), not students. */
   seesPlan: boolean;
+  /** The department's report, for the staff who may read it (the way back from a drill-down). */
+  reportLink: string | null;
   slots: CabinetSlotView[];
   items: CabinetItemView[];
 };
@@ -189,6 +212,39 @@ function cabinetItemsQuery(db: Kysely<Database>, cabinetId: string, withDrafts: 
 /** A timestamp read from a nested (JSON) row: a string there, a Date in a plain column. */
 const iso = (value: Date | string) => new Date(value).toISOString();
 
+type ItemRow = InferResult<ReturnType<typeof cabinetItemsQuery>>[number];
+
+/** An item as the page shows it, its lectures' place in the queue from `queue`. */
+function itemView(item: ItemRow, queue: Awaited<ReturnType<typeof queueViews>>): CabinetItemView {
+  return {
+    id: item.id,
+    slotId: item.slot_id,
+    title: item.title,
+    description: item.description,
+    status: item.status,
+    publishedAt: item.published_at?.toISOString() ?? null,
+    reused: item.copied_from_item_id !== null,
+    assignment: item.assignment ? { id: item.assignment.id, dueAt: iso(item.assignment.due_at) } : null,
+    quiz: item.quiz ? { id: item.quiz.id, closesAt: iso(item.quiz.closes_at) } : null,
+    files: item.files.map((file) => ({
+      id: file.id,
+      name: file.original_name,
+      byteSize: Number(file.byte_size),
+      contentType: file.content_type,
+      fileKind: file.file_kind,
+      processingState: file.processing_state,
+      processingProgress: file.processing_progress,
+      failure: file.failure_key ? { key: file.failure_key, params: file.failure_params ?? {} } : null,
+      durationSeconds: file.duration_seconds,
+      improving: file.processing_state === 'ready' && !file.hls_complete,
+      ahead: queue.get(file.id)?.ahead ?? null,
+      secondsLeft: queue.get(file.id)?.secondsLeft ?? null,
+      // Captions of lectures only (a caption row hangs off a video or audio file).
+      captions: file.file_kind === 'video' || file.file_kind === 'audio' ? (file.captions ?? []) : [],
+    })),
+  };
+}
+
 /**
  * Everything the cabinet page shows, as this user may see it. Three prepared queries (asked on
  * every load of the page, so planned once per connection): the head
@@ -215,6 +271,8 @@ export async function getCabinetPage(
   const inFlight = items.flatMap((item) => item.files.flatMap((file) => inFlightOf(file)));
   const queue = await queueViews(db, inFlight, now);
 
+  const itemViews = items.map((item) => itemView(item, queue));
+  const itemBySlot = new Map(itemViews.flatMap((item) => (item.slotId ? [[item.slotId, item] as const] : [])));
   return {
     id: cabinetId,
     subjectCode: head.code,
@@ -231,41 +289,21 @@ export async function getCabinetPage(
     },
     canEdit,
     seesPlan: can(user, 'progress.view', scope),
-    slots: slots.map((slot) => ({
-      id: slot.id,
-      kind: slot.kind,
-      number: slot.number,
-      week: slot.week,
-      dueAt: slot.due_at.toISOString(),
-      title: slot.title,
-      state: slotState(slot.due_at, slot.delivered_at, now),
-    })),
-    items: items.map((item) => ({
-      id: item.id,
-      slotId: item.slot_id,
-      title: item.title,
-      description: item.description,
-      status: item.status,
-      publishedAt: item.published_at?.toISOString() ?? null,
-      reused: item.copied_from_item_id !== null,
-      assignment: item.assignment ? { id: item.assignment.id, dueAt: iso(item.assignment.due_at) } : null,
-      quiz: item.quiz ? { id: item.quiz.id, closesAt: iso(item.quiz.closes_at) } : null,
-      files: item.files.map((file) => ({
-        id: file.id,
-        name: file.original_name,
-        byteSize: Number(file.byte_size),
-        contentType: file.content_type,
-        fileKind: file.file_kind,
-        processingState: file.processing_state,
-        processingProgress: file.processing_progress,
-        failure: file.failure_key ? { key: file.failure_key, params: file.failure_params ?? {} } : null,
-        durationSeconds: file.duration_seconds,
-        improving: file.processing_state === 'ready' && !file.hls_complete,
-        ahead: queue.get(file.id)?.ahead ?? null,
-        secondsLeft: queue.get(file.id)?.secondsLeft ?? null,
-        // Captions of lectures only (a caption row hangs off a video or audio file).
-        captions: file.file_kind === 'video' || file.file_kind === 'audio' ? (file.captions ?? []) : [],
-      })),
-    })),
+    reportLink: can(user, 'report.view', scope) ? `/reports/departments/${scope.departmentId}` : null,
+    slots: slots.map((slot) => {
+      const state = slotState(slot.due_at, slot.delivered_at, now);
+      return {
+        id: slot.id,
+        kind: slot.kind,
+        number: slot.number,
+        week: slot.week,
+        dueAt: slot.due_at.toISOString(),
+        title: slot.title,
+        state,
+        reason: state === 'overdue' ? overdueReason(slot.kind, itemBySlot.get(slot.id)) : null,
+        late: slot.delivered_at !== null && slot.delivered_at > slot.due_at,
+      };
+    }),
+    items: itemViews,
   };
 }

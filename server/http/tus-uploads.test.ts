@@ -217,6 +217,28 @@ describe('bad upload input', () => {
     filename,
   });
 
+  it('refuses a file the slot does not take before a byte is sent: a document in a lecture, a recording in an assessment', async () => {
+    await setLocale('instructor', 'en');
+    const pdfInLecture = await tusCreate(server.url, { cookie: owner, metadata: meta('Конспект.pdf', lectureSlot()) });
+    expect(pdfInLecture.status).toBe(415);
+    expect(await pdfInLecture.text()).toContain('Конспект.pdf: a lecture slot takes a recording, video or audio');
+    const assessment = cabinet.slots.find((slot) => slot.kind === 'interim_assessment')!;
+    expect((await tusCreate(server.url, { cookie: owner, metadata: meta('answers.mp3', assessment) })).status).toBe(
+      415,
+    );
+    await setLocale('instructor', 'ky');
+    // A practical material takes a video beside its documents.
+    const video = await tusCreate(server.url, { cookie: owner, metadata: meta('demo.mp4', practicalSlot(5)) });
+    expect(video.status).toBe(201);
+    expect(
+      await server.services.db
+        .selectFrom('upload')
+        .select('file_name')
+        .where('file_name', '=', 'Конспект.pdf')
+        .execute(),
+    ).toEqual([]);
+  });
+
   it.each([
     ['a document above its limit', 'big.pdf', String(201 * MiB), 413],
     ['a video above its limit', 'big.mp4', String(8 * 1024 * MiB + 1), 413],

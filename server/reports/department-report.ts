@@ -30,6 +30,8 @@ export type Summary = { total: Counts; completeness: number | null; timeliness: 
 export type { WeekPoint };
 export type DepartmentReport = {
   department: { id: string; name: string; facultyName: string };
+  /** The faculty's report, for those who may read it (dean and above): the way up. */
+  up: { to: string; name: string } | null;
   term: TermInfo;
   asOf: string;
   rows: ReportRow[];
@@ -211,6 +213,9 @@ export async function departmentReport(
   }
   return {
     department: { id: state.id, name: state.name, facultyName: state.faculty_name },
+    up: can(user, 'report.faculty', { facultyId: state.faculty_id })
+      ? { to: `/reports/faculties/${state.faculty_id}`, name: state.faculty_name }
+      : null,
     term,
     asOf: asOf.toISOString(),
     ...parts,

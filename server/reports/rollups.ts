@@ -6,7 +6,7 @@
 import type { Selectable } from 'kysely';
 import { runPrepared, type Db } from '../../db/client.ts';
 import type { Database, SlotCountsByKind } from '../../db/schema.ts';
-import { reportEntries, requirePermission, type Principal } from '../auth/permissions.ts';
+import { can, reportEntries, requirePermission, type Principal } from '../auth/permissions.ts';
 import { isUuid } from '../cabinets/scope.ts';
 import { currentTerm, termInfo, type TermInfo } from '../cabinets/term.ts';
 import { AppError } from '../errors.ts';
@@ -28,7 +28,11 @@ export type RollupRow = {
   quality: QualitySignals;
 };
 export type Rollup = {
+  /** The faculty's id; null for the university. */
+  id: string | null;
   title: string;
+  /** The report one level up (the university's, from a faculty), for those who may read it. */
+  up: { to: string } | null;
   term: TermInfo;
   asOf: string;
   rows: RollupRow[];
@@ -124,7 +128,9 @@ export async function facultyReport(
   const { term, asOf, departments, refreshing } = await departmentsAt(db, faculty.id, asOfDay);
   const rows = ranked(departments.map((d) => ({ id: d.id, name: d.name, kind: d.kind, ...sumOf([d.parts]) })));
   return {
+    id: faculty.id,
     title: faculty.name,
+    up: can(user, 'report.university', {}) ? { to: '/reports/university' } : null,
     term,
     asOf: asOf.toISOString(),
     rows,
@@ -145,7 +151,16 @@ export async function universityReport(db: Db, user: Principal | null, asOfDay: 
   const rows = ranked(
     [...faculties.entries()].map(([id, f]) => ({ id, name: f.name, kind: f.kind, ...sumOf(f.parts) })),
   );
-  return { title: '', term, asOf: asOf.toISOString(), rows, total: sumOf(departments.map((d) => d.parts)), refreshing };
+  return {
+    id: null,
+    title: '',
+    up: null,
+    term,
+    asOf: asOf.toISOString(),
+    rows,
+    total: sumOf(departments.map((d) => d.parts)),
+    refreshing,
+  };
 }
 
 /** The reports a person starts from (`reportEntries`), each with the name of its faculty or department. */

@@ -3,7 +3,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectAcceptedType, detectAcceptedTypeOfHead, HEAD_BYTES, isInlineType, kindByName } from './file-types.ts';
+import { detectAcceptedType, detectAcceptedTypeOfHead, HEAD_BYTES, isInlineType } from './file-types.ts';
+import { kindByName } from '../common/file-kinds.ts';
 
 let dir: string;
 const write = async (name: string, data: Buffer | string) => {

@@ -1,84 +1,11 @@
 // Which files Kabinet accepts, told by name at creation and by content (magic bytes) at the end.
 import fs from 'node:fs/promises';
 import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
+import { accepted, extensionOf, kindByName } from '../common/file-kinds.ts';
 import type { FileKind } from '../../db/schema.ts';
-
-type Accepted = { kind: FileKind; extensions: string[]; mimes: string[] };
-
-const accepted: Accepted[] = [
-  {
-    kind: 'video',
-    extensions: ['mp4', 'm4v', 'mov', 'mkv', 'webm', 'avi', 'ts', 'mts', 'flv', '3gp'],
-    mimes: [
-      'video/mp4',
-      'video/x-m4v',
-      'video/quicktime',
-      'video/matroska',
-      'video/x-matroska',
-      'video/webm',
-      'video/vnd.avi',
-      'video/x-msvideo',
-      'video/mp2t',
-      'video/x-flv',
-      'video/3gpp',
-      'video/3gpp2',
-    ],
-  },
-  {
-    kind: 'audio',
-    extensions: ['mp3', 'm4a', 'aac', 'wav', 'ogg', 'oga', 'opus', 'flac'],
-    mimes: [
-      'audio/mpeg',
-      'audio/x-m4a',
-      'audio/mp4',
-      'audio/aac',
-      'audio/wav',
-      'audio/x-wav',
-      'audio/ogg',
-      'audio/opus',
-      'audio/flac',
-      'audio/x-flac',
-    ],
-  },
-  {
-    kind: 'image',
-    extensions: ['jpg', 'jpeg', 'png', 'webp', 'gif'],
-    mimes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'],
-  },
-  {
-    kind: 'document',
-    extensions: ['pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'odt', 'ods', 'odp', 'rtf', 'txt', 'csv', 'zip'],
-    mimes: [
-      'application/pdf',
-      'application/msword',
-      'application/x-cfb',
-      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-      'application/vnd.oasis.opendocument.text',
-      'application/vnd.oasis.opendocument.spreadsheet',
-      'application/vnd.oasis.opendocument.presentation',
-      'application/rtf',
-      'application/zip',
-      'text/plain',
-      'text/csv',
-    ],
-  },
-];
 
 /** Types a browser may show inline; everything else downloads as an attachment. Never SVG. */
 const inlineTypes = new Set(['application/pdf', 'image/jpeg', 'image/png', 'image/webp', 'image/gif']);
-
-export function extensionOf(fileName: string): string {
-  const match = /\.([A-Za-z0-9]{1,8})$/.exec(fileName.trim());
-  return match?.[1]?.toLowerCase() ?? '';
-}
-
-/** The kind a file name announces, or null when Kabinet does not take such files. */
-export function kindByName(fileName: string): FileKind | null {
-  const extension = extensionOf(fileName);
-  return accepted.find((entry) => entry.extensions.includes(extension))?.kind ?? null;
-}
 
 export function isInlineType(contentType: string): boolean {
   return inlineTypes.has(contentType);

@@ -10,7 +10,8 @@ import { checkSubmissionUpload } from '../assignments/assignments.ts';
 import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { type MediaStorage } from '../storage/media-storage.ts';
-import { detectAcceptedTypeOfHead, kindByName } from './file-types.ts';
+import { detectAcceptedTypeOfHead } from './file-types.ts';
+import { kindByName, refusalFor } from '../common/file-kinds.ts';
 import { removeSpooled, uploadIdPattern } from './upload-spool.ts';
 
 export type UploadLimits = { video: number; document: number; openPerPerson: number; openBytesPerPerson: number };
@@ -53,21 +54,29 @@ async function checkTarget(db: Db, user: Principal, target: UploadTarget, size: 
   }
 }
 
-/** The slot or item the file goes into is one of the cabinet's. */
+/**
+ * The slot or item the file goes into is one of the cabinet's, and takes this kind of file (a
+ * slot's kind decides, for an item in a slot too; an item outside the plan takes any kind).
+ */
 async function checkPlace(db: Db, target: UploadTarget): Promise<void> {
-  for (const [table, id] of [
-    ['slot', target.slotId],
-    ['item', target.itemId],
-  ] as const) {
-    if (!id) continue;
-    const found = await db
-      .selectFrom(table)
-      .select('id')
-      .where('id', '=', id)
-      .where('cabinet_id', '=', target.cabinetId)
-      .executeTakeFirst();
-    if (!found) throw new AppError('not_found');
-  }
+  if (target.assignmentId) return;
+  const place = target.slotId
+    ? await db
+        .selectFrom('slot')
+        .select('kind')
+        .where('id', '=', target.slotId)
+        .where('cabinet_id', '=', target.cabinetId)
+        .executeTakeFirst()
+    : await db
+        .selectFrom('item')
+        .leftJoin('slot', 'slot.id', 'item.slot_id')
+        .select('slot.kind')
+        .where('item.id', '=', target.itemId ?? '')
+        .where('item.cabinet_id', '=', target.cabinetId)
+        .executeTakeFirst();
+  if (!place) throw new AppError('not_found');
+  const refusal = refusalFor(target.filename, place.kind);
+  if (refusal) throw new AppError('unsupported_type', refusal, { name: target.filename });
 }
 
 /** Records the upload, within the person's limits on open uploads (counted one request at a time). */

@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ky } from '../../server/common/dictionaries/ky.ts';
-import { hasBrowser, launchBrowser, logIn as logInAs, requireBrowserInCi } from '../helpers/browser.ts';
+import { hasBrowser, launchBrowser, logIn as logInAs, openWeekOf, requireBrowserInCi } from '../helpers/browser.ts';
 import { sharedBuild } from '../helpers/build-app.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -41,6 +41,7 @@ describe.skipIf(!hasBrowser)('an assignment from creation to the grade (Chromium
       .getByRole('button', { name: ky.home.openCabinet });
     await Promise.all([instructor.waitForURL(/\/cabinets\//), open.click()]);
     const slot = instructor.locator('[data-testid=slot][data-slot-kind=interim_assessment]').first();
+    await openWeekOf(slot);
     await slot.locator('details:has([data-testid=assignment-form]) summary').click();
     const form = slot.locator('[data-testid=assignment-form]');
     await form.locator('input[name=title]').fill('Лабораториялык иш 1');

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers } from '../../workers/run-workers.ts';
 import { ky } from '../../server/common/dictionaries/ky.ts';
-import { hasBrowser, launchBrowser, logIn as logInAs, requireBrowserInCi } from '../helpers/browser.ts';
+import { hasBrowser, launchBrowser, logIn as logInAs, openWeekOf, requireBrowserInCi } from '../helpers/browser.ts';
 import { sharedBuild } from '../helpers/build-app.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -84,6 +84,7 @@ describe.skipIf(!hasBrowser)('a lecture from upload to a student watching it (Ch
       .getByRole('button', { name: ky.home.openCabinet });
     await Promise.all([instructor.waitForURL(/\/cabinets\//), open.click()]);
     await instructor.evaluate(() => (window.notReloaded = true));
+    await openWeekOf(slot(instructor, 1));
 
     await slot(instructor, 1).locator('input[type=file]').setInputFiles(path.join(work, 'Лекция 1.webm'));
     // Queued, then processing with a percentage, then ready with a watch link: all without a reload.

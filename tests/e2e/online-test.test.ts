@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ky } from '../../server/common/dictionaries/ky.ts';
-import { hasBrowser, launchBrowser, logIn as logInAs, requireBrowserInCi } from '../helpers/browser.ts';
+import { hasBrowser, launchBrowser, logIn as logInAs, openWeekOf, requireBrowserInCi } from '../helpers/browser.ts';
 import { sharedBuild } from '../helpers/build-app.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -70,6 +70,7 @@ describe.skipIf(!hasBrowser)('an online test from a GIFT file to the results (Ch
     // A test in the first assessment slot, closing at 23:59 Bishkek time (typed in New York).
     await instructor.goto(cabinetUrl);
     const slot = instructor.locator('[data-testid=slot][data-slot-kind=interim_assessment]').first();
+    await openWeekOf(slot);
     await slot.locator('details:has([data-testid=quiz-form]) summary').click();
     const form = slot.locator('[data-testid=quiz-form]');
     await form.locator('input[name=title]').fill('География тести');

@@ -1,6 +1,6 @@
 // The system Chromium for end-to-end tests (CHROMIUM_PATH, else /usr/bin/chromium), driven by playwright-core.
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const hasBrowser = existsSync(chromiumPath);
@@ -59,4 +59,21 @@ export function guardPage(page: Page): { problems: () => string[] } {
 /** Whether the page is wider than its window (it would scroll sideways on a phone). */
 export async function scrollsSideways(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+}
+
+/**
+ * Unfolds the cabinet week a slot (or anything in a week) sits in, as a person does: by its number
+ * in the sticky week row. Weeks other than the current and the next are folded.
+ */
+export async function openWeekOf(target: Locator): Promise<Locator> {
+  const week = await target.first().evaluate((element) => {
+    const details = element.closest('details.week') as HTMLDetailsElement | null;
+    return details && !details.open ? details.id : null;
+  });
+  if (week) {
+    const page = target.page();
+    await page.locator(`[data-testid=week-nav] a[href="#${week}"]`).click();
+    await page.locator(`#${week}[open]`).waitFor();
+  }
+  return target;
 }

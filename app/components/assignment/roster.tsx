@@ -4,6 +4,7 @@ import { Form, Link, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import type { AssignmentPage, RosterRow } from '../../../server/assignments/assignment-page.ts';
 import { LocalTime } from '../local-time.tsx';
+import { ScrollTable } from '../scroll-table.tsx';
 
 function ScoreCell({ page, row }: { page: AssignmentPage; row: RosterRow }) {
   const { t } = useTranslation();
@@ -85,23 +86,25 @@ export function Roster({ page, roster }: { page: AssignmentPage; roster: RosterR
         {t('assignment.exportGrades')} <a href={`/assignments/${rules.id}/grades.xlsx`}>XLSX</a> ·{' '}
         <a href={`/assignments/${rules.id}/grades.csv`}>CSV</a>
       </p>
-      <table data-testid="roster">
-        <thead>
-          <tr>
-            <th>{t('progress.student')}</th>
-            <th>{t('progress.group')}</th>
-            <th>{t('assignment.statusLabel')}</th>
-            <th>{t('assignment.submittedAt')}</th>
-            <th>{t('assignment.files')}</th>
-            <th>{t('assignment.scoreLabel')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {roster.map((row) => (
-            <Row key={row.studentId} page={page} row={row} />
-          ))}
-        </tbody>
-      </table>
+      <ScrollTable label={t('assignment.submissions')}>
+        <table data-testid="roster">
+          <thead>
+            <tr>
+              <th>{t('progress.student')}</th>
+              <th>{t('progress.group')}</th>
+              <th>{t('assignment.statusLabel')}</th>
+              <th>{t('assignment.submittedAt')}</th>
+              <th>{t('assignment.files')}</th>
+              <th>{t('assignment.scoreLabel')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {roster.map((row) => (
+              <Row key={row.studentId} page={page} row={row} />
+            ))}
+          </tbody>
+        </table>
+      </ScrollTable>
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { slotKinds } from '../../../server/common/report-measures.ts';
 import type { DepartmentReport, ReportRow } from '../../../server/reports/department-report.ts';
 import { levelClass, percent } from '../report-levels.ts';
 import { QualityCells, QualityHeaders } from '../rollup-table.tsx';
+import { ScrollTable } from '../scroll-table.tsx';
 
 type SortKey = 'instructor' | 'subject' | 'completeness' | 'timeliness' | 'overdue';
 const sorters: Record<SortKey, (a: ReportRow, b: ReportRow) => number> = {
@@ -142,27 +143,29 @@ export function CabinetTable({ report }: { report: DepartmentReport }) {
         filters={filters}
         onChange={(patch) => setFilters((current) => ({ ...current, ...patch }))}
       />
-      <table className="roster report-table" data-testid="report-table">
-        <thead>
-          <tr>
-            {header('instructor', t('report.instructor'))}
-            {header('subject', t('report.subject'))}
-            <th>{t('report.groups')}</th>
-            {slotKinds.map((kind) => (
-              <th key={kind}>{t(`slotKind.${kind}`)}</th>
+      <ScrollTable label={t('report.cabinets')}>
+        <table className="roster report-table" data-testid="report-table">
+          <thead>
+            <tr>
+              {header('instructor', t('report.instructor'))}
+              {header('subject', t('report.subject'))}
+              <th>{t('report.groups')}</th>
+              {slotKinds.map((kind) => (
+                <th key={kind}>{t(`slotKind.${kind}`)}</th>
+              ))}
+              {header('completeness', t('report.completeness'))}
+              {header('timeliness', t('report.timeliness'))}
+              {header('overdue', t('report.overdue'))}
+              <QualityHeaders />
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <CabinetRow key={row.cabinetId} row={row} />
             ))}
-            {header('completeness', t('report.completeness'))}
-            {header('timeliness', t('report.timeliness'))}
-            {header('overdue', t('report.overdue'))}
-            <QualityHeaders />
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <CabinetRow key={row.cabinetId} row={row} />
-          ))}
-        </tbody>
-      </table>
+          </tbody>
+        </table>
+      </ScrollTable>
     </>
   );
 }
@@ -171,27 +174,29 @@ export function CabinetTable({ report }: { report: DepartmentReport }) {
 export function ByInstructorTable({ report }: { report: DepartmentReport }) {
   const { t } = useTranslation();
   return (
-    <table className="roster" data-testid="by-instructor">
-      <thead>
-        <tr>
-          <th>{t('report.instructor')}</th>
-          <th>{t('report.cabinets')}</th>
-          <th>{t('report.completeness')}</th>
-          <th>{t('report.timeliness')}</th>
-          <th>{t('report.overdue')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {report.byInstructor.map((i) => (
-          <tr key={i.instructorId}>
-            <td>{i.instructorName}</td>
-            <td>{i.cabinets}</td>
-            <td className={levelClass(i.completeness)}>{percent(i.completeness)}</td>
-            <td className={levelClass(i.timeliness)}>{percent(i.timeliness)}</td>
-            <td>{i.total.overdue}</td>
+    <ScrollTable label={t('report.byInstructor')}>
+      <table className="roster" data-testid="by-instructor">
+        <thead>
+          <tr>
+            <th>{t('report.instructor')}</th>
+            <th>{t('report.cabinets')}</th>
+            <th>{t('report.completeness')}</th>
+            <th>{t('report.timeliness')}</th>
+            <th>{t('report.overdue')}</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {report.byInstructor.map((i) => (
+            <tr key={i.instructorId}>
+              <td>{i.instructorName}</td>
+              <td>{i.cabinets}</td>
+              <td className={levelClass(i.completeness)}>{percent(i.completeness)}</td>
+              <td className={levelClass(i.timeliness)}>{percent(i.timeliness)}</td>
+              <td>{i.total.overdue}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollTable>
   );
 }

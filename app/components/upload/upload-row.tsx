@@ -42,7 +42,7 @@ export function UploadRow({ entry, onPause, onResume, onCancel }: Props) {
           </button>
         ) : null}
         <button type="button" onClick={onCancel}>
-          {entry.status === 'done' ? t('upload.remove') : t('upload.cancel')}
+          {entry.status === 'done' ? t('upload.dismiss') : t('upload.cancel')}
         </button>
       </div>
     </li>

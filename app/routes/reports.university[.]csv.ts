@@ -1,0 +1,3 @@
+import { rollupExportLoader } from '../reports.server.ts';
+
+export const loader = rollupExportLoader('csv');
