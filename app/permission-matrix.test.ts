@@ -24,6 +24,7 @@ const columns = [
   'updateItem',
   'publish',
   'unpublish',
+  'removeFile',
   'filePublished',
   'fileDraft',
   'tusCreate',
@@ -44,22 +45,22 @@ type Column = (typeof columns)[number];
 // cabinet after opening it), 401 = no session, 403 = refused, 404 = hidden from this user.
 // prettier-ignore
 const expected: Record<string, Record<Column, number>> = {
-  anonymous:   { home: 302, open: 302, cabinet: 302, createItem: 302, updateItem: 302, publish: 302, unpublish: 302, filePublished: 401, fileDraft: 401, tusCreate: 401, tusHead: 401, headTeacherCabinet: 302, headTeacherCreateItem: 302, deanTeacherCabinet: 302, deanTeacherCreateItem: 302, departmentReport: 302 },
-  instructor:  { home: 200, open: 302, cabinet: 200, createItem: 200, updateItem: 200, publish: 200, unpublish: 200, filePublished: 200, fileDraft: 200, tusCreate: 201, tusHead: 200, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
-  instructor2: { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
-  instructor5: { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
-  student:     { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
-  student16:   { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
-  student31:   { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 200, deanTeacherCreateItem: 403, departmentReport: 403 },
-  student46:   { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
-  head:        { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 200 },
-  head2:       { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 200, deanTeacherCreateItem: 403, departmentReport: 403 },
-  head3:       { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
-  dean:        { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 403, deanTeacherCabinet: 200, deanTeacherCreateItem: 403, departmentReport: 200 },
-  rector:      { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 403, deanTeacherCabinet: 200, deanTeacherCreateItem: 403, departmentReport: 200 },
-  admin:       { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 403, deanTeacherCabinet: 200, deanTeacherCreateItem: 403, departmentReport: 200 },
-  headteacher: { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 200, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 200 },
-  deanteacher: { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 403, deanTeacherCabinet: 200, deanTeacherCreateItem: 200, departmentReport: 200 },
+  anonymous:   { home: 302, open: 302, cabinet: 302, createItem: 302, updateItem: 302, publish: 302, unpublish: 302, removeFile: 302, filePublished: 401, fileDraft: 401, tusCreate: 401, tusHead: 401, headTeacherCabinet: 302, headTeacherCreateItem: 302, deanTeacherCabinet: 302, deanTeacherCreateItem: 302, departmentReport: 302 },
+  instructor:  { home: 200, open: 302, cabinet: 200, createItem: 200, updateItem: 200, publish: 200, unpublish: 200, removeFile: 200, filePublished: 200, fileDraft: 200, tusCreate: 201, tusHead: 200, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
+  instructor2: { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, removeFile: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
+  instructor5: { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, removeFile: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
+  student:     { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, removeFile: 403, filePublished: 200, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
+  student16:   { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, removeFile: 403, filePublished: 200, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
+  student31:   { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, removeFile: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 200, deanTeacherCreateItem: 403, departmentReport: 403 },
+  student46:   { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, removeFile: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
+  head:        { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, removeFile: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 200 },
+  head2:       { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, removeFile: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 200, deanTeacherCreateItem: 403, departmentReport: 403 },
+  head3:       { home: 200, open: 403, cabinet: 404, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, removeFile: 403, filePublished: 404, fileDraft: 404, tusCreate: 403, tusHead: 404, headTeacherCabinet: 404, headTeacherCreateItem: 403, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 403 },
+  dean:        { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, removeFile: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 403, deanTeacherCabinet: 200, deanTeacherCreateItem: 403, departmentReport: 200 },
+  rector:      { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, removeFile: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 403, deanTeacherCabinet: 200, deanTeacherCreateItem: 403, departmentReport: 200 },
+  admin:       { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, removeFile: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 403, deanTeacherCabinet: 200, deanTeacherCreateItem: 403, departmentReport: 200 },
+  headteacher: { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, removeFile: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 200, deanTeacherCabinet: 404, deanTeacherCreateItem: 403, departmentReport: 200 },
+  deanteacher: { home: 200, open: 403, cabinet: 200, createItem: 403, updateItem: 403, publish: 403, unpublish: 403, removeFile: 403, filePublished: 200, fileDraft: 200, tusCreate: 403, tusHead: 404, headTeacherCabinet: 200, headTeacherCreateItem: 403, deanTeacherCabinet: 200, deanTeacherCreateItem: 200, departmentReport: 200 },
 };
 
 let server: TestServer;
@@ -227,6 +228,17 @@ async function outcomes(account: string): Promise<Record<Column, number>> {
         params,
         context,
       }),
+    // Removing a file (and, when that works, restoring it at once, so every account finds it in place).
+    removeFile: async () => {
+      const form = (intent: string) =>
+        routeRequest(`/cabinets/${ids.cabinet}`, cookie, { intent, fileId: ids.draftFile });
+      const removed = await statusOf(() => cabinetRoute.action({ request: form('remove-file'), params, context }));
+      if (removed === 200) {
+        const restored = await statusOf(() => cabinetRoute.action({ request: form('restore-file'), params, context }));
+        if (restored !== 200) throw new Error(`${account} removed the file but could not restore it (${restored})`);
+      }
+      return new Response(null, { status: removed });
+    },
     filePublished: () =>
       fileRoute.loader({
         request: routeRequest(`/files/${ids.publishedFile}`, cookie),

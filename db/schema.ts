@@ -223,6 +223,10 @@ export interface ItemTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   /** Copied from an earlier term's item ("reused"), or null. */
   copied_from_item_id: string | null;
+  /** Removed by its instructor: out of its slot (kept in `removed_from_slot_id`) and unseen, restorable until purged. */
+  removed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  removed_by: ColumnType<string | null, string | null | undefined, string | null>;
+  removed_from_slot_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface MediaFileTable {
@@ -261,7 +265,12 @@ export interface MediaFileTable {
   growing: Generated<boolean>;
   created_by: string;
   created_at: CreatedAt;
+  /** Removed (or replaced by `replaced_by_file_id`, its newer version), by `deleted_by`: unseen, restorable until purged. */
   deleted_at: NullableTimestamp;
+  deleted_by: ColumnType<string | null, string | null | undefined, string | null>;
+  replaced_by_file_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the retention job deleted the stored objects (those no other row still uses). */
+  objects_purged_at: NullableTimestamp;
 }
 
 export interface UploadTable {
@@ -271,6 +280,8 @@ export interface UploadTable {
   slot_id: string | null;
   item_id: string | null;
   assignment_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The file this upload brings a newer version of (kept as history when it finishes), or null. */
+  replaces_file_id: ColumnType<string | null, string | null | undefined, string | null>;
   file_name: string;
   file_kind: FileKind;
   declared_size: BigIntColumn;

@@ -43,6 +43,7 @@ export const envSchema = z.object({
     .default(200 * MiB),
   UPLOAD_CHUNK_MIB: z.coerce.number().int().min(1).max(1024).default(64),
   UPLOAD_ABANDON_HOURS: z.coerce.number().positive().default(24),
+  REMOVED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   UPLOAD_MAX_OPEN_PER_PERSON: z.coerce.number().int().min(1).max(1000).default(10),
   UPLOAD_MAX_OPEN_GIB_PER_PERSON: z.coerce.number().positive().max(1024).default(32),
   SPOOL_SWEEP_MINUTES: z.coerce.number().positive().max(1440).default(5),

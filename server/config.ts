@@ -38,6 +38,8 @@ export type Config = {
   uploadLimits: { video: number; document: number; openPerPerson: number; openBytesPerPerson: number };
   uploadChunkBytes: number;
   abandonedUploadMs: number;
+  /** How long a removed item or file (and a replaced version) can be restored before its stored objects are deleted. */
+  removedRetentionMs: number;
   /** How often a web process sets its upload spool right with the database (uploads.ts `sweepSpool`). */
   spoolSweepMs: number;
   runWorker: boolean;
@@ -136,6 +138,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     uploadChunkBytes: env.UPLOAD_CHUNK_MIB * MiB,
     abandonedUploadMs: env.UPLOAD_ABANDON_HOURS * 3600 * 1000,
+    removedRetentionMs: env.REMOVED_RETENTION_DAYS * 24 * 3600 * 1000,
     spoolSweepMs: env.SPOOL_SWEEP_MINUTES * 60_000,
     runWorker: env.RUN_WORKER,
     // Jobs of each queue at once: a lecture's first stage and another's ladder run side by side on

@@ -10,6 +10,7 @@ import { refreshReports } from './handlers/refresh-reports.ts';
 import { sendReminderEmails } from './handlers/send-reminder-email.ts';
 import { completeVideoLadder, transcodeVideo } from './handlers/transcode-video.ts';
 import { listenForReportChanges } from './report-listener.ts';
+import { purgeRemovedFiles } from './handlers/purge-removed.ts';
 
 type HandlerFactory<N extends JobName> = (services: Services) => JobHandler<N>;
 
@@ -26,6 +27,7 @@ const handlers: { [N in JobName]: HandlerFactory<N> | null } = {
   'send-reminder-email': sendReminderEmails,
   'import-run': importRun,
   'send-sign-in-link': sendSignInLinks,
+  'purge-removed': purgeRemovedFiles,
 };
 
 /**
@@ -49,6 +51,8 @@ export async function startWorkers(services: Services): Promise<void> {
   await services.queue.schedule('cleanup-abandoned-uploads', '*/5 * * * *', {});
   await services.queue.schedule('close-expired-attempts', '* * * * *', {});
   await services.queue.schedule('refresh-reports', '* * * * *', {});
+  // Daily, at night: what was removed past its retention loses its stored objects.
+  await services.queue.schedule('purge-removed', '17 3 * * *', {});
   const listener = await listenForReportChanges(services);
   services.onClose(() => listener.stop());
 }

@@ -5,7 +5,14 @@ import { useEffect, useRef, useState } from 'react';
 import * as tus from 'tus-js-client';
 
 /** Where files go: a slot or an item of the cabinet, or (a student's files) an assignment. */
-export type UploadTarget = { cabinetId: string; slotId?: string; itemId?: string; assignmentId?: string };
+export type UploadTarget = {
+  cabinetId: string;
+  slotId?: string;
+  itemId?: string;
+  assignmentId?: string;
+  /** A newer version of this file of the item. */
+  replacesFileId?: string;
+};
 
 export type UploadStatus = 'queued' | 'uploading' | 'paused' | 'done' | 'failed';
 export type UploadEntry = {
@@ -23,7 +30,7 @@ export type Unfinished = { name: string; percent: number };
 
 const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000];
 const fingerprintPrefix = (target: UploadTarget) =>
-  `kabinet:${target.cabinetId}:${target.slotId ?? target.itemId ?? target.assignmentId ?? ''}:`;
+  `kabinet:${target.cabinetId}:${target.slotId ?? target.itemId ?? target.assignmentId ?? ''}:${target.replacesFileId ?? ''}:`;
 
 /** Bytes per second, smoothed over half-second samples so the time left does not jump around. */
 function speedMeter(): (sent: number) => number {
@@ -95,6 +102,7 @@ function tusUpload(
       ...(target.slotId ? { slotId: target.slotId } : {}),
       ...(target.itemId ? { itemId: target.itemId } : {}),
       ...(target.assignmentId ? { assignmentId: target.assignmentId } : {}),
+      ...(target.replacesFileId ? { replacesFileId: target.replacesFileId } : {}),
       filename: file.name,
     },
     fingerprint: async (input) =>

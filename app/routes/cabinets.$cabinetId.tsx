@@ -4,22 +4,18 @@ import { randomUUID } from 'node:crypto';
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
-import type { Actor } from '../../server/auth/permissions.ts';
 import { getCabinetPage, type CabinetPage as Page } from '../../server/cabinets/cabinet-page.ts';
-import { createExtraItem, itemFieldsSchema, setItemStatus, updateItem } from '../../server/cabinets/items.ts';
-import { assignmentFieldsSchema, createAssignment } from '../../server/assignments/assignments.ts';
-import { createQuiz, quizFieldsSchema } from '../../server/quizzes/quizzes.ts';
-import { copyFromPreviousTerm, reuseSources, type CopyResult } from '../../server/cabinets/reuse.ts';
-import { removeCaption, retryProcessing, setCaption } from '../../server/media/lectures.ts';
-import type { Services } from '../../server/services.ts';
+import { reuseSources } from '../../server/cabinets/reuse.ts';
 import { AssignmentForm, QuizForm } from '../components/cabinet/assessment-forms.tsx';
 import { CopyFromTerm } from '../components/cabinet/copy-from-term.tsx';
 import { ItemBlock } from '../components/cabinet/item-block.tsx';
 import { Weeks } from '../components/cabinet/weeks.tsx';
+import { RecentlyRemoved, UndoNotice } from '../components/cabinet/recently-removed.tsx';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 import { useLiveProcessing } from '../hooks/use-live-processing.ts';
 import { titled } from '../components/page-title.ts';
+import { intentSchema, runIntent } from '../cabinet-intents.server.ts';
+import { recentlyRemoved } from '../../server/cabinets/removal.ts';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -28,10 +24,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   );
   // Earlier cabinets of the same subject to copy from: the instructor's own, shown to them only.
   const sources = page.canEdit ? await reuseSources(context.services.db, user, page.id) : [];
+  // What the instructor removed and can still restore.
+  const removed = page.canEdit
+    ? await recentlyRemoved(context.services.db, user, page.id, context.services.config.removedRetentionMs)
+    : [];
   // requestKey: a fresh one each time the page loads, so a double submit of "create" makes one item.
   return {
     page,
     sources,
+    removed,
     chunkSize: context.services.config.uploadChunkBytes,
     now: new Date().toISOString(),
     requestKey: randomUUID(),
@@ -39,83 +40,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 export const meta = titled<typeof loader>('cabinet.title', (data) => data.page.subjectName);
-
-const intentSchema = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('create-item'), requestKey: z.string().uuid().optional() }).merge(itemFieldsSchema),
-  z.object({ intent: z.literal('update-item'), itemId: z.string() }).merge(itemFieldsSchema),
-  z.object({ intent: z.literal('publish'), itemId: z.string() }),
-  z.object({ intent: z.literal('unpublish'), itemId: z.string() }),
-  z.object({ intent: z.literal('retry-processing'), fileId: z.string() }),
-  z.object({
-    intent: z.literal('set-caption'),
-    fileId: z.string(),
-    language: z.string(),
-    captions: z.instanceof(File, { message: 'captions.invalid' }),
-  }),
-  z.object({ intent: z.literal('remove-caption'), fileId: z.string(), language: z.string() }),
-  // No slot: the assessment is an extra item of the cabinet.
-  z.object({ intent: z.literal('create-assignment'), slotId: z.string().default('') }).merge(assignmentFieldsSchema),
-  z.object({ intent: z.literal('create-quiz'), slotId: z.string().default('') }).merge(quizFieldsSchema),
-  z.object({ intent: z.literal('copy-term'), sourceCabinetId: z.string() }),
-]);
-
-type Intent = z.infer<typeof intentSchema>;
-type IntentOf<K extends Intent['intent']> = Extract<Intent, { intent: K }>;
-/** What every intent works with: the services, who acts, and the cabinet of the page. */
-type Context = { services: Services; actor: Actor; cabinetId: string };
-
-const createItem = ({ services, actor, cabinetId }: Context, input: IntentOf<'create-item'>) =>
-  createExtraItem(services.db, actor, cabinetId, input, input.requestKey);
-const editItem = ({ services, actor }: Context, input: IntentOf<'update-item'>) =>
-  updateItem(services.db, actor, input.itemId, input);
-const publishOrNot = ({ services, actor }: Context, input: IntentOf<'publish' | 'unpublish'>) =>
-  setItemStatus(services.db, actor, input.itemId, input.intent === 'publish' ? 'published' : 'draft');
-const retry = ({ services, actor }: Context, input: IntentOf<'retry-processing'>) =>
-  retryProcessing(services.db, services.queue, actor, input.fileId);
-const addCaptions = async ({ services, actor }: Context, input: IntentOf<'set-caption'>) =>
-  setCaption(services.db, actor, input.fileId, input.language, new Uint8Array(await input.captions.arrayBuffer()));
-const dropCaptions = ({ services, actor }: Context, input: IntentOf<'remove-caption'>) =>
-  removeCaption(services.db, actor, input.fileId, input.language);
-const newAssignment = ({ services, actor, cabinetId }: Context, input: IntentOf<'create-assignment'>) =>
-  createAssignment(services.db, actor, { cabinetId, slotId: input.slotId || null }, input);
-const newQuiz = ({ services, actor, cabinetId }: Context, input: IntentOf<'create-quiz'>) =>
-  createQuiz(services.db, actor, { cabinetId, slotId: input.slotId || null }, input);
-const copyTerm = async ({ services, actor, cabinetId }: Context, input: IntentOf<'copy-term'>) => ({
-  copied: await copyFromPreviousTerm(services.db, actor, cabinetId, input.sourceCabinetId),
-});
-
-/** One small function per intent; what an intent answers is the action's `result`. */
-async function runIntent(context: Context, input: Intent): Promise<{ copied: CopyResult } | null> {
-  switch (input.intent) {
-    case 'create-item':
-      await createItem(context, input);
-      return null;
-    case 'update-item':
-      await editItem(context, input);
-      return null;
-    case 'publish':
-    case 'unpublish':
-      await publishOrNot(context, input);
-      return null;
-    case 'retry-processing':
-      await retry(context, input);
-      return null;
-    case 'set-caption':
-      await addCaptions(context, input);
-      return null;
-    case 'remove-caption':
-      await dropCaptions(context, input);
-      return null;
-    case 'create-assignment':
-      await newAssignment(context, input);
-      return null;
-    case 'create-quiz':
-      await newQuiz(context, input);
-      return null;
-    case 'copy-term':
-      return copyTerm(context, input);
-  }
-}
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
@@ -208,7 +132,7 @@ function Extras({ page, chunkSize, requestKey }: { page: Page; chunkSize: number
 
 export default function CabinetPage() {
   const { t } = useTranslation();
-  const { page, sources, chunkSize, now, requestKey } = useLoaderData<typeof loader>();
+  const { page, sources, removed, chunkSize, now, requestKey } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   useLiveProcessing(page);
   const currentWeek =
@@ -217,11 +141,12 @@ export default function CabinetPage() {
     <section className="cabinet">
       <CabinetHead page={page} />
       {sources.length ? <CopyFromTerm sources={sources} /> : null}
-      {result?.result?.copied ? (
+      {result?.result && 'copied' in result.result ? (
         <p className="notice" role="status" data-testid="copy-result">
           {t('reuse.done', result.result.copied)}
         </p>
       ) : null}
+      {result?.result && !('copied' in result.result) ? <UndoNotice outcome={result.result} /> : null}
       {result?.error ? (
         <p className="form-error" role="alert">
           {t(result.error.messageKey, result.error.params)}
@@ -230,6 +155,7 @@ export default function CabinetPage() {
       {!page.canEdit && page.items.length === 0 ? <p>{t('cabinet.nothingYet')}</p> : null}
       <Weeks page={page} chunkSize={chunkSize} currentWeek={currentWeek} />
       <Extras page={page} chunkSize={chunkSize} requestKey={requestKey} />
+      {page.canEdit ? <RecentlyRemoved entries={removed} timeZone={page.term.timeZone} /> : null}
     </section>
   );
 }

@@ -56,7 +56,7 @@ begin
       report_counts(coalesce(f.facts, '{}'), at),
       coalesce(o.overdue, '[]'),
       coalesce(l.seconds, 0), coalesce(l.lectures, 0), coalesce(l.captioned, 0), coalesce(l.watched_sum, 0), coalesce(l.watched_lectures, 0),
-      (select count(*) from item i where i.cabinet_id = c.id and i.copied_from_item_id is not null),
+      (select count(*) from item i where i.cabinet_id = c.id and i.copied_from_item_id is not null and i.removed_at is null),
       coalesce(w.submitted, 0), coalesce(w.graded, 0),
       at,
       (select min(m) from slot_fact x, lateral (values (x.due_at), (x.delivered_at)) v (m) where x.cabinet_id = c.id and m > at)
@@ -86,7 +86,7 @@ begin
           exists (select 1 from caption cap where cap.media_file_id = mf.id) as captioned,
           (select count(*) from watch_progress wp where wp.media_file_id = mf.id and wp.completed_at is not null) as completed
         from item i join media_file mf on mf.item_id = i.id
-        where i.cabinet_id = c.id and i.status = 'published' and mf.deleted_at is null
+        where i.cabinet_id = c.id and i.status = 'published' and i.removed_at is null and mf.deleted_at is null
           and mf.file_kind in ('video', 'audio') and mf.processing_state = 'ready'
       ) lecture,
       lateral (
@@ -101,7 +101,7 @@ begin
       from item i join assignment a on a.item_id = i.id
       join submission s on s.assignment_id = a.id
       left join grade gr on gr.assignment_id = a.id and gr.student_id = s.student_id
-      where i.cabinet_id = c.id
+      where i.cabinet_id = c.id and i.removed_at is null
     ) w on true
     where c.id = any (batch);
 

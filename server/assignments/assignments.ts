@@ -92,7 +92,7 @@ export async function loadAssignment(db: Db, assignmentId: string): Promise<Assi
   if (!isUuid(assignmentId)) return null;
   // The assignment with its item and its cabinet's scope, in one query.
   const row = await cabinetScopeQuery(db)
-    .innerJoin('item', 'item.cabinet_id', 'cabinet.id')
+    .innerJoin('item', (join) => join.onRef('item.cabinet_id', '=', 'cabinet.id').on('item.removed_at', 'is', null))
     .innerJoin('assignment', 'assignment.item_id', 'item.id')
     .select([
       'assignment.id',

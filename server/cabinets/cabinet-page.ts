@@ -53,6 +53,8 @@ export type CabinetItemView = {
   /** The online test students take in this item, if it is one. */
   quiz: { id: string; closesAt: string } | null;
   files: CabinetFileView[];
+  /** Files replaced by newer versions, newest replacement first (instructor and staff only). */
+  versions: { id: string; name: string; byteSize: number; replacedAt: string }[];
 };
 /** delivered: a published item; overdue: due and not delivered; open: not due yet, not delivered. */
 export type SlotState = 'delivered' | 'overdue' | 'open';
@@ -194,6 +196,17 @@ function cabinetItemsQuery(db: Kysely<Database>, cabinetId: string, withDrafts: 
           .where('media_file.deleted_at', 'is', null)
           .orderBy('media_file.created_at'),
       ).as('files'),
+      // Earlier versions of its files (replaced by a newer upload): the instructor's and the staff's history.
+      jsonArrayFrom(
+        eb
+          .selectFrom('media_file')
+          .select(['media_file.id', 'media_file.original_name', 'media_file.byte_size', 'media_file.deleted_at'])
+          .whereRef('media_file.item_id', '=', 'item.id')
+          .where('media_file.replaced_by_file_id', 'is not', null)
+          .$if(!withDrafts, (versions) => versions.where(sql<boolean>`false`))
+          .orderBy('media_file.deleted_at', 'desc')
+          .limit(50),
+      ).as('versions'),
       jsonObjectFrom(
         eb
           .selectFrom('assignment')
@@ -205,6 +218,7 @@ function cabinetItemsQuery(db: Kysely<Database>, cabinetId: string, withDrafts: 
       ).as('quiz'),
     ])
     .where('item.cabinet_id', '=', cabinetId)
+    .where('item.removed_at', 'is', null)
     .$if(!withDrafts, (q) => q.where('item.status', '=', 'published'))
     .orderBy('item.created_at');
 }
@@ -226,6 +240,12 @@ function itemView(item: ItemRow, queue: Awaited<ReturnType<typeof queueViews>>):
     reused: item.copied_from_item_id !== null,
     assignment: item.assignment ? { id: item.assignment.id, dueAt: iso(item.assignment.due_at) } : null,
     quiz: item.quiz ? { id: item.quiz.id, closesAt: iso(item.quiz.closes_at) } : null,
+    versions: item.versions.map((version) => ({
+      id: version.id,
+      name: version.original_name,
+      byteSize: Number(version.byte_size),
+      replacedAt: iso(version.deleted_at ?? new Date(0)),
+    })),
     files: item.files.map((file) => ({
       id: file.id,
       name: file.original_name,

@@ -125,6 +125,7 @@ export async function copyItems(
       .leftJoin('slot', 'slot.id', 'item.slot_id')
       .select(['item.id', 'item.title', 'item.description', 'slot.kind', 'slot.number'])
       .where('item.cabinet_id', '=', sourceCabinetId)
+      .where('item.removed_at', 'is', null)
       .orderBy('item.created_at')
       .execute(),
     trx

@@ -23,7 +23,11 @@ async function editableCabinet(db: Kysely<Database>, user: Principal | null, cab
 
 async function loadItem(db: Kysely<Database>, itemId: string) {
   if (!isUuid(itemId)) return null;
-  return db.selectFrom('item').selectAll().where('id', '=', itemId).executeTakeFirst() ?? null;
+  // A removed item is not edited; it is restored first (removal.ts).
+  return (
+    db.selectFrom('item').selectAll().where('id', '=', itemId).where('removed_at', 'is', null).executeTakeFirst() ??
+    null
+  );
 }
 
 /** Creates an extra item; the same `requestKey` again (a double submit) returns the first item. */
@@ -176,7 +180,9 @@ export async function loadFileInCabinet(db: Db, fileId: string): Promise<FileInC
     .selectFrom('item')
     .select(['cabinet_id', 'status', 'title'])
     .where('id', '=', file.item_id)
-    .executeTakeFirstOrThrow();
+    .where('removed_at', 'is', null)
+    .executeTakeFirst();
+  if (!item) return null;
   const cabinet = await loadCabinetScope(db, item.cabinet_id);
   return cabinet ? { file, cabinet, cabinetId: item.cabinet_id, status: item.status, title: item.title } : null;
 }

@@ -61,6 +61,7 @@ async function earlierCabinets(db: Kysely<Database>, target: Target) {
         .selectFrom('item')
         .select(eb.fn.countAll<string>().as('n'))
         .whereRef('item.cabinet_id', '=', 'cabinet.id')
+        .where('item.removed_at', 'is', null)
         .as('items'),
       eb
         .selectFrom('question')

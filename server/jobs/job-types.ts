@@ -20,6 +20,8 @@ export type JobPayloads = {
   'import-run': { runId: string; apply: boolean };
   /** E-mails a person a new one-time sign-in link (only when SMTP is configured). */
   'send-sign-in-link': { userId: string; createdBy: string | null };
+  /** Deletes the stored objects of what was removed longer ago than the retention period (daily). */
+  'purge-removed': Record<string, never>;
 };
 export type JobName = keyof JobPayloads;
 
@@ -32,4 +34,5 @@ export const jobNames = [
   'send-reminder-email',
   'import-run',
   'send-sign-in-link',
+  'purge-removed',
 ] as const satisfies readonly JobName[];

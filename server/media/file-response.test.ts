@@ -42,6 +42,9 @@ const file = (over: Partial<MediaFile> = {}): MediaFile => ({
   created_by: 'x',
   created_at: new Date(),
   deleted_at: null,
+  deleted_by: null,
+  replaced_by_file_id: null,
+  objects_purged_at: null,
   ...over,
 });
 const get = (headers: Record<string, string> = {}, method = 'GET') =>

@@ -97,7 +97,7 @@ export type QuizRules = {
 export async function loadQuiz(db: Kysely<Database>, quizId: string): Promise<QuizRules | null> {
   if (!isUuid(quizId)) return null;
   const row = await cabinetScopeQuery(db)
-    .innerJoin('item', 'item.cabinet_id', 'cabinet.id')
+    .innerJoin('item', (join) => join.onRef('item.cabinet_id', '=', 'cabinet.id').on('item.removed_at', 'is', null))
     .innerJoin('quiz', 'quiz.item_id', 'item.id')
     .select(['item.title', 'item.status', 'item.cabinet_id'])
     .selectAll('quiz')

@@ -118,6 +118,7 @@ async function recordItemFile(
     .execute();
   await trx.updateTable('upload').set({ finished_at: new Date() }).where('id', '=', row.id).execute();
   await trx.updateTable('item').set({ updated_at: new Date() }).where('id', '=', itemId).execute();
+  if (row.replaces_file_id) await keepAsVersion(trx, row.replaces_file_id, mediaFileId, row.user_id, ip);
   if (toProcess) await queue.enqueue(trx, 'transcode-video', { mediaFileId });
   await recordAudit(trx, {
     actorId: row.user_id,
@@ -128,6 +129,33 @@ async function recordItemFile(
     data: { itemId, name: row.file_name, bytes, sha256 },
   });
   return { mediaFileId, itemId };
+}
+
+/** The file a new version replaces leaves the item, kept as its history (restorable within the retention). */
+async function keepAsVersion(
+  trx: Transaction<Database>,
+  replacedId: string,
+  newId: string,
+  userId: string,
+  ip: string | null,
+): Promise<void> {
+  const replaced = await trx
+    .updateTable('media_file')
+    .set({ deleted_at: new Date(), deleted_by: userId, replaced_by_file_id: newId })
+    .where('id', '=', replacedId)
+    .where('deleted_at', 'is', null)
+    .returning('original_name')
+    .executeTakeFirst();
+  // Removed meanwhile: the new file simply joins the item.
+  if (!replaced) return;
+  await recordAudit(trx, {
+    actorId: userId,
+    action: 'file.replace',
+    objectType: 'media_file',
+    objectId: replacedId,
+    ip,
+    data: { by: newId, name: replaced.original_name },
+  });
 }
 
 /**

@@ -26,12 +26,15 @@ export const uploadMetadataSchema = z
     itemId: uuid.optional(),
     /** A student's file for an assignment (it stays a draft until they submit). */
     assignmentId: uuid.optional(),
+    /** A newer version of this file of the item (`itemId`): on finishing, the old one is kept as history. */
+    replacesFileId: uuid.optional(),
     filename: z.string().trim().min(1).max(255),
   })
   // A new extra item is created first (with its request key); an upload goes into a slot, an item or an assignment.
   .refine((value) => [value.slotId, value.itemId, value.assignmentId].filter(Boolean).length === 1, {
     message: 'a slot, an item or an assignment, one of them',
-  });
+  })
+  .refine((value) => !value.replacesFileId || value.itemId, { message: 'a new version goes into its item' });
 
 export function limitFor(kind: FileKind, limits: UploadLimits): number {
   return kind === 'video' || kind === 'audio' ? limits.video : limits.document;
@@ -75,6 +78,16 @@ async function checkPlace(db: Db, target: UploadTarget): Promise<void> {
         .where('item.cabinet_id', '=', target.cabinetId)
         .executeTakeFirst();
   if (!place) throw new AppError('not_found');
+  if (target.replacesFileId) {
+    const replaced = await db
+      .selectFrom('media_file')
+      .select('id')
+      .where('id', '=', target.replacesFileId)
+      .where('item_id', '=', target.itemId ?? '')
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (!replaced) throw new AppError('not_found');
+  }
   const refusal = refusalFor(target.filename, place.kind);
   if (refusal) throw new AppError('unsupported_type', refusal, { name: target.filename });
 }
@@ -111,6 +124,7 @@ async function recordUpload(
         slot_id: target.slotId ?? null,
         item_id: target.itemId ?? null,
         assignment_id: target.assignmentId ?? null,
+        replaces_file_id: target.replacesFileId ?? null,
         file_name: target.filename,
         file_kind: kind,
         declared_size: size,

@@ -23,6 +23,8 @@ requireBrowserInCi();
 let server: TestServer;
 let browser: Browser;
 let work: string;
+/** The instructor's MATH-101 cabinet, once the upload test opened it. */
+let cabinetUrl = '';
 const MiB = 1024 * 1024;
 const files = { pdf: '', video: '' };
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -68,7 +70,7 @@ describe.skipIf(!hasBrowser)('instructor uploads, student downloads (Chromium)',
     await logIn(page, 'instructor');
     const open = page.locator('.card', { hasText: 'MATH-101' }).getByRole('button', { name: ky.home.openCabinet });
     await Promise.all([page.waitForURL(/\/cabinets\//), open.click()]);
-    const cabinetUrl = page.url();
+    cabinetUrl = page.url();
     // Week 1 is long past: folded, as every week but the current and the next.
     await openWeekOf(slot(page, 'practical_material', 1));
 
@@ -179,4 +181,34 @@ describe.skipIf(!hasBrowser)('instructor uploads, student downloads (Chromium)',
     expect(cabinet?.status()).toBe(404);
     await otherContext.close();
   }, 180_000);
+
+  it('removes a published file: the student no longer sees it; restored from "recently removed", they do', async () => {
+    expect(cabinetUrl).not.toBe('');
+    const instructor = await (await browser.newContext()).newPage();
+    const guard = guardPage(instructor);
+    await logIn(instructor, 'instructor');
+    await instructor.goto(cabinetUrl);
+    const practical = slot(instructor, 'practical_material', 1);
+    await openWeekOf(practical);
+    await practical.locator('[data-testid=remove-file]').click();
+    await expect.poll(() => instructor.locator('[data-testid=undo-notice]').count()).toBe(1);
+    await expect.poll(() => practical.locator('[data-testid=file-link]').count()).toBe(0);
+    const entry = instructor.locator('[data-testid=removed-entry]', { hasText: 'Практика 1.pdf' });
+    await expect.poll(() => entry.count()).toBe(1);
+
+    const student = await (await browser.newContext()).newPage();
+    const studentGuard = guardPage(student);
+    await logIn(student, 'student');
+    await student.goto(cabinetUrl);
+    await expect.poll(() => student.evaluate(() => '__remixRouter' in window)).toBe(true);
+    expect(await student.locator('[data-testid=file-link]').count()).toBe(0);
+
+    await entry.locator('[data-testid=restore]').click();
+    await expect.poll(() => practical.locator('[data-testid=file-link]').count()).toBe(1);
+    expect(await instructor.locator('[data-testid=removed-entry]').count()).toBe(0);
+    await student.reload();
+    await expect.poll(() => student.locator('[data-testid=file-link]', { hasText: 'Практика 1.pdf' }).count()).toBe(1);
+    expect(guard.problems()).toEqual([]);
+    expect(studentGuard.problems()).toEqual([]);
+  }, 120_000);
 });

@@ -1,7 +1,12 @@
 // One file of an item: its download link and size; for a lecture its processing state, queue place
-// and time left, the watch link, a failure with Retry, and the captions form.
+// and time left, the watch link, a failure with Retry, and the captions form; for the instructor
+// Remove (restorable under "recently removed") and Replace (a newer version; the old one is kept as
+// the item's history).
 import { Form, useNavigation } from '@remix-run/react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { SlotKind } from '../../../db/schema.ts';
+import { Uploader } from '../upload/uploader.tsx';
 import type { CabinetFileView } from '../../../server/cabinets/cabinet-page.ts';
 import { formatBytes, formatDuration } from '../../../server/common/format.ts';
 import { CaptionForm } from './caption-form.tsx';
@@ -41,9 +46,47 @@ function ImprovingNote({ file }: { file: CabinetFileView }) {
   );
 }
 
-export function FileRow({ file, canEdit }: { file: CabinetFileView; canEdit: boolean }) {
+/** Where a newer version of a file goes: its item, in its cabinet, taking the slot's kinds. */
+export type ReplaceTarget = { cabinetId: string; itemId: string; slotKind: SlotKind | null; chunkSize: number };
+
+function FileEditActions({ file, replace }: { file: CabinetFileView; replace: ReplaceTarget }) {
   const { t } = useTranslation();
   const busy = useNavigation().state === 'submitting';
+  const [replacing, setReplacing] = useState(false);
+  return (
+    <>
+      <Form method="post" className="inline-form file-actions">
+        <input type="hidden" name="fileId" value={file.id} />
+        <button type="submit" name="intent" value="remove-file" disabled={busy} data-testid="remove-file">
+          {t('removal.remove')}
+        </button>
+        <button
+          type="button"
+          onClick={() => setReplacing(!replacing)}
+          aria-expanded={replacing}
+          data-testid="replace-file"
+        >
+          {t('removal.replace')}
+        </button>
+      </Form>
+      {replacing ? (
+        <Uploader
+          cabinetId={replace.cabinetId}
+          itemId={replace.itemId}
+          replacesFileId={file.id}
+          slotKind={replace.slotKind}
+          chunkSize={replace.chunkSize}
+          label={`${t('removal.replace')}: ${file.name}`}
+        />
+      ) : null}
+    </>
+  );
+}
+
+export function FileRow({ file, replace }: { file: CabinetFileView; replace: ReplaceTarget | null }) {
+  const { t } = useTranslation();
+  const busy = useNavigation().state === 'submitting';
+  const canEdit = replace !== null;
   return (
     <li>
       <a href={`/files/${file.id}`} download={file.name} data-testid="file-link">
@@ -70,6 +113,7 @@ export function FileRow({ file, canEdit }: { file: CabinetFileView; canEdit: boo
         </Form>
       ) : null}
       {canEdit && file.processingState === 'ready' ? <CaptionForm fileId={file.id} captions={file.captions} /> : null}
+      {replace ? <FileEditActions file={file} replace={replace} /> : null}
     </li>
   );
 }

@@ -7,8 +7,31 @@ import type { CabinetItemView, CabinetPage } from '../../../server/cabinets/cabi
 import { LocalTime } from '../local-time.tsx';
 import { Uploader } from '../upload/uploader.tsx';
 import { FileRow } from './file-row.tsx';
+import { formatBytes } from '../../../server/common/format.ts';
 
 type ItemProps = { item: CabinetItemView; page: CabinetPage; chunkSize: number };
+
+const slotKindOf = (page: CabinetPage, item: CabinetItemView) =>
+  page.slots.find((slot) => slot.id === item.slotId)?.kind ?? null;
+
+/** The files newer versions replaced: the item's history, for the instructor and the staff. */
+function Versions({ item, timeZone }: { item: CabinetItemView; timeZone: string }) {
+  const { t } = useTranslation();
+  if (!item.versions.length) return null;
+  return (
+    <details className="versions" data-testid="versions">
+      <summary>{t('removal.versions', { count: item.versions.length })}</summary>
+      <ul>
+        {item.versions.map((version) => (
+          <li key={version.id}>
+            {version.name} <span className="muted">{formatBytes(version.byteSize, t)}</span> · {t('removal.replacedAt')}{' '}
+            <LocalTime iso={version.replacedAt} termZone={timeZone} />
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
 
 function TitleForm({ item, onDone }: { item: CabinetItemView; onDone: () => void }) {
   const { t } = useTranslation();
@@ -85,7 +108,7 @@ function ItemActions({ item, editing, onEdit }: { item: CabinetItemView; editing
           {t('cabinet.edit')}
         </button>
       ) : null}
-      <Form method="post">
+      <Form method="post" className="inline-form">
         <input type="hidden" name="itemId" value={item.id} />
         <button
           type="submit"
@@ -94,6 +117,9 @@ function ItemActions({ item, editing, onEdit }: { item: CabinetItemView; editing
           disabled={busy}
         >
           {item.status === 'published' ? t('cabinet.unpublish') : t('cabinet.publish')}
+        </button>
+        <button type="submit" name="intent" value="remove-item" disabled={busy} data-testid="remove-item">
+          {t('removal.removeItem')}
         </button>
       </Form>
     </div>
@@ -112,9 +138,16 @@ export function ItemBlock({ item, page, chunkSize }: ItemProps) {
       <AssessmentLinks item={item} timeZone={page.term.timeZone} />
       <ul className="files">
         {item.files.map((file) => (
-          <FileRow key={file.id} file={file} canEdit={page.canEdit} />
+          <FileRow
+            key={file.id}
+            file={file}
+            replace={
+              page.canEdit ? { cabinetId: page.id, itemId: item.id, slotKind: slotKindOf(page, item), chunkSize } : null
+            }
+          />
         ))}
       </ul>
+      <Versions item={item} timeZone={page.term.timeZone} />
       {page.canEdit ? <ItemActions item={item} editing={editing} onEdit={() => setEditing(true)} /> : null}
       {page.canEdit && !item.slotId ? (
         <Uploader

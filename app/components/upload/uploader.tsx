@@ -19,7 +19,17 @@ import { acceptAttribute, refusalFor } from '../../../server/common/file-kinds.t
 export type { UploadTarget };
 
 /** Files dropped on the box or chosen with its button (a real button: Tab reaches it, Enter opens the picker). */
-function Dropzone({ label, accept, onFiles }: { label: string; accept?: string; onFiles: (files: File[]) => void }) {
+function Dropzone({
+  label,
+  accept,
+  multiple,
+  onFiles,
+}: {
+  label: string;
+  accept?: string;
+  multiple: boolean;
+  onFiles: (files: File[]) => void;
+}) {
   const { t } = useTranslation();
   const [dragging, setDragging] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -44,7 +54,7 @@ function Dropzone({ label, accept, onFiles }: { label: string; accept?: string; 
       <input
         ref={inputRef}
         type="file"
-        multiple
+        multiple={multiple}
         hidden
         aria-label={label}
         accept={accept}
@@ -78,12 +88,13 @@ export function Uploader({
   slotId,
   itemId,
   assignmentId,
+  replacesFileId,
   chunkSize,
   label,
   slotKind = null,
 }: UploadTarget & { chunkSize: number; label: string; slotKind?: SlotKind | null }) {
   // A stable object, so effects run once per target and not on every render.
-  const [target] = useState<UploadTarget>(() => ({ cabinetId, slotId, itemId, assignmentId }));
+  const [target] = useState<UploadTarget>(() => ({ cabinetId, slotId, itemId, assignmentId, replacesFileId }));
   const { t } = useTranslation();
   const revalidator = useRevalidator();
   const online = useOnline();
@@ -108,7 +119,12 @@ export function Uploader({
 
   return (
     <div className="uploader">
-      <Dropzone label={label} accept={assignmentId ? undefined : acceptAttribute(slotKind)} onFiles={choose} />
+      <Dropzone
+        label={label}
+        accept={assignmentId ? undefined : acceptAttribute(slotKind)}
+        multiple={!replacesFileId}
+        onFiles={(files) => choose(replacesFileId ? files.slice(0, 1) : files)}
+      />
       {refused.map((message) => (
         <p key={message} className="form-error" role="alert" data-testid="upload-refused">
           {message}

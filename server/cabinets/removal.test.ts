@@ -1,0 +1,207 @@
+// Undo for instructors through real uploads: a removed file or item is gone for students at once,
+// listed as recently removed, restored (an item into its slot, or among the extras when the slot was
+// filled meanwhile); a new version keeps the old as history; the audit has each step, the reports
+// stay exact; only the cabinet's instructor may do any of it; past the retention, the stored objects
+// go unless a copy still uses them.
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoCabinet, principal } from '../../tests/helpers/demo-cabinet.ts';
+import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
+import { tusUploadWhole } from '../../tests/helpers/tus-requests.ts';
+import { checkSummaries } from '../reports/consistency.ts';
+import { countCabinets } from '../reports/recount.ts';
+import { getCabinetPage } from './cabinet-page.ts';
+import { fileForDownload, setItemStatus } from './items.ts';
+import { purgeRemoved } from './purge-removed.ts';
+import { recentlyRemoved, removeFile, removeItem, restoreFile, restoreItem } from './removal.ts';
+
+let server: TestServer;
+let cabinet: Awaited<ReturnType<typeof demoCabinet>>;
+const db = () => server.services.db;
+const day = 24 * 3600 * 1000;
+const retention = 30 * day;
+const pdf = () => Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(20_000)]);
+const practical = (n: number) => cabinet.slots.filter((slot) => slot.kind === 'practical_material')[n - 1]!;
+const actor = async (account: string) => ({ user: await principal(db(), account), ip: '10.0.0.9' });
+
+/** A PDF uploaded through tus into a slot (or, with `itemId`, an item); returns the file's id. */
+async function upload(target: { slotId?: string; itemId?: string; replacesFileId?: string }, name: string) {
+  const { finish } = await tusUploadWhole(server.url, pdf(), {
+    cookie: await server.cookieFor('instructor'),
+    metadata: { cabinetId: cabinet.cabinetId, filename: name, ...target },
+  });
+  expect(finish?.status).toBe(204);
+  const row = await db()
+    .selectFrom('media_file')
+    .select(['id', 'item_id', 'storage_key'])
+    .where('original_name', '=', name)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirstOrThrow();
+  return row;
+}
+
+const studentSees = async () => {
+  const page = await getCabinetPage(db(), await principal(db(), 'student'), cabinet.cabinetId);
+  return page.items.flatMap((item) => item.files.map((file) => file.name));
+};
+const audit = async (objectId: string) =>
+  (await db().selectFrom('audit_event').select('action').where('object_id', '=', objectId).orderBy('id').execute()).map(
+    (row) => row.action,
+  );
+const termId = async () =>
+  (
+    await db()
+      .selectFrom('cabinet')
+      .innerJoin('teaching_assignment as ta', 'ta.id', 'cabinet.teaching_assignment_id')
+      .select('ta.term_id')
+      .where('cabinet.id', '=', cabinet.cabinetId)
+      .executeTakeFirstOrThrow()
+  ).term_id;
+const deliveredPracticals = async () =>
+  (await countCabinets(db(), [cabinet.cabinetId], new Date()))[0]!.byKind.practical_material.delivered;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  cabinet = await demoCabinet(db(), 'instructor', 'MATH-101');
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('removing and restoring', () => {
+  it('takes a file from students at once and gives it back, in the audit, the reports exact', async () => {
+    const file = await upload({ slotId: practical(1).id }, 'Практика 1.pdf');
+    const instructor = await actor('instructor');
+    await setItemStatus(db(), instructor, file.item_id, 'published');
+    expect(await studentSees()).toContain('Практика 1.pdf');
+
+    await removeFile(db(), instructor, file.id);
+    expect(await studentSees()).not.toContain('Практика 1.pdf');
+    await expect(fileForDownload(db(), await principal(db(), 'student'), file.id)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    const removed = await recentlyRemoved(db(), instructor.user, cabinet.cabinetId, retention);
+    expect(removed.map((entry) => [entry.kind, entry.name])).toEqual([['file', 'Практика 1.pdf']]);
+
+    await restoreFile(db(), instructor, file.id, retention);
+    expect(await studentSees()).toContain('Практика 1.pdf');
+    expect(await audit(file.id)).toEqual(['file.upload', 'file.remove', 'file.restore']);
+    expect(await checkSummaries(db(), await termId())).toEqual([]);
+  });
+
+  it('takes an item out of its slot, which a new upload may fill; restored, it goes among the extras', async () => {
+    const first = await upload({ slotId: practical(2).id }, 'Практика 2.pdf');
+    const instructor = await actor('instructor');
+    await setItemStatus(db(), instructor, first.item_id, 'published');
+    const delivered = await deliveredPracticals();
+
+    await removeItem(db(), instructor, first.item_id);
+    expect(await studentSees()).not.toContain('Практика 2.pdf');
+    expect(await deliveredPracticals()).toBe(delivered - 1);
+    // The slot is free: a new upload makes a new item there.
+    const second = await upload({ slotId: practical(2).id }, 'Практика 2 (жаңы).pdf');
+    expect(second.item_id).not.toBe(first.item_id);
+
+    expect(await restoreItem(db(), instructor, first.item_id, retention)).toEqual({ intoSlot: false });
+    const restored = await db()
+      .selectFrom('item')
+      .selectAll()
+      .where('id', '=', first.item_id)
+      .executeTakeFirstOrThrow();
+    expect({ slot: restored.slot_id, removed: restored.removed_at }).toEqual({ slot: null, removed: null });
+    expect(await studentSees()).toContain('Практика 2.pdf');
+
+    // Removed again, and its slot emptied: restored, it goes back into the slot.
+    await removeItem(db(), instructor, second.item_id);
+    await removeItem(db(), instructor, first.item_id);
+    await db()
+      .updateTable('item')
+      .set({ removed_from_slot_id: practical(2).id })
+      .where('id', '=', first.item_id)
+      .execute();
+    expect(await restoreItem(db(), instructor, first.item_id, retention)).toEqual({ intoSlot: true });
+    expect(await deliveredPracticals()).toBe(delivered);
+    expect(await audit(first.item_id)).toEqual([
+      'item.publish',
+      'item.remove',
+      'item.restore',
+      'item.remove',
+      'item.restore',
+    ]);
+    expect(await checkSummaries(db(), await termId())).toEqual([]);
+  });
+
+  it('keeps a replaced file as the item’s history, not for students', async () => {
+    const old = await upload({ slotId: practical(3).id }, 'Тапшырма v1.pdf');
+    const instructor = await actor('instructor');
+    await setItemStatus(db(), instructor, old.item_id, 'published');
+    await upload({ itemId: old.item_id, replacesFileId: old.id }, 'Тапшырма v2.pdf');
+    expect(await studentSees()).toContain('Тапшырма v2.pdf');
+    expect(await studentSees()).not.toContain('Тапшырма v1.pdf');
+    const staff = await getCabinetPage(db(), await principal(db(), 'head'), cabinet.cabinetId);
+    const item = staff.items.find((candidate) => candidate.id === old.item_id)!;
+    expect(item.versions.map((version) => version.name)).toEqual(['Тапшырма v1.pdf']);
+    const student = await getCabinetPage(db(), await principal(db(), 'student'), cabinet.cabinetId);
+    expect(student.items.find((candidate) => candidate.id === old.item_id)!.versions).toEqual([]);
+    expect(await audit(old.id)).toEqual(['file.upload', 'file.replace']);
+    // History is not "recently removed": it is not restored over the newer version.
+    await expect(restoreFile(db(), instructor, old.id, retention)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('is for the cabinet’s instructor only, and not past the retention period', async () => {
+    const file = await upload({ slotId: practical(4).id }, 'Практика 4.pdf');
+    for (const account of ['instructor2', 'student', 'head']) {
+      await expect(removeFile(db(), await actor(account), file.id)).rejects.toMatchObject({ code: 'forbidden' });
+      await expect(removeItem(db(), await actor(account), file.item_id)).rejects.toMatchObject({ code: 'forbidden' });
+    }
+    const instructor = await actor('instructor');
+    await expect(restoreFile(db(), instructor, file.id, retention)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(removeFile(db(), instructor, 'not-a-uuid')).rejects.toMatchObject({ code: 'not_found' });
+    await removeFile(db(), instructor, file.id);
+    await expect(removeFile(db(), instructor, file.id)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(restoreFile(db(), await actor('instructor2'), file.id, retention)).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    const later = new Date(Date.now() + retention + day);
+    await expect(restoreFile(db(), instructor, file.id, retention, later)).rejects.toMatchObject({
+      code: 'conflict',
+      messageKey: 'removal.expired',
+    });
+    await restoreFile(db(), instructor, file.id, retention);
+  });
+});
+
+describe('purging after the retention period', () => {
+  it('deletes the stored objects no other row uses, and keeps those a copy still shares', async () => {
+    const file = await upload({ slotId: practical(5).id }, 'Практика 5.pdf');
+    const instructor = await actor('instructor');
+    // A copy in another item (as "copy from a previous term" makes) shares the stored object.
+    const extra = await db()
+      .insertInto('item')
+      .values({ cabinet_id: cabinet.cabinetId, title: 'Көчүрмө', created_by: instructor.user.id })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await sql`
+      insert into media_file (item_id, copied_from_file_id, storage_key, original_name, byte_size, sha256, content_type,
+        file_kind, processing_state, created_by)
+      select ${extra.id}, id, storage_key, original_name, byte_size, sha256, content_type, file_kind, processing_state, created_by
+      from media_file where id = ${file.id}`.execute(db());
+    const { storage } = server.services;
+    await removeFile(db(), instructor, file.id);
+    const later = new Date(Date.now() + retention + day);
+    // Within the retention nothing goes.
+    expect(await purgeRemoved(server.services, retention)).toEqual({ files: 0, objects: 0 });
+    expect((await purgeRemoved(server.services, retention, later)).files).toBeGreaterThanOrEqual(1);
+    expect(await storage.size(file.storage_key)).not.toBeNull(); // the copy still uses it
+    await removeItem(db(), instructor, extra.id);
+    await purgeRemoved(server.services, retention, later);
+    expect(await storage.size(file.storage_key)).toBeNull();
+    const rows = await db()
+      .selectFrom('media_file')
+      .select('objects_purged_at')
+      .where('storage_key', '=', file.storage_key)
+      .execute();
+    expect(rows.every((row) => row.objects_purged_at !== null)).toBe(true);
+  });
+});
