@@ -37,6 +37,12 @@ export async function requireUser(request: Request, context: AppLoadContext): Pr
   const user = await getUser(request, context);
   if (!user) {
     const url = new URL(request.url);
+    // An action whose session ended: back to this page after signing in, where the form's text is
+    // put back (components/form-keeper.tsx), and the login page says why it is asked.
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      url.searchParams.set('resumed', '1');
+      throw redirect(`/login?${new URLSearchParams({ redirectTo: url.pathname + url.search, expired: '1' })}`);
+    }
     throw redirect(`/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`);
   }
   return user;

@@ -22,6 +22,7 @@ import { useDictionary } from './dictionaries.ts';
 import { i18nFor } from './i18n.ts';
 import { useNonce } from './nonce.ts';
 import stylesUrl from './styles/app.css?url';
+import { FormKeeper } from './components/form-keeper.tsx';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesUrl }];
 
@@ -95,7 +96,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
       <body>
         <I18nextProvider i18n={i18n}>
           <Header locale={locale} user={data?.user ?? null} />
-          <main>{children}</main>
+          <main>
+            <FormKeeper />
+            {children}
+          </main>
         </I18nextProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />

@@ -411,15 +411,26 @@ export type QuestionKind = 'single' | 'multiple' | 'true_false' | 'short' | 'num
 export type QuestionChoice = {
   text: string;
   correct: boolean;
-  /** Moodle's percentage for multiple answers, else null. */ weight: number | null;
+  /** Moodle's percentage (100 right, 50 half, 0 or negative wrong); null: all or nothing by `correct`. */
+  weight: number | null;
+  /** Shown with this choice in the review. */
+  feedback?: string;
 };
+/** A short answer as Moodle weighs it: `*` in `text` stands for any characters; the first that matches counts. */
+export type ShortAnswer = { text: string; weight: number; feedback?: string };
+/** A numeric answer: `value` ± `tolerance` (null: any number); the first that matches counts. */
+export type NumericAnswer = { value: number | null; tolerance: number; weight: number; feedback?: string };
+/** What every kind may have: feedback shown in the review whatever the answer. */
+type QuestionCommon = { generalFeedback?: string };
 /** A question's answers by kind, as `question.data` and `quiz_attempt.questions` keep them. */
-export type QuestionData =
-  | { kind: 'single' | 'multiple'; choices: QuestionChoice[] }
-  | { kind: 'true_false'; answer: boolean }
-  | { kind: 'short'; accepted: string[] }
-  | { kind: 'numeric'; answers: { value: number; tolerance: number }[] }
-  | { kind: 'matching'; pairs: { left: string; right: string }[] };
+export type QuestionData = QuestionCommon &
+  (
+    | { kind: 'single' | 'multiple'; choices: QuestionChoice[] }
+    | { kind: 'true_false'; answer: boolean; feedbackTrue?: string; feedbackFalse?: string }
+    | { kind: 'short'; answers: ShortAnswer[] }
+    | { kind: 'numeric'; answers: NumericAnswer[] }
+    | { kind: 'matching'; pairs: { left: string; right: string }[]; distractors?: string[] }
+  );
 
 export interface QuestionTable {
   id: Generated<string>;

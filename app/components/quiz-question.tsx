@@ -13,6 +13,8 @@ type Props = {
   /** Review: the correct answer and the credit earned. */
   correct?: Answer;
   credit?: number;
+  /** Review: the feedback of the answer given, and the question's general feedback. */
+  feedback?: string[];
 };
 
 const has = <K extends string>(
@@ -156,7 +158,7 @@ const partOf: Record<QuestionForStudent['kind'], (part: Part) => ReactNode> = {
   matching: Matching,
 };
 
-export function QuestionBody({ question, imageUrl, answer, onAnswer, correct, credit }: Props) {
+export function QuestionBody({ question, imageUrl, answer, onAnswer, correct, credit, feedback = [] }: Props) {
   const { t } = useTranslation();
   const name = useId();
   const Body = partOf[question.kind];
@@ -170,6 +172,11 @@ export function QuestionBody({ question, imageUrl, answer, onAnswer, correct, cr
           {t('quiz.credit', { percent: Math.round(credit * 100) })}
         </p>
       ) : null}
+      {feedback.map((text) => (
+        <p key={text} className="feedback" data-testid="feedback">
+          {text}
+        </p>
+      ))}
     </div>
   );
 }

@@ -120,7 +120,13 @@ export default function Login() {
   return (
     <section className="login">
       <h1>{t('login.title')}</h1>
-      <p className="muted">{t('app.tagline')}</p>
+      {searchParams.get('expired') === '1' ? (
+        <p className="notice" role="status" data-testid="session-expired">
+          {t('login.expired')}
+        </p>
+      ) : (
+        <p className="muted">{t('app.tagline')}</p>
+      )}
       {sso ? <SsoButton sso={sso} redirectTo={redirectTo} /> : null}
       {passwords === 'none' ? (
         error

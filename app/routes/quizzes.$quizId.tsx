@@ -149,6 +149,7 @@ function StudentView({ page, now }: { page: Page; now: string }) {
                   answer={question.answer}
                   correct={question.correct}
                   credit={question.credit}
+                  feedback={question.feedback}
                 />
               </li>
             ))}

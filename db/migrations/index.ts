@@ -23,6 +23,7 @@ import * as uploadLease from './2026-11-30T0700-upload-lease.ts';
 import * as videoStages from './2026-11-30T0800-video-stages.ts';
 import * as reportEngineSql from './2026-11-30T1000-report-engine-sql.ts';
 import * as removal from './2026-11-30T1200-removal.ts';
+import * as questionWeights from './2026-11-30T1300-question-weights.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-26T0700-foundation': foundation,
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T0800-video-stages': videoStages,
   '2026-11-30T1000-report-engine-sql': reportEngineSql,
   '2026-11-30T1200-removal': removal,
+  '2026-11-30T1300-question-weights': questionWeights,
 };

@@ -57,13 +57,19 @@ describe('credit for each kind', () => {
   it('true/false, short answers (case, spaces, ё), numbers with a tolerance and a decimal comma', () => {
     expect(creditFor(drawn({ kind: 'true_false', answer: false }), { value: false })).toBe(1);
     expect(creditFor(drawn({ kind: 'true_false', answer: false }), { value: true })).toBe(0);
-    const short = drawn({ kind: 'short', accepted: ['Чүй өрөөнү', 'Chui valley'] });
+    const short = drawn({
+      kind: 'short',
+      answers: [
+        { text: 'Чүй өрөөнү', weight: 100 },
+        { text: 'Chui valley', weight: 100 },
+      ],
+    });
     expect(creditFor(short, { text: '  чүй   ӨРӨӨНҮ ' })).toBe(1);
     expect(creditFor(short, { text: 'chui valley' })).toBe(1);
     expect(creditFor(short, { text: 'Талас' })).toBe(0);
     expect(creditFor(short, { text: '' })).toBe(0);
-    expect(creditFor(drawn({ kind: 'short', accepted: ['Ёлка'] }), { text: 'елка' })).toBe(1);
-    const numeric = drawn({ kind: 'numeric', answers: [{ value: 3.14, tolerance: 0.01 }] });
+    expect(creditFor(drawn({ kind: 'short', answers: [{ text: 'Ёлка', weight: 100 }] }), { text: 'елка' })).toBe(1);
+    const numeric = drawn({ kind: 'numeric', answers: [{ value: 3.14, tolerance: 0.01, weight: 100 }] });
     expect(creditFor(numeric, { number: '3,15' })).toBe(1);
     expect(creditFor(numeric, { number: '3.16' })).toBe(0);
     expect(creditFor(numeric, { number: 'пи' })).toBe(0);
@@ -158,6 +164,8 @@ describe('drawing an attempt', () => {
       lefts: ['x', 'y'],
       rights: expect.arrayContaining(['1', '2']),
     });
-    expect(JSON.stringify(questionForStudent(drawn({ kind: 'short', accepted: ['secret'] })))).not.toContain('secret');
+    expect(
+      JSON.stringify(questionForStudent(drawn({ kind: 'short', answers: [{ text: 'secret', weight: 100 }] }))),
+    ).not.toContain('secret');
   });
 });

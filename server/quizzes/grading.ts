@@ -61,7 +61,12 @@ export function drawQuestions(
       hasImage: question.hasImage,
       data,
     };
-    if (data.kind === 'matching') drawn.rights = shuffled([...new Set(data.pairs.map((pair) => pair.right))], random);
+    // Matching: the right-hand texts, the distractors among them.
+    if (data.kind === 'matching')
+      drawn.rights = shuffled(
+        [...new Set([...data.pairs.map((pair) => pair.right), ...(data.distractors ?? [])])],
+        random,
+      );
     return drawn;
   });
 }
@@ -98,9 +103,9 @@ export function correctAnswer(question: AttemptQuestion): Answer {
     case 'true_false':
       return { value: data.answer };
     case 'short':
-      return { text: data.accepted[0] ?? '' };
+      return { text: bestOf(data.answers.filter((a) => !a.text.includes('*')))?.text ?? '' };
     case 'numeric':
-      return { number: String(data.answers[0]?.value ?? '') };
+      return { number: String(bestOf(data.answers.filter((a) => a.value !== null))?.value ?? '') };
     case 'matching':
       return { matches: data.pairs.map((pair) => (question.rights ?? []).indexOf(pair.right)) };
   }
@@ -152,6 +157,53 @@ export function parseNumber(text: string): number | null {
   return Number(cleaned);
 }
 
+/** The answer worth the most (the first of equals): what the review shows as correct. A 0 % answer never is. */
+function bestOf<A extends { weight: number }>(answers: A[]): A | undefined {
+  const best = answers.reduce<A | undefined>((top, a) => (a.weight > (top?.weight ?? 0) ? a : top), undefined);
+  return best;
+}
+
+/**
+ * Whether a student's text matches a short answer, `*` standing for any characters (Moodle's
+ * wildcard). A two-pointer glob match, linear in practice: no regular expression an instructor's
+ * pattern could make backtrack for ever.
+ */
+function matchesShort(given: string, answer: string): boolean {
+  const pattern = [...normalText(answer)];
+  const text = [...given];
+  let [p, t, star, resume] = [0, 0, -1, 0];
+  while (t < text.length) {
+    if (p < pattern.length && pattern[p] !== '*' && pattern[p] === text[t]) {
+      p++;
+      t++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      resume = t;
+    } else if (star !== -1) {
+      p = star + 1;
+      t = ++resume;
+    } else return false;
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
+}
+
+/** The first answer (in the bank's order) a student's short or numeric answer matches, as Moodle marks it. */
+export function matchingAnswer(question: AttemptQuestion, answer: Answer | null) {
+  const { data } = question;
+  if (!answer) return undefined;
+  if (data.kind === 'short' && 'text' in answer) {
+    const given = normalText(answer.text);
+    return given === '' ? undefined : data.answers.find((a) => matchesShort(given, a.text));
+  }
+  if (data.kind === 'numeric' && 'number' in answer) {
+    const given = parseNumber(answer.number);
+    if (given === null) return undefined;
+    return data.answers.find((a) => a.value === null || Math.abs(given - a.value) <= a.tolerance + 1e-9);
+  }
+  return undefined;
+}
+
 /** Moodle's percentages when the bank has them; else all-or-nothing for one answer, and for several each right choice earns its share and each wrong one takes a share off. */
 function choiceWeight(choice: Choice, choices: Choice[]): number {
   if (choice.weight !== null) return choice.weight / 100;
@@ -177,14 +229,9 @@ export function creditFor(question: AttemptQuestion, answer: Answer | null): num
     }
     case 'true_false':
       return (answer as { value: boolean }).value === data.answer ? 1 : 0;
-    case 'short': {
-      const given = normalText((answer as { text: string }).text);
-      return given !== '' && data.accepted.some((accepted) => normalText(accepted) === given) ? 1 : 0;
-    }
-    case 'numeric': {
-      const given = parseNumber((answer as { number: string }).number);
-      return given !== null && data.answers.some((a) => Math.abs(given - a.value) <= a.tolerance + 1e-9) ? 1 : 0;
-    }
+    case 'short':
+    case 'numeric':
+      return clamp((matchingAnswer(question, answer)?.weight ?? 0) / 100);
     case 'matching': {
       const rights = question.rights ?? [];
       const matches = (answer as { matches: number[] }).matches;
@@ -201,4 +248,19 @@ export function scoreOf(credits: readonly number[], maxScore: number): number {
   if (credits.length === 0) return 0;
   const total = credits.reduce((sum, credit) => sum + credit, 0);
   return Math.round((total / credits.length) * maxScore * 100) / 100;
+}
+
+/** What the review tells a student about their answer: the feedback of what they chose, then the general feedback. */
+export function feedbackFor(question: AttemptQuestion, answer: Answer | null): string[] {
+  const { data } = question;
+  const own: (string | undefined)[] = [];
+  if (answer && answerFits(question, answer)) {
+    if (data.kind === 'single' && 'choice' in answer) own.push(data.choices[answer.choice]?.feedback);
+    if (data.kind === 'multiple' && 'choices' in answer)
+      own.push(...[...new Set(answer.choices)].sort((a, b) => a - b).map((i) => data.choices[i]?.feedback));
+    if (data.kind === 'true_false' && 'value' in answer)
+      own.push(answer.value ? data.feedbackTrue : data.feedbackFalse);
+    if (data.kind === 'short' || data.kind === 'numeric') own.push(matchingAnswer(question, answer)?.feedback);
+  }
+  return [...own, data.generalFeedback].filter((text): text is string => Boolean(text));
 }

@@ -44,18 +44,27 @@ describe('GIFT import', () => {
       ['Жуптар', 'matching'],
       ['Ысымы', 'short'],
       ['Көп', 'multiple'],
+      ['Кыстарма', 'single'],
     ]);
     expect(questions[0]!.data).toEqual({
       kind: 'single',
       choices: [
-        { text: 'Бишкек', correct: true, weight: null },
-        { text: 'Ош', correct: false, weight: null },
-        { text: 'Нарын', correct: false, weight: null },
+        { text: 'Бишкек', correct: true, weight: 100 },
+        { text: 'Ош', correct: false, weight: 0 },
+        { text: 'Нарын', correct: false, weight: 0 },
       ],
     });
     expect(questions[1]!.stem).toBe('2+2=4');
-    expect(questions[2]!.data).toEqual({ kind: 'numeric', answers: [{ value: 3.14, tolerance: 0.01 }] });
-    expect(questions[4]!.data).toEqual({ kind: 'short', accepted: ['Семетей', 'семетей'] });
+    expect(questions[2]!.data).toEqual({ kind: 'numeric', answers: [{ value: 3.14, tolerance: 0.01, weight: 100 }] });
+    expect(questions[4]!.data).toEqual({
+      kind: 'short',
+      answers: [
+        { text: 'Семетей', weight: 100 },
+        { text: 'семетей', weight: 100 },
+      ],
+    });
+    // Answers in the middle of the text leave a blank where they were, as in Moodle.
+    expect(questions[6]!.stem).toBe('Манас _____ - кыргыз элинин ...');
     expect(questions[5]!.data).toMatchObject({
       kind: 'multiple',
       choices: [
@@ -80,11 +89,6 @@ describe('GIFT import', () => {
         line: lineOf('::Туура эмес::'),
         reason: 'quiz.import.no_correct_choice',
         excerpt: '::Туура эмес:: Бир да туура жооп жок {~а ~б}',
-      },
-      {
-        line: lineOf('::Кыстарма::'),
-        reason: 'quiz.import.embedded',
-        excerpt: '::Кыстарма:: Манас {=эпос ~роман} - кыргыз элинин ...',
       },
     ]);
   });
@@ -126,9 +130,9 @@ describe('Aiken import', () => {
         data: {
           kind: 'single',
           choices: [
-            { text: 'Жеңиш чокусу', correct: true, weight: null },
-            { text: 'Ленин чокусу', correct: false, weight: null },
-            { text: 'Хан-Теңири', correct: false, weight: null },
+            { text: 'Жеңиш чокусу', correct: true, weight: 100 },
+            { text: 'Ленин чокусу', correct: false, weight: 0 },
+            { text: 'Хан-Теңири', correct: false, weight: 0 },
           ],
         },
       },

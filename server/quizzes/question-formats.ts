@@ -1,9 +1,8 @@
-// Question banks in and out of Moodle's text formats: GIFT (parsed by gift-pegjs, one question at a
-// time so that one bad question does not lose the file) and Aiken (simple enough to read here),
-// with a report of what could not be imported and why; GIFT out. Pure functions.
-import { parse as parseGift, type GIFTQuestion } from 'gift-pegjs';
-
+// Question banks in and out of Moodle's text formats: GIFT (read as Moodle reads it, gift.ts, one
+// question at a time so that one bad question does not lose the file) and Aiken, with a report of
+// what could not be imported and why; GIFT out with the weights and feedback. Pure functions.
 import type { QuestionChoice, QuestionData } from '../../db/schema.ts';
+import { readGiftQuestion } from './gift.ts';
 
 export type { QuestionData, QuestionKind } from '../../db/schema.ts';
 export type Choice = QuestionChoice;
@@ -44,70 +43,6 @@ const excerptOf = (text: string) =>
     ?.trim()
     .slice(0, 80) ?? '';
 
-/** Strips HTML-ish Moodle markup from imported text (Kabinet shows plain text). */
-const plain = (text: string) =>
-  text
-    .replace(/<[^>]*>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .trim();
-
-function fromGift(question: GIFTQuestion): QuestionDraft | string {
-  if (question.type === 'Category' || question.type === 'Description') return 'skip';
-  if (question.type === 'Essay') return 'quiz.import.essay';
-  if (question.hasEmbeddedAnswers) return 'quiz.import.embedded';
-  const title = plain(question.title ?? '') || plain(question.stem.text).slice(0, 60);
-  const stem = plain(question.stem.text);
-  if (!stem) return 'quiz.import.no_text';
-  switch (question.type) {
-    case 'TF':
-      return { title, stem, data: { kind: 'true_false', answer: question.isTrue } };
-    case 'MC': {
-      const choices = question.choices.map((choice) => ({
-        text: plain(choice.text.text),
-        correct: choice.isCorrect || (choice.weight ?? 0) > 0,
-        weight: choice.weight,
-      }));
-      const correct = choices.filter((choice) => choice.correct).length;
-      if (choices.length < 2 || correct === 0) return 'quiz.import.no_correct_choice';
-      // Moodle writes multiple answers as ~%50%A ~%50%B: several choices with positive weights.
-      const multiple = question.choices.some((choice) => choice.weight !== null) && correct > 1;
-      return { title, stem, data: { kind: multiple ? 'multiple' : 'single', choices } };
-    }
-    case 'Short': {
-      const accepted = question.choices
-        .filter((choice) => choice.isCorrect || (choice.weight ?? 0) >= 100)
-        .map((choice) => plain(choice.text.text));
-      return accepted.length ? { title, stem, data: { kind: 'short', accepted } } : 'quiz.import.no_correct_choice';
-    }
-    case 'Numerical': {
-      const given = Array.isArray(question.choices)
-        ? question.choices
-            .filter((choice) => choice.isCorrect || (choice.weight ?? 0) >= 100)
-            .map((choice) => choice.text)
-        : [question.choices];
-      const answers = given.flatMap((format) => {
-        if (format.type === 'high-low' && format.numberHigh !== undefined && format.numberLow !== undefined) {
-          return [
-            {
-              value: (format.numberHigh + format.numberLow) / 2,
-              tolerance: Math.abs(format.numberHigh - format.numberLow) / 2,
-            },
-          ];
-        }
-        return format.number !== undefined ? [{ value: format.number, tolerance: format.range ?? 0 }] : [];
-      });
-      return answers.length ? { title, stem, data: { kind: 'numeric', answers } } : 'quiz.import.no_correct_choice';
-    }
-    case 'Matching': {
-      const pairs = question.matchPairs.map((pair) => ({
-        left: plain(pair.subquestion.text),
-        right: plain(pair.subanswer),
-      }));
-      return pairs.length >= 2 ? { title, stem, data: { kind: 'matching', pairs } } : 'quiz.import.matching_pairs';
-    }
-  }
-}
-
 export function importGift(text: string): ImportResult {
   const result: ImportResult = { questions: [], problems: [] };
   for (const block of blocks(text)) {
@@ -126,27 +61,12 @@ export function importGift(text: string): ImportResult {
       });
       break;
     }
-    let parsed: GIFTQuestion[];
-    try {
-      parsed = parseGift(`${block.text}\n`);
-    } catch {
-      // The question's first line: where a person starts looking (the parser's own position is often the end of the block).
-      result.problems.push({
-        line: block.line + leadingComments(block.text),
-        reason: 'quiz.import.syntax',
-        excerpt: excerptOf(block.text),
-      });
-      continue;
-    }
-    for (const question of parsed) {
-      const converted = fromGift(question);
-      if (converted === 'skip') continue;
-      const line = block.line + leadingComments(block.text);
-      if (typeof converted === 'string')
-        result.problems.push({ line, reason: converted, excerpt: excerptOf(block.text) });
-      else if (result.questions.length < MAX_QUESTIONS) result.questions.push(converted);
-      else result.problems.push({ line, reason: 'quiz.import.too_many', excerpt: excerptOf(block.text) });
-    }
+    const line = block.line + leadingComments(block.text);
+    const read = readGiftQuestion(code);
+    if (read === 'skip') continue;
+    // The question's first line: where a person starts looking.
+    if ('problem' in read) result.problems.push({ line, reason: read.problem, excerpt: excerptOf(block.text) });
+    else result.questions.push(read);
   }
   return result;
 }
@@ -193,7 +113,7 @@ export function importAiken(text: string): ImportResult {
         choices: options.map((line) => ({
           text: line.replace(/^[A-Z][.)]\s+/, ''),
           correct: line[0] === letter,
-          weight: null,
+          weight: line[0] === letter ? 100 : 0,
         })),
       },
     });
@@ -203,29 +123,56 @@ export function importAiken(text: string): ImportResult {
 
 /** GIFT's special characters are escaped with a backslash. */
 const escape = (text: string) => text.replace(/[~=#{}:\\]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
+const feedback = (text: string | undefined) => (text ? `#${escape(text)}` : '');
+const percent = (weight: number) => `%${Number(weight.toFixed(5))}%`;
+
+/** A choice: `=` right, `~` wrong, `~%50%` a part of the mark; with its feedback. */
+function choiceLine(choice: Choice, multiple: boolean, share: number): string {
+  const weight = choice.weight ?? (choice.correct ? (multiple ? share : 100) : multiple ? -share : 0);
+  const mark = !multiple && weight >= 100 ? '=' : weight === 0 ? '~' : `~${percent(weight)}`;
+  return `\t${mark}${escape(choice.text)}${feedback(choice.feedback)}`;
+}
+
+function answersOf(data: QuestionData): string {
+  switch (data.kind) {
+    case 'true_false': {
+      // Moodle's order: the answer, then the feedback for the wrong choice, then for the right one.
+      const wrong = data.answer ? data.feedbackFalse : data.feedbackTrue;
+      const right = data.answer ? data.feedbackTrue : data.feedbackFalse;
+      const tail = wrong || right ? `#${escape(wrong ?? '')}${right ? `#${escape(right)}` : ''}` : '';
+      return `${data.answer ? 'TRUE' : 'FALSE'}${tail}`;
+    }
+    case 'single':
+    case 'multiple': {
+      const right = data.choices.filter((c) => c.correct).length;
+      const wrong = data.choices.length - right;
+      const share = (c: Choice) => (c.correct ? 100 / right : wrong ? 100 / wrong : 0);
+      return `\n${data.choices.map((c) => choiceLine(c, data.kind === 'multiple', share(c))).join('\n')}\n`;
+    }
+    case 'short':
+      return `\n${data.answers
+        .map((a) => `\t=${a.weight === 100 ? '' : percent(a.weight)}${escape(a.text)}${feedback(a.feedback)}`)
+        .join('\n')}\n`;
+    case 'numeric':
+      return `#\n${data.answers
+        .map((a) => {
+          const value = a.value === null ? '*' : `${a.value}:${a.tolerance}`;
+          return `\t=${a.weight === 100 ? '' : percent(a.weight)}${value}${feedback(a.feedback)}`;
+        })
+        .join('\n')}\n`;
+    case 'matching':
+      return `\n${[
+        ...data.pairs.map((p) => `\t=${escape(p.left)} -> ${escape(p.right)}`),
+        ...(data.distractors ?? []).map((right) => `\t= -> ${escape(right)}`),
+      ].join('\n')}\n`;
+  }
+}
 
 export function exportGift(questions: QuestionDraft[]): string {
   return questions
     .map(({ title, stem, data }) => {
-      const head = `::${escape(title)}:: ${escape(stem)}`;
-      switch (data.kind) {
-        case 'true_false':
-          return `${head} {${data.answer ? 'TRUE' : 'FALSE'}}`;
-        case 'single':
-          return `${head} {\n${data.choices.map((c) => `\t${c.correct ? '=' : '~'}${escape(c.text)}`).join('\n')}\n}`;
-        case 'multiple': {
-          const right = data.choices.filter((c) => c.correct).length;
-          const wrong = data.choices.length - right;
-          const percent = (c: Choice) => c.weight ?? (c.correct ? 100 / right : wrong ? -100 / wrong : 0);
-          return `${head} {\n${data.choices.map((c) => `\t~%${Number(percent(c).toFixed(5))}%${escape(c.text)}`).join('\n')}\n}`;
-        }
-        case 'short':
-          return `${head} {\n${data.accepted.map((a) => `\t=${escape(a)}`).join('\n')}\n}`;
-        case 'numeric':
-          return `${head} {#\n${data.answers.map((a) => `\t=${a.value}:${a.tolerance}`).join('\n')}\n}`;
-        case 'matching':
-          return `${head} {\n${data.pairs.map((p) => `\t=${escape(p.left)} -> ${escape(p.right)}`).join('\n')}\n}`;
-      }
+      const general = data.generalFeedback ? `\t####${escape(data.generalFeedback)}\n` : '';
+      return `::${escape(title)}:: ${escape(stem)} {${answersOf(data)}${general}}`;
     })
     .join('\n\n')
     .concat('\n');

@@ -7,6 +7,7 @@ import { can, requirePermission, type Principal } from '../auth/permissions.ts';
 import {
   answerSchema,
   correctAnswer,
+  feedbackFor,
   questionForStudent,
   type Answer,
   type AttemptQuestion,
@@ -15,7 +16,13 @@ import {
 import { reviewOpen, type QuizRules } from './quizzes.ts';
 import { closeExpiredAttempts, rulesOrNotFound } from './attempts.ts';
 
-export type ReviewedQuestion = QuestionForStudent & { answer: Answer | null; correct: Answer; credit: number };
+export type ReviewedQuestion = QuestionForStudent & {
+  answer: Answer | null;
+  correct: Answer;
+  credit: number;
+  /** The feedback of the student's answer, and the general feedback. */
+  feedback: string[];
+};
 export type AttemptSummary = {
   id: string;
   number: number;
@@ -138,10 +145,12 @@ async function ownWork(db: Db, rules: QuizRules, studentId: string, now: Date): 
         number: row.number,
         questions: (row.questions as AttemptQuestion[]).map((question, position) => {
           const saved = savedOf(row)[position];
+          const answer = saved ? parsedAnswer(saved.answer) : null;
           return {
             ...questionForStudent(question),
-            answer: saved ? parsedAnswer(saved.answer) : null,
+            answer,
             correct: correctAnswer(question),
+            feedback: feedbackFor(question, answer),
             credit: Number(saved?.credit ?? 0),
           };
         }),

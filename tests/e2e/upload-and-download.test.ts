@@ -211,4 +211,37 @@ describe.skipIf(!hasBrowser)('instructor uploads, student downloads (Chromium)',
     expect(guard.problems()).toEqual([]);
     expect(studentGuard.problems()).toEqual([]);
   }, 120_000);
+
+  it('an action whose session ended: sign in again, back on the page with the text typed, and it works', async () => {
+    expect(cabinetUrl).not.toBe('');
+    const page = await (await browser.newContext()).newPage();
+    const guard = guardPage(page);
+    await logIn(page, 'instructor');
+    await page.goto(cabinetUrl);
+    await expect.poll(() => page.evaluate(() => '__remixRouter' in window)).toBe(true);
+    const form = page.locator('form.new-item');
+    await form.locator('input[name=title]').fill('Кошумча окуу материалы');
+    await form.locator('textarea[name=description]').fill('Китепканадагы булактардын тизмеси.');
+    // The session ends meanwhile (idle too long, or revoked elsewhere).
+    await server.services.db
+      .deleteFrom('session')
+      .where('user_id', '=', await server.userId('instructor'))
+      .execute();
+    await form.locator('button[type=submit]').click();
+    await page.waitForURL(/\/login\?/);
+    await expect.poll(() => page.locator('[data-testid=session-expired]').textContent()).toBe(ky.login.expired);
+    await page.fill('input[name=email]', 'instructor@demo.kabinet.kg');
+    await page.fill('input[name=password]', 'kabinet-demo');
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === new URL(cabinetUrl).pathname),
+      page.click('button[type=submit]:not([name])'),
+    ]);
+    await expect.poll(() => page.locator('[data-testid=form-restored]').count()).toBe(1);
+    expect(await form.locator('input[name=title]').inputValue()).toBe('Кошумча окуу материалы');
+    expect(await form.locator('textarea[name=description]').inputValue()).toBe('Китепканадагы булактардын тизмеси.');
+    expect(new URL(page.url()).searchParams.has('resumed')).toBe(false);
+    await form.locator('button[type=submit]').click();
+    await expect.poll(() => page.locator('[data-testid=item]', { hasText: 'Кошумча окуу материалы' }).count()).toBe(1);
+    expect(guard.problems()).toEqual([]);
+  }, 120_000);
 });

@@ -11,7 +11,9 @@ export const en = {
     instructor: 'Instructor',
     student: 'Student',
   },
+  session: { restored: 'You are signed in again. What you typed is back in the form: press its button again.' },
   login: {
+    expired: 'Your session has ended. Sign in again: you will return to the page you were on, with what you typed.',
     title: 'Log in',
     email: 'Email',
     password: 'Password',
