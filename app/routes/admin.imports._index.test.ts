@@ -240,7 +240,10 @@ describe('uploading an import', () => {
       }),
     );
     expect(statusOf(refused)).toBe(302);
-    expect((refused as Response).headers.get('location')).toBe(`/login?redirectTo=%2Fadmin%2Fimports%2F${runId}`);
+    // Back to the same page after signing in, told why (components/form-keeper.tsx).
+    expect((refused as Response).headers.get('location')).toBe(
+      `/login?${new URLSearchParams({ redirectTo: `/admin/imports/${runId}?resumed=1`, expired: '1' })}`,
+    );
     expect((await runOf(runId)).state).toBe('previewed');
     expect(
       await server.services.db.selectFrom('faculty').select('code').where('code', '=', 'LATE-1').execute(),

@@ -47,7 +47,13 @@ function Dropzone({
         onFiles(Array.from(event.dataTransfer.files));
       }}
     >
-      <button type="button" className="choose-files" aria-label={label} onClick={() => inputRef.current?.click()}>
+      {/* The accessible name starts with the visible words (axe: label-content-name-mismatch). */}
+      <button
+        type="button"
+        className="choose-files"
+        aria-label={`${t('upload.choose')}: ${label}`}
+        onClick={() => inputRef.current?.click()}
+      >
         {t('upload.choose')}
       </button>{' '}
       <span className="muted">{t('upload.drop')}</span>
