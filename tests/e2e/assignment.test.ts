@@ -9,7 +9,14 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ky } from '../../server/common/dictionaries/ky.ts';
-import { hasBrowser, launchBrowser, logIn as logInAs, openWeekOf, requireBrowserInCi } from '../helpers/browser.ts';
+import {
+  guardPage,
+  hasBrowser,
+  launchBrowser,
+  logIn as logInAs,
+  openWeekOf,
+  requireBrowserInCi,
+} from '../helpers/browser.ts';
 import { sharedBuild } from '../helpers/build-app.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -35,6 +42,7 @@ describe.skipIf(!hasBrowser)('an assignment from creation to the grade (Chromium
 
   it('creates, submits, grades with the keyboard, exports, and shows the grade', async () => {
     const instructor = await (await browser.newContext({ acceptDownloads: true })).newPage();
+    const instructorGuard = guardPage(instructor);
     await logIn(instructor, 'instructor');
     const open = instructor
       .locator('.card', { hasText: 'MATH-101' })
@@ -59,6 +67,7 @@ describe.skipIf(!hasBrowser)('an assignment from creation to the grade (Chromium
 
     // The student uploads a PDF (resumable tus) and submits it with a comment.
     const student = await (await browser.newContext()).newPage();
+    const studentGuard = guardPage(student);
     await logIn(student, 'student');
     await student.goto(assignmentUrl);
     await expect.poll(() => student.locator('[data-testid=countdown]').textContent()).toMatch(/\d+ к \d\d:\d\d:\d\d/);
@@ -99,5 +108,6 @@ describe.skipIf(!hasBrowser)('an assignment from creation to the grade (Chromium
     const other = await (await browser.newContext()).newPage();
     await logIn(other, 'student2');
     expect((await other.request.get(`${server.url}${fileHref}`)).status()).toBe(404);
+    expect([...instructorGuard.problems(), ...studentGuard.problems()]).toEqual([]);
   }, 240_000);
 });

@@ -9,7 +9,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers } from '../../workers/run-workers.ts';
 import { ky } from '../../server/common/dictionaries/ky.ts';
-import { hasBrowser, launchBrowser, logIn as logInAs, openWeekOf, requireBrowserInCi } from '../helpers/browser.ts';
+import {
+  guardPage,
+  hasBrowser,
+  launchBrowser,
+  logIn as logInAs,
+  openWeekOf,
+  requireBrowserInCi,
+} from '../helpers/browser.ts';
 import { sharedBuild } from '../helpers/build-app.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -78,6 +85,7 @@ describe.skipIf(!hasBrowser)('a lecture from upload to a student watching it (Ch
 
   it('uploads, shows processing live, plays for the group with quality and captions, and counts what was watched', async () => {
     const instructor = await (await browser.newContext()).newPage();
+    const instructorGuard = guardPage(instructor);
     await logIn(instructor, 'instructor');
     const open = instructor
       .locator('.card', { hasText: 'MATH-101' })
@@ -136,6 +144,7 @@ describe.skipIf(!hasBrowser)('a lecture from upload to a student watching it (Ch
       .toBe(true);
 
     const student = await (await browser.newContext()).newPage();
+    const studentGuard = guardPage(student);
     await logIn(student, 'student');
     const errors: string[] = [];
     student.on('pageerror', (error) => errors.push(error.message));
@@ -214,6 +223,7 @@ describe.skipIf(!hasBrowser)('a lecture from upload to a student watching it (Ch
     const phone = await (
       await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
     ).newPage();
+    const phoneGuard = guardPage(phone);
     await logIn(phone, 'student');
     await phone.goto(watchUrl);
     const phoneVideo = phone.locator('[data-testid=player]');
@@ -245,5 +255,6 @@ describe.skipIf(!hasBrowser)('a lecture from upload to a student watching it (Ch
     const refused = await other.goto(watchUrl);
     expect(refused?.status()).toBe(404);
     expect(await other.content()).not.toContain('/media/');
+    expect([...instructorGuard.problems(), ...studentGuard.problems(), ...phoneGuard.problems()]).toEqual([]);
   }, 300_000);
 });

@@ -8,7 +8,14 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ky } from '../../server/common/dictionaries/ky.ts';
-import { hasBrowser, launchBrowser, logIn as logInAs, openWeekOf, requireBrowserInCi } from '../helpers/browser.ts';
+import {
+  guardPage,
+  hasBrowser,
+  launchBrowser,
+  logIn as logInAs,
+  openWeekOf,
+  requireBrowserInCi,
+} from '../helpers/browser.ts';
 import { sharedBuild } from '../helpers/build-app.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -46,6 +53,7 @@ describe.skipIf(!hasBrowser)('an online test from a GIFT file to the results (Ch
 
   it('imports, creates, takes through a dropped connection, and shows the results', async () => {
     const instructor = await (await browser.newContext({ timezoneId: 'America/New_York' })).newPage();
+    const instructorGuard = guardPage(instructor);
     await logIn(instructor, 'instructor');
     const open = instructor
       .locator('.card', { hasText: 'MATH-101' })
@@ -87,6 +95,9 @@ describe.skipIf(!hasBrowser)('an online test from a GIFT file to the results (Ch
     // The student, in Moscow (UTC+3): 23:59 in Bishkek (UTC+6) is 20:59 for them.
     const studentContext = await browser.newContext({ timezoneId: 'Europe/Moscow' });
     let student = await studentContext.newPage();
+    // The test takes the connection away twice: requests failing then are its own doing.
+    const offline = /ERR_INTERNET_DISCONNECTED|Failed to fetch|Failed to load resource/;
+    let studentGuard = guardPage(student, offline);
     await logIn(student, 'student');
     await student.goto(quizUrl);
     await expect.poll(() => student.locator('dl.rules time').textContent()).toMatch(/20:59 \(Europe\/Moscow\)$/);
@@ -110,7 +121,9 @@ describe.skipIf(!hasBrowser)('an online test from a GIFT file to the results (Ch
     await student.close();
     await studentContext.setOffline(false);
     // Back on the test: the kept answer is sent, and every answer shows again.
+    expect(studentGuard.problems()).toEqual([]);
     student = await studentContext.newPage();
+    studentGuard = guardPage(student, offline);
     await student.goto(quizUrl);
     const answers = () => server.services.db.selectFrom('quiz_answer').select('answer').execute();
     await expect
@@ -137,5 +150,6 @@ describe.skipIf(!hasBrowser)('an online test from a GIFT file to the results (Ch
       )
       .toBe('30 / 30');
     expect(await instructor.locator('[data-testid=question-stats] tbody tr').count()).toBe(3);
+    expect([...instructorGuard.problems(), ...studentGuard.problems()]).toEqual([]);
   });
 });

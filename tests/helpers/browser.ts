@@ -38,10 +38,12 @@ export async function logIn(page: Page, baseUrl: string, account: string): Promi
 
 /**
  * Collects what must not happen on a page: console errors, uncaught page errors, failed requests
- * (a download the test cancels itself is not one). Check `problems()` is empty at the end.
+ * (a download the test cancels itself is not one; `expected` matches what the test itself causes,
+ * such as requests failing while it takes the connection away). Check `problems()` is empty at the end.
  */
-export function guardPage(page: Page): { problems: () => string[] } {
+export function guardPage(page: Page, expected?: RegExp): { problems: () => string[] } {
   const problems: string[] = [];
+  const unexpected = () => problems.filter((problem) => !expected?.test(problem));
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
@@ -53,7 +55,7 @@ export function guardPage(page: Page): { problems: () => string[] } {
   page.on('response', (response) => {
     if (response.status() >= 500) problems.push(`server error: ${response.status()} ${response.url()}`);
   });
-  return { problems: () => problems };
+  return { problems: unexpected };
 }
 
 /** Whether the page is wider than its window (it would scroll sideways on a phone). */

@@ -2,7 +2,7 @@
 // overdue marked for those who see the plan), and each week folded to one line with its tally except
 // the current and the next, which are open (or, when they hold nothing, the latest week that
 // does). A jump to a folded week opens it.
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CabinetItemView, CabinetPage, CabinetSlotView } from '../../../server/cabinets/cabinet-page.ts';
 import { SlotRow } from './slot-row.tsx';
@@ -27,8 +27,16 @@ function useOpenWeekOnJump(): void {
 
 function WeekNav({ weeks, currentWeek, seesPlan }: { weeks: WeekView[]; currentWeek: number; seesPlan: boolean }) {
   const { t } = useTranslation();
+  const nav = useRef<HTMLElement>(null);
+  // On a phone the row scrolls: the current week is brought to its middle (sideways only).
+  useEffect(() => {
+    const row = nav.current;
+    const current = row?.querySelector<HTMLElement>('[aria-current]');
+    if (row && current)
+      row.scrollLeft = current.offsetLeft - row.offsetLeft - (row.clientWidth - current.offsetWidth) / 2;
+  }, []);
   return (
-    <nav className="week-nav" aria-label={t('cabinet.weekNav')} data-testid="week-nav">
+    <nav ref={nav} className="week-nav" aria-label={t('cabinet.weekNav')} data-testid="week-nav">
       {weeks.map(({ week, slots }) => {
         const overdue = seesPlan && slots.some((slot) => slot.state === 'overdue');
         return (
