@@ -78,7 +78,7 @@ async function undoable(
           : ('extra' as const),
       };
     case 'restore-file':
-      await restoreFile(db, actor, input.fileId, config.removedRetentionMs);
+      await restoreFile(services, actor, input.fileId, config.removedRetentionMs);
       return { restored: 'file' as const };
   }
 }

@@ -38,7 +38,7 @@ export const headers: HeadersFunction = ({ errorHeaders }) => {
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getUser(request, context);
   const locale = negotiateLocale(request.headers, user?.locale);
-  return { locale, user: user ? { fullName: user.fullName, roles: roleNames(user) } : null };
+  return { locale, user: user ? { id: user.id, fullName: user.fullName, roles: roleNames(user) } : null };
 }
 
 function LanguageSwitcher({ locale }: { locale: Locale }) {

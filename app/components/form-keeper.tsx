@@ -1,9 +1,11 @@
 // What a person typed survives a session that ended under them. Every form posted keeps its text
-// fields in this tab's sessionStorage for a moment; when the server answers an action with "sign in
+// fields in this tab's sessionStorage for a while; when the server answers an action with "sign in
 // again" (guards.server.ts `requireUser`), the login sends the person back with `resumed=1`, and
-// this puts the text back into the same form on the same page, opens it if it was folded, and says
-// so: pressing the button again does what was lost. Passwords and files are never kept.
-import { useSearchParams } from '@remix-run/react';
+// this puts the text back into the form about the same thing (its intent and the ids in its hidden
+// fields: the same student's grade, the same slot) on the same page, for the same person, opens it
+// if it was folded, and says so: pressing the button again does what was lost. A post without text
+// forgets an older draft; passwords and files are never kept.
+import { useRouteLoaderData, useSearchParams } from '@remix-run/react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -11,15 +13,22 @@ const KEY = 'kabinet:form-draft';
 const KEPT_FOR_MS = 60 * 60 * 1000;
 const kept = new Set(['text', 'textarea', 'number', 'date', 'datetime-local', 'email', 'url', 'search', 'select-one']);
 
-type Draft = { path: string; intent: string; fields: [string, string][]; at: number };
+/** What a form is about: its intent and the ids in its hidden fields, sorted by name. */
+type Identity = [string, string][];
+type Draft = { userId: string; path: string; identity: Identity; fields: [string, string][]; at: number };
 
-/** The intent a form posts (its submitter's, or a hidden field's), which tells forms of one page apart. */
-const intentOf = (form: HTMLFormElement, submitter: HTMLElement | null) =>
-  (submitter instanceof HTMLButtonElement && submitter.name === 'intent' ? submitter.value : null) ??
-  (form.elements.namedItem('intent') as HTMLInputElement | null)?.value ??
-  '';
+function identityOf(form: HTMLFormElement, submitter: HTMLElement | null): Identity {
+  const hidden = [...form.querySelectorAll<HTMLInputElement>('input[type=hidden]')]
+    .filter((input) => input.name === 'intent' || /Id$/.test(input.name))
+    .map((input): [string, string] => [input.name, input.value]);
+  const pressed: Identity =
+    submitter instanceof HTMLButtonElement && submitter.name === 'intent' ? [['intent', submitter.value]] : [];
+  return [...hidden, ...pressed].sort(([a], [b]) => a.localeCompare(b));
+}
+const sameIdentity = (a: Identity, b: Identity) => JSON.stringify(a) === JSON.stringify(b);
 
-function keep(event: SubmitEvent): void {
+/** Keeps the text of a form being posted (and forgets an older draft when this one has none). */
+function keep(event: SubmitEvent, userId: string): void {
   const form = event.target;
   if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== 'post') return;
   if (form.querySelector('input[type=password]')) return;
@@ -33,22 +42,21 @@ function keep(event: SubmitEvent): void {
       ? [[element.name, element.value] as [string, string]]
       : [],
   );
-  const draft: Draft = {
-    path: window.location.pathname,
-    intent: intentOf(form, event.submitter),
-    fields,
-    at: Date.now(),
-  };
-  if (fields.length) sessionStorage.setItem(KEY, JSON.stringify(draft));
+  if (!fields.length) return sessionStorage.removeItem(KEY);
+  const identity = identityOf(form, event.submitter);
+  const draft: Draft = { userId, path: window.location.pathname, identity, fields, at: Date.now() };
+  sessionStorage.setItem(KEY, JSON.stringify(draft));
 }
 
-/** Puts a kept draft back into the page's form with the same intent; whether it found one. */
+/** Puts a kept draft back into the page's form about the same thing; whether it found one. */
 function restore(draft: Draft): boolean {
-  const form = [...document.forms].find(
-    (candidate) =>
-      (candidate.elements.namedItem('intent') as HTMLInputElement | null)?.value === draft.intent ||
-      candidate.querySelector(`button[name=intent][value="${CSS.escape(draft.intent)}"]`),
-  );
+  const form = [...document.forms].find((candidate) => {
+    const buttons = [...candidate.querySelectorAll<HTMLButtonElement>('button[name=intent]')];
+    const identities = buttons.length
+      ? buttons.map((button) => identityOf(candidate, button))
+      : [identityOf(candidate, null)];
+    return identities.some((identity) => sameIdentity(identity, draft.identity));
+  });
   if (!form) return false;
   for (const [name, value] of draft.fields) {
     const field = form.elements.namedItem(name);
@@ -61,28 +69,36 @@ function restore(draft: Draft): boolean {
   return true;
 }
 
+/** A kept draft this page may take back: the same person, the same page, not stale. */
+function draftFor(userId: string): Draft | null {
+  const text = sessionStorage.getItem(KEY);
+  sessionStorage.removeItem(KEY);
+  const draft = text ? (JSON.parse(text) as Draft) : null;
+  return draft &&
+    draft.userId === userId &&
+    draft.path === window.location.pathname &&
+    Date.now() - draft.at < KEPT_FOR_MS
+    ? draft
+    : null;
+}
+
 export function FormKeeper() {
   const { t } = useTranslation();
+  const userId = useRouteLoaderData<{ user: { id: string } | null }>('root')?.user?.id ?? '';
   const [params, setParams] = useSearchParams();
   const [restored, setRestored] = useState(false);
   useEffect(() => {
-    document.addEventListener('submit', keep, true);
-    return () => document.removeEventListener('submit', keep, true);
-  }, []);
+    const onSubmit = (event: SubmitEvent) => keep(event, userId);
+    document.addEventListener('submit', onSubmit, true);
+    return () => document.removeEventListener('submit', onSubmit, true);
+  }, [userId]);
   const resumed = params.get('resumed') === '1';
   useEffect(() => {
     if (!resumed) return;
     // After the page's forms are on screen (the next frame): put the text back, then drop the marker.
     const frame = requestAnimationFrame(() => {
-      const text = sessionStorage.getItem(KEY);
-      const draft = text ? (JSON.parse(text) as Draft) : null;
-      sessionStorage.removeItem(KEY);
-      setRestored(
-        draft !== null &&
-          draft.path === window.location.pathname &&
-          Date.now() - draft.at < KEPT_FOR_MS &&
-          restore(draft),
-      );
+      const draft = draftFor(userId);
+      setRestored(draft !== null && restore(draft));
       setParams(
         (current) => {
           current.delete('resumed');
@@ -92,7 +108,7 @@ export function FormKeeper() {
       );
     });
     return () => cancelAnimationFrame(frame);
-  }, [resumed, setParams]);
+  }, [resumed, setParams, userId]);
   return restored ? (
     <p className="notice" role="status" data-testid="form-restored">
       {t('session.restored')}

@@ -4,7 +4,9 @@
 -- (db/repeatable.ts), in one transaction: "create or replace" only, so that what uses them stays.
 
 -- When each plan slot was delivered: a published item, and for a lecture a recording that plays
--- (the later of the two). The cabinet page, the home lists, the refresher and the recount read it.
+-- (the later of the two). A recording replaced by a newer version still counts from when it played,
+-- as long as the item has a recording (decision 037): mending a lecture does not undo its delivery.
+-- The cabinet page, the home lists, the refresher and the recount read it.
 create or replace view slot_delivery as
 select
   s.id as slot_id,
@@ -19,7 +21,9 @@ select
     else (
       select case when min(f.ready_at) is null then null else greatest(i.published_at, min(f.ready_at)) end
       from media_file f
-      where f.item_id = i.id and f.deleted_at is null and f.file_kind in ('video', 'audio') and f.processing_state = 'ready'
+      where f.item_id = i.id and (f.deleted_at is null or f.replaced_by_file_id is not null)
+        and f.file_kind in ('video', 'audio') and f.processing_state = 'ready'
+        and exists (select 1 from media_file c where c.item_id = i.id and c.deleted_at is null and c.file_kind in ('video', 'audio'))
     )
   end as delivered_at
 from slot s

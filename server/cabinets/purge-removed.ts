@@ -25,7 +25,7 @@ async function markBatch(db: Db, cutoff: Date, limit: number): Promise<{ rows: P
           and (f2.deleted_at < ${cutoff} or i.removed_at < ${cutoff})
         order by f2.id
         limit ${limit}
-        for update of f2 skip locked)
+        for update of f2, i skip locked)
       returning f.id, f.storage_key, f.hls_prefix, f.poster_key, f.thumbnails_key`.execute(trx);
     const keys = marked.rows.flatMap((row) =>
       [row.storage_key, row.hls_prefix, row.poster_key, row.thumbnails_key].filter((key) => key !== null),

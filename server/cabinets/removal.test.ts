@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCabinet, principal } from '../../tests/helpers/demo-cabinet.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { tusUploadWhole } from '../../tests/helpers/tus-requests.ts';
+import { clip } from '../../tests/helpers/course-content.ts';
+import { processLecture } from '../../tests/helpers/process-lecture.ts';
 import { checkSummaries } from '../reports/consistency.ts';
 import { countCabinets } from '../reports/recount.ts';
 import { getCabinetPage } from './cabinet-page.ts';
@@ -25,9 +27,13 @@ const pdf = () => Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(20_000)]
 const practical = (n: number) => cabinet.slots.filter((slot) => slot.kind === 'practical_material')[n - 1]!;
 const actor = async (account: string) => ({ user: await principal(db(), account), ip: '10.0.0.9' });
 
-/** A PDF uploaded through tus into a slot (or, with `itemId`, an item); returns the file's id. */
-async function upload(target: { slotId?: string; itemId?: string; replacesFileId?: string }, name: string) {
-  const { finish } = await tusUploadWhole(server.url, pdf(), {
+/** A file (a PDF unless given) uploaded through tus into a slot (or, with `itemId`, an item). */
+async function upload(
+  target: { slotId?: string; itemId?: string; replacesFileId?: string },
+  name: string,
+  bytes: Buffer = pdf(),
+) {
+  const { finish } = await tusUploadWhole(server.url, bytes, {
     cookie: await server.cookieFor('instructor'),
     metadata: { cabinetId: cabinet.cabinetId, filename: name, ...target },
   });
@@ -84,7 +90,7 @@ describe('removing and restoring', () => {
     const removed = await recentlyRemoved(db(), instructor.user, cabinet.cabinetId, retention);
     expect(removed.map((entry) => [entry.kind, entry.name])).toEqual([['file', 'Практика 1.pdf']]);
 
-    await restoreFile(db(), instructor, file.id, retention);
+    await restoreFile(server.services, instructor, file.id, retention);
     expect(await studentSees()).toContain('Практика 1.pdf');
     expect(await audit(file.id)).toEqual(['file.upload', 'file.remove', 'file.restore']);
     expect(await checkSummaries(db(), await termId())).toEqual([]);
@@ -146,7 +152,9 @@ describe('removing and restoring', () => {
     expect(student.items.find((candidate) => candidate.id === old.item_id)!.versions).toEqual([]);
     expect(await audit(old.id)).toEqual(['file.upload', 'file.replace']);
     // History is not "recently removed": it is not restored over the newer version.
-    await expect(restoreFile(db(), instructor, old.id, retention)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(restoreFile(server.services, instructor, old.id, retention)).rejects.toMatchObject({
+      code: 'not_found',
+    });
   });
 
   it('is for the cabinet’s instructor only, and not past the retention period', async () => {
@@ -156,19 +164,21 @@ describe('removing and restoring', () => {
       await expect(removeItem(db(), await actor(account), file.item_id)).rejects.toMatchObject({ code: 'forbidden' });
     }
     const instructor = await actor('instructor');
-    await expect(restoreFile(db(), instructor, file.id, retention)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(restoreFile(server.services, instructor, file.id, retention)).rejects.toMatchObject({
+      code: 'not_found',
+    });
     await expect(removeFile(db(), instructor, 'not-a-uuid')).rejects.toMatchObject({ code: 'not_found' });
     await removeFile(db(), instructor, file.id);
     await expect(removeFile(db(), instructor, file.id)).rejects.toMatchObject({ code: 'not_found' });
-    await expect(restoreFile(db(), await actor('instructor2'), file.id, retention)).rejects.toMatchObject({
+    await expect(restoreFile(server.services, await actor('instructor2'), file.id, retention)).rejects.toMatchObject({
       code: 'forbidden',
     });
     const later = new Date(Date.now() + retention + day);
-    await expect(restoreFile(db(), instructor, file.id, retention, later)).rejects.toMatchObject({
+    await expect(restoreFile(server.services, instructor, file.id, retention, later)).rejects.toMatchObject({
       code: 'conflict',
       messageKey: 'removal.expired',
     });
-    await restoreFile(db(), instructor, file.id, retention);
+    await restoreFile(server.services, instructor, file.id, retention);
   });
 });
 
@@ -203,5 +213,55 @@ describe('purging after the retention period', () => {
       .where('storage_key', '=', file.storage_key)
       .execute();
     expect(rows.every((row) => row.objects_purged_at !== null)).toBe(true);
+  });
+
+  it('re-plans a slot a removed item remembers; the item then restores among the extras', async () => {
+    // An item no upload brought (copied from an earlier term, or an assessment): the re-plan may drop its slot.
+    const instructor = await actor('instructor');
+    const item = await db()
+      .insertInto('item')
+      .values({
+        cabinet_id: cabinet.cabinetId,
+        slot_id: practical(6).id,
+        title: 'Көчүрүлгөн',
+        created_by: instructor.user.id,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await removeItem(db(), instructor, item.id);
+    // What a department's new slot policy does to a slot with nothing in it.
+    await db().deleteFrom('slot').where('id', '=', practical(6).id).execute();
+    expect(await restoreItem(db(), instructor, item.id, retention)).toEqual({ intoSlot: false });
+  });
+});
+
+describe('lectures removed and replaced', () => {
+  const lectureSlot = (n: number) => cabinet.slots.filter((slot) => slot.kind === 'lecture_video')[n - 1]!;
+  const deliveredLectures = async () =>
+    (await countCabinets(db(), [cabinet.cabinetId], new Date()))[0]!.byKind.lecture_video.delivered;
+
+  it('keeps a lecture delivered when a new version replaces it, and queues a restored unprocessed one again', async () => {
+    const instructor = await actor('instructor');
+    const first = await upload({ slotId: lectureSlot(1).id }, 'Лекция 1.mp4', await clip());
+    await processLecture(server.services, first.id);
+    await setItemStatus(db(), instructor, first.item_id, 'published');
+    const delivered = await deliveredLectures();
+    // The new version is not processed yet: the lecture stays delivered from when the first played.
+    const second = await upload({ itemId: first.item_id, replacesFileId: first.id }, 'Лекция 1 (v2).mp4', await clip());
+    expect(await deliveredLectures()).toBe(delivered);
+    // Removed before its processing ran, then restored: it is queued again.
+    await removeFile(db(), instructor, second.id);
+    expect(await deliveredLectures()).toBe(delivered - 1);
+    const jobs = () =>
+      sql<{
+        n: string;
+      }>`select count(*) as n from pgboss.job where name = 'transcode-video' and data->>'mediaFileId' = ${second.id}`
+        .execute(db())
+        .then((result) => Number(result.rows[0]!.n));
+    const before = await jobs();
+    await restoreFile(server.services, instructor, second.id, retention);
+    expect(await jobs()).toBe(before + 1);
+    const term = await termId();
+    expect(await checkSummaries(db(), term)).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import type { Database } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Actor, type Principal } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
 import { isUuid, loadCabinetScope } from './scope.ts';
 
 /** An item of a cabinet the user edits (locked for the change), removed or not as asked; not_found otherwise. */
@@ -64,6 +65,40 @@ export async function removeItem(db: Db, actor: Actor, itemId: string): Promise<
   });
 }
 
+const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === '23505';
+
+/**
+ * Takes an item out of "removed": into its slot when the slot is still free, else among the extra
+ * items. The slot's row is locked, and a new item an upload puts into the slot at the same moment
+ * (which the lock does not stop) is met by the unique slot: the restore then goes to the extras.
+ */
+async function backIntoSlot(trx: Transaction<Database>, itemId: string, slotId: string | null): Promise<boolean> {
+  const restore = (slot: string | null) =>
+    trx
+      .updateTable('item')
+      .set({ removed_at: null, removed_by: null, removed_from_slot_id: null, slot_id: slot, updated_at: new Date() })
+      .where('id', '=', itemId)
+      .execute();
+  const slot = slotId
+    ? await trx.selectFrom('slot').select('id').where('id', '=', slotId).forUpdate().executeTakeFirst()
+    : undefined;
+  const taken = slot && (await trx.selectFrom('item').select('id').where('slot_id', '=', slot.id).executeTakeFirst());
+  if (!slot || taken) {
+    await restore(null);
+    return false;
+  }
+  await sql`savepoint into_slot`.execute(trx);
+  try {
+    await restore(slot.id);
+    return true;
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    await sql`rollback to savepoint into_slot`.execute(trx);
+    await restore(null);
+    return false;
+  }
+}
+
 /** Restores an item: into its slot when the slot is still free (`intoSlot`), else among the extra items. */
 export async function restoreItem(
   db: Db,
@@ -75,32 +110,16 @@ export async function restoreItem(
   return db.transaction().execute(async (trx) => {
     const item = await editableItem(trx, actor.user, itemId, true);
     requireRestorable(item.removed_at, retentionMs, now);
-    const slotId = item.removed_from_slot_id;
-    // The slot's row is locked first: two restores (or an upload) cannot both fill it.
-    const free = slotId
-      ? (await trx.selectFrom('slot').select('id').where('id', '=', slotId).forUpdate().executeTakeFirst()) &&
-        !(await trx.selectFrom('item').select('id').where('slot_id', '=', slotId).executeTakeFirst())
-      : false;
-    await trx
-      .updateTable('item')
-      .set({
-        removed_at: null,
-        removed_by: null,
-        removed_from_slot_id: null,
-        slot_id: free ? slotId : null,
-        updated_at: new Date(),
-      })
-      .where('id', '=', item.id)
-      .execute();
+    const intoSlot = await backIntoSlot(trx, item.id, item.removed_from_slot_id);
     await recordAudit(trx, {
       actorId: actor.user.id,
       action: 'item.restore',
       objectType: 'item',
       objectId: item.id,
       ip: actor.ip,
-      data: { title: item.title, slotId: free ? slotId : null },
+      data: { title: item.title, slotId: intoSlot ? item.removed_from_slot_id : null },
     });
-    return { intoSlot: Boolean(free) };
+    return { intoSlot };
   });
 }
 
@@ -110,7 +129,15 @@ async function editableFile(trx: Transaction<Database>, user: Principal, fileId:
   const file = await trx
     .selectFrom('media_file as f')
     .innerJoin('item', 'item.id', 'f.item_id')
-    .select(['f.id', 'f.original_name', 'f.item_id', 'f.deleted_at', 'f.replaced_by_file_id', 'item.cabinet_id'])
+    .select([
+      'f.id',
+      'f.original_name',
+      'f.item_id',
+      'f.deleted_at',
+      'f.replaced_by_file_id',
+      'f.processing_state',
+      'item.cabinet_id',
+    ])
     .where('f.id', '=', fileId)
     .where('f.deleted_at', removed ? 'is not' : 'is', null)
     .where('f.objects_purged_at', 'is', null)
@@ -142,14 +169,26 @@ export async function removeFile(db: Db, actor: Actor, fileId: string): Promise<
   });
 }
 
-/** Restores a removed file into its item. A replaced version is history, not restored this way. */
-export async function restoreFile(db: Db, actor: Actor, fileId: string, retentionMs: number, now = new Date()) {
+/**
+ * Restores a removed file into its item. A replaced version is history, not restored this way. A
+ * lecture removed before it was processed (its job found it gone) is queued again.
+ */
+export async function restoreFile(
+  deps: { db: Db; queue: Pick<JobQueue, 'enqueue'> },
+  actor: Actor,
+  fileId: string,
+  retentionMs: number,
+  now = new Date(),
+) {
+  const { db } = deps;
   await db.transaction().execute(async (trx) => {
     const file = await editableFile(trx, actor.user, fileId, true);
     if (file.replaced_by_file_id) throw new AppError('not_found');
     requireRestorable(file.deleted_at, retentionMs, now);
     await trx.updateTable('media_file').set({ deleted_at: null, deleted_by: null }).where('id', '=', file.id).execute();
     await trx.updateTable('item').set({ updated_at: new Date() }).where('id', '=', file.item_id).execute();
+    if (file.processing_state === 'awaiting' || file.processing_state === 'processing')
+      await deps.queue.enqueue(trx, 'transcode-video', { mediaFileId: file.id });
     await recordAudit(trx, {
       actorId: actor.user.id,
       action: 'file.restore',

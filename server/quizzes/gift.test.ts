@@ -164,3 +164,25 @@ describe('short answers with wildcards', () => {
     expect(mark(question(`${'*a'.repeat(40)}*b`), { text: 'a'.repeat(500) }).credit).toBe(0);
   });
 });
+
+describe('odd GIFT, as Moodle reads it', () => {
+  const only = (text: string) => importGift(text).questions[0]!;
+  it('gives a `=` choice 100 % whatever follows, drops empty choices, keeps `<` and `>` that are not tags', () => {
+    expect(only('::a:: Тандаңыз {=%50%жооп ~ ~б}').data).toEqual({
+      kind: 'single',
+      choices: [
+        { text: '%50%жооп', correct: true, weight: 100 },
+        { text: 'б', correct: false, weight: 0 },
+      ],
+    });
+    expect(only('::b:: 3 < 5 жана 7 > 2, &lt;b&gt; тег эмес {T}').stem).toBe('3 < 5 жана 7 > 2, <b> тег эмес');
+    expect(only('::c:: <p>Абзац</p> {T}').stem).toBe('Абзац');
+  });
+
+  it('keeps a `#` inside the right-answer feedback of a true/false question', () => {
+    expect(only('::d:: Туурабы? {TRUE#Жок.#Ооба, №1 \\# эмес#бирок}').data).toMatchObject({
+      feedbackTrue: 'Ооба, №1 # эмес#бирок',
+      feedbackFalse: 'Жок.',
+    });
+  });
+});

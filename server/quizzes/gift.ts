@@ -35,11 +35,18 @@ const restored: Record<string, string> = {
 const setAside = (text: string) => text.replace(/\\[\\~=#{}:n]/g, (escape) => escapes[escape]!);
 const bringBack = (text: string) => text.replace(/[\uE000-\uE007]/g, (mark) => restored[mark]!);
 
+const entities: Record<string, string> = { nbsp: ' ', lt: '<', gt: '>', amp: '&', quot: '"', '#39': "'", apos: "'" };
+/** HTML as text: tags (only what looks like one: `<b>`, `</p>`, `<br/>`) dropped, common entities read. */
+const fromHtml = (text: string) =>
+  text
+    .replace(/<\/?[a-zA-Z][^<>]*>/g, '')
+    .replace(/&(nbsp|lt|gt|amp|quot|#39|apos);/g, (_, name: string) => entities[name] ?? '');
+
 /** A text as people read it: its `[html]`/`[markdown]`… marker dropped, HTML tags stripped, escapes restored. */
 function plain(text: string): string {
   const marked = /^\s*\[(html|moodle|plain|markdown)\]/.exec(text);
   const body = marked ? text.slice(marked[0].length) : text;
-  const stripped = marked?.[1] === 'plain' ? body : body.replace(/<[^>]*>/g, '').replace(/&nbsp;/g, ' ');
+  const stripped = marked?.[1] === 'plain' ? body : fromHtml(body);
   return bringBack(stripped).replace(/\s+/g, ' ').trim();
 }
 
@@ -68,13 +75,16 @@ function pieces(text: string, separator: string): string[] {
 
 function choices(answers: string): QuestionData | { problem: string } {
   const single = answers.includes('=');
-  const read = pieces(answers.replaceAll('=', '~='), '~').map((answer) => {
-    const right = answer.startsWith('=');
-    const { weight, rest } = weighted(right ? answer.slice(1) : answer, right ? 100 : 0);
-    const { text, feedback } = withFeedback(rest);
-    const correct = single ? weight >= 100 : weight > 0;
-    return { text, correct, weight, ...(feedback ? { feedback } : {}) };
-  });
+  const read = pieces(answers.replaceAll('=', '~='), '~')
+    .map((answer) => {
+      const right = answer.startsWith('=');
+      // Moodle: `=` is 100 % whatever follows it; only a `~` answer carries a `%weight%`.
+      const { weight, rest } = right ? { weight: 100, rest: answer.slice(1) } : weighted(answer, 0);
+      const { text, feedback } = withFeedback(rest);
+      const correct = single ? weight >= 100 : weight > 0;
+      return { text, correct, weight, ...(feedback ? { feedback } : {}) };
+    })
+    .filter((choice) => choice.text !== '');
   const positive = read.reduce((sum, choice) => sum + Math.max(0, choice.weight), 0);
   if (read.length < 2 || (single ? !read.some((c) => c.weight >= 100) : positive < 99.9))
     return { problem: 'quiz.import.no_correct_choice' };
@@ -95,8 +105,9 @@ function matching(answers: string): QuestionData | { problem: string } {
 }
 
 function trueFalse(answers: string): QuestionData {
-  const [value = '', wrongFeedback = '', rightFeedback = ''] = answers.split('#').map(plain);
-  const answer = value === 'T' || value === 'TRUE';
+  const [value = '', wrong = '', ...right] = answers.split('#');
+  const [wrongFeedback, rightFeedback] = [plain(wrong), plain(right.join('#'))];
+  const answer = value.trim() === 'T' || value.trim() === 'TRUE';
   // Moodle's `#` after the answer: first the feedback for the wrong choice, then for the right one.
   const feedbackTrue = answer ? rightFeedback : wrongFeedback;
   const feedbackFalse = answer ? wrongFeedback : rightFeedback;

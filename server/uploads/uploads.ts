@@ -76,6 +76,7 @@ async function checkPlace(db: Db, target: UploadTarget): Promise<void> {
         .select('slot.kind')
         .where('item.id', '=', target.itemId ?? '')
         .where('item.cabinet_id', '=', target.cabinetId)
+        .where('item.removed_at', 'is', null)
         .executeTakeFirst();
   if (!place) throw new AppError('not_found');
   if (target.replacesFileId) {

@@ -18,7 +18,7 @@ import { tusUploadWhole } from './tus-requests.ts';
 export type CourseContent = { cabinetId: string; lectureFileId: string; assignmentId: string; quizId: string };
 
 /** A short H.264/AAC clip, small enough to process in a second or two. */
-async function clip(): Promise<Buffer> {
+export async function clip(): Promise<Buffer> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kabinet-clip-'));
   const file = path.join(dir, 'lecture.mp4');
   execFileSync('ffmpeg', [
