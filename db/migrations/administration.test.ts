@@ -1,32 +1,17 @@
 // The administration migration keeps every user's access: each old (role, faculty, department) becomes one role assignment.
-import { randomBytes } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb } from '../client.ts';
-import { clusterUrl } from '../../tests/helpers/test-db.ts';
+import { describe, expect, it } from 'vitest';
+import { emptyDatabase } from '../../tests/helpers/test-db.ts';
 import { migrations } from './index.ts';
 
-const name = `migration_${randomBytes(6).toString('hex')}`;
-let db: Kysely<any>;
+const database = emptyDatabase();
 
-beforeAll(async () => {
-  const admin = createDb(clusterUrl('postgres'), { max: 1 });
-  await sql`create database ${sql.id(name)}`.execute(admin);
-  await admin.destroy();
-  db = createDb(clusterUrl(name), { max: 2 });
-});
-afterAll(async () => {
-  await db?.destroy();
-  const admin = createDb(clusterUrl('postgres'), { max: 1 });
-  await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
-  await admin.destroy();
-});
-
-const migrator = () => new Migrator({ db, provider: { getMigrations: async () => migrations } });
+const migrator = () => new Migrator({ db: database(), provider: { getMigrations: async () => migrations } });
 
 describe('2026-11-29T1000-administration', () => {
   it('gives every user of the old single-role table exactly the role and scope they had, and keeps students students', async () => {
+    const db = database();
     expect((await migrator().migrateTo('2026-11-27T0400-report-job')).error).toBeUndefined();
     const faculty = await sql<{
       id: string;

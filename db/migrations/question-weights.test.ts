@@ -1,36 +1,22 @@
 // The question-weights migration rewrites short and numeric answers (in the bank and in attempts'
 // copies) to Moodle's weighted shape, what was accepted worth 100 %, and back down again.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb } from '../client.ts';
-import { clusterUrl } from '../../tests/helpers/test-db.ts';
+import { describe, expect, it } from 'vitest';
+import { emptyDatabase } from '../../tests/helpers/test-db.ts';
 import { migrations } from './index.ts';
 
-const name = `migration_${randomBytes(6).toString('hex')}`;
-let db: Kysely<any>;
+const database = emptyDatabase();
 
-beforeAll(async () => {
-  const admin = createDb(clusterUrl('postgres'), { max: 1 });
-  await sql`create database ${sql.id(name)}`.execute(admin);
-  await admin.destroy();
-  db = createDb(clusterUrl(name), { max: 1 });
-});
-afterAll(async () => {
-  await db?.destroy();
-  const admin = createDb(clusterUrl('postgres'), { max: 1 });
-  await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
-  await admin.destroy();
-});
-
-const migrator = () => new Migrator({ db, provider: { getMigrations: async () => migrations } });
+const migrator = () => new Migrator({ db: database(), provider: { getMigrations: async () => migrations } });
 const oldShort = { kind: 'short', accepted: ['Семетей', 'семетей'] };
 const oldNumeric = { kind: 'numeric', answers: [{ value: 3.14, tolerance: 0.01 }] };
 const single = { kind: 'single', choices: [{ text: 'а', correct: true, weight: null }] };
 
 describe('2026-11-30T1300-question-weights', () => {
   it('weighs what was accepted at 100 %, in the bank and in attempts, and goes back down', async () => {
+    const db = database();
     expect((await migrator().migrateTo('2026-11-30T1200-removal')).error).toBeUndefined();
     // Rows without their parents: only the data's shape matters here.
     await db.transaction().execute(async (trx) => {

@@ -72,3 +72,28 @@ export async function createEmptyDatabase(): Promise<{ url: string; db: Db; drop
   await migrateToLatest(database.db);
   return database;
 }
+
+/**
+ * An empty database of its own for a test file that migrates step by step (a migration's test):
+ * made before the file's tests and dropped after. Returns the handle's getter.
+ */
+export function emptyDatabase(): () => Db {
+  const name = `migration_${randomBytes(6).toString('hex')}`;
+  let db: Db | undefined;
+  beforeAll(async () => {
+    const admin = createDb(clusterUrl('postgres'), { max: 1 });
+    await sql`create database ${sql.id(name)}`.execute(admin);
+    await admin.destroy();
+    db = createDb(clusterUrl(name), { max: 2 });
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    const admin = createDb(clusterUrl('postgres'), { max: 1 });
+    await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
+    await admin.destroy();
+  });
+  return () => {
+    if (!db) throw new Error('the empty database is made before the tests run');
+    return db;
+  };
+}
