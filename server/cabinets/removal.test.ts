@@ -142,7 +142,7 @@ describe('removing and restoring', () => {
     const old = await upload({ slotId: practical(3).id }, 'Тапшырма v1.pdf');
     const instructor = await actor('instructor');
     await setItemStatus(db(), instructor, old.item_id, 'published');
-    await upload({ itemId: old.item_id, replacesFileId: old.id }, 'Тапшырма v2.pdf');
+    const newer = await upload({ itemId: old.item_id, replacesFileId: old.id }, 'Тапшырма v2.pdf');
     expect(await studentSees()).toContain('Тапшырма v2.pdf');
     expect(await studentSees()).not.toContain('Тапшырма v1.pdf');
     const staff = await getCabinetPage(db(), await principal(db(), 'head'), cabinet.cabinetId);
@@ -151,6 +151,18 @@ describe('removing and restoring', () => {
     const student = await getCabinetPage(db(), await principal(db(), 'student'), cabinet.cabinetId);
     expect(student.items.find((candidate) => candidate.id === old.item_id)!.versions).toEqual([]);
     expect(await audit(old.id)).toEqual(['file.upload', 'file.replace']);
+    // A new version goes only into the file's own item, by the cabinet's instructor.
+    const elsewhere = await upload({ slotId: practical(7).id }, 'Башка.pdf');
+    for (const [account, itemId] of [
+      ['instructor', elsewhere.item_id],
+      ['instructor2', old.item_id],
+    ] as const) {
+      const { create } = await tusUploadWhole(server.url, pdf(), {
+        cookie: await server.cookieFor(account),
+        metadata: { cabinetId: cabinet.cabinetId, itemId, replacesFileId: newer.id, filename: 'v3.pdf' },
+      });
+      expect({ account, status: create.status }).toEqual({ account, status: account === 'instructor' ? 404 : 403 });
+    }
     // History is not "recently removed": it is not restored over the newer version.
     await expect(restoreFile(server.services, instructor, old.id, retention)).rejects.toMatchObject({
       code: 'not_found',
