@@ -14,7 +14,12 @@ export const itemFieldsSchema = z.object({
 });
 export type ItemFields = z.infer<typeof itemFieldsSchema>;
 
-async function editableCabinet(db: Kysely<Database>, user: Principal | null, cabinetId: string): Promise<CabinetScope> {
+/** The cabinet's scope when the user may edit it; not_found or forbidden otherwise. */
+export async function editableCabinet(
+  db: Kysely<Database>,
+  user: Principal | null,
+  cabinetId: string,
+): Promise<CabinetScope> {
   const scope = await loadCabinetScope(db, cabinetId);
   if (!scope) throw new AppError('not_found');
   requirePermission(user, 'cabinet.edit', scope);

@@ -4,14 +4,15 @@
 // else among the extra items. Every removal and restore is in the audit log; the reports follow
 // through their triggers (nothing here counts). After the period, purge-removed.ts deletes the
 // stored objects no other row uses.
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../../db/client.ts';
 import type { Database } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { requirePermission, type Actor, type Principal } from '../auth/permissions.ts';
+import type { Actor, Principal } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
-import { isUuid, loadCabinetScope } from './scope.ts';
+import { editableCabinet } from './items.ts';
+import { isUuid } from './scope.ts';
 
 /** An item of a cabinet the user edits (locked for the change), removed or not as asked; not_found otherwise. */
 async function editableItem(trx: Transaction<Database>, user: Principal, itemId: string, removed: boolean) {
@@ -24,14 +25,8 @@ async function editableItem(trx: Transaction<Database>, user: Principal, itemId:
     .forUpdate()
     .executeTakeFirst();
   if (!item) throw new AppError('not_found');
-  await requireEditor(trx, user, item.cabinet_id);
+  await editableCabinet(trx, user, item.cabinet_id);
   return item;
-}
-
-async function requireEditor(db: Kysely<Database>, user: Principal, cabinetId: string): Promise<void> {
-  const scope = await loadCabinetScope(db, cabinetId);
-  if (!scope) throw new AppError('not_found');
-  requirePermission(user, 'cabinet.edit', scope);
 }
 
 /** A removal older than the retention period is past restoring (its objects may be gone). */
@@ -145,7 +140,7 @@ async function editableFile(trx: Transaction<Database>, user: Principal, fileId:
     .forUpdate('f')
     .executeTakeFirst();
   if (!file) throw new AppError('not_found');
-  await requireEditor(trx, user, file.cabinet_id);
+  await editableCabinet(trx, user, file.cabinet_id);
   return file;
 }
 
@@ -219,7 +214,7 @@ export async function recentlyRemoved(
   retentionMs: number,
   now = new Date(),
 ): Promise<RemovedEntry[]> {
-  await requireEditor(db, user, cabinetId);
+  await editableCabinet(db, user, cabinetId);
   const since = new Date(now.getTime() - retentionMs);
   const rows = await sql<{ kind: 'item' | 'file'; id: string; name: string; item_title: string | null; at: Date }>`
     select 'item' as kind, i.id, i.title as name, null as item_title, i.removed_at as at

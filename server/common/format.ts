@@ -11,6 +11,11 @@ function decimal(value: number, t: TFunction): string {
   return String(value).replace('.', t('units.decimal'));
 }
 
+/** A share (0…1) as a whole percentage, `94%`; `—` when there is none. Pages and CSV exports alike. */
+export function formatPercent(value: number | null): string {
+  return value === null ? '—' : `${Math.round(value * 100)}%`;
+}
+
 /** A score or other measure, to two decimals at most, with the page language's decimal mark. */
 export function formatNumber(value: number, t: TFunction): string {
   return decimal(Math.round(value * 100) / 100, t);

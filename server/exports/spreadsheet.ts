@@ -5,6 +5,7 @@
 // spreadsheet would run as a formula. ExcelJS writes both.
 import ExcelJS from 'exceljs';
 import type { Locale } from '../../db/schema.ts';
+import { formatPercent } from '../common/format.ts';
 
 export type SheetFormat = 'csv' | 'xlsx';
 export type Cell = string | number | null;
@@ -78,6 +79,6 @@ export async function writeSheet<R>(
 function csvCell(value: Cell, numFmt: string | undefined, separator: CsvSeparator): Cell {
   if (typeof value === 'string') return inertText(value);
   if (typeof value !== 'number') return value;
-  if (numFmt === '0%') return `${Math.round(value * 100)}%`;
+  if (numFmt === '0%') return formatPercent(value);
   return Number.isInteger(value) || separator === 'comma' ? value : String(value).replace('.', ',');
 }

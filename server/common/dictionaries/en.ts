@@ -173,7 +173,6 @@ export const en = {
     cancel: 'Cancel',
     retry: 'Retry',
     dismiss: 'Hide this line',
-    remove: 'Remove',
     speed: '{{speed}}/s',
     timeLeft: '{{time}} left',
     unfinished: 'Unfinished upload: {{name}} ({{percent}}%). Choose the same file to continue.',

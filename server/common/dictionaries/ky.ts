@@ -175,7 +175,6 @@ export const ky: Dictionary = {
     cancel: 'Жокко чыгаруу',
     retry: 'Кайталоо',
     dismiss: 'Бул сапты жашыруу',
-    remove: 'Алып салуу',
     speed: '{{speed}}/с',
     timeLeft: '{{time}} калды',
     unfinished: 'Бүтө элек жүктөө: {{name}} ({{percent}}%). Улантуу үчүн ошол эле файлды тандаңыз.',

@@ -180,7 +180,6 @@ export const ru: Dictionary = {
     cancel: 'Отменить',
     retry: 'Повторить',
     dismiss: 'Скрыть строку',
-    remove: 'Убрать',
     speed: '{{speed}}/с',
     timeLeft: 'осталось {{time}}',
     unfinished: 'Незавершённая загрузка: {{name}} ({{percent}}%). Выберите тот же файл, чтобы продолжить.',
