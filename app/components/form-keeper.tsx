@@ -5,7 +5,7 @@
 // fields: the same student's grade, the same slot) on the same page, for the same person, opens it
 // if it was folded, and says so: pressing the button again does what was lost. A post without text
 // forgets an older draft; passwords and files are never kept.
-import { useRouteLoaderData, useSearchParams } from '@remix-run/react';
+import { useLocation, useRouteLoaderData, useSearchParams } from '@remix-run/react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -82,11 +82,23 @@ function draftFor(userId: string): Draft | null {
     : null;
 }
 
+/**
+ * Drops `resumed` from the address without a Remix navigation (a navigation would revalidate every
+ * loader while the page has just been put back together; the router keeps its own copy, harmlessly).
+ */
+function forgetResumed(): void {
+  const url = new URL(window.location.href);
+  url.searchParams.delete('resumed');
+  window.history.replaceState(window.history.state, '', url);
+}
+
 export function FormKeeper() {
   const { t } = useTranslation();
   const userId = useRouteLoaderData<{ user: { id: string } | null }>('root')?.user?.id ?? '';
-  const [params, setParams] = useSearchParams();
-  const [restored, setRestored] = useState(false);
+  const [params] = useSearchParams();
+  const { pathname } = useLocation();
+  /** The page whose form was put back (the notice leaves with the page). */
+  const [restoredOn, setRestoredOn] = useState<string | null>(null);
   useEffect(() => {
     const onSubmit = (event: SubmitEvent) => keep(event, userId);
     document.addEventListener('submit', onSubmit, true);
@@ -98,18 +110,12 @@ export function FormKeeper() {
     // After the page's forms are on screen (the next frame): put the text back, then drop the marker.
     const frame = requestAnimationFrame(() => {
       const draft = draftFor(userId);
-      setRestored(draft !== null && restore(draft));
-      setParams(
-        (current) => {
-          current.delete('resumed');
-          return current;
-        },
-        { replace: true, preventScrollReset: true },
-      );
+      forgetResumed();
+      if (draft !== null && restore(draft)) setRestoredOn(window.location.pathname);
     });
     return () => cancelAnimationFrame(frame);
-  }, [resumed, setParams, userId]);
-  return restored ? (
+  }, [resumed, userId]);
+  return restoredOn === pathname ? (
     <p className="notice" role="status" data-testid="form-restored">
       {t('session.restored')}
     </p>
