@@ -23,6 +23,7 @@ import { i18nFor } from './i18n.ts';
 import { useNonce } from './nonce.ts';
 import stylesUrl from './styles/app.css?url';
 import { FormKeeper } from './components/form-keeper.tsx';
+import { unreadCount } from '../server/notices/notices.ts';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesUrl }];
 
@@ -38,7 +39,8 @@ export const headers: HeadersFunction = ({ errorHeaders }) => {
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getUser(request, context);
   const locale = negotiateLocale(request.headers, user?.locale);
-  return { locale, user: user ? { id: user.id, fullName: user.fullName, roles: roleNames(user) } : null };
+  const unread = user ? await unreadCount(context.services.db, user.id) : 0;
+  return { locale, user: user ? { id: user.id, fullName: user.fullName, roles: roleNames(user), unread } : null };
 }
 
 function LanguageSwitcher({ locale }: { locale: Locale }) {
@@ -56,7 +58,24 @@ function LanguageSwitcher({ locale }: { locale: Locale }) {
   );
 }
 
-function Header({ locale, user }: { locale: Locale; user: { fullName: string; roles: string[] } | null }) {
+type HeaderUser = { fullName: string; roles: string[]; unread: number };
+
+/** The way to one's notifications, with how many are new (100 and more: "99+"). */
+function NotificationsLink({ unread }: { unread: number }) {
+  const { t } = useTranslation();
+  return (
+    <Link to="/notifications" className="notifications-link" data-testid="notifications-link">
+      {t('nav.notifications')}
+      {unread > 0 ? (
+        <strong className="unread-count" data-testid="unread">
+          {unread > 99 ? '99+' : t('nav.unread', { count: unread })}
+        </strong>
+      ) : null}
+    </Link>
+  );
+}
+
+function Header({ locale, user }: { locale: Locale; user: HeaderUser | null }) {
   const { t } = useTranslation();
   return (
     <header className="top">
@@ -66,6 +85,7 @@ function Header({ locale, user }: { locale: Locale; user: { fullName: string; ro
       <LanguageSwitcher locale={locale} />
       {user ? (
         <div className="who">
+          <NotificationsLink unread={user.unread} />
           <Link to="/account" className="account-link">
             {user.fullName}
             {user.roles.length > 0 ? ` · ${user.roles.map((role) => t(`roles.${role}`)).join(', ')}` : null}

@@ -66,6 +66,7 @@ export interface UserTable {
   disabled_at: NullableTimestamp;
   /** What the people search matches: name, e-mail and external id, lower case (generated). */
   search: ColumnType<string, never, never>;
+  notify_email: Generated<NotifyEmail>;
 }
 
 export interface RoleAssignmentTable {
@@ -535,17 +536,35 @@ export interface Database {
   /** The term running now, or the next one starting within 30 days (a view). */
   current_term: TermTable;
   notification: NotificationTable;
+  calendar_feed: CalendarFeedTable;
 }
+
+export type NotificationKind = 'overdue_reminder' | 'published' | 'deadline' | 'graded';
+/** How a person wants notifications e-mailed (when SMTP is configured). */
+export type NotifyEmail = 'immediately' | 'daily' | 'never';
 
 export interface NotificationTable {
   id: Generated<string>;
   user_id: string;
-  kind: 'overdue_reminder';
-  /** For an overdue reminder: `OverdueReminder` (server/reports/reminders.ts). */
+  kind: NotificationKind;
+  /** What the message is about as it stood (server/notices/notices.ts `NoticeData`; a reminder: `OverdueReminder`). */
   data: ColumnType<unknown, string, string>;
-  created_by: string;
+  /** The head who sent a reminder; null for what Kabinet tells on its own. */
+  created_by: string | null;
   created_at: CreatedAt;
   read_at: Date | null;
+  /** What it is about, once per person (`published:<item>`); null for reminders, which may repeat. */
+  about: string | null;
+  /** Dealt with by the mailer: sent, or the person wants no e-mail. */
+  mailed_at: Date | null;
+}
+
+/** A person's private calendar feed: the hash of the token in its address. */
+export interface CalendarFeedTable {
+  user_id: string;
+  token_hash: string;
+  /** When the current address was made (a new one replaces it). */
+  created_at: Generated<Date>;
 }
 
 /** Kept by triggers (migration 2026-11-26T2345): one row per plan slot. */

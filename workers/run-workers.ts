@@ -11,6 +11,7 @@ import { sendReminderEmails } from './handlers/send-reminder-email.ts';
 import { completeVideoLadder, transcodeVideo } from './handlers/transcode-video.ts';
 import { listenForReportChanges } from './report-listener.ts';
 import { purgeRemovedFiles } from './handlers/purge-removed.ts';
+import { mailNotices, tellDeadlinesJob } from './handlers/notices.ts';
 
 type HandlerFactory<N extends JobName> = (services: Services) => JobHandler<N>;
 
@@ -28,6 +29,9 @@ const handlers: { [N in JobName]: HandlerFactory<N> | null } = {
   'import-run': importRun,
   'send-sign-in-link': sendSignInLinks,
   'purge-removed': purgeRemovedFiles,
+  'tell-deadlines': tellDeadlinesJob,
+  'mail-notices-now': mailNotices('immediately'),
+  'mail-notices-daily': mailNotices('daily'),
 };
 
 /**
@@ -53,6 +57,11 @@ export async function startWorkers(services: Services): Promise<void> {
   await services.queue.schedule('refresh-reports', '* * * * *', {});
   // Daily, at night: what was removed past its retention loses its stored objects.
   await services.queue.schedule('purge-removed', '17 3 * * *', {});
+  // Students are told: deadlines a day ahead, e-mails at once for some, a morning digest for most
+  // (02:00–05:59 UTC is 08:00–11:59 in Bishkek; each run mails a share of a large university).
+  await services.queue.schedule('tell-deadlines', '*/10 * * * *', {});
+  await services.queue.schedule('mail-notices-now', '*/5 * * * *', {});
+  await services.queue.schedule('mail-notices-daily', '*/10 2-5 * * *', {});
   const listener = await listenForReportChanges(services);
   services.onClose(() => listener.stop());
 }

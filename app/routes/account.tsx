@@ -1,5 +1,5 @@
-// One's own account: change the password (the other sessions end), see the open sessions, and sign
-// out everywhere.
+// One's own account: change the password (the other sessions end), how notifications come by e-mail,
+// the private calendar address, the open sessions, and signing out everywhere.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
@@ -13,15 +13,20 @@ import { FormError, type Refusal } from '../components/form-error.tsx';
 import { formatTimestamp } from '../../server/common/format.ts';
 import { PasswordOff, type SsoOffer } from '../components/sso-button.tsx';
 import { titled } from '../components/page-title.ts';
-import { formResult, isSecure, readForm, requireUser, ssoOffer } from '../guards.server.ts';
+import { formResult, isSecure, publicOriginOf, readForm, requireUser, ssoOffer } from '../guards.server.ts';
+import { calendarFeedSince, createCalendarFeed, revokeCalendarFeed } from '../../server/notices/calendar.ts';
+import { notifyEmailOf, setNotifyEmail } from '../../server/notices/notices.ts';
+import { CalendarPanel, NotifyPanel } from '../components/account-notices.tsx';
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { db, passwords } = context.services;
-  const [sessions, term, passwordUsable] = await Promise.all([
+  const [sessions, term, passwordUsable, notifyEmail, calendarSince] = await Promise.all([
     ownSessions(db, user.id, readSessionToken(request.headers.get('cookie'))),
     currentTerm(db),
     passwordAllowed(db, user.id, passwords.policy),
+    notifyEmailOf(db, user.id),
+    calendarFeedSince(db, user.id),
   ]);
   return {
     email: user.email,
@@ -29,6 +34,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     timeZone: term?.timeZone ?? defaultTimeZone,
     passwordUsable,
     sso: ssoOffer(context),
+    notifyEmail,
+    mailOn: context.services.config.mail !== undefined,
+    calendarSince,
   };
 }
 
@@ -42,6 +50,8 @@ const intentSchema = z.discriminatedUnion('intent', [
     confirm: z.string().max(1024),
   }),
   z.object({ intent: z.enum(['end-others', 'end-all']) }),
+  z.object({ intent: z.literal('notify-email'), choice: z.enum(['immediately', 'daily', 'never']) }),
+  z.object({ intent: z.enum(['calendar-create', 'calendar-revoke']) }),
 ]);
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -56,6 +66,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
         throw Response.json({ messageKey: 'signIn.mismatch', params: {} }, { status: 400 });
       await changePassword(db, passwords, actor, { current: input.current, next: input.next, currentToken: token });
       return { done: 'password' as const };
+    }
+    if (input.intent === 'notify-email') {
+      await setNotifyEmail(db, actor, input.choice);
+      return { done: input.intent };
+    }
+    if (input.intent === 'calendar-create') {
+      const feed = await createCalendarFeed(db, actor);
+      return { done: input.intent, calendar: `${publicOriginOf(request, context)}/calendar/${feed}.ics` };
+    }
+    if (input.intent === 'calendar-revoke') {
+      await revokeCalendarFeed(db, actor);
+      return { done: input.intent };
     }
     await endSessions(db, actor, input.intent === 'end-others' ? token : null);
     return { done: input.intent };
@@ -187,7 +209,8 @@ function SessionsPanel({
 
 export default function Account() {
   const { t } = useTranslation();
-  const { email, sessions, timeZone, passwordUsable, sso } = useLoaderData<typeof loader>();
+  const { email, sessions, timeZone, passwordUsable, sso, notifyEmail, mailOn, calendarSince } =
+    useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   const done = outcome && 'result' in outcome ? outcome.result?.done : null;
@@ -202,6 +225,18 @@ export default function Account() {
         sso={sso}
         changed={done === 'password'}
         error={error}
+        busy={busy}
+      />
+      <NotifyPanel choice={notifyEmail} mailOn={mailOn} saved={done === 'notify-email'} busy={busy} />
+      <CalendarPanel
+        since={calendarSince}
+        address={
+          outcome && 'result' in outcome && outcome.result && 'calendar' in outcome.result
+            ? (outcome.result.calendar ?? null)
+            : null
+        }
+        revoked={done === 'calendar-revoke'}
+        timeZone={timeZone}
         busy={busy}
       />
       <SessionsPanel sessions={sessions} timeZone={timeZone} othersEnded={done === 'end-others'} busy={busy} />

@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type Actor } from '../auth/permissions.ts';
 import { isUuid } from '../cabinets/scope.ts';
 import { AppError } from '../errors.ts';
+import { tellGraded } from '../notices/notices.ts';
 import { loadAssignment } from './assignments.ts';
 
 export const gradeSchema = z.object({
@@ -52,6 +53,7 @@ export async function gradeSubmission(
         }),
       )
       .execute();
+    await tellGraded(trx, assignmentId, input.studentId, input);
     await recordAudit(trx, {
       actorId: actor.user.id,
       action: 'assignment.grade',

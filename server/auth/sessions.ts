@@ -1,7 +1,7 @@
 // Server-side sessions in Postgres: a random token in an HttpOnly cookie, only its hash stored.
 import { createHash, randomBytes } from 'node:crypto';
 import { parseCookie, stringifySetCookie } from 'cookie';
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { executePrepared, type Db } from '../../db/client.ts';
 import type { Database, Locale } from '../../db/schema.ts';
 import type { Principal, RoleGrant } from './permissions.ts';
@@ -12,7 +12,41 @@ const touchAfterMs = 10 * 60 * 1000;
 
 export type SessionUser = Principal & { email: string; fullName: string; locale: Locale };
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** A person's current roles and study groups, as columns of a query over `app_user`. */
+function principalColumns(eb: ExpressionBuilder<Database & { app_user: Database['app_user'] }, 'app_user'>) {
+  return [
+    eb
+      .selectFrom('role_assignment as ra')
+      .select(
+        sql<
+          RoleGrant[]
+        >`coalesce(json_agg(json_build_object('role', ra.role, 'facultyId', ra.faculty_id, 'departmentId', ra.department_id) order by ra.role, ra.created_at), '[]')`.as(
+          'roles',
+        ),
+      )
+      .whereRef('ra.user_id', '=', 'app_user.id')
+      .where('ra.ended_at', 'is', null)
+      .as('roles'),
+    eb
+      .selectFrom('group_student as gs')
+      .select(sql<string[]>`coalesce(array_agg(gs.group_id), '{}')`.as('ids'))
+      .whereRef('gs.student_id', '=', 'app_user.id')
+      .as('groupIds'),
+  ] as const;
+}
+
+/** The permission module's view of a person who is not signing in (a calendar feed's owner), or null if disabled. */
+export async function loadPrincipal(db: Db, userId: string): Promise<(Principal & { locale: Locale }) | null> {
+  const row = await db
+    .selectFrom('app_user')
+    .select((eb) => ['app_user.id', 'app_user.locale', ...principalColumns(eb)])
+    .where('app_user.id', '=', userId)
+    .where('app_user.disabled_at', 'is', null)
+    .executeTakeFirst();
+  return row ? { id: row.id, locale: row.locale, roles: row.roles ?? [], groupIds: row.groupIds ?? [] } : null;
+}
 
 export async function createSession(
   db: Db,
@@ -58,23 +92,7 @@ export async function findSessionUser(
         'app_user.email',
         'app_user.full_name',
         'app_user.locale',
-        eb
-          .selectFrom('role_assignment as ra')
-          .select(
-            sql<
-              RoleGrant[]
-            >`coalesce(json_agg(json_build_object('role', ra.role, 'facultyId', ra.faculty_id, 'departmentId', ra.department_id) order by ra.role, ra.created_at), '[]')`.as(
-              'roles',
-            ),
-          )
-          .whereRef('ra.user_id', '=', 'app_user.id')
-          .where('ra.ended_at', 'is', null)
-          .as('roles'),
-        eb
-          .selectFrom('group_student as gs')
-          .select(sql<string[]>`coalesce(array_agg(gs.group_id), '{}')`.as('ids'))
-          .whereRef('gs.student_id', '=', 'app_user.id')
-          .as('groupIds'),
+        ...principalColumns(eb),
       ])
       .where('session.token_hash', '=', hashToken(token))
       .where('session.revoked_at', 'is', null)

@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.ts';
 import type { Database, ItemStatus, MediaFile } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requirePermission, type CabinetScope, type Principal, type Actor } from '../auth/permissions.ts';
+import { tellPublished } from '../notices/notices.ts';
 import { AppError } from '../errors.ts';
 import { isUuid, loadCabinetScope } from './scope.ts';
 
@@ -130,6 +131,7 @@ export async function setItemStatus(db: Db, actor: Actor, itemId: string, status
       .set({ status, published_at: status === 'published' ? new Date() : null, updated_at: new Date() })
       .where('id', '=', itemId)
       .execute();
+    if (status === 'published') await tellPublished(trx, itemId);
     await recordAudit(trx, {
       actorId: actor.user.id,
       action: `item.${status === 'published' ? 'publish' : 'unpublish'}`,

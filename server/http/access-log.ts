@@ -24,7 +24,7 @@ export const requestInfo = (res: Response | ServerResponse): RequestInfo =>
   (res as Response).locals.requestInfo as RequestInfo;
 
 const probes = new Set(['/healthz', '/readyz', '/metrics']);
-const secretPaths = /^\/(media|sign-in)\/[^/]+/i;
+const secretPaths = /^\/(media|sign-in|calendar)\/[^/]+/i;
 const saneRequestId = /^[A-Za-z0-9._:-]{8,64}$/;
 
 /** The path as it may be logged. */

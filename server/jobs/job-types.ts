@@ -22,6 +22,12 @@ export type JobPayloads = {
   'send-sign-in-link': { userId: string; createdBy: string | null };
   /** Deletes the stored objects of what was removed longer ago than the retention period (daily). */
   'purge-removed': Record<string, never>;
+  /** Tells students of deadlines within a day they have not met yet (every few minutes). */
+  'tell-deadlines': Record<string, never>;
+  /** E-mails notices to those who want them at once (every few minutes; only when SMTP is configured). */
+  'mail-notices-now': Record<string, never>;
+  /** E-mails the daily digest of notices (the morning's runs; only when SMTP is configured). */
+  'mail-notices-daily': Record<string, never>;
 };
 export type JobName = keyof JobPayloads;
 
@@ -35,4 +41,7 @@ export const jobNames = [
   'import-run',
   'send-sign-in-link',
   'purge-removed',
+  'tell-deadlines',
+  'mail-notices-now',
+  'mail-notices-daily',
 ] as const satisfies readonly JobName[];

@@ -148,12 +148,13 @@ export async function sendReminder(
 
 export type NotificationView = { id: string; createdAt: string; reminder: OverdueReminder };
 
-/** A user's unread notifications, newest first. */
+/** A user's unread reminders from heads, newest first (for the home page; every kind is on /notifications). */
 export async function unreadNotifications(db: Db, user: Principal): Promise<NotificationView[]> {
   const rows = await db
     .selectFrom('notification')
     .select(['id', 'created_at', 'data'])
     .where('user_id', '=', user.id)
+    .where('kind', '=', 'overdue_reminder')
     .where('read_at', 'is', null)
     .orderBy('created_at', 'desc')
     .limit(20)

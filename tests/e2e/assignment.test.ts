@@ -1,6 +1,7 @@
-// Browser end-to-end: an instructor creates an assignment and publishes it; a student uploads a
-// file and submits; the instructor grades from the keyboard and exports the grades; the student
-// sees the grade and feedback; another student cannot open the file.
+// Browser end-to-end: an instructor creates an assignment and publishes it; a student is told (a
+// notification leads to it), uploads a file and submits; the instructor grades from the keyboard
+// and exports the grades; the student sees the grade and feedback (told again) and subscribes to
+// the calendar feed with the deadline; another student cannot open the file.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -65,11 +66,18 @@ describe.skipIf(!hasBrowser)('an assignment from creation to the grade (Chromium
       server.url,
     ).href;
 
-    // The student uploads a PDF (resumable tus) and submits it with a comment.
+    // The student is told: a new notification in the header leads to the assignment.
     const student = await (await browser.newContext()).newPage();
     const studentGuard = guardPage(student);
     await logIn(student, 'student');
-    await student.goto(assignmentUrl);
+    expect(await student.locator('[data-testid=unread]').textContent()).toBe('1 жаңы');
+    await student.locator('[data-testid=notifications-link]').click();
+    const notice = student.locator('[data-testid=notice]', { hasText: 'Лабораториялык иш 1' });
+    await expect.poll(() => notice.textContent()).toContain('жаңы тапшырма');
+    await Promise.all([student.waitForURL(assignmentUrl), notice.locator('[data-testid=open-notice]').click()]);
+    await expect.poll(() => student.locator('[data-testid=unread]').count()).toBe(0);
+
+    // The student uploads a PDF (resumable tus) and submits it with a comment.
     await expect.poll(() => student.locator('[data-testid=countdown]').textContent()).toMatch(/\d+ к \d\d:\d\d:\d\d/);
     await student.locator('input[type=file]').setInputFiles(path.join(work, 'Лаб-1.pdf'));
     await expect.poll(() => student.locator('[data-testid=drafts] li').count(), { timeout: 30_000 }).toBe(1);
@@ -105,6 +113,20 @@ describe.skipIf(!hasBrowser)('an assignment from creation to the grade (Chromium
       .poll(() => student.locator('[data-testid=my-grade]').textContent())
       .toContain('Жакшы, бирок корутунду жок.');
     expect(await student.locator('[data-testid=my-grade]').textContent()).toContain('8,5'); // the Kyrgyz decimal comma
+    await student.goto(`${server.url}/notifications`);
+    expect(await student.locator('[data-testid=notice]').first().textContent()).toContain(
+      '): 100 ичинен 8,5, пикир менен',
+    );
+
+    // The private calendar address, made on the account page, lists the deadline for a phone's calendar.
+    await student.goto(`${server.url}/account`);
+    await student.locator('[data-testid=calendar-create]').click();
+    const address = (await student.locator('[data-testid=calendar-address]').textContent())!;
+    expect(address).toMatch(new RegExp(`^${server.url}/calendar/[A-Za-z0-9_-]{43}\\.ics$`));
+    const feed = await student.request.get(address);
+    expect(feed.headers()['content-type']).toContain('text/calendar');
+    expect((await feed.text()).replace(/\r\n /g, '')).toContain('Мөөнөт: Лабораториялык иш 1');
+
     const other = await (await browser.newContext()).newPage();
     await logIn(other, 'student2');
     expect((await other.request.get(`${server.url}${fileHref}`)).status()).toBe(404);

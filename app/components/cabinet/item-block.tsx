@@ -130,7 +130,7 @@ export function ItemBlock({ item, page, chunkSize }: ItemProps) {
   const { t } = useTranslation();
   const [editing, setEditing] = useState(false);
   return (
-    <div className="item" data-testid="item">
+    <div className="item" id={`item-${item.id}`} data-testid="item">
       <div className="item-head">
         {editing ? <TitleForm item={item} onDone={() => setEditing(false)} /> : <ItemTitle item={item} page={page} />}
       </div>

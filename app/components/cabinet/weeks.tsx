@@ -9,13 +9,14 @@ import { SlotRow } from './slot-row.tsx';
 
 type WeekView = { week: number; slots: CabinetSlotView[] };
 
-/** Opens the folded week a `#week-N` link (or an address) points at, and brings it into view. */
+/** Opens the folded week a `#week-N` or `#item-…` link (or an address) points into, and brings it into view. */
 function useOpenWeekOnJump(): void {
   useEffect(() => {
     const open = () => {
       const target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
-      if (target instanceof HTMLDetailsElement && !target.open) {
-        target.open = true;
+      const week = target?.closest('details');
+      if (target && week && !week.open) {
+        week.open = true;
         target.scrollIntoView();
       }
     };

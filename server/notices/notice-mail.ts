@@ -1,0 +1,141 @@
+// The e-mail copy of notices, per the person's choice: every few minutes for "immediately", once a
+// morning for "daily" (the default; the morning's runs share out a large university's digests, one
+// per person a day), never for "never". One e-mail per person lists what is new.
+// A person's notices are claimed (`mailed_at` set) before the send and given back if it fails, so two
+// workers never send the same notice and a mail server away loses nothing (the job is retried).
+import nodemailer from 'nodemailer';
+import { sql } from 'kysely';
+import type { Db } from '../../db/client.ts';
+import type { Locale, NotifyEmail } from '../../db/schema.ts';
+import { currentTerm, defaultTimeZone } from '../cabinets/term.ts';
+import { translatorFor } from '../i18n/i18n.ts';
+import { noticeText } from '../common/notice-text.ts';
+import { noticeView } from './notices.ts';
+
+/** People e-mailed per run; the rest wait for the next run (a daily digest to 40,000 students spreads over runs). */
+export const PEOPLE_PER_RUN = 2000;
+
+type Mail = { url: string; from: string };
+
+/** Marks as dealt with what people who want no e-mail were told (so that it never waits for a mailer). */
+async function settleUnwanted(db: Db): Promise<void> {
+  await sql`
+    update notification n set mailed_at = now()
+    from app_user u
+    where u.id = n.user_id and n.mailed_at is null and n.kind <> 'overdue_reminder'
+      and (u.notify_email = 'never' or u.disabled_at is not null)`.execute(db);
+}
+
+/** Claims one person's notices not yet mailed, about what is still published; what it claimed. */
+async function claim(db: Db, userId: string, locale: Locale) {
+  const claimed = await db
+    .updateTable('notification')
+    .set({ mailed_at: new Date() })
+    .where('user_id', '=', userId)
+    .where('mailed_at', 'is', null)
+    .where('kind', '<>', 'overdue_reminder')
+    .returning(['id', 'kind', 'created_at', 'read_at', 'data'])
+    .execute();
+  if (claimed.length === 0) return [];
+  const live = await db
+    .selectFrom('item')
+    .select('id')
+    .where('status', '=', 'published')
+    .where('removed_at', 'is', null)
+    .where(
+      'id',
+      'in',
+      claimed.map((row) => (row.data as { itemId: string }).itemId),
+    )
+    .execute();
+  const liveIds = new Set(live.map((row) => row.id));
+  return claimed
+    .filter((row) => liveIds.has((row.data as { itemId: string }).itemId))
+    .map((row) => noticeView(row, locale));
+}
+
+/**
+ * E-mails everyone whose choice is `when` what they were told since the last e-mail; how many people
+ * and notices went out.
+ */
+export async function mailNotices(
+  db: Db,
+  mail: Mail,
+  when: Exclude<NotifyEmail, 'never'>,
+  publicOrigin: string | undefined,
+): Promise<{ people: number; notices: number }> {
+  await settleUnwanted(db);
+  const people = await db
+    .selectFrom('app_user as u')
+    .select(['u.id', 'u.email', 'u.locale'])
+    .where('u.notify_email', '=', when)
+    .where('u.disabled_at', 'is', null)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('notification as n')
+          .select('n.id')
+          .whereRef('n.user_id', '=', 'u.id')
+          .where('n.mailed_at', 'is', null)
+          .where('n.kind', '<>', 'overdue_reminder'),
+      ),
+    )
+    // A digest a day: whoever had one in the last 20 hours waits for tomorrow's window.
+    .$if(when === 'daily', (query) =>
+      query.where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('notification as m')
+              .select('m.id')
+              .whereRef('m.user_id', '=', 'u.id')
+              .where('m.mailed_at', '>', sql<Date>`now() - interval '20 hours'`)
+              .where('m.kind', '<>', 'overdue_reminder'),
+          ),
+        ),
+      ),
+    )
+    .limit(PEOPLE_PER_RUN)
+    .execute();
+  if (people.length === 0) return { people: 0, notices: 0 };
+  const timeZone = (await currentTerm(db))?.timeZone ?? defaultTimeZone;
+  const transport = nodemailer.createTransport(mail.url);
+  let sent = { people: 0, notices: 0 };
+  try {
+    for (const person of people) {
+      const notices = await claim(db, person.id, person.locale);
+      if (notices.length === 0) continue;
+      const t = translatorFor(person.locale);
+      const lines = notices.map((view) => `- ${noticeText(view, t, timeZone)}`);
+      const text = [
+        t('notice.mailIntro'),
+        '',
+        ...lines,
+        ...(publicOrigin ? ['', t('notice.mailLink', { url: `${publicOrigin}/notifications` })] : []),
+        ...(publicOrigin ? [t('notice.mailSettings', { url: `${publicOrigin}/account` })] : []),
+      ].join('\n');
+      try {
+        await transport.sendMail({
+          from: mail.from,
+          to: person.email,
+          subject: t('notice.mailSubject', { count: notices.length }),
+          text,
+        });
+      } catch (error) {
+        // Given back: the next run (or the job's retry) sends them.
+        await db
+          .updateTable('notification')
+          .set({ mailed_at: null })
+          .where(
+            'id',
+            'in',
+            notices.map((view) => view.id),
+          )
+          .execute();
+        throw error;
+      }
+      sent = { people: sent.people + 1, notices: sent.notices + notices.length };
+    }
+  } finally {
+    transport.close();
+  }
+  return sent;
+}
