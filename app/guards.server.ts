@@ -135,7 +135,7 @@ export async function readForm<S extends z.ZodType>(request: Request, schema: S)
   const parsed = schema.safeParse(Object.fromEntries(await formOf(request)));
   if (parsed.success) return parsed.data;
   const messageKey =
-    parsed.error.issues.find((issue) => issue.message.includes('.'))?.message ?? 'errors.invalid_input';
+    parsed.error.issues.find((issue) => /^[a-z]\w*(\.\w+)+$/.test(issue.message))?.message ?? 'errors.invalid_input';
   throw Response.json({ messageKey, params: {} } satisfies ErrorPayload, { status: 400 });
 }
 

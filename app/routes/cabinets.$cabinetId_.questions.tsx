@@ -1,11 +1,14 @@
-// A cabinet's question bank: import GIFT or Aiken files (with a report of what could not be read),
-// the questions as imported, and export to GIFT. The cabinet's instructor only.
+// A cabinet's question bank: write or edit a question of any kind (with a preview as the student
+// sees it), import GIFT or Aiken files (with a report of what could not be read), export to GIFT.
+// The cabinet's instructor only.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { importQuestions, listQuestions } from '../../server/quizzes/question-bank.ts';
 import { setQuestionImage } from '../../server/quizzes/question-images.ts';
+import { addQuestion, editQuestion, readQuestionInput } from '../../server/quizzes/question-editor.ts';
+import { QuestionEditor } from '../components/question-editor.tsx';
 import { formResult, orRespond, readForm, requireUser } from '../guards.server.ts';
 import { titled } from '../components/page-title.ts';
 
@@ -23,6 +26,8 @@ const intentSchema = z.discriminatedUnion('intent', [
     format: z.enum(['gift', 'aiken']),
     file: z.instanceof(File, { message: 'quiz.import.file_size' }),
   }),
+  z.object({ intent: z.literal('write-question'), question: z.string().max(200_000) }),
+  z.object({ intent: z.literal('edit-question'), questionId: z.string().max(64), question: z.string().max(200_000) }),
   z.object({
     intent: z.literal('set-image'),
     questionId: z.string(),
@@ -35,6 +40,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = { user, ip: context.clientIp };
   return formResult(async () => {
     const input = await readForm(request, intentSchema);
+    const { db } = context.services;
+    if (input.intent === 'write-question') {
+      await addQuestion(db, actor, params.cabinetId ?? '', readQuestionInput(input.question));
+      return { saved: true as const };
+    }
+    if (input.intent === 'edit-question') {
+      await editQuestion(db, actor, input.questionId, readQuestionInput(input.question));
+      return { saved: true as const };
+    }
     const bytes = new Uint8Array(await (input.intent === 'import' ? input.file : input.image).arrayBuffer());
     if (input.intent === 'set-image') {
       await setQuestionImage(context.services.db, context.services.storage, actor, input.questionId, bytes);
@@ -81,7 +95,16 @@ export default function QuestionBank() {
           {t(result.error.messageKey, result.error.params)}
         </p>
       ) : null}
-      {result?.result ? (
+      {result?.result && 'saved' in result.result ? (
+        <p className="notice" role="status" data-testid="question-saved">
+          {t('quiz.editor.saved')}
+        </p>
+      ) : null}
+      <details className="write-question" data-testid="write-question">
+        <summary>{t('quiz.editor.write')}</summary>
+        <QuestionEditor key={questions.length} busy={busy} />
+      </details>
+      {result?.result && 'imported' in result.result ? (
         <div className="import-report" data-testid="import-report">
           <p>{t('quiz.import.done', { count: result.result.imported })}</p>
           {result.result.problems.length ? (
@@ -103,6 +126,10 @@ export default function QuestionBank() {
           <li key={question.id}>
             <strong>{question.title}</strong> <span className="muted">{t(`quiz.kind.${question.data.kind}`)}</span>
             <p>{question.stem}</p>
+            <details className="edit-question">
+              <summary>{t('quiz.editor.edit')}</summary>
+              <QuestionEditor question={question} busy={busy} />
+            </details>
             {question.hasImage ? (
               <img src={`/questions/${question.id}/image`} alt="" className="question-image" loading="lazy" />
             ) : null}

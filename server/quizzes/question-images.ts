@@ -20,7 +20,8 @@ export const MAX_QUESTION_IMAGE_BYTES = 5 * 1024 * 1024;
 const imageTypes = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
 /** The question, for its cabinet's instructor only (a bank holds the answers). */
-async function ownQuestion(db: Db, user: Principal | null, questionId: string) {
+/** A question of a bank the user may edit (its cabinet's instructor); "not found" for anyone else. */
+export async function ownQuestion(db: Db, user: Principal | null, questionId: string) {
   const question = isUuid(questionId)
     ? await db
         .selectFrom('question')
