@@ -138,6 +138,33 @@ describe('removing and restoring', () => {
     expect(await checkSummaries(db(), await termId())).toEqual([]);
   });
 
+  it('a restore racing an upload into the same free slot: the slot holds one item, nothing is lost', async () => {
+    const instructor = await actor('instructor');
+    const slot = practical(4);
+    for (let round = 1; round <= 4; round++) {
+      const old = await upload({ slotId: slot.id }, `Жарыш ${round}.pdf`);
+      await removeItem(db(), instructor, old.item_id);
+      // Both at once: the removed item back into its slot, and a new upload that makes the slot's item.
+      const [restored, fresh] = await Promise.all([
+        restoreItem(db(), instructor, old.item_id, retention),
+        upload({ slotId: slot.id }, `Жарыш ${round} (жаңы).pdf`),
+      ]);
+      const items = await db()
+        .selectFrom('item')
+        .select(['id', 'slot_id', 'removed_at'])
+        .where('id', 'in', [old.item_id, fresh.item_id])
+        .execute();
+      expect(items.every((item) => item.removed_at === null)).toBe(true);
+      const inSlot = items.filter((item) => item.slot_id === slot.id).map((item) => item.id);
+      expect(inSlot).toEqual([restored.intoSlot ? old.item_id : fresh.item_id]);
+      // Restored first, the upload adds its file to the restored item; else it made the slot's new item.
+      expect(fresh.item_id === old.item_id).toBe(restored.intoSlot);
+      // The next round starts from a free slot again.
+      for (const item of items) await removeItem(db(), instructor, item.id);
+    }
+    expect(await checkSummaries(db(), await termId())).toEqual([]);
+  });
+
   it('keeps a replaced file as the item’s history, not for students', async () => {
     const old = await upload({ slotId: practical(3).id }, 'Тапшырма v1.pdf');
     const instructor = await actor('instructor');
