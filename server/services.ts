@@ -5,6 +5,7 @@ import { createDb, poolUse, type Db } from '../db/client.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { seedDemo } from '../db/seed.ts';
+import { seedDemoContent } from './demo-content.ts';
 import { demoDomain, demoPassword } from '../db/demo.ts';
 import { activeAdminCount } from './admin/first-admin.ts';
 import { createOidc, type Oidc } from './auth/oidc.ts';
@@ -80,7 +81,12 @@ async function startEmbedded(
 
 /** What the web process sees to at start: the demo (when asked), warnings an operator must read, its folders. */
 async function prepareWebProcess(config: Config, db: Db, passwords: Passwords, logger: Logger): Promise<void> {
-  if (config.seedDemo && (await seedDemo(db, passwords.hash))) logger.info('demo university seeded');
+  if (config.seedDemo && (await seedDemo(db, passwords.hash))) {
+    // Tests make their own content; a newcomer's demo gets a cabinet with something in it.
+    if (config.env !== 'test')
+      await seedDemoContent(db).catch((error: unknown) => logger.warn('demo content not made', { error }));
+    logger.info('demo university seeded');
+  }
   if (passwords.policy !== 'none' && (await demoPasswordWorks(db, passwords))) {
     logger.warn(
       `demo accounts with the public password "${demoPassword}" exist: fine for trying Kabinet, never for real use (start a real installation with SEED_DEMO=false)`,
