@@ -188,12 +188,18 @@ function WeightAndFeedback({
   );
 }
 
-/** The parts of the chosen kind. */
-function KindParts({ draft, set }: { draft: Draft; set: (patch: Partial<Draft>) => void }) {
+type PartsProps = { draft: Draft; set: (patch: Partial<Draft>) => void };
+
+/** Choices (single, multiple) or short answers: a text, its weight and feedback each. */
+function WeightedParts({ draft, set }: PartsProps) {
   const { t } = useTranslation();
-  const weighted = (rows: Weighted[], key: 'choices' | 'answers', label: string, min: number) => (
+  const [key, label, min] =
+    draft.kind === 'short'
+      ? (['answers', 'quiz.editor.answer', 1] as const)
+      : (['choices', 'quiz.editor.choice', 2] as const);
+  return (
     <Rows
-      rows={rows}
+      rows={draft[key]}
       min={min}
       make={() => ({ text: '', weight: 0, feedback: '' })}
       onChange={(next) => set({ [key]: next })}
@@ -209,111 +215,109 @@ function KindParts({ draft, set }: { draft: Draft; set: (patch: Partial<Draft>) 
       )}
     </Rows>
   );
-  switch (draft.kind) {
-    case 'single':
-    case 'multiple':
-      return weighted(draft.choices, 'choices', 'quiz.editor.choice', 2);
-    case 'short':
-      return weighted(draft.answers, 'answers', 'quiz.editor.answer', 1);
-    case 'true_false':
-      return (
-        <div className="editor-rows">
-          <label>
-            {t('quiz.editor.rightAnswer')}{' '}
-            <select
-              value={draft.answer ? 'true' : 'false'}
-              onChange={(e) => set({ answer: e.target.value === 'true' })}
-            >
-              <option value="true">{t('quiz.true')}</option>
-              <option value="false">{t('quiz.false')}</option>
-            </select>
-          </label>
-          <label>
-            {t('quiz.editor.feedbackTrue')}{' '}
-            <input
-              value={draft.feedbackTrue}
-              maxLength={2000}
-              onChange={(e) => set({ feedbackTrue: e.target.value })}
-            />
-          </label>
-          <label>
-            {t('quiz.editor.feedbackFalse')}{' '}
-            <input
-              value={draft.feedbackFalse}
-              maxLength={2000}
-              onChange={(e) => set({ feedbackFalse: e.target.value })}
-            />
-          </label>
-        </div>
-      );
-    case 'numeric':
-      return (
-        <Rows
-          rows={draft.numbers}
-          min={1}
-          make={() => ({ value: '', tolerance: '0', weight: 0, feedback: '' })}
-          onChange={(numbers) => set({ numbers })}
-        >
-          {(row, change, i) => (
-            <>
-              <label>
-                {t('quiz.editor.answer', { n: i + 1 })}{' '}
-                <input
-                  value={row.value}
-                  inputMode="decimal"
-                  maxLength={50}
-                  className="short-input"
-                  onChange={(e) => change({ ...row, value: e.target.value })}
-                />
-              </label>
-              <label>
-                {t('quiz.editor.tolerance')}{' '}
-                <input
-                  value={row.tolerance}
-                  inputMode="decimal"
-                  maxLength={50}
-                  className="short-input"
-                  onChange={(e) => change({ ...row, tolerance: e.target.value })}
-                />
-              </label>
-              <WeightAndFeedback row={row} set={(weight, feedback) => change({ ...row, weight, feedback })} />
-            </>
-          )}
-        </Rows>
-      );
-    case 'matching':
-      return (
-        <>
-          <Rows rows={draft.pairs} min={2} make={() => ({ left: '', right: '' })} onChange={(pairs) => set({ pairs })}>
-            {(row, change, i) => (
-              <>
-                <label>
-                  {t('quiz.editor.left', { n: i + 1 })}{' '}
-                  <input value={row.left} maxLength={1000} onChange={(e) => change({ ...row, left: e.target.value })} />
-                </label>
-                <label>
-                  {t('quiz.editor.right')}{' '}
-                  <input
-                    value={row.right}
-                    maxLength={1000}
-                    onChange={(e) => change({ ...row, right: e.target.value })}
-                  />
-                </label>
-              </>
-            )}
-          </Rows>
-          <label>
-            {t('quiz.editor.distractors')}{' '}
-            <input
-              value={draft.distractors.join('; ')}
-              maxLength={2000}
-              onChange={(e) => set({ distractors: e.target.value.split(';').map((text) => text.trim()) })}
-            />
-          </label>
-        </>
-      );
-  }
 }
+
+function TrueFalseParts({ draft, set }: PartsProps) {
+  const { t } = useTranslation();
+  return (
+    <div className="editor-rows">
+      <label>
+        {t('quiz.editor.rightAnswer')}{' '}
+        <select value={draft.answer ? 'true' : 'false'} onChange={(e) => set({ answer: e.target.value === 'true' })}>
+          <option value="true">{t('quiz.true')}</option>
+          <option value="false">{t('quiz.false')}</option>
+        </select>
+      </label>
+      <label>
+        {t('quiz.editor.feedbackTrue')}{' '}
+        <input value={draft.feedbackTrue} maxLength={2000} onChange={(e) => set({ feedbackTrue: e.target.value })} />
+      </label>
+      <label>
+        {t('quiz.editor.feedbackFalse')}{' '}
+        <input value={draft.feedbackFalse} maxLength={2000} onChange={(e) => set({ feedbackFalse: e.target.value })} />
+      </label>
+    </div>
+  );
+}
+
+/** Numbers with a margin, a weight and feedback each (`*` alone: any number). */
+function NumericParts({ draft, set }: PartsProps) {
+  const { t } = useTranslation();
+  return (
+    <Rows
+      rows={draft.numbers}
+      min={1}
+      make={() => ({ value: '', tolerance: '0', weight: 0, feedback: '' })}
+      onChange={(numbers) => set({ numbers })}
+    >
+      {(row, change, i) => (
+        <>
+          <label>
+            {t('quiz.editor.answer', { n: i + 1 })}{' '}
+            <input
+              value={row.value}
+              inputMode="decimal"
+              maxLength={50}
+              className="short-input"
+              onChange={(e) => change({ ...row, value: e.target.value })}
+            />
+          </label>
+          <label>
+            {t('quiz.editor.tolerance')}{' '}
+            <input
+              value={row.tolerance}
+              inputMode="decimal"
+              maxLength={50}
+              className="short-input"
+              onChange={(e) => change({ ...row, tolerance: e.target.value })}
+            />
+          </label>
+          <WeightAndFeedback row={row} set={(weight, feedback) => change({ ...row, weight, feedback })} />
+        </>
+      )}
+    </Rows>
+  );
+}
+
+/** Pairs to match, and extra wrong right-hand texts. */
+function MatchingParts({ draft, set }: PartsProps) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Rows rows={draft.pairs} min={2} make={() => ({ left: '', right: '' })} onChange={(pairs) => set({ pairs })}>
+        {(row, change, i) => (
+          <>
+            <label>
+              {t('quiz.editor.left', { n: i + 1 })}{' '}
+              <input value={row.left} maxLength={1000} onChange={(e) => change({ ...row, left: e.target.value })} />
+            </label>
+            <label>
+              {t('quiz.editor.right')}{' '}
+              <input value={row.right} maxLength={1000} onChange={(e) => change({ ...row, right: e.target.value })} />
+            </label>
+          </>
+        )}
+      </Rows>
+      <label>
+        {t('quiz.editor.distractors')}{' '}
+        <input
+          value={draft.distractors.join('; ')}
+          maxLength={2000}
+          onChange={(e) => set({ distractors: e.target.value.split(';').map((text) => text.trim()) })}
+        />
+      </label>
+    </>
+  );
+}
+
+const partsOf: Record<QuestionKind, (props: PartsProps) => ReactNode> = {
+  single: WeightedParts,
+  multiple: WeightedParts,
+  short: WeightedParts,
+  true_false: TrueFalseParts,
+  numeric: NumericParts,
+  matching: MatchingParts,
+};
 
 export function QuestionEditor({
   question,
@@ -327,6 +331,7 @@ export function QuestionEditor({
   const [draft, setDraft] = useState<Draft>(() => (question ? draftOf(question) : blank()));
   const [answer, setAnswer] = useState<Answer | null>(null);
   const set = (patch: Partial<Draft>) => setDraft((current) => ({ ...current, ...patch }));
+  const Parts = partsOf[draft.kind];
   return (
     <div className="question-editor" data-testid="question-editor">
       <Form method="post" className="form-grid" onSubmit={() => setAnswer(null)}>
@@ -358,7 +363,7 @@ export function QuestionEditor({
           />
         </label>
         <p className="muted small">{t('quiz.editor.hint')}</p>
-        <KindParts draft={draft} set={set} />
+        <Parts draft={draft} set={set} />
         <label>
           {t('quiz.editor.generalFeedback')}{' '}
           <textarea

@@ -6,6 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { importQuestions, listQuestions } from '../../server/quizzes/question-bank.ts';
+import type { ImportProblem } from '../../server/quizzes/question-formats.ts';
 import { setQuestionImage } from '../../server/quizzes/question-images.ts';
 import { addQuestion, editQuestion, readQuestionInput } from '../../server/quizzes/question-editor.ts';
 import { QuestionEditor } from '../components/question-editor.tsx';
@@ -65,6 +66,25 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }, [400, 415]);
 }
 
+/** What an import brought in, and each question it could not read, by its line. */
+function ImportReport({ report }: { report: { imported: number; problems: ImportProblem[] } }) {
+  const { t } = useTranslation();
+  return (
+    <div className="import-report" data-testid="import-report">
+      <p>{t('quiz.import.done', { count: report.imported })}</p>
+      {report.problems.length ? (
+        <ul>
+          {report.problems.map((problem) => (
+            <li key={`${problem.line}-${problem.reason}`}>
+              {t('quiz.import.line', { line: problem.line })}: {t(problem.reason)} <code>{problem.excerpt}</code>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
 export default function QuestionBank() {
   const { cabinetId, questions } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -104,20 +124,7 @@ export default function QuestionBank() {
         <summary>{t('quiz.editor.write')}</summary>
         <QuestionEditor key={questions.length} busy={busy} />
       </details>
-      {result?.result && 'imported' in result.result ? (
-        <div className="import-report" data-testid="import-report">
-          <p>{t('quiz.import.done', { count: result.result.imported })}</p>
-          {result.result.problems.length ? (
-            <ul>
-              {result.result.problems.map((problem) => (
-                <li key={`${problem.line}-${problem.reason}`}>
-                  {t('quiz.import.line', { line: problem.line })}: {t(problem.reason)} <code>{problem.excerpt}</code>
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
-      ) : null}
+      {result?.result && 'imported' in result.result ? <ImportReport report={result.result} /> : null}
       <p>
         <a href={`/cabinets/${cabinetId}/questions.gift`}>{t('quiz.export')}</a>
       </p>

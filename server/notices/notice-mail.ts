@@ -10,7 +10,7 @@ import type { Locale, NotifyEmail } from '../../db/schema.ts';
 import { currentTerm, defaultTimeZone } from '../cabinets/term.ts';
 import { translatorFor } from '../i18n/i18n.ts';
 import { noticeText } from '../common/notice-text.ts';
-import { noticeView } from './notices.ts';
+import { noticeView, type NoticeView } from './notices.ts';
 
 /** People e-mailed per run; the rest wait for the next run (a daily digest to 40,000 students spreads over runs). */
 export const PEOPLE_PER_RUN = 2000;
@@ -54,6 +54,55 @@ async function claim(db: Db, userId: string, locale: Locale) {
     .map((row) => noticeView(row, locale));
 }
 
+/** Who is due an e-mail of this kind now (some of them: a run mails at most PEOPLE_PER_RUN). */
+function peopleDue(db: Db, when: Exclude<NotifyEmail, 'never'>) {
+  return (
+    db
+      .selectFrom('app_user as u')
+      .select(['u.id', 'u.email', 'u.locale'])
+      .where('u.notify_email', '=', when)
+      .where('u.disabled_at', 'is', null)
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('notification as n')
+            .select('n.id')
+            .whereRef('n.user_id', '=', 'u.id')
+            .where('n.mailed_at', 'is', null)
+            .where('n.kind', '<>', 'overdue_reminder'),
+        ),
+      )
+      // A digest a day: whoever had one in the last 20 hours waits for tomorrow's window.
+      .$if(when === 'daily', (query) =>
+        query.where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('notification as m')
+                .select('m.id')
+                .whereRef('m.user_id', '=', 'u.id')
+                .where('m.mailed_at', '>', sql<Date>`now() - interval '20 hours'`)
+                .where('m.kind', '<>', 'overdue_reminder'),
+            ),
+          ),
+        ),
+      )
+      .limit(PEOPLE_PER_RUN)
+      .execute()
+  );
+}
+
+/** One person's e-mail: what they were told, one line each, and where to read more or choose less. */
+function noticeEmail(notices: NoticeView[], locale: Locale, timeZone: string, publicOrigin: string | undefined) {
+  const t = translatorFor(locale);
+  const text = [
+    t('notice.mailIntro'),
+    '',
+    ...notices.map((view) => `- ${noticeText(view, t, timeZone)}`),
+    ...(publicOrigin ? ['', t('notice.mailLink', { url: `${publicOrigin}/notifications` })] : []),
+    ...(publicOrigin ? [t('notice.mailSettings', { url: `${publicOrigin}/account` })] : []),
+  ].join('\n');
+  return { subject: t('notice.mailSubject', { count: notices.length }), text };
+}
+
 /**
  * E-mails everyone whose choice is `when` what they were told since the last e-mail; how many people
  * and notices went out.
@@ -65,36 +114,7 @@ export async function mailNotices(
   publicOrigin: string | undefined,
 ): Promise<{ people: number; notices: number }> {
   await settleUnwanted(db);
-  const people = await db
-    .selectFrom('app_user as u')
-    .select(['u.id', 'u.email', 'u.locale'])
-    .where('u.notify_email', '=', when)
-    .where('u.disabled_at', 'is', null)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('notification as n')
-          .select('n.id')
-          .whereRef('n.user_id', '=', 'u.id')
-          .where('n.mailed_at', 'is', null)
-          .where('n.kind', '<>', 'overdue_reminder'),
-      ),
-    )
-    // A digest a day: whoever had one in the last 20 hours waits for tomorrow's window.
-    .$if(when === 'daily', (query) =>
-      query.where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('notification as m')
-              .select('m.id')
-              .whereRef('m.user_id', '=', 'u.id')
-              .where('m.mailed_at', '>', sql<Date>`now() - interval '20 hours'`)
-              .where('m.kind', '<>', 'overdue_reminder'),
-          ),
-        ),
-      ),
-    )
-    .limit(PEOPLE_PER_RUN)
-    .execute();
+  const people = await peopleDue(db, when);
   if (people.length === 0) return { people: 0, notices: 0 };
   const timeZone = (await currentTerm(db))?.timeZone ?? defaultTimeZone;
   const transport = nodemailer.createTransport(mail.url);
@@ -103,33 +123,13 @@ export async function mailNotices(
     for (const person of people) {
       const notices = await claim(db, person.id, person.locale);
       if (notices.length === 0) continue;
-      const t = translatorFor(person.locale);
-      const lines = notices.map((view) => `- ${noticeText(view, t, timeZone)}`);
-      const text = [
-        t('notice.mailIntro'),
-        '',
-        ...lines,
-        ...(publicOrigin ? ['', t('notice.mailLink', { url: `${publicOrigin}/notifications` })] : []),
-        ...(publicOrigin ? [t('notice.mailSettings', { url: `${publicOrigin}/account` })] : []),
-      ].join('\n');
+      const email = noticeEmail(notices, person.locale, timeZone, publicOrigin);
       try {
-        await transport.sendMail({
-          from: mail.from,
-          to: person.email,
-          subject: t('notice.mailSubject', { count: notices.length }),
-          text,
-        });
+        await transport.sendMail({ from: mail.from, to: person.email, ...email });
       } catch (error) {
         // Given back: the next run (or the job's retry) sends them.
-        await db
-          .updateTable('notification')
-          .set({ mailed_at: null })
-          .where(
-            'id',
-            'in',
-            notices.map((view) => view.id),
-          )
-          .execute();
+        const ids = notices.map((view) => view.id);
+        await db.updateTable('notification').set({ mailed_at: null }).where('id', 'in', ids).execute();
         throw error;
       }
       sent = { people: sent.people + 1, notices: sent.notices + notices.length };
