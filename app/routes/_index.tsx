@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { listVisibleCabinets, type CabinetListRow } from '../../server/cabinets/cabinet-list.ts';
 import { listTeaching, openCabinet, type TeachingRow } from '../../server/cabinets/teaching.ts';
 import { currentTerm } from '../../server/cabinets/term.ts';
-import { markNotificationRead, unreadNotifications, type NotificationView } from '../../server/reports/reminders.ts';
+import { unreadNotifications, type NotificationView } from '../../server/reports/reminders.ts';
+import { openNotice } from '../../server/notices/notices.ts';
 import { can, homeSections, teachingEntries } from '../../server/auth/permissions.ts';
 import { reportLinksOf } from '../../server/reports/rollups.ts';
 import { LocalTime } from '../components/local-time.tsx';
@@ -40,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const form = await formOf(request);
   if (form.get('intent') === 'mark-read') {
-    await orRespond(() => markNotificationRead(context.services.db, user, String(form.get('notificationId') ?? '')));
+    await orRespond(() => openNotice(context.services.db, user, String(form.get('notificationId') ?? '')));
     return null;
   }
   const assignmentId = String(form.get('teachingAssignmentId') ?? '');

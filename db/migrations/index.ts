@@ -26,6 +26,7 @@ import * as removal from './2026-11-30T1200-removal.ts';
 import * as questionWeights from './2026-11-30T1300-question-weights.ts';
 import * as removalFixes from './2026-11-30T1400-removal-fixes.ts';
 import * as studentNotices from './2026-11-30T1500-student-notices.ts';
+import * as deadlineIndexes from './2026-11-30T1600-deadline-indexes.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-26T0700-foundation': foundation,
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T1300-question-weights': questionWeights,
   '2026-11-30T1400-removal-fixes': removalFixes,
   '2026-11-30T1500-student-notices': studentNotices,
+  '2026-11-30T1600-deadline-indexes': deadlineIndexes,
 };

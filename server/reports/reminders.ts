@@ -165,15 +165,3 @@ export async function unreadNotifications(db: Db, user: Principal): Promise<Noti
     reminder: row.data as OverdueReminder,
   }));
 }
-
-/** Marks one's own notification read; anyone else's is "not found". */
-export async function markNotificationRead(db: Db, user: Principal, notificationId: string): Promise<void> {
-  if (!isUuid(notificationId)) throw new AppError('not_found');
-  const updated = await db
-    .updateTable('notification')
-    .set({ read_at: new Date() })
-    .where('id', '=', notificationId)
-    .where('user_id', '=', user.id)
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 0) throw new AppError('not_found');
-}
