@@ -26,6 +26,19 @@ async function settleUnwanted(db: Db): Promise<void> {
       and (u.notify_email = 'never' or u.disabled_at is not null)`.execute(db);
 }
 
+/**
+ * Without a mail server, every notice is dealt with as it comes: an operator who sets SMTP_URL later
+ * starts e-mails from then on, not with a backlog of everything told since the installation.
+ */
+export async function settleWithoutMail(db: Db): Promise<void> {
+  await db
+    .updateTable('notification')
+    .set({ mailed_at: new Date() })
+    .where('mailed_at', 'is', null)
+    .where('kind', '<>', 'overdue_reminder')
+    .execute();
+}
+
 /** Claims one person's notices not yet mailed, about what is still published; what it claimed. */
 async function claim(db: Db, userId: string, locale: Locale) {
   const claimed = await db

@@ -16,7 +16,7 @@ import { gradeSubmission } from '../assignments/grades.ts';
 import { setItemStatus } from '../cabinets/items.ts';
 import { AppError } from '../errors.ts';
 import { calendarFeed, createCalendarFeed, revokeCalendarFeed } from './calendar.ts';
-import { mailNotices } from './notice-mail.ts';
+import { mailNotices, settleWithoutMail } from './notice-mail.ts';
 import { listNotices, openNotice, tellDeadlines, unreadCount } from './notices.ts';
 
 const test = testServerForFile({ reports: false });
@@ -230,6 +230,19 @@ describe('the e-mail copy', () => {
       .where('mailed_at', 'is', null)
       .execute();
     expect(neverLeft).toEqual([]);
+
+    // Without a mail server nothing waits for one: SMTP set later mails from then on.
+    await setItemStatus(db(), actor, (await newAssignment('Кийинки иш', 120)).itemId, 'published');
+    const waiting = () =>
+      db()
+        .selectFrom('notification')
+        .select('id')
+        .where('mailed_at', 'is', null)
+        .where('kind', '<>', 'overdue_reminder')
+        .execute();
+    expect((await waiting()).length).toBeGreaterThan(10);
+    await settleWithoutMail(db());
+    expect(await waiting()).toEqual([]);
   });
 });
 
