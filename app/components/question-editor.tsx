@@ -334,7 +334,7 @@ export function QuestionEditor({
   const Parts = partsOf[draft.kind];
   return (
     <div className="question-editor" data-testid="question-editor">
-      <Form method="post" className="form-grid" onSubmit={() => setAnswer(null)}>
+      <Form method="post" className="question-form" onSubmit={() => setAnswer(null)}>
         <input type="hidden" name="intent" value={question ? 'edit-question' : 'write-question'} />
         {question ? <input type="hidden" name="questionId" value={question.id} /> : null}
         <input type="hidden" name="question" value={JSON.stringify(payloadOf(draft))} />
