@@ -12,26 +12,12 @@ import { sql } from 'kysely';
 import { createDb, type Db } from '../db/client.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { demoTermCode, demoTermFor } from '../db/demo.ts';
 import { SCALE, seedScale } from '../db/seed-scale.ts';
 import { createSession, findSessionUser } from '../server/auth/sessions.ts';
 import { tellDeadlines, tellPublished, unreadCount } from '../server/notices/notices.ts';
 import { freePort } from '../tests/helpers/free-port.ts';
 import { median } from './processes.ts';
-
-const runs = Number(process.env.BENCH_RUNS ?? 7);
-
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  await work();
-  const times: number[] = [];
-  const started = performance.now();
-  while (times.length < runs || (performance.now() - started < 1000 && times.length < 1000)) {
-    const begun = performance.now();
-    await work();
-    times.push(performance.now() - begun);
-  }
-  return median(times);
-}
+import { insertRunningTerm, timed } from './scale-db.ts';
 
 /** Publishes `itemIds` one transaction each, telling their students or not, all rolled back; the median ms. */
 async function publishEach(db: Db, itemIds: string[], tell: boolean): Promise<number> {
@@ -65,19 +51,7 @@ async function main() {
   const db = createDb(cluster.url('bench'), { max: 4 });
   try {
     await migrateToLatest(db);
-    const termInfo = demoTermFor(new Date());
-    const term = await db
-      .insertInto('term')
-      .values({
-        code: demoTermCode(termInfo),
-        academic_year: termInfo.academicYear,
-        semester: termInfo.semester,
-        starts_on: termInfo.startsOn,
-        weeks: 16,
-        time_zone: 'Asia/Bishkek',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const term = { id: await insertRunningTerm(db) };
     const seeded = await seedScale(db, { termId: term.id, part: 1 });
     // A term's notices already there: every published item told to its cabinet's students.
     const told = performance.now();

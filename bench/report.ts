@@ -16,7 +16,6 @@ import { sql } from 'kysely';
 import { createDb, type Db } from '../db/client.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { demoTermCode, demoTermFor } from '../db/demo.ts';
 import { SCALE, seedScale } from '../db/seed-scale.ts';
 import type { Principal } from '../server/auth/permissions.ts';
 import { departmentReport, departmentPages } from '../server/reports/department-report.ts';
@@ -25,21 +24,7 @@ import { checkSummaries } from '../server/reports/consistency.ts';
 import { catchUp } from '../server/reports/summaries.ts';
 import { freePort } from '../tests/helpers/free-port.ts';
 import { median } from './processes.ts';
-
-const runs = Number(process.env.BENCH_RUNS ?? 7);
-
-/** The median of at least `runs` runs, and of as many as fit in a second (fast work is noisy). */
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  await work(); // warm the caches and plans
-  const times: number[] = [];
-  const started = performance.now();
-  while (times.length < runs || (performance.now() - started < 1000 && times.length < 1000)) {
-    const begun = performance.now();
-    await work();
-    times.push(performance.now() - begun);
-  }
-  return median(times);
-}
+import { insertRunningTerm, timed } from './scale-db.ts';
 
 /**
  * Inserts published items into `count` empty plan slots, rolled back; with the summaries' triggers
@@ -81,19 +66,7 @@ async function main() {
   let doubled: Db | null = null;
   try {
     await migrateToLatest(db);
-    const termInfo = demoTermFor(new Date());
-    const term = await db
-      .insertInto('term')
-      .values({
-        code: demoTermCode(termInfo),
-        academic_year: termInfo.academicYear,
-        semester: termInfo.semester,
-        starts_on: termInfo.startsOn,
-        weeks: 16,
-        time_zone: 'Asia/Bishkek',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const term = { id: await insertRunningTerm(db) };
     const seeded = await seedScale(db, { termId: term.id, part: 1 });
     const rows = await sql<{
       items: string;

@@ -2,11 +2,10 @@
 // asks, a job makes the link and mails it in the person's language; the link in the mail works.
 import { simpleParser } from 'mailparser';
 import { sql } from 'kysely';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { action as personAction } from './admin.people.$personId.tsx';
 import { action as forgotAction } from './forgot-password.tsx';
-import { freePort } from '../../tests/helpers/free-port.ts';
+import { startSmtpServer } from '../../tests/helpers/smtp-server.ts';
 import { settle } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { startWorkers } from '../../workers/run-workers.ts';
@@ -14,31 +13,18 @@ import { sheet } from '../../tests/helpers/import-files.ts';
 import { runImport } from '../../server/admin/import/run-import.ts';
 import { findSignInLink } from '../../server/auth/sign-in-links.ts';
 
-let smtp: SMTPServer;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let server: TestServer;
-const received: string[] = [];
 
 beforeAll(async () => {
-  const port = await freePort();
-  smtp = new SMTPServer({
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push(Buffer.concat(chunks).toString('utf8'));
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
+  smtp = await startSmtpServer();
   server = await startTestServer({
-    env: { SMTP_URL: `smtp://127.0.0.1:${port}`, PUBLIC_ORIGIN: 'https://kabinet.example.kg' },
+    env: { SMTP_URL: smtp.url, PUBLIC_ORIGIN: 'https://kabinet.example.kg' },
   });
 });
 afterAll(async () => {
   await server?.close();
-  await new Promise<void>((resolve) => smtp?.close(resolve));
+  await smtp?.close();
 });
 
 describe('sign-in link by e-mail', () => {
@@ -55,8 +41,8 @@ describe('sign-in link by e-mail', () => {
     )) as { result: { link: string | null; emailed: boolean } };
     expect(outcome.result).toMatchObject({ link: null, emailed: true });
     await startWorkers(server.services);
-    await expect.poll(() => received.length, { timeout: 20_000 }).toBe(1);
-    const mail = await simpleParser(received[0]!);
+    await expect.poll(() => smtp.received.length, { timeout: 20_000 }).toBe(1);
+    const mail = await simpleParser(smtp.received[0]!.raw);
     expect(mail.subject).toBe('Ваша ссылка для входа в Kabinet');
     const token = /https:\/\/kabinet\.example\.kg\/sign-in\/([A-Za-z0-9_-]{43})/.exec(mail.text ?? '')?.[1];
     expect(await findSignInLink(server.services.db, token!)).toMatchObject({ userId: personId });
@@ -74,11 +60,11 @@ describe('sign-in link by e-mail', () => {
           context: { services: server.services, clientIp: '10.6.0.1' },
         }),
       );
-    const before = received.length;
+    const before = smtp.received.length;
     expect(await ask('nobody.here@demo.kabinet.kg')).toEqual({ sent: true, error: null });
     expect(await ask('Student21@demo.kabinet.kg')).toEqual({ sent: true, error: null });
-    await expect.poll(() => received.length, { timeout: 20_000 }).toBe(before + 1);
-    const mail = await simpleParser(received.at(-1)!);
+    await expect.poll(() => smtp.received.length, { timeout: 20_000 }).toBe(before + 1);
+    const mail = await simpleParser(smtp.received.at(-1)!.raw);
     expect(mail.to && 'text' in mail.to ? mail.to.text : '').toContain('student21@demo.kabinet.kg');
   });
 
@@ -95,12 +81,12 @@ describe('sign-in link by e-mail', () => {
           context: { services, clientIp: '10.6.0.2' },
         }),
       );
-    const before = received.length;
+    const before = smtp.received.length;
     // The same answer for both; only the head of department gets a mail.
     expect(await ask('student22@demo.kabinet.kg')).toEqual({ sent: true, error: null });
     expect(await ask('head@demo.kabinet.kg')).toEqual({ sent: true, error: null });
-    await expect.poll(() => received.length, { timeout: 20_000 }).toBe(before + 1);
-    expect(received.slice(before).map((raw) => /^To: (.*)$/m.exec(raw)?.[1])).toEqual([
+    await expect.poll(() => smtp.received.length, { timeout: 20_000 }).toBe(before + 1);
+    expect(smtp.received.slice(before).map(({ raw }) => /^To: (.*)$/m.exec(raw)?.[1])).toEqual([
       expect.stringContaining('head@demo.kabinet.kg'),
     ]);
     // No job was ever made for the student: no mail can come later either.
@@ -113,7 +99,7 @@ describe('sign-in link by e-mail', () => {
   });
 
   it('goes to the people an applied import adds, when asked, and under PASSWORD_LOGIN=staff only to staff', async () => {
-    const before = received.length;
+    const before = smtp.received.length;
     const report = await runImport(server.services.db, {
       rows: [
         sheet(
@@ -134,8 +120,8 @@ describe('sign-in link by e-mail', () => {
       invite: { queue: server.services.queue, policy: 'staff' },
     });
     expect(report).toMatchObject({ outcome: 'applied', invited: 1 });
-    await expect.poll(() => received.length, { timeout: 20_000 }).toBe(before + 1);
-    const mail = await simpleParser(received.at(-1)!);
+    await expect.poll(() => smtp.received.length, { timeout: 20_000 }).toBe(before + 1);
+    const mail = await simpleParser(smtp.received.at(-1)!.raw);
     expect(mail.to && 'text' in mail.to ? mail.to.text : '').toContain('invited.teacher@university.kg');
     const token = /https:\/\/kabinet\.example\.kg\/sign-in\/([A-Za-z0-9_-]{43})/.exec(mail.text ?? '')?.[1];
     expect(await findSignInLink(server.services.db, token!)).toMatchObject({ email: 'invited.teacher@university.kg' });

@@ -2,43 +2,24 @@
 // job is enqueued with the reminder, the worker sends it in the instructor's language with every
 // overdue slot, and without SMTP configured no e-mail job exists at all.
 import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { action as reportAction } from './reports.departments.$departmentId.tsx';
 import { demoCabinet, demoScopeOf } from '../../tests/helpers/demo-cabinet.ts';
-import { freePort } from '../../tests/helpers/free-port.ts';
+import { startSmtpServer } from '../../tests/helpers/smtp-server.ts';
 import { settle } from '../../tests/helpers/route-calls.ts';
 import { startTestServer, type TestServer } from '../../tests/helpers/test-server.ts';
 import { startWorkers } from '../../workers/run-workers.ts';
 
-type Received = { from: string; to: string[]; raw: string };
-let smtp: SMTPServer;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let server: TestServer;
-const received: Received[] = [];
 const db = () => server.services.db;
 
 beforeAll(async () => {
-  const port = await freePort();
-  smtp = new SMTPServer({
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
+  smtp = await startSmtpServer();
   server = await startTestServer({
     env: {
-      SMTP_URL: `smtp://127.0.0.1:${port}`,
+      SMTP_URL: smtp.url,
       SMTP_FROM: 'Kabinet <kabinet@demo.kabinet.kg>',
       PUBLIC_ORIGIN: 'https://kabinet.example.kg',
     },
@@ -46,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.close();
-  await new Promise<void>((resolve) => smtp?.close(resolve));
+  await smtp?.close();
 });
 
 describe('reminder e-mail', () => {
@@ -73,8 +54,8 @@ describe('reminder e-mail', () => {
     expect(jobs.rows.map((row) => row.data.notificationId)).toEqual([notification.id]);
 
     await startWorkers(server.services);
-    await expect.poll(() => received.length, { timeout: 30_000, interval: 200 }).toBe(1);
-    const [mail] = received;
+    await expect.poll(() => smtp.received.length, { timeout: 30_000, interval: 200 }).toBe(1);
+    const [mail] = smtp.received;
     expect(mail!.to).toEqual(['instructor@demo.kabinet.kg']);
     expect(mail!.from).toBe('kabinet@demo.kabinet.kg');
     const parsed = await simpleParser(mail!.raw);

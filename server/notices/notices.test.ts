@@ -4,10 +4,9 @@
 // notice. The e-mail copy goes through a real SMTP server on loopback, per each person's choice,
 // and a mail server away loses nothing. The calendar feed answers over HTTP to its token only.
 import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCabinet, principal } from '../../tests/helpers/demo-cabinet.ts';
-import { freePort } from '../../tests/helpers/free-port.ts';
+import { startSmtpServer } from '../../tests/helpers/smtp-server.ts';
 import { settle } from '../../tests/helpers/route-calls.ts';
 import { testServerForFile } from '../../tests/helpers/test-server.ts';
 import { loader as calendarRoute } from '../../app/routes/calendar.$file.ts';
@@ -29,29 +28,13 @@ const feed = async (file: string): Promise<Response> => {
 const db = () => test.server.services.db;
 const hour = 3600_000;
 
-type Received = { to: string[]; raw: string };
-const received: Received[] = [];
-let smtp: SMTPServer;
-let smtpUrl = '';
-const mail = () => ({ url: smtpUrl, from: 'Kabinet <kabinet@demo.kabinet.kg>' });
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+const mail = () => ({ url: smtp.url, from: 'Kabinet <kabinet@demo.kabinet.kg>' });
 
 beforeAll(async () => {
-  const port = await freePort();
-  smtp = new SMTPServer({
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString() });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
-  smtpUrl = `smtp://127.0.0.1:${port}`;
+  smtp = await startSmtpServer();
 });
-afterAll(() => new Promise<void>((resolve) => smtp?.close(resolve)));
+afterAll(() => smtp?.close());
 
 /** A local date-time (the term's zone) `hours` from now, as the assignment form takes it. */
 function localIn(hours: number): string {
@@ -206,13 +189,13 @@ describe('the e-mail copy', () => {
       .execute();
     expect(unmailed).toHaveLength(1);
 
-    received.length = 0;
+    smtp.received.length = 0;
     expect(await mailNotices(db(), mail(), 'immediately', 'https://kabinet.example.kg')).toEqual({
       people: 1,
       notices: 1,
     });
-    expect(received.map((message) => message.to)).toEqual([['student3@demo.kabinet.kg']]);
-    const parsed = await simpleParser(received[0]!.raw);
+    expect(smtp.received.map((message) => message.to)).toEqual([['student3@demo.kabinet.kg']]);
+    const parsed = await simpleParser(smtp.received[0]!.raw);
     expect(parsed.subject).toBe('Kabinet: 1 новое уведомление');
     expect(parsed.text).toContain('Лабораториялык иш 3');
     expect(parsed.text).toContain('https://kabinet.example.kg/notifications');
@@ -221,7 +204,7 @@ describe('the e-mail copy', () => {
     const students = await mathStudents();
     const daily = await mailNotices(db(), mail(), 'daily', undefined);
     expect(daily).toEqual({ people: students.length - 2, notices: students.length - 2 });
-    expect(received.flatMap((message) => message.to)).not.toContain('student4@demo.kabinet.kg');
+    expect(smtp.received.flatMap((message) => message.to)).not.toContain('student4@demo.kabinet.kg');
     expect(await mailNotices(db(), mail(), 'daily', undefined)).toEqual({ people: 0, notices: 0 });
     const neverLeft = await db()
       .selectFrom('notification')
