@@ -251,6 +251,13 @@ describe('the calendar feed', () => {
     // An outsider's feed has no MATH-101 deadline.
     const outsiderToken = await createCalendarFeed(db(), { user: await principal(db(), 'student60'), ip: null });
     expect(await calendarFeed(db(), outsiderToken, 'https://x')).not.toContain('Календардагы тапшырма');
+    // A disabled person's feed answers nothing.
+    await db()
+      .updateTable('app_user')
+      .set({ disabled_at: new Date() })
+      .where('email', '=', 'student60@demo.kabinet.kg')
+      .execute();
+    expect(await calendarFeed(db(), outsiderToken, 'https://x')).toBeNull();
 
     const renewed = await createCalendarFeed(db(), student);
     expect((await feed(`${token}.ics`)).status).toBe(404);
