@@ -17,7 +17,8 @@ import { createSession, findSessionUser } from '../server/auth/sessions.ts';
 import { tellDeadlines, tellPublished, unreadCount } from '../server/notices/notices.ts';
 import { freePort } from '../tests/helpers/free-port.ts';
 import { median } from './processes.ts';
-import { insertRunningTerm, timed } from './scale-db.ts';
+import { timed } from './scale-db.ts';
+import { insertRunningTerm } from '../db/seed.ts';
 
 /** Publishes `itemIds` one transaction each, telling their students or not, all rolled back; the median ms. */
 async function publishEach(db: Db, itemIds: string[], tell: boolean): Promise<number> {

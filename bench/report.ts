@@ -24,7 +24,8 @@ import { checkSummaries } from '../server/reports/consistency.ts';
 import { catchUp } from '../server/reports/summaries.ts';
 import { freePort } from '../tests/helpers/free-port.ts';
 import { median } from './processes.ts';
-import { insertRunningTerm, timed } from './scale-db.ts';
+import { timed } from './scale-db.ts';
+import { insertRunningTerm } from '../db/seed.ts';
 
 /**
  * Inserts published items into `count` empty plan slots, rolled back; with the summaries' triggers

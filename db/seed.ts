@@ -1,5 +1,5 @@
 // Seeds a demo university into an empty database (idempotent): structure, people, term, teaching.
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Db } from './client.ts';
 import { demoDomain, demoName, demoPassword, demoTermCode, demoTermFor } from './demo.ts';
 import type { Database, Role, StudyForm } from './schema.ts';
@@ -36,6 +36,24 @@ export async function hasDemoAccounts(db: Db): Promise<boolean> {
 }
 
 type Trx = Transaction<Database>;
+
+/** The term running on `today` (16 weeks, Bishkek time), as the demo and the scale benches have it; its id. */
+export async function insertRunningTerm(db: Kysely<Database>, today = new Date()): Promise<string> {
+  const termInfo = demoTermFor(today);
+  const term = await db
+    .insertInto('term')
+    .values({
+      code: demoTermCode(termInfo),
+      academic_year: termInfo.academicYear,
+      semester: termInfo.semester,
+      starts_on: termInfo.startsOn,
+      weeks: 16,
+      time_zone: 'Asia/Bishkek',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return term.id;
+}
 type Structure = {
   facultyIds: { faculty: string; college: string };
   dept: [string, string, string];
@@ -227,19 +245,7 @@ async function seedTeaching(
     .returning(['id', 'code'])
     .execute();
   const subjectId = (code: string) => subjects.find((s) => s.code === code)!.id;
-  const termInfo = demoTermFor(today);
-  const term = await trx
-    .insertInto('term')
-    .values({
-      code: demoTermCode(termInfo),
-      academic_year: termInfo.academicYear,
-      semester: termInfo.semester,
-      starts_on: termInfo.startsOn,
-      weeks: 16,
-      time_zone: 'Asia/Bishkek',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const term = { id: await insertRunningTerm(trx, today) };
   for (const [instructor, code, groupNames] of demoTeaching) {
     const assignment = await trx
       .insertInto('teaching_assignment')

@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/client.ts';
 import { demoDomain } from '../db/demo.ts';
 import { createAssignment } from './assignments/assignments.ts';
+import { formatTimestamp } from './common/format.ts';
 import { findSessionUser, createSession, revokeSession } from './auth/sessions.ts';
 import { setItemStatus } from './cabinets/items.ts';
 import { openCabinet } from './cabinets/teaching.ts';
@@ -24,13 +25,8 @@ const bank = `// Демо: Математикалык анализ
 `;
 
 /** A local date-time (the term's zone) `days` after today at 23:59, as the forms take it. */
-function daysAhead(days: number, timeZone: string): string {
-  const day = new Date(Date.now() + days * 24 * 3600 * 1000);
-  const date = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    day,
-  );
-  return `${date}T23:59`;
-}
+const daysAhead = (days: number, timeZone: string) =>
+  `${formatTimestamp(new Date(Date.now() + days * 24 * 3600 * 1000).toISOString(), timeZone).slice(0, 10)}T23:59`;
 
 export async function seedDemoContent(db: Db): Promise<void> {
   const term = await currentTerm(db);

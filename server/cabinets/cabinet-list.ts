@@ -1,7 +1,8 @@
 // The cabinets of a term a person may see, with how much of each plan is delivered.
 import type { Db } from '../../db/client.ts';
-import type { Locale } from '../../db/schema.ts';
-import { visibleCabinets, type Principal } from '../auth/permissions.ts';
+import type { Database, Locale } from '../../db/schema.ts';
+import type { ExpressionBuilder } from 'kysely';
+import { visibleCabinets, type CabinetFilter, type Principal } from '../auth/permissions.ts';
 import { localName } from '../i18n/names.ts';
 import { cabinetsWithContext } from './scope.ts';
 
@@ -14,6 +15,37 @@ export type CabinetListRow = {
   requiredSlots: number;
   deliveredSlots: number;
 };
+
+type ContextBuilder = ExpressionBuilder<
+  Database & { ta: Database['teaching_assignment'] },
+  'cabinet' | 'ta' | 'subject' | 'department'
+>;
+
+/** The permission module's cabinet filters (`visibleCabinets`) as a condition on `cabinetsWithContext`. */
+export function whereVisible(eb: ContextBuilder, filters: readonly CabinetFilter[]) {
+  return eb.or(
+    filters.map((filter) => {
+      switch (filter.kind) {
+        case 'all':
+          return eb.lit(true);
+        case 'faculty':
+          return eb('department.faculty_id', '=', filter.facultyId);
+        case 'department':
+          return eb('subject.department_id', '=', filter.departmentId);
+        case 'instructor':
+          return eb('ta.instructor_id', '=', filter.instructorId);
+        case 'groups':
+          return eb.exists(
+            eb
+              .selectFrom('teaching_assignment_group as tag')
+              .select('tag.group_id')
+              .whereRef('tag.teaching_assignment_id', '=', 'ta.id')
+              .where('tag.group_id', 'in', filter.groupIds),
+          );
+      }
+    }),
+  );
+}
 
 /** Cabinets of a term the user may see, by the same rule as `cabinet.view`. */
 export async function listVisibleCabinets(
@@ -49,30 +81,7 @@ export async function listVisibleCabinets(
         .as('delivered'),
     ])
     .where('ta.term_id', '=', termId)
-    .where((eb) =>
-      eb.or(
-        filters.map((filter) => {
-          switch (filter.kind) {
-            case 'all':
-              return eb.lit(true);
-            case 'faculty':
-              return eb('department.faculty_id', '=', filter.facultyId);
-            case 'department':
-              return eb('subject.department_id', '=', filter.departmentId);
-            case 'instructor':
-              return eb('ta.instructor_id', '=', filter.instructorId);
-            case 'groups':
-              return eb.exists(
-                eb
-                  .selectFrom('teaching_assignment_group as tag')
-                  .select('tag.group_id')
-                  .whereRef('tag.teaching_assignment_id', '=', 'ta.id')
-                  .where('tag.group_id', 'in', filter.groupIds),
-              );
-          }
-        }),
-      ),
-    );
+    .where((eb) => whereVisible(eb, filters));
   const rows = await query.orderBy('department.name').orderBy('subject.code').execute();
   return rows.map((row) => ({
     cabinetId: row.id,

@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import ical, { ICalAlarmType } from 'ical-generator';
 import type { Db } from '../../db/client.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { can, type Actor, type Principal } from '../auth/permissions.ts';
+import { can, visibleCabinets, type Actor, type Principal } from '../auth/permissions.ts';
+import { whereVisible } from '../cabinets/cabinet-list.ts';
 import { hashToken, loadPrincipal } from '../auth/sessions.ts';
 import { cabinetScopeQuery, scopeOf } from '../cabinets/scope.ts';
 import { translatorFor } from '../i18n/i18n.ts';
@@ -77,6 +78,11 @@ type Deadline = {
 /** The published assignments and tests from 60 days ago on, in the cabinets the person may see as a student or their instructor. */
 async function deadlinesOf(db: Db, user: Principal & { locale: 'ky' | 'ru' | 'en' }, now: Date): Promise<Deadline[]> {
   const from = new Date(now.getTime() - PAST_DAYS * DAY_MS);
+  // What one studies in or teaches; not what one oversees (a head's feed is their own deadlines).
+  const ownCabinets = visibleCabinets(user).filter(
+    (filter) => filter.kind === 'groups' || filter.kind === 'instructor',
+  );
+  if (ownCabinets.length === 0) return [];
   const rows = await cabinetScopeQuery(db)
     .innerJoin('item', 'item.cabinet_id', 'cabinet.id')
     .leftJoin('assignment', 'assignment.item_id', 'item.id')
@@ -97,22 +103,7 @@ async function deadlinesOf(db: Db, user: Principal & { locale: 'ky' | 'ru' | 'en
     ])
     .where('item.status', '=', 'published')
     .where('item.removed_at', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb('ta.instructor_id', '=', user.id),
-        eb.exists(
-          eb
-            .selectFrom('teaching_assignment_group as tag')
-            .select('tag.group_id')
-            .whereRef('tag.teaching_assignment_id', '=', 'ta.id')
-            .where(
-              'tag.group_id',
-              'in',
-              user.groupIds.length ? [...user.groupIds] : ['00000000-0000-0000-0000-000000000000'],
-            ),
-        ),
-      ]),
-    )
+    .where((eb) => whereVisible(eb, ownCabinets))
     .where((eb) => eb.or([eb('assignment.due_at', '>=', from), eb('quiz.closes_at', '>=', from)]))
     .orderBy('item.id')
     .limit(MAX_EVENTS)

@@ -10,7 +10,7 @@ import type { Locale, NotifyEmail } from '../../db/schema.ts';
 import { currentTerm, defaultTimeZone } from '../cabinets/term.ts';
 import { translatorFor } from '../i18n/i18n.ts';
 import { noticeText } from '../common/notice-text.ts';
-import { noticeView, type NoticeView } from './notices.ts';
+import { noticeView, visibleNotices, type NoticeView } from './notices.ts';
 
 /** People e-mailed per run; the rest wait for the next run (a daily digest to 40,000 students spreads over runs). */
 export const PEOPLE_PER_RUN = 2000;
@@ -39,7 +39,7 @@ export async function settleWithoutMail(db: Db): Promise<void> {
     .execute();
 }
 
-/** Claims one person's notices not yet mailed, about what is still published; what it claimed. */
+/** Claims one person's notices not yet mailed; those of them still shown in the list (what it would mail). */
 async function claim(db: Db, userId: string, locale: Locale) {
   const claimed = await db
     .updateTable('notification')
@@ -47,24 +47,19 @@ async function claim(db: Db, userId: string, locale: Locale) {
     .where('user_id', '=', userId)
     .where('mailed_at', 'is', null)
     .where('kind', '<>', 'overdue_reminder')
-    .returning(['id', 'kind', 'created_at', 'read_at', 'data'])
+    .returning('id')
     .execute();
   if (claimed.length === 0) return [];
-  const live = await db
-    .selectFrom('item')
-    .select('id')
-    .where('status', '=', 'published')
-    .where('removed_at', 'is', null)
+  const shown = await visibleNotices(db, userId)
     .where(
-      'id',
+      'n.id',
       'in',
-      claimed.map((row) => (row.data as { itemId: string }).itemId),
+      claimed.map((row) => row.id),
     )
+    .select(['n.id', 'n.kind', 'n.created_at', 'n.read_at', 'n.data'])
+    .orderBy('n.created_at')
     .execute();
-  const liveIds = new Set(live.map((row) => row.id));
-  return claimed
-    .filter((row) => liveIds.has((row.data as { itemId: string }).itemId))
-    .map((row) => noticeView(row, locale));
+  return shown.map((row) => noticeView(row, locale));
 }
 
 /** Who is due an e-mail of this kind now (some of them: a run mails at most PEOPLE_PER_RUN). */

@@ -13,6 +13,7 @@ import { loader as calendarRoute } from '../../app/routes/calendar.$file.ts';
 import { createAssignment } from '../assignments/assignments.ts';
 import { gradeSubmission } from '../assignments/grades.ts';
 import { setItemStatus } from '../cabinets/items.ts';
+import { formatTimestamp } from '../common/format.ts';
 import { AppError } from '../errors.ts';
 import { calendarFeed, createCalendarFeed, revokeCalendarFeed } from './calendar.ts';
 import { mailNotices, settleWithoutMail } from './notice-mail.ts';
@@ -37,23 +38,8 @@ beforeAll(async () => {
 afterAll(() => smtp?.close());
 
 /** A local date-time (the term's zone) `hours` from now, as the assignment form takes it. */
-function localIn(hours: number): string {
-  const at = new Date(Date.now() + hours * hour);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: 'Asia/Bishkek',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(at)
-      .map((part) => [part.type, part.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
-}
+const localIn = (hours: number) =>
+  formatTimestamp(new Date(Date.now() + hours * hour).toISOString(), 'Asia/Bishkek').replace(' ', 'T');
 
 async function newAssignment(title: string, dueInHours: number) {
   const cabinet = await demoCabinet(db(), 'instructor', 'MATH-101');

@@ -127,7 +127,7 @@ export async function tellDeadlines(db: Kysely<Database>, now: Date = new Date()
 }
 
 /** A person's notices, newest first, without those about what was since removed or unpublished. */
-function visibleNotices(db: Db, userId: string) {
+export function visibleNotices(db: Db, userId: string) {
   return db
     .selectFrom('notification as n')
     .leftJoin('item', (join) => join.on(sql`item.id`, '=', sql`(n.data->>'itemId')::uuid`))
